@@ -1,0 +1,60 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Actor } from '../auth/actor.ts';
+import type { Database } from '../db/schema.ts';
+import { nowIso, toJson } from '../db/values.ts';
+
+export interface AuditEntry {
+  action: string;
+  entity: string;
+  entityId?: string | number | null;
+  before?: unknown;
+  after?: unknown;
+}
+
+const SECRET_FIELDS = new Set(['password', 'password_hash', 'secret', 'token', 'push_token_hash', 'smtp_password']);
+
+/** Secrets never enter the audit trail; they are replaced by a marker. */
+function redact(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redact);
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = SECRET_FIELDS.has(k.toLowerCase()) ? '***' : redact(v);
+    return out;
+  }
+  return value;
+}
+
+/** Appends one row to the audit trail, inside the caller's transaction. Rows are never updated or deleted. */
+export async function recordAudit(db: Kysely<Database> | Transaction<Database>, actor: Actor, entry: AuditEntry): Promise<void> {
+  await db
+    .insertInto('audit_log')
+    .values({
+      at: nowIso(),
+      actor_id: actor.id,
+      actor_name: actor.name,
+      via: actor.via,
+      action: entry.action,
+      entity: entry.entity,
+      entity_id: entry.entityId === undefined || entry.entityId === null ? null : String(entry.entityId),
+      before: entry.before === undefined ? null : toJson(redact(entry.before)),
+      after: entry.after === undefined ? null : toJson(redact(entry.after)),
+    })
+    .execute();
+}
+
+export interface AuditQuery {
+  entity?: string;
+  entityId?: string;
+  actorId?: number;
+  limit?: number;
+  beforeId?: number;
+}
+
+export async function listAudit(db: Kysely<Database>, q: AuditQuery = {}) {
+  let query = db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(Math.min(q.limit ?? 100, 1000));
+  if (q.entity) query = query.where('entity', '=', q.entity);
+  if (q.entityId) query = query.where('entity_id', '=', q.entityId);
+  if (q.actorId) query = query.where('actor_id', '=', q.actorId);
+  if (q.beforeId) query = query.where('id', '<', q.beforeId);
+  return query.execute();
+}

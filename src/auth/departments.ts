@@ -1,0 +1,62 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { recordAudit } from '../audit/audit.ts';
+import type { Database, DepartmentTable } from '../db/schema.ts';
+import { nowIso } from '../db/values.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
+import type { Actor } from './actor.ts';
+import { assertCan } from './policy.ts';
+import type { Selectable } from 'kysely';
+
+export type Department = Selectable<DepartmentTable>;
+
+export const departmentInput = z.object({
+  code: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/, 'code: letters, digits, _ . - only'),
+  name: z.string().min(1).max(100),
+  phone: z.string().max(40).nullable().optional(),
+  is_office: z.boolean().optional(),
+});
+export type DepartmentInput = z.infer<typeof departmentInput>;
+
+export async function listDepartments(db: Kysely<Database>): Promise<Department[]> {
+  return db.selectFrom('departments').selectAll().orderBy('code').execute();
+}
+
+export async function officeDepartmentIds(db: Kysely<Database>): Promise<number[]> {
+  const rows = await db.selectFrom('departments').select('id').where('is_office', '=', 1).execute();
+  return rows.map((r) => r.id);
+}
+
+export async function createDepartment(db: Kysely<Database>, actor: Actor, input: DepartmentInput): Promise<Department> {
+  assertCan(actor, 'departments.manage');
+  const data = departmentInput.parse(input);
+  return db.transaction().execute(async (trx) => {
+    const exists = await trx.selectFrom('departments').select('id').where('code', '=', data.code).executeTakeFirst();
+    if (exists) throw new ConflictError(`department ${data.code} exists`, `部门编码“${data.code}”已存在`);
+    const now = nowIso();
+    const row = await trx
+      .insertInto('departments')
+      .values({ code: data.code, name: data.name, phone: data.phone ?? null, is_office: data.is_office ? 1 : 0, created_at: now, updated_at: now })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, actor, { action: 'department.create', entity: 'department', entityId: row.id, after: row });
+    return row;
+  });
+}
+
+export async function updateDepartment(db: Kysely<Database>, actor: Actor, id: number, patch: Partial<DepartmentInput>): Promise<Department> {
+  assertCan(actor, 'departments.manage');
+  const data = departmentInput.partial().parse(patch);
+  return db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom('departments').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!before) throw new NotFoundError(`department ${id}`);
+    const set: Partial<Department> = { updated_at: nowIso() };
+    if (data.code !== undefined) set.code = data.code;
+    if (data.name !== undefined) set.name = data.name;
+    if (data.phone !== undefined) set.phone = data.phone ?? null;
+    if (data.is_office !== undefined) set.is_office = data.is_office ? 1 : 0;
+    const after = await trx.updateTable('departments').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    await recordAudit(trx, actor, { action: 'department.update', entity: 'department', entityId: id, before, after });
+    return after;
+  });
+}

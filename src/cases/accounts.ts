@@ -1,0 +1,81 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { recordAudit } from '../audit/audit.ts';
+import type { Actor } from '../auth/actor.ts';
+import { officeDepartmentIds } from '../auth/departments.ts';
+import { assertCan, assertSeesDepartment, can, departmentScope } from '../auth/policy.ts';
+import type { Database } from '../db/schema.ts';
+import { nowIso } from '../db/values.ts';
+import { ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
+
+/**
+ * The responder accounts registry (网评员账号): the usernames each responder replies under on
+ * each site, kept by the office so that it can see who replied where, and so that collection
+ * recognises our own replies on a thread.
+ */
+export const accountInput = z.object({
+  site: z.string().min(1).max(200).describe('site host or source name, e.g. bbs.example.gov.cn'),
+  username: z.string().min(1).max(100),
+  user_id: z.number().int().optional().describe('owner; defaults to the caller (office may register for others)'),
+});
+export type AccountInput = z.infer<typeof accountInput>;
+
+const columns = [
+  'responder_accounts.id',
+  'responder_accounts.site',
+  'responder_accounts.username',
+  'responder_accounts.user_id',
+  'responder_accounts.created_at',
+  'users.display_name as user_name',
+  'users.department_id',
+  'departments.name as department_name',
+] as const;
+
+function baseQuery(db: Kysely<Database>) {
+  return db
+    .selectFrom('responder_accounts')
+    .innerJoin('users', 'users.id', 'responder_accounts.user_id')
+    .leftJoin('departments', 'departments.id', 'users.department_id')
+    .select(columns);
+}
+
+export async function listAccounts(db: Kysely<Database>, actor: Actor) {
+  const q = baseQuery(db).orderBy('responder_accounts.site').orderBy('responder_accounts.username');
+  return can(actor, 'accounts.readAll') ? q.execute() : q.where(departmentScope(actor, 'users.department_id')).execute();
+}
+
+export async function getAccount(db: Kysely<Database>, actor: Actor, id: number) {
+  const row = await baseQuery(db).where('responder_accounts.id', '=', id).executeTakeFirst();
+  if (!row) throw new NotFoundError(`responder account ${id}`);
+  if (!can(actor, 'accounts.readAll')) assertSeesDepartment(actor, row.department_id, await officeDepartmentIds(db));
+  return row;
+}
+
+export async function registerAccount(db: Kysely<Database>, actor: Actor, input: AccountInput) {
+  assertCan(actor, 'accounts.register');
+  const data = accountInput.parse(input);
+  const ownerId = data.user_id ?? actor.id;
+  if (ownerId === null) throw new ForbiddenError('an account needs an owner');
+  if (ownerId !== actor.id && actor.role !== 'office') throw new ForbiddenError('only the office registers accounts for others');
+  return db.transaction().execute(async (trx) => {
+    const dup = await trx.selectFrom('responder_accounts').select('id').where('site', '=', data.site).where('username', '=', data.username).executeTakeFirst();
+    if (dup) throw new ConflictError(`account ${data.username}@${data.site} is registered`, `账号“${data.username}”在“${data.site}”已登记`);
+    const row = await trx
+      .insertInto('responder_accounts')
+      .values({ user_id: ownerId, site: data.site, username: data.username, created_at: nowIso() })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, actor, { action: 'account.register', entity: 'responder_account', entityId: row.id, after: row });
+    return row;
+  });
+}
+
+export async function removeAccount(db: Kysely<Database>, actor: Actor, id: number) {
+  const row = await getAccount(db, actor, id);
+  if (row.user_id !== actor.id && actor.role !== 'office') throw new ForbiddenError('only the owner or the office removes an account');
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('post_replies').set({ responder_account_id: null }).where('responder_account_id', '=', id).execute();
+    await trx.deleteFrom('responder_accounts').where('id', '=', id).execute();
+    await recordAudit(trx, actor, { action: 'account.remove', entity: 'responder_account', entityId: id, before: row });
+  });
+}

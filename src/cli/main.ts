@@ -1,0 +1,35 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config.ts';
+import { DatabaseOpenError } from '../db/connect.ts';
+import { MigrationError } from '../db/migrate.ts';
+import { AppError } from '../errors.ts';
+import { commands } from './commands/index.ts';
+import { CliError } from './context.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('minsheng')
+    .description('民声 Minsheng — public-opinion monitoring and response')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  for (const add of commands) add(program);
+  return program;
+}
+
+/** Runs the CLI; any failure prints one line and exits non-zero. */
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // help and version exit 0; usage errors were already printed by commander
+      process.exit(err.exitCode);
+    }
+    const known = err instanceof CliError || err instanceof ConfigError || err instanceof DatabaseOpenError || err instanceof MigrationError || err instanceof AppError;
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`minsheng: ${message.split('\n')[0]}\n`);
+    if (!known && process.env.MINSHENG_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
+    process.exit(known ? 1 : 70);
+  }
+}

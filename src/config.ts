@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/** Environment variables that may also be given as a path in `NAME_FILE` (Docker/systemd secrets). */
+const SECRET_KEYS = ['DATABASE_URL', 'MINSHENG_ADMIN_PASSWORD', 'MINSHENG_SECRET', 'SMTP_PASSWORD'] as const;
+
+const configSchema = z.object({
+  DATABASE_URL: z.string().optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MINSHENG_ADMIN_PASSWORD: z.string().min(8).optional(),
+  MINSHENG_SECRET: z.string().optional(),
+  /** Base URL used in alert links (e.g. https://yq.example.gov.cn). */
+  MINSHENG_PUBLIC_URL: z.string().url().optional(),
+  /** Allow fetching from private/loopback addresses (tests, demo, intranet sources). */
+  MINSHENG_ALLOW_PRIVATE_NETWORKS: z
+    .enum(['0', '1', 'true', 'false'])
+    .default('0')
+    .transform((v) => v === '1' || v === 'true'),
+  /** Mark session cookies Secure (set when served behind TLS). */
+  MINSHENG_SECURE_COOKIES: z
+    .enum(['0', '1', 'true', 'false'])
+    .default('0')
+    .transform((v) => v === '1' || v === 'true'),
+  SMTP_PASSWORD: z.string().optional(),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+/** Parses the process environment once; `*_FILE` variants are read for secrets. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const merged: Record<string, string | undefined> = { ...env };
+  for (const key of SECRET_KEYS) {
+    const file = env[`${key}_FILE`];
+    if (file && !env[key]) {
+      try {
+        merged[key] = readFileSync(file, 'utf8').trim();
+      } catch (err) {
+        throw new ConfigError(`cannot read ${key}_FILE (${file}): ${(err as Error).message}`);
+      }
+    }
+  }
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) {
+    const msg = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid configuration: ${msg}`);
+  }
+  return parsed.data;
+}
+
+/** What the browser may see of the configuration; nothing else is ever sent to it. */
+export function publicConfig(config: Config) {
+  return { publicUrl: config.MINSHENG_PUBLIC_URL ?? null };
+}

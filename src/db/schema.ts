@@ -1,0 +1,427 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Row types for every table. Conventions (see values.ts): timestamps are ISO strings,
+ * booleans 0/1 integers, JSON columns are text. Later stages add columns through new
+ * migrations and extend these interfaces.
+ */
+export interface DepartmentTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  phone: string | null;
+  is_office: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export type Role = 'admin' | 'office' | 'responder' | 'head' | 'leader';
+export const ROLES: readonly Role[] = ['admin', 'office', 'responder', 'head', 'leader'];
+
+export interface UserTable {
+  id: Generated<number>;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  role: Role;
+  department_id: number | null;
+  phone: string | null;
+  email: string | null;
+  active: number;
+  must_change_password: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SessionTable {
+  id: string;
+  user_id: number;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+  last_seen_at: string;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface LoginFailureTable {
+  id: Generated<number>;
+  username: string;
+  ip: string;
+  at: string;
+}
+
+export interface SettingTable {
+  key: string;
+  value: string;
+  updated_at: string;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  actor_id: number | null;
+  actor_name: string;
+  via: 'api' | 'cli' | 'system';
+  action: string;
+  entity: string;
+  entity_id: string | null;
+  before: string | null;
+  after: string | null;
+}
+
+export interface SourceTable {
+  id: Generated<number>;
+  name: string;
+  kind: string;
+  url: string | null;
+  config: string;
+  interval_seconds: number;
+  weight: number;
+  department_id: number | null;
+  paused: number;
+  push_token_hash: string | null;
+  etag: string | null;
+  last_modified: string | null;
+  last_success_at: string | null;
+  last_error: string | null;
+  last_error_at: string | null;
+  error_streak: number;
+  next_check_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PostTable {
+  id: Generated<number>;
+  source_id: number;
+  external_id: string | null;
+  dedup_key: string;
+  url: string | null;
+  title: string;
+  text: string;
+  content_html: string | null;
+  author: string | null;
+  published_at: string | null;
+  fetched_at: string;
+  updated_at: string;
+  views: number;
+  replies_count: number;
+  likes: number;
+  reposts: number;
+  near_duplicate_of: number | null;
+  event_id: number | null;
+  sentiment_label: string | null;
+  sentiment_score: number | null;
+  topic: string | null;
+  department_id: number | null;
+  risk_level: string | null;
+  risk_score: number | null;
+  abuse: number;
+  analysis: string | null;
+  analyzed_at: string | null;
+  /** jieba-segmented title+text, space separated, for full-text search. */
+  segmented: string | null;
+}
+
+export interface PostMetricTable {
+  id: Generated<number>;
+  post_id: number;
+  at: string;
+  views: number;
+  replies: number;
+  likes: number;
+  reposts: number;
+}
+
+export interface PostReplyTable {
+  id: Generated<number>;
+  post_id: number;
+  external_id: string;
+  author: string | null;
+  text: string;
+  published_at: string | null;
+  fetched_at: string;
+  responder_account_id: number | null;
+}
+
+export interface WatchRuleTable {
+  id: Generated<number>;
+  name: string;
+  expression: string;
+  scope_sources: string;
+  department_id: number | null;
+  min_level: string;
+  enabled: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WatchPeriodTable {
+  id: Generated<number>;
+  name: string;
+  keywords: string;
+  starts_at: string;
+  ends_at: string;
+  boost: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TaxonomyTopicTable {
+  id: Generated<number>;
+  path: string;
+  name: string;
+  parent_path: string | null;
+  department_id: number | null;
+  keywords: string;
+}
+
+export interface EventTable {
+  id: Generated<number>;
+  title: string;
+  signature: string | null;
+  topic: string | null;
+  first_seen_at: string;
+  last_seen_at: string;
+  post_count: number;
+  risk_level: string | null;
+  burst: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ChannelTable {
+  id: Generated<number>;
+  name: string;
+  kind: string;
+  config: string;
+  department_id: number | null;
+  min_level: string;
+  rule_names: string;
+  quiet_hours: string | null;
+  enabled: number;
+  failure_streak: number;
+  disabled_reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AlertTable {
+  id: Generated<number>;
+  idempotency_key: string;
+  post_id: number | null;
+  event_id: number | null;
+  case_id: number | null;
+  rule_id: number | null;
+  channel_id: number;
+  kind: string;
+  level: string;
+  title: string;
+  body: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: string | null;
+  last_error: string | null;
+  sent_at: string | null;
+  acknowledged_by: number | null;
+  acknowledged_at: string | null;
+  escalated_at: string | null;
+  created_at: string;
+}
+
+export interface AlertAttemptTable {
+  id: Generated<number>;
+  alert_id: number;
+  at: string;
+  ok: number;
+  status_code: number | null;
+  snippet: string | null;
+  error: string | null;
+  duration_ms: number | null;
+}
+
+export interface CaseTable {
+  id: Generated<number>;
+  number: string;
+  year: number;
+  seq: number;
+  title: string;
+  summary: string | null;
+  state: string;
+  level: string;
+  lead_department_id: number | null;
+  suggested_department_id: number | null;
+  suggestion_reasons: string | null;
+  event_id: number | null;
+  opened_by: number | null;
+  opened_at: string;
+  deadline_at: string | null;
+  deadline_kind: string | null;
+  overdue: number;
+  closed_at: string | null;
+  updated_at: string;
+}
+
+export interface CasePostTable {
+  case_id: number;
+  post_id: number;
+}
+
+export interface CaseDepartmentTable {
+  case_id: number;
+  department_id: number;
+  role: string;
+}
+
+export interface CaseEventTable {
+  id: Generated<number>;
+  case_id: number;
+  at: string;
+  actor_id: number | null;
+  kind: string;
+  from_state: string | null;
+  to_state: string | null;
+  comment: string | null;
+  data: string | null;
+}
+
+export interface ResponseTable {
+  id: Generated<number>;
+  case_id: number;
+  kind: string;
+  body: string;
+  department_id: number | null;
+  responder_account_id: number | null;
+  status: string;
+  url: string | null;
+  drafted_by: number | null;
+  drafted_at: string;
+  reviewer_id: number | null;
+  review_comment: string | null;
+  approved_at: string | null;
+  posted_at: string | null;
+  verified_at: string | null;
+  verification: string | null;
+  attachments: string;
+  updated_at: string;
+}
+
+export interface MemoTable {
+  id: Generated<number>;
+  case_id: number;
+  number: string;
+  summary: string;
+  analysis: string | null;
+  suggestion: string | null;
+  office_opinion: string | null;
+  created_by: number | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export interface InstructionTable {
+  id: Generated<number>;
+  memo_id: number;
+  leader_id: number | null;
+  text: string;
+  at: string;
+  due_at: string | null;
+  handled_at: string | null;
+}
+
+export interface CommitmentTable {
+  id: Generated<number>;
+  case_id: number;
+  what: string;
+  department_id: number | null;
+  owner_id: number | null;
+  due_at: string;
+  status: string;
+  done_at: string | null;
+  result_url: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ResponderAccountTable {
+  id: Generated<number>;
+  user_id: number;
+  site: string;
+  username: string;
+  created_at: string;
+}
+
+export interface LabelTable {
+  id: Generated<number>;
+  post_id: number | null;
+  text: string;
+  sentiment: string | null;
+  topic: string | null;
+  department: string | null;
+  origin: string;
+  created_by: number | null;
+  created_at: string;
+}
+
+export interface ReplyTemplateTable {
+  id: Generated<number>;
+  name: string;
+  kind: string;
+  body: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ModelTable {
+  name: string;
+  version: number;
+  data: string;
+  examples: number;
+  trained_at: string;
+}
+
+export interface AttachmentTable {
+  id: Generated<number>;
+  owner_type: string;
+  owner_id: number;
+  filename: string;
+  mime: string;
+  size: number;
+  data: Buffer;
+  created_by: number | null;
+  created_at: string;
+}
+
+export interface Database {
+  departments: DepartmentTable;
+  users: UserTable;
+  sessions: SessionTable;
+  login_failures: LoginFailureTable;
+  settings: SettingTable;
+  audit_log: AuditLogTable;
+  sources: SourceTable;
+  posts: PostTable;
+  post_metrics: PostMetricTable;
+  post_replies: PostReplyTable;
+  watch_rules: WatchRuleTable;
+  watch_periods: WatchPeriodTable;
+  taxonomy_topics: TaxonomyTopicTable;
+  events: EventTable;
+  channels: ChannelTable;
+  alerts: AlertTable;
+  alert_attempts: AlertAttemptTable;
+  cases: CaseTable;
+  case_posts: CasePostTable;
+  case_departments: CaseDepartmentTable;
+  case_events: CaseEventTable;
+  responses: ResponseTable;
+  memos: MemoTable;
+  instructions: InstructionTable;
+  commitments: CommitmentTable;
+  responder_accounts: ResponderAccountTable;
+  labels: LabelTable;
+  reply_templates: ReplyTemplateTable;
+  models: ModelTable;
+  attachments: AttachmentTable;
+}

@@ -1,0 +1,25 @@
+import common from './zh-CN/common.ts';
+import auth from './zh-CN/auth.ts';
+import workspace from './zh-CN/workspace.ts';
+
+/**
+ * The one zh-CN message catalogue. Each area keeps its messages in its own file under zh-CN/;
+ * add the file to this list. An English locale would mirror the same keys.
+ */
+const zhCN: Record<string, string> = {
+  ...common,
+  ...auth,
+  ...workspace,
+};
+
+export type MessageKey = string;
+
+/** Looks up a message and fills `{name}` placeholders. Unknown keys return the key itself. */
+export function t(key: MessageKey, vars: Record<string, string | number> = {}): string {
+  const template = zhCN[key] ?? key;
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => (name in vars ? String(vars[name]) : `{${name}}`));
+}
+
+export function catalogue(): Readonly<Record<string, string>> {
+  return zhCN;
+}

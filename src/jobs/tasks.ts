@@ -1,0 +1,12 @@
+import type { PeriodicTask } from './scheduler.ts';
+
+/** Every periodic task of a running platform. A stage adds its task here (collection, delivery, deadlines …). */
+export const periodicTasks: PeriodicTask[] = [
+  {
+    name: 'sessions.cleanup',
+    intervalMs: 60 * 60 * 1000,
+    async run(ctx) {
+      await ctx.db.kysely.deleteFrom('sessions').where('expires_at', '<', new Date().toISOString()).execute();
+    },
+  },
+];

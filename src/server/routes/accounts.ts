@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { accountInput, getAccount, listAccounts, registerAccount, removeAccount } from '../../cases/accounts.ts';
+import { actorOf } from '../session.ts';
+import { typed, type RouteModule } from './types.ts';
+
+const idParam = z.object({ id: z.coerce.number().int().positive() });
+
+export const accountRoutes: RouteModule = (app, ctx) => {
+  const db = ctx.db.kysely;
+  const r = typed(app);
+  r.get('/api/responder-accounts', { schema: { tags: ['accounts'], summary: 'Responder accounts (网评员账号) visible to me' } }, async (request) =>
+    listAccounts(db, actorOf(request)),
+  );
+  r.get('/api/responder-accounts/:id', { schema: { tags: ['accounts'], summary: 'One responder account', params: idParam } }, async (request) =>
+    getAccount(db, actorOf(request), request.params.id),
+  );
+  r.post('/api/responder-accounts', { schema: { tags: ['accounts'], summary: 'Register a username I reply under', body: accountInput } }, async (request, reply) =>
+    reply.code(201).send(await registerAccount(db, actorOf(request), request.body)),
+  );
+  r.delete('/api/responder-accounts/:id', { schema: { tags: ['accounts'], summary: 'Remove a registered account', params: idParam } }, async (request, reply) => {
+    await removeAccount(db, actorOf(request), request.params.id);
+    return reply.code(204).send();
+  });
+};

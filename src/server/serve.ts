@@ -1,0 +1,64 @@
+import type { FastifyInstance } from 'fastify';
+import { ensureAdmin } from '../auth/users.ts';
+import type { Config } from '../config.ts';
+import { createContext, type AppContext } from '../context.ts';
+import { openDatabase } from '../db/connect.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { InProcessScheduler } from '../jobs/scheduler.ts';
+import { periodicTasks } from '../jobs/tasks.ts';
+import type { Logger } from '../log.ts';
+import { buildApp } from './app.ts';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  ctx: AppContext;
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface ServeOptions {
+  dbUrl: string;
+  config: Config;
+  log: Logger;
+  port?: number;
+  host?: string;
+  /** Run periodic tasks (collection, delivery, deadlines). Tests may turn it off. */
+  scheduler?: boolean;
+  /** Called once when the first admin is created, with the password to show. */
+  onAdminCreated?: (info: { username: string; password: string; generated: boolean }) => void;
+}
+
+/** Opens the database, migrates, creates the first admin, and serves the API and console. */
+export async function startServer(opts: ServeOptions): Promise<RunningServer> {
+  const db = await openDatabase(opts.dbUrl);
+  const ctx = createContext(db, opts.config, opts.log);
+  let scheduler: InProcessScheduler | null = null;
+  let app: FastifyInstance | null = null;
+  try {
+    const applied = await migrateToLatest(db);
+    if (applied.length) opts.log.info({ applied }, 'database migrated');
+    const admin = await ensureAdmin(db.kysely, opts.config.MINSHENG_ADMIN_PASSWORD);
+    if (admin) opts.onAdminCreated?.(admin);
+    app = await buildApp(ctx);
+    const address = await app.listen({ port: opts.port ?? opts.config.PORT, host: opts.host ?? opts.config.HOST });
+    if (opts.scheduler !== false) {
+      scheduler = new InProcessScheduler(ctx);
+      scheduler.start(periodicTasks);
+    }
+    const url = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
+    return {
+      app,
+      ctx,
+      url,
+      close: async () => {
+        await scheduler?.stop();
+        await app?.close();
+        await db.close();
+      },
+    };
+  } catch (err) {
+    await app?.close().catch(() => undefined);
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+}

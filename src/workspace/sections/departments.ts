@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { recordAudit } from '../../audit/audit.ts';
+import { nowIso } from '../../db/values.ts';
+import { duplicateIssues, emptyStats, sameFields, type WorkspaceSection } from '../section.ts';
+
+const item = z
+  .object({
+    code: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
+    name: z.string().min(1).max(100),
+    phone: z.string().max(40).optional(),
+    /** The 局办公室: coordinates, replies in the bureau's name; its items are shared with everyone. */
+    office: z.boolean().optional(),
+    /** Usernames of this department's 网评员; each must be a user in `users` or already exist. */
+    responders: z.array(z.string()).optional(),
+  })
+  .strict();
+export type DepartmentItem = z.infer<typeof item>;
+
+export const departmentsSection: WorkspaceSection<DepartmentItem> = {
+  key: 'departments',
+  order: 10,
+  item,
+  async validate(db, items, doc) {
+    const issues = duplicateIssues('departments', items, (d) => d.code, 'code');
+    const fileUsers = new Map<string, { department?: string }>();
+    for (const u of (doc.users as { username: string; department?: string }[] | undefined) ?? []) fileUsers.set(u.username, u);
+    for (const [i, d] of items.entries()) {
+      for (const [j, username] of (d.responders ?? []).entries()) {
+        const inFile = fileUsers.get(username);
+        if (inFile) {
+          if (inFile.department && inFile.department !== d.code) {
+            issues.push({ path: ['departments', i, 'responders', j], message: `user "${username}" is in department "${inFile.department}" in users` });
+          }
+          continue;
+        }
+        const row = await db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
+        if (!row) issues.push({ path: ['departments', i, 'responders', j], message: `user "${username}" does not exist` });
+      }
+    }
+    return issues;
+  },
+  async apply(trx, items, ctx) {
+    const stats = emptyStats();
+    for (const d of items) {
+      const next = { name: d.name, phone: d.phone ?? null, is_office: d.office ? 1 : 0 };
+      const row = await trx.selectFrom('departments').selectAll().where('code', '=', d.code).executeTakeFirst();
+      if (!row) {
+        const now = nowIso();
+        const created = await trx.insertInto('departments').values({ code: d.code, ...next, created_at: now, updated_at: now }).returningAll().executeTakeFirstOrThrow();
+        await recordAudit(trx, ctx.actor, { action: 'department.create', entity: 'department', entityId: created.id, after: created });
+        stats.created++;
+      } else if (!sameFields(row, next)) {
+        const after = await trx.updateTable('departments').set({ ...next, updated_at: nowIso() }).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow();
+        await recordAudit(trx, ctx.actor, { action: 'department.update', entity: 'department', entityId: row.id, before: row, after });
+        stats.updated++;
+      } else stats.unchanged++;
+    }
+    return stats;
+  },
+  async export(db) {
+    const rows = await db.selectFrom('departments').selectAll().orderBy('code').execute();
+    const responders = await db.selectFrom('users').select(['username', 'department_id']).where('role', '=', 'responder').orderBy('username').execute();
+    return rows.map((r) => {
+      const out: DepartmentItem = { code: r.code, name: r.name };
+      if (r.phone) out.phone = r.phone;
+      if (r.is_office) out.office = true;
+      const names = responders.filter((u) => u.department_id === r.id).map((u) => u.username);
+      if (names.length) out.responders = names;
+      return out;
+    });
+  },
+};
