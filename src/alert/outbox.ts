@@ -1,0 +1,76 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { fromJson, nowIso } from '../db/values.ts';
+import { atLeast, type RiskLevel } from '../levels.ts';
+
+/**
+ * Something people must be told: a risky post, a case deadline, a failing source. Writing a
+ * notice puts one alert row per matching channel into the outbox, inside the caller's
+ * transaction; delivery happens after commit. `key` names the matter: the same key never
+ * produces a second alert on the same channel (idempotency across restarts and re-fetches).
+ */
+export interface Notice {
+  /** e.g. 'post', 'event', 'case.deadline', 'case.overdue', 'source.failing', 'channel.disabled', 'escalation' */
+  kind: string;
+  key: string;
+  level: RiskLevel;
+  title: string;
+  body: string;
+  /** The department concerned; null means the office / everyone. */
+  departmentId: number | null;
+  postId?: number | null;
+  eventId?: number | null;
+  caseId?: number | null;
+  ruleId?: number | null;
+  ruleName?: string | null;
+  /** Restrict to the office's channels (channels of office departments or without department). */
+  officeOnly?: boolean;
+}
+
+/** Channels that should carry a notice: enabled, level high enough, department and rule matching. */
+export async function channelsFor(db: Kysely<Database> | Transaction<Database>, notice: Notice) {
+  const channels = await db.selectFrom('channels').selectAll().where('enabled', '=', 1).execute();
+  const offices = new Set((await db.selectFrom('departments').select('id').where('is_office', '=', 1).execute()).map((d) => d.id));
+  return channels.filter((c) => {
+    if (!atLeast(notice.level, c.min_level)) return false;
+    if (notice.officeOnly) {
+      if (c.department_id !== null && !offices.has(c.department_id)) return false;
+    } else if (c.department_id !== null && c.department_id !== notice.departmentId && !offices.has(c.department_id)) {
+      return false;
+    }
+    const rules = fromJson<string[]>(c.rule_names, []);
+    if (rules.length > 0 && (!notice.ruleName || !rules.includes(notice.ruleName))) return false;
+    return true;
+  });
+}
+
+/** Writes the notice into the outbox; returns the ids of alerts newly created (none when already notified). */
+export async function enqueueNotice(trx: Kysely<Database> | Transaction<Database>, notice: Notice): Promise<number[]> {
+  const ids: number[] = [];
+  const now = nowIso();
+  for (const channel of await channelsFor(trx, notice)) {
+    const row = await trx
+      .insertInto('alerts')
+      .values({
+        idempotency_key: `${notice.key}|ch${channel.id}`,
+        post_id: notice.postId ?? null,
+        event_id: notice.eventId ?? null,
+        case_id: notice.caseId ?? null,
+        rule_id: notice.ruleId ?? null,
+        channel_id: channel.id,
+        kind: notice.kind,
+        level: notice.level,
+        title: notice.title,
+        body: notice.body,
+        status: 'pending',
+        attempts: 0,
+        next_attempt_at: now,
+        created_at: now,
+      })
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (row) ids.push(row.id);
+  }
+  return ids;
+}
