@@ -25,13 +25,22 @@ export interface Notice {
   ruleName?: string | null;
   /** Restrict to the office's channels (channels of office departments or without department). */
   officeOnly?: boolean;
+  /** 'leaders': only the leaders' channels (audience 'leaders') carry it; they carry nothing else. */
+  audience?: 'leaders';
+  /** A file to deliver with the notice (e-mail attaches it; the others link to its download). */
+  attachmentId?: number;
+  /** For escalations: the matter key escalated. */
+  escalationOf?: string;
 }
+
+const RULE_FILTERED = new Set(['post', 'event', 'escalation']);
 
 /** Channels that should carry a notice: enabled, level high enough, department and rule matching. */
 export async function channelsFor(db: Kysely<Database> | Transaction<Database>, notice: Notice) {
   const channels = await db.selectFrom('channels').selectAll().where('enabled', '=', 1).execute();
   const offices = new Set((await db.selectFrom('departments').select('id').where('is_office', '=', 1).execute()).map((d) => d.id));
   return channels.filter((c) => {
+    if ((c.audience === 'leaders') !== (notice.audience === 'leaders')) return false;
     if (!atLeast(notice.level, c.min_level)) return false;
     if (notice.officeOnly) {
       if (c.department_id !== null && !offices.has(c.department_id)) return false;
@@ -39,12 +48,17 @@ export async function channelsFor(db: Kysely<Database> | Transaction<Database>, 
       return false;
     }
     const rules = fromJson<string[]>(c.rule_names, []);
-    if (rules.length > 0 && (!notice.ruleName || !rules.includes(notice.ruleName))) return false;
+    // A channel limited to some watch rules still carries system notices (deadlines, failing sources).
+    if (rules.length > 0 && RULE_FILTERED.has(notice.kind) && (!notice.ruleName || !rules.includes(notice.ruleName))) return false;
     return true;
   });
 }
 
-/** Writes the notice into the outbox; returns the ids of alerts newly created (none when already notified). */
+/**
+ * Writes the notice into the outbox; returns the ids of alerts newly created (none when already
+ * notified). Delivery picks them up after the caller commits: call `requestDelivery(ctx)` (see
+ * delivery.ts) after the commit, or let the periodic delivery task find them.
+ */
 export async function enqueueNotice(trx: Kysely<Database> | Transaction<Database>, notice: Notice): Promise<number[]> {
   const ids: number[] = [];
   const now = nowIso();
@@ -66,6 +80,10 @@ export async function enqueueNotice(trx: Kysely<Database> | Transaction<Database
         attempts: 0,
         next_attempt_at: now,
         created_at: now,
+        matter_key: notice.key,
+        department_id: notice.departmentId,
+        attachment_id: notice.attachmentId ?? null,
+        escalation_of: notice.escalationOf ?? null,
       })
       .onConflict((oc) => oc.column('idempotency_key').doNothing())
       .returning('id')

@@ -14,8 +14,10 @@ export interface PostInput {
 
 export interface RuleMatch {
   rule: string;
-  /** Which terms matched, in which field, at which character offsets. */
-  hits: { term: string; field: string; offset: number }[];
+  /** The watch rule's id (stored rules). */
+  ruleId?: number;
+  /** Which terms matched, in which field, at which character offsets (and the matched length). */
+  hits: { term: string; field: string; offset: number; length?: number }[];
   department?: string | null;
   minLevel?: RiskLevel;
 }

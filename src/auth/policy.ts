@@ -38,6 +38,7 @@ const permissions = {
   'memos.create': ['office'],
   'memos.instruct': ['leader'],
   'commitments.manage': ['office', 'responder', 'head'],
+  'commitments.waive': ['office'],
   'accounts.register': ['office', 'responder', 'head'],
   'accounts.readAll': ['admin', 'office', 'leader'],
   'reports.read': ['admin', 'office', 'head', 'leader'],

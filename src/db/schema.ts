@@ -90,6 +90,10 @@ export interface SourceTable {
   next_check_at: string | null;
   created_at: string;
   updated_at: string;
+  /** When the current error streak began (collection, migration 002). */
+  error_since: string | null;
+  /** Why the source paused itself, null when paused by hand or running. */
+  paused_reason: string | null;
 }
 
 export interface PostTable {
@@ -122,6 +126,10 @@ export interface PostTable {
   analyzed_at: string | null;
   /** jieba-segmented title+text, space separated, for full-text search. */
   segmented: string | null;
+  /** SimHash (hex) of the normalised text, for near-duplicate links (migration 002). */
+  simhash: string | null;
+  /** JSON object of collected fields without a column of their own (e.g. dislikes). */
+  extra: string | null;
 }
 
 export interface PostMetricTable {
@@ -189,6 +197,17 @@ export interface EventTable {
   burst: number;
   created_at: string;
   updated_at: string;
+  /** 003b: the department the event's posts were routed to (for scoping), and burst state. */
+  department_id: number | null;
+  burst_reason: string | null;
+  burst_at: string | null;
+}
+
+/** 003b: MinHash LSH band keys of an event's seed post, to find candidate events quickly. */
+export interface EventKeyTable {
+  id: Generated<number>;
+  event_id: number;
+  key: string;
 }
 
 export interface ChannelTable {
@@ -205,6 +224,14 @@ export interface ChannelTable {
   disabled_reason: string | null;
   created_at: string;
   updated_at: string;
+  /** 'department' (normal routing) or 'leaders' (only notices addressed to the leaders). */
+  audience: Generated<string>;
+  /** The channel is not tried again before this time (backoff after a failure, or a rate limit). */
+  retry_at: string | null;
+  last_success_at: string | null;
+  last_failure_at: string | null;
+  last_error: string | null;
+  disabled_at: string | null;
 }
 
 export interface AlertTable {
@@ -228,6 +255,22 @@ export interface AlertTable {
   acknowledged_at: string | null;
   escalated_at: string | null;
   created_at: string;
+  /** The notice key without the channel: all alerts about one matter share it. */
+  matter_key: string | null;
+  department_id: number | null;
+  attachment_id: number | null;
+  claim_token: string | null;
+  lease_until: string | null;
+  /** For alerts folded into a digest: the digest alert's id. */
+  digest_id: number | null;
+  /** For escalation alerts: the matter key escalated. */
+  escalation_of: string | null;
+}
+
+export interface AlertReadTable {
+  alert_id: number;
+  user_id: number;
+  read_at: string;
 }
 
 export interface AlertAttemptTable {
@@ -261,6 +304,19 @@ export interface CaseTable {
   overdue: number;
   closed_at: string | null;
   updated_at: string;
+  /** 005: a 特别重大/重大 emergency runs the 5 h / 24 h clocks. */
+  emergency: Generated<number>;
+  /** 005: a hard case: replies are approved by a leader. */
+  hard: Generated<number>;
+  replied_at: string | null;
+  press_deadline_at: string | null;
+  press_held_at: string | null;
+  escalated_to: string | null;
+}
+
+export interface CaseCounterTable {
+  year: number;
+  last_seq: number;
 }
 
 export interface CasePostTable {
@@ -318,6 +374,7 @@ export interface MemoTable {
   created_by: number | null;
   created_at: string;
   sent_at: string | null;
+  updated_at: string | null;
 }
 
 export interface InstructionTable {
@@ -342,6 +399,8 @@ export interface CommitmentTable {
   result_url: string | null;
   created_at: string;
   updated_at: string;
+  waived_reason: string | null;
+  waived_by: number | null;
 }
 
 export interface ResponderAccountTable {
@@ -393,6 +452,51 @@ export interface AttachmentTable {
   created_at: string;
 }
 
+export interface ReportScheduleTable {
+  id: Generated<number>;
+  name: string;
+  kind: string;
+  format: string;
+  cron: string;
+  department_id: number | null;
+  level: string;
+  enabled: number;
+  next_run_at: string | null;
+  last_run_at: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ReportRunTable {
+  id: Generated<number>;
+  schedule_id: number;
+  period: string;
+  attachment_id: number | null;
+  alert_ids: string;
+  created_at: string;
+}
+
+export interface NamedDateTable {
+  id: Generated<number>;
+  name: string;
+  starts_on: string;
+  ends_on: string;
+  yearly: number;
+  note: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** 003: the workspace's user dictionary for segmentation. */
+export interface DictionaryWordTable {
+  id: Generated<number>;
+  word: string;
+  /** place | road | estate | department | other */
+  kind: string;
+  created_at: string;
+}
+
 export interface Database {
   departments: DepartmentTable;
   users: UserTable;
@@ -411,7 +515,9 @@ export interface Database {
   channels: ChannelTable;
   alerts: AlertTable;
   alert_attempts: AlertAttemptTable;
+  alert_reads: AlertReadTable;
   cases: CaseTable;
+  case_counters: CaseCounterTable;
   case_posts: CasePostTable;
   case_departments: CaseDepartmentTable;
   case_events: CaseEventTable;
@@ -423,5 +529,10 @@ export interface Database {
   labels: LabelTable;
   reply_templates: ReplyTemplateTable;
   models: ModelTable;
+  dictionary_words: DictionaryWordTable;
   attachments: AttachmentTable;
+  event_keys: EventKeyTable;
+  report_schedules: ReportScheduleTable;
+  report_runs: ReportRunTable;
+  named_dates: NamedDateTable;
 }

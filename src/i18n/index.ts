@@ -1,6 +1,13 @@
 import common from './zh-CN/common.ts';
 import auth from './zh-CN/auth.ts';
 import workspace from './zh-CN/workspace.ts';
+import collect from './zh-CN/collect.ts';
+import alert from './zh-CN/alert.ts';
+import language from './zh-CN/language.ts';
+import rules from './zh-CN/rules.ts';
+import web from './zh-CN/web.ts';
+import cases from './zh-CN/cases.ts';
+import report from './zh-CN/report.ts';
 
 /**
  * The one zh-CN message catalogue. Each area keeps its messages in its own file under zh-CN/;
@@ -10,6 +17,13 @@ const zhCN: Record<string, string> = {
   ...common,
   ...auth,
   ...workspace,
+  ...collect,
+  ...alert,
+  ...language,
+  ...rules,
+  ...web,
+  ...cases,
+  ...report,
 };
 
 export type MessageKey = string;

@@ -1,4 +1,7 @@
 import type { PeriodicTask } from './scheduler.ts';
+import { caseTasks } from '../cases/tasks.ts';
+import { deliveryTask, escalationTask } from '../alert/runner.ts';
+import { pendingAnalysisTask } from '../analyze/step.ts';
 
 /** Every periodic task of a running platform. A stage adds its task here (collection, delivery, deadlines …). */
 export const periodicTasks: PeriodicTask[] = [
@@ -9,4 +12,8 @@ export const periodicTasks: PeriodicTask[] = [
       await ctx.db.kysely.deleteFrom('sessions').where('expires_at', '<', new Date().toISOString()).execute();
     },
   },
+  ...caseTasks,
+  deliveryTask,
+  escalationTask,
+  pendingAnalysisTask,
 ];

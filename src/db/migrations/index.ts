@@ -1,6 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { DbKind } from '../connect.ts';
 import * as m001 from './001_foundation.ts';
+import * as m004 from './004_alert.ts';
+import * as m002 from './002_collect.ts';
+import * as m003b from './003b_analysis.ts';
+import * as m003 from './003_language.ts';
+import * as m005 from './005_cases.ts';
+import * as m006 from './006_reports.ts';
 
 export interface MigrationModule {
   up(db: Kysely<any>, kind: DbKind): Promise<void>;
@@ -12,4 +18,10 @@ export interface MigrationModule {
  */
 export const migrations: Record<string, MigrationModule> = {
   '001_foundation': m001,
+  '004_alert': m004,
+  '002_collect': m002,
+  '003b_analysis': m003b,
+  '003_language': m003,
+  '005_cases': m005,
+  '006_reports': m006,
 };

@@ -1,4 +1,11 @@
 import { accountRoutes } from './accounts.ts';
+import { alertRoutes } from './alerts.ts';
+import { channelRoutes } from './channels.ts';
+import { caseRoutes } from './cases.ts';
+import { commitmentRoutes } from './commitments.ts';
+import { memoRoutes } from './memos.ts';
+import { responseRoutes } from './responses.ts';
+import { templateRoutes } from './templates.ts';
 import { auditRoutes } from './audit.ts';
 import { authRoutes } from './auth.ts';
 import { healthRoutes } from './health.ts';
@@ -7,4 +14,4 @@ import type { RouteModule } from './types.ts';
 import { workspaceRoutes } from './workspace.ts';
 
 /** Every API route module. A stage adds its file and one line here. */
-export const routes: RouteModule[] = [healthRoutes, authRoutes, orgRoutes, auditRoutes, workspaceRoutes, accountRoutes];
+export const routes: RouteModule[] = [healthRoutes, authRoutes, orgRoutes, auditRoutes, workspaceRoutes, accountRoutes, caseRoutes, responseRoutes, memoRoutes, commitmentRoutes, templateRoutes, alertRoutes, channelRoutes];

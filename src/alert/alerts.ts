@@ -1,0 +1,158 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { recordAudit } from '../audit/audit.ts';
+import type { Actor } from '../auth/actor.ts';
+import { officeDepartmentIds } from '../auth/departments.ts';
+import { assertCan, assertSeesDepartment, departmentScope } from '../auth/policy.ts';
+import type { Database } from '../db/schema.ts';
+import { fromJson, nowIso } from '../db/values.ts';
+import { NotFoundError } from '../errors.ts';
+import { RISK_LEVELS } from '../levels.ts';
+
+export const ALERT_STATUSES = ['pending', 'sending', 'sent', 'failed', 'digested'] as const;
+
+export const alertQuery = z.object({
+  status: z.enum(ALERT_STATUSES).optional(),
+  level: z.enum(RISK_LEVELS).optional(),
+  kind: z.string().max(40).optional(),
+  channel_id: z.coerce.number().int().positive().optional(),
+  department_id: z.coerce.number().int().positive().optional(),
+  post_id: z.coerce.number().int().positive().optional(),
+  case_id: z.coerce.number().int().positive().optional(),
+  acknowledged: z.enum(['true', 'false']).optional(),
+  since: z.string().datetime({ offset: true }).optional(),
+  until: z.string().datetime({ offset: true }).optional(),
+  before_id: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export type AlertQuery = z.infer<typeof alertQuery>;
+
+const columns = [
+  'alerts.id',
+  'alerts.kind',
+  'alerts.level',
+  'alerts.title',
+  'alerts.body',
+  'alerts.status',
+  'alerts.attempts',
+  'alerts.next_attempt_at',
+  'alerts.last_error',
+  'alerts.sent_at',
+  'alerts.acknowledged_by',
+  'alerts.acknowledged_at',
+  'alerts.escalated_at',
+  'alerts.created_at',
+  'alerts.post_id',
+  'alerts.event_id',
+  'alerts.case_id',
+  'alerts.rule_id',
+  'alerts.channel_id',
+  'alerts.department_id',
+  'alerts.attachment_id',
+  'alerts.digest_id',
+  'alerts.matter_key',
+  'channels.name as channel_name',
+  'channels.kind as channel_kind',
+] as const;
+
+function base(db: Kysely<Database>, actor: Actor) {
+  return db.selectFrom('alerts').innerJoin('channels', 'channels.id', 'alerts.channel_id').select(columns).where(departmentScope(actor, 'alerts.department_id'));
+}
+
+/** Alerts visible to the actor (a responder or head: their department's and the shared ones). */
+export async function listAlerts(db: Kysely<Database>, actor: Actor, q: Partial<AlertQuery> = {}) {
+  assertCan(actor, 'alerts.read');
+  const f = alertQuery.parse(q);
+  let query = base(db, actor).orderBy('alerts.id', 'desc').limit(f.limit);
+  if (f.status) query = query.where('alerts.status', '=', f.status);
+  if (f.level) query = query.where('alerts.level', '=', f.level);
+  if (f.kind) query = query.where('alerts.kind', '=', f.kind);
+  if (f.channel_id) query = query.where('alerts.channel_id', '=', f.channel_id);
+  if (f.department_id) query = query.where('alerts.department_id', '=', f.department_id);
+  if (f.post_id) query = query.where('alerts.post_id', '=', f.post_id);
+  if (f.case_id) query = query.where('alerts.case_id', '=', f.case_id);
+  if (f.acknowledged === 'true') query = query.where('alerts.acknowledged_at', 'is not', null);
+  if (f.acknowledged === 'false') query = query.where('alerts.acknowledged_at', 'is', null);
+  if (f.since) query = query.where('alerts.created_at', '>=', new Date(f.since).toISOString());
+  if (f.until) query = query.where('alerts.created_at', '<', new Date(f.until).toISOString());
+  if (f.before_id) query = query.where('alerts.id', '<', f.before_id);
+  return query.execute();
+}
+
+export async function getAlert(db: Kysely<Database>, actor: Actor, id: number) {
+  assertCan(actor, 'alerts.read');
+  const row = await db.selectFrom('alerts').innerJoin('channels', 'channels.id', 'alerts.channel_id').select(columns).where('alerts.id', '=', id).executeTakeFirst();
+  if (!row) throw new NotFoundError(`alert ${id}`);
+  assertSeesDepartment(actor, row.department_id, await officeDepartmentIds(db));
+  return row;
+}
+
+export async function listAttempts(db: Kysely<Database>, actor: Actor, id: number) {
+  await getAlert(db, actor, id);
+  return db.selectFrom('alert_attempts').selectAll().where('alert_id', '=', id).orderBy('id').execute();
+}
+
+/**
+ * Acknowledges an alert: every alert of the same matter (on every channel, and those folded
+ * into a digest) counts as acknowledged, which stops escalation.
+ */
+export async function acknowledgeAlert(db: Kysely<Database>, actor: Actor, id: number) {
+  assertCan(actor, 'alerts.ack');
+  const alert = await getAlert(db, actor, id);
+  if (alert.acknowledged_at) return { ...alert, alreadyAcknowledged: true };
+  const at = nowIso();
+  await db.transaction().execute(async (trx) => {
+    const matters = new Set<string>();
+    if (alert.matter_key) matters.add(alert.matter_key);
+    if (alert.kind === 'digest') {
+      for (const f of await trx.selectFrom('alerts').select('matter_key').where('digest_id', '=', id).execute()) if (f.matter_key) matters.add(f.matter_key);
+    }
+    const escalated = await trx.selectFrom('alerts').select('escalation_of').where('id', '=', id).executeTakeFirst();
+    if (escalated?.escalation_of) matters.add(escalated.escalation_of);
+    await trx.updateTable('alerts').set({ acknowledged_at: at, acknowledged_by: actor.id }).where('id', '=', id).where('acknowledged_at', 'is', null).execute();
+    if (matters.size) {
+      await trx
+        .updateTable('alerts')
+        .set({ acknowledged_at: at, acknowledged_by: actor.id })
+        .where((eb) => eb.or([eb('matter_key', 'in', [...matters]), eb('escalation_of', 'in', [...matters])]))
+        .where('acknowledged_at', 'is', null)
+        .execute();
+    }
+    await recordAudit(trx, actor, { action: 'alert.acknowledge', entity: 'alert', entityId: id, after: { matters: [...matters], at } });
+  });
+  return { ...(await getAlert(db, actor, id)), alreadyAcknowledged: false };
+}
+
+/** In-app alerts the user has not read yet (newest first), within their department scope and the channel's roles. */
+export async function unreadInapp(db: Kysely<Database>, actor: Actor, limit = 100) {
+  assertCan(actor, 'alerts.read');
+  const rows = await base(db, actor)
+    .select('channels.config as channel_config')
+    .where('channels.kind', '=', 'inapp')
+    .where('alerts.status', 'in', ['sent', 'digested'])
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('alert_reads').select('alert_reads.alert_id').whereRef('alert_reads.alert_id', '=', 'alerts.id').where('alert_reads.user_id', '=', actor.id ?? -1))))
+    .orderBy('alerts.id', 'desc')
+    .limit(Math.min(limit, 500))
+    .execute();
+  return rows.filter((r) => inappVisible(actor, r.channel_config)).map(({ channel_config: _c, ...r }) => r);
+}
+
+export function inappVisible(actor: Actor, channelConfig: string): boolean {
+  const roles = fromJson<{ roles?: string[] }>(channelConfig, {}).roles;
+  return !roles || roles.length === 0 || roles.includes(actor.role);
+}
+
+/** Marks in-app alerts read for this user (the given ids, or all visible unread ones). */
+export async function markRead(db: Kysely<Database>, actor: Actor, ids?: number[]) {
+  if (actor.id === null) return 0;
+  const targets = ids && ids.length ? ids : (await unreadInapp(db, actor, 500)).map((r) => r.id);
+  const visible = new Set((await unreadInapp(db, actor, 500)).map((r) => r.id));
+  const now = nowIso();
+  let n = 0;
+  for (const id of targets) {
+    if (!visible.has(id)) continue;
+    await db.insertInto('alert_reads').values({ alert_id: id, user_id: actor.id, read_at: now }).onConflict((oc) => oc.columns(['alert_id', 'user_id']).doNothing()).execute();
+    n++;
+  }
+  return n;
+}

@@ -1,0 +1,93 @@
+import type { Selectable, Transaction } from 'kysely';
+import type { AnalysisResult } from '../analyze/types.ts';
+import type { AppContext } from '../context.ts';
+import type { Database, PostTable } from '../db/schema.ts';
+import type { AnalysisHook } from '../jobs/pipeline.ts';
+import { t } from '../i18n/index.ts';
+import { atLeast, RISK_LEVEL_LABELS } from '../levels.ts';
+import { requestDelivery } from './delivery.ts';
+import { enqueueNotice, type Notice } from './outbox.ts';
+import { loadAlertSettings } from './settings.ts';
+
+type Post = Selectable<PostTable>;
+
+/** The matter an alert is about: the event when the post joined one (so its sibling posts do not alert again), else the post. */
+export function matterOf(post: Post, result: AnalysisResult): string {
+  const eventId = typeof result.event === 'number' ? result.event : post.event_id;
+  return eventId ? `event:${eventId}` : `post:${post.id}`;
+}
+
+function shorten(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
+async function describe(trx: Transaction<Database>, post: Post, result: AnalysisResult, ruleNames: string[], departmentName: string | null): Promise<{ title: string; body: string }> {
+  const source = await trx.selectFrom('sources').select('name').where('id', '=', post.source_id).executeTakeFirst();
+  const lines = [
+    t('alert.post.body.source', { source: source?.name ?? String(post.source_id) }),
+    post.published_at ? t('alert.post.body.time', { time: post.published_at }) : '',
+    ruleNames.length ? t('alert.post.body.rule', { rules: ruleNames.join('、') }) : '',
+    t('alert.post.body.level', { level: RISK_LEVEL_LABELS[result.risk.level], reasons: result.risk.reasons.slice(0, 3).join('；') || '—' }),
+    t('alert.post.body.sentiment', { label: t(`alert.sentiment.${result.sentiment.label}`) }),
+    departmentName ? t('alert.post.body.department', { department: departmentName }) : '',
+    shorten(post.text, 200),
+  ];
+  const title = shorten(post.title || post.text, 60) || `#${post.id}`;
+  return { title, body: lines.filter(Boolean).join('\n') };
+}
+
+/**
+ * The analysis hook: inside the transaction that stores a post's analysis, queue its alerts.
+ * One notice per matched watch rule (the rule's department, else the post's), and one for a
+ * post that matches no rule but reaches the configured level. The key (matter + rule) and the
+ * channel make the idempotency key, so re-fetches and re-analysis never alert a channel twice.
+ */
+export const alertHook: AnalysisHook = async (trx, ctx, post, result) => {
+  const level = result.risk.level;
+  const matter = matterOf(post, result);
+  const eventId = typeof result.event === 'number' ? result.event : post.event_id;
+  let departmentId = post.department_id;
+  if (departmentId === null && result.department) {
+    departmentId = (await trx.selectFrom('departments').select('id').where('code', '=', result.department).executeTakeFirst())?.id ?? null;
+  }
+  const departmentName = async (id: number | null) => (id === null ? null : ((await trx.selectFrom('departments').select('name').where('id', '=', id).executeTakeFirst())?.name ?? null));
+  const notices: Notice[] = [];
+  const names = [...new Set(result.rules.map((r) => r.rule))];
+  for (const name of names) {
+    const rule = await trx.selectFrom('watch_rules').select(['id', 'department_id', 'min_level', 'enabled']).where('name', '=', name).executeTakeFirst();
+    if (rule && !atLeast(level, rule.min_level)) continue;
+    const dept = rule?.department_id ?? departmentId;
+    const text = await describe(trx, post, result, [name], await departmentName(dept));
+    notices.push({
+      kind: eventId ? 'event' : 'post',
+      key: `${matter}|rule:${name}`,
+      level,
+      ...text,
+      departmentId: dept,
+      postId: post.id,
+      eventId: eventId ?? null,
+      ruleId: rule?.id ?? null,
+      ruleName: name,
+    });
+  }
+  if (names.length === 0) {
+    const settings = await loadAlertSettings(trx);
+    if (settings.unmatchedMinLevel !== 'off' && atLeast(level, settings.unmatchedMinLevel)) {
+      const text = await describe(trx, post, result, [], await departmentName(departmentId));
+      notices.push({ kind: eventId ? 'event' : 'post', key: `${matter}|level`, level, ...text, departmentId, postId: post.id, eventId: eventId ?? null });
+    }
+  }
+  let created = 0;
+  for (const n of notices) created += (await enqueueNotice(trx, n)).length;
+  if (created > 0) wakeAfterCommit(ctx);
+};
+
+/**
+ * The hook runs inside the caller's transaction, so the alerts are not visible before it
+ * commits. Wake the delivery loop a moment later and once more shortly after, so a quick
+ * commit is picked up at once and a slow one soon; the periodic task catches anything else.
+ */
+function wakeAfterCommit(ctx: AppContext) {
+  for (const ms of [20, 250, 1000]) setTimeout(() => requestDelivery(ctx), ms).unref();
+}

@@ -1,0 +1,64 @@
+import type { AppContext } from '../context.ts';
+import type { PeriodicTask } from '../jobs/scheduler.ts';
+import { deliverDue, DELIVERY_WAKE, type DeliveryReport } from './delivery.ts';
+import { escalateUnacknowledged } from './escalation.ts';
+
+interface LoopState {
+  running: Promise<void> | null;
+  again: boolean;
+}
+const loops = new WeakMap<AppContext, LoopState>();
+const listening = new WeakSet<AppContext>();
+
+/**
+ * Runs delivery rounds in this process one at a time; a wake during a round asks for one more
+ * round right after it, so nothing enqueued meanwhile waits for the next tick.
+ */
+export function runDelivery(ctx: AppContext): Promise<void> {
+  let st = loops.get(ctx);
+  if (!st) loops.set(ctx, (st = { running: null, again: false }));
+  const state = st;
+  if (state.running) {
+    state.again = true;
+    return state.running;
+  }
+  state.running = (async () => {
+    try {
+      do {
+        state.again = false;
+        let r: DeliveryReport;
+        do r = await deliverDue(ctx);
+        while (r.claimed >= 500);
+      } while (state.again);
+    } finally {
+      state.running = null;
+    }
+  })();
+  return state.running;
+}
+
+/** Lets `requestDelivery` (after an alert is committed) start a round at once. */
+export function listenForWakes(ctx: AppContext): void {
+  if (listening.has(ctx)) return;
+  listening.add(ctx);
+  ctx.bus.on(DELIVERY_WAKE, () => {
+    runDelivery(ctx).catch((err) => ctx.log.warn({ err }, 'alert delivery round failed'));
+  });
+}
+
+export const deliveryTask: PeriodicTask = {
+  name: 'alert.delivery',
+  intervalMs: 5000,
+  async run(ctx) {
+    listenForWakes(ctx);
+    await runDelivery(ctx);
+  },
+};
+
+export const escalationTask: PeriodicTask = {
+  name: 'alert.escalation',
+  intervalMs: 60_000,
+  async run(ctx) {
+    await escalateUnacknowledged(ctx);
+  },
+};

@@ -1,0 +1,51 @@
+import type { Kysely, Transaction } from 'kysely';
+import { z } from 'zod';
+import type { Database } from '../db/schema.ts';
+import { fromJson, nowIso, toJson } from '../db/values.ts';
+import { RISK_LEVELS } from '../levels.ts';
+
+/** Delivery, flood, escalation settings of the workspace (settings key `alert`). */
+export const alertSettingsSchema = z
+  .object({
+    /** A post that matches no watch rule still alerts at this level or above ('off' to disable). */
+    unmatchedMinLevel: z.enum([...RISK_LEVELS, 'off']).default('orange'),
+    /** Unacknowledged alerts go to the office after this many minutes. */
+    escalateAfterMinutes: z.number().int().min(1).max(7 * 24 * 60).default(30),
+    /** Red alerts go to the leaders after this many minutes without acknowledgement. */
+    redEscalateAfterMinutes: z.number().int().min(1).max(7 * 24 * 60).default(15),
+    /** Consecutive failed attempts after which a channel is switched off. */
+    failureStreakLimit: z.number().int().min(1).max(1000).default(10),
+    /** Attempts after which a single alert the service keeps refusing is given up. */
+    maxAttempts: z.number().int().min(1).max(1000).default(12),
+    /** More than `digestThreshold` messages per channel within the window are folded into one digest. */
+    digestThreshold: z.number().int().min(1).max(1000).default(5),
+    digestWindowMinutes: z.number().int().min(1).max(24 * 60).default(10),
+    backoffBaseSeconds: z.number().min(0.01).max(3600).default(30),
+    backoffMaxSeconds: z.number().min(0.01).max(24 * 3600).default(1800),
+    /** A claimed alert is taken over by another process when its lease runs out (crash). */
+    leaseSeconds: z.number().min(1).max(3600).default(120),
+    timeoutSeconds: z.number().min(0.1).max(120).default(10),
+  })
+  .strict();
+
+export type AlertSettings = z.infer<typeof alertSettingsSchema>;
+
+const KEY = 'alert';
+
+export async function loadAlertSettings(db: Kysely<Database> | Transaction<Database>): Promise<AlertSettings> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', KEY).executeTakeFirst();
+  const parsed = alertSettingsSchema.safeParse(fromJson(row?.value, {}));
+  return parsed.success ? parsed.data : alertSettingsSchema.parse({});
+}
+
+export async function saveAlertSettings(db: Kysely<Database> | Transaction<Database>, patch: Partial<AlertSettings>): Promise<AlertSettings> {
+  const current = await loadAlertSettings(db);
+  const next = alertSettingsSchema.parse({ ...current, ...patch });
+  const now = nowIso();
+  await db
+    .insertInto('settings')
+    .values({ key: KEY, value: toJson(next), updated_at: now })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: toJson(next), updated_at: now }))
+    .execute();
+  return next;
+}

@@ -1,0 +1,185 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { getLanguageAnalyzer, normalize, type LanguageAnalyzer, type LanguageResult } from './language.ts';
+import { BurstTracker, DEFAULT_BURST, finding, type BurstOptions } from './bursts.ts';
+import { DEFAULT_EVENTS, MemoryEventLinker, type EventOptions } from './events.ts';
+import { contentFeatures, minhash } from './minhash.ts';
+import { loadPeriods, matchPeriods, type ActivePeriod, type PeriodMatch } from './periods.ts';
+import { assessRisk, type BurstFinding, type Metrics, type Velocity } from './risk.ts';
+import { loadRoutingContext, routePost, type Routing, type RoutingContext } from './routing.ts';
+import { loadCompiledRules, matchRules, type CompiledRule } from './rules/compiled.ts';
+import { docFromNormalized, lowerAscii } from './rules/matcher.ts';
+import { compileSensitive, getSensitiveTerms, type SensitiveList } from './rules/sensitive.ts';
+import type { AnalysisResult, PostInput, RuleMatch } from './types.ts';
+
+/**
+ * The analysis of one post (DESIGN §4 "Analyze"): the language layer (normalise, segment,
+ * sentiment, abuse, topic, learned department, keywords), then watch rules, watch periods,
+ * routing, event linking with bursts, and the risk level — every decision with its reasons.
+ *
+ * `prepare` does everything that needs no event; `finish` adds the event and bursts and
+ * scores the risk. Stored posts (the pipeline step) link events in the database between the
+ * two; `analyze` links them in memory (the `minsheng analyze` stream).
+ */
+export interface PostSubject extends PostInput {
+  /** Source weight (sources.weight); looked up by name when absent. */
+  sourceWeight?: number;
+  velocity?: Velocity | null;
+}
+
+export interface Prepared {
+  id: string | number | undefined;
+  /** ISO time of the post: published, else now. */
+  at: string;
+  title: string;
+  text: string;
+  language: LanguageResult;
+  /** Normalised, ASCII-lower-cased title + text (what rules, periods and cues look at). */
+  lower: string;
+  rules: RuleMatch[];
+  periods: PeriodMatch[];
+  routing: Routing;
+  signature: Uint32Array;
+  metrics: Metrics;
+  velocity: Velocity | null;
+  source: { name: string; weight: number } | null;
+}
+
+export interface Analyzer {
+  readonly language: LanguageAnalyzer;
+  readonly rules: readonly CompiledRule[];
+  readonly brokenRules: readonly { name: string; error: string }[];
+  prepare(post: PostSubject): Prepared;
+  finish(p: Prepared, link: { event: number | string | null; bursts: BurstFinding[] }): AnalysisResult;
+  /** Stream mode: events and bursts linked in memory across the posts given to this analyzer. */
+  analyze(post: PostSubject): AnalysisResult;
+}
+
+export interface AnalyzerOptions {
+  events?: EventOptions;
+  bursts?: BurstOptions;
+  /** Fixed "now" for posts without a publication time (tests). */
+  now?: () => string;
+}
+
+function validIso(v: unknown): string | null {
+  if (typeof v !== 'string' || !v) return null;
+  const ms = Date.parse(v);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}
+
+const nonNeg = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.floor(v) : 0);
+
+export async function createAnalyzer(db: Kysely<Database>, options: AnalyzerOptions = {}): Promise<Analyzer> {
+  const language = await getLanguageAnalyzer(db);
+  const loaded = await loadCompiledRules(db, normalize);
+  const periods: ActivePeriod[] = await loadPeriods(db, normalize);
+  const sensitive: SensitiveList = compileSensitive((await getSensitiveTerms(db)).terms, normalize);
+  const routing: RoutingContext = await loadRoutingContext(db);
+  const weights = new Map((await db.selectFrom('sources').select(['name', 'weight']).execute()).map((s) => [s.name, Number(s.weight)]));
+  return composeAnalyzer({ language, rules: loaded.rules, brokenRules: loaded.broken, periods, sensitive, routing, weights }, options);
+}
+
+export interface AnalyzerParts {
+  language: LanguageAnalyzer;
+  rules: CompiledRule[];
+  brokenRules?: { name: string; error: string }[];
+  periods: ActivePeriod[];
+  sensitive: SensitiveList | null;
+  routing: RoutingContext;
+  weights?: Map<string, number>;
+}
+
+/** The analyzer over explicit parts (createAnalyzer loads them from the workspace). */
+export function composeAnalyzer(parts: AnalyzerParts, options: AnalyzerOptions = {}): Analyzer {
+  const now = options.now ?? (() => new Date().toISOString());
+  const linker = new MemoryEventLinker(options.events ?? DEFAULT_EVENTS);
+  const tracker = new BurstTracker(options.bursts ?? DEFAULT_BURST);
+
+  const prepare = (post: PostSubject): Prepared => {
+    const title = normalize(post.title ?? '');
+    const text = normalize(post.text ?? '');
+    const language = parts.language.analyze({ title, text });
+    const doc = docFromNormalized({ title, text, author: normalize(post.author ?? ''), source: normalize(post.source ?? '') });
+    const lower = lowerAscii(language.normalized);
+    const at = validIso(post.published_at) ?? now();
+    const rules = matchRules(parts.rules, doc, post.source);
+    const routing = routePost(parts.routing, {
+      rules,
+      topic: language.topic,
+      topicDepartment: language.topicDepartment,
+      learnedDepartment: language.learnedDepartment,
+      learnedReasons: language.departmentReasons,
+    });
+    const m = post.metrics ?? {};
+    const weight = post.sourceWeight ?? (post.source ? parts.weights?.get(post.source) : undefined) ?? 1;
+    return {
+      id: post.id,
+      at,
+      title,
+      text,
+      language,
+      lower,
+      rules,
+      periods: matchPeriods(parts.periods, lower, at),
+      routing,
+      signature: minhash(contentFeatures(language.tokens)),
+      metrics: { views: nonNeg(m.views), replies: nonNeg(m.replies), likes: nonNeg(m.likes), reposts: nonNeg(m.reposts) },
+      velocity: post.velocity ?? null,
+      source: post.source ? { name: post.source, weight: Number.isFinite(weight) ? weight : 1 } : null,
+    };
+  };
+
+  const finish = (p: Prepared, link: { event: number | string | null; bursts: BurstFinding[] }): AnalysisResult => {
+    const risk = assessRisk({
+      sentiment: p.language.sentiment,
+      abuse: p.language.abuse,
+      text: p.lower,
+      metrics: p.metrics,
+      velocity: p.velocity,
+      source: p.source,
+      periods: p.periods,
+      rules: p.rules,
+      bursts: link.bursts,
+      sensitive: parts.sensitive,
+    });
+    const result: AnalysisResult = {
+      sentiment: p.language.sentiment,
+      topic: p.language.topic,
+      topicReasons: p.language.topicReasons,
+      department: p.routing.department,
+      departmentReasons: p.routing.reasons,
+      risk,
+      keywords: p.language.keywords,
+      rules: p.rules,
+      event: link.event,
+      abuse: p.language.abuse,
+    };
+    return p.id === undefined ? result : { id: p.id, ...result };
+  };
+
+  let counter = 0;
+  return {
+    language: parts.language,
+    rules: parts.rules,
+    brokenRules: parts.brokenRules ?? [],
+    prepare,
+    finish,
+    analyze(post) {
+      const p = prepare(post);
+      counter++;
+      const link = linker.link({ postKey: p.id ?? `#${counter}`, at: p.at, title: p.title, text: p.text, topic: p.language.topic, signature: p.signature });
+      const atMs = Date.parse(p.at);
+      const bursts: BurstFinding[] = [];
+      if (link) {
+        const c = tracker.observe(`e:${link.eventId}`, atMs);
+        if (c.burst) bursts.push(finding('event', c.last, c.previous));
+      }
+      if (p.language.topic) {
+        const c = tracker.observe(`t:${p.language.topic}`, atMs);
+        if (c.burst) bursts.push(finding('topic', c.last, c.previous, p.language.topic));
+      }
+      return finish(p, { event: link?.eventId ?? null, bursts });
+    },
+  };
+}

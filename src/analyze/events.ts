@@ -1,0 +1,233 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { nowIso } from '../db/values.ts';
+import { atLeast, type RiskLevel } from '../levels.ts';
+import { bandKeys, isEmptySignature, parseSignature, signatureHex, similarity } from './minhash.ts';
+
+/**
+ * Events (事件): posts about the same matter, linked by the MinHash similarity of their content
+ * words within a time window. A post joins the most similar event whose seed post is at least
+ * `threshold` similar and which was active within `windowHours` of the post; otherwise it
+ * starts a new event and becomes its seed.
+ */
+export interface EventOptions {
+  threshold: number;
+  windowHours: number;
+}
+
+export const DEFAULT_EVENTS: EventOptions = { threshold: 0.3, windowHours: 72 };
+
+export interface LinkInput {
+  /** The post's id (stored) or key (stream). */
+  postKey: string | number;
+  /** ISO time of the post (published, else fetched). */
+  at: string;
+  title: string;
+  text: string;
+  topic: string | null;
+  departmentId?: number | null;
+  signature: Uint32Array;
+  /** Stored posts already in an event keep it (re-analysis of a re-fetched post). */
+  existingEventId?: number | null;
+}
+
+export interface LinkResult {
+  eventId: number | string;
+  created: boolean;
+  similarity: number;
+}
+
+export function eventTitle(title: string, text: string): string {
+  const base = (title || text).replace(/\s+/g, ' ').trim();
+  return base.length > 60 ? `${base.slice(0, 60)}…` : base || '（无标题）';
+}
+
+const HOUR = 3600_000;
+
+interface MemoryEvent {
+  key: string;
+  sig: Uint32Array;
+  bands: string[];
+  lastSeen: number;
+}
+
+/**
+ * Stream mode (`minsheng analyze`): events live in memory and are forgotten once they have been
+ * quiet for the window, so memory stays bounded however long the stream is.
+ */
+export class MemoryEventLinker {
+  private readonly events = new Map<string, MemoryEvent>();
+  private readonly index = new Map<string, Set<string>>();
+  private maxSeen = 0;
+  private linked = 0;
+
+  constructor(private readonly options: EventOptions = DEFAULT_EVENTS) {}
+
+  link(input: LinkInput): LinkResult | null {
+    if (isEmptySignature(input.signature)) return null;
+    const at = Date.parse(input.at) || this.maxSeen || 0;
+    if (at > this.maxSeen) this.maxSeen = at;
+    if (++this.linked % 1000 === 0) this.evict();
+    const window = this.options.windowHours * HOUR;
+    const bands = bandKeys(input.signature);
+    let best: MemoryEvent | null = null;
+    let bestSim = 0;
+    const seen = new Set<string>();
+    for (const b of bands) {
+      const keys = this.index.get(b);
+      if (!keys) continue;
+      for (const k of keys) {
+        if (seen.has(k)) continue;
+        seen.add(k);
+        const e = this.events.get(k)!;
+        if (Math.abs(at - e.lastSeen) > window) continue;
+        const s = similarity(input.signature, e.sig);
+        if (s >= this.options.threshold && s > bestSim) {
+          best = e;
+          bestSim = s;
+        }
+      }
+    }
+    if (best) {
+      if (at > best.lastSeen) best.lastSeen = at;
+      return { eventId: best.key, created: false, similarity: bestSim };
+    }
+    const key = String(input.postKey);
+    if (this.events.has(key)) return { eventId: key, created: false, similarity: 1 };
+    const e: MemoryEvent = { key, sig: input.signature, bands, lastSeen: at };
+    this.events.set(key, e);
+    for (const b of bands) {
+      let set = this.index.get(b);
+      if (!set) this.index.set(b, (set = new Set()));
+      set.add(key);
+    }
+    return { eventId: key, created: true, similarity: 1 };
+  }
+
+  private evict(): void {
+    const cutoff = this.maxSeen - this.options.windowHours * HOUR;
+    for (const [key, e] of this.events) {
+      if (e.lastSeen >= cutoff) continue;
+      this.events.delete(key);
+      for (const b of e.bands) {
+        const set = this.index.get(b);
+        set?.delete(key);
+        if (set && !set.size) this.index.delete(b);
+      }
+    }
+  }
+
+  get size(): number {
+    return this.events.size;
+  }
+}
+
+function shift(at: string, ms: number): string {
+  return new Date(Date.parse(at) + ms).toISOString();
+}
+
+/** Stored posts: events are rows, found through their seed's LSH band keys (event_keys). */
+export async function linkStoredPost(trx: Transaction<Database>, input: LinkInput, options: EventOptions = DEFAULT_EVENTS): Promise<LinkResult | null> {
+  const now = nowIso();
+  if (input.existingEventId) {
+    const e = await trx.selectFrom('events').selectAll().where('id', '=', input.existingEventId).executeTakeFirst();
+    if (e) {
+      await trx
+        .updateTable('events')
+        .set({
+          last_seen_at: input.at > e.last_seen_at ? input.at : e.last_seen_at,
+          first_seen_at: input.at < e.first_seen_at ? input.at : e.first_seen_at,
+          topic: e.topic ?? input.topic,
+          department_id: e.department_id ?? input.departmentId ?? null,
+          updated_at: now,
+        })
+        .where('id', '=', e.id)
+        .execute();
+      return { eventId: e.id, created: false, similarity: 1 };
+    }
+  }
+  if (isEmptySignature(input.signature)) return null;
+  const bands = bandKeys(input.signature);
+  const window = options.windowHours * HOUR;
+  const candidates = await trx
+    .selectFrom('event_keys')
+    .innerJoin('events', 'events.id', 'event_keys.event_id')
+    .select(['events.id', 'events.signature', 'events.first_seen_at', 'events.last_seen_at', 'events.topic', 'events.department_id'])
+    .distinct()
+    .where('event_keys.key', 'in', bands)
+    .where('events.last_seen_at', '>=', shift(input.at, -window))
+    .where('events.first_seen_at', '<=', shift(input.at, window))
+    .execute();
+  let best: (typeof candidates)[number] | null = null;
+  let bestSim = 0;
+  for (const c of candidates) {
+    const sig = parseSignature(c.signature);
+    if (!sig) continue;
+    const s = similarity(input.signature, sig);
+    if (s >= options.threshold && (s > bestSim || (s === bestSim && best && c.id < best.id))) {
+      best = c;
+      bestSim = s;
+    }
+  }
+  if (best) {
+    await trx
+      .updateTable('events')
+      .set((eb) => ({
+        post_count: eb('post_count', '+', 1),
+        last_seen_at: input.at > best.last_seen_at ? input.at : best.last_seen_at,
+        first_seen_at: input.at < best.first_seen_at ? input.at : best.first_seen_at,
+        topic: best.topic ?? input.topic,
+        department_id: best.department_id ?? input.departmentId ?? null,
+        updated_at: now,
+      }))
+      .where('id', '=', best.id)
+      .execute();
+    return { eventId: best.id, created: false, similarity: bestSim };
+  }
+  const created = await trx
+    .insertInto('events')
+    .values({
+      title: eventTitle(input.title, input.text),
+      signature: signatureHex(input.signature),
+      topic: input.topic,
+      department_id: input.departmentId ?? null,
+      first_seen_at: input.at,
+      last_seen_at: input.at,
+      post_count: 1,
+      risk_level: null,
+      burst: 0,
+      burst_reason: null,
+      burst_at: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await trx
+    .insertInto('event_keys')
+    .values(bands.map((key) => ({ event_id: created.id, key })))
+    .execute();
+  return { eventId: created.id, created: true, similarity: 1 };
+}
+
+/** Raises the event's level to the post's when higher, and records or clears its burst. */
+export async function updateStoredEvent(
+  trx: Transaction<Database>,
+  eventId: number,
+  level: RiskLevel,
+  burst: { reason: string; at: string } | null,
+  at: string,
+): Promise<void> {
+  const e = await trx.selectFrom('events').select(['risk_level', 'burst', 'burst_at']).where('id', '=', eventId).executeTakeFirst();
+  if (!e) return;
+  const set: { risk_level?: string; burst?: number; burst_reason?: string | null; burst_at?: string | null; updated_at: string } = { updated_at: nowIso() };
+  if (!e.risk_level || (atLeast(level, e.risk_level) && level !== e.risk_level)) set.risk_level = level;
+  if (burst) {
+    set.burst = 1;
+    set.burst_reason = burst.reason;
+    set.burst_at = burst.at;
+  } else if (e.burst && e.burst_at && Date.parse(at) - Date.parse(e.burst_at) > HOUR) {
+    set.burst = 0;
+  }
+  await trx.updateTable('events').set(set).where('id', '=', eventId).execute();
+}

@@ -1,0 +1,73 @@
+import { createRequire } from 'node:module';
+
+/**
+ * Keywords of a post by TF-IDF over its tokens, with jieba's bundled IDF table. Workspace user
+ * words (places, estates, departments) get a boost: they are what people look for.
+ */
+const require = createRequire(import.meta.url);
+let idf: Map<string, number> | null = null;
+let medianIdf = 10;
+
+function idfTable(): Map<string, number> {
+  if (idf) return idf;
+  const text = (require('@node-rs/jieba/dict.js') as { idf: Buffer }).idf.toString('utf8');
+  const map = new Map<string, number>();
+  const values: number[] = [];
+  for (const line of text.split('\n')) {
+    const sp = line.lastIndexOf(' ');
+    if (sp <= 0) continue;
+    const v = Number(line.slice(sp + 1));
+    if (!Number.isFinite(v)) continue;
+    map.set(line.slice(0, sp), v);
+    values.push(v);
+  }
+  values.sort((a, b) => a - b);
+  medianIdf = values[values.length >> 1] ?? 10;
+  idf = map;
+  return map;
+}
+
+const STOPWORDS = new Set(
+  `的 了 是 在 我 你 他 她 它 我们 你们 他们 她们 这 那 这个 那个 这些 那些 这里 那里 这样 那样 怎么 什么 为什么 哪 哪里 谁 和 与 及 或 或者
+   而 而且 并 并且 也 还 又 都 就 才 只 但 但是 可是 因为 所以 如果 虽然 然后 还是 已经 一个 一些 一下 一直 没有 不是 就是 可以 能 会 要 想
+   让 被 把 给 对 向 从 到 于 以 为 由 等 等等 啊 吧 呢 吗 嘛 哦 哈 呀 啦 么 之 其 该 此 各 每 个 些 很 太 更 最 非常 自己 大家 有 有的 有人
+   现在 今天 昨天 明天 时候 时间 问题 情况 工作 进行 表示 认为 希望 相关 有关 目前 通过 关于 以及 其中 可能 应该 需要 已 将 还有 这么 那么
+   如何 一样 一起 还要 但是 不过 另外 同时 此外 然而 因此 于是 即 即使 比如 例如 一定 真的 觉得 知道 看到 出来 起来 下去 回复 转发 微博 网友`.split(/\s+/),
+);
+
+function isWordy(tok: string): boolean {
+  if (tok.length < 2) return false;
+  let cjk = false;
+  for (let i = 0; i < tok.length; i++) {
+    const c = tok.charCodeAt(i);
+    if (c >= 0x3400 && c <= 0x9fff) cjk = true;
+    else if (!((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a))) return false;
+  }
+  if (cjk) return true;
+  return /[a-zA-Z]/.test(tok) && tok.length >= 3;
+}
+
+export function extractKeywords(tokens: readonly string[], userWords: ReadonlySet<string>, top = 8): string[] {
+  const table = idfTable();
+  const tf = new Map<string, number>();
+  for (const tok of tokens) {
+    if (!isWordy(tok) || STOPWORDS.has(tok)) continue;
+    tf.set(tok, (tf.get(tok) ?? 0) + 1);
+  }
+  if (tf.size === 0) return [];
+  const scored: [string, number][] = [];
+  for (const [w, n] of tf) {
+    let s = n * (table.get(w) ?? medianIdf);
+    if (userWords.has(w)) s *= 2;
+    scored.push([w, s]);
+  }
+  scored.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const out: string[] = [];
+  for (let i = 0; i < scored.length && out.length < top; i++) out.push(scored[i][0]);
+  return out;
+}
+
+/** Loads the IDF table now (it is otherwise loaded on first use). */
+export function warmKeywords(): void {
+  idfTable();
+}

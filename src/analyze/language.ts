@@ -1,0 +1,181 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { fromJson } from '../db/values.ts';
+import { t } from '../i18n/index.ts';
+import { abusePhrases, detectAbuse } from './abuse.ts';
+import { extractKeywords } from './keywords.ts';
+import { extractFeatures, type TextFeatures } from './learn/features.ts';
+import { predict, type LinearModel } from './learn/linear.ts';
+import { languageRevision, loadModels, type ModelName } from './models.ts';
+import { createSegmenter, type Segmenter } from './segment.ts';
+import { lexiconPhrases } from './sentiment/lexicon.ts';
+import { scoreTokens, type SentimentLabel } from './sentiment/score.ts';
+import { normalize, normalizePost } from './text.ts';
+import { DEFAULT_TAXONOMY } from './topic/default-taxonomy.ts';
+import { TopicMatcher, type TaxonomyTopic } from './topic/taxonomy.ts';
+
+export { normalize };
+
+/** The language layer's view of one post (analysis part 1); the analyzer composition builds on it. */
+export interface LanguageResult {
+  normalized: string;
+  tokens: string[];
+  sentiment: { label: SentimentLabel; score: number; reasons: string[] };
+  abuse: { flagged: boolean; reasons: string[] };
+  /** Taxonomy keywords first, then the learned classifier. */
+  topic: string | null;
+  topicReasons: string[];
+  /** The owner department code of the topic, when the taxonomy names one. */
+  topicDepartment: string | null;
+  /** Department code learned from labels and the ledger. */
+  learnedDepartment: string | null;
+  departmentReasons: string[];
+  keywords: string[];
+}
+
+export interface LanguageAnalyzer {
+  analyze(input: { title?: string; text: string }): LanguageResult;
+  /** Hashed features of a normalised text (for training). */
+  features(normalized: string, tokens: readonly string[]): TextFeatures;
+  readonly segmenter: Segmenter;
+}
+
+export interface LanguageConfig {
+  /** User dictionary words (places, roads, estates, department names). */
+  userWords: string[];
+  taxonomy: TaxonomyTopic[];
+  models: Partial<Record<ModelName, LinearModel>>;
+}
+
+/** Least probability for a learned topic or department to be proposed. */
+export const TOPIC_MIN_P = 0.35;
+export const DEPARTMENT_MIN_P = 0.35;
+
+const LABEL_TEXT: Record<SentimentLabel, string> = {
+  negative: t('language.label.negative'),
+  neutral: t('language.label.neutral'),
+  positive: t('language.label.positive'),
+};
+
+function pct(p: number): string {
+  return `${Math.round(p * 100)}%`;
+}
+
+/** The analyzer over an explicit configuration (tests, evaluation, and loadLanguageAnalyzer). */
+export function createLanguageAnalyzer(config: LanguageConfig): LanguageAnalyzer {
+  const matcher = new TopicMatcher(config.taxonomy);
+  const userWords = new Set(config.userWords);
+  const segmenter = createSegmenter([...config.userWords, ...matcher.keywords(), ...lexiconPhrases(), ...abusePhrases()]);
+  const { sentiment: sModel, topic: tModel, department: dModel } = config.models;
+  const usable = (m: LinearModel | undefined): m is LinearModel => !!m && m.classes.length >= 2;
+  const sentimentModel = usable(sModel) && sModel.classes.every((c) => c === 'negative' || c === 'neutral' || c === 'positive') ? sModel : undefined;
+  const topicModel = usable(tModel) ? tModel : undefined;
+  const departmentModel = usable(dModel) ? dModel : undefined;
+  const needFeatures = !!(sentimentModel || topicModel || departmentModel);
+  const topicOwner = new Map(config.taxonomy.map((tp) => [tp.path, tp.department]));
+  const sBuf = sentimentModel ? new Float64Array(sentimentModel.classes.length) : undefined;
+  const tBuf = topicModel ? new Float64Array(topicModel.classes.length) : undefined;
+  const dBuf = departmentModel ? new Float64Array(departmentModel.classes.length) : undefined;
+
+  const features = (normalized: string, tokens: readonly string[]) => extractFeatures(normalized, tokens, scoreTokens(tokens));
+
+  return {
+    segmenter,
+    features,
+    analyze(input) {
+      const normalized = normalizePost(input);
+      const tokens = segmenter.cut(normalized);
+      const lex = scoreTokens(tokens);
+      const f = needFeatures ? extractFeatures(normalized, tokens, lex) : null;
+
+      let sentiment: LanguageResult['sentiment'] = { label: lex.label, score: lex.score, reasons: lex.reasons };
+      if (sentimentModel && f) {
+        const pr = predict(sentimentModel, f, sBuf);
+        const get = (c: string) => {
+          const k = sentimentModel.classes.indexOf(c);
+          return k < 0 ? 0 : pr.probs[k];
+        };
+        const label = pr.label as SentimentLabel;
+        const score = Math.round((get('positive') - get('negative')) * 1000) / 1000;
+        const head = t('language.reason.model', { count: sentimentModel.examples, label: LABEL_TEXT[label], p: pct(pr.p) });
+        const reasons = [head, ...lex.reasons.filter((r) => r !== t('language.reason.noCue'))];
+        sentiment = { label, score, reasons };
+      }
+
+      let topic: string | null = null;
+      let topicReasons: string[] = [];
+      let topicDepartment: string | null = null;
+      const m = matcher.match(tokens);
+      if (m) {
+        topic = m.topic;
+        topicReasons = m.reasons;
+        topicDepartment = m.department;
+      } else if (topicModel && f) {
+        const pr = predict(topicModel, f, tBuf);
+        if (pr.p >= TOPIC_MIN_P) {
+          topic = pr.label;
+          topicReasons = [t('language.topic.model', { count: topicModel.examples, p: pct(pr.p) })];
+          topicDepartment = topicOwner.get(pr.label) ?? null;
+        }
+      }
+
+      let learnedDepartment: string | null = null;
+      let departmentReasons: string[] = [];
+      if (departmentModel && f) {
+        const pr = predict(departmentModel, f, dBuf);
+        if (pr.p >= DEPARTMENT_MIN_P) {
+          learnedDepartment = pr.label;
+          departmentReasons = [t('language.department.model', { count: departmentModel.examples, p: pct(pr.p) })];
+        }
+      }
+
+      return {
+        normalized,
+        tokens,
+        sentiment,
+        abuse: detectAbuse(tokens),
+        topic,
+        topicReasons,
+        topicDepartment,
+        learnedDepartment,
+        departmentReasons,
+        keywords: extractKeywords(tokens, userWords),
+      };
+    },
+  };
+}
+
+/** Reads the workspace's dictionary, taxonomy (or the default one) and learned models. */
+export async function loadLanguageConfig(db: Kysely<Database>): Promise<LanguageConfig> {
+  const words = await db.selectFrom('dictionary_words').select('word').execute();
+  const departments = await db.selectFrom('departments').select(['id', 'code', 'name']).execute();
+  const codeOf = new Map(departments.map((d) => [d.id, d.code]));
+  const topics = await db.selectFrom('taxonomy_topics').select(['path', 'keywords', 'department_id']).orderBy('path').execute();
+  const taxonomy: TaxonomyTopic[] = topics.length
+    ? topics.map((r) => ({ path: r.path, keywords: fromJson<string[]>(r.keywords, []), department: r.department_id ? (codeOf.get(r.department_id) ?? null) : null }))
+    : DEFAULT_TAXONOMY.map((d) => ({ path: d.path, keywords: d.keywords, department: null }));
+  const loaded = await loadModels(db);
+  const models: LanguageConfig['models'] = {};
+  for (const [name, lm] of Object.entries(loaded)) if (lm) models[name as ModelName] = lm.model;
+  return { userWords: [...words.map((w) => w.word), ...departments.map((d) => d.name)], taxonomy, models };
+}
+
+export async function loadLanguageAnalyzer(db: Kysely<Database>): Promise<LanguageAnalyzer> {
+  return createLanguageAnalyzer(await loadLanguageConfig(db));
+}
+
+const cached = new WeakMap<Kysely<Database>, { revision: string; analyzer: Promise<LanguageAnalyzer> }>();
+
+/**
+ * The workspace's analyzer, reloaded only when the dictionary, taxonomy or a model changed
+ * (one small settings read per call). Long-running processes use this.
+ */
+export async function getLanguageAnalyzer(db: Kysely<Database>): Promise<LanguageAnalyzer> {
+  const revision = await languageRevision(db);
+  const hit = cached.get(db);
+  if (hit && hit.revision === revision) return hit.analyzer;
+  const analyzer = loadLanguageAnalyzer(db);
+  cached.set(db, { revision, analyzer });
+  analyzer.catch(() => cached.delete(db));
+  return analyzer;
+}

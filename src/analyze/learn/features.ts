@@ -1,0 +1,96 @@
+import type { LexiconScore } from '../sentiment/score.ts';
+
+/**
+ * Hashed features of one text for the learned linear models: word unigrams (jieba tokens),
+ * character bigrams and trigrams, plus a few dense lexicon features (the built-in sentiment
+ * lexicon's view, so that the model starts from general knowledge and learns corrections).
+ * Hashes are 32-bit; each model keeps as many low bits as its size allows. Features are
+ * computed once per post and shared by every model.
+ */
+export interface TextFeatures {
+  /** Hashes: [0, wordsEnd) words, [wordsEnd, bigramsEnd) char bigrams, [bigramsEnd, length) char trigrams. */
+  hashes: Int32Array;
+  wordsEnd: number;
+  bigramsEnd: number;
+  /** Dense lexicon features, see LEXICON_FEATURES. */
+  lexicon: Float32Array;
+}
+
+export const LEXICON_FEATURES = 8;
+
+function mix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h;
+}
+
+function hashToken(tok: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < tok.length; i++) {
+    let c = tok.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) c += 32;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  return mix(h ^ 0x5bd1e995);
+}
+
+function isSkippable(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
+}
+
+let scratch = new Int32Array(4096);
+
+export function extractFeatures(normalized: string, tokens: readonly string[], lex: LexiconScore | null): TextFeatures {
+  const need = tokens.length + normalized.length * 2 + 8;
+  if (scratch.length < need) scratch = new Int32Array(need * 2);
+  const out = scratch;
+  let n = 0;
+  for (let i = 0; i < tokens.length; i++) out[n++] = hashToken(tokens[i]);
+  const wordsEnd = n;
+  let p2 = -1;
+  let p1 = -1;
+  const triStart = normalized.length + n + 4;
+  let nt = triStart;
+  for (let i = 0; i < normalized.length; i++) {
+    let c = normalized.charCodeAt(i);
+    if (isSkippable(c)) {
+      p1 = -1;
+      p2 = -1;
+      continue;
+    }
+    if (c >= 0x41 && c <= 0x5a) c += 32;
+    if (p1 >= 0) {
+      out[n++] = mix(Math.imul(p1, 0x9e3779b1) ^ c ^ 0x27d4eb2f);
+      if (p2 >= 0) out[nt++] = mix(Math.imul(Math.imul(p2, 0x9e3779b1) ^ p1, 0x85ebca77) ^ c ^ 0x165667b1);
+    }
+    p2 = p1;
+    p1 = c;
+  }
+  const bigramsEnd = n;
+  const hashes = new Int32Array(bigramsEnd + (nt - triStart));
+  hashes.set(out.subarray(0, bigramsEnd), 0);
+  hashes.set(out.subarray(triStart, nt), bigramsEnd);
+  const lexicon = new Float32Array(LEXICON_FEATURES);
+  if (lex) {
+    lexicon[0] = Math.tanh(lex.raw / 2);
+    lexicon[1] = Math.min(lex.positive, 4) / 2;
+    lexicon[2] = Math.min(lex.negative, 4) / 2;
+    lexicon[3] = Math.min(lex.complaints, 2);
+    lexicon[4] = lex.label === 'negative' ? 1 : 0;
+    lexicon[5] = lex.label === 'positive' ? 1 : 0;
+    lexicon[6] = Math.max(-2, Math.min(2, lex.emoticons)) / 2;
+    lexicon[7] = Math.min(lex.rhetorical, 2);
+  }
+  return { hashes, wordsEnd, bigramsEnd, lexicon };
+}
+
+/** Which parts of the features a model uses. */
+export interface FeatureSet {
+  words: boolean;
+  bigrams: boolean;
+  trigrams: boolean;
+  lexicon: boolean;
+}

@@ -1,0 +1,93 @@
+/**
+ * MinHash signatures over a post's content words, for linking posts about the same matter
+ * into events. The fraction of equal positions of two signatures estimates the Jaccard
+ * similarity of their word sets; LSH band keys (BANDS bands of ROWS values) let a new post
+ * find candidate events by exact key lookup instead of comparing with every event.
+ */
+export const SIGNATURE_SIZE = 64;
+export const ROWS = 2;
+export const BANDS = SIGNATURE_SIZE / ROWS;
+
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** The MurmurHash3 finaliser: a cheap, well-mixed 32-bit permutation. */
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+const SEEDS = Uint32Array.from({ length: SIGNATURE_SIZE }, (_, i) => fmix(0x9e3779b9 + Math.imul(i + 1, 0x7feb352d)));
+
+export function minhash(features: Iterable<string>): Uint32Array {
+  const sig = new Uint32Array(SIGNATURE_SIZE).fill(0xffffffff);
+  for (const f of features) {
+    const x = fnv1a(f);
+    for (let i = 0; i < SIGNATURE_SIZE; i++) {
+      const h = fmix(x ^ SEEDS[i]);
+      if (h < sig[i]) sig[i] = h;
+    }
+  }
+  return sig;
+}
+
+export function isEmptySignature(sig: Uint32Array): boolean {
+  return sig[0] === 0xffffffff && sig[1] === 0xffffffff;
+}
+
+/** Estimated Jaccard similarity of the two feature sets. */
+export function similarity(a: Uint32Array, b: Uint32Array): number {
+  let same = 0;
+  for (let i = 0; i < SIGNATURE_SIZE; i++) if (a[i] === b[i]) same++;
+  return same / SIGNATURE_SIZE;
+}
+
+export function bandKeys(sig: Uint32Array): string[] {
+  const out: string[] = [];
+  for (let b = 0; b < BANDS; b++) {
+    let h = b + 1;
+    for (let r = 0; r < ROWS; r++) h = fmix(h ^ sig[b * ROWS + r]) ^ Math.imul(h, 31);
+    out.push(`m${b}:${(h >>> 0).toString(36)}`);
+  }
+  return out;
+}
+
+export function signatureHex(sig: Uint32Array): string {
+  let s = '';
+  for (const v of sig) s += v.toString(16).padStart(8, '0');
+  return s;
+}
+
+export function parseSignature(hex: string | null | undefined): Uint32Array | null {
+  if (!hex || hex.length !== SIGNATURE_SIZE * 8 || !/^[0-9a-f]+$/.test(hex)) return null;
+  const sig = new Uint32Array(SIGNATURE_SIZE);
+  for (let i = 0; i < SIGNATURE_SIZE; i++) sig[i] = parseInt(hex.slice(i * 8, i * 8 + 8), 16);
+  return sig;
+}
+
+const STOP = new Set([
+  '我们', '你们', '他们', '这个', '那个', '什么', '没有', '就是', '还是', '已经', '因为', '所以', '但是', '可以', '现在', '一个',
+  '自己', '大家', '请问', '你好', '您好', '谢谢', '这些', '那些', '如果', '而且', '或者', '以及', '这样', '怎么', '为什么', '一下',
+  '一直', '知道', '觉得', '希望', '问题', '情况', '有关', '相关', '部门', '领导', '时候', '今天', '昨天', '目前', '不是', '只是',
+]);
+
+/** The words that describe what a post is about: two or more characters, no numbers, no function words. */
+export function contentFeatures(tokens: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  for (const tok of tokens) {
+    if (tok.length < 2 || STOP.has(tok)) continue;
+    if (/^[\d\s\p{P}\p{S}]+$/u.test(tok)) continue;
+    out.add(tok.toLowerCase());
+  }
+  return out;
+}

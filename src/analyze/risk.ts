@@ -1,0 +1,157 @@
+import { t } from '../i18n/index.ts';
+import { levelRank, RISK_LEVEL_LABELS, RISK_LEVELS, type RiskLevel } from '../levels.ts';
+import type { PeriodMatch } from './periods.ts';
+import { findMatters, findRumourCues } from './rules/matters.ts';
+import { findSensitive, type SensitiveList } from './rules/sensitive.ts';
+import type { RuleMatch } from './types.ts';
+
+/**
+ * 舆情等级 from a score of 0–100 built from named components, each with a reason shown to
+ * people. Thresholds: yellow ≥ 35, orange ≥ 55, red ≥ 75; a matched watch rule's minimum
+ * level is a floor.
+ */
+export const LEVEL_THRESHOLDS: Record<RiskLevel, number> = { blue: 0, yellow: 35, orange: 55, red: 75 };
+
+export interface Metrics {
+  views: number;
+  replies: number;
+  likes: number;
+  reposts: number;
+}
+
+/** Engagement growth between the two latest fetches of a post. */
+export interface Velocity {
+  hours: number;
+  delta: Metrics;
+}
+
+export interface BurstFinding {
+  scope: 'event' | 'topic';
+  topic?: string | null;
+  last: number;
+  baseline: number;
+}
+
+export interface RiskInput {
+  sentiment: { label: string; score: number };
+  abuse: { flagged: boolean };
+  /** Normalised, ASCII-lower-cased title + text. */
+  text: string;
+  metrics?: Partial<Metrics> | null;
+  velocity?: Velocity | null;
+  source?: { name: string; weight: number } | null;
+  periods?: PeriodMatch[];
+  rules?: RuleMatch[];
+  bursts?: BurstFinding[];
+  sensitive?: SensitiveList | null;
+}
+
+export interface RiskResult {
+  level: RiskLevel;
+  score: number;
+  reasons: string[];
+}
+
+/** One weighted number for engagement: a reply or a repost says more than a view. */
+export function engagementIndex(m: Partial<Metrics>): number {
+  return (m.views ?? 0) / 200 + (m.replies ?? 0) * 2 + (m.likes ?? 0) * 0.5 + (m.reposts ?? 0) * 3;
+}
+
+function metricText(m: Partial<Metrics>, signed = false): string {
+  const parts: string[] = [];
+  const p = (label: string, v: number | undefined) => {
+    if (v && v > 0) parts.push(`${label} ${signed ? '+' : ''}${v}`);
+  };
+  p('浏览', m.views);
+  p('回复', m.replies);
+  p('点赞', m.likes);
+  p('转发', m.reposts);
+  return parts.join('、');
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+export function burstReason(b: BurstFinding): string {
+  const scope = b.scope === 'event' ? t('risk.burstEvent') : t('risk.burstTopic', { topic: b.topic ?? '' });
+  return t('risk.burst', { scope, last: b.last, baseline: round1(b.baseline) });
+}
+
+export function levelForScore(score: number): RiskLevel {
+  let level: RiskLevel = 'blue';
+  for (const l of RISK_LEVELS) if (score >= LEVEL_THRESHOLDS[l]) level = l;
+  return level;
+}
+
+export function assessRisk(input: RiskInput): RiskResult {
+  const parts: { points: number; reason: string }[] = [];
+  const add = (points: number, reason: string) => {
+    if (points !== 0) parts.push({ points, reason });
+  };
+
+  if (input.sentiment.label === 'negative') {
+    const strength = Math.min(1, Math.max(0.3, Math.abs(input.sentiment.score)));
+    const score = round1(input.sentiment.score);
+    add(Math.round(8 + 14 * strength), t(strength >= 0.7 ? 'risk.sentimentStrong' : 'risk.sentiment', { score }));
+  }
+
+  const m = input.metrics ?? {};
+  const engagement = Math.min(20, Math.round(6 * Math.log10(1 + engagementIndex(m))));
+  if (engagement >= 4) add(engagement, t('risk.engagement', { detail: metricText(m) }));
+
+  if (input.velocity && input.velocity.hours > 0) {
+    const hours = Math.max(input.velocity.hours, 1 / 60);
+    const rate = engagementIndex(input.velocity.delta) / hours;
+    const points = Math.min(15, Math.round(5 * Math.log10(1 + rate)));
+    if (points >= 3) add(points, t('risk.velocity', { hours: round1(input.velocity.hours), detail: metricText(input.velocity.delta, true) }));
+  }
+
+  if (input.source && input.source.weight !== 1) {
+    const points = Math.max(-10, Math.min(15, Math.round((input.source.weight - 1) * 10)));
+    add(points, t('risk.sourceWeight', { source: input.source.name, weight: input.source.weight }));
+  }
+
+  if (input.sensitive) {
+    const terms = findSensitive(input.sensitive, input.text);
+    if (terms.length) add(Math.min(24, 8 * terms.length), t('risk.sensitive', { terms: terms.slice(0, 6).join('、') }));
+  }
+
+  let periodPoints = 0;
+  for (const p of input.periods ?? []) {
+    const points = Math.min(30 - periodPoints, Math.round(10 * p.boost));
+    periodPoints += Math.max(0, points);
+    add(Math.max(0, points), t('risk.period', { name: p.name, detail: p.terms.length ? t('risk.periodKeywords', { terms: p.terms.slice(0, 6).join('、') }) : '' }));
+  }
+
+  let matterPoints = 0;
+  for (const f of findMatters(input.text)) {
+    const points = Math.min(30 - matterPoints, f.points);
+    if (points <= 0) break;
+    matterPoints += points;
+    add(points, t('risk.matter', { kind: t(`matter.${f.kind}`), terms: f.terms.slice(0, 5).join('、') }));
+  }
+
+  if (input.abuse.flagged) add(8, t('risk.abuse'));
+  const rumour = findRumourCues(input.text);
+  if (rumour.length) add(8, t('risk.rumour', { terms: rumour.slice(0, 5).join('、') }));
+
+  let burstPoints = 0;
+  for (const b of input.bursts ?? []) {
+    const points = Math.min(20 - burstPoints, 15);
+    if (points <= 0) break;
+    burstPoints += points;
+    add(points, burstReason(b));
+  }
+
+  const score = Math.max(0, Math.min(100, parts.reduce((n, p) => n + p.points, 0)));
+  let level = levelForScore(score);
+  const reasons = parts.sort((a, b) => b.points - a.points).map((p) => p.reason);
+
+  let floorRule: RuleMatch | null = null;
+  for (const r of input.rules ?? []) if (r.minLevel && levelRank(r.minLevel) > levelRank(floorRule?.minLevel ?? level)) floorRule = r;
+  if (floorRule?.minLevel) {
+    level = floorRule.minLevel;
+    reasons.push(t('risk.ruleMinimum', { rule: floorRule.rule, level: RISK_LEVEL_LABELS[level] }));
+  }
+  reasons.push(t('risk.level', { score, level: RISK_LEVEL_LABELS[level] }));
+  return { level, score, reasons };
+}

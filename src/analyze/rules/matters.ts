@@ -1,0 +1,74 @@
+/**
+ * The six kinds of matter that 国办发〔2016〕80号 says need a response, each with the words
+ * that usually signal it in a post and the risk points it adds. Written for this project from
+ * general knowledge of Chinese government public-opinion work; extend freely.
+ */
+export type MatterKind = 'policy' | 'interests' | 'morals' | 'emergency' | 'hotspot' | 'superior';
+
+export interface MatterCues {
+  kind: MatterKind;
+  points: number;
+  cues: string[];
+}
+
+export const MATTERS: readonly MatterCues[] = [
+  {
+    kind: 'emergency',
+    points: 20,
+    cues: [
+      '火灾', '起火', '着火', '爆炸', '坍塌', '倒塌', '塌方', '塌陷', '地震', '洪水', '洪涝', '内涝', '泥石流', '山体滑坡', '台风',
+      '暴雨', '事故', '伤亡', '死亡', '遇难', '身亡', '中毒', '泄漏', '疫情', '溺水', '溺亡', '被困', '踩踏', '触电', '脚手架倒',
+    ],
+  },
+  {
+    kind: 'morals',
+    points: 14,
+    cues: ['虐待', '虐童', '猥亵', '性侵', '霸凌', '欺凌', '地沟油', '毒奶粉', '假疫苗', '遗弃', '见死不救', '黑心', '丧尽天良', '草菅人命', '殴打老人', '打骂学生'],
+  },
+  {
+    kind: 'superior',
+    points: 12,
+    cues: ['领导留言板', '人民网留言', '市长信箱', '省长信箱', '书记信箱', '督办', '交办', '转办件', '上级要求', '上级转来', '批示', '约谈', '通报批评', '督查'],
+  },
+  {
+    kind: 'interests',
+    points: 10,
+    cues: [
+      '拆迁', '征收', '征地', '补偿款', '安置房', '回迁', '物业费', '涨价', '停水', '停电', '停气', '断水', '学区', '划片', '入学',
+      '社保', '医保', '养老金', '欠薪', '讨薪', '拖欠工资', '交房', '延期交付', '逾期交房', '烂尾', '公积金', '房产证', '不动产证', '维修基金', '集资',
+    ],
+  },
+  {
+    kind: 'policy',
+    points: 10,
+    cues: ['新政', '新规', '政策调整', '政策变化', '误读', '曲解', '一刀切', '限购', '限售', '限贷', '取消补贴', '政策解读', '文件规定', '红头文件'],
+  },
+  {
+    kind: 'hotspot',
+    points: 8,
+    cues: ['热搜', '上热搜', '刷屏', '转疯了', '全网', '网友热议', '引发热议', '媒体曝光', '央视曝光', '曝光', '围观', '舆论'],
+  },
+];
+
+/** Words that suggest a rumour is spreading (造谣 cues); rumours endangering order go to the police / 网信. */
+export const RUMOUR_CUES: readonly string[] = ['网传', '据传', '传言', '谣言', '造谣', '疯传', '内部消息', '小道消息', '不实信息', '据说', '听说', '爆料'];
+
+export interface MatterFinding {
+  kind: MatterKind;
+  points: number;
+  terms: string[];
+}
+
+/** Which of the six kinds the text shows, each with the cue words found (text normalised, ASCII lower-cased). */
+export function findMatters(text: string): MatterFinding[] {
+  const out: MatterFinding[] = [];
+  for (const m of MATTERS) {
+    const terms = m.cues.filter((c) => text.includes(c));
+    if (terms.length) out.push({ kind: m.kind, points: m.points, terms });
+  }
+  return out;
+}
+
+export function findRumourCues(text: string): string[] {
+  return RUMOUR_CUES.filter((c) => text.includes(c));
+}

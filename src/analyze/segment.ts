@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { Jieba } from '@node-rs/jieba';
+
+/**
+ * Word segmentation with @node-rs/jieba plus the workspace's user dictionary (place, road,
+ * estate and department names; taxonomy keywords) so that "沿港西路" or "某某花园" stay one word.
+ *
+ * Loading jieba's base dictionary takes a noticeable fraction of a second, and jieba cannot
+ * forget words once loaded, so one instance is kept per distinct user-word list (a small LRU).
+ */
+const require = createRequire(import.meta.url);
+let baseDict: Buffer | null = null;
+function jiebaDict(): Buffer {
+  baseDict ??= (require('@node-rs/jieba/dict.js') as { dict: Buffer }).dict;
+  return baseDict;
+}
+
+/** Frequency given to user words: high enough that jieba keeps them whole against any split. */
+const USER_WORD_FREQ = 2_000_000;
+
+export interface Segmenter {
+  /** Tokens of already-normalised text; whitespace tokens are dropped. */
+  cut(text: string): string[];
+  readonly userWords: readonly string[];
+}
+
+const cache = new Map<string, Segmenter>();
+const CACHE_SIZE = 4;
+
+/** A word usable in jieba's dictionary: no whitespace, at least one character. */
+export function cleanUserWord(word: string): string | null {
+  const w = word.trim();
+  if (!w || /\s/.test(w)) return null;
+  return w;
+}
+
+export function createSegmenter(userWords: Iterable<string> = []): Segmenter {
+  const words = [...new Set([...userWords].map(cleanUserWord).filter((w): w is string => w !== null))].sort();
+  const key = createHash('sha1').update(words.join('\n')).digest('hex');
+  const hit = cache.get(key);
+  if (hit) {
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
+  const jieba = Jieba.withDict(jiebaDict());
+  if (words.length) jieba.loadDict(Buffer.from(words.map((w) => `${w} ${USER_WORD_FREQ} n`).join('\n') + '\n'));
+  const segmenter: Segmenter = {
+    userWords: words,
+    cut(text) {
+      if (!text) return [];
+      const raw = jieba.cut(text, true);
+      let clean = true;
+      for (let i = 0; i < raw.length; i++) {
+        if (raw[i].trim() === '') {
+          clean = false;
+          break;
+        }
+      }
+      return clean ? raw : raw.filter((t) => t.trim() !== '');
+    },
+  };
+  cache.set(key, segmenter);
+  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  return segmenter;
+}

@@ -1,0 +1,103 @@
+import * as OpenCC from 'opencc-js';
+
+/**
+ * Text normalisation for analysis (DESIGN §4): full-width ASCII forms → half width, the
+ * ideographic space and other odd spaces → one plain space, traditional → simplified Chinese
+ * (OpenCC, phrase level), runs of whitespace collapsed. Emoji and Weibo emoticons such as
+ * "[心]" are kept as text: they carry sentiment.
+ *
+ * Most posts are already simplified and half width, so the function first scans the string
+ * and returns it untouched when nothing needs changing; OpenCC only runs on text that holds
+ * at least one traditional character.
+ */
+let toSimplified: ((s: string) => string) | null = null;
+function converter(): (s: string) => string {
+  if (toSimplified) return toSimplified;
+  const convert = OpenCC.Converter({ from: 't', to: 'cn' });
+  const fn = (s: string): string => String(convert(s));
+  toSimplified = fn;
+  return fn;
+}
+
+// Per BMP code point: 0 unknown, 1 same in simplified, 2 traditional (converts differently).
+const tradState = new Uint8Array(0x10000);
+
+function isTraditional(code: number): boolean {
+  if (code < 0x3400 || code > 0xfaff) return false;
+  let s = tradState[code];
+  if (s === 0) {
+    const ch = String.fromCharCode(code);
+    s = converter()(ch) === ch ? 1 : 2;
+    tradState[code] = s;
+  }
+  return s === 2;
+}
+
+function isOddSpace(code: number): boolean {
+  return (
+    code === 0x3000 || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200b) || code === 0x2028 ||
+    code === 0x2029 || code === 0x202f || code === 0x205f || code === 0xfeff
+  );
+}
+
+function isPlainSpace(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d || code === 0x0b || code === 0x0c;
+}
+
+/** Whether the string needs any rewriting at all (the common case is "no"). */
+function needsWork(text: string): { width: boolean; space: boolean; trad: boolean } {
+  let width = false;
+  let space = false;
+  let trad = false;
+  let prevSpace = true; // leading space needs trimming
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) {
+      const sp = isPlainSpace(c);
+      if (sp && (prevSpace || c !== 0x20)) space = true;
+      prevSpace = sp;
+      continue;
+    }
+    prevSpace = false;
+    if (c >= 0xff01 && c <= 0xff5e) width = true;
+    else if (isOddSpace(c)) space = true;
+    else if (!trad && isTraditional(c)) trad = true;
+  }
+  if (prevSpace && text.length > 0) space = true; // trailing space
+  return { width, space, trad };
+}
+
+export function normalize(text: string): string {
+  if (!text) return '';
+  const need = needsWork(text);
+  let out = text;
+  if (need.width || need.space) {
+    let buf = '';
+    let pendingSpace = false;
+    for (let i = 0; i < out.length; i++) {
+      let c = out.charCodeAt(i);
+      if (isPlainSpace(c) || isOddSpace(c)) {
+        pendingSpace = buf.length > 0;
+        continue;
+      }
+      if (c >= 0xff01 && c <= 0xff5e) c -= 0xfee0;
+      if (pendingSpace) {
+        buf += ' ';
+        pendingSpace = false;
+      }
+      buf += String.fromCharCode(c);
+    }
+    out = buf;
+  }
+  if (need.trad) out = converter()(out);
+  return out;
+}
+
+/** Normalised title and text as one string: the title, a newline, the text. */
+export function normalizePost(input: { title?: string | null; text?: string | null }): string {
+  const title = normalize(input.title ?? '');
+  const text = normalize(input.text ?? '');
+  if (!title) return text;
+  if (!text || text.startsWith(title)) return text || title;
+  return `${title}\n${text}`;
+}

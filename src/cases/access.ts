@@ -1,0 +1,60 @@
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Actor } from '../auth/actor.ts';
+import { officeDepartmentIds } from '../auth/departments.ts';
+import { canSeeDepartment, isDepartmentScoped } from '../auth/policy.ts';
+import type { CaseTable, Database } from '../db/schema.ts';
+import { AppError, NotFoundError } from '../errors.ts';
+import { t } from '../i18n/index.ts';
+
+export type CaseRow = Selectable<CaseTable>;
+type Q = Kysely<Database> | Transaction<Database>;
+
+/**
+ * Who may see and work on a case. Responders and heads see their department's cases (lead or
+ * assisting) plus the office's shared ones; they work only on their department's. The office,
+ * leaders and admins see everything (what they may do is decided by the permission table).
+ */
+export async function loadCase(db: Q, id: number): Promise<CaseRow> {
+  const row = await db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw new NotFoundError(`case ${id}`);
+  return row;
+}
+
+export async function assistingIds(db: Q, caseId: number): Promise<number[]> {
+  const rows = await db.selectFrom('case_departments').select('department_id').where('case_id', '=', caseId).execute();
+  return rows.map((r) => r.department_id);
+}
+
+/** The departments responsible for the case: lead first, then the assisting ones. */
+export async function caseDepartmentIds(db: Q, c: CaseRow): Promise<number[]> {
+  const assisting = await assistingIds(db, c.id);
+  return c.lead_department_id === null ? assisting : [c.lead_department_id, ...assisting.filter((d) => d !== c.lead_department_id)];
+}
+
+export async function canSeeCase(db: Q, actor: Actor, c: CaseRow): Promise<boolean> {
+  if (!isDepartmentScoped(actor)) return true;
+  if (canSeeDepartment(actor, c.lead_department_id, await officeDepartmentIds(db))) return true;
+  return actor.departmentId !== null && (await assistingIds(db, c.id)).includes(actor.departmentId);
+}
+
+function notYours(actor: Actor, c: CaseRow): AppError {
+  return new AppError(`${actor.name} may not access case ${c.number}`, 403, 'forbidden', t('case.error.notYourCase'));
+}
+
+export async function assertSeesCase(db: Q, actor: Actor, c: CaseRow): Promise<void> {
+  if (!(await canSeeCase(db, actor, c))) throw notYours(actor, c);
+}
+
+/** For changes: a scoped actor must belong to the lead or an assisting department. */
+export async function assertWorksOnCase(db: Q, actor: Actor, c: CaseRow): Promise<void> {
+  if (!isDepartmentScoped(actor)) return;
+  const mine = actor.departmentId !== null && (await caseDepartmentIds(db, c)).includes(actor.departmentId);
+  if (!mine) throw notYours(actor, c);
+}
+
+/** Loads a case the actor may see (403 otherwise). */
+export async function visibleCase(db: Q, actor: Actor, id: number): Promise<CaseRow> {
+  const c = await loadCase(db, id);
+  await assertSeesCase(db, actor, c);
+  return c;
+}

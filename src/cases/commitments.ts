@@ -1,0 +1,93 @@
+import type { Kysely, Selectable } from 'kysely';
+import { z } from 'zod';
+import { recordAudit } from '../audit/audit.ts';
+import type { Actor } from '../auth/actor.ts';
+import { assertCan } from '../auth/policy.ts';
+import type { CommitmentTable, Database } from '../db/schema.ts';
+import { nowIso } from '../db/values.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
+import { t } from '../i18n/index.ts';
+import { assertWorksOnCase, loadCase, visibleCase } from './access.ts';
+import { logCaseEvent } from './events.ts';
+import { assertDepartmentExists } from './open.ts';
+
+/**
+ * Commitments (整改承诺): a promised fix with an owner department and a due date, supervised by
+ * the office with reminders (see reminders.ts). Done means the result is posted online and
+ * linked; only the office may waive one, with a reason, in the audit trail.
+ */
+export type CommitmentRow = Selectable<CommitmentTable>;
+
+export const commitmentInput = z.object({
+  what: z.string().min(1).max(2000),
+  department_id: z.number().int().positive().optional().describe('owner department; default the lead department'),
+  owner_id: z.number().int().positive().optional(),
+  due_at: z.iso.datetime().describe('ISO-8601 instant'),
+});
+export const doneInput = z.object({ result_url: z.url({ protocol: /^https?$/ }).max(2000).describe('where the result was posted online'), comment: z.string().max(2000).optional() });
+export const waiveInput = z.object({ reason: z.string().min(1).max(2000) });
+
+export async function addCommitment(db: Kysely<Database>, actor: Actor, caseId: number, input: z.infer<typeof commitmentInput>): Promise<CommitmentRow> {
+  assertCan(actor, 'commitments.manage');
+  const data = commitmentInput.parse(input);
+  const c0 = await visibleCase(db, actor, caseId);
+  await assertWorksOnCase(db, actor, c0);
+  return db.transaction().execute(async (trx) => {
+    const c = await loadCase(trx, caseId);
+    const departmentId = data.department_id ?? c.lead_department_id;
+    if (departmentId !== null) await assertDepartmentExists(trx, departmentId);
+    const now = nowIso();
+    const row = await trx
+      .insertInto('commitments')
+      .values({ case_id: caseId, what: data.what, department_id: departmentId, owner_id: data.owner_id ?? null, due_at: new Date(data.due_at).toISOString(), status: 'open', created_at: now, updated_at: now })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await logCaseEvent(trx, actor, c, { kind: 'commitment', data: { commitment_id: row.id, what: row.what, due_at: row.due_at } }, now);
+    await recordAudit(trx, actor, { action: 'commitment.create', entity: 'commitment', entityId: row.id, after: row });
+    return row;
+  });
+}
+
+async function loadCommitment(db: Kysely<Database>, id: number): Promise<CommitmentRow> {
+  const row = await db.selectFrom('commitments').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw new NotFoundError(`commitment ${id}`);
+  return row;
+}
+
+export async function listCommitments(db: Kysely<Database>, actor: Actor, caseId: number): Promise<CommitmentRow[]> {
+  await visibleCase(db, actor, caseId);
+  return db.selectFrom('commitments').selectAll().where('case_id', '=', caseId).orderBy('due_at').execute();
+}
+
+async function finish(db: Kysely<Database>, actor: Actor, id: number, status: 'done' | 'waived', patch: Partial<CommitmentRow>, comment: string | null) {
+  const before = await loadCommitment(db, id);
+  const c = await visibleCase(db, actor, before.case_id);
+  await assertWorksOnCase(db, actor, c);
+  if (before.status !== 'open') throw new ConflictError(`commitment ${id} is ${before.status}`, t('case.error.commitmentState', { state: before.status === 'done' ? '完成' : '豁免' }));
+  return db.transaction().execute(async (trx) => {
+    const now = nowIso();
+    const after = await trx
+      .updateTable('commitments')
+      .set({ ...patch, status, updated_at: now })
+      .where('id', '=', id)
+      .where('status', '=', 'open')
+      .returningAll()
+      .executeTakeFirst();
+    if (!after) throw new ConflictError(`commitment ${id} changed`, t('case.error.commitmentState', { state: '处理' }));
+    await logCaseEvent(trx, actor, c, { kind: `commitment.${status}`, comment, data: { commitment_id: id, ...patch } }, now);
+    await recordAudit(trx, actor, { action: `commitment.${status}`, entity: 'commitment', entityId: id, before, after });
+    return after;
+  });
+}
+
+export async function completeCommitment(db: Kysely<Database>, actor: Actor, id: number, input: z.infer<typeof doneInput>) {
+  assertCan(actor, 'commitments.manage');
+  const data = doneInput.parse(input);
+  return finish(db, actor, id, 'done', { done_at: nowIso(), result_url: data.result_url }, data.comment ?? null);
+}
+
+export async function waiveCommitment(db: Kysely<Database>, actor: Actor, id: number, input: z.infer<typeof waiveInput>) {
+  assertCan(actor, 'commitments.waive');
+  const data = waiveInput.parse(input);
+  return finish(db, actor, id, 'waived', { waived_reason: data.reason, waived_by: actor.id }, data.reason);
+}

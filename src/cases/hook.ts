@@ -1,0 +1,51 @@
+import { systemActor } from '../auth/actor.ts';
+import type { AnalysisHook } from '../jobs/pipeline.ts';
+import { atLeast, levelRank } from '../levels.ts';
+import { changeCase } from './events.ts';
+import { joinPostsInTrx, openCaseInTrx } from './open.ts';
+import { loadCaseSettings } from './settings.ts';
+
+/**
+ * The analysis hook that opens cases automatically: a post analysed at or above the configured
+ * level opens a case (or joins the open case of its event), in the analysis transaction.
+ * Re-analysing a post that is already in a case only raises the case's level, never opens a
+ * second case.
+ */
+export const openCaseHook: AnalysisHook = async (trx, _ctx, post, result) => {
+  const inCase = await trx
+    .selectFrom('case_posts')
+    .innerJoin('cases', 'cases.id', 'case_posts.case_id')
+    .selectAll('cases')
+    .where('case_posts.post_id', '=', post.id)
+    .executeTakeFirst();
+  if (inCase) {
+    if (levelRank(result.risk.level) > levelRank(inCase.level) && inCase.state !== 'closed') {
+      await changeCase(trx, systemActor, inCase, { level: result.risk.level }, { kind: 'level', data: { post_id: post.id, level: result.risk.level, reasons: result.risk.reasons } });
+    }
+    return;
+  }
+  const settings = await loadCaseSettings(trx);
+  if (settings.auto_open_level === 'off' || !atLeast(result.risk.level, settings.auto_open_level)) return;
+
+  const eventId = typeof result.event === 'number' ? result.event : post.event_id;
+  if (eventId !== null && eventId !== undefined) {
+    const open = await trx.selectFrom('cases').selectAll().where('event_id', '=', eventId).where('state', '!=', 'closed').orderBy('id', 'desc').executeTakeFirst();
+    if (open) {
+      await joinPostsInTrx(trx, systemActor, open, [post.id]);
+      return;
+    }
+  }
+  const dept = result.department ? await trx.selectFrom('departments').select('id').where('code', '=', result.department).executeTakeFirst() : undefined;
+  const exists = eventId !== null && eventId !== undefined ? await trx.selectFrom('events').select('id').where('id', '=', eventId).executeTakeFirst() : undefined;
+  await openCaseInTrx(
+    trx,
+    systemActor,
+    { post_ids: [post.id], level: result.risk.level, title: post.title || post.text.slice(0, 60) || undefined, event_id: exists ? eventId! : undefined },
+    {
+      foundAt: post.fetched_at,
+      suggestedDepartmentId: dept?.id ?? null,
+      suggestionReasons: [...result.departmentReasons, ...result.risk.reasons.map((r) => `风险：${r}`)],
+    },
+  );
+};
+

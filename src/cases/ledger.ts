@@ -1,0 +1,179 @@
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
+import { z } from 'zod';
+import type { Actor } from '../auth/actor.ts';
+import { assertCan, isDepartmentScoped } from '../auth/policy.ts';
+import type { Database } from '../db/schema.ts';
+import { fromJson, num } from '../db/values.ts';
+import { RISK_LEVELS } from '../levels.ts';
+import { visibleCase } from './access.ts';
+import { listAttachments } from './attachments.ts';
+import { CASE_STATES, movesFrom, stateLabel } from './states.ts';
+
+/** The ledger (台账): listing and filtering cases within the actor's scope, and one case in full. */
+export const ledgerQuery = z.object({
+  state: z
+    .union([z.enum(CASE_STATES), z.array(z.enum(CASE_STATES))])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : Array.isArray(v) ? v : [v])),
+  department_id: z.coerce.number().int().positive().optional().describe('lead or assisting'),
+  level: z.enum(RISK_LEVELS).optional(),
+  overdue: z.union([z.boolean(), z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true')]).optional(),
+  from: z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'YYYY-MM-DD').optional().describe('opened at or after (UTC ISO or date)'),
+  to: z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'YYYY-MM-DD').optional().describe('opened before'),
+  q: z.string().max(200).optional().describe('text in number, title or summary'),
+  limit: z.coerce.number().int().min(1).max(10000).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+export type LedgerQuery = z.input<typeof ledgerQuery>;
+
+/** Responders and heads: lead is theirs, an office's, unassigned, or they assist. */
+function scope(actor: Actor) {
+  return (eb: ExpressionBuilder<Database, 'cases'>) => {
+    if (!isDepartmentScoped(actor)) return sql<boolean>`1 = 1`;
+    const mine = actor.departmentId ?? -1;
+    return eb.or([
+      eb('cases.lead_department_id', 'is', null),
+      eb('cases.lead_department_id', '=', mine),
+      eb('cases.lead_department_id', 'in', eb.selectFrom('departments').select('departments.id').where('departments.is_office', '=', 1)),
+      eb.exists(eb.selectFrom('case_departments').select('case_departments.case_id').whereRef('case_departments.case_id', '=', 'cases.id').where('case_departments.department_id', '=', mine)),
+    ]);
+  };
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function filtered(db: Kysely<Database>, actor: Actor, q: z.output<typeof ledgerQuery>) {
+  let query = db.selectFrom('cases').where(scope(actor));
+  if (q.state?.length) query = query.where('cases.state', 'in', q.state);
+  if (q.level) query = query.where('cases.level', '=', q.level);
+  if (q.overdue !== undefined) query = query.where('cases.overdue', '=', q.overdue ? 1 : 0);
+  if (q.from) query = query.where('cases.opened_at', '>=', q.from);
+  if (q.to) query = query.where('cases.opened_at', '<', q.to);
+  if (q.department_id) {
+    const d = q.department_id;
+    query = query.where((eb) =>
+      eb.or([
+        eb('cases.lead_department_id', '=', d),
+        eb.exists(eb.selectFrom('case_departments').select('case_departments.case_id').whereRef('case_departments.case_id', '=', 'cases.id').where('case_departments.department_id', '=', d)),
+      ]),
+    );
+  }
+  if (q.q?.trim()) {
+    const like = `%${escapeLike(q.q.trim())}%`;
+    query = query.where((eb) =>
+      eb.or([sql<boolean>`${eb.ref('cases.number')} like ${like} escape '\\'`, sql<boolean>`${eb.ref('cases.title')} like ${like} escape '\\'`, sql<boolean>`coalesce(${eb.ref('cases.summary')}, '') like ${like} escape '\\'`]),
+    );
+  }
+  return query;
+}
+
+export interface LedgerItem {
+  id: number;
+  number: string;
+  title: string;
+  state: string;
+  state_label: string;
+  level: string;
+  lead_department_id: number | null;
+  lead_department: string | null;
+  assisting: { id: number; name: string }[];
+  opened_at: string;
+  deadline_at: string | null;
+  deadline_kind: string | null;
+  overdue: boolean;
+  emergency: boolean;
+  replied_at: string | null;
+  closed_at: string | null;
+}
+
+export async function listLedger(db: Kysely<Database>, actor: Actor, input: LedgerQuery): Promise<{ total: number; items: LedgerItem[] }> {
+  assertCan(actor, 'cases.read');
+  const q = ledgerQuery.parse(input);
+  const [countRow, rows] = await Promise.all([
+    filtered(db, actor, q).select((eb) => eb.fn.countAll().as('n')).executeTakeFirst(),
+    filtered(db, actor, q)
+      .leftJoin('departments as lead', 'lead.id', 'cases.lead_department_id')
+      .select([
+        'cases.id',
+        'cases.number',
+        'cases.title',
+        'cases.state',
+        'cases.level',
+        'cases.lead_department_id',
+        'lead.name as lead_department',
+        'cases.opened_at',
+        'cases.deadline_at',
+        'cases.deadline_kind',
+        'cases.overdue',
+        'cases.emergency',
+        'cases.replied_at',
+        'cases.closed_at',
+      ])
+      .orderBy('cases.opened_at', 'desc')
+      .orderBy('cases.id', 'desc')
+      .limit(q.limit)
+      .offset(q.offset)
+      .execute(),
+  ]);
+  const ids = rows.map((r) => r.id);
+  const assisting = ids.length
+    ? await db
+        .selectFrom('case_departments')
+        .innerJoin('departments', 'departments.id', 'case_departments.department_id')
+        .select(['case_departments.case_id', 'departments.id', 'departments.name'])
+        .where('case_departments.case_id', 'in', ids)
+        .execute()
+    : [];
+  return {
+    total: num(countRow?.n),
+    items: rows.map((r) => ({
+      ...r,
+      state_label: stateLabel(r.state),
+      overdue: r.overdue === 1,
+      emergency: r.emergency === 1,
+      assisting: assisting.filter((a) => a.case_id === r.id).map((a) => ({ id: a.id, name: a.name })),
+    })),
+  };
+}
+
+/** One case with everything the console shows: posts, routing, history, responses, memos, commitments, allowed moves. */
+export async function caseDetail(db: Kysely<Database>, actor: Actor, id: number) {
+  assertCan(actor, 'cases.read');
+  const c = await visibleCase(db, actor, id);
+  const [posts, departments, events, responses, memos, commitments] = await Promise.all([
+    db
+      .selectFrom('case_posts')
+      .innerJoin('posts', 'posts.id', 'case_posts.post_id')
+      .innerJoin('sources', 'sources.id', 'posts.source_id')
+      .select(['posts.id', 'posts.title', 'posts.url', 'posts.author', 'posts.published_at', 'posts.risk_level', 'posts.abuse', 'sources.name as source_name'])
+      .where('case_posts.case_id', '=', id)
+      .orderBy('posts.id')
+      .execute(),
+    db.selectFrom('departments').select(['id', 'code', 'name', 'phone', 'is_office']).execute(),
+    db.selectFrom('case_events').leftJoin('users', 'users.id', 'case_events.actor_id').selectAll('case_events').select('users.display_name as actor_name').where('case_id', '=', id).orderBy('case_events.id').execute(),
+    db.selectFrom('responses').selectAll().where('case_id', '=', id).orderBy('id').execute(),
+    db.selectFrom('memos').selectAll().where('case_id', '=', id).orderBy('id').execute(),
+    db.selectFrom('commitments').selectAll().where('case_id', '=', id).orderBy('due_at').execute(),
+  ]);
+  const assisting = await db.selectFrom('case_departments').select('department_id').where('case_id', '=', id).execute();
+  const dept = (d: number | null) => departments.find((x) => x.id === d) ?? null;
+  const instructions = memos.length
+    ? await db.selectFrom('instructions').selectAll().where('memo_id', 'in', memos.map((m) => m.id)).orderBy('id').execute()
+    : [];
+  return {
+    ...c,
+    state_label: stateLabel(c.state),
+    moves: movesFrom(c.state),
+    lead_department: dept(c.lead_department_id),
+    suggested_department: dept(c.suggested_department_id),
+    suggestion_reasons: fromJson<string[]>(c.suggestion_reasons, []),
+    assisting_departments: assisting.map((a) => dept(a.department_id)).filter((d) => d !== null),
+    posts,
+    events: events.map((e) => ({ ...e, data: fromJson<unknown>(e.data, null) })),
+    responses: await Promise.all(responses.map(async (r) => ({ ...r, verification: fromJson<unknown>(r.verification, null), attachments: await listAttachments(db, r.id) }))),
+    memos: memos.map((m) => ({ ...m, instructions: instructions.filter((i) => i.memo_id === m.id) })),
+    commitments,
+  };
+}

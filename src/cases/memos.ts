@@ -1,0 +1,138 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { recordAudit } from '../audit/audit.ts';
+import type { Actor } from '../auth/actor.ts';
+import { assertCan } from '../auth/policy.ts';
+import type { Database } from '../db/schema.ts';
+import { nowIso } from '../db/values.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
+import { t } from '../i18n/index.ts';
+import { assertWorksOnCase, loadCase, visibleCase } from './access.ts';
+import { instructionDue } from './deadlines.ts';
+import { logCaseEvent } from './events.ts';
+import { loadCaseSettings } from './settings.ts';
+
+/**
+ * Memos (《网络舆情抄告单》) the office sends to leaders, and the leaders' 批示 (instructions).
+ * Each instruction starts its own 3-working-day clock. Every memo change and instruction is a
+ * case event (with before/after), so the memo's history is kept.
+ */
+export const memoInput = z.object({
+  summary: z.string().min(1).max(5000).optional().describe('defaults to the case summary'),
+  analysis: z.string().max(5000).optional(),
+  suggestion: z.string().max(5000).optional().describe('suggested handling'),
+  office_opinion: z.string().max(5000).optional(),
+});
+export const memoPatch = memoInput.extend({ sent: z.boolean().optional().describe('mark the memo as sent to the leaders') });
+
+export async function createMemo(db: Kysely<Database>, actor: Actor, caseId: number, input: z.infer<typeof memoInput>) {
+  assertCan(actor, 'memos.create');
+  const data = memoInput.parse(input);
+  return db.transaction().execute(async (trx) => {
+    const c = await loadCase(trx, caseId);
+    const n = await trx.selectFrom('memos').select('id').where('case_id', '=', caseId).execute();
+    const now = nowIso();
+    const row = await trx
+      .insertInto('memos')
+      .values({
+        case_id: caseId,
+        number: `${c.number}-${n.length + 1}`,
+        summary: data.summary ?? c.summary ?? c.title,
+        analysis: data.analysis ?? null,
+        suggestion: data.suggestion ?? null,
+        office_opinion: data.office_opinion ?? null,
+        created_by: actor.id,
+        created_at: now,
+        updated_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await logCaseEvent(trx, actor, c, { kind: 'memo', data: { memo_id: row.id, number: row.number } }, now);
+    await recordAudit(trx, actor, { action: 'memo.create', entity: 'memo', entityId: row.id, after: row });
+    return row;
+  });
+}
+
+async function loadMemo(db: Kysely<Database>, id: number) {
+  const row = await db.selectFrom('memos').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw new NotFoundError(`memo ${id}`);
+  return row;
+}
+
+export async function getMemo(db: Kysely<Database>, actor: Actor, id: number) {
+  const memo = await loadMemo(db, id);
+  const c = await visibleCase(db, actor, memo.case_id);
+  const instructions = await db
+    .selectFrom('instructions')
+    .leftJoin('users', 'users.id', 'instructions.leader_id')
+    .select(['instructions.id', 'instructions.text', 'instructions.at', 'instructions.due_at', 'instructions.handled_at', 'instructions.leader_id', 'users.display_name as leader_name'])
+    .where('memo_id', '=', id)
+    .orderBy('instructions.id')
+    .execute();
+  const history = await db
+    .selectFrom('case_events')
+    .selectAll()
+    .where('case_id', '=', memo.case_id)
+    .where('kind', 'in', ['memo', 'memo.update', 'instruction', 'instruction.handled'])
+    .orderBy('id')
+    .execute();
+  return { ...memo, case: c, instructions, history: history.filter((h) => (h.data ?? '').includes(`"memo_id":${id}`)) };
+}
+
+export async function updateMemo(db: Kysely<Database>, actor: Actor, id: number, input: z.infer<typeof memoPatch>) {
+  assertCan(actor, 'memos.create');
+  const data = memoPatch.parse(input);
+  const before = await loadMemo(db, id);
+  return db.transaction().execute(async (trx) => {
+    const { sent, ...fields } = data;
+    const now = nowIso();
+    const after = await trx
+      .updateTable('memos')
+      .set({ ...fields, ...(sent ? { sent_at: before.sent_at ?? now } : {}), updated_at: now })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await logCaseEvent(trx, actor, await loadCase(trx, before.case_id), { kind: 'memo.update', data: { memo_id: id, before, after } }, now);
+    await recordAudit(trx, actor, { action: 'memo.update', entity: 'memo', entityId: id, before, after });
+    return after;
+  });
+}
+
+export const instructionInput = z.object({ text: z.string().min(1).max(5000) });
+
+/** A leader records a 批示 on the memo; its clock starts now. */
+export async function recordInstruction(db: Kysely<Database>, actor: Actor, memoId: number, text: string) {
+  assertCan(actor, 'memos.instruct');
+  const memo = await loadMemo(db, memoId);
+  await visibleCase(db, actor, memo.case_id);
+  return db.transaction().execute(async (trx) => {
+    const now = nowIso();
+    const row = await trx
+      .insertInto('instructions')
+      .values({ memo_id: memoId, leader_id: actor.id, text, at: now, due_at: instructionDue(now, await loadCaseSettings(trx)) })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const c = await loadCase(trx, memo.case_id);
+    await logCaseEvent(trx, actor, c, { kind: 'instruction', comment: text, data: { memo_id: memoId, instruction_id: row.id, due_at: row.due_at } }, now);
+    await recordAudit(trx, actor, { action: 'instruction.create', entity: 'instruction', entityId: row.id, after: row });
+    return row;
+  });
+}
+
+/** The office (or the lead department) reports the 批示 handled, stopping its clock. */
+export async function handleInstruction(db: Kysely<Database>, actor: Actor, id: number, comment?: string) {
+  assertCan(actor, 'cases.follow');
+  const row = await db.selectFrom('instructions').innerJoin('memos', 'memos.id', 'instructions.memo_id').select(['instructions.id', 'instructions.handled_at', 'memos.case_id', 'memos.id as memo_id']).where('instructions.id', '=', id).executeTakeFirst();
+  if (!row) throw new NotFoundError(`instruction ${id}`);
+  const c = await visibleCase(db, actor, row.case_id);
+  await assertWorksOnCase(db, actor, c);
+  if (row.handled_at) throw new ConflictError(`instruction ${id} handled`, t('case.error.instructionHandled'));
+  return db.transaction().execute(async (trx) => {
+    const now = nowIso();
+    const after = await trx.updateTable('instructions').set({ handled_at: now }).where('id', '=', id).where('handled_at', 'is', null).returningAll().executeTakeFirst();
+    if (!after) throw new ConflictError(`instruction ${id} handled`, t('case.error.instructionHandled'));
+    await logCaseEvent(trx, actor, c, { kind: 'instruction.handled', comment: comment ?? null, data: { memo_id: row.memo_id, instruction_id: id } }, now);
+    await recordAudit(trx, actor, { action: 'instruction.handled', entity: 'instruction', entityId: id, after });
+    return after;
+  });
+}

@@ -1,0 +1,258 @@
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import { z } from 'zod';
+import { recordAudit } from '../audit/audit.ts';
+import type { Actor } from '../auth/actor.ts';
+import { officeDepartmentIds } from '../auth/departments.ts';
+import { assertCan } from '../auth/policy.ts';
+import type { Database, ResponseTable } from '../db/schema.ts';
+import { nowIso } from '../db/values.ts';
+import { AppError, ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import { t } from '../i18n/index.ts';
+import { assertWorksOnCase, loadCase, visibleCase, type CaseRow } from './access.ts';
+import { localDate } from './calendar.ts';
+import { checkResponse, type CheckIssue } from './checks.ts';
+import { logCaseEvent, moveCase } from './events.ts';
+import { loadCaseSettings } from './settings.ts';
+import { fillTemplate, RESPONSE_KINDS, templateBody, type ResponseKind } from './templates.ts';
+
+/**
+ * Responses (回复): drafted from a template and filled from the department's record, checked,
+ * approved by the right person (the department's head; the office for the bureau's own
+ * replies; a leader for hard cases), returned with the reviewer's comment, and recorded with
+ * the URL and the responder account once posted.
+ */
+export type ResponseRow = Selectable<ResponseTable>;
+type Trx = Transaction<Database>;
+
+export const draftInput = z.object({
+  kind: z.enum(RESPONSE_KINDS).optional().describe('reply (three parts), firm (malicious attack), statement (dedicated post); default firm when a post is flagged as an attack'),
+  template: z.string().max(100).optional().describe('a reply template name; default the first of the kind'),
+  body: z.string().max(20000).optional().describe('the full text; when absent the template is filled'),
+  situation: z.string().max(5000).optional(),
+  measures: z.string().max(5000).optional(),
+  facts: z.string().max(10000).optional(),
+  in_name_of: z.enum(['department', 'bureau']).optional().describe("bureau: the office replies in the bureau's name"),
+});
+export type DraftInput = z.infer<typeof draftInput>;
+
+async function loadResponse(db: Kysely<Database> | Trx, id: number): Promise<ResponseRow> {
+  const row = await db.selectFrom('responses').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw new NotFoundError(`response ${id}`);
+  return row;
+}
+
+/** A response and its case, checked for visibility (and department work when `work`). */
+export async function responseWithCase(db: Kysely<Database>, actor: Actor, id: number, work = false): Promise<{ response: ResponseRow; case: CaseRow }> {
+  const response = await loadResponse(db, id);
+  const c = await visibleCase(db, actor, response.case_id);
+  if (work) await assertWorksOnCase(db, actor, c);
+  return { response, case: c };
+}
+
+function statusError(r: ResponseRow): ConflictError {
+  return new ConflictError(`response ${r.id} is ${r.status}`, t('case.error.responseState', { state: t(`response.status.${r.status}`) }));
+}
+
+async function replyingDepartment(db: Kysely<Database> | Trx, actor: Actor, inNameOf: DraftInput['in_name_of']): Promise<number | null> {
+  const offices = await officeDepartmentIds(db);
+  if (actor.role === 'office') {
+    if (inNameOf === 'department' && actor.departmentId !== null && !offices.includes(actor.departmentId)) return actor.departmentId;
+    return actor.departmentId !== null && offices.includes(actor.departmentId) ? actor.departmentId : (offices[0] ?? actor.departmentId);
+  }
+  if (inNameOf === 'bureau') throw new AppError(`${actor.name} may not reply in the bureau's name`, 403, 'forbidden', t('case.error.bureauOnlyOffice'));
+  return actor.departmentId;
+}
+
+export async function draftResponse(db: Kysely<Database>, actor: Actor, caseId: number, input: DraftInput): Promise<ResponseRow> {
+  assertCan(actor, 'cases.draft');
+  const data = draftInput.parse(input);
+  const c0 = await visibleCase(db, actor, caseId);
+  await assertWorksOnCase(db, actor, c0);
+  return db.transaction().execute(async (trx) => {
+    const c = await loadCase(trx, caseId);
+    const departmentId = await replyingDepartment(trx, actor, data.in_name_of);
+    const dept = departmentId === null ? null : await trx.selectFrom('departments').select(['name', 'phone']).where('id', '=', departmentId).executeTakeFirst();
+    const attacked = await trx
+      .selectFrom('case_posts')
+      .innerJoin('posts', 'posts.id', 'case_posts.post_id')
+      .select('posts.id')
+      .where('case_posts.case_id', '=', caseId)
+      .where('posts.abuse', '=', 1)
+      .executeTakeFirst();
+    const kind: ResponseKind = data.kind ?? (attacked ? 'firm' : 'reply');
+    const body =
+      data.body ??
+      fillTemplate(await templateBody(trx, kind, data.template), {
+        department: dept?.name,
+        phone: dept?.phone,
+        title: c.title,
+        case_number: c.number,
+        date: localDate(new Date()),
+        situation: data.situation,
+        measures: data.measures,
+        facts: data.facts,
+      });
+    const now = nowIso();
+    const row = await trx
+      .insertInto('responses')
+      .values({ case_id: caseId, kind, body, department_id: departmentId, status: 'draft', drafted_by: actor.id, drafted_at: now, attachments: '[]', updated_at: now })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await moveCase(trx, actor, c, 'draft', {}, null, { response_id: row.id, kind });
+    await recordAudit(trx, actor, { action: 'response.draft', entity: 'response', entityId: row.id, after: row });
+    return row;
+  });
+}
+
+export const editInput = z.object({ body: z.string().min(1).max(20000), kind: z.enum(RESPONSE_KINDS).optional() });
+
+export async function editResponse(db: Kysely<Database>, actor: Actor, id: number, input: z.infer<typeof editInput>): Promise<ResponseRow> {
+  assertCan(actor, 'cases.draft');
+  const data = editInput.parse(input);
+  const { response } = await responseWithCase(db, actor, id, true);
+  if (response.status !== 'draft' && response.status !== 'returned') throw statusError(response);
+  return db.transaction().execute(async (trx) => {
+    const after = await trx
+      .updateTable('responses')
+      .set({ body: data.body, kind: data.kind ?? response.kind, updated_at: nowIso() })
+      .where('id', '=', id)
+      .where('status', '=', response.status)
+      .returningAll()
+      .executeTakeFirst();
+    if (!after) throw statusError(await loadResponse(trx, id));
+    await recordAudit(trx, actor, { action: 'response.edit', entity: 'response', entityId: id, before: response, after });
+    return after;
+  });
+}
+
+export async function checkDraft(db: Kysely<Database>, actor: Actor, id: number): Promise<{ ok: boolean; issues: CheckIssue[] }> {
+  const { response } = await responseWithCase(db, actor, id);
+  const issues = checkResponse(response.kind as ResponseKind, response.body, (await loadCaseSettings(db)).stock_phrases);
+  return { ok: issues.length === 0, issues };
+}
+
+async function assertPasses(trx: Trx, r: ResponseRow): Promise<void> {
+  const issues = checkResponse(r.kind as ResponseKind, r.body, (await loadCaseSettings(trx)).stock_phrases);
+  if (issues.length) throw new ValidationError(`draft fails ${issues.length} checks`, t('case.error.checkFailed', { issues: issues.map((i) => i.message).join('；') }), issues);
+}
+
+async function setResponse(trx: Trx, r: ResponseRow, expect: string, patch: Partial<ResponseRow>): Promise<ResponseRow> {
+  const after = await trx
+    .updateTable('responses')
+    .set({ ...patch, updated_at: nowIso() })
+    .where('id', '=', r.id)
+    .where('status', '=', expect)
+    .returningAll()
+    .executeTakeFirst();
+  if (!after) throw statusError(await loadResponse(trx, r.id));
+  return after;
+}
+
+export async function submitResponse(db: Kysely<Database>, actor: Actor, id: number): Promise<ResponseRow> {
+  assertCan(actor, 'cases.draft');
+  const { response } = await responseWithCase(db, actor, id, true);
+  if (response.status !== 'draft' && response.status !== 'returned') throw statusError(response);
+  return db.transaction().execute(async (trx) => {
+    await assertPasses(trx, response);
+    const c = await loadCase(trx, response.case_id);
+    const after = await setResponse(trx, response, response.status, { status: 'submitted' });
+    await moveCase(trx, actor, c, 'submit', {}, null, { response_id: id });
+    await recordAudit(trx, actor, { action: 'response.submit', entity: 'response', entityId: id, before: response, after });
+    return after;
+  });
+}
+
+/** Who approves: a leader always; hard cases only a leader; the office its own (bureau) replies; else the department's head. */
+async function assertApprover(db: Kysely<Database>, actor: Actor, c: CaseRow, r: ResponseRow): Promise<void> {
+  if (actor.role === 'leader') return;
+  const refuse = (who: string) =>
+    new AppError(`${actor.name} may not approve response ${r.id}`, 403, 'forbidden', t('case.error.notApprover', { who: t(`case.error.approver.${who}`) }));
+  if (c.hard === 1) throw refuse('leader');
+  const offices = await officeDepartmentIds(db);
+  const bureau = r.department_id === null || offices.includes(r.department_id);
+  if (bureau) {
+    if (actor.role !== 'office') throw refuse('office');
+    return;
+  }
+  if (actor.role !== 'head' || actor.departmentId !== r.department_id) throw refuse('head');
+}
+
+export const reviewInput = z.object({ comment: z.string().max(5000).optional() });
+
+export async function approveResponse(db: Kysely<Database>, actor: Actor, id: number, comment?: string): Promise<ResponseRow> {
+  assertCan(actor, 'cases.approve');
+  const { response, case: c } = await responseWithCase(db, actor, id);
+  await assertApprover(db, actor, c, response);
+  if (response.status !== 'submitted') throw statusError(response);
+  return db.transaction().execute(async (trx) => {
+    await assertPasses(trx, response);
+    const now = nowIso();
+    const after = await setResponse(trx, response, 'submitted', { status: 'approved', reviewer_id: actor.id, review_comment: comment ?? null, approved_at: now });
+    await moveCase(trx, actor, await loadCase(trx, c.id), 'approve', {}, comment ?? null, { response_id: id });
+    await recordAudit(trx, actor, { action: 'response.approve', entity: 'response', entityId: id, before: response, after });
+    return after;
+  });
+}
+
+export async function returnResponse(db: Kysely<Database>, actor: Actor, id: number, comment: string | undefined): Promise<ResponseRow> {
+  assertCan(actor, 'cases.approve');
+  if (!comment || !comment.trim()) throw new ValidationError('a return needs a comment', t('case.error.commentRequired'));
+  const { response, case: c } = await responseWithCase(db, actor, id);
+  await assertApprover(db, actor, c, response);
+  if (response.status !== 'submitted') throw statusError(response);
+  return db.transaction().execute(async (trx) => {
+    const after = await setResponse(trx, response, 'submitted', { status: 'returned', reviewer_id: actor.id, review_comment: comment });
+    await moveCase(trx, actor, await loadCase(trx, c.id), 'return', {}, comment, { response_id: id });
+    await recordAudit(trx, actor, { action: 'response.return', entity: 'response', entityId: id, before: response, after });
+    return after;
+  });
+}
+
+export const postedInput = z.object({
+  url: z.url({ protocol: /^https?$/ }).max(2000).describe('where the reply was posted'),
+  responder_account_id: z.number().int().positive().optional().describe('the registered account it was posted under'),
+  posted_at: z.iso.datetime().optional(),
+});
+
+/** The approved reply was posted: record URL and account; the case becomes 已回复. */
+export async function recordPosted(db: Kysely<Database>, actor: Actor, id: number, input: z.infer<typeof postedInput>): Promise<ResponseRow> {
+  assertCan(actor, 'cases.recordReply');
+  const data = postedInput.parse(input);
+  const { response, case: c } = await responseWithCase(db, actor, id, true);
+  if (response.status !== 'approved') {
+    if (response.status === 'posted') throw statusError(response);
+    throw new ConflictError(`response ${id} is not approved`, t('case.error.noApprovedResponse'));
+  }
+  return db.transaction().execute(async (trx) => {
+    if (data.responder_account_id !== undefined) {
+      const acc = await trx
+        .selectFrom('responder_accounts')
+        .innerJoin('users', 'users.id', 'responder_accounts.user_id')
+        .select(['responder_accounts.username', 'users.department_id'])
+        .where('responder_accounts.id', '=', data.responder_account_id)
+        .executeTakeFirst();
+      if (!acc) throw new NotFoundError(`responder account ${data.responder_account_id}`);
+      if (acc.department_id !== response.department_id) {
+        throw new ValidationError(`account ${acc.username} is not of the replying department`, t('case.error.accountNotAllowed', { username: acc.username }));
+      }
+    }
+    const postedAt = data.posted_at ?? nowIso();
+    const after = await setResponse(trx, response, 'approved', { status: 'posted', url: data.url, responder_account_id: data.responder_account_id ?? null, posted_at: postedAt });
+    const current = await loadCase(trx, c.id);
+    await moveCase(trx, actor, current, 'recordReply', { replied_at: current.replied_at ?? postedAt, overdue: current.overdue }, null, { response_id: id, url: data.url });
+    await recordAudit(trx, actor, { action: 'response.posted', entity: 'response', entityId: id, before: response, after });
+    return after;
+  });
+}
+
+export async function listResponses(db: Kysely<Database>, actor: Actor, caseId: number): Promise<ResponseRow[]> {
+  await visibleCase(db, actor, caseId);
+  return db.selectFrom('responses').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
+}
+
+/** Writes a case event about a response without moving the case (e.g. verification). */
+export async function noteOnCase(trx: Trx, actor: Actor, c: CaseRow, kind: string, data: unknown): Promise<void> {
+  await logCaseEvent(trx, actor, c, { kind, data });
+  await recordAudit(trx, actor, { action: `case.${kind}`, entity: 'case', entityId: c.id, after: data });
+}
+

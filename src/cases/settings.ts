@@ -1,0 +1,97 @@
+import type { Kysely, Transaction } from 'kysely';
+import { z } from 'zod';
+import type { Database } from '../db/schema.ts';
+import { fromJson, nowIso, toJson } from '../db/values.ts';
+import { ValidationError } from '../errors.ts';
+import { t } from '../i18n/index.ts';
+import { RISK_LEVELS } from '../levels.ts';
+
+/**
+ * Case-handling settings (the office sets them; also the `case_settings` workspace section):
+ * when cases open automatically, which deadline rule applies, reminder lead times, how long a
+ * posted reply may stay unseen on its thread, and the bureaucratic stock phrases replies avoid.
+ */
+export const DEFAULT_STOCK_PHRASES = [
+  '根据有关文件精神',
+  '根据有关规定',
+  '按照有关规定',
+  '根据相关规定',
+  '有关部门高度重视',
+  '高度重视此事',
+  '相关部门正在研究',
+  '请以官方发布为准',
+  '不属于我单位职责范围',
+  '此事已转交有关部门',
+];
+
+const fields = {
+  /** Analysis opens a case for posts at or above this level; 'off' disables automatic opening. */
+  auto_open_level: z.enum([...RISK_LEVELS, 'off']),
+  /** 当日答复: items found on a working day are answered by closing time the same working day. */
+  same_day: z.boolean(),
+  /** When same_day is off: the national 48-hour limit for other 政务舆情. */
+  general_hours: z.number().int().min(1).max(720),
+  emergency_info_hours: z.number().int().min(1).max(72),
+  emergency_press_hours: z.number().int().min(1).max(168),
+  instruction_working_days: z.number().int().min(1).max(30),
+  /** Reminder lead time before a working-day deadline, and before an emergency clock. */
+  reminder_minutes: z.number().int().min(0).max(7 * 24 * 60),
+  emergency_reminder_minutes: z.number().int().min(0).max(24 * 60),
+  commitment_reminder_days: z.number().int().min(0).max(60),
+  /** A posted reply not seen on its thread after this many hours raises a warning. */
+  verify_within_hours: z.number().int().min(1).max(24 * 14),
+  stock_phrases: z.array(z.string().min(2).max(50)).max(500),
+};
+
+export const caseSettingsSchema = z.object(fields).strict();
+export type CaseSettings = z.infer<typeof caseSettingsSchema>;
+/** A change: only the fields given replace the current ones. */
+export const caseSettingsPatch = z.object(fields).partial().strict();
+
+export const DEFAULT_CASE_SETTINGS: CaseSettings = {
+  auto_open_level: 'yellow',
+  same_day: true,
+  general_hours: 48,
+  emergency_info_hours: 5,
+  emergency_press_hours: 24,
+  instruction_working_days: 3,
+  reminder_minutes: 120,
+  emergency_reminder_minutes: 60,
+  commitment_reminder_days: 2,
+  verify_within_hours: 6,
+  stock_phrases: DEFAULT_STOCK_PHRASES,
+};
+
+const KEY = 'cases.settings';
+
+export async function loadCaseSettings(db: Kysely<Database> | Transaction<Database>): Promise<CaseSettings> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', KEY).executeTakeFirst();
+  const stored = fromJson<Record<string, unknown>>(row?.value, {});
+  const out: Record<string, unknown> = { ...DEFAULT_CASE_SETTINGS };
+  // A stored field that no longer validates falls back to its default instead of breaking deadlines.
+  for (const [k, schema] of Object.entries(fields)) {
+    const v = (schema as z.ZodType).safeParse(stored?.[k]);
+    if (v.success) out[k] = v.data;
+  }
+  return out as CaseSettings;
+}
+
+export function parseCaseSettings(input: unknown): CaseSettings {
+  const parsed = caseSettingsSchema.safeParse({ ...DEFAULT_CASE_SETTINGS, ...((input as object) ?? {}) });
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ValidationError(`invalid case settings: ${detail}`, t('case.error.settingsInvalid', { detail }));
+  }
+  return parsed.data;
+}
+
+/** Stores the full settings object (callers merge a patch first); returns what was stored. */
+export async function storeCaseSettings(trx: Kysely<Database> | Transaction<Database>, settings: CaseSettings): Promise<CaseSettings> {
+  const value = toJson(settings);
+  await trx
+    .insertInto('settings')
+    .values({ key: KEY, value, updated_at: nowIso() })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: nowIso() }))
+    .execute();
+  return settings;
+}

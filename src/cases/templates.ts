@@ -1,0 +1,107 @@
+import type { Kysely, Transaction } from 'kysely';
+import { z } from 'zod';
+import { recordAudit } from '../audit/audit.ts';
+import type { Actor } from '../auth/actor.ts';
+import { assertCan } from '../auth/policy.ts';
+import type { Database } from '../db/schema.ts';
+import { nowIso } from '../db/values.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
+import { t } from '../i18n/index.ts';
+
+/**
+ * Reply templates (回复模板). `reply` is the three-part reply (thanks; the concrete situation
+ * and measures; an invitation to further contact with the department's name and phone);
+ * `firm` the firm statement with authoritative facts for a malicious attack; `statement` the
+ * dedicated statement post. Placeholders in braces are filled from the case and the
+ * department's record; the ones the drafter must write stay as 【请填写…】 markers.
+ */
+export const RESPONSE_KINDS = ['reply', 'firm', 'statement'] as const;
+export type ResponseKind = (typeof RESPONSE_KINDS)[number];
+
+export const PLACEHOLDERS = ['department', 'phone', 'title', 'case_number', 'date', 'situation', 'measures', 'facts'] as const;
+
+export const BUILTIN_TEMPLATES: Record<ResponseKind, string> = {
+  reply: [
+    '网友您好！感谢您对{department}工作的关注和监督。',
+    '关于您反映的“{title}”问题，经了解，{situation}。针对这一情况，{measures}。',
+    '如您还有其他疑问或建议，欢迎与{department}联系，联系电话：{phone}。',
+  ].join('\n\n'),
+  firm: [
+    '近日，网上出现关于“{title}”的不实信息。对此，{department}郑重声明如下：',
+    '{facts}',
+    '以上情况均有据可查。对捏造事实、恶意攻击、扰乱公共秩序的行为，我们将依法提请公安、网信部门处理。欢迎广大网友通过正规渠道反映问题，联系电话：{phone}。',
+  ].join('\n\n'),
+  statement: ['关于“{title}”的情况说明', '{situation}', '{measures}', '{department}\n{date}\n联系电话：{phone}'].join('\n\n'),
+};
+
+export const templateInput = z.object({
+  name: z.string().min(1).max(100),
+  kind: z.enum(RESPONSE_KINDS),
+  body: z.string().min(1).max(20000).describe(`placeholders: ${PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}`),
+});
+export type TemplateInput = z.infer<typeof templateInput>;
+
+type Q = Kysely<Database> | Transaction<Database>;
+
+export async function listTemplates(db: Q) {
+  return db.selectFrom('reply_templates').selectAll().orderBy('kind').orderBy('name').execute();
+}
+
+/** The named template, else the first stored one of the kind, else the built-in one. */
+export async function templateBody(db: Q, kind: ResponseKind, name?: string): Promise<string> {
+  if (name) {
+    const row = await db.selectFrom('reply_templates').select('body').where('name', '=', name).executeTakeFirst();
+    if (!row) throw new NotFoundError(`reply template ${name}`);
+    return row.body;
+  }
+  const row = await db.selectFrom('reply_templates').select('body').where('kind', '=', kind).orderBy('name').executeTakeFirst();
+  return row?.body ?? BUILTIN_TEMPLATES[kind];
+}
+
+export function fillTemplate(body: string, values: Partial<Record<(typeof PLACEHOLDERS)[number], string | null | undefined>>): string {
+  const blanks: Record<string, string> = { situation: t('response.fill.situation'), measures: t('response.fill.measures'), facts: t('response.fill.facts') };
+  return body.replace(/\{(\w+)\}/g, (whole, key: string) => {
+    const v = (values as Record<string, string | null | undefined>)[key];
+    if (v !== undefined && v !== null && v !== '') return v;
+    return blanks[key] ?? (PLACEHOLDERS.includes(key as never) ? `【请填写：${key}】` : whole);
+  });
+}
+
+export async function createTemplate(db: Kysely<Database>, actor: Actor, input: TemplateInput) {
+  assertCan(actor, 'templates.manage');
+  const data = templateInput.parse(input);
+  return db.transaction().execute(async (trx) => {
+    const dup = await trx.selectFrom('reply_templates').select('id').where('name', '=', data.name).executeTakeFirst();
+    if (dup) throw new ConflictError(`template ${data.name} exists`, t('error.conflict', { detail: data.name }));
+    const now = nowIso();
+    const row = await trx.insertInto('reply_templates').values({ ...data, created_at: now, updated_at: now }).returningAll().executeTakeFirstOrThrow();
+    await recordAudit(trx, actor, { action: 'template.create', entity: 'reply_template', entityId: row.id, after: row });
+    return row;
+  });
+}
+
+export async function updateTemplate(db: Kysely<Database>, actor: Actor, id: number, input: Partial<TemplateInput>) {
+  assertCan(actor, 'templates.manage');
+  const data = templateInput.partial().parse(input);
+  return db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom('reply_templates').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!before) throw new NotFoundError(`reply template ${id}`);
+    if (data.name && data.name !== before.name) {
+      const dup = await trx.selectFrom('reply_templates').select('id').where('name', '=', data.name).executeTakeFirst();
+      if (dup) throw new ConflictError(`template ${data.name} exists`, t('error.conflict', { detail: data.name }));
+    }
+    const after = await trx.updateTable('reply_templates').set({ ...data, updated_at: nowIso() }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    await recordAudit(trx, actor, { action: 'template.update', entity: 'reply_template', entityId: id, before, after });
+    return after;
+  });
+}
+
+export async function deleteTemplate(db: Kysely<Database>, actor: Actor, id: number) {
+  assertCan(actor, 'templates.manage');
+  await db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom('reply_templates').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!before) throw new NotFoundError(`reply template ${id}`);
+    await trx.deleteFrom('reply_templates').where('id', '=', id).execute();
+    await recordAudit(trx, actor, { action: 'template.delete', entity: 'reply_template', entityId: id, before });
+  });
+}

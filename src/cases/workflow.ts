@@ -1,0 +1,123 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { Actor } from '../auth/actor.ts';
+import { assertCan } from '../auth/policy.ts';
+import type { Database } from '../db/schema.ts';
+import { nowIso } from '../db/values.ts';
+import { AppError, ConflictError, ValidationError } from '../errors.ts';
+import { t } from '../i18n/index.ts';
+import { RISK_LEVELS } from '../levels.ts';
+import { assertWorksOnCase, loadCase, visibleCase, type CaseRow } from './access.ts';
+import { answerDeadlines, isEmergency } from './deadlines.ts';
+import { changeCase, moveCase } from './events.ts';
+import { assertDepartmentExists } from './open.ts';
+import { loadCaseSettings } from './settings.ts';
+import { ANSWER_PENDING, type CaseState } from './states.ts';
+
+/** Routing, escalation, follow-up, closing and the office's edits of a case. */
+export const assignInput = z.object({
+  lead_department_id: z.number().int().positive().optional().describe('主办; defaults to the department suggested by analysis'),
+  assisting_department_ids: z.array(z.number().int().positive()).max(20).default([]).describe('协办'),
+  comment: z.string().max(2000).optional(),
+});
+export type AssignInput = z.input<typeof assignInput>;
+
+export async function assignCase(db: Kysely<Database>, actor: Actor, caseId: number, input: AssignInput): Promise<CaseRow> {
+  assertCan(actor, 'cases.assign');
+  const data = assignInput.parse(input);
+  return db.transaction().execute(async (trx) => {
+    const c = await loadCase(trx, caseId);
+    const lead = data.lead_department_id ?? c.suggested_department_id ?? c.lead_department_id;
+    if (lead === null) throw new ValidationError('no lead department given or suggested', t('error.validation', { detail: 'lead_department_id' }));
+    const assisting = [...new Set(data.assisting_department_ids)];
+    if (assisting.includes(lead)) throw new ValidationError('lead department is also assisting', t('case.error.leadIsAssisting'));
+    for (const id of [lead, ...assisting]) await assertDepartmentExists(trx, id);
+    const after = await moveCase(trx, actor, c, 'assign', { lead_department_id: lead, escalated_to: null }, data.comment ?? null, { lead_department_id: lead, assisting_department_ids: assisting });
+    await trx.deleteFrom('case_departments').where('case_id', '=', caseId).execute();
+    if (assisting.length) await trx.insertInto('case_departments').values(assisting.map((d) => ({ case_id: caseId, department_id: d, role: 'assist' }))).execute();
+    return after;
+  });
+}
+
+export const escalateInput = z.object({
+  to: z.enum(['office', 'leader']).describe('已转办: to the office (coordination) or to a leader (hard case)'),
+  reason: z.string().min(1).max(2000),
+});
+
+export async function escalateCase(db: Kysely<Database>, actor: Actor, caseId: number, input: z.infer<typeof escalateInput>): Promise<CaseRow> {
+  const data = escalateInput.parse(input);
+  const c = await visibleCase(db, actor, caseId);
+  await assertWorksOnCase(db, actor, c);
+  return db.transaction().execute(async (trx) => {
+    const patch = data.to === 'leader' ? { escalated_to: 'leader', hard: 1 } : { escalated_to: 'office' };
+    return moveCase(trx, actor, await loadCase(trx, caseId), 'escalate', patch, data.reason, { to: data.to });
+  });
+}
+
+export const commentInput = z.object({ comment: z.string().max(2000).optional() });
+
+export async function followCase(db: Kysely<Database>, actor: Actor, caseId: number, comment?: string): Promise<CaseRow> {
+  const c = await visibleCase(db, actor, caseId);
+  await assertWorksOnCase(db, actor, c);
+  return db.transaction().execute(async (trx) => moveCase(trx, actor, await loadCase(trx, caseId), 'follow', {}, comment ?? null));
+}
+
+/** Closing needs every commitment done or waived; unhandled 批示 are marked handled with the close. */
+export async function closeCase(db: Kysely<Database>, actor: Actor, caseId: number, comment?: string): Promise<CaseRow> {
+  const c = await visibleCase(db, actor, caseId);
+  await assertWorksOnCase(db, actor, c);
+  if (actor.role === 'head' && c.lead_department_id !== actor.departmentId) {
+    throw new AppError(`${actor.name} heads an assisting department of ${c.number}`, 403, 'forbidden', t('case.error.notYourCase'));
+  }
+  return db.transaction().execute(async (trx) => {
+    const open = await trx.selectFrom('commitments').select('id').where('case_id', '=', caseId).where('status', '=', 'open').execute();
+    if (open.length) throw new ConflictError(`${open.length} commitments open`, t('case.error.openCommitments', { count: open.length }));
+    const now = nowIso();
+    const after = await moveCase(trx, actor, await loadCase(trx, caseId), 'close', { closed_at: now }, comment ?? null);
+    const memoIds = trx.selectFrom('memos').select('id').where('case_id', '=', caseId);
+    await trx.updateTable('instructions').set({ handled_at: now }).where('memo_id', 'in', memoIds).where('handled_at', 'is', null).execute();
+    return after;
+  });
+}
+
+export const updateCaseInput = z.object({
+  title: z.string().min(1).max(300).optional(),
+  summary: z.string().max(5000).nullable().optional(),
+  level: z.enum(RISK_LEVELS).optional(),
+  emergency: z.boolean().optional(),
+  hard: z.boolean().optional().describe('a hard case: replies are approved by a leader'),
+});
+
+/** The office edits the facts of a case; a new level or emergency flag re-runs the deadline while no answer is out. */
+export async function updateCase(db: Kysely<Database>, actor: Actor, caseId: number, input: z.infer<typeof updateCaseInput>): Promise<CaseRow> {
+  assertCan(actor, 'cases.assign');
+  const data = updateCaseInput.parse(input);
+  return db.transaction().execute(async (trx) => {
+    const c = await loadCase(trx, caseId);
+    const patch: Record<string, unknown> = {};
+    if (data.title !== undefined) patch.title = data.title;
+    if (data.summary !== undefined) patch.summary = data.summary;
+    if (data.level !== undefined) patch.level = data.level;
+    if (data.emergency !== undefined) patch.emergency = data.emergency ? 1 : 0;
+    if (data.hard !== undefined) patch.hard = data.hard ? 1 : 0;
+    const level = data.level ?? c.level;
+    const emergency = data.emergency ?? c.emergency === 1;
+    if ((data.level !== undefined || data.emergency !== undefined) && ANSWER_PENDING.includes(c.state as CaseState)) {
+      const d = answerDeadlines(c.opened_at, level, emergency, await loadCaseSettings(trx));
+      Object.assign(patch, { deadline_at: d.deadlineAt, deadline_kind: d.deadlineKind, press_deadline_at: d.pressDeadlineAt, overdue: d.deadlineAt < nowIso() ? 1 : 0 });
+    }
+    return changeCase(trx, actor, c, patch, { kind: 'update', data: patch });
+  });
+}
+
+/** Records the press conference of an emergency (the 24-hour clock). */
+export async function recordPressConference(db: Kysely<Database>, actor: Actor, caseId: number, input: { held_at?: string; comment?: string }): Promise<CaseRow> {
+  assertCan(actor, 'cases.assign');
+  return db.transaction().execute(async (trx) => {
+    const c = await loadCase(trx, caseId);
+    if (!isEmergency(c.level, c.emergency === 1)) throw new ValidationError('not an emergency', t('case.error.pressNotEmergency'));
+    const at = input.held_at ?? nowIso();
+    return changeCase(trx, actor, c, { press_held_at: at }, { kind: 'press_conference', comment: input.comment ?? null, data: { held_at: at } });
+  });
+}
+export const pressInput = z.object({ held_at: z.iso.datetime().optional(), comment: z.string().max(2000).optional() });

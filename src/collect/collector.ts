@@ -1,0 +1,135 @@
+import { sql } from 'kysely';
+import type { AppContext } from '../context.ts';
+import { fromJson } from '../db/values.ts';
+import { processNewPosts } from '../jobs/pipeline.ts';
+import { Fetcher } from './fetcher/fetch.ts';
+import { recordFailure, recordSuccess } from './health.ts';
+import { kindOf, sourceKinds } from './sources/index.ts';
+import type { CollectOutcome, CollectRun } from './sources/types.ts';
+import { storeItems } from './store.ts';
+import { CollectError, type SourceRow } from './types.ts';
+
+export interface SourceRunResult {
+  source: string;
+  ok: boolean;
+  created: number;
+  updated: number;
+  notModified: boolean;
+  error: string | null;
+  warnings: string[];
+  paused: boolean;
+}
+
+/** A lease so that two workers never collect the same source at once. */
+const LEASE_SECONDS = 600;
+
+export function fetcherFor(ctx: AppContext): Fetcher {
+  return new Fetcher({ allowPrivate: ctx.config.MINSHENG_ALLOW_PRIVATE_NETWORKS });
+}
+
+/** Runs one kind's collect step for a source; throws CollectError with a readable reason. */
+export async function runKind(ctx: AppContext, fetcher: Fetcher, source: SourceRow, now: Date, conditional: boolean): Promise<CollectOutcome> {
+  const kind = kindOf(source.kind);
+  if (!kind?.collect) throw new CollectError(`source kind "${source.kind}" is not fetched`, null, 'config');
+  if (kind.needsUrl && !source.url) throw new CollectError('no URL configured', null, 'config');
+  const parsed = kind.config.safeParse(fromJson(source.config, {}));
+  if (!parsed.success) throw new CollectError(`bad config: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, null, 'config');
+  const run: CollectRun = {
+    ctx,
+    fetcher,
+    source,
+    now,
+    conditional,
+    known: async (keys) => {
+      const out = new Map<string, number>();
+      for (let i = 0; i < keys.length; i += 500) {
+        const rows = await ctx.db.kysely.selectFrom('posts').select(['dedup_key', 'replies_count']).where('source_id', '=', source.id).where('dedup_key', 'in', keys.slice(i, i + 500)).execute();
+        for (const r of rows) out.set(r.dedup_key, r.replies_count);
+      }
+      return out;
+    },
+  };
+  return kind.collect(run, parsed.data);
+}
+
+/**
+ * Collects one source: fetch, parse, store, update health, and hand new posts to the pipeline
+ * (analysis, alerts) in the same run. A failure is recorded on the source, never thrown.
+ */
+export async function collectSource(ctx: AppContext, fetcher: Fetcher, source: SourceRow, now = new Date()): Promise<SourceRunResult> {
+  const log = ctx.log.child({ part: 'collect', source: source.name });
+  const result: SourceRunResult = { source: source.name, ok: false, created: 0, updated: 0, notModified: false, error: null, warnings: [], paused: false };
+  let outcome: CollectOutcome;
+  try {
+    outcome = await runKind(ctx, fetcher, source, now, true);
+  } catch (err) {
+    const reason = err instanceof CollectError ? err.message : `unexpected error: ${(err as Error).message}`;
+    if (!(err instanceof CollectError)) log.error({ err }, 'collect failed unexpectedly');
+    else log.warn({ reason }, 'collect failed');
+    const { paused } = await recordFailure(ctx.db.kysely, source, now, reason, err instanceof CollectError ? err.retryAfterSeconds : null);
+    return { ...result, error: reason, paused };
+  }
+  const stored = await storeItems(ctx.db.kysely, source, outcome.items, now);
+  await recordSuccess(ctx.db.kysely, source, now, { etag: outcome.etag, lastModified: outcome.lastModified });
+  for (const w of outcome.warnings) log.warn({ warning: w }, 'collect warning');
+  log.info({ items: outcome.items.length, created: stored.created.length, updated: stored.updated, notModified: outcome.notModified, charset: outcome.charset }, 'collected');
+  await processNewPosts(ctx, stored.created);
+  return { ...result, ok: true, created: stored.created.length, updated: stored.updated, notModified: outcome.notModified, warnings: outcome.warnings };
+}
+
+/** Takes the source for this run unless another worker already did (compare-and-set on next_check_at). */
+async function claim(ctx: AppContext, source: SourceRow, now: Date): Promise<boolean> {
+  const lease = new Date(now.getTime() + LEASE_SECONDS * 1000).toISOString();
+  let q = ctx.db.kysely.updateTable('sources').set({ next_check_at: lease }).where('id', '=', source.id);
+  q = source.next_check_at === null ? q.where('next_check_at', 'is', null) : q.where('next_check_at', '=', source.next_check_at);
+  const res = await q.executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+export interface CollectDueOptions {
+  /** Only this source (by name), due or not. */
+  sourceName?: string;
+  now?: Date;
+  fetcher?: Fetcher;
+  /** Sources collected in parallel (per-host limits still apply). */
+  concurrency?: number;
+}
+
+/** Collects every due, unpaused, pulled source once (the scheduler's task and `collect --once`). */
+export async function collectDue(ctx: AppContext, opts: CollectDueOptions = {}): Promise<SourceRunResult[]> {
+  const now = opts.now ?? new Date();
+  const db = ctx.db.kysely;
+  let sources: SourceRow[];
+  if (opts.sourceName) {
+    const s = await db.selectFrom('sources').selectAll().where('name', '=', opts.sourceName).executeTakeFirst();
+    if (!s) throw new CollectError(`source "${opts.sourceName}" does not exist`, null, 'config');
+    if (!kindOf(s.kind)?.pulled) throw new CollectError(`source "${s.name}" is of kind ${s.kind}, which is not fetched (it receives posts by push, import or by hand)`, null, 'config');
+    if (s.paused) throw new CollectError(`source "${s.name}" is paused${s.paused_reason ? ` (${s.paused_reason})` : ''}; resume it first`, null, 'config');
+    sources = [s];
+  } else {
+    const pulled = Object.values(sourceKinds).filter((k) => k.pulled).map((k) => k.kind);
+    sources = await db
+      .selectFrom('sources')
+      .selectAll()
+      .where('paused', '=', 0)
+      .where('kind', 'in', pulled)
+      .where((eb) => eb.or([eb('next_check_at', 'is', null), eb('next_check_at', '<=', now.toISOString())]))
+      .orderBy(sql`coalesce(next_check_at, '')`)
+      .execute();
+  }
+  const fetcher = opts.fetcher ?? fetcherFor(ctx);
+  const results: SourceRunResult[] = [];
+  try {
+    const queue = [...sources];
+    const worker = async () => {
+      for (let s = queue.shift(); s; s = queue.shift()) {
+        if (!opts.sourceName && !(await claim(ctx, s, now))) continue;
+        results.push(await collectSource(ctx, fetcher, s, now));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 4) }, worker));
+  } finally {
+    if (!opts.fetcher) await fetcher.close();
+  }
+  return results;
+}

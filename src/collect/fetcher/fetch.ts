@@ -1,0 +1,244 @@
+import { Agent, request, type Dispatcher } from 'undici';
+import { CollectError } from '../types.ts';
+import { assertHostAllowed, BlockedAddressError, guardedLookup } from './netguard.ts';
+import { HostLimiter } from './hostlimit.ts';
+import { isAllowed, parseRobots, type RobotsRules } from './robots.ts';
+
+export const USER_AGENT = 'Mozilla/5.0 (compatible; MinshengBot/0.1; +https://minsheng.example/bot) 民声舆情监测';
+
+export interface FetcherOptions {
+  /** Connect to private/loopback addresses (workspace-wide setting). */
+  allowPrivate?: boolean;
+  perHostConcurrency?: number;
+  perHostDelayMs?: number;
+  timeoutMs?: number;
+  maxBytes?: number;
+  retries?: number;
+  userAgent?: string;
+}
+
+export interface FetchOptions {
+  etag?: string | null;
+  lastModified?: string | null;
+  accept?: string;
+  headers?: Record<string, string>;
+  /** This source may reach private addresses even when the workspace does not allow it. */
+  allowPrivate?: boolean;
+  ignoreRobots?: boolean;
+  timeoutMs?: number;
+  maxBytes?: number;
+}
+
+export interface FetchResult {
+  status: number;
+  notModified: boolean;
+  url: string;
+  bytes: Uint8Array;
+  contentType: string | null;
+  etag: string | null;
+  lastModified: string | null;
+}
+
+const MAX_REDIRECTS = 5;
+const ROBOTS_TTL_MS = 60 * 60 * 1000;
+
+/**
+ * The one shared fetcher (Miniflux's fetcher/): robots.txt, per-host limits, conditional GET,
+ * Retry-After on 429/503, timeouts, a size cap, retries with backoff for transient failures,
+ * private addresses refused on the resolved IP. Errors are CollectErrors with a readable reason.
+ */
+export class Fetcher {
+  private readonly opts: Required<FetcherOptions>;
+  private readonly limiter: HostLimiter;
+  private readonly guarded: Agent;
+  private readonly open: Agent;
+  private robots = new Map<string, { rules: RobotsRules; at: number }>();
+
+  constructor(opts: FetcherOptions = {}) {
+    this.opts = {
+      allowPrivate: opts.allowPrivate ?? false,
+      perHostConcurrency: opts.perHostConcurrency ?? 2,
+      perHostDelayMs: opts.perHostDelayMs ?? 1000,
+      timeoutMs: opts.timeoutMs ?? 20_000,
+      maxBytes: opts.maxBytes ?? 10 * 1024 * 1024,
+      retries: opts.retries ?? 2,
+      userAgent: opts.userAgent ?? USER_AGENT,
+    };
+    this.limiter = new HostLimiter(this.opts.perHostConcurrency, this.opts.perHostDelayMs);
+    this.guarded = new Agent({ connect: { lookup: guardedLookup as never }, keepAliveTimeout: 4000 });
+    this.open = new Agent({ keepAliveTimeout: 4000 });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.guarded.close(), this.open.close()]);
+  }
+
+  async fetch(url: string, o: FetchOptions = {}): Promise<FetchResult> {
+    let target = parseUrl(url);
+    const allowPrivate = this.opts.allowPrivate || !!o.allowPrivate;
+    for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      if (!allowPrivate) this.checkLiteral(target);
+      let crawlDelay = 0;
+      if (!o.ignoreRobots) {
+        const rules = await this.robotsFor(target, allowPrivate, o);
+        if (!isAllowed(rules, target.pathname + target.search)) throw new CollectError(`robots.txt of ${target.host} disallows ${target.pathname}`, null, 'robots');
+        crawlDelay = Math.min(rules.crawlDelaySeconds ?? 0, 60) * 1000;
+      }
+      const res = await this.limiter.run(target.host, () => this.withRetries(target, o, allowPrivate), crawlDelay);
+      if (res.redirect) {
+        target = parseUrl(new URL(res.redirect, target).toString());
+        continue;
+      }
+      return res.result!;
+    }
+    throw new CollectError(`too many redirects from ${url}`);
+  }
+
+  private checkLiteral(u: URL) {
+    try {
+      assertHostAllowed(u.hostname);
+    } catch (err) {
+      throw new CollectError((err as Error).message, null, 'blocked');
+    }
+  }
+
+  private async withRetries(u: URL, o: FetchOptions, allowPrivate: boolean) {
+    let attempt = 0;
+    for (;;) {
+      try {
+        return await this.once(u, o, allowPrivate);
+      } catch (err) {
+        const transient = err instanceof TransientError;
+        if (!transient || attempt >= this.opts.retries) throw transient ? new CollectError(err.message, err.retryAfter) : err;
+        await new Promise((r) => setTimeout(r, 300 * 2 ** attempt));
+        attempt++;
+      }
+    }
+  }
+
+  private async once(u: URL, o: FetchOptions, allowPrivate: boolean): Promise<{ redirect?: string; result?: FetchResult }> {
+    const headers: Record<string, string> = {
+      'user-agent': this.opts.userAgent,
+      accept: o.accept ?? '*/*',
+      'accept-language': 'zh-CN,zh;q=0.9,en;q=0.5',
+      ...(o.headers ?? {}),
+    };
+    if (o.etag) headers['if-none-match'] = o.etag;
+    if (o.lastModified) headers['if-modified-since'] = o.lastModified;
+    const timeoutMs = o.timeoutMs ?? this.opts.timeoutMs;
+    const maxBytes = o.maxBytes ?? this.opts.maxBytes;
+    const signal = AbortSignal.timeout(timeoutMs);
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await request(u, { method: 'GET', headers, signal, dispatcher: allowPrivate ? this.open : this.guarded, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+    } catch (err) {
+      throw describeNetworkError(err, u, timeoutMs);
+    }
+    const h = (name: string) => {
+      const v = res.headers[name];
+      return Array.isArray(v) ? v[0] : (v ?? null);
+    };
+    const status = res.statusCode;
+    if (status >= 300 && status < 400 && status !== 304) {
+      await res.body.dump();
+      const loc = h('location');
+      if (!loc) throw new CollectError(`HTTP ${status} from ${u.host} without a Location`);
+      return { redirect: loc };
+    }
+    if (status === 304) {
+      await res.body.dump();
+      return { result: { status, notModified: true, url: u.toString(), bytes: new Uint8Array(), contentType: h('content-type'), etag: h('etag') ?? o.etag ?? null, lastModified: h('last-modified') ?? o.lastModified ?? null } };
+    }
+    if (status === 429 || status === 503) {
+      await res.body.dump().catch(() => undefined);
+      const after = parseRetryAfter(h('retry-after'));
+      throw new CollectError(`HTTP ${status} from ${u.host}: rate limited${after !== null ? `, retry after ${after}s` : ''}`, after ?? 600);
+    }
+    if (status >= 500) {
+      await res.body.dump().catch(() => undefined);
+      throw new TransientError(`HTTP ${status} from ${u.host}${u.pathname}`);
+    }
+    if (status >= 400) {
+      await res.body.dump().catch(() => undefined);
+      throw new CollectError(`HTTP ${status} from ${u.host}${u.pathname}`);
+    }
+    const declared = Number(h('content-length') ?? NaN);
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      res.body.destroy();
+      throw new CollectError(`response from ${u.host} is too large (${declared} bytes, limit ${maxBytes})`);
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    try {
+      for await (const chunk of res.body) {
+        size += chunk.length;
+        if (size > maxBytes) {
+          res.body.destroy();
+          throw new CollectError(`response from ${u.host} is too large (over ${maxBytes} bytes)`);
+        }
+        chunks.push(chunk as Buffer);
+      }
+    } catch (err) {
+      if (err instanceof CollectError) throw err;
+      throw describeNetworkError(err, u, timeoutMs);
+    }
+    return { result: { status, notModified: false, url: u.toString(), bytes: Buffer.concat(chunks), contentType: h('content-type'), etag: h('etag'), lastModified: h('last-modified') } };
+  }
+
+  private async robotsFor(u: URL, allowPrivate: boolean, o: FetchOptions): Promise<RobotsRules> {
+    const key = u.origin;
+    const cached = this.robots.get(key);
+    if (cached && Date.now() - cached.at < ROBOTS_TTL_MS) return cached.rules;
+    let rules: RobotsRules = { rules: [], crawlDelaySeconds: null };
+    try {
+      const res = await this.limiter.run(u.host, () => this.once(new URL('/robots.txt', u), { timeoutMs: Math.min(o.timeoutMs ?? this.opts.timeoutMs, 10_000), maxBytes: 512 * 1024 }, allowPrivate));
+      if (res.result && res.result.status === 200) rules = parseRobots(Buffer.from(res.result.bytes).toString('utf8'));
+    } catch (err) {
+      if (err instanceof CollectError && err.kind === 'blocked') throw err;
+      // No robots.txt (404, redirect, error): everything is allowed, as crawlers agree.
+    }
+    this.robots.set(key, { rules, at: Date.now() });
+    return rules;
+  }
+}
+
+class TransientError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfter: number | null = null,
+  ) {
+    super(message);
+  }
+}
+
+function parseUrl(url: string): URL {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new CollectError(`not a valid URL: ${url}`, null, 'config');
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new CollectError(`only http and https URLs can be fetched: ${url}`, null, 'config');
+  return u;
+}
+
+export function parseRetryAfter(v: string | null): number | null {
+  if (!v) return null;
+  if (/^\d+$/.test(v.trim())) return Number(v.trim());
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? null : Math.max(0, Math.round((t - Date.now()) / 1000));
+}
+
+function describeNetworkError(err: unknown, u: URL, timeoutMs: number): Error {
+  const e = err as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
+  const blocked = err instanceof BlockedAddressError ? err : e.cause instanceof BlockedAddressError ? e.cause : null;
+  if (blocked || e.code === 'EBLOCKED') return new CollectError(blocked?.message ?? e.message ?? 'blocked address', null, 'blocked');
+  const code = e.code ?? e.cause?.code;
+  if (e.name === 'TimeoutError' || e.name === 'AbortError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+    return new CollectError(`timed out after ${Math.round(timeoutMs / 1000)}s fetching ${u.host}${u.pathname}`);
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new CollectError(`cannot resolve host ${u.hostname}`);
+  if (code === 'ECONNREFUSED') return new TransientError(`connection refused by ${u.host}`);
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return new TransientError(`connection reset by ${u.host}`);
+  return new TransientError(`cannot fetch ${u.host}${u.pathname}: ${e.message ?? String(err)}`);
+}

@@ -1,0 +1,71 @@
+import type { Kysely } from 'kysely';
+import { enqueueNotice } from '../alert/outbox.ts';
+import type { Database } from '../db/schema.ts';
+import { t } from '../i18n/index.ts';
+import type { SourceRow } from './types.ts';
+
+/** Consecutive failed runs after which a source pauses itself and the office is told. */
+export const PAUSE_AFTER_FAILURES = 5;
+const MAX_BACKOFF_SECONDS = 6 * 3600;
+
+/** The next check, jittered by ±10% so that sources with equal intervals spread out. */
+export function nextCheckAfter(now: Date, seconds: number, jitter = true): string {
+  const j = jitter ? seconds * (Math.random() * 0.2 - 0.1) : 0;
+  return new Date(now.getTime() + Math.max(1, seconds + j) * 1000).toISOString();
+}
+
+export async function recordSuccess(db: Kysely<Database>, source: SourceRow, now: Date, validators: { etag: string | null; lastModified: string | null }): Promise<void> {
+  await db
+    .updateTable('sources')
+    .set({
+      last_success_at: now.toISOString(),
+      error_streak: 0,
+      error_since: null,
+      etag: validators.etag,
+      last_modified: validators.lastModified,
+      next_check_at: nextCheckAfter(now, source.interval_seconds),
+    })
+    .where('id', '=', source.id)
+    .execute();
+}
+
+/**
+ * Counts a failed run: the reason is kept, the next check backs off exponentially (or waits as
+ * long as the site's Retry-After asked), and after PAUSE_AFTER_FAILURES in a row the source
+ * pauses itself and a notice goes to the office, in the same transaction.
+ */
+export async function recordFailure(db: Kysely<Database>, source: SourceRow, now: Date, reason: string, retryAfterSeconds: number | null = null): Promise<{ paused: boolean }> {
+  return db.transaction().execute(async (trx) => {
+    const current = await trx.selectFrom('sources').select(['error_streak', 'error_since', 'paused']).where('id', '=', source.id).executeTakeFirstOrThrow();
+    const streak = current.error_streak + 1;
+    const since = current.error_since ?? now.toISOString();
+    const backoff = Math.min(source.interval_seconds * 2 ** Math.min(streak - 1, 6), MAX_BACKOFF_SECONDS);
+    const wait = Math.max(backoff, retryAfterSeconds ?? 0);
+    const pause = streak >= PAUSE_AFTER_FAILURES && !current.paused;
+    await trx
+      .updateTable('sources')
+      .set({
+        error_streak: streak,
+        error_since: since,
+        last_error: reason.slice(0, 1000),
+        last_error_at: now.toISOString(),
+        next_check_at: nextCheckAfter(now, wait),
+        ...(pause ? { paused: 1, paused_reason: reason.slice(0, 1000) } : {}),
+      })
+      .where('id', '=', source.id)
+      .execute();
+    if (pause) {
+      const vars = { name: source.name, kind: source.kind, url: source.url ?? '-', since, count: streak, reason };
+      await enqueueNotice(trx, {
+        kind: 'source.failing',
+        key: `source.failing:${source.id}:${since}`,
+        level: 'yellow',
+        officeOnly: true,
+        departmentId: null,
+        title: t('collect.sourceFailing.title', vars),
+        body: t('collect.sourceFailing.body', vars),
+      });
+    }
+    return { paused: pause };
+  });
+}

@@ -1,0 +1,197 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import { z } from 'zod';
+import { recordAudit } from '../audit/audit.ts';
+import type { Actor } from '../auth/actor.ts';
+import { assertCan } from '../auth/policy.ts';
+import type { Database } from '../db/schema.ts';
+import { fromJson, nowIso, num, toJson } from '../db/values.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import { t } from '../i18n/index.ts';
+import { kindOf, SOURCE_KINDS } from './sources/index.ts';
+import type { SourceRow } from './types.ts';
+
+export const DEFAULT_INTERVAL_SECONDS = 300;
+
+export const sourceInput = z.object({
+  name: z.string().trim().min(1).max(100),
+  kind: z.enum(SOURCE_KINDS),
+  url: z.string().max(2000).nullable().optional(),
+  config: z.record(z.string(), z.unknown()).optional().describe('kind-specific options: selectors/preset (html), field mapping (json), charset …'),
+  interval_seconds: z.number().int().min(60).max(7 * 86400).optional(),
+  weight: z.number().min(0).max(10).optional(),
+  department_id: z.number().int().positive().nullable().optional(),
+  paused: z.boolean().optional(),
+});
+export type SourceInput = z.infer<typeof sourceInput>;
+
+/** A source as shown to people: config parsed, the push token hash never included. */
+export function publicSource(row: SourceRow) {
+  const { push_token_hash, config, ...rest } = row;
+  return { ...rest, config: fromJson<Record<string, unknown>>(config, {}), has_push_token: !!push_token_hash };
+}
+export type PublicSource = ReturnType<typeof publicSource>;
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** Checks kind, URL and kind-specific config; returns the normalised config. zh-CN errors. */
+export function validateSource(kind: string, url: string | null | undefined, config: unknown): Record<string, unknown> {
+  const k = kindOf(kind);
+  if (!k) throw new ValidationError(`unknown source kind ${kind}`, t('collect.unknownKind', { kind }));
+  if (k.needsUrl) {
+    if (!url) throw new ValidationError(`a ${kind} source needs a url`, t('collect.urlRequired', { kind }));
+    let u: URL | null = null;
+    try {
+      u = new URL(url);
+    } catch {
+      u = null;
+    }
+    if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:')) throw new ValidationError(`bad url ${url}`, t('collect.badUrl', { url }));
+  }
+  const parsed = k.config.safeParse(config ?? {});
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `config${i.path.length ? '.' + i.path.join('.') : ''}: ${i.message}`).join('; ');
+    throw new ValidationError(`bad ${kind} config: ${detail}`, t('collect.badConfig', { detail }), parsed.error.issues);
+  }
+  return parsed.data as Record<string, unknown>;
+}
+
+export async function listSources(db: Kysely<Database>, actor: Actor) {
+  assertCan(actor, 'posts.read');
+  const rows = await db.selectFrom('sources').selectAll().orderBy('name').execute();
+  const counts = await db.selectFrom('posts').select(['source_id', db.fn.countAll().as('n')]).groupBy('source_id').execute();
+  const byId = new Map(counts.map((c) => [c.source_id, num(c.n)]));
+  return rows.map((r) => ({ ...publicSource(r), posts: byId.get(r.id) ?? 0 }));
+}
+
+export async function getSourceRow(db: Kysely<Database> | Transaction<Database>, id: number): Promise<SourceRow> {
+  const row = await db.selectFrom('sources').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw new NotFoundError(`source ${id}`);
+  return row;
+}
+
+export async function sourceByName(db: Kysely<Database>, name: string): Promise<SourceRow> {
+  const row = await db.selectFrom('sources').selectAll().where('name', '=', name).executeTakeFirst();
+  if (!row) throw Object.assign(new NotFoundError(`source "${name}"`), { userMessage: t('collect.sourceNotFound', { name }) });
+  return row;
+}
+
+async function assertDepartment(db: Kysely<Database> | Transaction<Database>, id: number | null | undefined) {
+  if (id === null || id === undefined) return;
+  const d = await db.selectFrom('departments').select('id').where('id', '=', id).executeTakeFirst();
+  if (!d) throw new ValidationError(`department ${id} does not exist`, t('error.validation', { detail: `department_id ${id}` }));
+}
+
+export async function createSource(db: Kysely<Database>, actor: Actor, input: SourceInput) {
+  assertCan(actor, 'sources.manage');
+  const data = sourceInput.parse(input);
+  const config = validateSource(data.kind, data.url, data.config);
+  return db.transaction().execute(async (trx) => {
+    await assertDepartment(trx, data.department_id);
+    const dup = await trx.selectFrom('sources').select('id').where('name', '=', data.name).executeTakeFirst();
+    if (dup) throw new ConflictError(`source ${data.name} exists`, t('collect.sourceExists', { name: data.name }));
+    const now = nowIso();
+    const row = await trx
+      .insertInto('sources')
+      .values({
+        name: data.name,
+        kind: data.kind,
+        url: data.url ?? null,
+        config: toJson(config),
+        interval_seconds: data.interval_seconds ?? DEFAULT_INTERVAL_SECONDS,
+        weight: data.weight ?? 1,
+        department_id: data.department_id ?? null,
+        paused: data.paused ? 1 : 0,
+        error_streak: 0,
+        created_at: now,
+        updated_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, actor, { action: 'source.create', entity: 'source', entityId: row.id, after: publicSource(row) });
+    return publicSource(row);
+  });
+}
+
+export async function updateSource(db: Kysely<Database>, actor: Actor, id: number, input: Partial<SourceInput>) {
+  assertCan(actor, 'sources.manage');
+  const data = sourceInput.partial().parse(input);
+  return db.transaction().execute(async (trx) => {
+    const before = await getSourceRow(trx, id);
+    const kind = data.kind ?? before.kind;
+    const url = data.url !== undefined ? data.url : before.url;
+    const config = validateSource(kind, url, data.config ?? fromJson(before.config, {}));
+    await assertDepartment(trx, data.department_id);
+    if (data.name && data.name !== before.name) {
+      const dup = await trx.selectFrom('sources').select('id').where('name', '=', data.name).executeTakeFirst();
+      if (dup) throw new ConflictError(`source ${data.name} exists`, t('collect.sourceExists', { name: data.name }));
+    }
+    const resumed = data.paused === false && before.paused === 1;
+    const after = await trx
+      .updateTable('sources')
+      .set({
+        ...(data.name !== undefined ? { name: data.name } : {}),
+        kind,
+        url: url ?? null,
+        config: toJson(config),
+        ...(data.interval_seconds !== undefined ? { interval_seconds: data.interval_seconds } : {}),
+        ...(data.weight !== undefined ? { weight: data.weight } : {}),
+        ...(data.department_id !== undefined ? { department_id: data.department_id } : {}),
+        ...(data.paused !== undefined ? { paused: data.paused ? 1 : 0, paused_reason: null } : {}),
+        // Resuming or re-pointing a source clears its failure streak and checks it soon.
+        ...(resumed || url !== before.url ? { error_streak: 0, error_since: null, next_check_at: null, etag: null, last_modified: null } : {}),
+        updated_at: nowIso(),
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, actor, { action: 'source.update', entity: 'source', entityId: id, before: publicSource(before), after: publicSource(after) });
+    return publicSource(after);
+  });
+}
+
+export async function deleteSource(db: Kysely<Database>, actor: Actor, id: number) {
+  assertCan(actor, 'sources.manage');
+  await db.transaction().execute(async (trx) => {
+    const before = await getSourceRow(trx, id);
+    const n = num((await trx.selectFrom('posts').select(trx.fn.countAll().as('n')).where('source_id', '=', id).executeTakeFirst())?.n);
+    if (n > 0) throw new ConflictError(`source ${before.name} has ${n} posts`, t('collect.sourceHasPosts', { name: before.name, count: n }));
+    await trx.deleteFrom('sources').where('id', '=', id).execute();
+    await recordAudit(trx, actor, { action: 'source.delete', entity: 'source', entityId: id, before: publicSource(before) });
+  });
+}
+
+/** Issues a new push token for a push source; shown once, only its hash is kept. */
+export async function issuePushToken(db: Kysely<Database>, actor: Actor, id: number): Promise<{ token: string }> {
+  assertCan(actor, 'sources.manage');
+  return db.transaction().execute(async (trx) => {
+    const source = await getSourceRow(trx, id);
+    if (source.kind !== 'push') throw new ValidationError(`source ${source.name} is not a push source`, t('collect.wrongKind', { name: source.name, kind: source.kind, what: '推送' }));
+    const token = `msp_${randomBytes(24).toString('base64url')}`;
+    await trx.updateTable('sources').set({ push_token_hash: hashToken(token), updated_at: nowIso() }).where('id', '=', id).execute();
+    await recordAudit(trx, actor, { action: 'source.pushToken', entity: 'source', entityId: id, after: { push_token_hash: 'rotated' } });
+    return { token };
+  });
+}
+
+/** Health of every source for the console: last success, last error, streak, paused. */
+export async function sourceHealth(db: Kysely<Database>, actor: Actor) {
+  assertCan(actor, 'posts.read');
+  const rows = await db.selectFrom('sources').selectAll().orderBy('name').execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    kind: r.kind,
+    paused: r.paused === 1,
+    paused_reason: r.paused_reason,
+    last_success_at: r.last_success_at,
+    last_error: r.last_error,
+    last_error_at: r.last_error_at,
+    error_streak: r.error_streak,
+    error_since: r.error_since,
+    next_check_at: r.next_check_at,
+    status: r.paused ? 'paused' : r.error_streak > 0 ? 'failing' : r.last_success_at ? 'ok' : 'new',
+  }));
+}

@@ -1,0 +1,126 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { recordAudit } from '../audit/audit.ts';
+import type { Actor } from '../auth/actor.ts';
+import { officeDepartmentIds } from '../auth/departments.ts';
+import { assertCan, assertSeesDepartment } from '../auth/policy.ts';
+import type { Database } from '../db/schema.ts';
+import { fromJson, nowIso } from '../db/values.ts';
+import { dedupKey } from './dedup.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
+import { t } from '../i18n/index.ts';
+import { processNewPosts } from '../jobs/pipeline.ts';
+import type { AppContext } from '../context.ts';
+import { parseDate } from './parser/dates.ts';
+import { htmlToText } from './sanitize.ts';
+import { searchPosts, type PostQuery } from './search.ts';
+import { storeItems } from './store.ts';
+import type { SourceRow } from './types.ts';
+
+export async function listPosts(db: Kysely<Database>, actor: Actor, query: PostQuery) {
+  assertCan(actor, 'posts.read');
+  const rows = await searchPosts(db, actor, query);
+  return rows.map((r) => ({ ...r, analysis: fromJson<unknown>(r.analysis, null), extra: fromJson<Record<string, unknown> | null>(r.extra, null) }));
+}
+
+/** One post with its replies (ours marked), metrics history and near-duplicates. */
+export async function getPost(db: Kysely<Database>, actor: Actor, id: number) {
+  assertCan(actor, 'posts.read');
+  const post = await db.selectFrom('posts').innerJoin('sources', 'sources.id', 'posts.source_id').selectAll('posts').select(['sources.name as source', 'sources.kind as source_kind']).where('posts.id', '=', id).executeTakeFirst();
+  if (!post) throw new NotFoundError(`post ${id}`);
+  assertSeesDepartment(actor, post.department_id, await officeDepartmentIds(db));
+  const replies = await db
+    .selectFrom('post_replies')
+    .leftJoin('responder_accounts', 'responder_accounts.id', 'post_replies.responder_account_id')
+    .leftJoin('users', 'users.id', 'responder_accounts.user_id')
+    .select(['post_replies.id', 'post_replies.external_id', 'post_replies.author', 'post_replies.text', 'post_replies.published_at', 'post_replies.fetched_at', 'post_replies.responder_account_id', 'users.display_name as responder_name'])
+    .where('post_replies.post_id', '=', id)
+    .orderBy('post_replies.published_at')
+    .orderBy('post_replies.id')
+    .execute();
+  const metrics = await db.selectFrom('post_metrics').select(['at', 'views', 'replies', 'likes', 'reposts']).where('post_id', '=', id).orderBy('at').execute();
+  const root = post.near_duplicate_of ?? post.id;
+  const duplicates = await db
+    .selectFrom('posts')
+    .innerJoin('sources', 'sources.id', 'posts.source_id')
+    .select(['posts.id', 'posts.title', 'posts.url', 'sources.name as source', 'posts.published_at'])
+    .where((eb) => eb.or([eb('posts.id', '=', root), eb('posts.near_duplicate_of', '=', root)]))
+    .where('posts.id', '!=', id)
+    .orderBy('posts.id')
+    .limit(50)
+    .execute();
+  const { simhash: _s, segmented: _g, ...rest } = post;
+  return {
+    ...rest,
+    analysis: fromJson<unknown>(post.analysis, null),
+    extra: fromJson<Record<string, unknown> | null>(post.extra, null),
+    replies: replies.map((r) => ({ ...r, ours: r.responder_account_id !== null })),
+    metrics_history: metrics,
+    near_duplicates: duplicates,
+  };
+}
+
+export const manualPostInput = z.object({
+  source_id: z.number().int().positive().optional().describe('a manual source; default: the built-in 手工录入 source'),
+  title: z.string().max(1000).default(''),
+  text: z.string().max(200_000).default(''),
+  url: z.string().url().max(2000).nullable().optional(),
+  author: z.string().max(200).nullable().optional(),
+  published_at: z.string().max(60).nullable().optional().describe('ISO time, or as written on the site (2024-05-01 10:00, 昨天 14:05)'),
+  metrics: z.object({ views: z.number().int().min(0), replies: z.number().int().min(0), likes: z.number().int().min(0), reposts: z.number().int().min(0) }).partial().optional(),
+});
+export type ManualPostInput = z.input<typeof manualPostInput>;
+
+async function manualSource(db: Kysely<Database>, actor: Actor, id: number | undefined): Promise<SourceRow> {
+  if (id) {
+    const s = await db.selectFrom('sources').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!s) throw new NotFoundError(`source ${id}`);
+    if (s.kind !== 'manual') throw new ValidationError(`source ${s.name} is not a manual source`, t('collect.wrongKind', { name: s.name, kind: s.kind, what: '手工录入' }));
+    return s;
+  }
+  const name = t('collect.manualSourceName');
+  const existing = await db.selectFrom('sources').selectAll().where('name', '=', name).executeTakeFirst();
+  if (existing) return existing;
+  const now = nowIso();
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto('sources')
+      .values({ name, kind: 'manual', url: null, config: '{}', interval_seconds: 300, weight: 1, department_id: null, paused: 0, error_streak: 0, created_at: now, updated_at: now })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (row) await recordAudit(trx, actor, { action: 'source.create', entity: 'source', entityId: row.id, after: { name, kind: 'manual' } });
+    return row ?? (await trx.selectFrom('sources').selectAll().where('name', '=', name).executeTakeFirstOrThrow());
+  });
+}
+
+/** One post entered by hand; it goes through the same store and pipeline as collected ones. */
+export async function createManualPost(ctx: AppContext, actor: Actor, input: ManualPostInput) {
+  assertCan(actor, 'posts.create');
+  const data = manualPostInput.parse(input);
+  if (!data.title.trim() && !data.text.trim()) throw new ValidationError('title or text is required', t('collect.manualTitleOrText'));
+  let publishedAt: string | null = null;
+  if (data.published_at) {
+    publishedAt = parseDate(data.published_at);
+    if (!publishedAt) throw new ValidationError(`bad published_at ${data.published_at}`, t('collect.badDate', { value: data.published_at }));
+  }
+  const db = ctx.db.kysely;
+  const source = await manualSource(db, actor, data.source_id);
+  const text = htmlToText(data.text);
+  const item = {
+    externalId: null,
+    url: data.url ?? null,
+    title: data.title.trim() || text.slice(0, 60),
+    text,
+    contentHtml: null,
+    author: data.author ?? null,
+    publishedAt,
+    metrics: data.metrics ?? {},
+    extra: { entered_by: actor.name },
+  };
+  const stored = await storeItems(db, source, [item]);
+  const id = stored.created[0] ?? (await db.selectFrom('posts').select('id').where('source_id', '=', source.id).where('dedup_key', '=', dedupKey(item)).executeTakeFirstOrThrow()).id;
+  await recordAudit(db, actor, { action: 'post.create', entity: 'post', entityId: id, after: { source: source.name, title: item.title, url: item.url, created: stored.created.length > 0 } });
+  await processNewPosts(ctx, stored.created);
+  return { id, created: stored.created.length > 0 };
+}

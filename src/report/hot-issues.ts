@@ -1,0 +1,258 @@
+import { createSegmenter, type Segmenter } from '../analyze/segment.ts';
+import { hammingDistance, simhash } from '../analyze/simhash.ts';
+
+/**
+ * The report-side hot-issue ranking: clusters the posts of a period by the salient terms they
+ * share (estate, road, school and company names are rare across the period but repeated within
+ * one matter) and by SimHash near-duplication, and joins posts the analysis stage already put in
+ * one event. It stays useful when event linking has fragmented a matter into many events.
+ */
+export interface ClusterPost {
+  id: number;
+  title: string;
+  text: string;
+  /** Space-separated jieba tokens stored by analysis, when present. */
+  segmented?: string | null;
+  eventId?: number | null;
+  engagement: number;
+  at: string;
+}
+
+export interface HotIssue {
+  /** A representative title (the post closest to the cluster's centre). */
+  title: string;
+  /** The terms the cluster's posts share most, e.g. 魅力之城 / 油烟 / 噪音. */
+  terms: string[];
+  posts: number;
+  engagement: number;
+  heat: number;
+  firstAt: string;
+  lastAt: string;
+  postIds: number[];
+  eventIds: number[];
+}
+
+/** Words that say nothing about which matter a message is about. */
+const STOP = new Set(
+  `问题 反映 希望 请问 咨询 关于 有关 相关 领导 您好 你好 政府 部门 市民 居民 群众 我们 他们 你们 自己 这个 那个 这些 那些 什么 怎么 如何 为什么 为何 是否 能否 可以 没有 不能 现在 目前 已经 还是 一直 一个 一些 进行 情况 要求 解决 处理 尽快 及时 严重 影响 导致 造成 存在 希望 请求 建议 投诉 举报 恳请 麻烦 谢谢 感谢 非常 特别 真的 这样 那样 因为 所以 但是 而且 并且 如果 以及 或者 由于 时候 时间 今年 去年 明年 每天 每年 多次 一下 一定 应该 需要 问下 问一下 一年 两年 几年 多年 至今 直到 无人 无果 本人 大家 请求 帮助 同志 书记 市长 区长 县长 相关部门 有关部门 该 的 了 在 是 和 与 及 等 对 将 被 把 从 向 也 都 就 还 又 很 更 最`.split(/\s+/),
+);
+
+function usable(token: string): boolean {
+  if (token.length < 2) return false;
+  if (STOP.has(token)) return false;
+  if (/^[\d.,%:：\-/年月日号时分秒]+$/.test(token)) return false;
+  if (/^[\p{P}\p{S}\s]+$/u.test(token)) return false;
+  return true;
+}
+
+/** Place-like designators left over from de-identified or abbreviated text (A市, A3区) are too common to identify a matter on their own. */
+function features(tokens: string[], titleTokens: string[]): Map<string, number> {
+  const tf = new Map<string, number>();
+  const add = (list: string[], w: number) => {
+    for (let i = 0; i < list.length; i++) {
+      const t = list[i];
+      if (usable(t)) tf.set(t, (tf.get(t) ?? 0) + w);
+      // Adjacent pairs keep names jieba splits (魅力+之城, 丽发+新城) together as one feature.
+      const next = list[i + 1];
+      if (next && !/[\p{P}\s]/u.test(t + next) && (t.length >= 2 || next.length >= 2) && (usable(t) || usable(next))) {
+        const pair = t + next;
+        if (pair.length >= 3 && pair.length <= 8) tf.set(pair, (tf.get(pair) ?? 0) + w);
+      }
+    }
+  };
+  add(tokens, 1);
+  add(titleTokens, 2);
+  return tf;
+}
+
+class UnionFind {
+  parent: Int32Array;
+  constructor(n: number) {
+    this.parent = new Int32Array(n).map((_, i) => i);
+  }
+  find(x: number): number {
+    while (this.parent[x] !== x) {
+      this.parent[x] = this.parent[this.parent[x]];
+      x = this.parent[x];
+    }
+    return x;
+  }
+  union(a: number, b: number) {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra !== rb) this.parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  }
+}
+
+function groupsOf(uf: UnionFind, n: number): Map<number, number[]> {
+  const groups = new Map<number, number[]>();
+  for (let i = 0; i < n; i++) {
+    const r = uf.find(i);
+    let g = groups.get(r);
+    if (!g) groups.set(r, (g = []));
+    g.push(i);
+  }
+  return groups;
+}
+
+function centroidOf(members: number[], vectors: Map<string, number>[]): Map<string, number> {
+  const c = new Map<string, number>();
+  for (const i of members) for (const [t, w] of vectors[i]) c.set(t, (c.get(t) ?? 0) + w);
+  const norm = Math.sqrt([...c.values()].reduce((s, w) => s + w * w, 0)) || 1;
+  for (const [t, w] of c) c.set(t, w / norm);
+  return c;
+}
+
+/**
+ * A second pass over the larger clusters: two clusters whose centres are close are one matter
+ * that pairwise linking split (different wording of the same complaint).
+ */
+function mergeFragments(uf: UnionFind, vectors: Map<string, number>[], n: number, threshold = 0.45) {
+  const big = [...groupsOf(uf, n).values()].filter((m) => m.length >= 2).sort((a, b) => b.length - a.length).slice(0, 300);
+  const centroids = big.map((m) => centroidOf(m, vectors));
+  for (let a = 0; a < big.length; a++) {
+    for (let b = a + 1; b < big.length; b++) {
+      let s = 0;
+      for (const [t, w] of centroids[a]) s += w * (centroids[b].get(t) ?? 0);
+      if (s >= threshold) uf.union(big[a][0], big[b][0]);
+    }
+  }
+}
+
+export interface ClusterOptions {
+  /** Cosine similarity of salient-term vectors at which two posts are the same matter. */
+  threshold?: number;
+  /** Salient terms kept per post. */
+  topTerms?: number;
+  /** SimHash Hamming distance for near-duplicates. */
+  maxHamming?: number;
+  limit?: number;
+  segmenter?: Segmenter;
+}
+
+/** Heat of a cluster: each post counts 1, engagement adds on a log scale (one viral post ≈ a dozen posts). */
+export function heatOf(posts: number, engagement: number): number {
+  return Math.round((posts + 2 * Math.log2(1 + Math.max(0, engagement))) * 10) / 10;
+}
+
+export function hotIssues(posts: ClusterPost[], opts: ClusterOptions = {}): HotIssue[] {
+  const threshold = opts.threshold ?? 0.32;
+  const topK = opts.topTerms ?? 10;
+  const maxHamming = opts.maxHamming ?? 3;
+  const limit = opts.limit ?? 10;
+  const n = posts.length;
+  if (n === 0) return [];
+  const seg = opts.segmenter ?? createSegmenter();
+
+  const tfs: Map<string, number>[] = [];
+  const df = new Map<string, number>();
+  for (const p of posts) {
+    const body = p.segmented ? p.segmented.split(' ') : seg.cut(`${p.title}\n${p.text.slice(0, 400)}`);
+    const tf = features(body, seg.cut(p.title));
+    tfs.push(tf);
+    for (const t of tf.keys()) df.set(t, (df.get(t) ?? 0) + 1);
+  }
+  // Terms in more than 3% of posts (and at least 30) describe the whole period, not one matter.
+  const maxDf = Math.max(30, Math.ceil(n * 0.03));
+  const vectors: Map<string, number>[] = [];
+  for (const tf of tfs) {
+    const weighted: [string, number][] = [];
+    for (const [t, f] of tf) {
+      const d = df.get(t)!;
+      if (d < 2 || d > maxDf) continue;
+      weighted.push([t, (1 + Math.log(f)) * Math.log(n / d)]);
+    }
+    weighted.sort((a, b) => b[1] - a[1]);
+    const top = weighted.slice(0, topK);
+    const norm = Math.sqrt(top.reduce((s, [, w]) => s + w * w, 0)) || 1;
+    vectors.push(new Map(top.map(([t, w]) => [t, w / norm])));
+  }
+
+  const uf = new UnionFind(n);
+  const byEvent = new Map<number, number>();
+  posts.forEach((p, i) => {
+    if (p.eventId == null) return;
+    const first = byEvent.get(p.eventId);
+    if (first === undefined) byEvent.set(p.eventId, i);
+    else uf.union(first, i);
+  });
+
+  const index = new Map<string, number[]>();
+  vectors.forEach((v, i) => {
+    for (const t of v.keys()) {
+      let list = index.get(t);
+      if (!list) index.set(t, (list = []));
+      list.push(i);
+    }
+  });
+  for (let i = 0; i < n; i++) {
+    const scores = new Map<number, number>();
+    for (const [t, w] of vectors[i]) {
+      for (const j of index.get(t)!) if (j > i) scores.set(j, (scores.get(j) ?? 0) + w * vectors[j].get(t)!);
+    }
+    for (const [j, s] of scores) if (s >= threshold) uf.union(i, j);
+  }
+
+  // Near-duplicates (reposted complaints) by SimHash of the title+opening, bucketed by 16-bit bands.
+  const hashes = posts.map((p) => simhash(`${p.title}${p.text.slice(0, 30)}`));
+  const bands = new Map<string, number[]>();
+  hashes.forEach((h, i) => {
+    for (let b = 0; b < 4; b++) {
+      const key = `${b}:${(h >> BigInt(b * 16)) & 0xffffn}`;
+      let list = bands.get(key);
+      if (!list) bands.set(key, (list = []));
+      list.push(i);
+    }
+  });
+  for (const list of bands.values()) {
+    if (list.length > 200) continue;
+    for (let a = 0; a < list.length; a++) {
+      for (let b = a + 1; b < list.length; b++) {
+        if (hammingDistance(hashes[list[a]], hashes[list[b]]) <= maxHamming) uf.union(list[a], list[b]);
+      }
+    }
+  }
+
+  mergeFragments(uf, vectors, n);
+  const groups = groupsOf(uf, n);
+
+  const issues: HotIssue[] = [];
+  for (const members of groups.values()) {
+    if (members.length < 2 && posts[members[0]].engagement < 10) continue;
+    const centroid = new Map<string, number>();
+    for (const i of members) for (const [t, w] of vectors[i]) centroid.set(t, (centroid.get(t) ?? 0) + w);
+    let best = members[0];
+    let bestScore = -1;
+    for (const i of members) {
+      let s = 0;
+      for (const [t, w] of vectors[i]) s += w * centroid.get(t)!;
+      if (s > bestScore) {
+        bestScore = s;
+        best = i;
+      }
+    }
+    const support = new Map<string, number>();
+    for (const i of members) for (const t of vectors[i].keys()) support.set(t, (support.get(t) ?? 0) + 1);
+    const terms = [...centroid.entries()]
+      .filter(([t]) => members.length < 2 || (support.get(t) ?? 0) >= 2)
+      .sort((a, b) => b[1] - a[1])
+      .map(([t]) => t)
+      .filter((t, _, all) => !all.some((o) => o !== t && o.includes(t)))
+      .slice(0, 5);
+    const engagement = members.reduce((s, i) => s + posts[i].engagement, 0);
+    const times = members.map((i) => posts[i].at).sort();
+    issues.push({
+      title: posts[best].title || posts[best].text.slice(0, 40),
+      terms,
+      posts: members.length,
+      engagement,
+      heat: heatOf(members.length, engagement),
+      firstAt: times[0],
+      lastAt: times[times.length - 1],
+      postIds: members.map((i) => posts[i].id),
+      eventIds: [...new Set(members.map((i) => posts[i].eventId).filter((e): e is number => e != null))],
+    });
+  }
+  issues.sort((a, b) => b.heat - a.heat || b.posts - a.posts || a.firstAt.localeCompare(b.firstAt));
+  return issues.slice(0, limit);
+}

@@ -1,0 +1,97 @@
+import PDFDocument from 'pdfkit';
+import { beijing, type Block, type ReportDocument } from './document.ts';
+import { findCjkFont } from './fonts.ts';
+
+/**
+ * Writes a brief as PDF with pdfkit and the CJK font (Noto Sans CJK), so Chinese text is real,
+ * searchable text. Tables are drawn as simple ruled grids that break across pages.
+ */
+const MARGIN = 50;
+
+type Doc = InstanceType<typeof PDFDocument>;
+
+function ensureSpace(pdf: Doc, height: number) {
+  if (pdf.y + height > pdf.page.height - MARGIN) pdf.addPage();
+}
+
+function table(pdf: Doc, columns: string[], rows: (string | number | null)[][]) {
+  const width = pdf.page.width - 2 * MARGIN;
+  // Columns get width by their longest content, within bounds.
+  const lengths = columns.map((c, i) => Math.min(24, Math.max(3, ...[c, ...rows.map((r) => String(r[i] ?? '—'))].map((s) => s.length))));
+  const total = lengths.reduce((s, l) => s + l, 0);
+  const widths = lengths.map((l) => (l / total) * width);
+  const fontSize = columns.length > 7 ? 7.5 : 9;
+  const drawRow = (cells: string[], header: boolean) => {
+    pdf.fontSize(fontSize);
+    const heights = cells.map((c, i) => pdf.heightOfString(c, { width: widths[i] - 6 }));
+    const h = Math.max(...heights) + 6;
+    ensureSpace(pdf, h);
+    const y = pdf.y;
+    let x = MARGIN;
+    if (header) pdf.rect(MARGIN, y, width, h).fill('#e8eef7').fillColor('#000');
+    cells.forEach((c, i) => {
+      pdf.rect(x, y, widths[i], h).lineWidth(0.5).stroke('#999');
+      pdf.fillColor('#000').text(c, x + 3, y + 3, { width: widths[i] - 6 });
+      x += widths[i];
+    });
+    pdf.x = MARGIN;
+    pdf.y = y + h;
+  };
+  drawRow(columns, true);
+  for (const r of rows) drawRow(r.map((c) => (c === null ? '—' : String(c))), false);
+  pdf.moveDown(0.8);
+}
+
+function block(pdf: Doc, b: Block) {
+  const width = pdf.page.width - 2 * MARGIN;
+  switch (b.type) {
+    case 'heading':
+      ensureSpace(pdf, 60);
+      pdf.moveDown(0.5).fontSize(b.level === 1 ? 15 : 12.5).fillColor('#000').text(b.text, MARGIN, pdf.y, { width });
+      pdf.moveDown(0.3);
+      return;
+    case 'paragraph':
+      pdf.fontSize(10.5).fillColor('#000').text(b.text, MARGIN, pdf.y, { width, indent: 21, lineGap: 3 });
+      pdf.moveDown(0.4);
+      return;
+    case 'bullets':
+      pdf.fontSize(10).fillColor('#000');
+      for (const item of b.items) pdf.text(`• ${item}`, MARGIN + 10, pdf.y, { width: width - 10, lineGap: 2 });
+      pdf.moveDown(0.4);
+      return;
+    case 'table':
+      table(pdf, b.columns, b.rows);
+      return;
+    case 'chart': {
+      const h = (b.chart.height / b.chart.width) * width;
+      ensureSpace(pdf, h + 10);
+      pdf.image(b.chart.png, MARGIN, pdf.y, { width });
+      pdf.y += h + 10;
+      pdf.x = MARGIN;
+      return;
+    }
+  }
+}
+
+export function toPdf(doc: ReportDocument): Promise<Buffer> {
+  const font = findCjkFont();
+  return new Promise((resolve, reject) => {
+    const pdf = new PDFDocument({ size: 'A4', margin: MARGIN, info: { Title: `${doc.title}（${doc.subtitle}）`, Creator: '民声 Minsheng', Author: doc.issuer }, bufferPages: false });
+    const chunks: Buffer[] = [];
+    pdf.on('data', (c: Buffer) => chunks.push(c));
+    pdf.on('end', () => resolve(Buffer.concat(chunks)));
+    pdf.on('error', reject);
+    try {
+      pdf.registerFont('cjk', font.path, font.postscriptName);
+      pdf.font('cjk');
+      pdf.fontSize(22).fillColor('#c00000').text(doc.title, { align: 'center' });
+      pdf.moveDown(0.3).fontSize(13).fillColor('#000').text(doc.subtitle, { align: 'center' });
+      pdf.moveDown(0.3).fontSize(10).fillColor('#595959').text(`${doc.issuer}　${beijing(doc.generatedAt)}`, { align: 'center' });
+      pdf.moveDown(1);
+      for (const b of doc.blocks) block(pdf, b);
+      pdf.end();
+    } catch (err) {
+      reject(err);
+    }
+  });
+}

@@ -1,0 +1,94 @@
+import type { Kysely } from 'kysely';
+import type { Actor } from '../auth/actor.ts';
+import { assertCan, isDepartmentScoped } from '../auth/policy.ts';
+import { localDate } from '../cases/calendar.ts';
+import type { Database } from '../db/schema.ts';
+import { ValidationError } from '../errors.ts';
+import { t } from '../i18n/index.ts';
+import { buildBrief } from './brief.ts';
+import type { ReportDocument } from './document.ts';
+import { toDocx } from './docx.ts';
+import { isReportFormat, isReportKind, KIND_PERIODS, KIND_TITLES, MIME, SCHEDULE_PERIOD, type ReportFormat, type ReportKind } from './kinds.ts';
+import { parsePeriod, PeriodError, periodContaining, previousPeriod, type Period } from './period.ts';
+import { toPdf } from './pdf.ts';
+import { toXlsx } from './xlsx.ts';
+
+/**
+ * The one entry point for a report file, used by the CLI, the API and scheduled briefs:
+ * checks the request, applies the reader's department scope, builds the document and writes it.
+ */
+export interface ReportRequest {
+  kind: string;
+  format: string;
+  /** Period text; default: the last complete period of the kind (the current year for an assessment). */
+  period?: string;
+  eventId?: number | null;
+  /** Restrict to one department (office, leaders, admins); heads always get their own. */
+  departmentId?: number | null;
+  asOf?: string;
+}
+
+export interface ReportFile {
+  filename: string;
+  mime: string;
+  data: Buffer;
+  document: ReportDocument;
+  period: Period;
+  kind: ReportKind;
+  format: ReportFormat;
+}
+
+export function periodError(text: string, err: unknown): ValidationError {
+  return new ValidationError((err as Error).message, t('report.error.period', { period: text }));
+}
+
+export function resolvePeriod(kind: ReportKind, text: string | undefined, now = new Date()): Period {
+  let period: Period;
+  if (text === undefined || text === '') {
+    if (kind === 'special') period = periodContaining('day', localDate(now));
+    else if (kind === 'assessment') period = periodContaining('year', localDate(now));
+    else period = previousPeriod(SCHEDULE_PERIOD[kind], now);
+  } else {
+    try {
+      period = parsePeriod(text);
+    } catch (err) {
+      if (err instanceof PeriodError) throw periodError(text, err);
+      throw err;
+    }
+  }
+  const allowed = KIND_PERIODS[kind];
+  if (!allowed.includes(period.kind)) {
+    const expected = allowed.map((k) => t(`report.period.${k}`)).join('或');
+    throw new ValidationError(`--kind ${kind} needs a ${allowed.join(' or ')} period, got "${period.key}"`, t('report.error.kindPeriod', { kind: KIND_TITLES[kind], expected, period: period.key }));
+  }
+  return period;
+}
+
+/** The department a reader's figures are limited to: a head's own; others may ask for one. */
+export async function scopeDepartment(db: Kysely<Database>, actor: Actor, requested: number | null | undefined): Promise<number | null> {
+  if (isDepartmentScoped(actor)) return actor.departmentId ?? -1;
+  if (requested == null) return null;
+  const row = await db.selectFrom('departments').select('id').where('id', '=', requested).executeTakeFirst();
+  if (!row) throw new ValidationError(`department ${requested} not found`, t('report.error.departmentNotFound', { id: requested }));
+  return requested;
+}
+
+export async function buildReport(db: Kysely<Database>, actor: Actor, req: ReportRequest): Promise<ReportFile> {
+  assertCan(actor, 'reports.read');
+  if (!isReportKind(req.kind)) throw new ValidationError(`unknown report kind "${req.kind}"`, t('report.error.kind', { kind: req.kind }));
+  if (!isReportFormat(req.format)) throw new ValidationError(`unknown format "${req.format}"`, t('report.error.format', { format: req.format }));
+  const kind = req.kind;
+  const format = req.format;
+  let periodText = req.period;
+  if (kind === 'special') {
+    if (req.eventId == null) throw new ValidationError('a special brief needs an event', t('report.error.eventRequired'));
+    const ev = await db.selectFrom('events').select(['id', 'first_seen_at', 'last_seen_at']).where('id', '=', req.eventId).executeTakeFirst();
+    if (!ev) throw new ValidationError(`event ${req.eventId} not found`, t('report.error.eventNotFound', { id: req.eventId }));
+    periodText ??= `${localDate(ev.first_seen_at)}..${localDate(ev.last_seen_at)}`;
+  }
+  const period = resolvePeriod(kind, periodText);
+  const departmentId = await scopeDepartment(db, actor, req.departmentId);
+  const document = await buildBrief(db, { kind, period, departmentId, eventId: kind === 'special' ? req.eventId : null, charts: format !== 'xlsx', asOf: req.asOf });
+  const data = format === 'docx' ? await toDocx(document) : format === 'pdf' ? await toPdf(document) : await toXlsx(document);
+  return { filename: `${document.fileBase}.${format}`, mime: MIME[format], data, document, period, kind, format };
+}

@@ -1,0 +1,214 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { RISK_LEVEL_LABELS, RISK_LEVELS } from '../levels.ts';
+import { calendarEventsFor, type CalendarEvent } from './calendar-events.ts';
+import { heatOf, hotIssues, type ClusterPost, type HotIssue } from './hot-issues.ts';
+import { addDays, daysOf, type Period } from './period.ts';
+import { findPeaks, trendBuckets, type TrendBucket } from './trend.ts';
+
+/**
+ * Volume statistics of a period (DESIGN §4 "Report"): by source, topic, sentiment, risk level
+ * and department; the trend with its peaks and the calendar events that explain them; hot
+ * events (from the events table) and hot issues (report-side clustering); the top recurring topics.
+ */
+export interface Scope {
+  /** Only this department's posts (a head's own figures). */
+  departmentId?: number | null;
+  /** Only this event's posts (a 专报 on one matter). */
+  eventId?: number | null;
+}
+
+export interface CountRow {
+  key: string;
+  name: string;
+  count: number;
+  share: number;
+}
+
+export interface HotEvent {
+  eventId: number;
+  title: string;
+  topic: string | null;
+  posts: number;
+  engagement: number;
+  heat: number;
+  riskLevel: string | null;
+  firstAt: string;
+  lastAt: string;
+}
+
+export interface TopicRow extends CountRow {
+  /** In how many of the 12 months up to the period's end the topic appeared. */
+  months: number;
+}
+
+export interface VolumeStats {
+  period: Period;
+  total: number;
+  negative: number;
+  negativeShare: number;
+  bySource: CountRow[];
+  byTopic: CountRow[];
+  bySentiment: CountRow[];
+  byRisk: CountRow[];
+  byDepartment: CountRow[];
+  trend: { granularity: 'hour' | 'day' | 'month'; buckets: TrendBucket[] };
+  peaks: TrendBucket[];
+  calendar: CalendarEvent[];
+  hotEvents: HotEvent[];
+  hotIssues: HotIssue[];
+  topTopics: TopicRow[];
+}
+
+const SENTIMENT_NAMES: Record<string, string> = { negative: '负面', neutral: '中性', positive: '正面' };
+const UNKNOWN = '未分类';
+
+/** When a post happened: its publication time, else when we fetched it. */
+export const postTime = sql<string>`coalesce(posts.published_at, posts.fetched_at)`;
+
+export function engagementOf(p: { views: number; replies_count: number; likes: number; reposts: number }): number {
+  return p.replies_count + p.likes + p.reposts + Math.floor(p.views / 100);
+}
+
+function countRows(values: Iterable<string | null>, total: number, names: (k: string) => string = (k) => k): CountRow[] {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v ?? '', (counts.get(v ?? '') ?? 0) + 1);
+  return [...counts.entries()]
+    .map(([key, count]) => ({ key, name: key === '' ? UNKNOWN : names(key), count, share: total ? count / total : 0 }))
+    .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
+}
+
+export interface StatsOptions {
+  hotLimit?: number;
+  /** Most posts clustered for hot issues; the most engaged are kept beyond it. */
+  clusterCap?: number;
+}
+
+export async function volumeStats(db: Kysely<Database>, period: Period, scope: Scope = {}, opts: StatsOptions = {}): Promise<VolumeStats> {
+  let q = db
+    .selectFrom('posts')
+    .select([
+      'posts.id',
+      'posts.title',
+      'posts.text',
+      'posts.segmented',
+      'posts.source_id',
+      'posts.topic',
+      'posts.sentiment_label',
+      'posts.risk_level',
+      'posts.department_id',
+      'posts.event_id',
+      'posts.views',
+      'posts.replies_count',
+      'posts.likes',
+      'posts.reposts',
+      postTime.as('at'),
+    ])
+    .where(postTime, '>=', period.start)
+    .where(postTime, '<', period.end)
+  if (scope.departmentId != null) q = q.where('posts.department_id', '=', scope.departmentId);
+  if (scope.eventId != null) q = q.where('posts.event_id', '=', scope.eventId);
+  const posts = await q.execute();
+  const total = posts.length;
+
+  const [sources, departments] = await Promise.all([
+    db.selectFrom('sources').select(['id', 'name']).execute(),
+    db.selectFrom('departments').select(['id', 'name']).execute(),
+  ]);
+  const sourceName = new Map(sources.map((s) => [String(s.id), s.name]));
+  const deptName = new Map(departments.map((d) => [String(d.id), d.name]));
+
+  const negative = posts.filter((p) => p.sentiment_label === 'negative').length;
+  const byRisk = countRows(posts.map((p) => p.risk_level), total, (k) => RISK_LEVEL_LABELS[k as keyof typeof RISK_LEVEL_LABELS] ?? k);
+  byRisk.sort((a, b) => RISK_LEVELS.indexOf(b.key as never) - RISK_LEVELS.indexOf(a.key as never));
+
+  const calendar = await calendarEventsFor(db, period);
+  const trend = trendBuckets(period, posts, calendar);
+  const peaks = findPeaks(trend.buckets);
+
+  const hotEvents = rankEvents(posts, await eventRows(db, posts.map((p) => p.event_id)), opts.hotLimit ?? 10);
+  const clusterInput: ClusterPost[] = posts.map((p) => ({
+    id: p.id,
+    title: p.title,
+    text: p.text,
+    segmented: p.segmented,
+    eventId: p.event_id,
+    engagement: engagementOf(p),
+    at: p.at,
+  }));
+  const cap = opts.clusterCap ?? 30_000;
+  const clustered = clusterInput.length > cap ? [...clusterInput].sort((a, b) => b.engagement - a.engagement).slice(0, cap) : clusterInput;
+  const issues = hotIssues(clustered, { limit: opts.hotLimit ?? 10 });
+
+  return {
+    period,
+    total,
+    negative,
+    negativeShare: total ? negative / total : 0,
+    bySource: countRows(posts.map((p) => String(p.source_id)), total, (k) => sourceName.get(k) ?? k),
+    byTopic: countRows(posts.map((p) => p.topic), total),
+    bySentiment: countRows(posts.map((p) => p.sentiment_label), total, (k) => SENTIMENT_NAMES[k] ?? k),
+    byRisk,
+    byDepartment: countRows(posts.map((p) => (p.department_id == null ? null : String(p.department_id))), total, (k) => deptName.get(k) ?? k),
+    trend,
+    peaks,
+    calendar,
+    hotEvents,
+    hotIssues: issues,
+    topTopics: await recurringTopics(db, period, scope, countRows(posts.map((p) => p.topic), total)),
+  };
+}
+
+async function eventRows(db: Kysely<Database>, ids: (number | null)[]) {
+  const unique = [...new Set(ids.filter((i): i is number => i != null))];
+  const rows: { id: number; title: string; topic: string | null; risk_level: string | null }[] = [];
+  for (let i = 0; i < unique.length; i += 500) {
+    rows.push(...(await db.selectFrom('events').select(['id', 'title', 'topic', 'risk_level']).where('id', 'in', unique.slice(i, i + 500)).execute()));
+  }
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+function rankEvents(
+  posts: { event_id: number | null; at: string; views: number; replies_count: number; likes: number; reposts: number }[],
+  events: Map<number, { id: number; title: string; topic: string | null; risk_level: string | null }>,
+  limit: number,
+): HotEvent[] {
+  const acc = new Map<number, HotEvent>();
+  for (const p of posts) {
+    if (p.event_id == null) continue;
+    const e = events.get(p.event_id);
+    if (!e) continue;
+    let h = acc.get(e.id);
+    if (!h) acc.set(e.id, (h = { eventId: e.id, title: e.title, topic: e.topic, riskLevel: e.risk_level, posts: 0, engagement: 0, heat: 0, firstAt: p.at, lastAt: p.at }));
+    h.posts++;
+    h.engagement += engagementOf(p);
+    if (p.at < h.firstAt) h.firstAt = p.at;
+    if (p.at > h.lastAt) h.lastAt = p.at;
+  }
+  for (const h of acc.values()) h.heat = heatOf(h.posts, h.engagement);
+  return [...acc.values()].sort((a, b) => b.heat - a.heat || b.posts - a.posts).slice(0, limit);
+}
+
+/** The period's top topics, each with how many of the last 12 months it appeared in. */
+async function recurringTopics(db: Kysely<Database>, period: Period, scope: Scope, topics: CountRow[]): Promise<TopicRow[]> {
+  const top = topics.filter((t) => t.key !== '').slice(0, 10);
+  if (top.length === 0) return [];
+  const yearStart = new Date(Date.parse(`${addDays(period.lastDay, -365).slice(0, 7)}-01T00:00:00+08:00`)).toISOString();
+  let q = db
+    .selectFrom('posts')
+    .select(['posts.topic', postTime.as('at')])
+    .where('posts.topic', 'in', top.map((t) => t.key))
+    .where(postTime, '>=', yearStart)
+    .where(postTime, '<', period.end);
+  if (scope.departmentId != null) q = q.where('posts.department_id', '=', scope.departmentId);
+  const months = new Map<string, Set<string>>();
+  for (const r of await q.execute()) {
+    const month = new Date(Date.parse(r.at) + 8 * 3_600_000).toISOString().slice(0, 7);
+    let s = months.get(r.topic!);
+    if (!s) months.set(r.topic!, (s = new Set()));
+    s.add(month);
+  }
+  return top.map((t) => ({ ...t, months: months.get(t.key)?.size ?? 0 }));
+}
+
+export { daysOf };

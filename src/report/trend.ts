@@ -1,0 +1,85 @@
+import { localDate } from '../cases/calendar.ts';
+import { eventsOverlapping, type CalendarEvent } from './calendar-events.ts';
+import { addDays, daysOf, type Period } from './period.ts';
+
+/** One point of the volume trend: an hour (daily brief), a day, or a month (long periods). */
+export interface TrendBucket {
+  key: string;
+  label: string;
+  count: number;
+  negative: number;
+  peak: boolean;
+  /** Calendar events overlapping the bucket (shown beside a peak as its likely cause). */
+  events: string[];
+}
+
+const OFFSET_MS = 8 * 3_600_000;
+
+export function granularityOf(period: Pick<Period, 'firstDay' | 'lastDay'>): 'hour' | 'day' | 'month' {
+  if (period.firstDay === period.lastDay) return 'hour';
+  return daysOf(period).length <= 62 ? 'day' : 'month';
+}
+
+function lastDayOfMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number);
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+}
+
+export function trendBuckets(
+  period: Period,
+  posts: { at: string; sentiment_label: string | null }[],
+  calendar: CalendarEvent[],
+): { granularity: 'hour' | 'day' | 'month'; buckets: TrendBucket[] } {
+  const granularity = granularityOf(period);
+  const buckets = new Map<string, TrendBucket>();
+  if (granularity === 'hour') {
+    const names = eventsOverlapping(calendar, period.firstDay, period.lastDay);
+    for (let h = 0; h < 24; h++) {
+      const key = `${period.firstDay}T${String(h).padStart(2, '0')}`;
+      buckets.set(key, { key, label: `${h}时`, count: 0, negative: 0, peak: false, events: names });
+    }
+  } else if (granularity === 'day') {
+    for (const d of daysOf(period)) {
+      buckets.set(d, { key: d, label: `${Number(d.slice(5, 7))}月${Number(d.slice(8))}日`, count: 0, negative: 0, peak: false, events: eventsOverlapping(calendar, d, d) });
+    }
+  } else {
+    for (let d = period.firstDay; d <= period.lastDay; d = addDays(lastDayOfMonth(d.slice(0, 7)), 1)) {
+      const month = d.slice(0, 7);
+      const last = lastDayOfMonth(month) < period.lastDay ? lastDayOfMonth(month) : period.lastDay;
+      buckets.set(month, { key: month, label: `${Number(month.slice(0, 4))}年${Number(month.slice(5))}月`, count: 0, negative: 0, peak: false, events: eventsOverlapping(calendar, d, last) });
+    }
+  }
+  for (const p of posts) {
+    const local = new Date(Date.parse(p.at) + OFFSET_MS).toISOString();
+    const key = granularity === 'hour' ? local.slice(0, 13) : granularity === 'day' ? localDate(p.at) : local.slice(0, 7);
+    const b = buckets.get(key);
+    if (!b) continue;
+    b.count++;
+    if (p.sentiment_label === 'negative') b.negative++;
+  }
+  return { granularity, buckets: [...buckets.values()] };
+}
+
+/**
+ * Peaks: buckets at a local maximum that stand well above the typical bucket (1.5× the median
+ * and one standard deviation above the mean), with at least 3 posts. Marks them in place.
+ */
+export function findPeaks(buckets: TrendBucket[]): TrendBucket[] {
+  const counts = buckets.map((b) => b.count);
+  if (counts.length < 3) return [];
+  const sorted = [...counts].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)];
+  const mean = counts.reduce((s, c) => s + c, 0) / counts.length;
+  const sd = Math.sqrt(counts.reduce((s, c) => s + (c - mean) ** 2, 0) / counts.length);
+  const bar = Math.max(3, 1.5 * median, mean + sd);
+  const peaks: TrendBucket[] = [];
+  buckets.forEach((b, i) => {
+    const left = i > 0 ? counts[i - 1] : -1;
+    const right = i < counts.length - 1 ? counts[i + 1] : -1;
+    if (b.count >= bar && b.count >= left && b.count > right) {
+      b.peak = true;
+      peaks.push(b);
+    }
+  });
+  return peaks;
+}

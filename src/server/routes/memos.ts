@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { memoDocx } from '../../cases/memo-docx.ts';
+import { createMemo, getMemo, handleInstruction, instructionInput, memoInput, memoPatch, recordInstruction, updateMemo } from '../../cases/memos.ts';
+import { actorOf } from '../session.ts';
+import { typed, type RouteModule } from './types.ts';
+
+const idParam = z.object({ id: z.coerce.number().int().positive() });
+const tags = ['memos'];
+
+/** 《网络舆情抄告单》 memos and leaders' 批示. */
+export const memoRoutes: RouteModule = (app, ctx) => {
+  const db = ctx.db.kysely;
+  const r = typed(app);
+  r.post('/api/cases/:id/memos', { schema: { tags, summary: 'Write a memo (抄告单) for the leaders', params: idParam, body: memoInput } }, async (request, reply) =>
+    reply.code(201).send(await createMemo(db, actorOf(request), request.params.id, request.body)),
+  );
+  r.get('/api/memos/:id', { schema: { tags, summary: 'A memo with its instructions and history', params: idParam } }, async (request) => getMemo(db, actorOf(request), request.params.id));
+  r.patch('/api/memos/:id', { schema: { tags, summary: 'Edit a memo or mark it sent (history kept)', params: idParam, body: memoPatch } }, async (request) =>
+    updateMemo(db, actorOf(request), request.params.id, request.body),
+  );
+  r.get('/api/memos/:id/docx', { schema: { tags, summary: 'The memo as a Word document', params: idParam } }, async (request, reply) => {
+    const { buffer, filename } = await memoDocx(db, actorOf(request), request.params.id);
+    return reply
+      .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
+      .header('content-disposition', `attachment; filename="${filename}"`)
+      .send(buffer);
+  });
+  r.post('/api/memos/:id/instructions', { schema: { tags, summary: 'A leader records a 批示 (3-working-day clock starts)', params: idParam, body: instructionInput } }, async (request, reply) =>
+    reply.code(201).send(await recordInstruction(db, actorOf(request), request.params.id, request.body.text)),
+  );
+  r.post('/api/instructions/:id/handled', { schema: { tags, summary: 'Report a 批示 handled', params: idParam, body: z.object({ comment: z.string().max(2000).optional() }) } }, async (request) =>
+    handleInstruction(db, actorOf(request), request.params.id, request.body.comment),
+  );
+};

@@ -1,0 +1,153 @@
+import { z } from 'zod';
+import { recordAudit } from '../../audit/audit.ts';
+import { channelColumns, channelInput, checkChannelConfig, publicChannel } from '../../alert/channel-store.ts';
+import { providerOf } from '../../alert/channels/index.ts';
+import { quietHoursSchema } from '../../alert/quiet.ts';
+import { maskSecrets, mergeSecrets, SECRET_MASK } from '../../alert/secrets.ts';
+import { alertSettingsSchema, loadAlertSettings, saveAlertSettings } from '../../alert/settings.ts';
+import { fromJson, nowIso } from '../../db/values.ts';
+import { RISK_LEVELS } from '../../levels.ts';
+import { duplicateIssues, emptyStats, sameFields, type WorkspaceIssue, type WorkspaceSection } from '../section.ts';
+
+/**
+ * `channels`: where alerts go. Secrets may be written as `${ENV_NAME}` (resolved when sending);
+ * an export never contains a secret in clear: it shows env references as they are and other
+ * secrets as "********", which, applied again, keeps the stored value.
+ */
+const item = z
+  .object({
+    name: z.string().min(1).max(100),
+    kind: z.string().min(1),
+    /** Department code; omitted: the office / every department. */
+    department: z.string().optional(),
+    min_level: z.enum(RISK_LEVELS).optional(),
+    /** Only alerts of these watch rules (system notices still come). */
+    rules: z.array(z.string().min(1)).optional(),
+    quiet_hours: quietHoursSchema.optional(),
+    /** 'leaders': receives only escalations addressed to the leaders. */
+    audience: z.enum(['department', 'leaders']).optional(),
+    enabled: z.boolean().optional(),
+    config: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+export type ChannelItem = z.infer<typeof item>;
+
+function ruleNamesInDoc(doc: Record<string, unknown>): Set<string> {
+  const names = new Set<string>();
+  for (const key of ['watch_rules', 'rules']) for (const r of (doc[key] as { name?: string }[] | undefined) ?? []) if (r?.name) names.add(r.name);
+  return names;
+}
+
+export const channelsSection: WorkspaceSection<ChannelItem> = {
+  key: 'channels',
+  order: 70,
+  item,
+  async validate(db, items, doc) {
+    const issues: WorkspaceIssue[] = duplicateIssues('channels', items, (c) => c.name, 'name');
+    const fileDepartments = new Set(((doc.departments as { code: string }[] | undefined) ?? []).map((d) => d.code));
+    const fileRules = ruleNamesInDoc(doc);
+    for (const [i, c] of items.entries()) {
+      const provider = providerOf(c.kind);
+      if (!provider) {
+        issues.push({ path: ['channels', i, 'kind'], message: `unknown channel kind "${c.kind}"` });
+        continue;
+      }
+      const stored = await db.selectFrom('channels').select('config').where('name', '=', c.name).executeTakeFirst();
+      const config = mergeSecrets(provider, fromJson(stored?.config, {}), c.config);
+      for (const [k, v] of Object.entries(config)) {
+        if (typeof v === 'string' && v.includes(SECRET_MASK)) issues.push({ path: ['channels', i, 'config', k], message: `"${k}" is masked and no stored value exists: give the secret or an \${ENV} reference` });
+      }
+      for (const p of checkChannelConfig(c.kind, config)) issues.push({ path: ['channels', i, 'config'], message: p });
+      if (c.department && !fileDepartments.has(c.department)) {
+        const row = await db.selectFrom('departments').select('id').where('code', '=', c.department).executeTakeFirst();
+        if (!row) issues.push({ path: ['channels', i, 'department'], message: `department "${c.department}" does not exist` });
+      }
+      for (const [j, r] of (c.rules ?? []).entries()) {
+        if (fileRules.has(r)) continue;
+        const row = await db.selectFrom('watch_rules').select('id').where('name', '=', r).executeTakeFirst();
+        if (!row) issues.push({ path: ['channels', i, 'rules', j], message: `watch rule "${r}" does not exist` });
+      }
+    }
+    return issues;
+  },
+  async apply(trx, items, ctx) {
+    const stats = emptyStats();
+    const departments = new Map((await trx.selectFrom('departments').select(['id', 'code']).execute()).map((d) => [d.code, d.id]));
+    for (const c of items) {
+      const row = await trx.selectFrom('channels').selectAll().where('name', '=', c.name).executeTakeFirst();
+      const config = mergeSecrets(providerOf(c.kind), fromJson(row?.config, {}), c.config);
+      const data = channelInput.parse({
+        name: c.name,
+        kind: c.kind,
+        config,
+        department_id: c.department ? (departments.get(c.department) ?? null) : null,
+        min_level: c.min_level ?? 'blue',
+        rule_names: c.rules ?? [],
+        quiet_hours: c.quiet_hours ?? null,
+        audience: c.audience ?? 'department',
+        // A channel switched off by its failures stays off until someone says `enabled: true` (or re-enables it).
+        enabled: c.enabled ?? !(row && row.enabled === 0 && row.disabled_at),
+      });
+      const next = channelColumns(data);
+      if (!row) {
+        const now = nowIso();
+        const created = await trx.insertInto('channels').values({ ...next, failure_streak: 0, disabled_reason: null, created_at: now, updated_at: now }).returningAll().executeTakeFirstOrThrow();
+        await recordAudit(trx, ctx.actor, { action: 'channel.create', entity: 'channel', entityId: created.id, after: publicChannel(created) });
+        stats.created++;
+      } else if (!sameFields(row, next)) {
+        const reenable = next.enabled === 1 && row.enabled === 0;
+        const after = await trx
+          .updateTable('channels')
+          .set({ ...next, updated_at: nowIso(), ...(reenable ? { failure_streak: 0, retry_at: null, disabled_reason: null, disabled_at: null } : {}) })
+          .where('id', '=', row.id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        await recordAudit(trx, ctx.actor, { action: 'channel.update', entity: 'channel', entityId: row.id, before: publicChannel(row), after: publicChannel(after) });
+        stats.updated++;
+      } else stats.unchanged++;
+    }
+    return stats;
+  },
+  async export(db) {
+    const rows = await db.selectFrom('channels').leftJoin('departments', 'departments.id', 'channels.department_id').selectAll('channels').select('departments.code as department').orderBy('channels.name').execute();
+    return rows.map((r) => {
+      const out: ChannelItem = { name: r.name, kind: r.kind, config: maskSecrets(providerOf(r.kind), fromJson(r.config, {})) };
+      if (r.department) out.department = r.department;
+      if (r.min_level !== 'blue') out.min_level = r.min_level as ChannelItem['min_level'];
+      const rules = fromJson<string[]>(r.rule_names, []);
+      if (rules.length) out.rules = rules;
+      const quiet = fromJson<ChannelItem['quiet_hours'] | null>(r.quiet_hours, null);
+      if (quiet) out.quiet_hours = quiet;
+      if (r.audience !== 'department') out.audience = r.audience as 'leaders';
+      // A channel switched off by its failures is exported as enabled: the file states intent.
+      if (r.enabled === 0 && !r.disabled_at) out.enabled = false;
+      return out;
+    });
+  },
+};
+
+/** `alert_settings`: one item with the delivery, flood and escalation settings. */
+export const alertSettingsSection: WorkspaceSection<Partial<z.infer<typeof alertSettingsSchema>>> = {
+  key: 'alert_settings',
+  order: 71,
+  item: alertSettingsSchema.partial(),
+  async validate(_db, items) {
+    return items.length > 1 ? [{ path: ['alert_settings', 1], message: 'alert_settings holds one item' }] : [];
+  },
+  async apply(trx, items, ctx) {
+    const stats = emptyStats();
+    const before = await loadAlertSettings(trx);
+    const next = alertSettingsSchema.parse({ ...before, ...(items[0] ?? {}) });
+    if (JSON.stringify(before) === JSON.stringify(next)) {
+      stats.unchanged++;
+      return stats;
+    }
+    await saveAlertSettings(trx, next);
+    await recordAudit(trx, ctx.actor, { action: 'settings.alert', entity: 'settings', entityId: 'alert', before, after: next });
+    stats.updated++;
+    return stats;
+  },
+  async export(db) {
+    return [await loadAlertSettings(db)];
+  },
+};

@@ -1,0 +1,285 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import ExcelJS from 'exceljs';
+import type { Db } from '../../src/db/connect.ts';
+import { testDatabases } from '../helpers/db.ts';
+import type { ApiClient } from '../helpers/server.ts';
+import { caseWorld, docxText, insertPost, insertSource, type CaseWorld } from './helpers.ts';
+
+async function download(c: ApiClient, path: string): Promise<{ status: number; type: string; buf: Buffer }> {
+  const res = await fetch(c.base + path, { headers: { cookie: c.cookie } });
+  return { status: res.status, type: res.headers.get('content-type') ?? '', buf: Buffer.from(await res.arrayBuffer()) };
+}
+
+for (const tdb of testDatabases) {
+  describe(`a case walked through the API by each role [${tdb.kind}]`, () => {
+    let db: Db;
+    let drop: () => Promise<void>;
+    let w: CaseWorld;
+    let thread: Server;
+    let threadUrl: string;
+    let postId: number;
+    let caseId: number;
+    let responseId: number;
+
+    before(async () => {
+      const created = await tdb.create();
+      db = created.db;
+      drop = created.drop;
+      w = await caseWorld(db);
+      // The forum thread the case is about, on a loopback server.
+      thread = createServer((_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end('<html><body><h1>阳光小区门前道路施工半年未完工</h1></body></html>');
+      });
+      await new Promise<void>((r) => thread.listen(0, '127.0.0.1', r));
+      threadUrl = `http://127.0.0.1:${(thread.address() as AddressInfo).port}/thread/1`;
+      const sourceId = await insertSource(db);
+      postId = await insertPost(db, sourceId, { url: threadUrl, departmentId: w.depts.jsk, level: 'yellow' });
+    });
+    after(async () => {
+      await w.close();
+      await new Promise((r) => thread.close(r));
+      await drop();
+    });
+
+    test('the office opens a case from a post; the analysis suggestion is preselected with its reasons', async () => {
+      const res = await w.as.office.post('/api/cases', { post_ids: [postId] });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      caseId = res.body.id;
+      assert.match(res.body.number, /^\d{4}-0001$/);
+      assert.equal(res.body.state, 'triage');
+      const detail = await w.as.office.get(`/api/cases/${caseId}`);
+      assert.equal(detail.body.suggested_department.code, 'jsk');
+      assert.deepEqual(detail.body.suggestion_reasons, ['规则“道路施工”指向建设科']);
+      assert.deepEqual(detail.body.moves.sort(), ['assign', 'escalate']);
+      assert.equal(detail.body.posts[0].id, postId);
+    });
+
+    test('the same post cannot open a second case', async () => {
+      const res = await w.as.office.post('/api/cases', { post_ids: [postId] });
+      assert.equal(res.status, 409);
+      assert.match(res.body.error.message, /已在处置单 \d{4}-0001 中/);
+    });
+
+    test('a responder may not route; the office assigns the suggested lead and an assisting department', async () => {
+      const denied = await w.as.resp_js.post(`/api/cases/${caseId}/assign`, {});
+      assert.equal(denied.status, 403);
+      const res = await w.as.office.post(`/api/cases/${caseId}/assign`, { assisting_department_ids: [w.depts.zfk] });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.equal(res.body.state, 'assigned');
+      assert.equal(res.body.lead_department_id, w.depts.jsk);
+      const detail = await w.as.resp_zf.get(`/api/cases/${caseId}`);
+      assert.equal(detail.status, 200, 'the assisting department sees the case');
+      assert.deepEqual(detail.body.assisting_departments.map((d: { code: string }) => d.code), ['zfk']);
+    });
+
+    test('the responder drafts from the three-part template, filled from the department record', async () => {
+      const res = await w.as.resp_js.post(`/api/cases/${caseId}/responses`, {
+        situation: '该路段为雨污分流改造工程，因地下管线迁改延误了工期',
+        measures: '我科已督促施工单位增加人手，计划于12月20日前完工并恢复路面',
+      });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      responseId = res.body.id;
+      assert.equal(res.body.kind, 'reply');
+      assert.match(res.body.body, /^网友您好！感谢您对建设科工作的关注/);
+      assert.match(res.body.body, /联系电话：0571-81230001/);
+      const c = await w.as.resp_js.get(`/api/cases/${caseId}`);
+      assert.equal(c.body.state, 'drafting');
+    });
+
+    test('a draft with a stock phrase is refused at submission with the phrase named', async () => {
+      const current = (await w.as.resp_js.get(`/api/responses/${responseId}`)).body.body as string;
+      const bad = current.replace('经了解，', '经了解，根据有关规定，');
+      assert.equal((await w.as.resp_js.patch(`/api/responses/${responseId}`, { body: bad })).status, 200);
+      const check = await w.as.resp_js.get(`/api/responses/${responseId}/check`);
+      assert.equal(check.body.ok, false);
+      assert.deepEqual(check.body.issues.map((i: { code: string }) => i.code), ['stock_phrase']);
+      const submit = await w.as.resp_js.post(`/api/responses/${responseId}/submit`);
+      assert.equal(submit.status, 400);
+      assert.match(submit.body.error.message, /套话“根据有关规定”/);
+      assert.equal((await w.as.resp_js.get(`/api/cases/${caseId}`)).body.state, 'drafting', 'nothing changed');
+      assert.equal((await w.as.resp_js.patch(`/api/responses/${responseId}`, { body: current })).status, 200);
+    });
+
+    test('the responder submits; the office may not approve a department reply; the head returns it with a comment', async () => {
+      const submit = await w.as.resp_js.post(`/api/responses/${responseId}/submit`);
+      assert.equal(submit.status, 200, JSON.stringify(submit.body));
+      assert.equal((await w.as.resp_js.get(`/api/cases/${caseId}`)).body.state, 'awaiting_approval');
+      const byOffice = await w.as.office.post(`/api/responses/${responseId}/approve`, {});
+      assert.equal(byOffice.status, 403);
+      assert.match(byOffice.body.error.message, /本部门负责人/);
+      const noComment = await w.as.head_js.post(`/api/responses/${responseId}/return`, {});
+      assert.equal(noComment.status, 400);
+      const ret = await w.as.head_js.post(`/api/responses/${responseId}/return`, { comment: '请写明具体完工日期和临时通行措施' });
+      assert.equal(ret.status, 200);
+      assert.equal(ret.body.status, 'returned');
+      const detail = await w.as.resp_js.get(`/api/cases/${caseId}`);
+      assert.equal(detail.body.state, 'returned');
+      assert.equal(detail.body.responses[0].review_comment, '请写明具体完工日期和临时通行措施');
+    });
+
+    test('an illegal move is refused with the state named and changes nothing', async () => {
+      const before = await w.as.office.get(`/api/cases/${caseId}`);
+      const res = await w.as.office.post(`/api/cases/${caseId}/follow`, {});
+      assert.equal(res.status, 409);
+      assert.equal(res.body.error.message, '当前状态“已退回”不能执行“转入跟踪”');
+      const after = await w.as.office.get(`/api/cases/${caseId}`);
+      assert.equal(after.body.state, 'returned');
+      assert.equal(after.body.events.length, before.body.events.length);
+    });
+
+    test('the responder revises and resubmits; the head approves', async () => {
+      const current = (await w.as.resp_js.get(`/api/responses/${responseId}`)).body.body as string;
+      const revised = current.replace('恢复路面', '恢复路面，施工期间在小区东侧开设临时通道');
+      assert.equal((await w.as.resp_js.patch(`/api/responses/${responseId}`, { body: revised })).status, 200);
+      assert.equal((await w.as.resp_js.post(`/api/responses/${responseId}/submit`)).status, 200);
+      const ok = await w.as.head_js.post(`/api/responses/${responseId}/approve`, { comment: '同意' });
+      assert.equal(ok.status, 200, JSON.stringify(ok.body));
+      assert.equal(ok.body.status, 'approved');
+      const twice = await w.as.head_js.post(`/api/responses/${responseId}/approve`, {});
+      assert.equal(twice.status, 409);
+    });
+
+    test('a picture can be attached to the reply and downloaded again', async () => {
+      const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+      const res = await w.as.resp_js.post(`/api/responses/${responseId}/attachments`, { filename: '现场.png', data_base64: png.toString('base64') });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      assert.equal(res.body.mime, 'image/png');
+      const got = await download(w.as.resp_js, `/api/attachments/${res.body.id}`);
+      assert.equal(got.status, 200);
+      assert.ok(got.buf.equals(png));
+      const notImage = await w.as.resp_js.post(`/api/responses/${responseId}/attachments`, { filename: 'a.png', data_base64: Buffer.from('<script>').toString('base64') });
+      assert.equal(notImage.status, 400);
+      assert.match(notImage.body.error.message, /只能是图片/);
+    });
+
+    test('the office records the posted reply with its URL and the responder account; the case is replied', async () => {
+      const acc = await w.as.resp_js.post('/api/responder-accounts', { site: '127.0.0.1', username: '建设科小李' });
+      assert.equal(acc.status, 201);
+      const zfAcc = await w.as.resp_zf.post('/api/responder-accounts', { site: '127.0.0.1', username: '住房科小张' });
+      const wrong = await w.as.office.post(`/api/responses/${responseId}/posted`, { url: threadUrl, responder_account_id: zfAcc.body.id });
+      assert.equal(wrong.status, 400, 'an account of another department is refused');
+      const badUrl = await w.as.office.post(`/api/responses/${responseId}/posted`, { url: 'javascript:alert(1)' });
+      assert.equal(badUrl.status, 400);
+      const res = await w.as.office.post(`/api/responses/${responseId}/posted`, { url: `${threadUrl}#reply`, responder_account_id: acc.body.id });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.equal(res.body.status, 'posted');
+      const c = await w.as.office.get(`/api/cases/${caseId}`);
+      assert.equal(c.body.state, 'replied');
+      assert.ok(c.body.replied_at);
+    });
+
+    test('verification finds the reply of the registered account on the loopback thread', async () => {
+      const first = await w.as.resp_js.post(`/api/cases/${caseId}/verify`);
+      assert.deepEqual(first.body.verified, [], 'nothing on the thread yet');
+      // What the collection stage stores when it re-fetches the thread (src/collect has no follow-up yet).
+      const page = await (await fetch(threadUrl)).text();
+      assert.match(page, /阳光小区/);
+      const acc = await db.kysely.selectFrom('responder_accounts').select('id').where('username', '=', '建设科小李').executeTakeFirstOrThrow();
+      const later = new Date(Date.now() + 60_000).toISOString();
+      await db.kysely
+        .insertInto('post_replies')
+        .values([
+          { post_id: postId, external_id: 'r1', author: '路人乙', text: '同问', published_at: later, fetched_at: later, responder_account_id: null },
+          { post_id: postId, external_id: 'r2', author: '建设科小李', text: '网友您好！感谢您对建设科工作的关注……', published_at: later, fetched_at: later, responder_account_id: acc.id },
+        ])
+        .execute();
+      const res = await w.as.resp_js.post(`/api/cases/${caseId}/verify`);
+      assert.deepEqual(res.body.verified, [responseId]);
+      const r = await w.as.resp_js.get(`/api/cases/${caseId}`);
+      assert.ok(r.body.responses[0].verified_at);
+      assert.equal(r.body.responses[0].verification.account, '建设科小李');
+    });
+
+    test('the office writes a memo; the leader records a 批示 with a 3-working-day clock; the docx reads back', async () => {
+      const memo = await w.as.office.post(`/api/cases/${caseId}/memos`, { analysis: '群众关注度高，已有多人跟帖', suggestion: '由建设科牵头督促施工', office_opinion: '建议分管局长督办' });
+      assert.equal(memo.status, 201, JSON.stringify(memo.body));
+      assert.equal((await w.as.resp_js.post(`/api/cases/${caseId}/memos`, {})).status, 403, 'only the office writes memos');
+      const instr = await w.as.leader.post(`/api/memos/${memo.body.id}/instructions`, { text: '请建设科本周内拿出整改方案' });
+      assert.equal(instr.status, 201);
+      assert.ok(instr.body.due_at > instr.body.at);
+      assert.equal((await w.as.office.post(`/api/memos/${memo.body.id}/instructions`, { text: 'x' })).status, 403, 'only leaders instruct');
+      const edit = await w.as.office.patch(`/api/memos/${memo.body.id}`, { office_opinion: '建议分管局长督办，一周内反馈', sent: true });
+      assert.equal(edit.status, 200);
+      const full = await w.as.leader.get(`/api/memos/${memo.body.id}`);
+      assert.equal(full.body.instructions.length, 1);
+      assert.deepEqual(full.body.history.map((h: { kind: string }) => h.kind), ['memo', 'instruction', 'memo.update']);
+      const doc = await download(w.as.leader, `/api/memos/${memo.body.id}/docx`);
+      assert.equal(doc.status, 200);
+      assert.match(doc.type, /wordprocessingml/);
+      const text = docxText(doc.buf);
+      for (const expected of ['网络舆情抄告单', memo.body.number, '本地论坛', threadUrl, '群众关注度高', '由建设科牵头督促施工', '一周内反馈', '领导批示', '请建设科本周内拿出整改方案']) {
+        assert.ok(text.includes(expected), `docx contains ${expected}`);
+      }
+    });
+
+    test('follow-up, a commitment that blocks closing until it is done, then the case is closed', async () => {
+      assert.equal((await w.as.resp_js.post(`/api/cases/${caseId}/follow`, {})).status, 200);
+      const due = new Date(Date.now() + 10 * 86_400_000).toISOString();
+      const com = await w.as.resp_js.post(`/api/cases/${caseId}/commitments`, { what: '12月20日前完成道路修复', due_at: due });
+      assert.equal(com.status, 201, JSON.stringify(com.body));
+      const blocked = await w.as.head_js.post(`/api/cases/${caseId}/close`, {});
+      assert.equal(blocked.status, 409);
+      assert.match(blocked.body.error.message, /还有 1 项整改承诺未完成/);
+      assert.equal((await w.as.resp_js.post(`/api/commitments/${com.body.id}/waive`, { reason: 'x' })).status, 403, 'only the office waives');
+      const done = await w.as.resp_js.post(`/api/commitments/${com.body.id}/done`, { result_url: 'http://127.0.0.1/thread/1#result' });
+      assert.equal(done.status, 200);
+      assert.equal(done.body.status, 'done');
+      const closed = await w.as.head_js.post(`/api/cases/${caseId}/close`, { comment: '已完工' });
+      assert.equal(closed.status, 200, JSON.stringify(closed.body));
+      assert.equal(closed.body.state, 'closed');
+      assert.ok(closed.body.closed_at);
+      const detail = await w.as.office.get(`/api/cases/${caseId}`);
+      assert.ok(detail.body.memos[0].instructions[0].handled_at, 'the 批示 is handled with the close');
+      const moves = detail.body.events.filter((e: { to_state: string | null }) => e.to_state).map((e: { to_state: string }) => e.to_state);
+      assert.deepEqual(moves, ['triage', 'assigned', 'drafting', 'awaiting_approval', 'returned', 'awaiting_approval', 'awaiting_approval', 'replied', 'following_up', 'closed']);
+      const audit = await w.as.office.get(`/api/audit?entity=case&entityId=${caseId}`);
+      assert.ok(audit.body.some((a: { action: string; actor_name: string }) => a.action === 'case.close' && a.actor_name === '建设科科长'));
+    });
+
+    test('the ledger lists and filters the case and exports an .xlsx that reads back', async () => {
+      const list = await w.as.office.get(`/api/cases?state=closed&department_id=${w.depts.zfk}&q=${encodeURIComponent('道路')}`);
+      assert.equal(list.status, 200);
+      assert.equal(list.body.total, 1);
+      assert.equal(list.body.items[0].lead_department, '建设科');
+      assert.equal((await w.as.office.get('/api/cases?state=triage')).body.total, 0);
+      assert.equal((await w.as.office.get('/api/cases?overdue=1')).body.total, 0);
+      assert.equal((await w.as.office.get('/api/cases?state=nonsense')).status, 400);
+      const x = await download(w.as.office, '/api/cases/export.xlsx');
+      assert.equal(x.status, 200);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(x.buf as unknown as ArrayBuffer);
+      const ws = wb.getWorksheet('舆情台账');
+      assert.ok(ws);
+      assert.deepEqual((ws.getRow(1).values as unknown[]).slice(1, 6), ['编号', '标题', '状态', '等级', '主办部门']);
+      const row = ws.getRow(2).values as unknown[];
+      assert.match(String(row[1]), /^\d{4}-0001$/);
+      assert.equal(row[3], '已办结');
+      assert.equal(row[4], '较大');
+      assert.equal(row[5], '建设科');
+      assert.equal(row[6], '住房保障科');
+      assert.equal(ws.rowCount, 2);
+    });
+
+    test('a case about a malicious attack drafts a firm statement; a hard case needs a leader', async () => {
+      const sourceId = (await db.kysely.selectFrom('sources').select('id').executeTakeFirstOrThrow()).id;
+      const p = await insertPost(db, sourceId, { title: '某局长贪污千万（造谣）', abuse: true, departmentId: w.depts.jsk, level: 'orange' });
+      const c = await w.as.office.post('/api/cases', { post_ids: [p] });
+      assert.equal(c.body.hard, 1, 'orange cases are hard cases');
+      await w.as.office.post(`/api/cases/${c.body.id}/assign`, {});
+      const d = await w.as.resp_js.post(`/api/cases/${c.body.id}/responses`, { facts: '经核查，网传内容与事实不符，该局长无任何违纪违法记录，相关材料已公开。' });
+      assert.equal(d.body.kind, 'firm');
+      assert.match(d.body.body, /郑重声明/);
+      assert.equal((await w.as.resp_js.post(`/api/responses/${d.body.id}/submit`)).status, 200);
+      const head = await w.as.head_js.post(`/api/responses/${d.body.id}/approve`, {});
+      assert.equal(head.status, 403);
+      assert.match(head.body.error.message, /分管领导/);
+      assert.equal((await w.as.leader.post(`/api/responses/${d.body.id}/approve`, {})).status, 200);
+      const statement = await w.as.office.post(`/api/cases/${c.body.id}/responses`, { kind: 'statement', situation: '情况说明', measures: '处理措施' });
+      assert.equal(statement.status, 409, 'a new draft waits until the approved one is posted');
+    });
+  });
+}

@@ -1,0 +1,200 @@
+import { DownloadOutlined, EditOutlined } from '@ant-design/icons';
+import { Button, Card, Descriptions, Empty, Form, Input, Modal, Space, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { SafeText } from '../../components/SafeText.tsx';
+import { t } from '../../i18n.ts';
+import { api } from '../../lib/api.ts';
+import { fmtTime } from '../../lib/format.ts';
+import { useAction } from '../../lib/hooks.ts';
+import { may } from '../../lib/permissions.ts';
+import { useMe } from '../../lib/session.tsx';
+import type { CaseDetail, Memo } from '../../lib/types.ts';
+
+interface MemoForm {
+  summary?: string;
+  analysis?: string;
+  suggestion?: string;
+  office_opinion?: string;
+}
+
+function MemoFields() {
+  return (
+    <>
+      <Form.Item name="summary" label={t('web.memo.summary')}>
+        <Input.TextArea autoSize={{ minRows: 3 }} maxLength={5000} />
+      </Form.Item>
+      <Form.Item name="analysis" label={t('web.memo.analysis')}>
+        <Input.TextArea autoSize={{ minRows: 2 }} maxLength={5000} />
+      </Form.Item>
+      <Form.Item name="suggestion" label={t('web.memo.suggestion')}>
+        <Input.TextArea autoSize={{ minRows: 2 }} maxLength={5000} />
+      </Form.Item>
+      <Form.Item name="office_opinion" label={t('web.memo.officeOpinion')}>
+        <Input.TextArea autoSize={{ minRows: 2 }} maxLength={5000} />
+      </Form.Item>
+    </>
+  );
+}
+
+function clean(v: MemoForm): MemoForm {
+  return Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === 'string' && x.trim() !== '').map(([k, x]) => [k, (x as string).trim()]));
+}
+
+/** One memo (抄告单): its fields, the Word download, and the leaders' 批示 — usable on a phone. */
+export function MemoCard({ memo, onChange }: { memo: Memo; onChange: () => void }) {
+  const me = useMe();
+  const { run, busy } = useAction();
+  const [instructing, setInstructing] = useState(false);
+  const [text, setText] = useState('');
+  const [editing, setEditing] = useState(false);
+  const [form] = Form.useForm<MemoForm>();
+  const instruct = async () => {
+    if (await run(() => api.post(`/api/memos/${memo.id}/instructions`, { text: text.trim() }), t('web.app.saved'))) {
+      setInstructing(false);
+      setText('');
+      onChange();
+    }
+  };
+  const save = async () => {
+    if (await run(() => api.patch(`/api/memos/${memo.id}`, clean(form.getFieldsValue())), t('web.app.saved'))) {
+      setEditing(false);
+      onChange();
+    }
+  };
+  const handled = async (id: number) => {
+    if (await run(() => api.post(`/api/instructions/${id}/handled`, {}), t('web.app.saved'))) onChange();
+  };
+  return (
+    <Card
+      size="small"
+      style={{ marginBottom: 12 }}
+      data-testid={`memo-${memo.id}`}
+      title={
+        <Space wrap>
+          <span>
+            {t('web.memo.number')} {memo.number}
+          </span>
+          {memo.sent_at ? <Tag color="green">{t('web.memo.sent')}</Tag> : <Tag>{t('web.memo.notSent')}</Tag>}
+        </Space>
+      }
+      extra={
+        <Button size="small" icon={<DownloadOutlined />} onClick={() => void run(() => api.download(`/api/memos/${memo.id}/docx`, undefined, `${memo.number}.docx`))}>
+          {t('web.memo.download')}
+        </Button>
+      }
+    >
+      <Descriptions column={1} size="small" bordered>
+        <Descriptions.Item label={t('web.memo.summary')}>
+          <SafeText text={memo.summary} />
+        </Descriptions.Item>
+        {memo.analysis && (
+          <Descriptions.Item label={t('web.memo.analysis')}>
+            <SafeText text={memo.analysis} />
+          </Descriptions.Item>
+        )}
+        {memo.suggestion && (
+          <Descriptions.Item label={t('web.memo.suggestion')}>
+            <SafeText text={memo.suggestion} />
+          </Descriptions.Item>
+        )}
+        {memo.office_opinion && (
+          <Descriptions.Item label={t('web.memo.officeOpinion')}>
+            <SafeText text={memo.office_opinion} />
+          </Descriptions.Item>
+        )}
+      </Descriptions>
+      {memo.instructions.map((i) => (
+        <Card key={i.id} size="small" type="inner" style={{ marginTop: 8, borderColor: '#ffccc7' }} title={`${t('web.memo.instruction')} · ${fmtTime(i.at)}`}>
+          <Typography.Paragraph style={{ fontSize: 16, marginBottom: 4 }}>
+            <SafeText text={i.text} />
+          </Typography.Paragraph>
+          <Space wrap>
+            {i.due_at && (
+              <Typography.Text type="secondary">
+                {t('web.memo.instructionDue')}：{fmtTime(i.due_at)}
+              </Typography.Text>
+            )}
+            {i.handled_at ? (
+              <Tag color="green">
+                {t('web.memo.handled')} {fmtTime(i.handled_at)}
+              </Tag>
+            ) : (
+              may(me.role, 'cases.follow') && (
+                <Button size="small" onClick={() => void handled(i.id)}>
+                  {t('web.memo.handle')}
+                </Button>
+              )
+            )}
+          </Space>
+        </Card>
+      ))}
+      <Space wrap style={{ marginTop: 8 }}>
+        {may(me.role, 'memos.instruct') && (
+          <Button type="primary" size="large" icon={<EditOutlined />} onClick={() => setInstructing(true)} data-testid="memo-instruct">
+            {t('web.memo.instruct')}
+          </Button>
+        )}
+        {may(me.role, 'memos.create') && !memo.sent_at && (
+          <Button onClick={() => void run(() => api.patch(`/api/memos/${memo.id}`, { sent: true }), t('web.app.saved')).then((ok) => ok && onChange())}>{t('web.memo.markSent')}</Button>
+        )}
+        {may(me.role, 'memos.create') && (
+          <Button
+            onClick={() => {
+              form.setFieldsValue({ summary: memo.summary, analysis: memo.analysis ?? '', suggestion: memo.suggestion ?? '', office_opinion: memo.office_opinion ?? '' });
+              setEditing(true);
+            }}
+          >
+            {t('web.common.edit')}
+          </Button>
+        )}
+      </Space>
+      <Modal open={instructing} title={t('web.memo.instruct')} onCancel={() => setInstructing(false)} onOk={() => void instruct()} okButtonProps={{ disabled: !text.trim(), 'data-testid': 'instruct-ok' } as object} confirmLoading={busy} destroyOnHidden>
+        <Input.TextArea value={text} onChange={(e) => setText(e.target.value)} autoSize={{ minRows: 4 }} maxLength={5000} placeholder={t('web.memo.instructionText')} data-testid="instruct-text" />
+      </Modal>
+      <Modal open={editing} title={t('web.common.edit')} onCancel={() => setEditing(false)} onOk={() => void save()} confirmLoading={busy} destroyOnHidden>
+        <Form form={form} layout="vertical">
+          <MemoFields />
+        </Form>
+      </Modal>
+    </Card>
+  );
+}
+
+export function Memos({ c, onChange }: { c: CaseDetail; onChange: () => void }) {
+  const me = useMe();
+  const { run, busy } = useAction();
+  const [open, setOpen] = useState(false);
+  const [form] = Form.useForm<MemoForm>();
+  const create = async () => {
+    if (await run(() => api.post(`/api/cases/${c.id}/memos`, clean(form.getFieldsValue())), t('web.app.saved'))) {
+      setOpen(false);
+      form.resetFields();
+      onChange();
+    }
+  };
+  return (
+    <div>
+      {may(me.role, 'memos.create') && (
+        <Button
+          style={{ marginBottom: 12 }}
+          onClick={() => {
+            form.setFieldsValue({ summary: c.summary ?? c.title });
+            setOpen(true);
+          }}
+          data-testid="memo-new"
+        >
+          {t('web.memo.new')}
+        </Button>
+      )}
+      {c.memos.length === 0 && <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('web.memo.none')} />}
+      {c.memos.map((m) => (
+        <MemoCard key={m.id} memo={m} onChange={onChange} />
+      ))}
+      <Modal open={open} title={t('web.memo.new')} onCancel={() => setOpen(false)} onOk={() => void create()} confirmLoading={busy} destroyOnHidden okButtonProps={{ 'data-testid': 'memo-create' } as object}>
+        <Form form={form} layout="vertical">
+          <MemoFields />
+        </Form>
+      </Modal>
+    </div>
+  );
+}

@@ -1,0 +1,22 @@
+import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
+
+/**
+ * Every page of the console. Pages are code-split: each is loaded when first opened, so the
+ * charts library and the larger pages do not weigh on the login screen.
+ */
+export interface PageRoute {
+  pattern: string;
+  component: LazyExoticComponent<ComponentType<{ params: Record<string, string> }>>;
+}
+
+export const PAGES: PageRoute[] = [
+  { pattern: '/cases', component: lazy(() => import('./pages/Ledger.tsx')) },
+  { pattern: '/cases/:id', component: lazy(() => import('./pages/Case.tsx')) },
+  { pattern: '/settings/departments', component: lazy(() => import('./pages/settings/Departments.tsx')) },
+  { pattern: '/settings/users', component: lazy(() => import('./pages/settings/Users.tsx')) },
+  { pattern: '/settings/accounts', component: lazy(() => import('./pages/settings/Accounts.tsx')) },
+  { pattern: '/settings/audit', component: lazy(() => import('./pages/settings/Audit.tsx')) },
+  { pattern: '/settings/workspace', component: lazy(() => import('./pages/settings/Workspace.tsx')) },
+];
+
+export const AVAILABLE: ReadonlySet<string> = new Set(PAGES.map((p) => p.pattern));
