@@ -33,7 +33,7 @@ export interface Notice {
   escalationOf?: string;
 }
 
-const RULE_FILTERED = new Set(['post', 'event', 'escalation']);
+const RULE_FILTERED = new Set(['post', 'event']);
 
 /** Channels that should carry a notice: enabled, level high enough, department and rule matching. */
 export async function channelsFor(db: Kysely<Database> | Transaction<Database>, notice: Notice) {

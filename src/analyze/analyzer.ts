@@ -40,6 +40,8 @@ export interface Prepared {
   periods: PeriodMatch[];
   routing: Routing;
   signature: Uint32Array;
+  /** Dictionary names (places, roads, estates) mentioned: they separate matters. */
+  names: string[];
   metrics: Metrics;
   velocity: Velocity | null;
   source: { name: string; weight: number } | null;
@@ -77,7 +79,8 @@ export async function createAnalyzer(db: Kysely<Database>, options: AnalyzerOpti
   const sensitive: SensitiveList = compileSensitive((await getSensitiveTerms(db)).terms, normalize);
   const routing: RoutingContext = await loadRoutingContext(db);
   const weights = new Map((await db.selectFrom('sources').select(['name', 'weight']).execute()).map((s) => [s.name, Number(s.weight)]));
-  return composeAnalyzer({ language, rules: loaded.rules, brokenRules: loaded.broken, periods, sensitive, routing, weights }, options);
+  const names = new Set((await db.selectFrom('dictionary_words').select('word').execute()).map((w) => w.word));
+  return composeAnalyzer({ language, rules: loaded.rules, brokenRules: loaded.broken, periods, sensitive, routing, weights, names }, options);
 }
 
 export interface AnalyzerParts {
@@ -88,6 +91,8 @@ export interface AnalyzerParts {
   sensitive: SensitiveList | null;
   routing: RoutingContext;
   weights?: Map<string, number>;
+  /** Dictionary names (places, roads, estates) that weigh more when linking events. */
+  names?: Set<string>;
 }
 
 /** The analyzer over explicit parts (createAnalyzer loads them from the workspace). */
@@ -123,7 +128,8 @@ export function composeAnalyzer(parts: AnalyzerParts, options: AnalyzerOptions =
       rules,
       periods: matchPeriods(parts.periods, lower, at),
       routing,
-      signature: minhash(contentFeatures(language.tokens)),
+      signature: minhash(contentFeatures(language.tokens, parts.names)),
+      names: parts.names?.size ? [...new Set(language.tokens.filter((tok) => parts.names!.has(tok)))] : [],
       metrics: { views: nonNeg(m.views), replies: nonNeg(m.replies), likes: nonNeg(m.likes), reposts: nonNeg(m.reposts) },
       velocity: post.velocity ?? null,
       source: post.source ? { name: post.source, weight: Number.isFinite(weight) ? weight : 1 } : null,
@@ -168,7 +174,7 @@ export function composeAnalyzer(parts: AnalyzerParts, options: AnalyzerOptions =
     analyze(post) {
       const p = prepare(post);
       counter++;
-      const link = linker.link({ postKey: p.id ?? `#${counter}`, at: p.at, title: p.title, text: p.text, topic: p.language.topic, signature: p.signature });
+      const link = linker.link({ postKey: p.id ?? `#${counter}`, at: p.at, title: p.title, text: p.text, topic: p.language.topic, signature: p.signature, names: p.names });
       const atMs = Date.parse(p.at);
       const bursts: BurstFinding[] = [];
       if (link) {

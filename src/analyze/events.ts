@@ -27,6 +27,11 @@ export interface LinkInput {
   topic: string | null;
   departmentId?: number | null;
   signature: Uint32Array;
+  /**
+   * Dictionary names (places, roads, estates) in the post. A post and an event that both name
+   * places, but none in common, are different matters however similar the rest of the words.
+   */
+  names?: string[];
   /** Stored posts already in an event keep it (re-analysis of a re-fetched post). */
   existingEventId?: number | null;
 }
@@ -44,9 +49,16 @@ export function eventTitle(title: string, text: string): string {
 
 const HOUR = 3600_000;
 
+/** Whether two sets of names allow the same matter (either side unnamed, or a name shared). */
+export function namesCompatible(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  if (!a?.length || !b?.length) return true;
+  return a.some((n) => b.includes(n));
+}
+
 interface MemoryEvent {
   key: string;
   sig: Uint32Array;
+  names: string[];
   bands: string[];
   lastSeen: number;
 }
@@ -81,6 +93,7 @@ export class MemoryEventLinker {
         seen.add(k);
         const e = this.events.get(k)!;
         if (Math.abs(at - e.lastSeen) > window) continue;
+        if (!namesCompatible(input.names, e.names)) continue;
         const s = similarity(input.signature, e.sig);
         if (s >= this.options.threshold && s > bestSim) {
           best = e;
@@ -94,7 +107,7 @@ export class MemoryEventLinker {
     }
     const key = String(input.postKey);
     if (this.events.has(key)) return { eventId: key, created: false, similarity: 1 };
-    const e: MemoryEvent = { key, sig: input.signature, bands, lastSeen: at };
+    const e: MemoryEvent = { key, sig: input.signature, names: input.names ?? [], bands, lastSeen: at };
     this.events.set(key, e);
     for (const b of bands) {
       let set = this.index.get(b);
@@ -158,9 +171,15 @@ export async function linkStoredPost(trx: Transaction<Database>, input: LinkInpu
     .where('events.last_seen_at', '>=', shift(input.at, -window))
     .where('events.first_seen_at', '<=', shift(input.at, window))
     .execute();
+  const names = new Map<number, string[]>();
+  if (candidates.length && input.names?.length) {
+    const rows = await trx.selectFrom('event_keys').select(['event_id', 'key']).where('event_id', 'in', candidates.map((c) => c.id)).where('key', 'like', 'n:%').execute();
+    for (const r of rows) names.set(r.event_id, [...(names.get(r.event_id) ?? []), r.key.slice(2)]);
+  }
   let best: (typeof candidates)[number] | null = null;
   let bestSim = 0;
   for (const c of candidates) {
+    if (!namesCompatible(input.names, names.get(c.id))) continue;
     const sig = parseSignature(c.signature);
     if (!sig) continue;
     const s = similarity(input.signature, sig);
@@ -205,7 +224,7 @@ export async function linkStoredPost(trx: Transaction<Database>, input: LinkInpu
     .executeTakeFirstOrThrow();
   await trx
     .insertInto('event_keys')
-    .values(bands.map((key) => ({ event_id: created.id, key })))
+    .values([...bands, ...(input.names ?? []).map((n) => `n:${n}`)].map((key) => ({ event_id: created.id, key })))
     .execute();
   return { eventId: created.id, created: true, similarity: 1 };
 }

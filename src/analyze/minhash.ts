@@ -81,13 +81,22 @@ const STOP = new Set([
   '一直', '知道', '觉得', '希望', '问题', '情况', '有关', '相关', '部门', '领导', '时候', '今天', '昨天', '目前', '不是', '只是',
 ]);
 
-/** The words that describe what a post is about: two or more characters, no numbers, no function words. */
-export function contentFeatures(tokens: readonly string[]): Set<string> {
+/** How many times a name (place, road, estate from the workspace dictionary) counts. */
+export const NAME_WEIGHT = 6;
+
+/**
+ * The words that describe what a post is about: two or more characters, no numbers, no
+ * function words. Names from the workspace dictionary weigh more (they are entered several
+ * times), because they tell one matter from another: late delivery at two estates is two events.
+ */
+export function contentFeatures(tokens: readonly string[], names?: ReadonlySet<string>): Set<string> {
   const out = new Set<string>();
   for (const tok of tokens) {
     if (tok.length < 2 || STOP.has(tok)) continue;
     if (/^[\d\s\p{P}\p{S}]+$/u.test(tok)) continue;
-    out.add(tok.toLowerCase());
+    const f = tok.toLowerCase();
+    out.add(f);
+    if (names?.has(tok)) for (let k = 1; k < NAME_WEIGHT; k++) out.add(`${f}\u0001${k}`);
   }
   return out;
 }

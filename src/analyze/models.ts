@@ -13,7 +13,7 @@ export type ModelName = 'sentiment' | 'topic' | 'department';
 export const MODEL_NAMES: readonly ModelName[] = ['sentiment', 'topic', 'department'];
 
 export const MODEL_FEATURES: Record<ModelName, FeatureSet> = {
-  sentiment: { words: true, bigrams: true, trigrams: true, lexicon: true },
+  sentiment: { words: true, bigrams: true, trigrams: false, lexicon: true },
   topic: { words: true, bigrams: true, trigrams: false, lexicon: false },
   department: { words: true, bigrams: true, trigrams: false, lexicon: false },
 };

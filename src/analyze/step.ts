@@ -77,6 +77,7 @@ export async function analyzeStoredPosts(ctx: AppContext, postIds: number[], opt
           topic: prepared.language.topic,
           departmentId,
           signature: prepared.signature,
+          names: prepared.names,
           existingEventId: (await trx.selectFrom('posts').select('event_id').where('id', '=', post.id).executeTakeFirst())?.event_id ?? null,
         });
         const eventId = typeof link?.eventId === 'number' ? link.eventId : null;

@@ -55,10 +55,15 @@ export async function getAttachment(db: Kysely<Database>, actor: Actor, id: numb
   const row = await db.selectFrom('attachments').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw new NotFoundError(`attachment ${id}`);
   // Files of other owners (report briefs delivered through alert channels …) follow their own rules.
-  if (row.owner_type !== 'response') return downloadAttachment(db, actor, id);
-  const resp = await db.selectFrom('responses').select('case_id').where('id', '=', row.owner_id).executeTakeFirst();
-  if (!resp) throw new NotFoundError(`attachment ${id}`);
-  await visibleCase(db, actor, resp.case_id);
+  if (row.owner_type !== 'response' && row.owner_type !== 'memo') return downloadAttachment(db, actor, id);
+  // A reply's pictures and a memo's Word form follow their case's visibility.
+  const owner =
+    row.owner_type === 'response'
+      ? await db.selectFrom('responses').select('case_id').where('id', '=', row.owner_id).executeTakeFirst()
+      : await db.selectFrom('memos').select('case_id').where('id', '=', row.owner_id).executeTakeFirst();
+  if (!owner) throw new NotFoundError(`attachment ${id}`);
+  assertCan(actor, 'cases.read');
+  await visibleCase(db, actor, owner.case_id);
   return row;
 }
 

@@ -6,6 +6,7 @@ import type { Database } from '../db/schema.ts';
 import { fromJson, num } from '../db/values.ts';
 import { RISK_LEVELS } from '../levels.ts';
 import { visibleCase } from './access.ts';
+import { localInstant } from './calendar.ts';
 import { listAttachments } from './attachments.ts';
 import { CASE_STATES, movesFrom, stateLabel } from './states.ts';
 
@@ -18,8 +19,8 @@ export const ledgerQuery = z.object({
   department_id: z.coerce.number().int().positive().optional().describe('lead or assisting'),
   level: z.enum(RISK_LEVELS).optional(),
   overdue: z.union([z.boolean(), z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true')]).optional(),
-  from: z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'YYYY-MM-DD').optional().describe('opened at or after (UTC ISO or date)'),
-  to: z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'YYYY-MM-DD').optional().describe('opened before'),
+  from: z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'YYYY-MM-DD').optional().describe('opened on or after this Beijing date (or ISO instant)'),
+  to: z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'YYYY-MM-DD').optional().describe('opened before this Beijing date (or ISO instant), exclusive'),
   q: z.string().max(200).optional().describe('text in number, title or summary'),
   limit: z.coerce.number().int().min(1).max(10000).default(50),
   offset: z.coerce.number().int().min(0).default(0),
@@ -40,6 +41,13 @@ function scope(actor: Actor) {
   };
 }
 
+/** A plain date is a Beijing calendar day (its local midnight); a full timestamp is taken as given. */
+function periodBound(v: string): string {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return localInstant(v, 0).toISOString();
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? v : new Date(t).toISOString();
+}
+
 function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
@@ -49,8 +57,8 @@ function filtered(db: Kysely<Database>, actor: Actor, q: z.output<typeof ledgerQ
   if (q.state?.length) query = query.where('cases.state', 'in', q.state);
   if (q.level) query = query.where('cases.level', '=', q.level);
   if (q.overdue !== undefined) query = query.where('cases.overdue', '=', q.overdue ? 1 : 0);
-  if (q.from) query = query.where('cases.opened_at', '>=', q.from);
-  if (q.to) query = query.where('cases.opened_at', '<', q.to);
+  if (q.from) query = query.where('cases.opened_at', '>=', periodBound(q.from));
+  if (q.to) query = query.where('cases.opened_at', '<', periodBound(q.to));
   if (q.department_id) {
     const d = q.department_id;
     query = query.where((eb) =>
@@ -118,14 +126,20 @@ export async function listLedger(db: Kysely<Database>, actor: Actor, input: Ledg
       .execute(),
   ]);
   const ids = rows.map((r) => r.id);
-  const assisting = ids.length
-    ? await db
-        .selectFrom('case_departments')
-        .innerJoin('departments', 'departments.id', 'case_departments.department_id')
-        .select(['case_departments.case_id', 'departments.id', 'departments.name'])
-        .where('case_departments.case_id', 'in', ids)
-        .execute()
-    : [];
+  const assisting = new Map<number, { id: number; name: string }[]>();
+  if (ids.length) {
+    let aq = db
+      .selectFrom('case_departments')
+      .innerJoin('departments', 'departments.id', 'case_departments.department_id')
+      .select(['case_departments.case_id', 'departments.id', 'departments.name']);
+    // A long page reads the (small) assisting table whole rather than binding thousands of ids.
+    if (ids.length <= 500) aq = aq.where('case_departments.case_id', 'in', ids);
+    for (const a of await aq.execute()) {
+      const list = assisting.get(a.case_id) ?? [];
+      list.push({ id: a.id, name: a.name });
+      assisting.set(a.case_id, list);
+    }
+  }
   return {
     total: num(countRow?.n),
     items: rows.map((r) => ({
@@ -133,7 +147,7 @@ export async function listLedger(db: Kysely<Database>, actor: Actor, input: Ledg
       state_label: stateLabel(r.state),
       overdue: r.overdue === 1,
       emergency: r.emergency === 1,
-      assisting: assisting.filter((a) => a.case_id === r.id).map((a) => ({ id: a.id, name: a.name })),
+      assisting: assisting.get(r.id) ?? [],
     })),
   };
 }

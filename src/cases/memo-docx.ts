@@ -1,5 +1,5 @@
 import { AlignmentType, Document, HeightRule, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
 import type { Database } from '../db/schema.ts';
 import { fromJson } from '../db/values.ts';
@@ -29,7 +29,7 @@ function row(label: string, value: string, minHeight?: number): TableRow {
   });
 }
 
-export async function memoDocx(db: Kysely<Database>, actor: Actor, memoId: number): Promise<{ buffer: Buffer; filename: string }> {
+export async function memoDocx(db: Kysely<Database> | Transaction<Database>, actor: Actor, memoId: number): Promise<{ buffer: Buffer; filename: string }> {
   const memo = await getMemo(db, actor, memoId);
   const c = memo.case;
   const posts = await db

@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
+import { enqueueNotice } from '../alert/outbox.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { Actor } from '../auth/actor.ts';
 import { assertCan } from '../auth/policy.ts';
@@ -7,7 +8,8 @@ import type { Database } from '../db/schema.ts';
 import { nowIso } from '../db/values.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
-import { assertWorksOnCase, loadCase, visibleCase } from './access.ts';
+import { isRiskLevel } from '../levels.ts';
+import { assertWorksOnCase, loadCase, visibleCase, type CaseRow } from './access.ts';
 import { instructionDue } from './deadlines.ts';
 import { logCaseEvent } from './events.ts';
 import { loadCaseSettings } from './settings.ts';
@@ -53,13 +55,15 @@ export async function createMemo(db: Kysely<Database>, actor: Actor, caseId: num
   });
 }
 
-async function loadMemo(db: Kysely<Database>, id: number) {
+type Q = Kysely<Database> | Transaction<Database>;
+
+async function loadMemo(db: Q, id: number) {
   const row = await db.selectFrom('memos').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw new NotFoundError(`memo ${id}`);
   return row;
 }
 
-export async function getMemo(db: Kysely<Database>, actor: Actor, id: number) {
+export async function getMemo(db: Q, actor: Actor, id: number) {
   const memo = await loadMemo(db, id);
   const c = await visibleCase(db, actor, memo.case_id);
   const instructions = await db
@@ -85,6 +89,8 @@ export async function updateMemo(db: Kysely<Database>, actor: Actor, id: number,
   const before = await loadMemo(db, id);
   return db.transaction().execute(async (trx) => {
     const { sent, ...fields } = data;
+    const changed = Object.entries(fields).some(([k, v]) => v !== undefined && v !== (before as Record<string, unknown>)[k]);
+    if (!changed && !(sent && !before.sent_at)) return before;
     const now = nowIso();
     const after = await trx
       .updateTable('memos')
@@ -92,8 +98,10 @@ export async function updateMemo(db: Kysely<Database>, actor: Actor, id: number,
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await logCaseEvent(trx, actor, await loadCase(trx, before.case_id), { kind: 'memo.update', data: { memo_id: id, before, after } }, now);
+    const c = await loadCase(trx, before.case_id);
+    await logCaseEvent(trx, actor, c, { kind: 'memo.update', data: { memo_id: id, before, after } }, now);
     await recordAudit(trx, actor, { action: 'memo.update', entity: 'memo', entityId: id, before, after });
+    if (sent && !before.sent_at) await sendToLeaders(trx, actor, c, after);
     return after;
   });
 }
@@ -136,3 +144,31 @@ export async function handleInstruction(db: Kysely<Database>, actor: Actor, id: 
     return after;
   });
 }
+
+/**
+ * Sending a memo: the Word form is kept as an attachment of the memo and goes to the leaders'
+ * channels (e-mail attaches it, the others link to it), once per memo.
+ */
+async function sendToLeaders(trx: Transaction<Database>, actor: Actor, c: CaseRow, memo: { id: number; number: string; summary: string }): Promise<void> {
+  const { memoDocx } = await import('./memo-docx.ts');
+  const { buffer, filename } = await memoDocx(trx, actor, memo.id);
+  const file = await trx
+    .insertInto('attachments')
+    .values({ owner_type: 'memo', owner_id: memo.id, filename, mime: DOCX_MIME, size: buffer.length, data: buffer, created_by: actor.id, created_at: nowIso() })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const title = t('notice.memo.sent', { number: memo.number, title: c.title });
+  await enqueueNotice(trx, {
+    kind: 'memo.sent',
+    key: `memo.sent|${memo.id}`,
+    level: isRiskLevel(c.level) ? c.level : 'blue',
+    title,
+    body: memo.summary,
+    departmentId: null,
+    audience: 'leaders',
+    caseId: c.id,
+    attachmentId: file.id,
+  });
+}
+
+export const DOCX_MIME = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';

@@ -5,7 +5,7 @@ import type { Actor } from '../auth/actor.ts';
 import { assertCan } from '../auth/policy.ts';
 import type { Database } from '../db/schema.ts';
 import { nowIso } from '../db/values.ts';
-import { ConflictError, NotFoundError } from '../errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 
 /**
@@ -51,7 +51,7 @@ export async function listTemplates(db: Q) {
 export async function templateBody(db: Q, kind: ResponseKind, name?: string): Promise<string> {
   if (name) {
     const row = await db.selectFrom('reply_templates').select('body').where('name', '=', name).executeTakeFirst();
-    if (!row) throw new NotFoundError(`reply template ${name}`);
+    if (!row) throw new ValidationError(`reply template ${name} not found`, t('case.error.templateMissing', { name }));
     return row.body;
   }
   const row = await db.selectFrom('reply_templates').select('body').where('kind', '=', kind).orderBy('name').executeTakeFirst();
@@ -59,11 +59,10 @@ export async function templateBody(db: Q, kind: ResponseKind, name?: string): Pr
 }
 
 export function fillTemplate(body: string, values: Partial<Record<(typeof PLACEHOLDERS)[number], string | null | undefined>>): string {
-  const blanks: Record<string, string> = { situation: t('response.fill.situation'), measures: t('response.fill.measures'), facts: t('response.fill.facts') };
   return body.replace(/\{(\w+)\}/g, (whole, key: string) => {
     const v = (values as Record<string, string | null | undefined>)[key];
     if (v !== undefined && v !== null && v !== '') return v;
-    return blanks[key] ?? (PLACEHOLDERS.includes(key as never) ? `【请填写：${key}】` : whole);
+    return PLACEHOLDERS.includes(key as never) ? t(`response.fill.${key}`) : whole;
   });
 }
 

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { enqueueNotice } from '../alert/outbox.ts';
 import { z } from 'zod';
 import type { Actor } from '../auth/actor.ts';
 import { assertCan } from '../auth/policy.ts';
@@ -6,7 +7,7 @@ import type { Database } from '../db/schema.ts';
 import { nowIso } from '../db/values.ts';
 import { AppError, ConflictError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
-import { RISK_LEVELS } from '../levels.ts';
+import { isRiskLevel, RISK_LEVELS } from '../levels.ts';
 import { assertWorksOnCase, loadCase, visibleCase, type CaseRow } from './access.ts';
 import { answerDeadlines, isEmergency } from './deadlines.ts';
 import { changeCase, moveCase } from './events.ts';
@@ -50,7 +51,19 @@ export async function escalateCase(db: Kysely<Database>, actor: Actor, caseId: n
   await assertWorksOnCase(db, actor, c);
   return db.transaction().execute(async (trx) => {
     const patch = data.to === 'leader' ? { escalated_to: 'leader', hard: 1 } : { escalated_to: 'office' };
-    return moveCase(trx, actor, await loadCase(trx, caseId), 'escalate', patch, data.reason, { to: data.to });
+    const after = await moveCase(trx, actor, await loadCase(trx, caseId), 'escalate', patch, data.reason, { to: data.to });
+    const title = t(`notice.case.escalated.${data.to}`, { number: after.number, title: after.title, reason: data.reason });
+    await enqueueNotice(trx, {
+      kind: 'case.escalated',
+      key: `case.escalated|case:${after.id}|${after.updated_at}`,
+      level: isRiskLevel(after.level) ? after.level : 'blue',
+      title,
+      body: data.reason,
+      departmentId: null,
+      caseId: after.id,
+      ...(data.to === 'leader' ? { audience: 'leaders' as const } : { officeOnly: true }),
+    });
+    return after;
   });
 }
 

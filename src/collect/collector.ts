@@ -28,7 +28,7 @@ export function fetcherFor(ctx: AppContext): Fetcher {
 }
 
 /** Runs one kind's collect step for a source; throws CollectError with a readable reason. */
-export async function runKind(ctx: AppContext, fetcher: Fetcher, source: SourceRow, now: Date, conditional: boolean): Promise<CollectOutcome> {
+export async function runKind(ctx: AppContext, fetcher: Fetcher, source: SourceRow, now: Date, conditional: boolean, preview = false): Promise<CollectOutcome> {
   const kind = kindOf(source.kind);
   if (!kind?.collect) throw new CollectError(`source kind "${source.kind}" is not fetched`, null, 'config');
   if (kind.needsUrl && !source.url) throw new CollectError('no URL configured', null, 'config');
@@ -40,7 +40,10 @@ export async function runKind(ctx: AppContext, fetcher: Fetcher, source: SourceR
     source,
     now,
     conditional,
-    known: async (keys) => {
+    preview,
+    known: preview
+      ? undefined
+      : async (keys) => {
       const out = new Map<string, number>();
       for (let i = 0; i < keys.length; i += 500) {
         const rows = await ctx.db.kysely.selectFrom('posts').select(['dedup_key', 'replies_count']).where('source_id', '=', source.id).where('dedup_key', 'in', keys.slice(i, i + 500)).execute();

@@ -9,7 +9,7 @@ const OPTIONS: sanitizeHtml.IOptions = {
     'p', 'br', 'div', 'span', 'a', 'img', 'ul', 'ol', 'li', 'b', 'strong', 'i', 'em', 'u', 's', 'blockquote', 'pre', 'code',
     'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'table', 'thead', 'tbody', 'tr', 'td', 'th', 'hr', 'font', 'sub', 'sup', 'figure', 'figcaption',
   ],
-  allowedAttributes: { a: ['href', 'title'], img: ['src', 'alt', 'title', 'width', 'height'], td: ['colspan', 'rowspan'], th: ['colspan', 'rowspan'] },
+  allowedAttributes: { a: ['href', 'title', 'rel'], img: ['src', 'alt', 'title', 'width', 'height'], td: ['colspan', 'rowspan'], th: ['colspan', 'rowspan'] },
   allowedSchemes: ['http', 'https', 'mailto'],
   allowedSchemesAppliedToAttributes: ['href', 'src'],
   allowProtocolRelative: true,

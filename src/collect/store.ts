@@ -12,8 +12,8 @@ export interface StoreResult {
   repliesAdded: number;
 }
 
-/** Near-duplicates: at most this many differing SimHash bits … */
-export const NEAR_DUPLICATE_BITS = 3;
+/** Near-duplicates: at most this many differing SimHash bits (of 64; unrelated texts differ in ~32) … */
+export const NEAR_DUPLICATE_BITS = 6;
 /** … within this window around the post's time, and only for texts this long. */
 export const NEAR_DUPLICATE_WINDOW_MS = 3 * 24 * 3600 * 1000;
 const MIN_SIMILARITY_CHARS = 20;

@@ -2,6 +2,8 @@ import type { PeriodicTask } from './scheduler.ts';
 import { caseTasks } from '../cases/tasks.ts';
 import { deliveryTask, escalationTask } from '../alert/runner.ts';
 import { pendingAnalysisTask } from '../analyze/step.ts';
+import { collectTask, followUpTask } from '../collect/tasks.ts';
+import { reportScheduleTask } from '../report/schedules.ts';
 
 /** Every periodic task of a running platform. A stage adds its task here (collection, delivery, deadlines …). */
 export const periodicTasks: PeriodicTask[] = [
@@ -16,4 +18,7 @@ export const periodicTasks: PeriodicTask[] = [
   deliveryTask,
   escalationTask,
   pendingAnalysisTask,
+  collectTask,
+  followUpTask,
+  reportScheduleTask,
 ];

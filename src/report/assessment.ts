@@ -167,3 +167,16 @@ export async function assessment(
   const scope = (list: DepartmentAssessment[]) => (opts.departmentId == null ? list : list.filter((d) => d.departmentId === opts.departmentId));
   return { period, weights, departments: scope(rows), quarters: quarters.map((q) => ({ ...q, departments: scope(q.departments) })) };
 }
+
+/** Parses "timely=0.5,received=0.3,prevented=0.2" (CLI and query string); throws with an English reason. */
+export function parseWeights(text: string): Weights {
+  const out: Record<string, number> = { ...DEFAULT_WEIGHTS };
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^(timely|received|prevented)\s*=\s*([0-9]*\.?[0-9]+)$/.exec(part);
+    if (!m) throw new Error(`weights: "${part}" is not name=number with name one of timely, received, prevented`);
+    out[m[1]] = Number(m[2]);
+  }
+  const parsed = weightsSchema.safeParse(out);
+  if (!parsed.success) throw new Error(`weights: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  return parsed.data;
+}

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { RISK_LEVEL_LABELS, type RiskLevel } from '../levels.ts';
-import { assessment, CRITERIA, CRITERION_NAMES, type AssessmentReport } from './assessment.ts';
+import { assessment, CRITERIA, CRITERION_NAMES, type AssessmentReport, type Weights } from './assessment.ts';
 import { barChart, percentChart, pieChart, trendChart } from './charts.ts';
 import { beijing, fmt, pct, type Block, type Cell, type ReportDocument, type Sheet } from './document.ts';
 import { KIND_TITLES, type ReportKind } from './kinds.ts';
@@ -26,6 +26,8 @@ export interface BriefOptions {
   charts?: boolean;
   asOf?: string;
   issuer?: string;
+  /** Assessment weights; default: the workspace's setting. */
+  weights?: Weights;
 }
 
 const SENTIMENT_ORDER = ['negative', 'neutral', 'positive', ''];
@@ -179,7 +181,7 @@ export async function buildBrief(db: Kysely<Database>, opts: BriefOptions): Prom
   const fileBase = `${title}-${period.key.replace(/\.\./g, '_')}${scopeName ? `-${scopeName}` : ''}`;
 
   if (kind === 'assessment') {
-    const a = await assessment(db, period, { departmentId: opts.departmentId, asOf });
+    const a = await assessment(db, period, { departmentId: opts.departmentId, asOf, weights: opts.weights });
     const { blocks, sheets } = assessmentBlocks(a, charts);
     return { title, subtitle, issuer, generatedAt, fileBase, blocks: [{ type: 'heading', level: 1, text: '一、考核结果' }, ...blocks], sheets };
   }
@@ -272,7 +274,7 @@ export async function buildBrief(db: Kysely<Database>, opts: BriefOptions): Prom
 
   if (kind === 'annual') {
     h1('年度考核');
-    const a = await assessment(db, period, { departmentId: opts.departmentId, asOf });
+    const a = await assessment(db, period, { departmentId: opts.departmentId, asOf, weights: opts.weights });
     const part = assessmentBlocks(a, charts);
     blocks.push(...part.blocks);
     sheets.push(...part.sheets);

@@ -39,8 +39,8 @@ export function trendChart(title: string, buckets: TrendBucket[]): Chart {
     .filter(({ b }) => b.peak)
     .map(({ b }) => ({ coord: [b.label, b.count], value: b.count, name: b.events.length ? b.events.join('、') : '峰值', label: { formatter: b.events.length ? `${b.count}\n${b.events.slice(0, 2).join('、')}` : `${b.count}` } }));
   return renderChart(title, {
-    grid: { left: 50, right: 30, top: 70, bottom: 60 },
-    legend: { top: 30, data: ['信息量', '负面'] },
+    grid: { left: 50, right: 30, top: 60, bottom: 60 },
+    legend: { top: 8, right: 20, data: ['信息量', '负面'] },
     xAxis: { type: 'category', data: buckets.map((b) => b.label), axisLabel: { rotate: buckets.length > 16 ? 45 : 0, fontSize: 10 } },
     yAxis: { type: 'value', minInterval: 1 },
     series: [

@@ -4,6 +4,9 @@ import type { PeriodKind } from './period.ts';
 export const REPORT_KINDS = ['daily', 'weekly', 'monthly', 'quarterly', 'annual', 'assessment', 'special'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
 
+/** Kinds a schedule can produce (a 专报 is about one event, so it is made by hand). */
+export const SCHEDULE_KINDS = ['daily', 'weekly', 'monthly', 'quarterly', 'annual', 'assessment'] as const satisfies readonly ReportKind[];
+
 export const REPORT_FORMATS = ['docx', 'pdf', 'xlsx'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 

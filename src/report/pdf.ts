@@ -10,6 +10,13 @@ const MARGIN = 50;
 
 type Doc = InstanceType<typeof PDFDocument>;
 
+/** Width in half-width units: a Chinese character is as wide as two Latin ones. */
+function visualLength(s: string): number {
+  let n = 0;
+  for (const ch of s) n += /[\u2e80-\uffef]/.test(ch) ? 2 : 1;
+  return n;
+}
+
 function ensureSpace(pdf: Doc, height: number) {
   if (pdf.y + height > pdf.page.height - MARGIN) pdf.addPage();
 }
@@ -17,7 +24,7 @@ function ensureSpace(pdf: Doc, height: number) {
 function table(pdf: Doc, columns: string[], rows: (string | number | null)[][]) {
   const width = pdf.page.width - 2 * MARGIN;
   // Columns get width by their longest content, within bounds.
-  const lengths = columns.map((c, i) => Math.min(24, Math.max(3, ...[c, ...rows.map((r) => String(r[i] ?? '—'))].map((s) => s.length))));
+  const lengths = columns.map((c, i) => Math.min(40, Math.max(4, ...[c, ...rows.map((r) => String(r[i] ?? '—'))].map(visualLength))));
   const total = lengths.reduce((s, l) => s + l, 0);
   const widths = lengths.map((l) => (l / total) * width);
   const fontSize = columns.length > 7 ? 7.5 : 9;

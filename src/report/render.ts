@@ -1,16 +1,18 @@
 import type { Kysely } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
-import { assertCan, isDepartmentScoped } from '../auth/policy.ts';
+import { assertCan } from '../auth/policy.ts';
 import { localDate } from '../cases/calendar.ts';
 import type { Database } from '../db/schema.ts';
 import { ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
+import type { Weights } from './assessment.ts';
 import { buildBrief } from './brief.ts';
 import type { ReportDocument } from './document.ts';
 import { toDocx } from './docx.ts';
 import { isReportFormat, isReportKind, KIND_PERIODS, KIND_TITLES, MIME, SCHEDULE_PERIOD, type ReportFormat, type ReportKind } from './kinds.ts';
 import { parsePeriod, PeriodError, periodContaining, previousPeriod, type Period } from './period.ts';
 import { toPdf } from './pdf.ts';
+import { scopeDepartment } from './scope.ts';
 import { toXlsx } from './xlsx.ts';
 
 /**
@@ -26,6 +28,7 @@ export interface ReportRequest {
   /** Restrict to one department (office, leaders, admins); heads always get their own. */
   departmentId?: number | null;
   asOf?: string;
+  weights?: Weights;
 }
 
 export interface ReportFile {
@@ -64,15 +67,6 @@ export function resolvePeriod(kind: ReportKind, text: string | undefined, now = 
   return period;
 }
 
-/** The department a reader's figures are limited to: a head's own; others may ask for one. */
-export async function scopeDepartment(db: Kysely<Database>, actor: Actor, requested: number | null | undefined): Promise<number | null> {
-  if (isDepartmentScoped(actor)) return actor.departmentId ?? -1;
-  if (requested == null) return null;
-  const row = await db.selectFrom('departments').select('id').where('id', '=', requested).executeTakeFirst();
-  if (!row) throw new ValidationError(`department ${requested} not found`, t('report.error.departmentNotFound', { id: requested }));
-  return requested;
-}
-
 export async function buildReport(db: Kysely<Database>, actor: Actor, req: ReportRequest): Promise<ReportFile> {
   assertCan(actor, 'reports.read');
   if (!isReportKind(req.kind)) throw new ValidationError(`unknown report kind "${req.kind}"`, t('report.error.kind', { kind: req.kind }));
@@ -88,7 +82,7 @@ export async function buildReport(db: Kysely<Database>, actor: Actor, req: Repor
   }
   const period = resolvePeriod(kind, periodText);
   const departmentId = await scopeDepartment(db, actor, req.departmentId);
-  const document = await buildBrief(db, { kind, period, departmentId, eventId: kind === 'special' ? req.eventId : null, charts: format !== 'xlsx', asOf: req.asOf });
+  const document = await buildBrief(db, { kind, period, departmentId, eventId: kind === 'special' ? req.eventId : null, charts: format !== 'xlsx', asOf: req.asOf, weights: req.weights });
   const data = format === 'docx' ? await toDocx(document) : format === 'pdf' ? await toPdf(document) : await toXlsx(document);
   return { filename: `${document.fileBase}.${format}`, mime: MIME[format], data, document, period, kind, format };
 }

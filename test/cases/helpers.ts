@@ -5,11 +5,11 @@ import { seedOrg, PASSWORD } from '../helpers/fixtures.ts';
 import { ApiClient, startTestServer, type TestServer } from '../helpers/server.ts';
 
 /** Fixtures for the ledger tests: a source, posts, channels, logged-in clients, and a tiny unzip. */
-export async function insertSource(db: Db, name = '本地论坛'): Promise<number> {
+export async function insertSource(db: Db, name = '本地论坛', url = 'http://127.0.0.1/forum', config: unknown = {}): Promise<number> {
   const now = nowIso();
   const row = await db.kysely
     .insertInto('sources')
-    .values({ name, kind: 'html', url: 'http://127.0.0.1/forum', config: '{}', interval_seconds: 300, weight: 1, paused: 0, error_streak: 0, created_at: now, updated_at: now })
+    .values({ name, kind: 'html', url, config: toJson(config), interval_seconds: 300, weight: 1, paused: 0, error_streak: 0, created_at: now, updated_at: now })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
@@ -47,6 +47,10 @@ export async function insertPost(db: Db, sourceId: number, p: PostFixture = {}):
       department_id: p.departmentId ?? null,
       risk_level: p.level ?? 'yellow',
       abuse: p.abuse ? 1 : 0,
+      views: 100,
+      replies_count: 5,
+      likes: 0,
+      reposts: 0,
       event_id: p.eventId ?? null,
       analysis: toJson({ departmentReasons: p.reasons ?? ['规则“道路施工”指向建设科'], risk: { reasons: ['负面情绪较强', '回复数快速增长'] } }),
     })
@@ -55,11 +59,11 @@ export async function insertPost(db: Db, sourceId: number, p: PostFixture = {}):
   return row.id;
 }
 
-export async function insertChannel(db: Db, name: string, departmentId: number | null): Promise<number> {
+export async function insertChannel(db: Db, name: string, departmentId: number | null, audience: 'department' | 'leaders' = 'department'): Promise<number> {
   const now = nowIso();
   const row = await db.kysely
     .insertInto('channels')
-    .values({ name, kind: 'webhook', config: '{}', department_id: departmentId, min_level: 'blue', rule_names: '[]', enabled: 1, failure_streak: 0, created_at: now, updated_at: now })
+    .values({ name, kind: 'webhook', config: '{}', department_id: departmentId, min_level: 'blue', rule_names: '[]', enabled: 1, failure_streak: 0, audience, created_at: now, updated_at: now })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;

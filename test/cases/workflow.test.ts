@@ -3,10 +3,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import ExcelJS from 'exceljs';
+import { followUpThreads } from '../../src/collect/followup.ts';
 import type { Db } from '../../src/db/connect.ts';
 import { testDatabases } from '../helpers/db.ts';
 import type { ApiClient } from '../helpers/server.ts';
-import { caseWorld, docxText, insertPost, insertSource, type CaseWorld } from './helpers.ts';
+import { caseWorld, docxText, insertChannel, insertPost, insertSource, type CaseWorld } from './helpers.ts';
 
 async function download(c: ApiClient, path: string): Promise<{ status: number; type: string; buf: Buffer }> {
   const res = await fetch(c.base + path, { headers: { cookie: c.cookie } });
@@ -23,20 +24,32 @@ for (const tdb of testDatabases) {
     let postId: number;
     let caseId: number;
     let responseId: number;
+    const threadReplies: { id: number; author: string; at: string; text: string }[] = [];
 
     before(async () => {
       const created = await tdb.create();
       db = created.db;
       drop = created.drop;
       w = await caseWorld(db);
-      // The forum thread the case is about, on a loopback server.
-      thread = createServer((_req, res) => {
+      // The forum thread the case is about, on a loopback server; replies appear as the test posts them.
+      thread = createServer((req, res) => {
+        if (req.url !== '/thread/1') {
+          res.writeHead(404).end();
+          return;
+        }
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        res.end('<html><body><h1>阳光小区门前道路施工半年未完工</h1></body></html>');
+        const replies = threadReplies.map((r) => `<div class="reply" id="p${r.id}"><span class="author">${r.author}</span><span class="time">${r.at}</span><div class="text">${r.text}</div></div>`);
+        res.end(`<html><body><h1>阳光小区门前道路施工半年未完工</h1><div class="body">道路挖开半年了。</div>${replies.join('')}</body></html>`);
       });
       await new Promise<void>((r) => thread.listen(0, '127.0.0.1', r));
-      threadUrl = `http://127.0.0.1:${(thread.address() as AddressInfo).port}/thread/1`;
-      const sourceId = await insertSource(db);
+      const base = `http://127.0.0.1:${(thread.address() as AddressInfo).port}`;
+      threadUrl = `${base}/thread/1`;
+      await insertChannel(db, '领导群', null, 'leaders');
+      await insertChannel(db, '办公室群', w.depts.office);
+      const sourceId = await insertSource(db, '本地论坛', `${base}/forum`, {
+        list: { item: 'li', title: 'a', link: 'a@href' },
+        detail: { title: 'h1', body: '.body', reply: '.reply', reply_id: '@id', reply_author: '.author', reply_body: '.text', reply_time: '.time' },
+      });
       postId = await insertPost(db, sourceId, { url: threadUrl, departmentId: w.depts.jsk, level: 'yellow' });
     });
     after(async () => {
@@ -172,21 +185,15 @@ for (const tdb of testDatabases) {
       assert.ok(c.body.replied_at);
     });
 
-    test('verification finds the reply of the registered account on the loopback thread', async () => {
-      const first = await w.as.resp_js.post(`/api/cases/${caseId}/verify`);
-      assert.deepEqual(first.body.verified, [], 'nothing on the thread yet');
-      // What the collection stage stores when it re-fetches the thread (src/collect has no follow-up yet).
-      const page = await (await fetch(threadUrl)).text();
-      assert.match(page, /阳光小区/);
-      const acc = await db.kysely.selectFrom('responder_accounts').select('id').where('username', '=', '建设科小李').executeTakeFirstOrThrow();
+    test('verification: the collection follow-up re-fetches the loopback thread and finds the registered account\'s reply', async () => {
       const later = new Date(Date.now() + 60_000).toISOString();
-      await db.kysely
-        .insertInto('post_replies')
-        .values([
-          { post_id: postId, external_id: 'r1', author: '路人乙', text: '同问', published_at: later, fetched_at: later, responder_account_id: null },
-          { post_id: postId, external_id: 'r2', author: '建设科小李', text: '网友您好！感谢您对建设科工作的关注……', published_at: later, fetched_at: later, responder_account_id: acc.id },
-        ])
-        .execute();
+      threadReplies.push({ id: 1, author: '路人乙', at: later, text: '同问，什么时候修好？' });
+      await followUpThreads(w.server.ctx);
+      const first = await w.as.resp_js.post(`/api/cases/${caseId}/verify`);
+      assert.deepEqual(first.body.verified, [], 'only an unregistered author has replied so far');
+      threadReplies.push({ id: 2, author: '建设科小李', at: later, text: '网友您好！感谢您对建设科工作的关注和监督。' });
+      const follow = await followUpThreads(w.server.ctx);
+      assert.equal(follow.oursAdded, 1, 'collection recognises the registered account');
       const res = await w.as.resp_js.post(`/api/cases/${caseId}/verify`);
       assert.deepEqual(res.body.verified, [responseId]);
       const r = await w.as.resp_js.get(`/api/cases/${caseId}`);
@@ -204,6 +211,17 @@ for (const tdb of testDatabases) {
       assert.equal((await w.as.office.post(`/api/memos/${memo.body.id}/instructions`, { text: 'x' })).status, 403, 'only leaders instruct');
       const edit = await w.as.office.patch(`/api/memos/${memo.body.id}`, { office_opinion: '建议分管局长督办，一周内反馈', sent: true });
       assert.equal(edit.status, 200);
+      assert.ok(edit.body.sent_at);
+      // Sent: the Word form goes to the leaders' channel as an attachment, once.
+      await w.as.office.patch(`/api/memos/${memo.body.id}`, { sent: true });
+      const sent = await db.kysely.selectFrom('alerts').innerJoin('channels', 'channels.id', 'alerts.channel_id').select(['alerts.title', 'alerts.attachment_id', 'channels.name']).where('alerts.kind', '=', 'memo.sent').execute();
+      assert.equal(sent.length, 1);
+      assert.equal(sent[0].name, '领导群');
+      assert.match(sent[0].title, /网络舆情抄告单/);
+      const attached = await download(w.as.leader, `/api/attachments/${sent[0].attachment_id}`);
+      assert.equal(attached.status, 200);
+      assert.ok(docxText(attached.buf).includes(memo.body.number));
+      assert.equal((await download(w.as.resp_zf, `/api/attachments/${sent[0].attachment_id}`)).status, 200, 'the assisting department may read it too');
       const full = await w.as.leader.get(`/api/memos/${memo.body.id}`);
       assert.equal(full.body.instructions.length, 1);
       assert.deepEqual(full.body.history.map((h: { kind: string }) => h.kind), ['memo', 'instruction', 'memo.update']);
@@ -278,8 +296,20 @@ for (const tdb of testDatabases) {
       assert.equal(head.status, 403);
       assert.match(head.body.error.message, /分管领导/);
       assert.equal((await w.as.leader.post(`/api/responses/${d.body.id}/approve`, {})).status, 200);
-      const statement = await w.as.office.post(`/api/cases/${c.body.id}/responses`, { kind: 'statement', situation: '情况说明', measures: '处理措施' });
-      assert.equal(statement.status, 409, 'a new draft waits until the approved one is posted');
+      const esc = await w.as.resp_js.post(`/api/cases/${c.body.id}/escalate`, { to: 'leader', reason: '涉及领导个人，需局领导表态' });
+      assert.equal(esc.status, 200);
+      assert.equal(esc.body.state, 'escalated');
+      const notices = await db.kysely.selectFrom('alerts').innerJoin('channels', 'channels.id', 'alerts.channel_id').select(['channels.name', 'alerts.title']).where('alerts.kind', '=', 'case.escalated').where('alerts.case_id', '=', c.body.id).execute();
+      assert.deepEqual(notices.map((n) => n.name), ['领导群']);
+      assert.match(notices[0].title, /呈报领导：涉及领导个人/);
+      assert.equal((await w.as.office.post(`/api/cases/${c.body.id}/assign`, {})).body.state, 'assigned');
+      const statement = await w.as.office.post(`/api/cases/${c.body.id}/responses`, { kind: 'statement', situation: '经调查，网传内容系伪造截图拼接而成。', measures: '我局已向公安机关报案。' });
+      assert.equal(statement.status, 201, 'the office drafts a dedicated statement in the bureau\'s name');
+      assert.equal(statement.body.kind, 'statement');
+      assert.equal(statement.body.department_id, w.depts.office);
+      assert.match(statement.body.body, /^关于“某局长贪污千万（造谣）”的情况说明\n\n经调查/);
+      assert.match(statement.body.body, /局办公室\n\d{4}-\d{2}-\d{2}\n联系电话：0571-81234567$/);
+      assert.equal((await w.as.resp_js.post(`/api/cases/${c.body.id}/responses`, { in_name_of: 'bureau' })).status, 403, 'only the office speaks for the bureau');
     });
   });
 }

@@ -2,6 +2,7 @@ import { Alert, Button, Result, Spin } from 'antd';
 import { Suspense, useEffect } from 'react';
 import { t } from './i18n.ts';
 import { AppLayout } from './layout/AppLayout.tsx';
+import { LiveAlertsProvider } from './lib/live.tsx';
 import { canOpen, landingPath } from './lib/navigation.ts';
 import { matchPath, useRouter } from './lib/router.tsx';
 import { useSession } from './lib/session.tsx';
@@ -45,9 +46,11 @@ export function App() {
     }
   }
   return (
-    <AppLayout>
-      <Suspense fallback={<Spin style={{ display: 'block', margin: 48 }} />}>{content}</Suspense>
-    </AppLayout>
+    <LiveAlertsProvider>
+      <AppLayout>
+        <Suspense fallback={<Spin style={{ display: 'block', margin: 48 }} />}>{content}</Suspense>
+      </AppLayout>
+    </LiveAlertsProvider>
   );
 }
 

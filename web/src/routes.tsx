@@ -10,8 +10,16 @@ export interface PageRoute {
 }
 
 export const PAGES: PageRoute[] = [
+  { pattern: '/events', component: lazy(() => import('./pages/Events.tsx')) },
+  { pattern: '/events/:id', component: lazy(() => import('./pages/EventDetail.tsx')) },
+  { pattern: '/alerts', component: lazy(() => import('./pages/Alerts.tsx')) },
+  { pattern: '/approvals', component: lazy(() => import('./pages/Approvals.tsx')) },
   { pattern: '/cases', component: lazy(() => import('./pages/Ledger.tsx')) },
   { pattern: '/cases/:id', component: lazy(() => import('./pages/Case.tsx')) },
+  { pattern: '/settings/rules', component: lazy(() => import('./pages/settings/Rules.tsx')) },
+  { pattern: '/settings/periods', component: lazy(() => import('./pages/settings/Periods.tsx')) },
+  { pattern: '/settings/channels', component: lazy(() => import('./pages/settings/Channels.tsx')) },
+  { pattern: '/settings/templates', component: lazy(() => import('./pages/settings/Templates.tsx')) },
   { pattern: '/settings/departments', component: lazy(() => import('./pages/settings/Departments.tsx')) },
   { pattern: '/settings/users', component: lazy(() => import('./pages/settings/Users.tsx')) },
   { pattern: '/settings/accounts', component: lazy(() => import('./pages/settings/Accounts.tsx')) },

@@ -81,7 +81,7 @@ export const emailChannel: ChannelProvider<EmailConfig> = {
         text: content.text,
         html: content.html,
         attachments,
-        headers: { 'X-Minsheng-Idempotency-Key': message.idempotencyKey },
+        headers: { 'X-Minsheng-Idempotency-Key': encodeURIComponent(message.idempotencyKey) },
       });
       const code = Number(/^(\d{3})/.exec(info.response ?? '')?.[1] ?? 250);
       if (info.rejected.length > 0) {

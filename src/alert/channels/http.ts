@@ -37,6 +37,10 @@ export function transportFailure(err: unknown): SendResult {
     return { ok: false, status: null, snippet: '', failure: 'timeout', error: 'no answer within the timeout' };
   }
   const code = e.cause?.code ?? e.code;
+  // fetch throws a TypeError before connecting when the request itself is malformed (URL, header).
+  if (!code && e.name === 'TypeError' && e.message !== 'fetch failed') {
+    return { ok: false, status: null, snippet: '', failure: 'config', error: e.message };
+  }
   const detail = e.cause?.message ?? e.message;
   return { ok: false, status: null, snippet: '', failure: 'network', error: code ? `${code}: ${detail}` : detail };
 }

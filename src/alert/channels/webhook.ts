@@ -8,7 +8,7 @@ import { httpFailure, isAnswer, postJson } from './http.ts';
  *   POST url, Content-Type: application/json
  *   X-Minsheng-Timestamp: unix seconds
  *   X-Minsheng-Signature: sha256=hex(HmacSHA256(secret, timestamp + "." + raw body))
- *   Idempotency-Key: the alert's key (the same on every retry; drop repeats)
+ *   Idempotency-Key: the alert's key, percent-encoded (the same on every retry; drop repeats)
  * Any 2xx is success; 429 honours Retry-After; 401/403 means the receiver refused our signature.
  */
 const config = z
@@ -23,6 +23,11 @@ type WebhookConfig = z.infer<typeof config>;
 export const SIGNATURE_HEADER = 'x-minsheng-signature';
 export const TIMESTAMP_HEADER = 'x-minsheng-timestamp';
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
+
+/** Header values are ASCII: the key (which may hold a rule's Chinese name) is percent-encoded. */
+export function idempotencyHeader(key: string): string {
+  return encodeURIComponent(key);
+}
 
 export function webhookSignature(secret: string, timestamp: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
@@ -67,7 +72,7 @@ export const webhookChannel: ChannelProvider<WebhookConfig> = {
         ...(cfg.headers ?? {}),
         [TIMESTAMP_HEADER]: ts,
         [SIGNATURE_HEADER]: webhookSignature(cfg.secret, ts, body),
-        [IDEMPOTENCY_HEADER]: message.idempotencyKey,
+        [IDEMPOTENCY_HEADER]: idempotencyHeader(message.idempotencyKey),
         'user-agent': 'Minsheng-Webhook/1',
       },
       ctx.timeoutMs,

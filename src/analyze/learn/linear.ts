@@ -26,6 +26,8 @@ export interface TrainOptions {
   l2?: number;
   features: FeatureSet;
   seed?: number;
+  /** Average the weights over epochs (default true). */
+  average?: boolean;
 }
 
 export interface Example {
@@ -165,6 +167,9 @@ export function train(examples: Example[], opts: TrainOptions): LinearModel {
   const bo = lo + LEXICON_FEATURES * K;
   const eps = 1e-6;
   const idx: number[] = [];
+  // Weights are averaged over the epochs after the first (a cheap form of Polyak averaging): steadier than the last iterate.
+  const average = opts.average ?? true;
+  const sum = average && epochs > 1 ? new Float32Array(dim) : null;
   for (let epoch = 0; epoch < epochs; epoch++) {
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(rand() * (i + 1));
@@ -206,6 +211,11 @@ export function train(examples: Example[], opts: TrainOptions): LinearModel {
         weights[p] -= (lr * grad[k]) / Math.sqrt(g2[p] + eps);
       }
     }
+    if (sum && epoch > 0) for (let i = 0; i < dim; i++) sum[i] += weights[i];
+  }
+  if (sum) {
+    const inv = 1 / (epochs - 1);
+    for (let i = 0; i < dim; i++) weights[i] = sum[i] * inv;
   }
   return model;
 }

@@ -174,15 +174,23 @@ export function scoreTokens(tokens: readonly string[]): LexiconScore {
     if (NEGATIONS.has(tok) && p === 0) {
       // "能不能", "是不是": a question, not a negation.
       if (tok === '不' && i > 0 && i + 1 < tokens.length && tokens[i - 1] === tokens[i + 1]) continue;
+      if (tok.length > 1 && tok[0] === '不' && i > 0 && tokens[i - 1] === tok.slice(1)) continue;
+      // "一点也不…", "一点都不…": a diminisher before 也/都 + negation intensifies it.
+      if (degree < 1 && i > 0 && (tokens[i - 1] === '也' || tokens[i - 1] === '都')) {
+        degree = 1.6;
+        degreeTtl = 2;
+      }
       negate ^= 1;
       negateTtl = 2;
       negatedAt = i;
       negations++;
       continue;
     }
+    let isEmoji = false;
     if (p === 0) {
       p = emojiPolarity(tok);
       if (p !== 0) {
+        isEmoji = true;
         emoticons += p;
         reason(`${R.emoticon}：${tok}`);
       }
@@ -208,7 +216,7 @@ export function scoreTokens(tokens: readonly string[]): LexiconScore {
     if (negate) {
       v = p > 0 ? -v : -v * 0.5;
       reason(`${R.negated}：${tok}`);
-    } else if (!COMPLAINT_PHRASES.has(tok) && Math.abs(p) >= 1) reason(`${p > 0 ? R.positive : R.negative}：${tok}`);
+    } else if (!isEmoji && !COMPLAINT_PHRASES.has(tok) && Math.abs(p) >= 1) reason(`${p > 0 ? R.positive : R.negative}：${tok}`);
     if (v > 0) positive += v;
     else negative -= v;
     clause += v;
@@ -221,7 +229,7 @@ export function scoreTokens(tokens: readonly string[]): LexiconScore {
   }
   closeClause(null);
   if (contrasted) reason(R.contrast);
-  if (rhetorical > 0) reason(`${R.rhetorical}`);
+  if (rhetorical > 0 && !reasons.some((r) => r.startsWith(R.rhetorical))) reason(R.rhetorical);
   const label: SentimentLabel = total >= POSITIVE_AT ? 'positive' : total <= NEGATIVE_AT ? 'negative' : 'neutral';
   if (reasons.length === 0) reasons.push(R.noCue);
   const score = Math.round(Math.tanh(total / 3) * 1000) / 1000;

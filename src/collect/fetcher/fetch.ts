@@ -4,7 +4,7 @@ import { assertHostAllowed, BlockedAddressError, guardedLookup } from './netguar
 import { HostLimiter } from './hostlimit.ts';
 import { isAllowed, parseRobots, type RobotsRules } from './robots.ts';
 
-export const USER_AGENT = 'Mozilla/5.0 (compatible; MinshengBot/0.1; +https://minsheng.example/bot) 民声舆情监测';
+export const USER_AGENT = 'Mozilla/5.0 (compatible; MinshengBot/0.1; +https://minsheng.example/bot)';
 
 export interface FetcherOptions {
   /** Connect to private/loopback addresses (workspace-wide setting). */

@@ -113,7 +113,7 @@ export const htmlKind: SourceKind<HtmlConfig> = {
         continue;
       }
       if (budget <= 0) {
-        if (storedReplies !== undefined) items.push(item);
+        if (storedReplies !== undefined || run.preview) items.push(item);
         continue;
       }
       budget--;

@@ -11,6 +11,8 @@ export interface CollectRun {
   now: Date;
   /** Conditional GET validators; omitted by `source test`. */
   conditional: boolean;
+  /** A dry run (`source test`): show every list entry even where no detail page was fetched. */
+  preview?: boolean;
   /** Dedup keys of this source's posts already stored with their reply counts (html kind skips known detail pages). */
   known?: (keys: string[]) => Promise<Map<string, number>>;
 }

@@ -73,6 +73,11 @@ export default {
   'response.fill.situation': '【请填写：具体情况】',
   'response.fill.measures': '【请填写：处理措施】',
   'response.fill.facts': '【请填写：权威事实】',
+  'response.fill.department': '【请填写：部门名称】',
+  'response.fill.phone': '【请填写：联系电话】',
+  'response.fill.title': '【请填写：事项】',
+  'response.fill.case_number': '【请填写：编号】',
+  'response.fill.date': '【请填写：日期】',
 
   'memo.title': '网络舆情抄告单',
   'memo.field.number': '抄告单编号',
@@ -95,6 +100,9 @@ export default {
   'notice.commitment.overdue': '【整改承诺已超期】处置单 {number}：{what}，期限 {due}',
   'notice.instruction.dueSoon': '【批示即将到期】处置单 {number} 的领导批示须在 {due} 前办理',
   'notice.instruction.overdue': '【批示办理已超期】处置单 {number} 的领导批示期限 {due}',
+  'notice.memo.sent': '【网络舆情抄告单】{number}“{title}”，请领导批示',
+  'notice.case.escalated.office': '【转办】处置单 {number}“{title}”转局办公室协调：{reason}',
+  'notice.case.escalated.leader': '【转办】处置单 {number}“{title}”呈报领导：{reason}',
   'notice.response.unverified': '【回复未见】处置单 {number} 的回复登记于 {postedAt}，但在原帖中尚未发现已登记账号的回复：{url}',
 
   'ledger.sheet': '舆情台账',

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { highlightRuns, safeHref } from '../lib/safe.ts';
+import { highlightRuns, rangeRuns, safeHref } from '../lib/safe.ts';
 
 /**
  * Crawled and user-written text is shown as text, never as markup: React escapes it, so a post
@@ -30,5 +30,22 @@ export function ExternalLink({ url, children }: { url: string | null | undefined
     <a href={href} target="_blank" rel="noopener noreferrer nofollow">
       {children ?? href}
     </a>
+  );
+}
+
+/** Text with server-given character ranges marked (rule hits, sentiment cues). */
+export function RangeText({ text, ranges }: { text: string; ranges: [number, number][] }) {
+  return (
+    <span className="ms-pre">
+      {rangeRuns(text, ranges).map((r, i) =>
+        r.hit ? (
+          <mark key={i} className="ms-mark">
+            {r.text}
+          </mark>
+        ) : (
+          r.text
+        ),
+      )}
+    </span>
   );
 }

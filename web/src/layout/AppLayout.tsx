@@ -1,7 +1,8 @@
-import { KeyOutlined, LogoutOutlined, MenuOutlined, UserOutlined } from '@ant-design/icons';
-import { App, Button, Drawer, Dropdown, Grid, Layout, Menu, Tag, type MenuProps } from 'antd';
+import { BellOutlined, KeyOutlined, LogoutOutlined, MenuOutlined, UserOutlined } from '@ant-design/icons';
+import { App, Badge, Button, Drawer, Dropdown, Grid, Layout, Menu, Tag, type MenuProps } from 'antd';
 import { useState, type ReactNode } from 'react';
 import { t, tk } from '../i18n.ts';
+import { useLive } from '../lib/live.tsx';
 import { menuFor, type NavItem } from '../lib/navigation.ts';
 import { useRouter } from '../lib/router.tsx';
 import { useMe, useSession } from '../lib/session.tsx';
@@ -21,6 +22,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
   const { message } = App.useApp();
   const screens = Grid.useBreakpoint();
   const [drawer, setDrawer] = useState(false);
+  const live = useLive();
   const narrow = !screens.md;
   const items = menuFor(me.role, AVAILABLE);
   const selected = items.filter((i) => location.path === i.path || location.path.startsWith(`${i.path}/`)).map((i) => i.path);
@@ -73,6 +75,9 @@ export function AppLayout({ children }: { children: ReactNode }) {
               {t('web.app.name')}
             </Button>
           )}
+          <Badge count={live.unread} size="small" overflowCount={99}>
+            <Button type="text" icon={<BellOutlined />} onClick={() => navigate('/alerts')} aria-label={t('web.alerts.unread')} title={t('web.alerts.unread')} data-testid="alert-bell" />
+          </Badge>
           <Dropdown menu={{ items: userMenu }} trigger={['click']}>
             <Button type="text" icon={<UserOutlined />} data-testid="user-menu">
               {me.name} <Tag style={{ marginLeft: 6 }}>{tk('web.role', me.role)}</Tag>

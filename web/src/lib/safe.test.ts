@@ -26,3 +26,17 @@ test('highlighting splits text into runs without producing markup', () => {
   assert.deepEqual(highlightRuns('<script>x</script>', ['script']).map((r) => r.hit), [false, true, false, true, false]);
   assert.deepEqual(highlightRuns('无关内容', []), [{ text: '无关内容', hit: false }]);
 });
+
+test('server match ranges become marked runs, overlapping or out-of-range ones clipped', async () => {
+  const { rangeRuns } = await import('./safe.ts');
+  assert.deepEqual(rangeRuns('锦绣华庭延期交房', [[4, 8]]), [
+    { text: '锦绣华庭', hit: false },
+    { text: '延期交房', hit: true },
+  ]);
+  assert.deepEqual(rangeRuns('abcdef', [[3, 5], [0, 2], [1, 4]]).map((r) => `${r.hit ? '[' : ''}${r.text}${r.hit ? ']' : ''}`).join(''), '[ab][cd][e]f');
+  assert.deepEqual(rangeRuns('abc', [[2, 99]]), [
+    { text: 'ab', hit: false },
+    { text: 'c', hit: true },
+  ]);
+  assert.deepEqual(rangeRuns('abc', []), [{ text: 'abc', hit: false }]);
+});

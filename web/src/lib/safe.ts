@@ -24,3 +24,20 @@ export function highlightRuns(text: string, terms: string[]): { text: string; hi
   if (last < text.length) runs.push({ text: text.slice(last), hit: false });
   return runs;
 }
+
+/** Runs of text for character ranges [start, end) marked by the server (e.g. rule match highlights). */
+export function rangeRuns(text: string, ranges: [number, number][]): { text: string; hit: boolean }[] {
+  const sorted = [...ranges].filter(([a, b]) => b > a && a >= 0).sort((x, y) => x[0] - y[0]);
+  const runs: { text: string; hit: boolean }[] = [];
+  let pos = 0;
+  for (const [a0, b0] of sorted) {
+    const a = Math.max(a0, pos);
+    const b = Math.min(b0, text.length);
+    if (b <= a) continue;
+    if (a > pos) runs.push({ text: text.slice(pos, a), hit: false });
+    runs.push({ text: text.slice(a, b), hit: true });
+    pos = b;
+  }
+  if (pos < text.length) runs.push({ text: text.slice(pos), hit: false });
+  return runs.length ? runs : [{ text, hit: false }];
+}

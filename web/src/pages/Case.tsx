@@ -61,7 +61,7 @@ function Actions({ c, onChange }: { c: CaseDetail; onChange: () => void }) {
           title={t('web.case.closeConfirm')}
           description={<Input.TextArea value={comment} onChange={(e) => setComment(e.target.value)} placeholder={t('web.case.commentOptional')} autoSize={{ minRows: 2 }} style={{ width: 260 }} />}
           onConfirm={() => void move('close', comment.trim() ? { comment: comment.trim() } : {})}
-          okButtonProps={{ 'data-testid': 'case-close-ok' } as object}
+          okButtonProps={{ 'data-testid': 'case-close-ok' }}
         >
           <Button type="primary" data-testid="case-close">
             {t('web.case.close')}
@@ -82,7 +82,7 @@ function Actions({ c, onChange }: { c: CaseDetail; onChange: () => void }) {
           {t('web.case.edit')}
         </Button>
       )}
-      <Modal open={dialog === 'assign'} title={t('web.case.assignTitle')} onCancel={() => setDialog(null)} confirmLoading={busy} destroyOnHidden okButtonProps={{ 'data-testid': 'assign-ok' } as object}
+      <Modal open={dialog === 'assign'} title={t('web.case.assignTitle')} onCancel={() => setDialog(null)} confirmLoading={busy} destroyOnHidden okButtonProps={{ 'data-testid': 'assign-ok' }}
         onOk={() => void assignForm.validateFields().then((v) => move('assign', { ...v, comment: v.comment?.trim() || undefined }))}
       >
         <Form form={assignForm} layout="vertical">

@@ -1,5 +1,6 @@
-import { DownloadOutlined } from '@ant-design/icons';
-import { Button, Checkbox, DatePicker, Input, Select, Space, Table, Tag } from 'antd';
+import { DownloadOutlined, PlusOutlined } from '@ant-design/icons';
+import { Button, Checkbox, DatePicker, Form, Input, Modal, Radio, Select, Space, Table, Tag } from 'antd';
+import { useState } from 'react';
 import dayjs from 'dayjs';
 import { LoadError } from '../App.tsx';
 import { LevelTag, StateTag } from '../components/Tags.tsx';
@@ -8,7 +9,9 @@ import { t, tk } from '../i18n.ts';
 import { api } from '../lib/api.ts';
 import { fmtTime } from '../lib/format.ts';
 import { useAction, useLoad } from '../lib/hooks.ts';
-import { Link, useSearchParams } from '../lib/router.tsx';
+import { may } from '../lib/permissions.ts';
+import { Link, useRouter, useSearchParams } from '../lib/router.tsx';
+import { useMe } from '../lib/session.tsx';
 import type { LedgerItem } from '../lib/types.ts';
 import { useDepartments } from '../lib/useDepartments.ts';
 
@@ -19,7 +22,20 @@ const PAGE = 20;
 export default function Ledger() {
   const [search, setSearch] = useSearchParams();
   const deps = useDepartments();
-  const { run } = useAction();
+  const { run, busy } = useAction();
+  const me = useMe();
+  const { navigate } = useRouter();
+  const [creating, setCreating] = useState(false);
+  const [form] = Form.useForm<{ title: string; summary?: string; level: string; lead_department_id?: number }>();
+  const create = async () => {
+    const v = await form.validateFields();
+    const body = { title: v.title.trim(), level: v.level, ...(v.summary?.trim() ? { summary: v.summary.trim() } : {}), ...(v.lead_department_id ? { lead_department_id: v.lead_department_id } : {}) };
+    const c = await run(() => api.post<{ id: number }>('/api/cases', body), t('web.app.saved'));
+    if (c) {
+      setCreating(false);
+      navigate(`/cases/${c.id}`);
+    }
+  };
   const filters = {
     state: search.get('state')?.split(',').filter(Boolean) ?? [],
     level: search.get('level') ?? undefined,
@@ -50,9 +66,16 @@ export default function Ledger() {
       <PageTitle
         title={t('web.cases.title')}
         extra={
-          <Button icon={<DownloadOutlined />} onClick={exportXlsx}>
-            {t('web.cases.export')}
-          </Button>
+          <Space wrap>
+            {may(me.role, 'cases.open') && (
+              <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="case-new">
+                {t('web.cases.new')}
+              </Button>
+            )}
+            <Button icon={<DownloadOutlined />} onClick={exportXlsx}>
+              {t('web.cases.export')}
+            </Button>
+          </Space>
         }
       />
       <div className="ms-toolbar">
@@ -132,6 +155,24 @@ export default function Ledger() {
           },
         ]}
       />
+      <Modal open={creating} title={t('web.cases.newTitle')} onCancel={() => setCreating(false)} onOk={() => void create()} confirmLoading={busy} destroyOnHidden okButtonProps={{ 'data-testid': 'case-new-ok' }}>
+        <Form form={form} layout="vertical" initialValues={{ level: 'blue' }}>
+          <Form.Item name="title" label={t('web.cases.caseTitle')} rules={[{ required: true, whitespace: true, message: t('web.common.required', { field: t('web.cases.caseTitle') }) }]}>
+            <Input maxLength={300} id="case-new-title" />
+          </Form.Item>
+          <Form.Item name="summary" label={t('web.cases.summary')}>
+            <Input.TextArea autoSize={{ minRows: 3 }} maxLength={5000} />
+          </Form.Item>
+          <Form.Item name="level" label={t('web.cases.level')}>
+            <Radio.Group optionType="button" options={LEVELS.map((l) => ({ value: l, label: tk('web.level', l) }))} />
+          </Form.Item>
+          {may(me.role, 'cases.assign') && (
+            <Form.Item name="lead_department_id" label={t('web.cases.lead')}>
+              <Select allowClear options={deps.options} />
+            </Form.Item>
+          )}
+        </Form>
+      </Modal>
     </div>
   );
 }

@@ -148,7 +148,7 @@ export function MemoCard({ memo, onChange }: { memo: Memo; onChange: () => void 
           </Button>
         )}
       </Space>
-      <Modal open={instructing} title={t('web.memo.instruct')} onCancel={() => setInstructing(false)} onOk={() => void instruct()} okButtonProps={{ disabled: !text.trim(), 'data-testid': 'instruct-ok' } as object} confirmLoading={busy} destroyOnHidden>
+      <Modal open={instructing} title={t('web.memo.instruct')} onCancel={() => setInstructing(false)} onOk={() => void instruct()} okButtonProps={{ disabled: !text.trim(), 'data-testid': 'instruct-ok' }} confirmLoading={busy} destroyOnHidden>
         <Input.TextArea value={text} onChange={(e) => setText(e.target.value)} autoSize={{ minRows: 4 }} maxLength={5000} placeholder={t('web.memo.instructionText')} data-testid="instruct-text" />
       </Modal>
       <Modal open={editing} title={t('web.common.edit')} onCancel={() => setEditing(false)} onOk={() => void save()} confirmLoading={busy} destroyOnHidden>
@@ -190,7 +190,7 @@ export function Memos({ c, onChange }: { c: CaseDetail; onChange: () => void }) 
       {c.memos.map((m) => (
         <MemoCard key={m.id} memo={m} onChange={onChange} />
       ))}
-      <Modal open={open} title={t('web.memo.new')} onCancel={() => setOpen(false)} onOk={() => void create()} confirmLoading={busy} destroyOnHidden okButtonProps={{ 'data-testid': 'memo-create' } as object}>
+      <Modal open={open} title={t('web.memo.new')} onCancel={() => setOpen(false)} onOk={() => void create()} confirmLoading={busy} destroyOnHidden okButtonProps={{ 'data-testid': 'memo-create' }}>
         <Form form={form} layout="vertical">
           <MemoFields />
         </Form>

@@ -111,6 +111,7 @@ function ResponseCard({ r, c, onChange }: { r: ResponseItem; c: CaseDetail; onCh
   const me = useMe();
   const { run, busy } = useAction();
   const [body, setBody] = useState(r.body);
+  const [savedBody, setSavedBody] = useState(r.body);
   const [check, setCheck] = useState<CheckResult | null>(null);
   const [review, setReview] = useState<'approve' | 'return' | null>(null);
   const [comment, setComment] = useState('');
@@ -119,16 +120,19 @@ function ResponseCard({ r, c, onChange }: { r: ResponseItem; c: CaseDetail; onCh
   const accounts = useLoad((signal) => (posting ? api.get<ResponderAccount[]>('/api/responder-accounts', undefined, { signal }) : Promise.resolve([] as ResponderAccount[])), [posting]);
   const editable = (r.status === 'draft' || r.status === 'returned') && may(me.role, 'cases.draft');
 
+  const save = async (): Promise<boolean> => {
+    if (body === savedBody) return true;
+    if (!(await run(() => api.patch(`/api/responses/${r.id}`, { body })))) return false;
+    setSavedBody(body);
+    return true;
+  };
   const saveAndCheck = async () => {
-    if (body !== r.body) {
-      const saved = await run(() => api.patch(`/api/responses/${r.id}`, { body }));
-      if (!saved) return;
-    }
+    if (!(await save())) return;
     const result = await run(() => api.get<CheckResult>(`/api/responses/${r.id}/check`));
     if (result) setCheck(result);
   };
   const submit = async () => {
-    if (body !== r.body && !(await run(() => api.patch(`/api/responses/${r.id}`, { body })))) return;
+    if (!(await save())) return;
     if (await run(() => api.post(`/api/responses/${r.id}/submit`), t('web.app.saved'))) onChange();
     else void run(() => api.get<CheckResult>(`/api/responses/${r.id}/check`)).then((x) => x && setCheck(x));
   };
@@ -229,7 +233,7 @@ function ResponseCard({ r, c, onChange }: { r: ResponseItem; c: CaseDetail; onCh
         title={review === 'approve' ? t('web.response.approve') : t('web.response.return')}
         onCancel={() => setReview(null)}
         onOk={() => void decide()}
-        okButtonProps={{ danger: review === 'return', disabled: review === 'return' && !comment.trim(), 'data-testid': 'review-ok' } as object}
+        okButtonProps={{ danger: review === 'return', disabled: review === 'return' && !comment.trim(), 'data-testid': 'review-ok' }}
         confirmLoading={busy}
         destroyOnHidden
       >
@@ -242,7 +246,7 @@ function ResponseCard({ r, c, onChange }: { r: ResponseItem; c: CaseDetail; onCh
           data-testid="review-comment"
         />
       </Modal>
-      <Modal open={posting} title={t('web.response.postedTitle')} onCancel={() => setPosting(false)} onOk={() => void posted()} confirmLoading={busy} destroyOnHidden okButtonProps={{ 'data-testid': 'posted-ok' } as object}>
+      <Modal open={posting} title={t('web.response.postedTitle')} onCancel={() => setPosting(false)} onOk={() => void posted()} confirmLoading={busy} destroyOnHidden okButtonProps={{ 'data-testid': 'posted-ok' }}>
         <Form form={postForm} layout="vertical">
           <Form.Item
             name="url"

@@ -1,0 +1,121 @@
+/**
+ * Throughput of `minsheng analyze` as a whole process against a bare @node-rs/jieba process
+ * cutting the same posts (issue 4 target: ratio ≥ 0.40). Posts come from a generator written
+ * here (no dataset copies): ~200 characters each, built from everyday complaint sentences.
+ *
+ *   node --import tsx bench/analyze.ts [--posts 50000] [--db path-or-url]
+ *
+ * Both processes are timed from spawn to exit (start-up included), reading the same JSONL file.
+ */
+import { spawn } from 'node:child_process';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+
+function rng(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const PLACES = ['沿港西路', '幸福花园', '城东菜市场', '人民路', '滨江小区', '实验小学', '新城大道', '阳光嘉园', '老城区', '开发区', '南湖公园', '县医院门口'];
+const WHO = ['物业公司', '开发商', '施工单位', '街道办', '住建局', '城管', '环卫部门', '社区', '供水公司', '公交公司'];
+const PROBLEMS = [
+  '夜间施工噪音扰民，晚上十一点还在打桩',
+  '交房时间一拖再拖，已经延期半年多',
+  '路灯坏了一个多月没人修',
+  '下雨天道路积水严重，老人小孩出行困难',
+  '违章搭建占用消防通道',
+  '物业费涨价却不公示收支明细',
+  '垃圾清运不及时，臭味很大',
+  '停车位被占，乱收停车费',
+  '自来水发黄，已经好几天了',
+  '拆迁补偿标准不透明，邻居房屋出现裂缝',
+];
+const FEELINGS = ['居民意见很大', '投诉了好几次都没有回音', '希望有关部门尽快处理', '大家都很着急', '真的太让人失望了', '感谢相关部门之前的帮助', '请领导重视一下', '到底有没有人管'];
+const FILLERS = ['我们是附近的居民，', '作为业主，', '反映一个问题：', '再次反映，', '请问', '听邻居说，', '今天早上路过，发现', ''];
+
+export function generatePost(r: () => number, i: number) {
+  const pick = <T>(a: T[]) => a[Math.floor(r() * a.length)];
+  const place = pick(PLACES);
+  let text = '';
+  while (text.length < 190) text += `${pick(FILLERS)}${place}${pick(PROBLEMS)}，${pick(WHO)}${r() < 0.5 ? '说会处理' : '一直推诿'}，${pick(FEELINGS)}。`;
+  const start = Date.parse('2026-10-01T00:00:00Z');
+  return {
+    id: i + 1,
+    title: `${place}${pick(PROBLEMS).slice(0, 8)}`,
+    text: text.slice(0, 200),
+    source: pick(['县论坛', '政务留言板', '本地新闻']),
+    published_at: new Date(start + i * 45_000).toISOString(),
+    metrics: { views: Math.floor(r() * 5000), replies: Math.floor(r() * 80), likes: Math.floor(r() * 50), reposts: Math.floor(r() * 20) },
+  };
+}
+
+const BARE_JIEBA = `
+import { createInterface } from 'node:readline';
+import { createRequire } from 'node:module';
+import { Jieba } from '@node-rs/jieba';
+const require = createRequire(process.cwd() + '/package.json');
+const { dict } = require('@node-rs/jieba/dict.js');
+const jieba = Jieba.withDict(dict);
+let n = 0, tokens = 0;
+for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+  if (!line) continue;
+  const p = JSON.parse(line);
+  tokens += jieba.cut((p.title ?? '') + '\\n' + p.text, false).length;
+  n++;
+}
+process.stderr.write(n + ' posts, ' + tokens + ' tokens\\n');
+`;
+
+async function timeProcess(cmd: string, args: string[], inputFile: string): Promise<number> {
+  const started = process.hrtime.bigint();
+  const child = spawn(cmd, args, { stdio: ['pipe', 'ignore', 'inherit'], env: { ...process.env, LOG_LEVEL: 'silent' } });
+  createReadStream(inputFile).pipe(child.stdin);
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${code}`);
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+async function main() {
+  const count = Number(arg('posts', '50000'));
+  const dir = mkdtempSync(join(tmpdir(), 'minsheng-bench-'));
+  const file = join(dir, 'posts.jsonl');
+  const db = arg('db', join(dir, 'bench.db'));
+  try {
+    const out = createWriteStream(file);
+    const r = rng(20261125);
+    let chars = 0;
+    for (let i = 0; i < count; i++) {
+      const p = generatePost(r, i);
+      chars += p.title.length + p.text.length;
+      if (!out.write(`${JSON.stringify(p)}\n`)) await once(out, 'drain');
+    }
+    out.end();
+    await once(out, 'finish');
+    console.log(`posts: ${count}, average ${(chars / count).toFixed(0)} characters, ${(statSync(file).size / 1e6).toFixed(1)} MB`);
+    // create and migrate the workspace first so that both runs measure steady work
+    await timeProcess(process.execPath, ['bin/minsheng.mjs', 'migrate', '--db', db], '/dev/null');
+
+    const jieba = await timeProcess(process.execPath, ['--input-type=module', '-e', BARE_JIEBA], file);
+    const analyze = await timeProcess(process.execPath, ['bin/minsheng.mjs', 'analyze', '--db', db], file);
+    const tj = count / jieba;
+    const ta = count / analyze;
+    console.log(`bare @node-rs/jieba process: ${jieba.toFixed(2)} s, ${tj.toFixed(0)} posts/s`);
+    console.log(`minsheng analyze process:    ${analyze.toFixed(2)} s, ${ta.toFixed(0)} posts/s`);
+    console.log(`ratio analyze / jieba: ${(ta / tj).toFixed(2)} (target ≥ 0.40)`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

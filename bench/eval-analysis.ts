@@ -1,0 +1,349 @@
+/**
+ * Evaluation of the language layer (issue 4, part 1) on real public data nobody here wrote.
+ * Usage: node --import tsx bench/eval-analysis.ts [--data ../shared/datasets] [--only sentiment,learned,topic,department,speed] [--posts 50000]
+ *    or: minsheng eval [--data …]
+ * Reads the datasets from the path given (never copies them); skips cleanly when they are absent.
+ *
+ * - sentiment: the built-in lexicon, no learning, on SMP2020-EWECT usual_eval + virus_eval
+ *   (angry/sad/fear → negative, happy → positive, neutral → neutral; surprise counted as neutral,
+ *   and also reported with surprise left out).
+ * - learned: 2-fold: learn virus_train (8,606) + one half of each eval file (2,000) = 10,606
+ *   posts through `learnExamples` into a fresh SQLite workspace, reload the analyzer from the
+ *   database, test on the other halves (2,000 unseen posts); then swap the halves.
+ * - topic: online_shopping_10_cats, 5 folds: learn 400 reviews (40 per category, seeded
+ *   sample), test on all the rest (~62k); the workspace taxonomy holds the 10 categories.
+ * - department: teddycup2020c messages_with_replies_dev, the answering department parsed from
+ *   each official reply's signature; sorted by message time, learn the older 70%, test the
+ *   newer 30%.
+ * - speed: ~50k posts of 200 characters cut from the same texts; bare @node-rs/jieba cutting
+ *   vs loadLanguageAnalyzer().analyze (workspace with the learned sentiment model), same run.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Jieba } from '@node-rs/jieba';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { unzipSync } from 'fflate';
+import { cliActor } from '../src/auth/actor.ts';
+import { createLanguageAnalyzer, loadLanguageAnalyzer, type LanguageAnalyzer } from '../src/analyze/language.ts';
+import { learnExamples, type LabelExample } from '../src/analyze/learn/labels.ts';
+import { parseReplySignature } from '../src/analyze/learn/signature.ts';
+import { trainModel } from '../src/analyze/learn/train.ts';
+import type { SentimentLabel } from '../src/analyze/sentiment/score.ts';
+import { openDatabase } from '../src/db/connect.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
+
+export interface Scores {
+  n: number;
+  accuracy: number;
+  macroF1: number;
+  perClass: Record<string, { precision: number; recall: number; f1: number; support: number }>;
+}
+
+export function score(gold: string[], pred: (string | null)[], classes?: string[]): Scores {
+  const labels = classes ?? [...new Set(gold)].sort();
+  const perClass: Scores['perClass'] = {};
+  let correct = 0;
+  for (let i = 0; i < gold.length; i++) if (gold[i] === pred[i]) correct++;
+  let sum = 0;
+  for (const c of labels) {
+    let tp = 0;
+    let fp = 0;
+    let fn = 0;
+    for (let i = 0; i < gold.length; i++) {
+      if (pred[i] === c && gold[i] === c) tp++;
+      else if (pred[i] === c) fp++;
+      else if (gold[i] === c) fn++;
+    }
+    const precision = tp + fp ? tp / (tp + fp) : 0;
+    const recall = tp + fn ? tp / (tp + fn) : 0;
+    const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
+    perClass[c] = { precision, recall, f1, support: tp + fn };
+    sum += f1;
+  }
+  return { n: gold.length, accuracy: gold.length ? correct / gold.length : 0, macroF1: labels.length ? sum / labels.length : 0, perClass };
+}
+
+const f3 = (x: number) => x.toFixed(3);
+function describe(s: Scores): string {
+  const per = Object.entries(s.perClass)
+    .map(([c, v]) => `${c} ${f3(v.f1)}`)
+    .join(', ');
+  return `macro-F1 ${f3(s.macroF1)}, accuracy ${f3(s.accuracy)} (n=${s.n}; per class F1: ${per})`;
+}
+
+const POLARITY: Record<string, SentimentLabel | null> = { angry: 'negative', sad: 'negative', fear: 'negative', happy: 'positive', neutral: 'neutral', surprise: 'neutral' };
+interface Weibo {
+  content: string;
+  label: string;
+}
+
+function readJson<T>(path: string): T {
+  return JSON.parse(readFileSync(path, 'utf8')) as T;
+}
+
+/** A seeded shuffle, so that every run evaluates the same splits. */
+function shuffled<T>(items: T[], seed: number): T[] {
+  let s = seed >>> 0 || 1;
+  const rand = () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 4294967296;
+  };
+  const out = items.slice();
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+async function tempWorkspace() {
+  const dir = mkdtempSync(join(tmpdir(), 'minsheng-eval-'));
+  const db = await openDatabase(join(dir, 'eval.db'));
+  await migrateToLatest(db);
+  return {
+    db,
+    close: async () => {
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function sentimentOutOfBox(data: string, log: (s: string) => void) {
+  const dir = join(data, 'sentiment/smp2020_ewect');
+  const analyzer = createLanguageAnalyzer({ userWords: [], taxonomy: [], models: {} });
+  const all: { gold: string[]; pred: string[] } = { gold: [], pred: [] };
+  const noSurprise: { gold: string[]; pred: string[] } = { gold: [], pred: [] };
+  const out: Record<string, number> = {};
+  for (const file of ['usual_eval_labeled.json', 'virus_eval_labeled.json']) {
+    const rows = readJson<Weibo[]>(join(dir, file));
+    const gold: string[] = [];
+    const pred: string[] = [];
+    for (const r of rows) {
+      const g = POLARITY[r.label];
+      if (!g) continue;
+      const p = analyzer.analyze({ text: r.content }).sentiment.label;
+      gold.push(g);
+      pred.push(p);
+      if (r.label !== 'surprise') {
+        noSurprise.gold.push(g);
+        noSurprise.pred.push(p);
+      }
+    }
+    const s = score(gold, pred, ['negative', 'neutral', 'positive']);
+    log(`  ${file}: ${describe(s)}`);
+    out[file] = s.macroF1;
+    all.gold.push(...gold);
+    all.pred.push(...pred);
+  }
+  const both = score(all.gold, all.pred, ['negative', 'neutral', 'positive']);
+  log(`  both files (surprise → neutral): ${describe(both)}`);
+  const ns = score(noSurprise.gold, noSurprise.pred, ['negative', 'neutral', 'positive']);
+  log(`  both files, surprise left out: ${describe(ns)}`);
+  return { ...out, both: both.macroF1, withoutSurprise: ns.macroF1 };
+}
+
+async function sentimentLearned(data: string, log: (s: string) => void): Promise<{ macroF1: number; negativeF1: number; analyzer: LanguageAnalyzer | null; close: () => Promise<void> }> {
+  const dir = join(data, 'sentiment/smp2020_ewect');
+  const toExample = (r: Weibo): LabelExample => ({ text: r.content, sentiment: POLARITY[r.label]! });
+  const train = readJson<Weibo[]>(join(dir, 'virus_train.json')).filter((r) => POLARITY[r.label] && r.content.trim());
+  const usual = readJson<Weibo[]>(join(dir, 'usual_eval_labeled.json')).filter((r) => POLARITY[r.label] && r.content.trim());
+  const virus = readJson<Weibo[]>(join(dir, 'virus_eval_labeled.json')).filter((r) => POLARITY[r.label] && r.content.trim());
+  const halves = (rows: Weibo[]) => [rows.filter((_, i) => i % 2 === 0), rows.filter((_, i) => i % 2 === 1)];
+  const [u0, u1] = halves(usual);
+  const [v0, v1] = halves(virus);
+  const folds = [
+    { learn: [...train, ...u0, ...v0], test: [...u1, ...v1] },
+    { learn: [...train, ...u1, ...v1], test: [...u0, ...v0] },
+  ];
+  const gold: string[] = [];
+  const pred: string[] = [];
+  let keep: { analyzer: LanguageAnalyzer; close: () => Promise<void> } | null = null;
+  for (const [i, fold] of folds.entries()) {
+    const ws = await tempWorkspace();
+    const started = performance.now();
+    const result = await learnExamples(ws.db.kysely, cliActor(), fold.learn.map(toExample), 'cli');
+    const learnMs = performance.now() - started;
+    const analyzer = await loadLanguageAnalyzer(ws.db.kysely);
+    const g = fold.test.map((r) => POLARITY[r.label]!);
+    const p = fold.test.map((r) => analyzer.analyze({ text: r.content }).sentiment.label);
+    const s = score(g, p, ['negative', 'neutral', 'positive']);
+    const trainMs = result.retrained.find((r) => r.name === 'sentiment')?.ms ?? 0;
+    log(`  fold ${i + 1}: learned ${result.stored} posts (store + retrain ${Math.round(learnMs)} ms, of which training ${trainMs} ms); unseen ${describe(s)}`);
+    gold.push(...g);
+    pred.push(...p);
+    if (i === 0) keep = { analyzer, close: ws.close };
+    else await ws.close();
+  }
+  const s = score(gold, pred, ['negative', 'neutral', 'positive']);
+  log(`  both folds: ${describe(s)}`);
+  return { macroF1: s.macroF1, negativeF1: s.perClass.negative.f1, analyzer: keep?.analyzer ?? null, close: keep?.close ?? (async () => undefined) };
+}
+
+function topicLearned(data: string, log: (s: string) => void, perClass = 40, folds = 5) {
+  const zip = unzipSync(new Uint8Array(readFileSync(join(data, 'sentiment/online_shopping_10_cats/online_shopping_10_cats.zip'))));
+  const name = Object.keys(zip).find((n) => n.endsWith('.csv'));
+  if (!name) throw new Error('no CSV in online_shopping_10_cats.zip');
+  const rows = (parseCsv(Buffer.from(zip[name]).toString('utf8'), { columns: true, bom: true, skip_empty_lines: true, relax_column_count: true }) as { cat: string; review: string }[]).filter(
+    (r) => r.cat && r.review && r.review.trim(),
+  );
+  const classes = [...new Set(rows.map((r) => r.cat))].sort();
+  const taxonomy = classes.map((c) => ({ path: c, keywords: [], department: null }));
+  const base = createLanguageAnalyzer({ userWords: [], taxonomy, models: {} });
+  const results: number[] = [];
+  for (let f = 0; f < folds; f++) {
+    const order = shuffled(rows.map((_, i) => i), 1000 + f);
+    const taken = new Map<string, number>();
+    const learnIdx = new Set<number>();
+    for (const i of order) {
+      const c = rows[i].cat;
+      if ((taken.get(c) ?? 0) >= perClass) continue;
+      taken.set(c, (taken.get(c) ?? 0) + 1);
+      learnIdx.add(i);
+    }
+    const started = performance.now();
+    const model = trainModel('topic', base, [...learnIdx].map((i) => ({ text: rows[i].review, label: rows[i].cat })));
+    const ms = performance.now() - started;
+    const analyzer = createLanguageAnalyzer({ userWords: [], taxonomy, models: model ? { topic: model } : {} });
+    const gold: string[] = [];
+    const pred: (string | null)[] = [];
+    rows.forEach((r, i) => {
+      if (learnIdx.has(i)) return;
+      gold.push(r.cat);
+      pred.push(analyzer.analyze({ text: r.review }).topic);
+    });
+    const s = score(gold, pred, classes);
+    results.push(s.macroF1);
+    log(`  fold ${f + 1}: learned ${learnIdx.size} (training ${Math.round(ms)} ms); rest ${describe(s)}`);
+  }
+  const mean = results.reduce((a, b) => a + b, 0) / results.length;
+  log(`  mean macro-F1 over ${folds} folds: ${f3(mean)}`);
+  return mean;
+}
+
+function departmentLearned(data: string, log: (s: string) => void) {
+  const lines = readFileSync(join(data, 'teddycup2020c/messages_with_replies_dev.jsonl'), 'utf8').split('\n').filter(Boolean);
+  const rows = lines.map((l) => JSON.parse(l) as Record<string, string>);
+  const parseTime = (s: string) => {
+    const m = /(\d{4})\/(\d{1,2})\/(\d{1,2})\s+(\d{1,2}):(\d{2}):(\d{2})/.exec(s ?? '');
+    return m ? Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) : 0;
+  };
+  const signed = rows
+    .map((r) => ({ title: r['留言主题'] ?? '', text: r['留言详情'] ?? '', at: parseTime(r['留言时间']), department: parseReplySignature(r['答复意见']) }))
+    .filter((r): r is typeof r & { department: string } => !!r.department)
+    .sort((a, b) => a.at - b.at);
+  log(`  ${signed.length} of ${rows.length} replies carry a parsable department signature (${new Set(signed.map((s) => s.department)).size} departments)`);
+  const cut = Math.floor(signed.length * 0.7);
+  const learn = signed.slice(0, cut);
+  const test = signed.slice(cut);
+  const base = createLanguageAnalyzer({ userWords: [], taxonomy: [], models: {} });
+  const model = trainModel('department', base, learn.map((r) => ({ title: r.title, text: r.text, label: r.department })));
+  const analyzer = createLanguageAnalyzer({ userWords: [], taxonomy: [], models: model ? { department: model } : {} });
+  const known = new Set(learn.map((r) => r.department));
+  const gold = test.map((r) => r.department);
+  const pred = test.map((r) => analyzer.analyze({ title: r.title, text: r.text }).learnedDepartment);
+  const answered = pred.filter((p) => p !== null).length;
+  const correct = pred.filter((p, i) => p !== null && p === gold[i]).length;
+  const seenBefore = gold.filter((g) => known.has(g)).length;
+  log(`  learned the older ${learn.length} (up to ${new Date(learn[learn.length - 1]?.at ?? 0).toISOString().slice(0, 10)}), tested the newer ${test.length}`);
+  log(`  ${seenBefore} of ${test.length} test messages went to a department seen in the older part (the ceiling for learning)`);
+  log(`  suggested for ${answered} of ${test.length}; correct ${correct} (precision ${f3(answered ? correct / answered : 0)}, accuracy over all ${f3(correct / Math.max(1, test.length))}, over reachable ${f3(correct / Math.max(1, seenBefore))})`);
+  return { accuracy: correct / Math.max(1, test.length), precision: answered ? correct / answered : 0 };
+}
+
+function speedPosts(data: string, count: number): string[] {
+  const texts: string[] = [];
+  for (const file of ['virus_train.json', 'usual_eval_labeled.json', 'virus_eval_labeled.json']) {
+    for (const r of readJson<Weibo[]>(join(data, 'sentiment/smp2020_ewect', file))) texts.push(r.content);
+  }
+  const msgs = join(data, 'teddycup2020c/messages_with_votes_4326.jsonl');
+  if (existsSync(msgs)) for (const l of readFileSync(msgs, 'utf8').split('\n')) if (l) texts.push((JSON.parse(l) as Record<string, string>)['留言详情'] ?? '');
+  const all = Array.from(texts.join('\n').replace(/\s+/g, ' '));
+  const posts: string[] = [];
+  for (let i = 0; posts.length < count; i = (i + 200) % Math.max(1, all.length - 200)) posts.push(all.slice(i, i + 200).join(''));
+  return posts;
+}
+
+function speed(data: string, analyzer: LanguageAnalyzer, count: number, log: (s: string) => void) {
+  const posts = speedPosts(data, count);
+  const require = createRequire(import.meta.url);
+  const jieba = Jieba.withDict((require('@node-rs/jieba/dict.js') as { dict: Buffer }).dict);
+  for (let i = 0; i < 2000; i++) {
+    jieba.cut(posts[i], true);
+    analyzer.analyze({ text: posts[i] });
+  }
+  let t = performance.now();
+  let tokens = 0;
+  for (const p of posts) tokens += jieba.cut(p, true).length;
+  const bare = performance.now() - t;
+  t = performance.now();
+  let n = 0;
+  for (const p of posts) n += analyzer.analyze({ text: p }).tokens.length;
+  const full = performance.now() - t;
+  const chars = posts.reduce((a, p) => a + p.length, 0);
+  log(`  ${posts.length} posts, ${chars} characters (${tokens} jieba tokens / ${n} analyzer tokens)`);
+  log(`  bare @node-rs/jieba cut: ${Math.round(bare)} ms (${Math.round(posts.length / (bare / 1000))} posts/s)`);
+  log(`  language layer analyze (normalise, segment with user dictionary, lexicon, learned sentiment model, abuse, topic, keywords): ${Math.round(full)} ms (${Math.round(posts.length / (full / 1000))} posts/s)`);
+  log(`  time ratio analyze / bare jieba = ${(full / bare).toFixed(2)}× (target ≤ ~2×); throughput ratio ${(bare / full).toFixed(2)}`);
+  return { bareMs: bare, analyzeMs: full, ratio: full / bare };
+}
+
+export interface EvalOptions {
+  data: string;
+  only?: string[];
+  posts?: number;
+  log?: (s: string) => void;
+}
+
+/** Runs the evaluation; returns the headline figures, or null when the datasets are absent. */
+export async function runEvaluation(opts: EvalOptions): Promise<Record<string, unknown> | null> {
+  const log = opts.log ?? ((s: string) => console.log(s));
+  const data = resolve(opts.data);
+  if (!existsSync(join(data, 'sentiment/smp2020_ewect'))) {
+    log(`datasets not found under ${data}; skipping the evaluation (give --data PATH)`);
+    return null;
+  }
+  const want = (k: string) => !opts.only || opts.only.includes(k);
+  const out: Record<string, unknown> = {};
+  if (want('sentiment')) {
+    log('Sentiment out of the box (lexicon only, no learning), SMP2020-EWECT, 3-class polarity:');
+    out.sentiment = sentimentOutOfBox(data, log);
+  }
+  let learned: Awaited<ReturnType<typeof sentimentLearned>> | null = null;
+  if (want('learned') || want('speed')) {
+    log('Sentiment after learning (virus_train + half of each eval file, 2 folds, tested on unseen posts):');
+    learned = await sentimentLearned(data, log);
+    out.learned = { macroF1: learned.macroF1, negativeF1: learned.negativeF1 };
+  }
+  try {
+    if (want('topic') && existsSync(join(data, 'sentiment/online_shopping_10_cats'))) {
+      log('Topic after learning 400 examples (online_shopping_10_cats, 40 per category, 5 folds, tested on the rest):');
+      out.topic = topicLearned(data, log);
+    }
+    if (want('department') && existsSync(join(data, 'teddycup2020c/messages_with_replies_dev.jsonl'))) {
+      log('Department routing learned from reply signatures (teddycup2020c, older 70% → newer 30%):');
+      out.department = departmentLearned(data, log);
+    }
+    if (want('speed') && learned?.analyzer) {
+      log(`Speed (${opts.posts ?? 50000} posts of 200 characters):`);
+      out.speed = speed(data, learned.analyzer, opts.posts ?? 50000, log);
+    }
+  } finally {
+    await learned?.close();
+  }
+  return out;
+}
+
+const isMain = process.argv[1] && resolve(process.argv[1]) === new URL(import.meta.url).pathname;
+if (isMain) {
+  const arg = (name: string) => {
+    const i = process.argv.indexOf(`--${name}`);
+    return i > 0 ? process.argv[i + 1] : undefined;
+  };
+  await runEvaluation({ data: arg('data') ?? '../shared/datasets', only: arg('only')?.split(','), posts: arg('posts') ? Number(arg('posts')) : undefined });
+}

@@ -1,0 +1,225 @@
+import type { Kysely, Transaction } from 'kysely';
+import { z } from 'zod';
+import type { Actor } from '../../auth/actor.ts';
+import { officeDepartmentIds } from '../../auth/departments.ts';
+import { assertCan, assertSeesDepartment } from '../../auth/policy.ts';
+import { recordAudit } from '../../audit/audit.ts';
+import type { Database } from '../../db/schema.ts';
+import { nowIso } from '../../db/values.ts';
+import { NotFoundError, ValidationError } from '../../errors.ts';
+import { t } from '../../i18n/index.ts';
+import { bumpLanguageRevision, type ModelName } from '../models.ts';
+import { SENTIMENT_LABELS, type SentimentLabel } from '../sentiment/score.ts';
+import { DEFAULT_TAXONOMY } from '../topic/default-taxonomy.ts';
+import { topicPathParts } from '../topic/taxonomy.ts';
+import { retrainModels, scheduleRetrain, type RetrainResult } from './train.ts';
+
+/** One labelled example, from `minsheng learn`, an import, or a correction in the console. */
+export interface LabelExample {
+  text: string;
+  title?: string;
+  sentiment?: SentimentLabel;
+  topic?: string;
+  /** Department code (or the department's name). */
+  department?: string;
+  postId?: number;
+}
+
+export type LabelOrigin = 'cli' | 'ui' | 'api' | 'import';
+
+export const labelInput = z
+  .object({
+    sentiment: z.enum(['negative', 'neutral', 'positive']).optional(),
+    topic: z.string().trim().min(1).max(200).optional(),
+    department: z.string().trim().min(1).max(100).optional(),
+  })
+  .strict();
+export type LabelInput = z.infer<typeof labelInput>;
+
+export interface LearnResult {
+  stored: number;
+  labelIds: number[];
+  topicsAdded: string[];
+  retrained: RetrainResult[];
+}
+
+/** Checks and canonicalises examples; throws ValidationError naming the first bad one. */
+export class LabelChecker {
+  private constructor(
+    private readonly byCode: Map<string, string>,
+    private readonly byName: Map<string, string>,
+  ) {}
+  static async load(db: Kysely<Database>): Promise<LabelChecker> {
+    const rows = await db.selectFrom('departments').select(['code', 'name']).execute();
+    return new LabelChecker(new Map(rows.map((r) => [r.code, r.code])), new Map(rows.map((r) => [r.name, r.code])));
+  }
+  /** The example in canonical form (department as a code, topic path trimmed), or an error message. */
+  check(e: LabelExample): { ok: true; value: LabelExample } | { ok: false; message: string; userMessage: string } {
+    const text = typeof e.text === 'string' ? e.text.trim() : '';
+    const title = typeof e.title === 'string' ? e.title.trim() : undefined;
+    if (!text && !title) return { ok: false, message: 'text is empty', userMessage: t('language.label.noText') };
+    const out: LabelExample = { text: text || title!, postId: e.postId };
+    if (title && text) out.title = title;
+    if (e.sentiment !== undefined && e.sentiment !== null) {
+      if (!SENTIMENT_LABELS.includes(e.sentiment)) {
+        return { ok: false, message: `sentiment must be negative, neutral or positive (got ${JSON.stringify(e.sentiment)})`, userMessage: t('language.label.invalidSentiment') };
+      }
+      out.sentiment = e.sentiment;
+    }
+    if (e.topic !== undefined && e.topic !== null) {
+      const parts = typeof e.topic === 'string' ? topicPathParts(e.topic) : null;
+      if (!parts) return { ok: false, message: `topic must be a path like "城乡建设/住房保障" (got ${JSON.stringify(e.topic)})`, userMessage: t('language.label.badTopic', { topic: String(e.topic) }) };
+      out.topic = parts.join('/');
+    }
+    if (e.department !== undefined && e.department !== null) {
+      const d = String(e.department).trim();
+      const code = this.byCode.get(d) ?? this.byName.get(d);
+      if (!code) return { ok: false, message: `unknown department "${d}" (use a department code or name)`, userMessage: t('language.label.unknownDepartment', { code: d }) };
+      out.department = code;
+    }
+    if (!out.sentiment && !out.topic && !out.department) {
+      return { ok: false, message: 'a label needs at least one of sentiment, topic, department', userMessage: t('language.label.empty') };
+    }
+    return { ok: true, value: out };
+  }
+}
+
+/** Adds topic paths (and their parents) that the taxonomy does not have yet. */
+async function addMissingTopics(trx: Transaction<Database>, paths: Iterable<string>): Promise<string[]> {
+  const wanted = new Set<string>();
+  for (const p of paths) {
+    const parts = p.split('/');
+    for (let i = 1; i <= parts.length; i++) wanted.add(parts.slice(0, i).join('/'));
+  }
+  if (wanted.size === 0) return [];
+  const existing = new Set((await trx.selectFrom('taxonomy_topics').select('path').execute()).map((r) => r.path));
+  const added: string[] = [];
+  // A workspace still on the default taxonomy keeps it: it is written out before the new topics join it.
+  if (existing.size === 0) {
+    for (const d of DEFAULT_TAXONOMY) {
+      const parts = d.path.split('/');
+      await trx
+        .insertInto('taxonomy_topics')
+        .values({ path: d.path, name: parts[parts.length - 1], parent_path: parts.length > 1 ? parts.slice(0, -1).join('/') : null, department_id: null, keywords: JSON.stringify(d.keywords) })
+        .execute();
+      existing.add(d.path);
+    }
+  }
+  for (const path of [...wanted].sort((a, b) => a.split('/').length - b.split('/').length || (a < b ? -1 : 1))) {
+    if (existing.has(path)) continue;
+    const parts = path.split('/');
+    await trx
+      .insertInto('taxonomy_topics')
+      .values({ path, name: parts[parts.length - 1], parent_path: parts.length > 1 ? parts.slice(0, -1).join('/') : null, department_id: null, keywords: '[]' })
+      .execute();
+    added.push(path);
+  }
+  return added;
+}
+
+/**
+ * Stores labelled examples (the same store for `minsheng learn` and console corrections,
+ * DESIGN §6), adds topic labels missing from the taxonomy, records the change in the audit
+ * trail, then retrains the models the examples touch. `retrain: 'background'` returns at once
+ * and retrains in this process's queue.
+ */
+export async function learnExamples(
+  db: Kysely<Database>,
+  actor: Actor,
+  examples: LabelExample[],
+  origin: LabelOrigin,
+  opts: { retrain?: 'now' | 'background' | 'none' } = {},
+): Promise<LearnResult> {
+  assertCan(actor, 'posts.label');
+  const checker = await LabelChecker.load(db);
+  const clean: LabelExample[] = [];
+  examples.forEach((e, i) => {
+    const r = checker.check(e);
+    if (!r.ok) throw new ValidationError(`example ${i + 1}: ${r.message}`, r.userMessage);
+    clean.push(r.value);
+  });
+  if (clean.length === 0) return { stored: 0, labelIds: [], topicsAdded: [], retrained: [] };
+  const now = nowIso();
+  const labelIds: number[] = [];
+  let topicsAdded: string[] = [];
+  await db.transaction().execute(async (trx) => {
+    for (let i = 0; i < clean.length; i += 500) {
+      const rows = clean.slice(i, i + 500).map((e) => ({
+        post_id: e.postId ?? null,
+        text: e.title ? `${e.title}\n${e.text}` : e.text,
+        sentiment: e.sentiment ?? null,
+        topic: e.topic ?? null,
+        department: e.department ?? null,
+        origin,
+        created_by: actor.id,
+        created_at: now,
+      }));
+      const ids = await trx.insertInto('labels').values(rows).returning('id').execute();
+      for (const r of ids) labelIds.push(r.id);
+    }
+    topicsAdded = await addMissingTopics(trx, clean.flatMap((e) => (e.topic ? [e.topic] : [])));
+    if (topicsAdded.length) await bumpLanguageRevision(trx);
+    const count = (k: 'sentiment' | 'topic' | 'department') => clean.filter((e) => e[k]).length;
+    await recordAudit(trx, actor, {
+      action: 'labels.learn',
+      entity: 'label',
+      entityId: labelIds.length === 1 ? labelIds[0] : null,
+      after:
+        clean.length === 1
+          ? { ...clean[0], origin, id: labelIds[0], text: clean[0].text.slice(0, 200) }
+          : { origin, count: clean.length, firstId: labelIds[0], lastId: labelIds[labelIds.length - 1], sentiment: count('sentiment'), topic: count('topic'), department: count('department'), topicsAdded },
+    });
+  });
+  const names: ModelName[] = [];
+  if (clean.some((e) => e.sentiment)) names.push('sentiment');
+  if (clean.some((e) => e.topic)) names.push('topic');
+  if (clean.some((e) => e.department)) names.push('department');
+  let retrained: RetrainResult[] = [];
+  const mode = opts.retrain ?? 'now';
+  if (mode === 'now') retrained = await retrainModels(db, names);
+  else if (mode === 'background') void scheduleRetrain(db, names).catch(() => undefined);
+  return { stored: clean.length, labelIds, topicsAdded, retrained };
+}
+
+/**
+ * A correction of one post from the console (one click): stored as a label of that post's
+ * text, applied to the post's own analysis at once, and learned in the background.
+ */
+export async function correctPost(db: Kysely<Database>, actor: Actor, postId: number, input: LabelInput): Promise<{ labelId: number; topicsAdded: string[] }> {
+  assertCan(actor, 'posts.label');
+  const post = await db.selectFrom('posts').select(['id', 'title', 'text', 'department_id']).where('id', '=', postId).executeTakeFirst();
+  if (!post) throw new NotFoundError(`post ${postId}`);
+  assertSeesDepartment(actor, post.department_id, await officeDepartmentIds(db));
+  const result = await learnExamples(db, actor, [{ text: post.text, title: post.title || undefined, postId, ...input }], 'ui', { retrain: 'background' });
+  const set: { sentiment_label?: string; topic?: string; department_id?: number } = {};
+  if (input.sentiment) set.sentiment_label = input.sentiment;
+  if (input.topic) set.topic = input.topic.split('/').map((p) => p.trim()).join('/');
+  if (input.department) {
+    const d = await db.selectFrom('departments').select('id').where((eb) => eb.or([eb('code', '=', input.department!), eb('name', '=', input.department!)])).executeTakeFirst();
+    if (d) set.department_id = d.id;
+  }
+  if (Object.keys(set).length) await db.updateTable('posts').set(set).where('id', '=', postId).execute();
+  return { labelId: result.labelIds[0], topicsAdded: result.topicsAdded };
+}
+
+export interface LabelRow {
+  id: number;
+  postId: number | null;
+  text: string;
+  sentiment: string | null;
+  topic: string | null;
+  department: string | null;
+  origin: string;
+  createdBy: number | null;
+  createdAt: string;
+}
+
+/** The label history of one post, newest first. */
+export async function listPostLabels(db: Kysely<Database>, actor: Actor, postId: number): Promise<LabelRow[]> {
+  assertCan(actor, 'posts.read');
+  const post = await db.selectFrom('posts').select(['id', 'department_id']).where('id', '=', postId).executeTakeFirst();
+  if (!post) throw new NotFoundError(`post ${postId}`);
+  assertSeesDepartment(actor, post.department_id, await officeDepartmentIds(db));
+  const rows = await db.selectFrom('labels').selectAll().where('post_id', '=', postId).orderBy('id', 'desc').execute();
+  return rows.map((r) => ({ id: r.id, postId: r.post_id, text: r.text, sentiment: r.sentiment, topic: r.topic, department: r.department, origin: r.origin, createdBy: r.created_by, createdAt: r.created_at }));
+}

@@ -1,0 +1,139 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import { createLanguageAnalyzer, loadLanguageConfig, type LanguageAnalyzer } from '../language.ts';
+import { bitsFor, deleteModel, MODEL_FEATURES, saveModel, type ModelName } from '../models.ts';
+import { normalizePost } from '../text.ts';
+import { ledgerDepartmentExamples } from './ledger.ts';
+import { train, type Example, type LinearModel } from './linear.ts';
+
+/** Fewer examples than this (or a single class) trains nothing; the lexicon / rules stand alone. */
+export const MIN_EXAMPLES = 4;
+
+export interface LabelledText {
+  title?: string;
+  text: string;
+  label: string;
+}
+
+/** Trains one model from labelled texts with the given analyzer's segmentation and lexicon. */
+export function trainModel(name: ModelName, analyzer: LanguageAnalyzer, items: LabelledText[]): LinearModel | null {
+  const classes = new Set(items.map((i) => i.label));
+  if (items.length < MIN_EXAMPLES || classes.size < 2) return null;
+  const examples: Example[] = items.map((i) => {
+    const normalized = normalizePost(i);
+    return { features: analyzer.features(normalized, analyzer.segmenter.cut(normalized)), label: i.label };
+  });
+  return train(examples, {
+    features: MODEL_FEATURES[name],
+    bits: bitsFor(name, classes.size),
+    epochs: name === 'sentiment' ? 6 : 10,
+    learningRate: Number(process.env.LR ?? (name === 'sentiment' ? 0.1 : 0.5)),
+    balance: name === 'sentiment' ? 0.6 : 0.5,
+  });
+}
+
+/**
+ * The labels of a workspace, one per post (the latest correction of each field wins) plus
+ * every label without a post. Older labels for the same post are kept in the table (audit)
+ * but do not train.
+ */
+async function currentLabels(db: Kysely<Database>) {
+  const rows = await db.selectFrom('labels').select(['id', 'post_id', 'text', 'sentiment', 'topic', 'department']).orderBy('id', 'desc').execute();
+  const perPost = new Map<number, { sentiment: boolean; topic: boolean; department: boolean }>();
+  const out: { text: string; sentiment: string | null; topic: string | null; department: string | null }[] = [];
+  for (const r of rows) {
+    if (r.post_id === null) {
+      out.push(r);
+      continue;
+    }
+    const taken = perPost.get(r.post_id) ?? { sentiment: false, topic: false, department: false };
+    const next = {
+      text: r.text,
+      sentiment: r.sentiment && !taken.sentiment ? r.sentiment : null,
+      topic: r.topic && !taken.topic ? r.topic : null,
+      department: r.department && !taken.department ? r.department : null,
+    };
+    if (next.sentiment) taken.sentiment = true;
+    if (next.topic) taken.topic = true;
+    if (next.department) taken.department = true;
+    perPost.set(r.post_id, taken);
+    if (next.sentiment || next.topic || next.department) out.push(next);
+  }
+  return out.reverse();
+}
+
+export interface RetrainResult {
+  name: ModelName;
+  examples: number;
+  classes: number;
+  /** False when there was too little to learn from (the model is removed). */
+  trained: boolean;
+  ms: number;
+}
+
+/** Retrains the named models from the workspace's labels (and, for routing, its ledger). */
+export async function retrainModels(db: Kysely<Database>, names: readonly ModelName[]): Promise<RetrainResult[]> {
+  if (names.length === 0) return [];
+  const config = await loadLanguageConfig(db);
+  const analyzer = createLanguageAnalyzer({ ...config, models: {} });
+  const labels = await currentLabels(db);
+  const results: RetrainResult[] = [];
+  for (const name of names) {
+    const started = performance.now();
+    let items: LabelledText[];
+    if (name === 'department') {
+      items = labels.filter((l) => l.department).map((l) => ({ text: l.text, label: l.department! }));
+      for (const e of await ledgerDepartmentExamples(db)) items.push({ title: e.title, text: e.text, label: e.department });
+    } else {
+      items = labels.filter((l) => l[name]).map((l) => ({ text: l.text, label: l[name]! }));
+    }
+    const model = trainModel(name, analyzer, items);
+    if (model) await saveModel(db, name, model);
+    else await deleteModel(db, name);
+    results.push({ name, examples: items.length, classes: new Set(items.map((i) => i.label)).size, trained: !!model, ms: Math.round(performance.now() - started) });
+  }
+  return results;
+}
+
+/**
+ * Retraining runs one at a time per database within a process; requests that arrive while
+ * one runs are merged into the next run.
+ */
+const queues = new WeakMap<Kysely<Database>, { running: Promise<void>; pending: Set<ModelName> | null; next: Promise<RetrainResult[]> | null }>();
+
+export function scheduleRetrain(db: Kysely<Database>, names: readonly ModelName[]): Promise<RetrainResult[]> {
+  let q = queues.get(db);
+  if (!q) {
+    q = { running: Promise.resolve(), pending: null, next: null };
+    queues.set(db, q);
+  }
+  const state = q;
+  if (state.pending && state.next) {
+    for (const n of names) state.pending.add(n);
+    return state.next;
+  }
+  const pending = new Set(names);
+  state.pending = pending;
+  const next = state.running.then(async () => {
+    state.pending = null;
+    state.next = null;
+    return retrainModels(db, [...pending]);
+  });
+  state.next = next;
+  state.running = next.then(
+    () => undefined,
+    () => undefined,
+  );
+  return next;
+}
+
+/** Resolves when no retraining is queued or running for this database. */
+export async function retrainIdle(db: Kysely<Database>): Promise<void> {
+  for (;;) {
+    const q = queues.get(db);
+    if (!q) return;
+    const running = q.running;
+    await running;
+    if (q.running === running && !q.next) return;
+  }
+}

@@ -1,0 +1,23 @@
+import { ingestBatch, ingestBody, PUSH_TOKEN_HEADER } from '../../collect/ingest.ts';
+import { typed, type RouteModule } from './types.ts';
+
+/** The push endpoint for other systems: a batch of posts, authenticated by the source's token. */
+export const ingestRoutes: RouteModule = (app, ctx) => {
+  typed(app).post(
+    '/api/ingest',
+    {
+      config: { csrf: false },
+      schema: {
+        tags: ['sources'],
+        summary: `Push a batch of posts to a push source (token in the ${PUSH_TOKEN_HEADER} header, or Authorization: Bearer)`,
+        body: ingestBody,
+      },
+    },
+    async (request) => {
+      const header = request.headers[PUSH_TOKEN_HEADER];
+      const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1];
+      const token = (Array.isArray(header) ? header[0] : header) ?? bearer;
+      return ingestBatch(ctx, token, request.body);
+    },
+  );
+};

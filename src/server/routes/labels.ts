@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { assertCan } from '../../auth/policy.ts';
+import { correctPost, labelInput, listPostLabels } from '../../analyze/learn/labels.ts';
+import { retrainModels } from '../../analyze/learn/train.ts';
+import { describeModels, MODEL_NAMES } from '../../analyze/models.ts';
+import { actorOf } from '../session.ts';
+import { typed, type RouteModule } from './types.ts';
+
+const idParam = z.object({ id: z.coerce.number().int().positive() });
+
+/** Corrections of a post's analysis (one click in the console) and the learned models. */
+export const labelRoutes: RouteModule = (app, ctx) => {
+  const db = ctx.db.kysely;
+  const r = typed(app);
+
+  r.post(
+    '/api/posts/:id/labels',
+    { schema: { tags: ['learning'], summary: "Correct a post's sentiment, topic or department; the correction is learned", params: idParam, body: labelInput } },
+    async (request, reply) => reply.code(201).send(await correctPost(db, actorOf(request), request.params.id, request.body)),
+  );
+  r.get('/api/posts/:id/labels', { schema: { tags: ['learning'], summary: "A post's corrections, newest first", params: idParam } }, async (request) =>
+    listPostLabels(db, actorOf(request), request.params.id),
+  );
+  r.get('/api/models', { schema: { tags: ['learning'], summary: 'Learned models: version, examples, classes' } }, async (request) => {
+    assertCan(actorOf(request), 'posts.read');
+    return describeModels(db);
+  });
+  r.post('/api/models/retrain', { schema: { tags: ['learning'], summary: 'Retrain every model from the labels and the ledger now' } }, async (request) => {
+    assertCan(actorOf(request), 'taxonomy.manage');
+    return retrainModels(db, MODEL_NAMES);
+  });
+};

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { createManualPost, getPost, listPosts, manualPostInput } from '../../collect/posts.ts';
+import { parseDate } from '../../collect/parser/dates.ts';
+import { ValidationError } from '../../errors.ts';
+import { t } from '../../i18n/index.ts';
+import { actorOf } from '../session.ts';
+import { typed, type RouteModule } from './types.ts';
+
+const idParam = z.object({ id: z.coerce.number().int().positive() });
+const listQuery = z.object({
+  q: z.string().max(200).optional().describe('words that must all appear in the title or text'),
+  since: z.string().max(40).optional().describe('ISO date/time or 2024-11-01'),
+  until: z.string().max(40).optional(),
+  source_id: z.coerce.number().int().positive().optional(),
+  department_id: z.coerce.number().int().positive().optional(),
+  risk_level: z.enum(['blue', 'yellow', 'orange', 'red']).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().min(0).max(100_000).default(0),
+});
+
+function when(v: string | undefined, field: string): string | undefined {
+  if (!v) return undefined;
+  const at = parseDate(v);
+  if (!at) throw new ValidationError(`bad ${field} ${v}`, t('collect.badDate', { value: v }));
+  return at;
+}
+
+/** Posts (帖子/信息): list and search, detail with replies, manual entry. */
+export const postRoutes: RouteModule = (app, ctx) => {
+  const db = ctx.db.kysely;
+  const r = typed(app);
+  r.get('/api/posts', { schema: { tags: ['posts'], summary: 'List and search posts, newest first (department-scoped)', querystring: listQuery } }, async (request) => {
+    const q = request.query;
+    return listPosts(db, actorOf(request), {
+      q: q.q,
+      since: when(q.since, 'since'),
+      until: when(q.until, 'until'),
+      sourceId: q.source_id,
+      departmentId: q.department_id,
+      riskLevel: q.risk_level,
+      limit: q.limit,
+      offset: q.offset,
+    });
+  });
+  r.get('/api/posts/:id', { schema: { tags: ['posts'], summary: 'One post with its replies (ours marked), metrics history and near-duplicates', params: idParam } }, async (request) =>
+    getPost(db, actorOf(request), request.params.id),
+  );
+  r.post('/api/posts', { schema: { tags: ['posts'], summary: 'Enter a post by hand', body: manualPostInput } }, async (request, reply) => {
+    const res = await createManualPost(ctx, actorOf(request), request.body);
+    return reply.code(res.created ? 201 : 200).send(res);
+  });
+};

@@ -1,0 +1,112 @@
+import multipart from '@fastify/multipart';
+import { z } from 'zod';
+import { assertCan } from '../../auth/policy.ts';
+import { collectSource, fetcherFor } from '../../collect/collector.ts';
+import { importFile } from '../../collect/importer/import.ts';
+import { createSource, deleteSource, getSourceRow, issuePushToken, listSources, publicSource, sourceHealth, sourceInput, updateSource } from '../../collect/manage.ts';
+import { PRESETS } from '../../collect/parser/presets.ts';
+import { previewSource } from '../../collect/preview.ts';
+import { kindOf } from '../../collect/sources/index.ts';
+import { CollectError } from '../../collect/types.ts';
+import { ValidationError } from '../../errors.ts';
+import { t } from '../../i18n/index.ts';
+import { actorOf } from '../session.ts';
+import { typed, type RouteModule } from './types.ts';
+
+const idParam = z.object({ id: z.coerce.number().int().positive() });
+const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
+
+const testBody = z.object({
+  url: z.string().url().max(2000),
+  kind: z.enum(['feed', 'html', 'json']).optional().describe('default: feed, or html when a preset is given'),
+  preset: z.enum(PRESETS as [string, ...string[]]).optional(),
+  config: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** Sources (信息源): CRUD, test, health, collect now, push tokens, file import upload. */
+export const sourceRoutes: RouteModule = async (app, ctx) => {
+  const db = ctx.db.kysely;
+  const r = typed(app);
+
+  r.get('/api/sources', { schema: { tags: ['sources'], summary: 'List sources with post counts and health' } }, async (request) => listSources(db, actorOf(request)));
+  r.get('/api/sources/health', { schema: { tags: ['sources'], summary: 'Health of every source: last success, last error, error streak, paused' } }, async (request) =>
+    sourceHealth(db, actorOf(request)),
+  );
+  r.get('/api/sources/:id', { schema: { tags: ['sources'], summary: 'One source', params: idParam } }, async (request) => {
+    assertCan(actorOf(request), 'posts.read');
+    return publicSource(await getSourceRow(db, request.params.id));
+  });
+  r.post('/api/sources', { schema: { tags: ['sources'], summary: 'Create a source', body: sourceInput } }, async (request, reply) =>
+    reply.code(201).send(await createSource(db, actorOf(request), request.body)),
+  );
+  r.patch('/api/sources/:id', { schema: { tags: ['sources'], summary: 'Update a source (pause/resume with paused)', params: idParam, body: sourceInput.partial() } }, async (request) =>
+    updateSource(db, actorOf(request), request.params.id, request.body),
+  );
+  r.delete('/api/sources/:id', { schema: { tags: ['sources'], summary: 'Delete a source without posts (otherwise pause it)', params: idParam } }, async (request, reply) => {
+    await deleteSource(db, actorOf(request), request.params.id);
+    return reply.code(204).send();
+  });
+  r.post('/api/sources/:id/push-token', { schema: { tags: ['sources'], summary: 'Issue a new push token (shown once; the old one stops working)', params: idParam } }, async (request) =>
+    issuePushToken(db, actorOf(request), request.params.id),
+  );
+  r.post('/api/sources/test', { schema: { tags: ['sources'], summary: 'Fetch a URL once and show what would be collected; stores nothing', body: testBody } }, async (request) => {
+    assertCan(actorOf(request), 'sources.manage');
+    try {
+      return await previewSource(ctx, request.body as Parameters<typeof previewSource>[1]);
+    } catch (err) {
+      if (err instanceof CollectError) throw new ValidationError(err.message, t('collect.fetchFailed', { reason: err.message }));
+      throw err;
+    }
+  });
+  r.post('/api/sources/:id/collect', { schema: { tags: ['sources'], summary: 'Collect this source now', params: idParam } }, async (request) => {
+    assertCan(actorOf(request), 'sources.manage');
+    const source = await getSourceRow(db, request.params.id);
+    if (!kindOf(source.kind)?.pulled) throw new ValidationError(`source ${source.name} is not fetched`, t('collect.wrongKind', { name: source.name, kind: source.kind, what: '立即采集' }));
+    const fetcher = fetcherFor(ctx);
+    try {
+      return await collectSource(ctx, fetcher, source);
+    } finally {
+      await fetcher.close();
+    }
+  });
+
+  // Multipart only in this scope: the import upload.
+  await app.register(async (scope) => {
+    await scope.register(multipart, { limits: { fileSize: MAX_IMPORT_BYTES, files: 1 } });
+    typed(scope).post(
+      '/api/sources/:id/import',
+      {
+        schema: {
+          tags: ['sources'],
+          summary: 'Import an .xlsx/.csv/.jsonl file (multipart field "file"; optional field "map": col=field,…)',
+          params: idParam,
+          consumes: ['multipart/form-data'],
+        },
+      },
+      async (request) => {
+        const actor = actorOf(request);
+        assertCan(actor, 'posts.create');
+        const source = await getSourceRow(db, request.params.id);
+        const file = await request.file();
+        if (!file) throw new ValidationError('no file uploaded', t('collect.importEmpty'));
+        let bytes: Buffer;
+        try {
+          bytes = await file.toBuffer();
+        } catch {
+          throw new ValidationError('file too large', t('collect.importTooLarge', { mb: MAX_IMPORT_BYTES / 1024 / 1024 }));
+        }
+        const mapField = (file.fields.map as { value?: unknown } | undefined)?.value;
+        let map: Record<string, string> = {};
+        if (typeof mapField === 'string' && mapField.trim()) {
+          const { parseMapOption } = await import('../../collect/importer/columns.ts');
+          try {
+            map = parseMapOption(mapField);
+          } catch (err) {
+            throw new ValidationError((err as Error).message);
+          }
+        }
+        return importFile(ctx, actor, source, file.filename, bytes, map);
+      },
+    );
+  });
+};

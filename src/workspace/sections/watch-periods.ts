@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { periodBound } from '../../analyze/periods.ts';
+import { recordAudit } from '../../audit/audit.ts';
+import { fromJson, nowIso, toJson } from '../../db/values.ts';
+import { duplicateIssues, emptyStats, sameFields, type WorkspaceIssue, type WorkspaceSection } from '../section.ts';
+
+const dateText = z.union([z.string().min(1), z.date()]).transform((v) => (v instanceof Date ? v.toISOString() : v));
+
+const item = z
+  .object({
+    name: z.string().min(1).max(100),
+    /** Posts mentioning one of these words get the boost; omitted means every post in the dates. */
+    keywords: z.array(z.string().min(1)).optional(),
+    /** YYYY-MM-DD (Beijing time) or an ISO date-time. */
+    starts: dateText,
+    ends: dateText,
+    /** Risk points added: 10 × boost (default 1). */
+    boost: z.number().min(0).max(5).optional(),
+  })
+  .strict();
+export type WatchPeriodItem = z.infer<typeof item>;
+
+/** A bare date exported back as the Beijing-time date it came from. */
+function exportBound(iso: string, end: boolean): string {
+  const beijing = new Date(Date.parse(iso) + 8 * 3600_000).toISOString();
+  const clock = beijing.slice(11, 23);
+  if ((!end && clock === '00:00:00.000') || (end && clock === '23:59:59.999')) return beijing.slice(0, 10);
+  return iso;
+}
+
+export const watchPeriodsSection: WorkspaceSection<WatchPeriodItem> = {
+  key: 'watch_periods',
+  order: 45,
+  item,
+  async validate(_db, items) {
+    const issues: WorkspaceIssue[] = duplicateIssues('watch_periods', items, (p) => p.name, 'name');
+    for (const [i, p] of items.entries()) {
+      let starts: string | null = null;
+      let ends: string | null = null;
+      try {
+        starts = periodBound(p.starts, false);
+      } catch {
+        issues.push({ path: ['watch_periods', i, 'starts'], message: `bad date "${p.starts}" (use YYYY-MM-DD or an ISO date-time)` });
+      }
+      try {
+        ends = periodBound(p.ends, true);
+      } catch {
+        issues.push({ path: ['watch_periods', i, 'ends'], message: `bad date "${p.ends}" (use YYYY-MM-DD or an ISO date-time)` });
+      }
+      if (starts && ends && ends < starts) issues.push({ path: ['watch_periods', i, 'ends'], message: 'the period ends before it starts' });
+    }
+    return issues;
+  },
+  async apply(trx, items, ctx) {
+    const stats = emptyStats();
+    for (const p of items) {
+      const next = { keywords: toJson(p.keywords ?? []), starts_at: periodBound(p.starts, false), ends_at: periodBound(p.ends, true), boost: p.boost ?? 1 };
+      const row = await trx.selectFrom('watch_periods').selectAll().where('name', '=', p.name).executeTakeFirst();
+      if (!row) {
+        const now = nowIso();
+        const created = await trx.insertInto('watch_periods').values({ name: p.name, ...next, created_at: now, updated_at: now }).returningAll().executeTakeFirstOrThrow();
+        await recordAudit(trx, ctx.actor, { action: 'watch_period.create', entity: 'watch_period', entityId: created.id, after: created });
+        stats.created++;
+      } else if (!sameFields({ ...row, boost: Number(row.boost) }, next)) {
+        const after = await trx.updateTable('watch_periods').set({ ...next, updated_at: nowIso() }).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow();
+        await recordAudit(trx, ctx.actor, { action: 'watch_period.update', entity: 'watch_period', entityId: row.id, before: row, after });
+        stats.updated++;
+      } else stats.unchanged++;
+    }
+    return stats;
+  },
+  async export(db) {
+    const rows = await db.selectFrom('watch_periods').selectAll().orderBy('starts_at').execute();
+    return rows.map((r) => {
+      const out: WatchPeriodItem = { name: r.name, starts: exportBound(r.starts_at, false), ends: exportBound(r.ends_at, true) };
+      const keywords = fromJson<string[]>(r.keywords, []);
+      if (keywords.length) out.keywords = keywords;
+      if (Number(r.boost) !== 1) out.boost = Number(r.boost);
+      return out;
+    });
+  },
+};

@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { wecomStandin, type Standin } from './standins.ts';
+
+const BIN = new URL('../../bin/minsheng.mjs', import.meta.url).pathname;
+
+/** Runs the CLI without blocking this process (the stand-in server must keep answering). */
+function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, LOG_LEVEL: 'silent', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('minsheng channel', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'minsheng-channel-cli-'));
+  const dbPath = join(dir, 'ws.db');
+  let wecom: Standin;
+  before(async () => {
+    wecom = await wecomStandin('cli-key');
+    const file = join(dir, 'ws.yaml');
+    writeFileSync(
+      file,
+      `channels:\n  - name: 值班群\n    kind: wecom\n    config: { key: "\${TEST_WECOM_KEY}", baseUrl: "${wecom.url}" }\n  - name: 坏钥匙\n    kind: wecom\n    config: { key: wrong, baseUrl: "${wecom.url}" }\n`,
+    );
+    const applied = await run(['workspace', 'apply', file, '--db', dbPath]);
+    assert.equal(applied.code, 0, applied.stderr);
+  });
+  after(async () => {
+    await wecom.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("channel test sends a test message and prints the service's answer", async () => {
+    const r = await run(['channel', 'test', '值班群', '--db', dbPath], { TEST_WECOM_KEY: 'cli-key' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /值班群 \(wecom\): OK/);
+    assert.match(r.stdout, /"errcode":0/);
+    assert.equal(wecom.received.length, 1);
+    assert.match(wecom.received[0].markdown.content, /测试/);
+  });
+
+  test('a refused test prints the answer and exits non-zero with one line', async () => {
+    const r = await run(['channel', 'test', '坏钥匙', '--db', dbPath]);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /FAILED \(auth\)/);
+    assert.match(r.stdout, /93000/);
+    assert.equal(r.stderr.trim().split('\n').length, 1);
+  });
+
+  test('an unset env reference and an unknown channel are clear errors', async () => {
+    const unset = await run(['channel', 'test', '值班群', '--db', dbPath]);
+    assert.equal(unset.code, 1);
+    assert.match(unset.stderr, /TEST_WECOM_KEY/);
+    const unknown = await run(['channel', 'test', '没有这个', '--db', dbPath]);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /no channel named "没有这个"/);
+  });
+
+  test('channel list shows each channel and its state', async () => {
+    const r = await run(['channel', 'list', '--db', dbPath]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /值班群\twecom/);
+  });
+});

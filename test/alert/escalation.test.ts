@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import { acknowledgeAlert } from '../../src/alert/alerts.ts';
+import { deliverDue } from '../../src/alert/delivery.ts';
+import { escalateUnacknowledged } from '../../src/alert/escalation.ts';
+import { saveAlertSettings } from '../../src/alert/settings.ts';
+import { cliActor } from '../../src/auth/actor.ts';
+import { testDatabases } from '../helpers/db.ts';
+import { addChannel, alertWorld, enqueue, plus, type AlertWorld } from './helpers.ts';
+
+for (const tdb of testDatabases) {
+  describe(`escalation [${tdb.kind}]`, () => {
+    let w: AlertWorld;
+    let dept: number;
+    let office: number;
+    let leaders: number;
+    beforeEach(async () => {
+      w = await alertWorld(tdb);
+      await saveAlertSettings(w.db.kysely, { escalateAfterMinutes: 30, redEscalateAfterMinutes: 15 });
+      dept = (await addChannel(w, { name: '住房科群', kind: 'inapp', department_id: w.departments.zfk })).id;
+      office = (await addChannel(w, { name: '办公室群', kind: 'inapp', department_id: w.departments.office, rule_names: ['小区漏水'] })).id;
+      leaders = (await addChannel(w, { name: '领导', kind: 'inapp', audience: 'leaders', config: { roles: ['leader'] } })).id;
+    });
+    afterEach(() => w.drop());
+
+    const byChannel = async (id: number) => w.db.kysely.selectFrom('alerts').selectAll().where('channel_id', '=', id).orderBy('id').execute();
+
+    test('an unacknowledged alert escalates to the office once, after the configured time', async () => {
+      await enqueue(w, { key: 'post:1|rule:小区漏水', ruleName: '小区漏水', departmentId: w.departments.zfk, level: 'orange' });
+      const t0 = new Date();
+      await deliverDue(w.ctx, { now: () => t0 });
+      assert.equal((await byChannel(office)).length, 1, 'the office saw the original');
+      assert.equal((await byChannel(leaders)).length, 0, 'leaders get only what is addressed to them');
+      assert.equal(await escalateUnacknowledged(w.ctx, plus(t0, 29 * 60_000)), 0);
+      assert.equal(await escalateUnacknowledged(w.ctx, plus(t0, 31 * 60_000)), 1);
+      const esc = (await byChannel(office)).filter((a) => a.kind === 'escalation');
+      assert.equal(esc.length, 1);
+      assert.match(esc[0].title, /无人确认/);
+      assert.equal(esc[0].escalation_of, 'post:1|rule:小区漏水');
+      assert.equal((await byChannel(leaders)).length, 0, 'not red: the leaders are not bothered');
+      assert.equal(await escalateUnacknowledged(w.ctx, plus(t0, 120 * 60_000)), 0, 'once');
+    });
+
+    test('a red alert goes to the leaders too, after the shorter red time', async () => {
+      await enqueue(w, { key: 'post:2|rule:小区漏水', ruleName: '小区漏水', departmentId: w.departments.zfk, level: 'red' });
+      const t0 = new Date();
+      await deliverDue(w.ctx, { now: () => t0 });
+      assert.equal(await escalateUnacknowledged(w.ctx, plus(t0, 16 * 60_000)), 1);
+      const lead = await byChannel(leaders);
+      assert.equal(lead.length, 1);
+      assert.equal(lead[0].level, 'red');
+      assert.match(lead[0].title, /领导/);
+    });
+
+    test('acknowledging any alert of the matter stops escalation', async () => {
+      await enqueue(w, { key: 'post:3|rule:小区漏水', ruleName: '小区漏水', departmentId: w.departments.zfk, level: 'red' });
+      const t0 = new Date();
+      await deliverDue(w.ctx, { now: () => t0 });
+      const [mine] = await byChannel(dept);
+      const acked = await acknowledgeAlert(w.db.kysely, cliActor(), mine.id);
+      assert.ok(acked.acknowledged_at);
+      const all = await w.db.kysely.selectFrom('alerts').select(['acknowledged_at']).where('matter_key', '=', 'post:3|rule:小区漏水').execute();
+      assert.ok(all.length === 2 && all.every((a) => a.acknowledged_at), 'the office copy counts as acknowledged too');
+      assert.equal(await escalateUnacknowledged(w.ctx, plus(t0, 3 * 3600_000)), 0);
+    });
+
+    test('an alert not yet delivered does not escalate', async () => {
+      await enqueue(w, { key: 'post:4|rule:小区漏水', ruleName: '小区漏水', departmentId: w.departments.zfk });
+      assert.equal(await escalateUnacknowledged(w.ctx, plus(new Date(), 3 * 3600_000)), 0);
+    });
+  });
+}

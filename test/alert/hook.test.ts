@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import type { Kysely, Selectable } from 'kysely';
+import type { PostTable } from '../../src/db/schema.ts';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import { alertHook } from '../../src/alert/hook.ts';
+import { saveAlertSettings } from '../../src/alert/settings.ts';
+import type { AnalysisResult } from '../../src/analyze/types.ts';
+import { analysisHooks } from '../../src/jobs/registry.ts';
+import type { RiskLevel } from '../../src/levels.ts';
+import { testDatabases } from '../helpers/db.ts';
+import { addChannel, alertWorld, type AlertWorld } from './helpers.ts';
+
+const result = (level: RiskLevel, rules: string[], event: number | null = null): AnalysisResult => ({
+  sentiment: { label: 'negative', score: -0.8, reasons: [] },
+  topic: '住房',
+  topicReasons: [],
+  department: null,
+  departmentReasons: [],
+  risk: { level, score: 0.7, reasons: ['负面情绪强烈'] },
+  keywords: [],
+  rules: rules.map((rule) => ({ rule, hits: [] })),
+  event,
+  abuse: { flagged: false, reasons: [] },
+});
+
+for (const tdb of testDatabases) {
+  describe(`analysis hook [${tdb.kind}]`, () => {
+    let w: AlertWorld;
+    let sourceId: number;
+    const now = new Date().toISOString();
+    const post = async (departmentId: number | null, title = '某小区地下车库漏水') =>
+      loose()
+        .insertInto('posts')
+        .values({ source_id: sourceId, dedup_key: `k${Math.random()}`, title, text: '业主反映地下车库长期漏水，物业不管。', fetched_at: now, updated_at: now, department_id: departmentId })
+        .returningAll()
+        .executeTakeFirstOrThrow() as Promise<Selectable<PostTable>>;
+    // Fixture rows give only the columns these tests need; the database fills in its defaults.
+    const loose = () => w.db.kysely as unknown as Kysely<any>;
+    const run = (p: Awaited<ReturnType<typeof post>>, r: AnalysisResult) => w.db.kysely.transaction().execute((trx) => alertHook(trx, w.ctx, p, r));
+    const alertsOf = async (channel: number) => w.db.kysely.selectFrom('alerts').selectAll().where('channel_id', '=', channel).execute();
+
+    beforeEach(async () => {
+      w = await alertWorld(tdb);
+      sourceId = (await loose().insertInto('sources').values({ name: '县论坛', kind: 'feed', config: '{}', created_at: now, updated_at: now }).returning('id').executeTakeFirstOrThrow()).id;
+      for (const [name, dept, min] of [
+        ['小区漏水', 'zfk', 'blue'],
+        ['拆迁补偿', null, 'orange'],
+      ] as const) {
+        await loose().insertInto('watch_rules').values({ name, expression: name, department_id: dept ? w.departments[dept] : null, min_level: min, created_at: now, updated_at: now }).execute();
+      }
+    });
+    afterEach(() => w.drop());
+
+    test('is registered as an analysis hook', () => {
+      assert.ok(analysisHooks.includes(alertHook));
+    });
+
+    test("a matched rule alerts the rule's department and the office, not other departments", async () => {
+      const zfk = await addChannel(w, { name: '住房科', kind: 'inapp', department_id: w.departments.zfk });
+      const jsk = await addChannel(w, { name: '建设科', kind: 'inapp', department_id: w.departments.jsk });
+      const office = await addChannel(w, { name: '办公室', kind: 'inapp', department_id: w.departments.office });
+      const p = await post(null);
+      await run(p, result('yellow', ['小区漏水']));
+      assert.equal((await alertsOf(zfk.id)).length, 1);
+      assert.equal((await alertsOf(jsk.id)).length, 0);
+      assert.equal((await alertsOf(office.id)).length, 1);
+      const a = (await alertsOf(zfk.id))[0];
+      assert.equal(a.post_id, p.id);
+      assert.equal(a.department_id, w.departments.zfk);
+      assert.match(a.body, /命中规则：小区漏水/);
+      assert.match(a.body, /县论坛/);
+    });
+
+    test('re-analysis of a re-fetched post never alerts the same channel twice', async () => {
+      const ch = await addChannel(w, { name: '全部', kind: 'inapp' });
+      const p = await post(w.departments.zfk);
+      await run(p, result('orange', ['小区漏水']));
+      await run(p, result('red', ['小区漏水']));
+      assert.equal((await alertsOf(ch.id)).length, 1);
+    });
+
+    test('posts of the same event alert a channel once per rule', async () => {
+      const ch = await addChannel(w, { name: '全部', kind: 'inapp' });
+      const event = (await loose().insertInto('events').values({ title: '漏水', first_seen_at: now, last_seen_at: now, created_at: now, updated_at: now }).returning('id').executeTakeFirstOrThrow()).id;
+      await run(await post(null, '帖一'), result('yellow', ['小区漏水'], event));
+      await run(await post(null, '帖二'), result('yellow', ['小区漏水'], event));
+      const rows = await alertsOf(ch.id);
+      assert.equal(rows.length, 1);
+      assert.equal(rows[0].event_id, event);
+      assert.equal(rows[0].kind, 'event');
+    });
+
+    test("channel min level, rule list and the rule's own min level are respected", async () => {
+      const high = await addChannel(w, { name: '高等级', kind: 'inapp', min_level: 'orange' });
+      const onlyDemolition = await addChannel(w, { name: '拆迁专线', kind: 'inapp', rule_names: ['拆迁补偿'] });
+      await run(await post(null), result('yellow', ['小区漏水']));
+      assert.equal((await alertsOf(high.id)).length, 0);
+      assert.equal((await alertsOf(onlyDemolition.id)).length, 0);
+      await run(await post(null), result('yellow', ['拆迁补偿']));
+      assert.equal((await alertsOf(onlyDemolition.id)).length, 0, 'the rule alerts from orange only');
+      await run(await post(null), result('orange', ['拆迁补偿']));
+      assert.equal((await alertsOf(onlyDemolition.id)).length, 1);
+      assert.equal((await alertsOf(high.id)).length, 1);
+    });
+
+    test('a post matching no rule alerts when it reaches the configured level', async () => {
+      const ch = await addChannel(w, { name: '全部', kind: 'inapp' });
+      await saveAlertSettings(w.db.kysely, { unmatchedMinLevel: 'orange' });
+      await run(await post(null), result('yellow', []));
+      assert.equal((await alertsOf(ch.id)).length, 0);
+      await run(await post(null), result('red', []));
+      assert.equal((await alertsOf(ch.id)).length, 1);
+      await saveAlertSettings(w.db.kysely, { unmatchedMinLevel: 'off' });
+      await run(await post(null), result('red', []));
+      assert.equal((await alertsOf(ch.id)).length, 1);
+    });
+  });
+}

@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { SAME_MATTER } from './helpers.ts';
+
+const BIN = new URL('../../bin/minsheng.mjs', import.meta.url).pathname;
+
+function run(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'silent' }, timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const lines = (s: string) => s.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+
+describe('minsheng analyze (JSONL in, JSONL out)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'minsheng-analyze-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('creates the workspace when --db names a new file; one result per good line; a malformed line is reported by number', () => {
+    const dbPath = join(dir, 'new.db');
+    assert.equal(existsSync(dbPath), false);
+    const input = [
+      JSON.stringify({ id: 'a1', title: '沿港西路夜间施工', text: '沿港西路工地夜里打桩，噪音扰民，投诉无门，没人管！', source: '县论坛', published_at: '2026-11-20T14:00:00Z', metrics: { views: 3000, replies: 80 } }),
+      '{"id": "broken", "text": ',
+      JSON.stringify({ id: 7, text: '城北公园的樱花开了，欢迎市民周末来赏花。' }),
+      JSON.stringify({ id: 8, text: 42 }),
+      '',
+      JSON.stringify({ text: '没有编号的帖子也有结果' }),
+    ].join('\n');
+    const r = run(['analyze', '--db', dbPath], `${input}\n`);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(existsSync(dbPath));
+    const out = lines(r.stdout);
+    assert.deepEqual(out.map((o) => o.id), ['a1', 7, null]);
+    assert.match(r.stderr, /^line 2: invalid JSON/m);
+    assert.match(r.stderr, /^line 4: "text" must be a string$/m);
+    const first = out[0];
+    for (const key of ['id', 'sentiment', 'topic', 'department', 'risk', 'keywords', 'rules', 'event', 'abuse']) assert.ok(key in first, key);
+    assert.equal(first.sentiment.label, 'negative');
+    assert.equal(typeof first.sentiment.score, 'number');
+    assert.ok(['blue', 'yellow', 'orange', 'red'].includes(first.risk.level));
+    assert.ok(first.risk.reasons.length > 0);
+    assert.ok(Array.isArray(first.keywords));
+    assert.equal(out[1].sentiment.label === 'negative', false);
+  });
+
+  test("uses the workspace's watch rules and departments, and links events across the stream", () => {
+    const dbPath = join(dir, 'ws.db');
+    const ws = join(dir, 'ws.yaml');
+    writeFileSync(
+      ws,
+      `departments:
+  - { code: jsk, name: 建设科 }
+watch_rules:
+  - name: 夜间施工
+    expression: '(施工 OR 打桩) NEAR/10 (噪音 OR 扰民) -广告'
+    department: jsk
+    min_level: orange
+`,
+    );
+    const applied = run(['workspace', 'apply', ws, '--db', dbPath]);
+    assert.equal(applied.code, 0, applied.stderr);
+    const posts = [
+      { id: 1, text: '沿港西路工地夜里打桩，噪音扰民，投诉无门！', published_at: '2026-11-20T14:00:00Z' },
+      { id: 2, text: SAME_MATTER[0], published_at: '2026-11-20T14:10:00Z' },
+      { id: 3, text: SAME_MATTER[1], published_at: '2026-11-20T14:20:00Z' },
+    ];
+    const r = run(['analyze', '--db', dbPath], posts.map((p) => JSON.stringify(p)).join('\n'));
+    assert.equal(r.code, 0, r.stderr);
+    const [a, b, c] = lines(r.stdout);
+    assert.equal(a.rules[0].rule, '夜间施工');
+    assert.deepEqual(
+      a.rules[0].hits.map((h: { term: string; field: string; offset: number }) => `${h.field}:${h.term}@${h.offset}`),
+      ['text:打桩@8', 'text:噪音@11', 'text:扰民@13'],
+    );
+    assert.equal(a.department, 'jsk');
+    assert.equal(a.risk.level, 'orange');
+    assert.ok(a.risk.reasons.includes('监测规则“夜间施工”要求至少为“重大”'));
+    assert.deepEqual(b.rules, []);
+    assert.equal(b.event, c.event, 'the same matter is one event');
+    assert.notEqual(a.event, b.event);
+  });
+
+  test('--help describes the contract', () => {
+    const r = run(['analyze', '--help']);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /JSONL/);
+    assert.match(r.stdout, /--db/);
+  });
+});

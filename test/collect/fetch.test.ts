@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { CollectError } from '../../src/collect/types.ts';
+import { startFakeSite, type FakeSite } from './fixtures/site.ts';
+import { testFetcher } from './helpers.ts';
+
+describe('the shared fetcher', () => {
+  let site: FakeSite;
+  before(async () => {
+    site = await startFakeSite();
+  });
+  after(async () => site.close());
+
+  test('robots.txt disallowing a path is honoured, once fetched per site', async () => {
+    const f = testFetcher();
+    await assert.rejects(f.fetch(`${site.url}/private/feed.xml`), (e: unknown) => e instanceof CollectError && e.kind === 'robots' && /robots\.txt .* disallows \/private\/feed\.xml/.test(e.message));
+    const ok = await f.fetch(`${site.url}/rss092.xml`);
+    assert.equal(ok.status, 200);
+    assert.equal(site.hits.get('/robots.txt'), 1);
+    assert.equal(site.hits.get('/private/feed.xml') ?? 0, 0);
+    await f.close();
+  });
+
+  test('conditional GET: a matching ETag gets 304 and no body', async () => {
+    const f = testFetcher();
+    const first = await f.fetch(`${site.url}/etag.xml`);
+    assert.equal(first.etag, '"v1"');
+    const second = await f.fetch(`${site.url}/etag.xml`, { etag: first.etag });
+    assert.equal(second.notModified, true);
+    assert.equal(second.bytes.length, 0);
+    await f.close();
+  });
+
+  test('429 with Retry-After is reported with the wait', async () => {
+    const f = testFetcher();
+    await assert.rejects(f.fetch(`${site.url}/limited.xml`), (e: unknown) => e instanceof CollectError && e.retryAfterSeconds === 120 && /HTTP 429/.test(e.message));
+    await f.close();
+  });
+
+  test('a timeout and a too-large body are readable errors', async () => {
+    const f = testFetcher({ timeoutMs: 300, maxBytes: 1024 * 1024 });
+    await assert.rejects(f.fetch(`${site.url}/slow.xml`), /timed out after/);
+    await assert.rejects(f.fetch(`${site.url}/huge.xml`), /too large/);
+    await f.close();
+  });
+
+  test('loopback is refused unless allowed (workspace-wide or per source)', async () => {
+    const f = testFetcher({ allowPrivate: false });
+    await assert.rejects(f.fetch(`${site.url}/rss092.xml`), (e: unknown) => e instanceof CollectError && e.kind === 'blocked' && /private or loopback/.test(e.message));
+    await assert.rejects(f.fetch(`${site.url.replace('127.0.0.1', 'localhost')}/rss092.xml`), /private or loopback/);
+    const ok = await f.fetch(`${site.url}/rss092.xml`, { allowPrivate: true });
+    assert.equal(ok.status, 200);
+    await f.close();
+  });
+
+  test('non-http URLs and 404s are clear errors', async () => {
+    const f = testFetcher();
+    await assert.rejects(f.fetch('file:///etc/passwd'), /only http and https/);
+    await assert.rejects(f.fetch(`${site.url}/nothing-here`), /HTTP 404/);
+    await f.close();
+  });
+});

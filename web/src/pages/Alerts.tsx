@@ -1,0 +1,138 @@
+import { CheckOutlined } from '@ant-design/icons';
+import { Badge, Button, Checkbox, Select, Space, Table, Tag, Typography } from 'antd';
+import { LoadError } from '../App.tsx';
+import { PageTitle } from '../components/PageTitle.tsx';
+import { SafeText } from '../components/SafeText.tsx';
+import { LevelTag } from '../components/Tags.tsx';
+import { t, tk } from '../i18n.ts';
+import { api } from '../lib/api.ts';
+import { fmtTime } from '../lib/format.ts';
+import { useAction, useLoad } from '../lib/hooks.ts';
+import { useLive, useOnLiveAlert } from '../lib/live.tsx';
+import { Link, useSearchParams } from '../lib/router.tsx';
+
+export interface AlertRow {
+  id: number;
+  kind: string;
+  level: string;
+  title: string;
+  body: string;
+  status: string;
+  sent_at: string | null;
+  acknowledged_by: number | null;
+  acknowledged_at: string | null;
+  escalated_at: string | null;
+  created_at: string;
+  post_id: number | null;
+  event_id: number | null;
+  case_id: number | null;
+  department_id: number | null;
+  matter_key: string | null;
+  channel_name: string;
+  channel_kind: string;
+}
+
+/** One row per matter: the same notice sent through several channels is shown once, with its channels. */
+export function groupByMatter(rows: AlertRow[]): (AlertRow & { channels: string[] })[] {
+  const out = new Map<string, AlertRow & { channels: string[] }>();
+  for (const r of rows) {
+    const key = r.matter_key ?? `alert:${r.id}`;
+    const seen = out.get(key);
+    if (seen) {
+      if (!seen.channels.includes(r.channel_name)) seen.channels.push(r.channel_name);
+      if (!seen.acknowledged_at && r.acknowledged_at) seen.acknowledged_at = r.acknowledged_at;
+    } else out.set(key, { ...r, channels: [r.channel_name] });
+  }
+  return [...out.values()];
+}
+
+const LEVELS = ['blue', 'yellow', 'orange', 'red'];
+
+export default function Alerts() {
+  const [search, setSearch] = useSearchParams();
+  const level = search.get('level') ?? undefined;
+  const onlyOpen = search.get('open') === '1';
+  const list = useLoad((signal) => api.get<AlertRow[]>('/api/alerts', { level, acknowledged: onlyOpen ? 'false' : undefined, limit: 300 }, { signal }), [level, onlyOpen]);
+  const live = useLive();
+  const { run } = useAction();
+  useOnLiveAlert(() => list.reload());
+  const rows = groupByMatter(list.data ?? []);
+  const ack = async (id: number) => {
+    if (await run(() => api.post(`/api/alerts/${id}/ack`), t('web.alerts.acked'))) list.reload();
+  };
+  return (
+    <div className="ms-page">
+      <PageTitle
+        title={
+          <Space>
+            {t('web.alerts.title')}
+            <Badge status={live.connected ? 'processing' : 'default'} text={<Typography.Text type="secondary" style={{ fontSize: 12 }}>{live.connected ? t('web.alerts.live') : t('web.alerts.liveOff')}</Typography.Text>} />
+          </Space>
+        }
+        extra={
+          live.unread > 0 && (
+            <Button onClick={() => void run(() => live.markAllRead())}>
+              {t('web.alerts.markAllRead')} ({live.unread})
+            </Button>
+          )
+        }
+      />
+      <div className="ms-toolbar">
+        <Select allowClear placeholder={t('web.alerts.level')} style={{ width: 120 }} value={level} options={LEVELS.map((l) => ({ value: l, label: tk('web.level', l) }))} onChange={(v) => setSearch({ level: v })} />
+        <Checkbox checked={onlyOpen} onChange={(e) => setSearch({ open: e.target.checked ? '1' : null })}>
+          {t('web.alerts.onlyUnacked')}
+        </Checkbox>
+      </div>
+      {list.error && <LoadError error={list.error} onRetry={list.reload} />}
+      <Table
+        rowKey="id"
+        loading={list.loading && !list.data}
+        dataSource={rows}
+        locale={{ emptyText: t('web.alerts.empty') }}
+        scroll={{ x: true }}
+        pagination={{ pageSize: 30, hideOnSinglePage: true }}
+        columns={[
+          { title: t('web.alerts.createdAt'), dataIndex: 'created_at', render: fmtTime, width: 140 },
+          { title: t('web.alerts.level'), dataIndex: 'level', render: (l: string) => <LevelTag level={l} />, width: 90 },
+          {
+            title: t('web.alerts.alertTitle'),
+            key: 'title',
+            render: (_, a) => (
+              <div>
+                <Space size={4} wrap>
+                  <Tag>{tk('web.alerts.kind', a.kind)}</Tag>
+                  <Typography.Text strong>
+                    <SafeText text={a.title} />
+                  </Typography.Text>
+                  {a.escalated_at && <Tag color="volcano">{t('web.alerts.escalated')}</Tag>}
+                </Space>
+                <div style={{ color: '#666', fontSize: 12, maxHeight: 60, overflow: 'hidden' }}>
+                  <SafeText text={a.body} />
+                </div>
+                <Space size={12}>
+                  {a.post_id && <Link to={`/posts/${a.post_id}`}>{t('web.alerts.openPost')}</Link>}
+                  {a.case_id && <Link to={`/cases/${a.case_id}`}>{t('web.alerts.openCase')}</Link>}
+                </Space>
+              </div>
+            ),
+          },
+          { title: t('web.alerts.channels'), key: 'ch', render: (_, a) => a.channels.map((c) => <Tag key={c}>{c}</Tag>) },
+          { title: t('web.alerts.status'), dataIndex: 'status', render: (s: string) => tk('web.alerts.status', s), width: 90 },
+          {
+            title: t('web.common.actions'),
+            key: 'ack',
+            width: 130,
+            render: (_, a) =>
+              a.acknowledged_at ? (
+                <Tag color="green">{t('web.alerts.ackedAt', { time: fmtTime(a.acknowledged_at) })}</Tag>
+              ) : (
+                <Button size="small" type="primary" icon={<CheckOutlined />} onClick={() => void ack(a.id)} data-testid={`ack-${a.id}`}>
+                  {t('web.alerts.ack')}
+                </Button>
+              ),
+          },
+        ]}
+      />
+    </div>
+  );
+}

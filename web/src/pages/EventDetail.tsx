@@ -1,0 +1,95 @@
+import { ArrowLeftOutlined } from '@ant-design/icons';
+import { Alert, Button, Card, Descriptions, Result, Space, Spin, Table, Tag, Typography } from 'antd';
+import { useMemo } from 'react';
+import { Chart } from '../components/Chart.tsx';
+import { ExternalLink, SafeText } from '../components/SafeText.tsx';
+import { LevelTag, SentimentTag } from '../components/Tags.tsx';
+import { t } from '../i18n.ts';
+import { api } from '../lib/api.ts';
+import { fmtTime } from '../lib/format.ts';
+import { useAction, useLoad } from '../lib/hooks.ts';
+import { may } from '../lib/permissions.ts';
+import { Link, useRouter } from '../lib/router.tsx';
+import { useMe } from '../lib/session.tsx';
+import type { EventRow } from './Events.tsx';
+
+interface EventPost {
+  id: number;
+  title: string;
+  url: string | null;
+  author: string | null;
+  at: string;
+  sentiment_label: string | null;
+  risk_level: string | null;
+  source: string;
+  views: number;
+  replies_count: number;
+}
+
+export default function EventDetail({ params }: { params: Record<string, string> }) {
+  const id = Number(params.id);
+  const me = useMe();
+  const { navigate } = useRouter();
+  const { run, busy } = useAction();
+  const detail = useLoad((signal) => api.get<{ event: EventRow; posts: EventPost[]; timeline: { hour: string; count: number }[] }>(`/api/events/${id}`, undefined, { signal }), [id]);
+  const option = useMemo(() => {
+    const tl = detail.data?.timeline ?? [];
+    return {
+      tooltip: { trigger: 'axis' },
+      grid: { left: 40, right: 16, top: 16, bottom: 40 },
+      xAxis: { type: 'category', data: tl.map((x) => fmtTime(x.hour).slice(5)) },
+      yAxis: { type: 'value', minInterval: 1 },
+      series: [{ type: 'bar', name: t('web.events.count'), data: tl.map((x) => x.count), itemStyle: { color: '#b71c1c' } }],
+    };
+  }, [detail.data]);
+  if (detail.error && !detail.data) return <Result status="404" title={detail.error.message} extra={<Link to="/events">{t('web.events.back')}</Link>} />;
+  if (!detail.data) return <Spin style={{ display: 'block', margin: 48 }} />;
+  const { event, posts } = detail.data;
+  const openCase = async () => {
+    const c = await run(() => api.post<{ id: number }>('/api/cases', { event_id: event.id }));
+    if (c) navigate(`/cases/${c.id}`);
+  };
+  return (
+    <div className="ms-page">
+      <Link to="/events">
+        <ArrowLeftOutlined /> {t('web.events.back')}
+      </Link>
+      <Typography.Title level={4}>
+        <Space wrap>
+          <SafeText text={event.title} />
+          <LevelTag level={event.risk_level} />
+          {event.burst === 1 && <Tag color="red">{t('web.events.burst')}</Tag>}
+        </Space>
+      </Typography.Title>
+      {event.burst_reason && <Alert type="warning" showIcon message={`${t('web.events.burstReason')}：${event.burst_reason}`} style={{ marginBottom: 12 }} />}
+      <Card size="small" style={{ marginBottom: 12 }} extra={may(me.role, 'cases.open') && <Button onClick={() => void openCase()} loading={busy}>{t('web.events.openCase')}</Button>}>
+        <Descriptions size="small" column={{ xs: 1, sm: 2, lg: 4 }}>
+          <Descriptions.Item label={t('web.events.postCount')}>{event.post_count}</Descriptions.Item>
+          <Descriptions.Item label={t('web.events.topic')}>{event.topic ?? '—'}</Descriptions.Item>
+          <Descriptions.Item label={t('web.events.firstSeen')}>{fmtTime(event.first_seen_at)}</Descriptions.Item>
+          <Descriptions.Item label={t('web.events.lastSeen')}>{fmtTime(event.last_seen_at)}</Descriptions.Item>
+        </Descriptions>
+      </Card>
+      <Card size="small" title={t('web.events.timeline')} style={{ marginBottom: 12 }}>
+        <Chart option={option} height={220} testId="event-timeline" />
+      </Card>
+      <Card size="small" title={t('web.events.posts')}>
+        <Table<EventPost>
+          rowKey="id"
+          size="small"
+          dataSource={posts}
+          pagination={{ pageSize: 20, hideOnSinglePage: true }}
+          scroll={{ x: true }}
+          columns={[
+            { title: t('web.posts.time'), dataIndex: 'at', render: fmtTime, width: 140 },
+            { title: t('web.posts.title'), dataIndex: 'title', render: (v: string, p) => <Link to={`/posts/${p.id}`}><SafeText text={v} /></Link> },
+            { title: t('web.posts.source'), dataIndex: 'source' },
+            { title: t('web.posts.sentiment'), dataIndex: 'sentiment_label', render: (s: string | null) => <SentimentTag label={s} /> },
+            { title: t('web.posts.level'), dataIndex: 'risk_level', render: (l: string | null) => <LevelTag level={l} /> },
+            { title: t('web.posts.original'), dataIndex: 'url', render: (u: string | null) => <ExternalLink url={u}>{t('web.common.open')}</ExternalLink> },
+          ]}
+        />
+      </Card>
+    </div>
+  );
+}
