@@ -12,6 +12,7 @@ import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
+import { pathToFileURL } from 'node:url';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -86,22 +87,28 @@ async function timeProcess(cmd: string, args: string[], inputFile: string): Prom
   return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
+/** Writes `count` generated posts as JSONL. */
+export async function writePosts(file: string, count: number): Promise<number> {
+  const out = createWriteStream(file);
+  const r = rng(20261125);
+  let chars = 0;
+  for (let i = 0; i < count; i++) {
+    const p = generatePost(r, i);
+    chars += p.title.length + p.text.length;
+    if (!out.write(`${JSON.stringify(p)}\n`)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  return chars;
+}
+
 async function main() {
   const count = Number(arg('posts', '50000'));
   const dir = mkdtempSync(join(tmpdir(), 'minsheng-bench-'));
   const file = join(dir, 'posts.jsonl');
   const db = arg('db', join(dir, 'bench.db'));
   try {
-    const out = createWriteStream(file);
-    const r = rng(20261125);
-    let chars = 0;
-    for (let i = 0; i < count; i++) {
-      const p = generatePost(r, i);
-      chars += p.title.length + p.text.length;
-      if (!out.write(`${JSON.stringify(p)}\n`)) await once(out, 'drain');
-    }
-    out.end();
-    await once(out, 'finish');
+    const chars = await writePosts(file, count);
     console.log(`posts: ${count}, average ${(chars / count).toFixed(0)} characters, ${(statSync(file).size / 1e6).toFixed(1)} MB`);
     // create and migrate the workspace first so that both runs measure steady work
     await timeProcess(process.execPath, ['bin/minsheng.mjs', 'migrate', '--db', db], '/dev/null');
@@ -118,4 +125,4 @@ async function main() {
   }
 }
 
-await main();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

@@ -44,7 +44,7 @@ function show(label: string, list: ClusterPost[], limit = 10) {
   );
 }
 
-show('whole file', posts, 15);
+show('whole file', posts, Number(process.env.TOP ?? 15));
 const byMonth = new Map<string, ClusterPost[]>();
 for (const p of posts) {
   const m = new Date(Date.parse(p.at) + 8 * 3_600_000).toISOString().slice(0, 7);

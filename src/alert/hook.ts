@@ -89,5 +89,5 @@ export const alertHook: AnalysisHook = async (trx, ctx, post, result) => {
  * commit is picked up at once and a slow one soon; the periodic task catches anything else.
  */
 function wakeAfterCommit(ctx: AppContext) {
-  for (const ms of [20, 250, 1000]) setTimeout(() => requestDelivery(ctx), ms).unref();
+  for (const ms of [15, 60, 150, 300, 600, 1000, 2000, 3500]) setTimeout(() => requestDelivery(ctx), ms).unref();
 }

@@ -5,7 +5,7 @@ import { BurstTracker, DEFAULT_BURST, finding, type BurstOptions } from './burst
 import { DEFAULT_EVENTS, MemoryEventLinker, type EventOptions } from './events.ts';
 import { contentFeatures, minhash } from './minhash.ts';
 import { loadPeriods, matchPeriods, type ActivePeriod, type PeriodMatch } from './periods.ts';
-import { assessRisk, type BurstFinding, type Metrics, type Velocity } from './risk.ts';
+import { assessRisk, findCues, type BurstFinding, type Metrics, type RiskCues, type Velocity } from './risk.ts';
 import { loadRoutingContext, routePost, type Routing, type RoutingContext } from './routing.ts';
 import { loadCompiledRules, matchRules, type CompiledRule } from './rules/compiled.ts';
 import { docFromNormalized, lowerAscii } from './rules/matcher.ts';
@@ -45,16 +45,25 @@ export interface Prepared {
   metrics: Metrics;
   velocity: Velocity | null;
   source: { name: string; weight: number } | null;
+  /** Sensitive terms, matters and rumour cues found in the text. */
+  cues: RiskCues;
+}
+
+/** What crosses a thread boundary: the prepared post without its tokens and texts. */
+export function slimPrepared(p: Prepared): Prepared {
+  return { ...p, title: '', text: '', lower: '', language: { ...p.language, tokens: [], normalized: '' } };
 }
 
 export interface Analyzer {
-  readonly language: LanguageAnalyzer;
+  readonly language: LanguageAnalyzer | null;
   readonly rules: readonly CompiledRule[];
   readonly brokenRules: readonly { name: string; error: string }[];
   prepare(post: PostSubject): Prepared;
   finish(p: Prepared, link: { event: number | string | null; bursts: BurstFinding[] }): AnalysisResult;
   /** Stream mode: events and bursts linked in memory across the posts given to this analyzer. */
   analyze(post: PostSubject): AnalysisResult;
+  /** Stream mode for a post prepared elsewhere (a worker thread): link in memory, then finish. */
+  link(p: Prepared): AnalysisResult;
 }
 
 export interface AnalyzerOptions {
@@ -62,6 +71,8 @@ export interface AnalyzerOptions {
   bursts?: BurstOptions;
   /** Fixed "now" for posts without a publication time (tests). */
   now?: () => string;
+  /** Skip loading the language layer (a stream's main thread, when worker threads prepare posts). */
+  withoutLanguage?: boolean;
 }
 
 function validIso(v: unknown): string | null {
@@ -73,7 +84,7 @@ function validIso(v: unknown): string | null {
 const nonNeg = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.floor(v) : 0);
 
 export async function createAnalyzer(db: Kysely<Database>, options: AnalyzerOptions = {}): Promise<Analyzer> {
-  const language = await getLanguageAnalyzer(db);
+  const language = options.withoutLanguage ? null : await getLanguageAnalyzer(db);
   const loaded = await loadCompiledRules(db, normalize);
   const periods: ActivePeriod[] = await loadPeriods(db, normalize);
   const sensitive: SensitiveList = compileSensitive((await getSensitiveTerms(db)).terms, normalize);
@@ -84,7 +95,7 @@ export async function createAnalyzer(db: Kysely<Database>, options: AnalyzerOpti
 }
 
 export interface AnalyzerParts {
-  language: LanguageAnalyzer;
+  language: LanguageAnalyzer | null;
   rules: CompiledRule[];
   brokenRules?: { name: string; error: string }[];
   periods: ActivePeriod[];
@@ -104,6 +115,7 @@ export function composeAnalyzer(parts: AnalyzerParts, options: AnalyzerOptions =
   const prepare = (post: PostSubject): Prepared => {
     const title = normalize(post.title ?? '');
     const text = normalize(post.text ?? '');
+    if (!parts.language) throw new Error('this analyzer was created without the language layer');
     const language = parts.language.analyze({ title, text });
     const doc = docFromNormalized({ title, text, author: normalize(post.author ?? ''), source: normalize(post.source ?? '') });
     const lower = lowerAscii(language.normalized);
@@ -133,6 +145,7 @@ export function composeAnalyzer(parts: AnalyzerParts, options: AnalyzerOptions =
       metrics: { views: nonNeg(m.views), replies: nonNeg(m.replies), likes: nonNeg(m.likes), reposts: nonNeg(m.reposts) },
       velocity: post.velocity ?? null,
       source: post.source ? { name: post.source, weight: Number.isFinite(weight) ? weight : 1 } : null,
+      cues: findCues(lower, parts.sensitive),
     };
   };
 
@@ -148,6 +161,7 @@ export function composeAnalyzer(parts: AnalyzerParts, options: AnalyzerOptions =
       rules: p.rules,
       bursts: link.bursts,
       sensitive: parts.sensitive,
+      cues: p.cues,
     });
     const result: AnalysisResult = {
       sentiment: p.language.sentiment,
@@ -165,27 +179,28 @@ export function composeAnalyzer(parts: AnalyzerParts, options: AnalyzerOptions =
   };
 
   let counter = 0;
+  const linkInMemory = (p: Prepared): AnalysisResult => {
+    counter++;
+    const link = linker.link({ postKey: p.id ?? `#${counter}`, at: p.at, title: p.title, text: p.text, topic: p.language.topic, signature: p.signature, names: p.names });
+    const atMs = Date.parse(p.at);
+    const bursts: BurstFinding[] = [];
+    if (link) {
+      const c = tracker.observe(`e:${link.eventId}`, atMs);
+      if (c.burst) bursts.push(finding('event', c.last, c.previous));
+    }
+    if (p.language.topic) {
+      const c = tracker.observe(`t:${p.language.topic}`, atMs);
+      if (c.burst) bursts.push(finding('topic', c.last, c.previous, p.language.topic));
+    }
+    return finish(p, { event: link?.eventId ?? null, bursts });
+  };
   return {
     language: parts.language,
     rules: parts.rules,
     brokenRules: parts.brokenRules ?? [],
     prepare,
     finish,
-    analyze(post) {
-      const p = prepare(post);
-      counter++;
-      const link = linker.link({ postKey: p.id ?? `#${counter}`, at: p.at, title: p.title, text: p.text, topic: p.language.topic, signature: p.signature, names: p.names });
-      const atMs = Date.parse(p.at);
-      const bursts: BurstFinding[] = [];
-      if (link) {
-        const c = tracker.observe(`e:${link.eventId}`, atMs);
-        if (c.burst) bursts.push(finding('event', c.last, c.previous));
-      }
-      if (p.language.topic) {
-        const c = tracker.observe(`t:${p.language.topic}`, atMs);
-        if (c.burst) bursts.push(finding('topic', c.last, c.previous, p.language.topic));
-      }
-      return finish(p, { event: link?.eventId ?? null, bursts });
-    },
+    analyze: (post) => linkInMemory(prepare(post)),
+    link: linkInMemory,
   };
 }

@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { nowIso } from '../db/values.ts';
 import { atLeast, type RiskLevel } from '../levels.ts';
-import { bandKeys, isEmptySignature, parseSignature, signatureHex, similarity } from './minhash.ts';
+import { bandKeys, bandNumbers, isEmptySignature, parseSignature, signatureHex, similarity } from './minhash.ts';
 
 /**
  * Events (事件): posts about the same matter, linked by the MinHash similarity of their content
@@ -55,11 +55,14 @@ export function namesCompatible(a: readonly string[] | undefined, b: readonly st
   return a.some((n) => b.includes(n));
 }
 
+/** Candidate events remembered per band key (the most recent); bounds time and memory on floods of look-alike posts. */
+const PER_BAND = 32;
+
 interface MemoryEvent {
   key: string;
   sig: Uint32Array;
   names: string[];
-  bands: string[];
+  bands: number[];
   lastSeen: number;
 }
 
@@ -69,7 +72,7 @@ interface MemoryEvent {
  */
 export class MemoryEventLinker {
   private readonly events = new Map<string, MemoryEvent>();
-  private readonly index = new Map<string, Set<string>>();
+  private readonly index = new Map<number, MemoryEvent[]>();
   private maxSeen = 0;
   private linked = 0;
 
@@ -81,17 +84,16 @@ export class MemoryEventLinker {
     if (at > this.maxSeen) this.maxSeen = at;
     if (++this.linked % 1000 === 0) this.evict();
     const window = this.options.windowHours * HOUR;
-    const bands = bandKeys(input.signature);
+    const bands = bandNumbers(input.signature);
     let best: MemoryEvent | null = null;
     let bestSim = 0;
-    const seen = new Set<string>();
+    const seen = new Set<MemoryEvent>();
     for (const b of bands) {
-      const keys = this.index.get(b);
-      if (!keys) continue;
-      for (const k of keys) {
-        if (seen.has(k)) continue;
-        seen.add(k);
-        const e = this.events.get(k)!;
+      const list = this.index.get(b);
+      if (!list) continue;
+      for (const e of list) {
+        if (seen.has(e)) continue;
+        seen.add(e);
         if (Math.abs(at - e.lastSeen) > window) continue;
         if (!namesCompatible(input.names, e.names)) continue;
         const s = similarity(input.signature, e.sig);
@@ -110,23 +112,27 @@ export class MemoryEventLinker {
     const e: MemoryEvent = { key, sig: input.signature, names: input.names ?? [], bands, lastSeen: at };
     this.events.set(key, e);
     for (const b of bands) {
-      let set = this.index.get(b);
-      if (!set) this.index.set(b, (set = new Set()));
-      set.add(key);
+      let list = this.index.get(b);
+      if (!list) this.index.set(b, (list = []));
+      list.push(e);
+      if (list.length > PER_BAND) list.shift();
     }
     return { eventId: key, created: true, similarity: 1 };
   }
 
   private evict(): void {
     const cutoff = this.maxSeen - this.options.windowHours * HOUR;
+    const gone = new Set<MemoryEvent>();
     for (const [key, e] of this.events) {
       if (e.lastSeen >= cutoff) continue;
       this.events.delete(key);
-      for (const b of e.bands) {
-        const set = this.index.get(b);
-        set?.delete(key);
-        if (set && !set.size) this.index.delete(b);
-      }
+      gone.add(e);
+    }
+    if (!gone.size) return;
+    for (const [b, list] of this.index) {
+      const kept = list.filter((e) => !gone.has(e));
+      if (!kept.length) this.index.delete(b);
+      else if (kept.length !== list.length) this.index.set(b, kept);
     }
   }
 

@@ -38,33 +38,46 @@ const STOPWORDS = new Set(
 function isWordy(tok: string): boolean {
   if (tok.length < 2) return false;
   let cjk = false;
+  let letter = false;
   for (let i = 0; i < tok.length; i++) {
     const c = tok.charCodeAt(i);
     if (c >= 0x3400 && c <= 0x9fff) cjk = true;
-    else if (!((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a))) return false;
+    else if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) letter = true;
+    else if (!(c >= 0x30 && c <= 0x39)) return false;
   }
-  if (cjk) return true;
-  return /[a-zA-Z]/.test(tok) && tok.length >= 3;
+  return cjk || (letter && tok.length >= 3);
 }
 
+const tf = new Map<string, number>();
+const topWords: string[] = [];
+const topScores: number[] = [];
+
+/** The `top` tokens by TF-IDF, best first (ties by first appearance). */
 export function extractKeywords(tokens: readonly string[], userWords: ReadonlySet<string>, top = 8): string[] {
   const table = idfTable();
-  const tf = new Map<string, number>();
-  for (const tok of tokens) {
+  tf.clear();
+  for (let i = 0; i < tokens.length; i++) {
+    const tok = tokens[i];
     if (!isWordy(tok) || STOPWORDS.has(tok)) continue;
     tf.set(tok, (tf.get(tok) ?? 0) + 1);
   }
   if (tf.size === 0) return [];
-  const scored: [string, number][] = [];
+  topWords.length = 0;
+  topScores.length = 0;
   for (const [w, n] of tf) {
     let s = n * (table.get(w) ?? medianIdf);
     if (userWords.has(w)) s *= 2;
-    scored.push([w, s]);
+    if (topWords.length === top && s <= topScores[top - 1]) continue;
+    let j = topWords.length < top ? topWords.length : top - 1;
+    while (j > 0 && topScores[j - 1] < s) {
+      topWords[j] = topWords[j - 1];
+      topScores[j] = topScores[j - 1];
+      j--;
+    }
+    topWords[j] = w;
+    topScores[j] = s;
   }
-  scored.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-  const out: string[] = [];
-  for (let i = 0; i < scored.length && out.length < top; i++) out.push(scored[i][0]);
-  return out;
+  return topWords.slice(0, top);
 }
 
 /** Loads the IDF table now (it is otherwise loaded on first use). */

@@ -9,7 +9,7 @@ import { predict, type LinearModel } from './learn/linear.ts';
 import { languageRevision, loadModels, type ModelName } from './models.ts';
 import { createSegmenter, type Segmenter } from './segment.ts';
 import { lexiconPhrases } from './sentiment/lexicon.ts';
-import { scoreTokens, type SentimentLabel } from './sentiment/score.ts';
+import { NO_CUE_REASON, scoreTokens, type SentimentLabel } from './sentiment/score.ts';
 import { normalize, normalizePost } from './text.ts';
 import { DEFAULT_TAXONOMY } from './topic/default-taxonomy.ts';
 import { TopicMatcher, type TaxonomyTopic } from './topic/taxonomy.ts';
@@ -72,12 +72,23 @@ export function createLanguageAnalyzer(config: LanguageConfig): LanguageAnalyzer
   const topicModel = usable(tModel) ? tModel : undefined;
   const departmentModel = usable(dModel) ? dModel : undefined;
   const needFeatures = !!(sentimentModel || topicModel || departmentModel);
+  const needTrigrams = [sentimentModel, topicModel, departmentModel].some((m) => m?.features.trigrams);
+  // Catalogue templates are split once around the probability, so per-post reasons are plain concatenation.
+  const modelReason = (key: string, vars: Record<string, string | number>) => {
+    const [head, tail] = t(key, { ...vars, p: '\u0000' }).split('\u0000');
+    return (p: number) => `${head}${pct(p)}${tail ?? ''}`;
+  };
+  const sentimentReason = new Map<string, (p: number) => string>(
+    sentimentModel ? sentimentModel.classes.map((c) => [c, modelReason('language.reason.model', { count: sentimentModel.examples, label: LABEL_TEXT[c as SentimentLabel] })]) : [],
+  );
+  const topicReason = topicModel ? modelReason('language.topic.model', { count: topicModel.examples }) : null;
+  const departmentReason = departmentModel ? modelReason('language.department.model', { count: departmentModel.examples }) : null;
   const topicOwner = new Map(config.taxonomy.map((tp) => [tp.path, tp.department]));
   const sBuf = sentimentModel ? new Float64Array(sentimentModel.classes.length) : undefined;
   const tBuf = topicModel ? new Float64Array(topicModel.classes.length) : undefined;
   const dBuf = departmentModel ? new Float64Array(departmentModel.classes.length) : undefined;
 
-  const features = (normalized: string, tokens: readonly string[]) => extractFeatures(normalized, tokens, scoreTokens(tokens));
+  const features = (normalized: string, tokens: readonly string[]) => extractFeatures(normalized, tokens, scoreTokens(tokens), true);
 
   return {
     segmenter,
@@ -86,7 +97,7 @@ export function createLanguageAnalyzer(config: LanguageConfig): LanguageAnalyzer
       const normalized = normalizePost(input);
       const tokens = segmenter.cut(normalized);
       const lex = scoreTokens(tokens);
-      const f = needFeatures ? extractFeatures(normalized, tokens, lex) : null;
+      const f = needFeatures ? extractFeatures(normalized, tokens, lex, needTrigrams) : null;
 
       let sentiment: LanguageResult['sentiment'] = { label: lex.label, score: lex.score, reasons: lex.reasons };
       if (sentimentModel && f) {
@@ -97,8 +108,8 @@ export function createLanguageAnalyzer(config: LanguageConfig): LanguageAnalyzer
         };
         const label = pr.label as SentimentLabel;
         const score = Math.round((get('positive') - get('negative')) * 1000) / 1000;
-        const head = t('language.reason.model', { count: sentimentModel.examples, label: LABEL_TEXT[label], p: pct(pr.p) });
-        const reasons = [head, ...lex.reasons.filter((r) => r !== t('language.reason.noCue'))];
+        const reasons = [sentimentReason.get(label)!(pr.p)];
+        for (const r of lex.reasons) if (r !== NO_CUE_REASON) reasons.push(r);
         sentiment = { label, score, reasons };
       }
 
@@ -114,7 +125,7 @@ export function createLanguageAnalyzer(config: LanguageConfig): LanguageAnalyzer
         const pr = predict(topicModel, f, tBuf);
         if (pr.p >= TOPIC_MIN_P) {
           topic = pr.label;
-          topicReasons = [t('language.topic.model', { count: topicModel.examples, p: pct(pr.p) })];
+          topicReasons = [topicReason!(pr.p)];
           topicDepartment = topicOwner.get(pr.label) ?? null;
         }
       }
@@ -125,7 +136,7 @@ export function createLanguageAnalyzer(config: LanguageConfig): LanguageAnalyzer
         const pr = predict(departmentModel, f, dBuf);
         if (pr.p >= DEPARTMENT_MIN_P) {
           learnedDepartment = pr.label;
-          departmentReasons = [t('language.department.model', { count: departmentModel.examples, p: pct(pr.p) })];
+          departmentReasons = [departmentReason!(pr.p)];
         }
       }
 

@@ -29,12 +29,18 @@ function fmix(h: number): number {
 
 const SEEDS = Uint32Array.from({ length: SIGNATURE_SIZE }, (_, i) => fmix(0x9e3779b9 + Math.imul(i + 1, 0x7feb352d)));
 
+/**
+ * One well-mixed hash per feature, then SIGNATURE_SIZE cheap derived hashes (xor with a seed,
+ * one multiply, one shift): enough independence for similarity estimates, at a fraction of
+ * the cost of a full hash per function.
+ */
 export function minhash(features: Iterable<string>): Uint32Array {
   const sig = new Uint32Array(SIGNATURE_SIZE).fill(0xffffffff);
   for (const f of features) {
-    const x = fnv1a(f);
+    const x = fmix(fnv1a(f));
     for (let i = 0; i < SIGNATURE_SIZE; i++) {
-      const h = fmix(x ^ SEEDS[i]);
+      let h = Math.imul(x ^ SEEDS[i], 0x9e3779b1);
+      h = (h ^ (h >>> 15)) >>> 0;
       if (h < sig[i]) sig[i] = h;
     }
   }
@@ -52,14 +58,20 @@ export function similarity(a: Uint32Array, b: Uint32Array): number {
   return same / SIGNATURE_SIZE;
 }
 
-export function bandKeys(sig: Uint32Array): string[] {
-  const out: string[] = [];
+/** One number per band (band index in the high bits), for in-memory lookups. */
+export function bandNumbers(sig: Uint32Array): number[] {
+  const out: number[] = new Array(BANDS);
   for (let b = 0; b < BANDS; b++) {
     let h = b + 1;
     for (let r = 0; r < ROWS; r++) h = fmix(h ^ sig[b * ROWS + r]) ^ Math.imul(h, 31);
-    out.push(`m${b}:${(h >>> 0).toString(36)}`);
+    out[b] = b * 4294967296 + (h >>> 0);
   }
   return out;
+}
+
+/** The band keys as stored in event_keys. */
+export function bandKeys(sig: Uint32Array): string[] {
+  return bandNumbers(sig).map((n) => `m${Math.floor(n / 4294967296)}:${(n % 4294967296).toString(36)}`);
 }
 
 export function signatureHex(sig: Uint32Array): string {
@@ -92,11 +104,19 @@ export const NAME_WEIGHT = 6;
 export function contentFeatures(tokens: readonly string[], names?: ReadonlySet<string>): Set<string> {
   const out = new Set<string>();
   for (const tok of tokens) {
-    if (tok.length < 2 || STOP.has(tok)) continue;
-    if (/^[\d\s\p{P}\p{S}]+$/u.test(tok)) continue;
-    const f = tok.toLowerCase();
+    if (tok.length < 2 || STOP.has(tok) || !hasWordChar(tok)) continue;
+    const f = /[A-Z]/.test(tok) ? tok.toLowerCase() : tok;
     out.add(f);
     if (names?.has(tok)) for (let k = 1; k < NAME_WEIGHT; k++) out.add(`${f}\u0001${k}`);
   }
   return out;
+}
+
+/** A CJK character or a Latin letter (not only digits, spaces, punctuation or emoji). */
+function hasWordChar(tok: string): boolean {
+  for (let i = 0; i < tok.length; i++) {
+    const c = tok.charCodeAt(i);
+    if ((c >= 0x3400 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0xc0 && c <= 0x24f)) return true;
+  }
+  return false;
 }

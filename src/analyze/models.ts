@@ -14,8 +14,8 @@ export const MODEL_NAMES: readonly ModelName[] = ['sentiment', 'topic', 'departm
 
 export const MODEL_FEATURES: Record<ModelName, FeatureSet> = {
   sentiment: { words: true, bigrams: true, trigrams: false, lexicon: true },
-  topic: { words: true, bigrams: true, trigrams: false, lexicon: false },
-  department: { words: true, bigrams: true, trigrams: false, lexicon: false },
+  topic: { words: true, otherTokens: false, bigrams: true, trigrams: false, lexicon: false },
+  department: { words: true, otherTokens: false, bigrams: true, trigrams: false, lexicon: false },
 };
 
 /** Hash bits for a model with `classes` classes: keeps weights at about 2M floats at most. */

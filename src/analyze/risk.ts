@@ -1,7 +1,7 @@
 import { t } from '../i18n/index.ts';
 import { levelRank, RISK_LEVEL_LABELS, RISK_LEVELS, type RiskLevel } from '../levels.ts';
 import type { PeriodMatch } from './periods.ts';
-import { findMatters, findRumourCues } from './rules/matters.ts';
+import { findMatters, findRumourCues, type MatterFinding } from './rules/matters.ts';
 import { findSensitive, type SensitiveList } from './rules/sensitive.ts';
 import type { RuleMatch } from './types.ts';
 
@@ -44,6 +44,19 @@ export interface RiskInput {
   rules?: RuleMatch[];
   bursts?: BurstFinding[];
   sensitive?: SensitiveList | null;
+  /** Cue words already found in `text` (the analyzer finds them once, possibly in a worker thread). */
+  cues?: RiskCues;
+}
+
+export interface RiskCues {
+  sensitive: string[];
+  matters: MatterFinding[];
+  rumour: string[];
+}
+
+/** The sensitive terms, matters and rumour cues of a normalised, ASCII-lower-cased text. */
+export function findCues(text: string, sensitive: SensitiveList | null | undefined): RiskCues {
+  return { sensitive: sensitive ? findSensitive(sensitive, text) : [], matters: findMatters(text), rumour: findRumourCues(text) };
 }
 
 export interface RiskResult {
@@ -110,8 +123,9 @@ export function assessRisk(input: RiskInput): RiskResult {
     add(points, t('risk.sourceWeight', { source: input.source.name, weight: input.source.weight }));
   }
 
-  if (input.sensitive) {
-    const terms = findSensitive(input.sensitive, input.text);
+  const cues = input.cues ?? findCues(input.text, input.sensitive);
+  {
+    const terms = cues.sensitive;
     if (terms.length) add(Math.min(24, 8 * terms.length), t('risk.sensitive', { terms: terms.slice(0, 6).join('、') }));
   }
 
@@ -123,7 +137,7 @@ export function assessRisk(input: RiskInput): RiskResult {
   }
 
   let matterPoints = 0;
-  for (const f of findMatters(input.text)) {
+  for (const f of cues.matters) {
     const points = Math.min(30 - matterPoints, f.points);
     if (points <= 0) break;
     matterPoints += points;
@@ -131,7 +145,7 @@ export function assessRisk(input: RiskInput): RiskResult {
   }
 
   if (input.abuse.flagged) add(8, t('risk.abuse'));
-  const rumour = findRumourCues(input.text);
+  const rumour = cues.rumour;
   if (rumour.length) add(8, t('risk.rumour', { terms: rumour.slice(0, 5).join('、') }));
 
   let burstPoints = 0;

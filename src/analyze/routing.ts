@@ -47,6 +47,8 @@ function topicOwner(ctx: RoutingContext, topic: string): { department: string; p
   return null;
 }
 
+let noneReason: string | undefined;
+
 export function routePost(
   ctx: RoutingContext,
   input: { rules: RuleMatch[]; topic: string | null; topicDepartment?: string | null; learnedDepartment: string | null; learnedReasons: string[] },
@@ -66,5 +68,6 @@ export function routePost(
     const detail = input.learnedReasons.length ? input.learnedReasons.join('；') : name(input.learnedDepartment);
     return { department: input.learnedDepartment, reasons: [t('routing.learned', { detail })] };
   }
-  return { department: null, reasons: [t('routing.none')] };
+  noneReason ??= t('routing.none');
+  return { department: null, reasons: [noneReason] };
 }

@@ -79,3 +79,31 @@ export async function removeAccount(db: Kysely<Database>, actor: Actor, id: numb
     await recordAudit(trx, actor, { action: 'account.remove', entity: 'responder_account', entityId: id, before: row });
   });
 }
+
+/**
+ * Who replied where: the replies collection found on threads under this account, and the
+ * responses recorded as posted with it (with their verification).
+ */
+export async function accountActivity(db: Kysely<Database>, actor: Actor, id: number, limit = 200) {
+  const account = await getAccount(db, actor, id);
+  const [replies, responses] = await Promise.all([
+    db
+      .selectFrom('post_replies')
+      .innerJoin('posts', 'posts.id', 'post_replies.post_id')
+      .innerJoin('sources', 'sources.id', 'posts.source_id')
+      .select(['post_replies.id', 'post_replies.post_id', 'posts.title as post_title', 'posts.url as post_url', 'sources.name as source_name', 'post_replies.text', 'post_replies.published_at', 'post_replies.fetched_at'])
+      .where('post_replies.responder_account_id', '=', id)
+      .orderBy('post_replies.id', 'desc')
+      .limit(limit)
+      .execute(),
+    db
+      .selectFrom('responses')
+      .innerJoin('cases', 'cases.id', 'responses.case_id')
+      .select(['responses.id', 'responses.case_id', 'cases.number as case_number', 'cases.title as case_title', 'responses.kind', 'responses.url', 'responses.posted_at', 'responses.verified_at'])
+      .where('responses.responder_account_id', '=', id)
+      .orderBy('responses.id', 'desc')
+      .limit(limit)
+      .execute(),
+  ]);
+  return { account, replies: replies.map((r) => ({ ...r, text: r.text.slice(0, 300) })), responses };
+}

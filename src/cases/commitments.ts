@@ -5,7 +5,7 @@ import type { Actor } from '../auth/actor.ts';
 import { assertCan } from '../auth/policy.ts';
 import type { CommitmentTable, Database } from '../db/schema.ts';
 import { nowIso } from '../db/values.ts';
-import { ConflictError, NotFoundError } from '../errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import { assertWorksOnCase, loadCase, visibleCase } from './access.ts';
 import { logCaseEvent } from './events.ts';
@@ -36,6 +36,10 @@ export async function addCommitment(db: Kysely<Database>, actor: Actor, caseId: 
     const c = await loadCase(trx, caseId);
     const departmentId = data.department_id ?? c.lead_department_id;
     if (departmentId !== null) await assertDepartmentExists(trx, departmentId);
+    if (data.owner_id !== undefined) {
+      const owner = await trx.selectFrom('users').select('id').where('id', '=', data.owner_id).where('active', '=', 1).executeTakeFirst();
+      if (!owner) throw new ValidationError(`user ${data.owner_id} not found`, t('case.error.ownerNotFound', { id: data.owner_id }));
+    }
     const now = nowIso();
     const row = await trx
       .insertInto('commitments')

@@ -140,11 +140,12 @@ export async function listLedger(db: Kysely<Database>, actor: Actor, input: Ledg
       assisting.set(a.case_id, list);
     }
   }
+  const labels = new Map<string, string>(CASE_STATES.map((st) => [st, stateLabel(st)]));
   return {
     total: num(countRow?.n),
     items: rows.map((r) => ({
       ...r,
-      state_label: stateLabel(r.state),
+      state_label: labels.get(r.state) ?? r.state,
       overdue: r.overdue === 1,
       emergency: r.emergency === 1,
       assisting: assisting.get(r.id) ?? [],

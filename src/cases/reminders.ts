@@ -1,4 +1,5 @@
 import type { Transaction } from 'kysely';
+import { requestDelivery } from '../alert/delivery.ts';
 import { enqueueNotice } from '../alert/outbox.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { systemActor } from '../auth/actor.ts';
@@ -75,7 +76,14 @@ export async function checkDeadlines(ctx: AppContext, now: Date = new Date()): P
   const run: DeadlineRun = { reminders: 0, overdue: 0, marked: [] };
   const horizon = new Date(now.getTime() + Math.max(settings.reminder_minutes, settings.emergency_reminder_minutes) * 60_000).toISOString();
 
-  const answering = await db.selectFrom('cases').selectAll().where('state', 'in', [...ANSWER_PENDING]).where('deadline_at', '<=', horizon).execute();
+  // A case drafting a follow-up reply after its first answer owes nothing on the answer clock.
+  const answering = await db
+    .selectFrom('cases')
+    .selectAll()
+    .where('state', 'in', [...ANSWER_PENDING])
+    .where('replied_at', 'is', null)
+    .where('deadline_at', '<=', horizon)
+    .execute();
   for (const c of answering) {
     await db.transaction().execute((trx) => watchClock(trx, c, c.deadline_kind ?? 'same_day', c.deadline_at!, reminderLeadMs(c.deadline_kind ?? '', settings), now, run, caseTexts(c, c.deadline_kind ?? 'same_day', c.deadline_at!)));
   }
@@ -128,5 +136,6 @@ export async function checkDeadlines(ctx: AppContext, now: Date = new Date()): P
       else run.reminders += ids.length;
     });
   }
+  if (run.reminders || run.overdue) requestDelivery(ctx);
   return run;
 }

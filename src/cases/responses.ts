@@ -236,10 +236,12 @@ export async function recordPosted(db: Kysely<Database>, actor: Actor, id: numbe
         throw new ValidationError(`account ${acc.username} is not of the replying department`, t('case.error.accountNotAllowed', { username: acc.username }));
       }
     }
-    const postedAt = data.posted_at ?? nowIso();
+    const postedAt = data.posted_at ? new Date(data.posted_at).toISOString() : nowIso();
     const after = await setResponse(trx, response, 'approved', { status: 'posted', url: data.url, responder_account_id: data.responder_account_id ?? null, posted_at: postedAt });
     const current = await loadCase(trx, c.id);
-    await moveCase(trx, actor, current, 'recordReply', { replied_at: current.replied_at ?? postedAt, overdue: current.overdue }, null, { response_id: id, url: data.url });
+    // Answered after the deadline counts as overdue even if the deadline watch had not run yet.
+    const late = current.replied_at === null && current.deadline_at !== null && postedAt > current.deadline_at;
+    await moveCase(trx, actor, current, 'recordReply', { replied_at: current.replied_at ?? postedAt, overdue: late ? 1 : current.overdue }, null, { response_id: id, url: data.url, late });
     await recordAudit(trx, actor, { action: 'response.posted', entity: 'response', entityId: id, before: response, after });
     return after;
   });

@@ -1,3 +1,4 @@
+import { requestDelivery } from '../alert/delivery.ts';
 import { enqueueNotice } from '../alert/outbox.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { systemActor } from '../auth/actor.ts';
@@ -84,5 +85,6 @@ export async function verifyResponses(ctx: AppContext, caseId?: number, now: Dat
       result.warned.push(r.id);
     });
   }
+  if (result.warned.length) requestDelivery(ctx);
   return result;
 }

@@ -7,7 +7,7 @@ import type { Database } from '../db/schema.ts';
 import { nowIso } from '../db/values.ts';
 import { AppError, ConflictError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
-import { isRiskLevel, RISK_LEVELS } from '../levels.ts';
+import { isRiskLevel, levelRank, RISK_LEVELS } from '../levels.ts';
 import { assertWorksOnCase, loadCase, visibleCase, type CaseRow } from './access.ts';
 import { answerDeadlines, isEmergency } from './deadlines.ts';
 import { changeCase, moveCase } from './events.ts';
@@ -113,9 +113,11 @@ export async function updateCase(db: Kysely<Database>, actor: Actor, caseId: num
     if (data.level !== undefined) patch.level = data.level;
     if (data.emergency !== undefined) patch.emergency = data.emergency ? 1 : 0;
     if (data.hard !== undefined) patch.hard = data.hard ? 1 : 0;
+    // Raised to 重大 or above: a hard case (leader approval), as at opening, unless the office says otherwise.
+    else if (data.level !== undefined && levelRank(data.level) >= levelRank('orange')) patch.hard = 1;
     const level = data.level ?? c.level;
     const emergency = data.emergency ?? c.emergency === 1;
-    if ((data.level !== undefined || data.emergency !== undefined) && ANSWER_PENDING.includes(c.state as CaseState)) {
+    if ((data.level !== undefined || data.emergency !== undefined) && ANSWER_PENDING.includes(c.state as CaseState) && c.replied_at === null) {
       const d = answerDeadlines(c.opened_at, level, emergency, await loadCaseSettings(trx));
       Object.assign(patch, { deadline_at: d.deadlineAt, deadline_kind: d.deadlineKind, press_deadline_at: d.pressDeadlineAt, overdue: d.deadlineAt < nowIso() ? 1 : 0 });
     }
@@ -129,7 +131,7 @@ export async function recordPressConference(db: Kysely<Database>, actor: Actor, 
   return db.transaction().execute(async (trx) => {
     const c = await loadCase(trx, caseId);
     if (!isEmergency(c.level, c.emergency === 1)) throw new ValidationError('not an emergency', t('case.error.pressNotEmergency'));
-    const at = input.held_at ?? nowIso();
+    const at = input.held_at ? new Date(input.held_at).toISOString() : nowIso();
     return changeCase(trx, actor, c, { press_held_at: at }, { kind: 'press_conference', comment: input.comment ?? null, data: { held_at: at } });
   });
 }

@@ -6,7 +6,7 @@ import { t } from '../i18n/index.ts';
 import { processNewPosts } from '../jobs/pipeline.ts';
 import { hashToken, publicSource } from './manage.ts';
 import { parseDate } from './parser/dates.ts';
-import { htmlToText, sanitizeContent } from './sanitize.ts';
+import { htmlToText, plainText, sanitizeContent } from './sanitize.ts';
 import { storeItems } from './store.ts';
 import type { CollectedItem } from './types.ts';
 
@@ -59,14 +59,14 @@ export async function ingestBatch(ctx: AppContext, token: string | undefined, bo
     const publishedAt = p.published_at === undefined ? null : parseDate(p.published_at, now);
     if (p.published_at !== undefined && !publishedAt) return errors.push({ index, message: `published_at: cannot read "${p.published_at}"` });
     const contentHtml = p.html ? sanitizeContent(p.html, p.url) : null;
-    const text = p.text ?? (contentHtml ? htmlToText(contentHtml) : '');
+    const text = p.text !== undefined ? plainText(p.text) : contentHtml ? htmlToText(contentHtml) : '';
     if (!text.trim() && !p.title?.trim()) return errors.push({ index, message: 'title or text is required' });
     const replies = [];
     for (const r of p.replies ?? []) {
       const at = r.published_at === undefined ? null : parseDate(r.published_at, now);
-      replies.push({ externalId: String(r.id), author: r.author ?? null, text: r.text, publishedAt: at });
+      replies.push({ externalId: String(r.id), author: r.author ?? null, text: plainText(r.text), publishedAt: at });
     }
-    items.push({ externalId: p.id === undefined ? null : String(p.id), url: p.url ?? null, title: p.title?.trim() || text.slice(0, 60), text, contentHtml, author: p.author ?? null, publishedAt, metrics: p.metrics ?? {}, replies });
+    items.push({ externalId: p.id === undefined ? null : String(p.id), url: p.url ?? null, title: plainText(p.title ?? '') || text.slice(0, 60), text, contentHtml, author: p.author ?? null, publishedAt, metrics: p.metrics ?? {}, replies });
   });
   const stored = await storeItems(ctx.db.kysely, source, items, now);
   await ctx.db.kysely.updateTable('sources').set({ last_success_at: now.toISOString() }).where('id', '=', source.id).execute();

@@ -61,3 +61,11 @@ function safeChar(code: number): string {
     return '';
   }
 }
+
+/**
+ * Text fields that should be plain but may carry markup (exports, pushes, APIs): markup is
+ * reduced to text, while ordinary text with a "<" in it ("<1000元") is left alone.
+ */
+export function plainText(s: string): string {
+  return /<\/?[a-z][a-z0-9]*\b[^<>]*>/i.test(s) ? htmlToText(s) : s.trim();
+}

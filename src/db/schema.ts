@@ -345,7 +345,8 @@ export interface CaseEventTable {
 export interface ResponseTable {
   id: Generated<number>;
   case_id: number;
-  kind: string;
+  /** reply | firm | statement; the column defaults to 'reply'. */
+  kind: Generated<string>;
   body: string;
   department_id: number | null;
   responder_account_id: number | null;

@@ -127,19 +127,14 @@ const REPLY_TEXTS = [
   '@住建局 请关注一下！',
 ];
 
-const NEWS_TITLES = [
-  '县住建局召开{month}月份重点工程推进会',
-  '{road}综合改造工程进入路面摊铺阶段',
-  '我县开展物业服务质量专项检查',
-  '县住建局约谈{developer}，督促{estate}项目复工',
-  '{town}老旧小区改造项目惠及{n}百余户居民',
-  '县城建监察大队拆除违法建设{n}处',
-];
-
-const NEWS_BODIES = [
-  '为加快推进城市基础设施建设，县住建局近日召开专题会议，逐一梳理{road}等重点项目的进度和问题，要求各施工单位倒排工期、挂图作战，确保按期完工，同时做好文明施工和交通疏导。',
-  '近日，县住建局联合街道、社区对全县住宅小区物业服务开展专项检查，重点检查收费公示、电梯维保、消防通道和垃圾清运等情况，对发现的问题限期整改。',
-  '针对群众反映的{estate}项目停工问题，县住建局约谈开发企业主要负责人，要求制定复工计划并向业主公开，同时加强预售资金监管，切实维护购房群众合法权益。',
+/** News items: a title and its article, kept together so that the two tell the same story. */
+const NEWS: [string, string][] = [
+  ['县住建局召开{month}月份重点工程推进会', '为加快推进城市基础设施建设，县住建局近日召开专题会议，逐一梳理{road}等重点项目的进度和问题，要求各施工单位倒排工期、挂图作战，确保按期完工，同时做好文明施工和交通疏导。'],
+  ['{road}综合改造工程进入路面摊铺阶段', '{road}综合改造工程日前完成地下管网铺设，进入路面摊铺阶段。施工单位表示将在确保质量的前提下加快进度，施工期间请过往车辆和行人注意绕行。'],
+  ['我县开展物业服务质量专项检查', '近日，县住建局联合街道、社区对全县住宅小区物业服务开展专项检查，重点检查收费公示、电梯维保、消防通道和垃圾清运等情况，对发现的问题限期整改。'],
+  ['县住建局约谈{developer}，督促{estate}项目复工', '针对群众反映的{estate}项目停工问题，县住建局约谈{developer}主要负责人，要求制定复工计划并向业主公开，同时加强预售资金监管，切实维护购房群众合法权益。'],
+  ['{town}老旧小区改造项目惠及{n}百余户居民', '{town}老旧小区改造项目近日完工，完成雨污分流、外墙翻新、停车位和绿化提升等内容，{n}百余户居民居住条件明显改善。'],
+  ['县城建监察大队拆除违法建设{n}处', '县城建监察大队近日在{town}开展违法建设集中整治行动，依法拆除违法建设{n}处，并对新发现的违建苗头及时制止。'],
 ];
 
 /** A small deterministic PRNG (mulberry32) so that a demo run can be reproduced. */
@@ -181,12 +176,13 @@ export function composePost(site: DemoSiteKind, n: number, publishedAt: Date, se
   const rand = seededRandom(seed * 1000 + n * 7 + (site === 'forum' ? 1 : site === 'board' ? 2 : 3));
   const slots = slotsFor(rand);
   if (site === 'news') {
+    const [title, text] = pick(rand, NEWS);
     return {
       id: n,
       site,
       topic: 'news',
-      title: fill(pick(rand, NEWS_TITLES), rand, slots),
-      text: fill(pick(rand, NEWS_BODIES), rand, slots),
+      title: fill(title, rand, slots),
+      text: fill(text, rand, slots),
       author: '清溪新闻网',
       publishedAt: publishedAt.toISOString(),
       views: 100 + Math.floor(rand() * 900),

@@ -8,6 +8,7 @@ import { migrateToLatest } from '../db/migrate.ts';
 import type { Logger } from '../log.ts';
 import { startServer, type RunningServer } from '../server/serve.ts';
 import { applyWorkspace } from '../workspace/workspace.ts';
+import { seedDemoCases } from './seed.ts';
 import { startDemoSites, type DemoSites } from './sites.ts';
 import { demoWorkspaceYaml } from './workspace.ts';
 
@@ -20,12 +21,28 @@ export interface DemoOptions {
   /** Run collection, analysis and alerts on their schedule (off in some tests). */
   scheduler?: boolean;
   sitesOptions?: Parameters<typeof startDemoSites>[0];
+  /** How long to wait for the first collection before giving up on seeding cases. */
+  seedTimeoutMs?: number;
 }
 
 export interface RunningDemo {
   server: RunningServer;
   sites: DemoSites;
+  /** Resolves with the number of cases seeded (0 when the workspace already had them). */
+  seeded: Promise<number>;
   close(): Promise<void>;
+}
+
+/** Waits until the first collection has brought in enough posts, then seeds the demo cases. */
+async function seedWhenCollected(server: RunningServer, sites: DemoSites, timeoutMs: number, stopped: () => boolean): Promise<number> {
+  const db = server.ctx.db.kysely;
+  const deadline = Date.now() + timeoutMs;
+  while (!stopped() && Date.now() < deadline) {
+    const row = await db.selectFrom('posts').select((eb) => eb.fn.countAll().as('n')).where('analyzed_at', 'is not', null).executeTakeFirst();
+    if (Number(row?.n ?? 0) >= 15) return seedDemoCases(db, sites, server.ctx.log);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  return 0;
 }
 
 /**
@@ -48,10 +65,18 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
     // The demo sites live on 127.0.0.1, which collection refuses unless private networks are allowed.
     const config: Config = { ...opts.config, MINSHENG_ALLOW_PRIVATE_NETWORKS: true };
     const server = await startServer({ dbUrl: opts.dbUrl, config, log: opts.log, port: opts.port, host: opts.host, scheduler: opts.scheduler });
+    let stopped = false;
+    const seeded = seedWhenCollected(server, sites, opts.seedTimeoutMs ?? 120_000, () => stopped).catch((err: Error) => {
+      opts.log.error({ err }, 'demo cases could not be seeded');
+      return 0;
+    });
     return {
       server,
       sites,
+      seeded,
       close: async () => {
+        stopped = true;
+        await seeded;
         await server.close();
         await sites.close();
       },

@@ -1,5 +1,7 @@
 import { stringify } from 'yaml';
 import { sections } from '../workspace/sections/index.ts';
+import { DEFAULT_TAXONOMY } from '../analyze/topic/default-taxonomy.ts';
+import { PLACES } from './content.ts';
 import type { DemoSites } from './sites.ts';
 
 /**
@@ -39,27 +41,54 @@ export const DEMO_USERS: DemoUser[] = [
   { username: 'chenju', name: '陈局长', role: 'leader' },
 ];
 
-/** Topic → department that answers it, used for taxonomy and rules. */
-export const DEMO_ROUTING: Record<string, string> = {
-  road_works: 'jsk',
-  delivery_delay: 'fdc',
-  housing_quality: 'fdc',
-  property_management: 'wyk',
-  illegal_construction: 'jcdd',
-  demolition: 'jsk',
-  municipal: 'szk',
+/** Taxonomy path → the demo department that answers it. */
+const TOPIC_DEPARTMENTS: Record<string, string> = {
+  '城乡建设/房地产市场': 'fdc',
+  '城乡建设/房地产市场/房屋质量': 'fdc',
+  '城乡建设/住房保障': 'fdc',
+  '城乡建设/物业管理': 'wyk',
+  '城乡建设/市政设施': 'szk',
+  '城乡建设/道路建设': 'jsk',
+  '城乡建设/建筑施工': 'jsk',
+  '城乡建设/违法建设': 'jcdd',
+  '城乡建设/征地拆迁': 'jsk',
 };
 
 /** Extra sections, keyed by workspace section name; only those the build knows are written. */
-export function optionalSections(sites: DemoSites | null): Record<string, unknown[]> {
+export function optionalSections(sites: DemoSites | null, now = new Date()): Record<string, unknown[]> {
+  const day = (offset: number) => new Date(now.getTime() + offset * 86400_000 + 8 * 3600_000).toISOString().slice(0, 10);
   return {
     sources: sites
       ? [
-          { name: '清溪论坛·民生热线', kind: 'html', preset: 'discuz', url: sites.forumListUrl, interval: 30, weight: 1.2, department: 'office' },
-          { name: '县住建局公众留言', kind: 'html', preset: 'board', url: sites.boardListUrl, interval: 45, weight: 1.5, department: 'office' },
-          { name: '清溪新闻网·民生', kind: 'feed', url: sites.newsFeedUrl, interval: 60, weight: 1 },
+          { name: '清溪论坛·民生热线', kind: 'html', url: sites.forumListUrl, interval: 60, weight: 1.2, config: { preset: 'discuz', max_details: 40 } },
+          { name: '县住建局公众留言', kind: 'html', url: sites.boardListUrl, interval: 60, weight: 1.5, config: { preset: 'board', max_details: 40 } },
+          { name: '清溪新闻网·民生', kind: 'feed', url: sites.newsFeedUrl, interval: 120, weight: 1 },
         ]
       : [],
+    watch_rules: [
+      { name: '延期交房', expression: '延期交房 | 逾期交房 | 烂尾 | (停工 & 业主)', department: 'fdc', min_level: 'blue' },
+      { name: '房屋质量', expression: '(渗水 | 漏水 | 裂缝 | 开裂 | 货不对板) & (房 | 楼 | 车库)', department: 'fdc', min_level: 'blue' },
+      { name: '道路施工', expression: '(施工 | 围挡 | 工期 | 挖开) & (路 | 道路 | 大道)', department: 'jsk', min_level: 'blue' },
+      { name: '违法建设', expression: '违章 | 违建 | 违法建设 | 私自加盖 | 搭建 | 外扩', department: 'jcdd', min_level: 'blue' },
+      { name: '物业管理', expression: '物业 | 电梯 | 业主委员会 | 垃圾', department: 'wyk', min_level: 'blue' },
+      { name: '征收拆迁', expression: '拆迁 | 征收 | 补偿款 | 打桩', department: 'jsk', min_level: 'blue' },
+      { name: '市政设施', expression: '路灯 | 井盖 | 积水 | 下水道 | 排水', department: 'szk', min_level: 'blue' },
+    ],
+    watch_periods: [{ name: '锦绣华庭交房季', keywords: ['锦绣华庭', '交房'], starts: day(-10), ends: day(20), boost: 1.5 }],
+    channels: [
+      { name: '站内预警', kind: 'inapp', min_level: 'blue' },
+      { name: '领导站内提醒', kind: 'inapp', audience: 'leaders', min_level: 'orange', config: { roles: ['leader'] } },
+    ],
+    // The default taxonomy with the demo's departments attached to the topics they answer.
+    taxonomy: DEFAULT_TAXONOMY.map((topic) => ({ path: topic.path, ...(topic.keywords.length ? { keywords: topic.keywords } : {}), ...(TOPIC_DEPARTMENTS[topic.path] ? { department: TOPIC_DEPARTMENTS[topic.path] } : {}) })),
+    dictionary: [...PLACES.estates, ...PLACES.roads, ...PLACES.towns, ...PLACES.developers, '城建监察大队', '住建局'],
+    reply_templates: [
+      {
+        name: '三段式回复',
+        kind: 'reply',
+        body: '网友您好！感谢您对{department}工作的关注和监督。\n\n关于您反映的“{title}”问题，经了解，{situation}。针对这一情况，{measures}。\n\n如您还有其他疑问或建议，欢迎与{department}联系，联系电话：{phone}。',
+      },
+    ],
   };
 }
 

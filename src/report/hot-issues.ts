@@ -45,7 +45,11 @@ function usable(token: string): boolean {
   return true;
 }
 
-/** Place-like designators left over from de-identified or abbreviated text (A市, A3区) are too common to identify a matter on their own. */
+/**
+ * Salient-term candidates of a post: its usable words, plus adjacent pairs, which rebuild the
+ * names jieba splits when they are not in its dictionary (魅力+之城, 丽发+新城). Title words
+ * count double.
+ */
 function features(tokens: string[], titleTokens: string[]): Map<string, number> {
   const tf = new Map<string, number>();
   const add = (list: string[], w: number) => {
@@ -65,10 +69,22 @@ function features(tokens: string[], titleTokens: string[]): Map<string, number> 
   return tf;
 }
 
-class UnionFind {
+/**
+ * Union-find whose components carry the sum of their members' term vectors. Two components of
+ * some size join only when their centres agree, so a chain of pairwise links (A~B, B~C, …)
+ * cannot glue unrelated matters into one giant cluster.
+ */
+class Clusters {
   parent: Int32Array;
-  constructor(n: number) {
+  size: Int32Array;
+  sums: (Map<string, number> | null)[];
+  sumsq: Float64Array;
+  constructor(readonly vectors: Map<string, number>[]) {
+    const n = vectors.length;
     this.parent = new Int32Array(n).map((_, i) => i);
+    this.size = new Int32Array(n).fill(1);
+    this.sums = vectors.map((v) => new Map(v));
+    this.sumsq = Float64Array.from(vectors, (v) => [...v.values()].reduce((s, w) => s + w * w, 0));
   }
   find(x: number): number {
     while (this.parent[x] !== x) {
@@ -77,44 +93,66 @@ class UnionFind {
     }
     return x;
   }
-  union(a: number, b: number) {
-    const ra = this.find(a);
-    const rb = this.find(b);
-    if (ra !== rb) this.parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  /** Cosine similarity of two components' centres. */
+  similarity(ra: number, rb: number): number {
+    const a = this.sums[ra]!;
+    const b = this.sums[rb]!;
+    const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+    let dot = 0;
+    for (const [t, w] of small) dot += w * (large.get(t) ?? 0);
+    const norm = Math.sqrt(this.sumsq[ra] * this.sumsq[rb]);
+    return norm > 0 ? dot / norm : 0;
+  }
+  /** Joins the components of a and b; with `guard`, only if both are small or their centres agree. */
+  union(a: number, b: number, guard = 0): boolean {
+    let ra = this.find(a);
+    let rb = this.find(b);
+    if (ra === rb) return true;
+    if (guard > 0 && this.size[ra] >= GUARD_SIZE && this.size[rb] >= GUARD_SIZE && this.similarity(ra, rb) < guard) return false;
+    if (this.size[ra] < this.size[rb]) [ra, rb] = [rb, ra];
+    this.parent[rb] = ra;
+    this.size[ra] += this.size[rb];
+    const into = this.sums[ra]!;
+    let sq = this.sumsq[ra];
+    for (const [t, w] of this.sums[rb]!) {
+      const old = into.get(t) ?? 0;
+      into.set(t, old + w);
+      sq += (old + w) ** 2 - old ** 2;
+    }
+    this.sumsq[ra] = sq;
+    this.sums[rb] = null;
+    return true;
+  }
+  groups(): Map<number, number[]> {
+    const groups = new Map<number, number[]>();
+    for (let i = 0; i < this.parent.length; i++) {
+      const r = this.find(i);
+      let g = groups.get(r);
+      if (!g) groups.set(r, (g = []));
+      g.push(i);
+    }
+    return groups;
   }
 }
 
-function groupsOf(uf: UnionFind, n: number): Map<number, number[]> {
-  const groups = new Map<number, number[]>();
-  for (let i = 0; i < n; i++) {
-    const r = uf.find(i);
-    let g = groups.get(r);
-    if (!g) groups.set(r, (g = []));
-    g.push(i);
-  }
-  return groups;
-}
-
-function centroidOf(members: number[], vectors: Map<string, number>[]): Map<string, number> {
-  const c = new Map<string, number>();
-  for (const i of members) for (const [t, w] of vectors[i]) c.set(t, (c.get(t) ?? 0) + w);
-  const norm = Math.sqrt([...c.values()].reduce((s, w) => s + w * w, 0)) || 1;
-  for (const [t, w] of c) c.set(t, w / norm);
-  return c;
-}
+/** Components at least this big must agree by their centres to join. */
+const GUARD_SIZE = 10;
+/** Below this similarity of centres, two components of GUARD_SIZE or more stay apart. */
+const GUARD_SIMILARITY = 0.15;
+/** Per salient term, a post is compared with at most this many later posts sharing it (keeps linking near-linear). */
+const NEIGHBOURS_PER_TERM = 40;
 
 /**
  * A second pass over the larger clusters: two clusters whose centres are close are one matter
  * that pairwise linking split (different wording of the same complaint).
  */
-function mergeFragments(uf: UnionFind, vectors: Map<string, number>[], n: number, threshold = 0.45) {
-  const big = [...groupsOf(uf, n).values()].filter((m) => m.length >= 2).sort((a, b) => b.length - a.length).slice(0, 300);
-  const centroids = big.map((m) => centroidOf(m, vectors));
+function mergeFragments(c: Clusters, threshold = 0.45) {
+  const big = [...c.groups().entries()].filter(([, m]) => m.length >= 2).sort((a, b) => b[1].length - a[1].length).slice(0, 300).map(([r]) => r);
   for (let a = 0; a < big.length; a++) {
     for (let b = a + 1; b < big.length; b++) {
-      let s = 0;
-      for (const [t, w] of centroids[a]) s += w * (centroids[b].get(t) ?? 0);
-      if (s >= threshold) uf.union(big[a][0], big[b][0]);
+      const ra = c.find(big[a]);
+      const rb = c.find(big[b]);
+      if (ra !== rb && c.similarity(ra, rb) >= threshold) c.union(ra, rb);
     }
   }
 }
@@ -168,13 +206,14 @@ export function hotIssues(posts: ClusterPost[], opts: ClusterOptions = {}): HotI
     vectors.push(new Map(top.map(([t, w]) => [t, w / norm])));
   }
 
-  const uf = new UnionFind(n);
+  const clusters = new Clusters(vectors);
+  // Posts the analysis stage put in one event are one matter.
   const byEvent = new Map<number, number>();
   posts.forEach((p, i) => {
     if (p.eventId == null) return;
     const first = byEvent.get(p.eventId);
     if (first === undefined) byEvent.set(p.eventId, i);
-    else uf.union(first, i);
+    else clusters.union(first, i);
   });
 
   const index = new Map<string, number[]>();
@@ -185,36 +224,47 @@ export function hotIssues(posts: ClusterPost[], opts: ClusterOptions = {}): HotI
       list.push(i);
     }
   });
+  const position = new Map<string, number>();
   for (let i = 0; i < n; i++) {
     const scores = new Map<number, number>();
     for (const [t, w] of vectors[i]) {
-      for (const j of index.get(t)!) if (j > i) scores.set(j, (scores.get(j) ?? 0) + w * vectors[j].get(t)!);
+      const list = index.get(t)!;
+      // Posts are visited in order, so the k-th visit of a term is list[k] === i.
+      const self = position.get(t) ?? 0;
+      position.set(t, self + 1);
+      for (let k = self + 1; k < list.length && k <= self + NEIGHBOURS_PER_TERM; k++) {
+        const j = list[k];
+        scores.set(j, (scores.get(j) ?? 0) + w * vectors[j].get(t)!);
+      }
     }
-    for (const [j, s] of scores) if (s >= threshold) uf.union(i, j);
+    const ranked = [...scores.entries()].filter(([, s]) => s >= threshold).sort((a, b) => b[1] - a[1]);
+    for (const [j] of ranked) clusters.union(i, j, GUARD_SIMILARITY);
   }
 
-  // Near-duplicates (reposted complaints) by SimHash of the title+opening, bucketed by 16-bit bands.
-  const hashes = posts.map((p) => simhash(`${p.title}${p.text.slice(0, 30)}`));
+  // Near-duplicates the salient terms cannot place (too few distinctive words): SimHash of the
+  // title and opening, compared within 16-bit bands.
+  const weak = posts.map((_, i) => i).filter((i) => vectors[i].size < 3);
+  const hashes = new Map(weak.map((i) => [i, simhash(`${posts[i].title}${posts[i].text.slice(0, 30)}`)]));
   const bands = new Map<string, number[]>();
-  hashes.forEach((h, i) => {
+  for (const [i, h] of hashes) {
     for (let b = 0; b < 4; b++) {
       const key = `${b}:${(h >> BigInt(b * 16)) & 0xffffn}`;
       let list = bands.get(key);
       if (!list) bands.set(key, (list = []));
       list.push(i);
     }
-  });
+  }
   for (const list of bands.values()) {
     if (list.length > 200) continue;
     for (let a = 0; a < list.length; a++) {
       for (let b = a + 1; b < list.length; b++) {
-        if (hammingDistance(hashes[list[a]], hashes[list[b]]) <= maxHamming) uf.union(list[a], list[b]);
+        if (hammingDistance(hashes.get(list[a])!, hashes.get(list[b])!) <= maxHamming) clusters.union(list[a], list[b]);
       }
     }
   }
 
-  mergeFragments(uf, vectors, n);
-  const groups = groupsOf(uf, n);
+  mergeFragments(clusters);
+  const groups = clusters.groups();
 
   const issues: HotIssue[] = [];
   for (const members of groups.values()) {

@@ -179,6 +179,11 @@ for (const tdb of testDatabases) {
       assert.equal((await fetch(`${server.url}/api/attachments/99999`, { headers: { cookie: c.cookie } })).status, 404);
     });
 
+    test('the routes are in the OpenAPI document', async () => {
+      const doc = await (await fetch(`${server.url}/api/openapi.json`)).json();
+      for (const p of ['/api/channels', '/api/channels/{id}/test', '/api/alerts', '/api/alerts/{id}/ack', '/api/alerts/stream', '/api/alert-settings']) assert.ok(doc.paths[p], p);
+    });
+
     test('a channel with alerts cannot be deleted; alert settings are validated', async () => {
       const c = await as('office1');
       const ch = (await c.get('/api/channels')).body.find((x: any) => x.name === '接收端');

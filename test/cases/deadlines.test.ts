@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { cliActor } from '../../src/auth/actor.ts';
+import { cliActor, type Actor } from '../../src/auth/actor.ts';
+import { approveResponse, draftResponse, recordPosted, submitResponse } from '../../src/cases/responses.ts';
+import { assignCase } from '../../src/cases/workflow.ts';
 import { localDate } from '../../src/cases/calendar.ts';
 import { answerDeadlines, instructionDue } from '../../src/cases/deadlines.ts';
 import { openCaseInTrx } from '../../src/cases/open.ts';
@@ -123,6 +125,10 @@ for (const tdb of testDatabases) {
       await db.kysely.updateTable('cases').set({ state: 'replied', replied_at: '2026-10-08T02:00:00Z' }).where('id', '=', c.id).execute();
       await checkDeadlines(ctx, new Date('2026-10-09T02:00:00Z'));
       assert.equal((await alertsOf(c.id)).length, 0, 'a replied case owes nothing');
+      await db.kysely.updateTable('cases').set({ state: 'drafting' }).where('id', '=', c.id).execute();
+      const r = await checkDeadlines(ctx, new Date('2026-10-09T02:00:00Z'));
+      assert.equal((await alertsOf(c.id)).length, 0, 'drafting a follow-up reply after answering does not reopen the clock');
+      assert.ok(!r.marked.includes(c.id));
     });
 
     test('an emergency is alerted after 5 hours even on a holiday, and its press conference clock after 24', async () => {
@@ -165,6 +171,18 @@ for (const tdb of testDatabases) {
       const n = (await alertsOf(c.id)).length;
       await checkDeadlines(ctx, new Date('2026-12-02T00:00:00Z'));
       assert.equal((await alertsOf(c.id)).length, n);
+    });
+
+    test('a reply recorded after the deadline marks the case overdue even before the watch runs', async () => {
+      const c = await open('2026-09-21T02:00:00Z');
+      const office: Actor = { id: null, name: '办公室', role: 'office', departmentId: depts.office, via: 'api' };
+      await assignCase(db.kysely, office, c.id, {});
+      const r = await draftResponse(db.kysely, office, c.id, { situation: '经核实，该路段施工已于本周完成并恢复通行', measures: '我局将加强对施工单位的日常巡查' });
+      await submitResponse(db.kysely, office, r.id);
+      await approveResponse(db.kysely, office, r.id);
+      await recordPosted(db.kysely, office, r.id, { url: 'http://127.0.0.1/thread/9', posted_at: '2026-09-22T01:00:00Z' });
+      const row = await db.kysely.selectFrom('cases').select(['overdue', 'replied_at', 'state']).where('id', '=', c.id).executeTakeFirstOrThrow();
+      assert.deepEqual(row, { overdue: 1, replied_at: '2026-09-22T01:00:00.000Z', state: 'replied' });
     });
 
     test('settings change the rule: without same-day, the 48-hour clock applies', async () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { AnalysisResult } from '../../src/analyze/types.ts';
 import { cliActor } from '../../src/auth/actor.ts';
+import { analyzeStoredPosts } from '../../src/analyze/step.ts';
 import { openCaseHook } from '../../src/cases/hook.ts';
 import { openCase } from '../../src/cases/open.ts';
 import { DEFAULT_CASE_SETTINGS, storeCaseSettings } from '../../src/cases/settings.ts';
@@ -99,6 +100,19 @@ for (const tdb of testDatabases) {
       const p = await insertPost(db, sourceId);
       await analyse(p, result('red'));
       assert.equal((await casesOf(p)).length, 0);
+      await storeCaseSettings(db.kysely, DEFAULT_CASE_SETTINGS);
+    });
+
+    test('through the real analysis step: a stored post analysed (twice) opens exactly one case', async () => {
+      await storeCaseSettings(db.kysely, { ...DEFAULT_CASE_SETTINGS, auto_open_level: 'blue' });
+      const p = await insertPost(db, sourceId, { title: '沿港西路又被挖开了', text: '沿港西路又被挖开了，三个月还没完工，投诉无门！', level: 'blue' });
+      await db.kysely.updateTable('posts').set({ analyzed_at: null, analysis: null }).where('id', '=', p).execute();
+      const [first] = await analyzeStoredPosts(ctx, [p]);
+      assert.equal(first.error, null);
+      await analyzeStoredPosts(ctx, [p]);
+      const cases = await casesOf(p);
+      assert.equal(cases.length, 1);
+      assert.equal(cases[0].level, first.result!.risk.level);
       await storeCaseSettings(db.kysely, DEFAULT_CASE_SETTINGS);
     });
 

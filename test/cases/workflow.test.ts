@@ -199,6 +199,12 @@ for (const tdb of testDatabases) {
       const r = await w.as.resp_js.get(`/api/cases/${caseId}`);
       assert.ok(r.body.responses[0].verified_at);
       assert.equal(r.body.responses[0].verification.account, '建设科小李');
+      const acc = await db.kysely.selectFrom('responder_accounts').select('id').where('username', '=', '建设科小李').executeTakeFirstOrThrow();
+      const activity = await w.as.office.get(`/api/responder-accounts/${acc.id}/activity`);
+      assert.equal(activity.status, 200);
+      assert.deepEqual(activity.body.replies.map((x: { post_id: number }) => x.post_id), [postId], 'the office sees who replied where');
+      assert.equal(activity.body.responses[0].id, responseId);
+      assert.equal((await w.as.resp_zf.get(`/api/responder-accounts/${acc.id}/activity`)).status, 403);
     });
 
     test('the office writes a memo; the leader records a 批示 with a 3-working-day clock; the docx reads back', async () => {

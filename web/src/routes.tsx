@@ -10,12 +10,18 @@ export interface PageRoute {
 }
 
 export const PAGES: PageRoute[] = [
+  { pattern: '/dashboard', component: lazy(() => import('./pages/Dashboard.tsx')) },
+  { pattern: '/posts', component: lazy(() => import('./pages/Posts.tsx')) },
+  { pattern: '/posts/:id', component: lazy(() => import('./pages/PostDetail.tsx')) },
   { pattern: '/events', component: lazy(() => import('./pages/Events.tsx')) },
   { pattern: '/events/:id', component: lazy(() => import('./pages/EventDetail.tsx')) },
   { pattern: '/alerts', component: lazy(() => import('./pages/Alerts.tsx')) },
   { pattern: '/approvals', component: lazy(() => import('./pages/Approvals.tsx')) },
   { pattern: '/cases', component: lazy(() => import('./pages/Ledger.tsx')) },
   { pattern: '/cases/:id', component: lazy(() => import('./pages/Case.tsx')) },
+  { pattern: '/memos', component: lazy(() => import('./pages/Memos.tsx')) },
+  { pattern: '/reports', component: lazy(() => import('./pages/Reports.tsx')) },
+  { pattern: '/settings/sources', component: lazy(() => import('./pages/settings/Sources.tsx')) },
   { pattern: '/settings/rules', component: lazy(() => import('./pages/settings/Rules.tsx')) },
   { pattern: '/settings/periods', component: lazy(() => import('./pages/settings/Periods.tsx')) },
   { pattern: '/settings/channels', component: lazy(() => import('./pages/settings/Channels.tsx')) },

@@ -8,8 +8,13 @@ import type { LexiconScore } from '../sentiment/score.ts';
  * computed once per post and shared by every model.
  */
 export interface TextFeatures {
-  /** Hashes: [0, wordsEnd) words, [wordsEnd, bigramsEnd) char bigrams, [bigramsEnd, length) char trigrams. */
+  /**
+   * Hashes: [0, contentEnd) content words (two or more letters), [contentEnd, wordsEnd) other
+   * tokens (single characters, punctuation), [wordsEnd, bigramsEnd) char bigrams,
+   * [bigramsEnd, length) char trigrams.
+   */
   hashes: Int32Array;
+  contentEnd: number;
   wordsEnd: number;
   bigramsEnd: number;
   /** Dense lexicon features, see LEXICON_FEATURES. */
@@ -43,12 +48,21 @@ function isSkippable(c: number): boolean {
 
 let scratch = new Int32Array(4096);
 
-export function extractFeatures(normalized: string, tokens: readonly string[], lex: LexiconScore | null): TextFeatures {
+export function extractFeatures(normalized: string, tokens: readonly string[], lex: LexiconScore | null, trigrams = true): TextFeatures {
   const need = tokens.length + normalized.length * 2 + 8;
   if (scratch.length < need) scratch = new Int32Array(need * 2);
   const out = scratch;
   let n = 0;
-  for (let i = 0; i < tokens.length; i++) out[n++] = hashToken(tokens[i]);
+  let other = tokens.length;
+  for (let i = 0; i < tokens.length; i++) {
+    const tok = tokens[i];
+    if (isContentWord(tok)) out[n++] = hashToken(tok);
+    else out[--other] = hashToken(tok);
+  }
+  const contentEnd = n;
+  // The other tokens were written backwards from the end of the token area; they follow the content words.
+  if (other > n) out.copyWithin(n, other, tokens.length);
+  n += tokens.length - other;
   const wordsEnd = n;
   let p2 = -1;
   let p1 = -1;
@@ -64,7 +78,7 @@ export function extractFeatures(normalized: string, tokens: readonly string[], l
     if (c >= 0x41 && c <= 0x5a) c += 32;
     if (p1 >= 0) {
       out[n++] = mix(Math.imul(p1, 0x9e3779b1) ^ c ^ 0x27d4eb2f);
-      if (p2 >= 0) out[nt++] = mix(Math.imul(Math.imul(p2, 0x9e3779b1) ^ p1, 0x85ebca77) ^ c ^ 0x165667b1);
+      if (trigrams && p2 >= 0) out[nt++] = mix(Math.imul(Math.imul(p2, 0x9e3779b1) ^ p1, 0x85ebca77) ^ c ^ 0x165667b1);
     }
     p2 = p1;
     p1 = c;
@@ -84,12 +98,25 @@ export function extractFeatures(normalized: string, tokens: readonly string[], l
     lexicon[6] = Math.max(-2, Math.min(2, lex.emoticons)) / 2;
     lexicon[7] = Math.min(lex.rhetorical, 2);
   }
-  return { hashes, wordsEnd, bigramsEnd, lexicon };
+  return { hashes, contentEnd, wordsEnd, bigramsEnd, lexicon };
+}
+
+/** Two or more characters with at least one letter, digit or CJK character. */
+function isContentWord(tok: string): boolean {
+  if (tok.length < 2) return false;
+  for (let i = 0; i < tok.length; i++) {
+    const c = tok.charCodeAt(i);
+    if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x3400 && c <= 0x4dbf)) return true;
+  }
+  return false;
 }
 
 /** Which parts of the features a model uses. */
 export interface FeatureSet {
+  /** Content words. */
   words: boolean;
+  /** Single-character tokens and punctuation (useful for sentiment: "!", "?", "呵"). Defaults to `words`. */
+  otherTokens?: boolean;
   bigrams: boolean;
   trigrams: boolean;
   lexicon: boolean;

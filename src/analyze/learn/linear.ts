@@ -42,13 +42,14 @@ function lexOffset(bits: number, k: number): number {
 /** Walks the active hashed feature indices of `f` under `model` settings. */
 function forEachIndex(f: TextFeatures, fs: FeatureSet, mask: number, fn: (idx: number) => void): void {
   const h = f.hashes;
-  if (fs.words) for (let i = 0; i < f.wordsEnd; i++) fn(h[i] & mask);
+  if (fs.words) for (let i = 0; i < f.contentEnd; i++) fn(h[i] & mask);
+  if (fs.otherTokens ?? fs.words) for (let i = f.contentEnd; i < f.wordsEnd; i++) fn(h[i] & mask);
   if (fs.bigrams) for (let i = f.wordsEnd; i < f.bigramsEnd; i++) fn(h[i] & mask);
   if (fs.trigrams) for (let i = f.bigramsEnd; i < h.length; i++) fn(h[i] & mask);
 }
 
 function activeCount(f: TextFeatures, fs: FeatureSet): number {
-  return (fs.words ? f.wordsEnd : 0) + (fs.bigrams ? f.bigramsEnd - f.wordsEnd : 0) + (fs.trigrams ? f.hashes.length - f.bigramsEnd : 0);
+  return (fs.words ? f.contentEnd : 0) + ((fs.otherTokens ?? fs.words) ? f.wordsEnd - f.contentEnd : 0) + (fs.bigrams ? f.bigramsEnd - f.wordsEnd : 0) + (fs.trigrams ? f.hashes.length - f.bigramsEnd : 0);
 }
 
 /** Class scores (logits) into `out`. */
@@ -62,7 +63,8 @@ export function logits(model: LinearModel, f: TextFeatures, out: Float64Array): 
   const scale = n > 0 ? 1 / Math.sqrt(n) : 0;
   const h = f.hashes;
   const ranges: [number, number][] = [];
-  if (fs.words) ranges.push([0, f.wordsEnd]);
+  if (fs.words) ranges.push([0, f.contentEnd]);
+  if (fs.otherTokens ?? fs.words) ranges.push([f.contentEnd, f.wordsEnd]);
   if (fs.bigrams) ranges.push([f.wordsEnd, f.bigramsEnd]);
   if (fs.trigrams) ranges.push([f.bigramsEnd, h.length]);
   if (K === 3) {

@@ -1,3 +1,5 @@
+import { CueScanner } from './cues.ts';
+
 /**
  * The six kinds of matter that 国办发〔2016〕80号 says need a response, each with the words
  * that usually signal it in a post and the risk points it adds. Written for this project from
@@ -59,16 +61,21 @@ export interface MatterFinding {
   terms: string[];
 }
 
+const matterScanner = new CueScanner(MATTERS.flatMap((m, order) => m.cues.map((cue) => ({ needle: cue, tag: { order, cue } }))));
+const rumourScanner = new CueScanner(RUMOUR_CUES.map((cue) => ({ needle: cue, tag: cue })));
+
 /** Which of the six kinds the text shows, each with the cue words found (text normalised, ASCII lower-cased). */
 export function findMatters(text: string): MatterFinding[] {
-  const out: MatterFinding[] = [];
-  for (const m of MATTERS) {
-    const terms = m.cues.filter((c) => text.includes(c));
-    if (terms.length) out.push({ kind: m.kind, points: m.points, terms });
+  const byKind = new Map<number, string[]>();
+  for (const { order, cue } of matterScanner.scan(text)) {
+    const terms = byKind.get(order);
+    if (terms) {
+      if (!terms.includes(cue)) terms.push(cue);
+    } else byKind.set(order, [cue]);
   }
-  return out;
+  return [...byKind.entries()].sort((a, b) => a[0] - b[0]).map(([order, terms]) => ({ kind: MATTERS[order].kind, points: MATTERS[order].points, terms }));
 }
 
 export function findRumourCues(text: string): string[] {
-  return RUMOUR_CUES.filter((c) => text.includes(c));
+  return [...rumourScanner.scan(text)];
 }

@@ -5,6 +5,7 @@ import type { Actor } from '../../auth/actor.ts';
 import { assertCan } from '../../auth/policy.ts';
 import type { Database } from '../../db/schema.ts';
 import { fromJson, nowIso, toJson } from '../../db/values.ts';
+import { CueScanner } from './cues.ts';
 import { lowerAscii, type Normalizer } from './matcher.ts';
 
 /**
@@ -50,14 +51,15 @@ export async function setSensitiveTerms(db: Kysely<Database>, actor: Actor, inpu
 
 export interface SensitiveList {
   terms: { raw: string; needle: string }[];
+  scanner: CueScanner<string>;
 }
 
 export function compileSensitive(terms: readonly string[], normalize: Normalizer): SensitiveList {
-  return { terms: terms.map((raw) => ({ raw, needle: lowerAscii(normalize(raw)) })).filter((x) => x.needle) };
+  const list = terms.map((raw) => ({ raw, needle: lowerAscii(normalize(raw)) })).filter((x) => x.needle);
+  return { terms: list, scanner: new CueScanner(list.map((x) => ({ needle: x.needle, tag: x.raw }))) };
 }
 
+/** The sensitive terms in a normalised, ASCII-lower-cased text, in order of appearance. */
 export function findSensitive(list: SensitiveList, text: string): string[] {
-  const out: string[] = [];
-  for (const t of list.terms) if (text.includes(t.needle)) out.push(t.raw);
-  return out;
+  return [...list.scanner.scan(text)];
 }

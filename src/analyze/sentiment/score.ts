@@ -21,52 +21,96 @@ export interface LexiconScore {
 
 /** Words that intensify the sentiment word before them ("气死了", "好极了"). */
 const POST_DEGREES = new Map([['死了', 1.6], ['极了', 1.8], ['透了', 1.6], ['爆了', 1.6], ['坏了', 1.4], ['透顶', 1.8], ['至极', 1.8], ['要命', 1.6]]);
-const CLAUSE_END = new Set(['，', ',', '。', '.', '；', ';', '！', '!', '？', '?', '…', '……', '~', '～', '\n', '、', ':', '：']);
-const EXCLAIM = new Set(['！', '!', '!!', '!!!', '！！', '！！！']);
-const QUESTION = new Set(['？', '?', '??', '???', '？？', '？？？', '?!', '!?']);
+const CLAUSE_END = ['，', ',', '。', '.', '；', ';', '…', '……', '~', '～', '\n', '、', ':', '：'];
+const EXCLAIM = ['！', '!', '!!', '!!!', '！！', '！！！'];
+const QUESTION = ['？', '?', '??', '???', '？？', '？？？', '?!', '!?'];
 
 /** Thresholds on the raw sum; out of the box a single ordinary word decides. */
-const POSITIVE_AT = 0.9;
+const POSITIVE_AT = 0.75;
 const NEGATIVE_AT = -0.75;
 
-const R = {
-  positive: t('language.reason.positive'),
-  negative: t('language.reason.negative'),
-  negated: t('language.reason.negated'),
-  degree: t('language.reason.degree'),
-  contrast: t('language.reason.contrast'),
-  complaint: t('language.reason.complaint'),
-  emoticon: t('language.reason.emoticon'),
-  rhetorical: t('language.reason.rhetorical'),
-  exclaim: t('language.reason.exclaim'),
-  noCue: t('language.reason.noCue'),
-};
+// Everything the scorer knows about a token, found with one lookup (the scorer runs on every post).
+const F_END = 1;
+const F_EXCLAIM = 2;
+const F_QUESTION = 4;
+const F_CONCESSIVE = 8;
+const F_CONTRAST = 16;
+const F_RHETORICAL = 32;
+const F_NEGATION = 64;
+const F_COMPLAINT = 128;
+const F_EMOJI = 256;
+/** A complaint phrase that also negates what follows ("至今未…", "迟迟不…"). */
+const F_NEGATES_NEXT = 512;
 
-function lookup(tok: string): number {
-  const p = POSITIVE.get(tok);
-  if (p !== undefined) return p;
-  const n = NEGATIVE.get(tok);
-  return n === undefined ? 0 : -n;
+interface Entry {
+  flags: number;
+  /** Lexicon polarity (negative below 0), emoji included. */
+  polarity: number;
+  /** Degree multiplier before a word, 0 when not a degree word. */
+  degree: number;
+  /** Degree multiplier after a word, 0 when not one. */
+  post: number;
 }
 
-/** Lexicon polarity; a run of one repeated syllable ("哈哈哈哈", "呜呜呜呜") reads as its short form. */
-function polarityOf(tok: string): number {
-  const p = lookup(tok);
-  if (p !== 0 || tok.length < 3) return p;
-  const c = tok.charCodeAt(0);
-  for (let i = 1; i < tok.length; i++) if (tok.charCodeAt(i) !== c) return 0;
-  return lookup(tok.slice(0, 3)) || lookup(tok.slice(0, 2));
+const ENTRIES = new Map<string, Entry>();
+function entry(tok: string): Entry {
+  let e = ENTRIES.get(tok);
+  if (!e) {
+    e = { flags: 0, polarity: 0, degree: 0, post: 0 };
+    ENTRIES.set(tok, e);
+  }
+  return e;
+}
+for (const [w, v] of POSITIVE) entry(w).polarity = v;
+for (const [w, v] of NEGATIVE) entry(w).polarity = -v;
+for (const [w, v] of EMOJI) {
+  const e = entry(w);
+  e.polarity = v;
+  e.flags |= F_EMOJI;
+}
+for (const [w, v] of DEGREES) entry(w).degree = v;
+for (const [w, v] of POST_DEGREES) entry(w).post = v;
+for (const w of CLAUSE_END) entry(w).flags |= F_END;
+for (const w of EXCLAIM) entry(w).flags |= F_END | F_EXCLAIM;
+for (const w of QUESTION) entry(w).flags |= F_END | F_QUESTION;
+for (const w of CONCESSIVE) entry(w).flags |= F_CONCESSIVE;
+for (const w of CONTRAST_AFTER) entry(w).flags |= F_CONTRAST;
+for (const w of RHETORICAL) entry(w).flags |= F_RHETORICAL;
+for (const w of NEGATIONS) entry(w).flags |= F_NEGATION;
+for (const w of COMPLAINT_PHRASES) {
+  const e = entry(w);
+  e.flags |= F_COMPLAINT;
+  if (NEGATIONS.has(w.slice(-1)) || w.endsWith('没有')) e.flags |= F_NEGATES_NEXT;
 }
 
-function emojiPolarity(tok: string): number {
-  const direct = EMOJI.get(tok);
-  if (direct !== undefined) return direct;
+/** A run of one repeated syllable ("哈哈哈哈", "呜呜呜呜") reads as its short form. */
+function repeated(tok: string): Entry | undefined {
+  if (tok.length < 3) return undefined;
   const c = tok.charCodeAt(0);
-  if (c < 0x2600) return 0;
+  for (let i = 1; i < tok.length; i++) if (tok.charCodeAt(i) !== c) return undefined;
+  return ENTRIES.get(tok.slice(0, 3)) ?? ENTRIES.get(tok.slice(0, 2));
+}
+
+/** A token of several emoji ("😭😭"): the sum of its parts. */
+function emojiRun(tok: string): number {
+  if (tok.charCodeAt(0) < 0x2600) return 0;
   let sum = 0;
   for (const ch of tok) sum += EMOJI.get(ch) ?? 0;
   return sum;
 }
+
+const R = {
+  positive: t('language.reason.positive') + '：',
+  negative: t('language.reason.negative') + '：',
+  negated: t('language.reason.negated') + '：',
+  degree: t('language.reason.degree') + '：',
+  contrast: t('language.reason.contrast'),
+  complaint: t('language.reason.complaint') + '：',
+  emoticon: t('language.reason.emoticon') + '：',
+  rhetorical: t('language.reason.rhetorical'),
+  noCue: t('language.reason.noCue'),
+};
+export const NO_CUE_REASON = R.noCue;
 
 const MAX_REASONS = 6;
 
@@ -81,8 +125,9 @@ export function scoreTokens(tokens: readonly string[]): LexiconScore {
   let clause = 0;
   let clauseWeight = 1;
   let clauseRhetorical = false;
-  let negate = 0;
+  let negate = false;
   let negateTtl = 0;
+  let negatedAt = -10;
   let degree = 1;
   let degreeTtl = 0;
   let positive = 0;
@@ -92,146 +137,145 @@ export function scoreTokens(tokens: readonly string[]): LexiconScore {
   let emoticons = 0;
   let rhetorical = 0;
   let contrasted = false;
-  const reasons: string[] = [];
+  let reasons: string[] | null = null;
   const reason = (r: string) => {
+    reasons ??= [];
     if (reasons.length < MAX_REASONS && !reasons.includes(r)) reasons.push(r);
   };
   let lastScoredIndex = -10;
-  let negatedAt = -10;
   let lastScored = 0;
 
-  const closeClause = (punct: string | null) => {
-    if (clause !== 0) {
-      let c = clause * clauseWeight;
-      if (punct !== null && EXCLAIM.has(punct)) c *= 1.3;
-      total += c;
-    }
-    if (punct !== null && QUESTION.has(punct) && clauseRhetorical && clause <= 0) {
-      total -= 0.8;
-      negative += 0.8;
-      rhetorical++;
-    }
-    clause = 0;
-    clauseWeight = 1;
-    clauseRhetorical = false;
-    negate = 0;
-    negateTtl = 0;
-    degree = 1;
-    degreeTtl = 0;
-  };
-
-  for (let i = 0; i < tokens.length; i++) {
-    const tok = tokens[i];
-    if (CLAUSE_END.has(tok) || EXCLAIM.has(tok) || QUESTION.has(tok)) {
-      closeClause(tok);
+  const n = tokens.length;
+  for (let i = 0; i <= n; i++) {
+    const tok = i < n ? tokens[i] : '';
+    let e = i < n ? ENTRIES.get(tok) : undefined;
+    const flags = i === n ? F_END : (e?.flags ?? 0);
+    if (flags & F_END) {
+      if (clause !== 0) total += clause * clauseWeight * (flags & F_EXCLAIM ? 1.3 : 1);
+      if (flags & F_QUESTION && clauseRhetorical && clause <= 0) {
+        total -= 0.8;
+        negative += 0.8;
+        rhetorical++;
+      }
+      clause = 0;
+      clauseWeight = 1;
+      clauseRhetorical = false;
+      negate = false;
+      negateTtl = 0;
+      degree = 1;
+      degreeTtl = 0;
       continue;
     }
-    // Weibo bracket emoticon: "[", "心", "]" (jieba splits it).
-    if (tok === '[' && i + 2 < tokens.length) {
-      let j = i + 1;
-      let name = '';
-      while (j < tokens.length && j <= i + 4 && tokens[j] !== ']') name += tokens[j++];
-      if (j < tokens.length && tokens[j] === ']') {
-        const p = EMOTICONS.get(name);
-        if (p !== undefined) {
-          clause += p;
-          emoticons += p;
-          if (p > 0) positive += p;
-          else negative -= p;
-          reason(`${R.emoticon}：[${name}]`);
+    if (e === undefined) {
+      // Weibo bracket emoticon: "[", "心", "]" (jieba splits it).
+      if (tok === '[' && i + 2 < n) {
+        let j = i + 1;
+        let name = '';
+        while (j < n && j <= i + 4 && tokens[j] !== ']') name += tokens[j++];
+        if (j < n && tokens[j] === ']') {
+          const p = EMOTICONS.get(name);
+          if (p !== undefined) {
+            clause += p;
+            emoticons += p;
+            if (p > 0) positive += p;
+            else negative -= p;
+            reason(`${R.emoticon}[${name}]`);
+          }
+          i = j;
+          continue;
         }
-        i = j;
-        continue;
+      }
+      e = repeated(tok);
+      if (e === undefined) {
+        const p = emojiRun(tok);
+        if (p === 0) {
+          if (negateTtl > 0 && --negateTtl === 0) negate = false;
+          if (degreeTtl > 0 && --degreeTtl === 0) degree = 1;
+          continue;
+        }
+        e = { flags: F_EMOJI, polarity: p, degree: 0, post: 0 };
       }
     }
-    if (CONCESSIVE.has(tok)) {
+    if (e.flags & F_CONCESSIVE) {
       clauseWeight = 0.5;
       continue;
     }
-    if (CONTRAST_AFTER.has(tok) && (total !== 0 || clause !== 0)) {
+    if (e.flags & F_CONTRAST && (total !== 0 || clause !== 0)) {
       total = (total + clause * clauseWeight) * 0.5;
       clause = 0;
       clauseWeight = 1.5;
       contrasted = true;
       continue;
     }
-    if (RHETORICAL.has(tok)) {
+    if (e.flags & F_RHETORICAL) {
       clauseRhetorical = true;
       if (tok === '凭什么' || tok === '难道') reason(`${R.rhetorical}：${tok}`);
     }
-    const post = POST_DEGREES.get(tok);
-    if (post !== undefined && lastScoredIndex === i - 1 && lastScored !== 0) {
-      clause += lastScored * (post - 1);
+    if (e.post !== 0 && lastScoredIndex === i - 1 && lastScored !== 0) {
+      clause += lastScored * (e.post - 1);
       continue;
     }
-    let p = polarityOf(tok);
-    const d = DEGREES.get(tok);
-    if (d !== undefined && (p === 0 || (i + 1 < tokens.length && polarityOf(tokens[i + 1]) !== 0))) {
-      degree *= d;
+    const p = e.polarity;
+    if (e.degree !== 0 && (p === 0 || (i + 1 < n && (ENTRIES.get(tokens[i + 1])?.polarity ?? 0) !== 0))) {
+      degree *= e.degree;
       degreeTtl = 2;
       continue;
     }
-    if (NEGATIONS.has(tok) && p === 0) {
+    if (e.flags & F_NEGATION && p === 0) {
       // "能不能", "是不是": a question, not a negation.
-      if (tok === '不' && i > 0 && i + 1 < tokens.length && tokens[i - 1] === tokens[i + 1]) continue;
+      if (tok === '不' && i > 0 && i + 1 < n && tokens[i - 1] === tokens[i + 1]) continue;
       if (tok.length > 1 && tok[0] === '不' && i > 0 && tokens[i - 1] === tok.slice(1)) continue;
       // "一点也不…", "一点都不…": a diminisher before 也/都 + negation intensifies it.
       if (degree < 1 && i > 0 && (tokens[i - 1] === '也' || tokens[i - 1] === '都')) {
         degree = 1.6;
         degreeTtl = 2;
       }
-      negate ^= 1;
+      negate = !negate;
       negateTtl = 2;
       negatedAt = i;
       negations++;
       continue;
     }
-    let isEmoji = false;
     if (p === 0) {
-      p = emojiPolarity(tok);
-      if (p !== 0) {
-        isEmoji = true;
-        emoticons += p;
-        reason(`${R.emoticon}：${tok}`);
-      }
-    }
-    if (p === 0) {
-      if (negateTtl > 0 && --negateTtl === 0) negate = 0;
+      if (negateTtl > 0 && --negateTtl === 0) negate = false;
       if (degreeTtl > 0 && --degreeTtl === 0) degree = 1;
       continue;
     }
-    if (COMPLAINT_PHRASES.has(tok)) {
+    const isEmoji = (e.flags & F_EMOJI) !== 0;
+    if (isEmoji) {
+      emoticons += p;
+      reason(R.emoticon + tok);
+    }
+    let negatesNext = false;
+    if (e.flags & F_COMPLAINT) {
       complaints++;
-      reason(`${R.complaint}：${tok}`);
-      // "至今未…", "迟迟不…" also negate what follows.
-      if (NEGATIONS.has(tok.slice(-1)) || tok.endsWith('没有')) {
-        negate = 1;
-        negateTtl = 3;
-      }
+      reason(R.complaint + tok);
+      negatesNext = (e.flags & F_NEGATES_NEXT) !== 0;
     }
     let v = p * degree;
-    if ((degree >= 1.5 || degree <= 0.6) && Math.abs(p) >= 1) reason(`${R.degree}：${tok}`);
+    if ((degree >= 1.5 || degree <= 0.6) && Math.abs(p) >= 1) reason(R.degree + tok);
     // A negation governs a negative word only right before it ("不难过"), not across words ("不欢迎X滚").
-    if (negate && p < 0 && negatedAt !== i - 1) negate = 0;
+    if (negate && p < 0 && negatedAt !== i - 1) negate = false;
     if (negate) {
       v = p > 0 ? -v : -v * 0.5;
-      reason(`${R.negated}：${tok}`);
-    } else if (!isEmoji && !COMPLAINT_PHRASES.has(tok) && Math.abs(p) >= 1) reason(`${p > 0 ? R.positive : R.negative}：${tok}`);
+      reason(R.negated + tok);
+    } else if (!isEmoji && !(e.flags & F_COMPLAINT) && Math.abs(p) >= 1) reason((p > 0 ? R.positive : R.negative) + tok);
     if (v > 0) positive += v;
     else negative -= v;
     clause += v;
     lastScored = v;
     lastScoredIndex = i;
-    negate = 0;
-    negateTtl = 0;
+    negate = negatesNext;
+    negateTtl = negatesNext ? 2 : 0;
+    if (negatesNext) negatedAt = i;
     degree = 1;
     degreeTtl = 0;
   }
-  closeClause(null);
-  if (contrasted) reason(R.contrast);
-  if (rhetorical > 0 && !reasons.some((r) => r.startsWith(R.rhetorical))) reason(R.rhetorical);
+  const out: string[] = reasons ?? [];
+  if (contrasted && out.length < MAX_REASONS) out.push(R.contrast);
+  if (rhetorical > 0 && !out.some((r) => r.startsWith(R.rhetorical)) && out.length < MAX_REASONS) out.push(R.rhetorical);
   const label: SentimentLabel = total >= POSITIVE_AT ? 'positive' : total <= NEGATIVE_AT ? 'negative' : 'neutral';
-  if (reasons.length === 0) reasons.push(R.noCue);
+  if (out.length === 0) out.push(R.noCue);
   const score = Math.round(Math.tanh(total / 3) * 1000) / 1000;
-  return { raw: total, positive, negative, complaints, negations, emoticons, rhetorical, label, score, reasons };
+  return { raw: total, positive, negative, complaints, negations, emoticons, rhetorical, label, score, reasons: out };
 }

@@ -2,33 +2,17 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Command } from 'commander';
+import { availableParallelism } from 'node:os';
 import type { Analyzer } from '../../analyze/analyzer.ts';
-import type { PostSubject } from '../../analyze/analyzer.ts';
-import { withContext } from '../context.ts';
-
-export interface StreamStats {
-  lines: number;
-  analysed: number;
-  malformed: number;
-}
-
-/** Checks one parsed line against the contract input; returns the reason it is unusable, or null. */
-function problem(v: unknown): string | null {
-  if (!v || typeof v !== 'object' || Array.isArray(v)) return 'expected a JSON object';
-  const o = v as Record<string, unknown>;
-  if (o.text !== undefined && o.text !== null && typeof o.text !== 'string') return '"text" must be a string';
-  if (o.title !== undefined && o.title !== null && typeof o.title !== 'string') return '"title" must be a string';
-  if (typeof o.text !== 'string' && typeof o.title !== 'string') return 'needs "text" (or "title")';
-  if (o.id !== undefined && o.id !== null && typeof o.id !== 'string' && typeof o.id !== 'number') return '"id" must be a string or a number';
-  if (o.source !== undefined && o.source !== null && typeof o.source !== 'string') return '"source" must be a string';
-  if (o.metrics !== undefined && o.metrics !== null && (typeof o.metrics !== 'object' || Array.isArray(o.metrics))) return '"metrics" must be an object';
-  return null;
-}
+import { parseLine } from '../../analyze/stream-input.ts';
+import type { StreamStats } from '../../analyze/stream-pool.ts';
+import { resolveDbUrl } from '../../db/connect.ts';
+import { CliError, withContext } from '../context.ts';
 
 /**
- * JSONL in, JSONL out, line by line: reading pauses while output waits to drain, so memory
- * stays flat whatever the input size. A malformed line is reported on `err` with its number
- * and skipped; events are linked across the posts of the stream.
+ * JSONL in, JSONL out, line by line in this thread: reading pauses while output waits to drain,
+ * so memory stays flat whatever the input size. A malformed line is reported on `err` with its
+ * number and skipped; events are linked across the posts of the stream.
  */
 export async function analyzeStream(analyzer: Analyzer, input: Readable, output: Writable, err: Writable): Promise<StreamStats> {
   const stats: StreamStats = { lines: 0, analysed: 0, malformed: 0 };
@@ -42,38 +26,32 @@ export async function analyzeStream(analyzer: Analyzer, input: Readable, output:
   };
   for await (const raw of rl) {
     stats.lines++;
-    const line = raw.trim();
-    if (!line) continue;
-    let post: unknown;
-    try {
-      post = JSON.parse(line);
-    } catch (e) {
+    const parsed = parseLine(raw);
+    if (!parsed) continue;
+    if ('error' in parsed) {
       stats.malformed++;
-      err.write(`line ${stats.lines}: invalid JSON (${(e as Error).message.split('\n')[0]})\n`);
+      err.write(`line ${stats.lines}: ${parsed.error}\n`);
       continue;
     }
-    const why = problem(post);
-    if (why) {
-      stats.malformed++;
-      err.write(`line ${stats.lines}: ${why}\n`);
-      continue;
-    }
-    const p = post as PostSubject & { id?: string | number | null };
-    const subject: PostSubject = { ...p, id: p.id ?? undefined, text: typeof p.text === 'string' ? p.text : '', metrics: p.metrics ?? undefined };
     let result;
     try {
-      result = analyzer.analyze(subject);
+      result = analyzer.analyze(parsed.post);
     } catch (e) {
       stats.malformed++;
       err.write(`line ${stats.lines}: analysis failed (${(e as Error).message})\n`);
       continue;
     }
-    buffer += `${JSON.stringify(p.id === undefined || p.id === null ? { id: null, ...result } : result)}\n`;
+    buffer += `${JSON.stringify(parsed.hasId ? result : { id: null, ...result })}\n`;
     stats.analysed++;
     if (buffer.length > 65536) await flush();
   }
   await flush();
   return stats;
+}
+
+/** Worker threads by default: one fewer than the cores, at most four. */
+function defaultWorkers(): number {
+  return Math.max(0, Math.min(4, availableParallelism() - 1));
 }
 
 export function analyzeCommand(program: Command) {
@@ -85,12 +63,21 @@ export function analyzeCommand(program: Command) {
       'after',
       '\nEach output line: {"id","sentiment":{"label","score"},"topic","department","risk":{"level","score","reasons"},"keywords","rules","event","abuse"}.\nA malformed line is reported on stderr with its line number; the other lines still go through.',
     )
-    .action(async (opts: { db?: string }) => {
+    .option('--workers <n>', 'worker threads preparing posts (0: all in this thread; default: cores − 1, at most 4)')
+    .action(async (opts: { db?: string; workers?: string }) => {
+      const workers = opts.workers === undefined ? defaultWorkers() : Number(opts.workers);
+      if (!Number.isInteger(workers) || workers < 0 || workers > 64) throw new CliError(`--workers must be an integer from 0 to 64, got "${opts.workers}"`);
       await withContext(opts, async (ctx) => {
         const { createAnalyzer } = await import('../../analyze/analyzer.ts');
-        const analyzer = await createAnalyzer(ctx.db.kysely);
+        const analyzer = await createAnalyzer(ctx.db.kysely, { withoutLanguage: workers > 0 });
         for (const b of analyzer.brokenRules) process.stderr.write(`warning: watch rule "${b.name}" skipped: ${b.error}\n`);
-        const stats = await analyzeStream(analyzer, process.stdin, process.stdout, process.stderr);
+        let stats: StreamStats;
+        if (workers > 0) {
+          const { analyzeStreamParallel } = await import('../../analyze/stream-pool.ts');
+          stats = await analyzeStreamParallel(analyzer, resolveDbUrl(opts.db), workers, process.stdin, process.stdout, process.stderr);
+        } else {
+          stats = await analyzeStream(analyzer, process.stdin, process.stdout, process.stderr);
+        }
         if (stats.malformed) process.stderr.write(`analysed ${stats.analysed} post(s); skipped ${stats.malformed} malformed line(s)\n`);
       });
     });

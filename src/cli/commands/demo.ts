@@ -44,6 +44,9 @@ export function demoCommand(program: Command) {
         '',
       ];
       process.stdout.write(lines.join('\n') + '\n');
+      void demo.seeded.then((n) => {
+        if (n > 0) process.stdout.write(`demo: ${n} cases opened in every state of the workflow (see 台账)\n`);
+      });
       const shutdown = async () => {
         await demo.close();
         process.exit(0);

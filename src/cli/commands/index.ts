@@ -3,6 +3,7 @@ import { analyzeCommand } from './analyze.ts';
 import { caseCommand } from './case.ts';
 import { channelCommand } from './channel.ts';
 import { demoCommand } from './demo.ts';
+import { evalCommand } from './eval.ts';
 import { learnCommand } from './learn.ts';
 import { migrateCommand } from './migrate.ts';
 import { reportCommand } from './report.ts';
@@ -16,4 +17,4 @@ import { sourceCommand } from './source.ts';
 export type CommandModule = (program: Command) => void;
 
 /** Every CLI command. A stage adds its file and one line here. */
-export const commands: CommandModule[] = [serveCommand, migrateCommand, workspaceCommand, demoCommand, channelCommand, analyzeCommand, reportCommand, learnCommand, collectCommand, postsCommand, importCommand, sourceCommand, caseCommand];
+export const commands: CommandModule[] = [serveCommand, migrateCommand, workspaceCommand, demoCommand, channelCommand, analyzeCommand, reportCommand, learnCommand, evalCommand, collectCommand, postsCommand, importCommand, sourceCommand, caseCommand];

@@ -7,6 +7,7 @@ import { ValidationError } from '../../errors.ts';
 import { t } from '../../i18n/index.ts';
 import { processNewPosts } from '../../jobs/pipeline.ts';
 import { parseDate } from '../parser/dates.ts';
+import { plainText } from '../sanitize.ts';
 import { storeItems } from '../store.ts';
 import type { CollectedItem, SourceRow } from '../types.ts';
 import { resolveColumns, type ImportField } from './columns.ts';
@@ -55,14 +56,14 @@ export function rowToItem(row: ImportRow, columns: Map<string, ImportField>, now
     if (!at) throw new Error(`${v.column}: cannot read the date "${v.value}"`);
     return at;
   };
-  const title = str(get.title?.value) ?? '';
-  const text = str(get.text?.value) ?? '';
+  const title = plainText(str(get.title?.value) ?? '');
+  const text = plainText(str(get.text?.value) ?? '');
   if (!title && !text) throw new Error('no title or text (map the columns with --map column=title,column=text)');
   const publishedAt = date('published_at');
   const metrics: CollectedItem['metrics'] = {};
   for (const k of ['views', 'replies', 'likes', 'reposts'] as const) if (get[k]) metrics[k] = metric(get[k]!.value, get[k]!.column);
   if (get.dislikes) extra.dislikes = metric(get.dislikes.value, get.dislikes.column);
-  const replyText = str(get.reply_text?.value);
+  const replyText = plainText(str(get.reply_text?.value) ?? '');
   return {
     externalId: str(get.id?.value),
     url: str(get.url?.value),

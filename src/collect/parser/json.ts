@@ -1,4 +1,4 @@
-import { htmlToText, sanitizeContent } from '../sanitize.ts';
+import { htmlToText, plainText, sanitizeContent } from '../sanitize.ts';
 import { CollectError, type CollectedItem, type Metrics } from '../types.ts';
 import { parseDate } from './dates.ts';
 
@@ -86,7 +86,8 @@ export function parseJsonItems(body: string, mapping: JsonMapping, baseUrl: stri
       }
     }
     const contentHtml = html ? sanitizeContent(html, url ?? baseUrl) : null;
-    const body = text(getPath(raw, f.text)) ?? (contentHtml ? htmlToText(contentHtml) : '');
+    const rawText = text(getPath(raw, f.text));
+    const body = rawText !== null ? plainText(rawText) : contentHtml ? htmlToText(contentHtml) : '';
     const metrics: Metrics = {};
     for (const k of ['views', 'replies', 'likes', 'reposts'] as const) {
       const m = metric(getPath(raw, f[k]));
@@ -96,7 +97,7 @@ export function parseJsonItems(body: string, mapping: JsonMapping, baseUrl: stri
     return {
       externalId: text(getPath(raw, f.id)),
       url,
-      title: text(getPath(raw, f.title)) ?? body.slice(0, 60),
+      title: plainText(text(getPath(raw, f.title)) ?? '') || body.slice(0, 60),
       text: body,
       contentHtml,
       author: text(getPath(raw, f.author)),

@@ -33,6 +33,7 @@ export default {
   'case.error.eventNotFound': '事件（编号 {eventId}）不存在',
   'case.error.nothingToOpen': '请至少选择一条信息或一个事件，或填写标题',
   'case.error.departmentNotFound': '部门（编号 {id}）不存在',
+  'case.error.ownerNotFound': '责任人（用户编号 {id}）不存在或已停用',
   'case.error.leadIsAssisting': '主办部门不能同时作为协办部门',
   'case.error.openCommitments': '还有 {count} 项整改承诺未完成，不能办结（可由办公室说明理由后豁免）',
   'case.error.noApprovedResponse': '没有已审核通过的回复，不能登记回复',

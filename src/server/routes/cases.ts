@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { requestDelivery } from '../../alert/delivery.ts';
 import { assertCan } from '../../auth/policy.ts';
 import { nowIso } from '../../db/values.ts';
 import { recordAudit } from '../../audit/audit.ts';
 import { assertWorksOnCase, visibleCase } from '../../cases/access.ts';
+import { accountActivity } from '../../cases/accounts.ts';
 import { caseDetail, ledgerQuery, listLedger } from '../../cases/ledger.ts';
 import { ledgerXlsx } from '../../cases/ledger-xlsx.ts';
 import { joinPosts, joinPostsInput, openCase, openCaseInput } from '../../cases/open.ts';
@@ -82,9 +84,11 @@ export const caseRoutes: RouteModule = (app, ctx) => {
   r.post('/api/cases/:id/assign', { schema: { tags, summary: '分派: lead (主办) and assisting (协办) departments', params: idParam, body: assignInput } }, async (request) =>
     assignCase(db, actorOf(request), request.params.id, request.body),
   );
-  r.post('/api/cases/:id/escalate', { schema: { tags, summary: '转办 to the office or a leader', params: idParam, body: escalateInput } }, async (request) =>
-    escalateCase(db, actorOf(request), request.params.id, request.body),
-  );
+  r.post('/api/cases/:id/escalate', { schema: { tags, summary: '转办 to the office or a leader', params: idParam, body: escalateInput } }, async (request) => {
+    const after = await escalateCase(db, actorOf(request), request.params.id, request.body);
+    requestDelivery(ctx);
+    return after;
+  });
   r.post('/api/cases/:id/follow', { schema: { tags, summary: 'Move a replied case to 跟踪', params: idParam, body: commentInput } }, async (request) =>
     followCase(db, actorOf(request), request.params.id, request.body.comment),
   );
@@ -93,6 +97,9 @@ export const caseRoutes: RouteModule = (app, ctx) => {
   );
   r.post('/api/cases/:id/press-conference', { schema: { tags, summary: 'Record the press conference of an emergency (24 h clock)', params: idParam, body: pressInput } }, async (request) =>
     recordPressConference(db, actorOf(request), request.params.id, request.body),
+  );
+  r.get('/api/responder-accounts/:id/activity', { schema: { tags: ['accounts'], summary: 'Who replied where: replies found under this account and responses posted with it', params: idParam } }, async (request) =>
+    accountActivity(db, actorOf(request), request.params.id),
   );
   r.post('/api/cases/:id/verify', { schema: { tags, summary: "Check now that the case's posted replies appear on its threads", params: idParam } }, async (request) => {
     const actor = actorOf(request);

@@ -189,3 +189,57 @@ export interface CaseDetail {
   memos: Memo[];
   commitments: Commitment[];
 }
+
+export interface RuleMatch {
+  rule: string;
+  ruleId?: number;
+  hits: { term: string; field: string; offset: number; length?: number }[];
+  department?: string | null;
+  minLevel?: string;
+}
+
+export interface AnalysisResult {
+  sentiment: { label: string; score: number; reasons: string[] };
+  topic: string | null;
+  topicReasons: string[];
+  department: string | null;
+  departmentReasons: string[];
+  risk: { level: string; score: number; reasons: string[] };
+  keywords: string[];
+  rules: RuleMatch[];
+  event: number | string | null;
+  abuse: { flagged: boolean; reasons: string[] };
+}
+
+export interface PostRow {
+  id: number;
+  source_id: number;
+  source: string;
+  url: string | null;
+  title: string;
+  text: string;
+  author: string | null;
+  published_at: string | null;
+  fetched_at: string;
+  views: number;
+  replies_count: number;
+  likes: number;
+  reposts: number;
+  event_id: number | null;
+  near_duplicate_of: number | null;
+  sentiment_label: string | null;
+  sentiment_score: number | null;
+  topic: string | null;
+  department_id: number | null;
+  risk_level: string | null;
+  risk_score: number | null;
+  abuse: number;
+  analysis: AnalysisResult | null;
+}
+
+export interface PostDetail extends PostRow {
+  source_kind: string;
+  replies: { id: number; author: string | null; text: string; published_at: string | null; ours: boolean; responder_name: string | null }[];
+  metrics_history: { at: string; views: number; replies: number; likes: number; reposts: number }[];
+  near_duplicates: { id: number; title: string; url: string | null; source: string; published_at: string | null }[];
+}

@@ -76,7 +76,7 @@ function LiveTest({ expression, sources }: { expression: string; sources: string
   }, [expr, days, srcKey]);
   return (
     <Card size="small" title={t('web.rules.test')} extra={<Space size={4}>{t('web.rules.testDays')}<InputNumber min={1} max={365} value={days} onChange={(v) => setDays(v ?? 7)} size="small" /></Space>}>
-      {parse && !parse.ok && parse.error && <Alert type="error" showIcon message={t('web.rules.syntaxError', { position: parse.error.position + 1, message: parse.error.message })} data-testid="rule-syntax-error" />}
+      {parse && !parse.ok && parse.error && <Alert type="error" showIcon message={t('web.rules.syntaxError', { position: parse.error.position, message: parse.error.message })} data-testid="rule-syntax-error" />}
       {parse?.ok && (
         <div style={{ marginBottom: 8 }}>
           <Tag color="green">{t('web.rules.syntaxOk')}</Tag>

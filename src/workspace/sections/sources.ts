@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { recordAudit } from '../../audit/audit.ts';
+import { DEFAULT_INTERVAL_SECONDS, hashToken, publicSource } from '../../collect/manage.ts';
+import { kindOf, SOURCE_KINDS } from '../../collect/sources/index.ts';
+import { fromJson, nowIso, toJson } from '../../db/values.ts';
+import { duplicateIssues, emptyStats, sameFields, type WorkspaceIssue, type WorkspaceSection } from '../section.ts';
+
+const interval = z.union([
+  z.number().int().min(60).max(7 * 86400),
+  z.string().regex(/^\d+\s*(s|m|min|h|d)$/i, 'an interval such as 300, "5m", "1h"'),
+]);
+
+const item = z
+  .object({
+    name: z.string().min(1).max(100),
+    kind: z.enum(SOURCE_KINDS),
+    url: z.string().max(2000).optional(),
+    /** Seconds, or "5m", "1h" (default 5m, at least 1 minute). */
+    interval: interval.optional(),
+    weight: z.number().min(0).max(10).optional(),
+    /** Department code the source's posts belong to by default. */
+    department: z.string().optional(),
+    paused: z.boolean().optional(),
+    /** Kind-specific: preset/list/detail selectors (html), items/fields mapping (json), charset … */
+    config: z.record(z.string(), z.unknown()).optional(),
+    /** push only: a token to set (at least 24 characters); only its hash is stored and exported. */
+    push_token: z.string().min(24).max(200).optional(),
+    /** push only: the SHA-256 of the token, as exported; keeps the current token. */
+    push_token_sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  })
+  .strict();
+export type SourceItem = z.infer<typeof item>;
+
+export function intervalSeconds(v: SourceItem['interval']): number {
+  if (v === undefined) return DEFAULT_INTERVAL_SECONDS;
+  if (typeof v === 'number') return v;
+  const m = /^(\d+)\s*(s|m|min|h|d)$/i.exec(v)!;
+  const unit = { s: 1, m: 60, min: 60, h: 3600, d: 86400 }[m[2].toLowerCase() as 's'];
+  return Number(m[1]) * unit;
+}
+
+function intervalText(seconds: number): string | number {
+  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
+  if (seconds % 60 === 0) return `${seconds / 60}m`;
+  return seconds;
+}
+
+/** Sources (信息源) as configuration: matched by name; push tokens never appear in clear. */
+export const sourcesSection: WorkspaceSection<SourceItem> = {
+  key: 'sources',
+  order: 30,
+  item,
+  async validate(db, items, doc) {
+    const issues: WorkspaceIssue[] = duplicateIssues('sources', items, (s) => s.name, 'name');
+    const fileDepartments = new Set(((doc.departments as { code: string }[] | undefined) ?? []).map((d) => d.code));
+    for (const [i, s] of items.entries()) {
+      const kind = kindOf(s.kind)!;
+      if (kind.needsUrl) {
+        let ok = false;
+        try {
+          const u = new URL(s.url ?? '');
+          ok = u.protocol === 'http:' || u.protocol === 'https:';
+        } catch {
+          ok = false;
+        }
+        if (!ok) issues.push({ path: ['sources', i, 'url'], message: s.url ? `not an http(s) URL: ${s.url}` : `a ${s.kind} source needs a url` });
+      }
+      const cfg = kind.config.safeParse(s.config ?? {});
+      if (!cfg.success) {
+        for (const issue of cfg.error.issues) {
+          const sub = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+          const extra = issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
+          issues.push({ path: ['sources', i, 'config', ...sub], message: extra });
+        }
+      }
+      const s2 = intervalSeconds(s.interval);
+      if (s2 < 60 || s2 > 7 * 86400) issues.push({ path: ['sources', i, 'interval'], message: 'between 1 minute and 7 days' });
+      if ((s.push_token || s.push_token_sha256) && s.kind !== 'push') issues.push({ path: ['sources', i, s.push_token ? 'push_token' : 'push_token_sha256'], message: 'only push sources have a token' });
+      if (s.department && !fileDepartments.has(s.department)) {
+        const row = await db.selectFrom('departments').select('id').where('code', '=', s.department).executeTakeFirst();
+        if (!row) issues.push({ path: ['sources', i, 'department'], message: `department "${s.department}" does not exist` });
+      }
+    }
+    return issues;
+  },
+  async apply(trx, items, ctx) {
+    const stats = emptyStats();
+    const deptId = new Map((await trx.selectFrom('departments').select(['id', 'code']).execute()).map((d) => [d.code, d.id]));
+    for (const s of items) {
+      const config = kindOf(s.kind)!.config.parse(s.config ?? {});
+      const row = await trx.selectFrom('sources').selectAll().where('name', '=', s.name).executeTakeFirst();
+      const tokenHash = s.push_token ? hashToken(s.push_token) : (s.push_token_sha256 ?? row?.push_token_hash ?? null);
+      const next = {
+        kind: s.kind,
+        url: s.url ?? null,
+        config: toJson(config),
+        interval_seconds: intervalSeconds(s.interval),
+        weight: s.weight ?? 1,
+        department_id: s.department ? (deptId.get(s.department) ?? null) : null,
+        paused: s.paused ? 1 : 0,
+        push_token_hash: tokenHash,
+      };
+      if (!row) {
+        const now = nowIso();
+        const created = await trx.insertInto('sources').values({ name: s.name, ...next, error_streak: 0, created_at: now, updated_at: now }).returningAll().executeTakeFirstOrThrow();
+        await recordAudit(trx, ctx.actor, { action: 'source.create', entity: 'source', entityId: created.id, after: publicSource(created) });
+        stats.created++;
+        continue;
+      }
+      const same = sameFields({ ...row, config: toJson(fromJson(row.config, {})), weight: Number(row.weight) }, next);
+      if (same) {
+        stats.unchanged++;
+        continue;
+      }
+      const resumed = row.paused === 1 && next.paused === 0;
+      const after = await trx
+        .updateTable('sources')
+        .set({ ...next, ...(resumed ? { paused_reason: null, error_streak: 0, error_since: null, next_check_at: null } : {}), updated_at: nowIso() })
+        .where('id', '=', row.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await recordAudit(trx, ctx.actor, { action: 'source.update', entity: 'source', entityId: row.id, before: publicSource(row), after: publicSource(after) });
+      stats.updated++;
+    }
+    return stats;
+  },
+  async export(db) {
+    const rows = await db.selectFrom('sources').leftJoin('departments', 'departments.id', 'sources.department_id').selectAll('sources').select('departments.code as department').orderBy('sources.name').execute();
+    return rows.map((r) => {
+      const out: SourceItem = { name: r.name, kind: r.kind as SourceItem['kind'] };
+      if (r.url) out.url = r.url;
+      if (r.interval_seconds !== DEFAULT_INTERVAL_SECONDS) out.interval = intervalText(r.interval_seconds) as SourceItem['interval'];
+      if (Number(r.weight) !== 1) out.weight = Number(r.weight);
+      if (r.department) out.department = r.department;
+      if (r.paused) out.paused = true;
+      const config = fromJson<Record<string, unknown>>(r.config, {});
+      if (Object.keys(config).length) out.config = config;
+      if (r.push_token_hash) out.push_token_sha256 = r.push_token_hash;
+      return out;
+    });
+  },
+};

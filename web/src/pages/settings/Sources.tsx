@@ -1,0 +1,226 @@
+import { ExperimentOutlined, PlusOutlined } from '@ant-design/icons';
+import { Alert, Button, Form, Input, InputNumber, List, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { LoadError } from '../../App.tsx';
+import { PageTitle } from '../../components/PageTitle.tsx';
+import { ExternalLink, SafeText } from '../../components/SafeText.tsx';
+import { t, tk } from '../../i18n.ts';
+import { api } from '../../lib/api.ts';
+import { fmtTime } from '../../lib/format.ts';
+import { useAction, useLoad } from '../../lib/hooks.ts';
+import { useDepartments } from '../../lib/useDepartments.ts';
+
+interface Source {
+  id: number;
+  name: string;
+  kind: string;
+  url: string | null;
+  config: Record<string, unknown>;
+  interval_seconds: number;
+  weight: number;
+  department_id: number | null;
+  paused: number;
+  paused_reason: string | null;
+  last_success_at: string | null;
+  last_error: string | null;
+  error_streak: number;
+  posts: number;
+}
+interface Preview {
+  charset?: string | null;
+  items: { title: string; published_at: string | null; author: string | null; url: string | null; text: string; replies: number }[];
+  warnings: string[];
+}
+
+const KINDS = ['feed', 'html', 'json', 'push', 'import', 'manual'];
+const PULLED = new Set(['feed', 'html', 'json']);
+
+export default function Sources() {
+  const list = useLoad((signal) => api.get<Source[]>('/api/sources', undefined, { signal }), []);
+  const deps = useDepartments();
+  const [editing, setEditing] = useState<Source | 'new' | null>(null);
+  const [preview, setPreview] = useState<{ name: string; result: Preview } | null>(null);
+  const [form] = Form.useForm();
+  const kind = Form.useWatch('kind', form);
+  const { run, busy } = useAction();
+
+  const open = (s: Source | 'new') => {
+    setEditing(s);
+    form.setFieldsValue(
+      s === 'new'
+        ? { name: '', kind: 'feed', url: '', preset: undefined, config: '{}', interval_seconds: 300, weight: 1, department_id: null }
+        : { ...s, preset: (s.config.preset as string | undefined) ?? undefined, config: JSON.stringify(Object.fromEntries(Object.entries(s.config).filter(([k]) => k !== 'preset')), null, 2) },
+    );
+  };
+  const configOf = (v: { config?: string; preset?: string }): Record<string, unknown> | null => {
+    try {
+      const c = JSON.parse(v.config || '{}');
+      if (!c || typeof c !== 'object' || Array.isArray(c)) throw new Error();
+      return v.preset ? { ...c, preset: v.preset } : c;
+    } catch {
+      form.setFields([{ name: 'config', errors: [t('web.channels.configInvalid')] }]);
+      return null;
+    }
+  };
+  const save = async () => {
+    const v = await form.validateFields();
+    const config = configOf(v);
+    if (!config) return;
+    const body = { name: v.name.trim(), kind: v.kind, url: v.url?.trim() || null, config, interval_seconds: v.interval_seconds, weight: v.weight, department_id: v.department_id ?? null };
+    if (await run(() => (editing === 'new' ? api.post('/api/sources', body) : api.patch(`/api/sources/${(editing as Source).id}`, body)), t('web.app.saved'))) {
+      setEditing(null);
+      list.reload();
+    }
+  };
+  const test = async (name: string, body: { url: string; kind: string; config: Record<string, unknown> }) => {
+    const { preset, ...config } = body.config as { preset?: string };
+    const result = await run(() => api.post<Preview>('/api/sources/test', { url: body.url, kind: body.kind, ...(preset ? { preset } : {}), config }));
+    if (result) setPreview({ name, result });
+  };
+  const testForm = async () => {
+    const v = await form.validateFields();
+    const config = configOf(v);
+    if (config && v.url) await test(v.name || '—', { url: v.url.trim(), kind: v.kind, config });
+  };
+  const action = async (s: Source, what: 'collect' | 'pause' | 'resume') => {
+    const ok = await run(() => (what === 'collect' ? api.post(`/api/sources/${s.id}/collect`) : api.patch(`/api/sources/${s.id}`, { paused: what === 'pause' })), t('web.app.saved'));
+    if (ok) list.reload();
+  };
+
+  return (
+    <div className="ms-page">
+      <PageTitle
+        title={t('web.sources.title')}
+        intro={t('web.sources.intro')}
+        extra={
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => open('new')}>
+            {t('web.sources.new')}
+          </Button>
+        }
+      />
+      {list.error && <LoadError error={list.error} onRetry={list.reload} />}
+      <Table<Source>
+        rowKey="id"
+        loading={list.loading}
+        dataSource={list.data ?? []}
+        pagination={false}
+        scroll={{ x: true }}
+        columns={[
+          { title: t('web.sources.name'), dataIndex: 'name', render: (v: string, s) => <Space direction="vertical" size={0}><span>{v}</span><ExternalLink url={s.url}>{s.url ?? ''}</ExternalLink></Space> },
+          { title: t('web.sources.kind'), dataIndex: 'kind', render: (k: string, s) => <>{tk('web.sources.kind', k)} {typeof s.config.preset === 'string' && <Tag>{s.config.preset}</Tag>}</> },
+          { title: t('web.sources.interval'), dataIndex: 'interval_seconds' },
+          { title: t('web.posts.title'), dataIndex: 'posts' },
+          {
+            title: t('web.sources.health'),
+            key: 'h',
+            render: (_, s) => (
+              <Space direction="vertical" size={0}>
+                {s.paused ? <Tag>{t('web.sources.paused')}{s.paused_reason ? `：${s.paused_reason}` : ''}</Tag> : s.error_streak > 0 ? <Tag color="red">{t('web.sources.failing', { n: s.error_streak })}</Tag> : s.last_success_at ? <Tag color="green">{t('web.sources.ok')}</Tag> : <Tag>{t('web.sources.never')}</Tag>}
+                {s.last_success_at && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('web.sources.lastSuccess')} {fmtTime(s.last_success_at)}</Typography.Text>}
+                {s.last_error && <Typography.Text type="danger" style={{ fontSize: 12 }}><SafeText text={s.last_error} /></Typography.Text>}
+              </Space>
+            ),
+          },
+          {
+            title: t('web.common.actions'),
+            key: 'a',
+            render: (_, s) => (
+              <Space wrap>
+                {PULLED.has(s.kind) && s.url && (
+                  <Button size="small" icon={<ExperimentOutlined />} onClick={() => void test(s.name, { url: s.url!, kind: s.kind, config: s.config })} loading={busy} data-testid={`source-test-${s.id}`}>
+                    {t('web.sources.test')}
+                  </Button>
+                )}
+                {PULLED.has(s.kind) && <Button size="small" onClick={() => void action(s, 'collect')}>{t('web.sources.collectNow')}</Button>}
+                <Button size="small" onClick={() => void action(s, s.paused ? 'resume' : 'pause')}>{s.paused ? t('web.sources.resume') : t('web.sources.pause')}</Button>
+                <Button size="small" onClick={() => open(s)}>{t('web.common.edit')}</Button>
+                <Popconfirm title={t('web.common.confirmDelete')} onConfirm={() => void run(() => api.delete(`/api/sources/${s.id}`), t('web.app.deleted')).then(() => list.reload())}>
+                  <Button size="small" danger>{t('web.common.delete')}</Button>
+                </Popconfirm>
+              </Space>
+            ),
+          },
+        ]}
+      />
+      <Modal
+        open={editing !== null}
+        width={680}
+        title={t('web.sources.new')}
+        onCancel={() => setEditing(null)}
+        onOk={() => void save()}
+        confirmLoading={busy}
+        destroyOnHidden
+        footer={(orig) => (
+          <Space>
+            {PULLED.has(kind) && <Button icon={<ExperimentOutlined />} onClick={() => void testForm()} loading={busy}>{t('web.sources.test')}</Button>}
+            {orig}
+          </Space>
+        )}
+      >
+        <Form form={form} layout="vertical">
+          <Form.Item name="name" label={t('web.sources.name')} rules={[{ required: true, whitespace: true, message: t('web.common.required', { field: t('web.sources.name') }) }]}>
+            <Input maxLength={100} />
+          </Form.Item>
+          <Space wrap>
+            <Form.Item name="kind" label={t('web.sources.kind')}>
+              <Select style={{ width: 200 }} disabled={editing !== 'new'} options={KINDS.map((k) => ({ value: k, label: tk('web.sources.kind', k) }))} />
+            </Form.Item>
+            {kind === 'html' && (
+              <Form.Item name="preset" label={t('web.sources.preset')}>
+                <Select allowClear style={{ width: 160 }} options={[{ value: 'discuz', label: 'Discuz! 论坛' }, { value: 'board', label: '留言板' }]} />
+              </Form.Item>
+            )}
+          </Space>
+          {PULLED.has(kind) && (
+            <Form.Item name="url" label={t('web.sources.url')} rules={[{ required: true, pattern: /^https?:\/\/\S+$/i, message: t('web.response.urlInvalid') }]}>
+              <Input placeholder="https://" />
+            </Form.Item>
+          )}
+          <Form.Item name="config" label={t('web.sources.config')}>
+            <Input.TextArea autoSize={{ minRows: 3 }} style={{ fontFamily: 'monospace' }} spellCheck={false} />
+          </Form.Item>
+          <Space wrap>
+            <Form.Item name="interval_seconds" label={t('web.sources.interval')}>
+              <InputNumber min={60} max={604800} />
+            </Form.Item>
+            <Form.Item name="weight" label={t('web.sources.weight')}>
+              <InputNumber min={0} max={10} step={0.1} />
+            </Form.Item>
+            <Form.Item name="department_id" label={t('web.sources.department')}>
+              <Select allowClear style={{ width: 180 }} options={deps.options} />
+            </Form.Item>
+          </Space>
+        </Form>
+      </Modal>
+      <Modal open={preview !== null} width={760} title={preview ? t('web.sources.testTitle', { name: preview.name }) : ''} onCancel={() => setPreview(null)} footer={null}>
+        {preview && (
+          <>
+            {preview.result.warnings.map((w, i) => (
+              <Alert key={i} type="warning" message={<SafeText text={w} />} style={{ marginBottom: 6 }} />
+            ))}
+            <Typography.Text type="secondary">
+              {t('web.sources.testItems', { n: preview.result.items.length })}
+              {preview.result.charset ? ` · ${preview.result.charset}` : ''}
+            </Typography.Text>
+            <List
+              size="small"
+              dataSource={preview.result.items}
+              data-testid="source-preview"
+              renderItem={(i) => (
+                <List.Item>
+                  <div>
+                    <ExternalLink url={i.url}><SafeText text={i.title} /></ExternalLink>
+                    <div style={{ fontSize: 12, color: '#888' }}>
+                      {i.author ?? ''} {fmtTime(i.published_at)} {i.replies ? `· ${t('web.posts.replies')} ${i.replies}` : ''}
+                    </div>
+                    <div style={{ fontSize: 12 }}><SafeText text={i.text} /></div>
+                  </div>
+                </List.Item>
+              )}
+            />
+          </>
+        )}
+      </Modal>
+    </div>
+  );
+}
