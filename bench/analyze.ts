@@ -8,8 +8,8 @@
  * Both processes are timed from spawn to exit (start-up included), reading the same JSONL file.
  */
 import { spawn } from 'node:child_process';
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createReadStream, createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { pathToFileURL } from 'node:url';
@@ -78,13 +78,27 @@ for await (const line of createInterface({ input: process.stdin, crlfDelay: Infi
 process.stderr.write(n + ' posts, ' + tokens + ' tokens\\n');
 `;
 
-async function timeProcess(cmd: string, args: string[], inputFile: string): Promise<number> {
+interface Timing {
+  wall: number;
+  cpu: number;
+  maxRssMb: number | null;
+}
+
+/** Runs a process on the input file; wall time from spawn to exit, CPU and peak memory from /usr/bin/time when present. */
+async function timeProcess(cmd: string, args: string[], inputFile: string): Promise<Timing> {
+  const gnuTime = existsSync('/usr/bin/time');
   const started = process.hrtime.bigint();
-  const child = spawn(cmd, args, { stdio: ['pipe', 'ignore', 'inherit'], env: { ...process.env, LOG_LEVEL: 'silent' } });
-  createReadStream(inputFile).pipe(child.stdin);
+  const child = gnuTime
+    ? spawn('/usr/bin/time', ['-f', '@@%U %S %M', cmd, ...args], { stdio: ['pipe', 'ignore', 'pipe'], env: { ...process.env, LOG_LEVEL: 'silent' } })
+    : spawn(cmd, args, { stdio: ['pipe', 'ignore', 'pipe'], env: { ...process.env, LOG_LEVEL: 'silent' } });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  createReadStream(inputFile).pipe(child.stdin!);
   const [code] = (await once(child, 'exit')) as [number | null];
-  if (code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${code}`);
-  return Number(process.hrtime.bigint() - started) / 1e9;
+  const wall = Number(process.hrtime.bigint() - started) / 1e9;
+  if (code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${code}: ${stderr.slice(-500)}`);
+  const m = /@@([\d.]+) ([\d.]+) (\d+)/.exec(stderr);
+  return { wall, cpu: m ? Number(m[1]) + Number(m[2]) : NaN, maxRssMb: m ? Number(m[3]) / 1024 : null };
 }
 
 /** Writes `count` generated posts as JSONL. */
@@ -114,12 +128,19 @@ async function main() {
     await timeProcess(process.execPath, ['bin/minsheng.mjs', 'migrate', '--db', db], '/dev/null');
 
     const jieba = await timeProcess(process.execPath, ['--input-type=module', '-e', BARE_JIEBA], file);
-    const analyze = await timeProcess(process.execPath, ['bin/minsheng.mjs', 'analyze', '--db', db], file);
-    const tj = count / jieba;
-    const ta = count / analyze;
-    console.log(`bare @node-rs/jieba process: ${jieba.toFixed(2)} s, ${tj.toFixed(0)} posts/s`);
-    console.log(`minsheng analyze process:    ${analyze.toFixed(2)} s, ${ta.toFixed(0)} posts/s`);
-    console.log(`ratio analyze / jieba: ${(ta / tj).toFixed(2)} (target ≥ 0.40)`);
+    const single = await timeProcess(process.execPath, ['bin/minsheng.mjs', 'analyze', '--workers', '0', '--db', db], file);
+    const pooled = await timeProcess(process.execPath, ['bin/minsheng.mjs', 'analyze', '--db', db], file);
+    const show = (name: string, t: Timing) =>
+      console.log(
+        `${name.padEnd(36)} wall ${t.wall.toFixed(2)} s, ${(count / t.wall).toFixed(0)} posts/s; CPU ${t.cpu.toFixed(2)} s` +
+          (t.maxRssMb ? `; peak RSS ${t.maxRssMb.toFixed(0)} MB` : ''),
+      );
+    console.log(`cores: ${availableParallelism()}, load average ${loadavg()[0].toFixed(1)}`);
+    show('bare @node-rs/jieba process', jieba);
+    show('minsheng analyze --workers 0', single);
+    show(`minsheng analyze (default workers)`, pooled);
+    console.log(`ratio analyze / jieba (wall): ${(jieba.wall / pooled.wall).toFixed(2)} default workers, ${(jieba.wall / single.wall).toFixed(2)} one thread (target ≥ 0.40)`);
+    console.log(`ratio analyze / jieba (CPU, one thread): ${(jieba.cpu / single.cpu).toFixed(2)}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

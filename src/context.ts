@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Config } from './config.ts';
 import type { Db } from './db/connect.ts';
+import type { JobQueue } from './jobs/queue.ts';
 import type { Logger } from './log.ts';
 
 /**
@@ -12,6 +13,8 @@ export interface AppContext {
   config: Config;
   log: Logger;
   bus: EventEmitter;
+  /** The job queue when this process runs jobs (serve, worker); absent in one-shot CLI commands. */
+  jobs?: JobQueue;
 }
 
 export function createContext(db: Db, config: Config, log: Logger): AppContext {

@@ -1,4 +1,5 @@
 import { t } from '../i18n/index.ts';
+import type { TokenInfo } from './token-info.ts';
 
 /**
  * Abuse / attack cues (恶意攻击、辱骂、造谣): insults, threats and doxxing, smears of officials,
@@ -16,6 +17,7 @@ const RUMOUR = `转疯了 速转 速看 删前速看 删前快看 马上删 马�
 const SMEAR = `骗子政府 黑心政府 无良政府 垃圾政府 流氓政府 土匪 强盗 黑社会 官匪一家 官商勾结 一手遮天 只手遮天 草菅人命 欺压百姓 鱼肉百姓`;
 
 type Kind = 'insult' | 'threat' | 'rumour' | 'smear';
+export const CUE_KINDS: readonly Kind[] = ['insult', 'threat', 'rumour', 'smear'];
 const CUES = new Map<string, Kind>();
 for (const [kind, words] of [['insult', INSULTS], ['threat', THREATS], ['rumour', RUMOUR], ['smear', SMEAR]] as [Kind, string][]) {
   for (const w of words.split(/\s+/)) if (w) CUES.set(w.toLowerCase(), kind);
@@ -37,19 +39,28 @@ export function abusePhrases(): string[] {
   return [...CUES.keys()].filter((w) => w.length >= 2 && !/^[a-z]+$/.test(w));
 }
 
-export function detectAbuse(tokens: readonly string[]): AbuseResult {
+export function abuseCues(): ReadonlyMap<string, Kind> {
+  return CUES;
+}
+
+/** `infos` come from lookupTokens (one lookup per token, shared with the other analyses). */
+export function detectAbuse(tokens: readonly string[], infos: readonly (TokenInfo | undefined)[]): AbuseResult {
   let reasons: string[] | null = null;
   for (let i = 0; i < tokens.length; i++) {
-    const tok = tokens[i];
-    let kind = CUES.get(tok);
-    if (kind === undefined) {
-      const c = tok.charCodeAt(0);
+    const info = infos[i];
+    let kind: Kind | undefined;
+    if (info) {
+      if (info.abuse === 0) continue;
+      kind = CUE_KINDS[info.abuse - 1];
+    } else {
+      const tok = tokens[i];
       // ASCII cues ("SB", "TMD") are case-insensitive.
-      if (c < 0x80 && tok.length <= 4) kind = CUES.get(tok.toLowerCase());
+      if (tok.charCodeAt(0) >= 0x80 || tok.length > 4) continue;
+      kind = CUES.get(tok.toLowerCase());
       if (kind === undefined) continue;
     }
     reasons ??= [];
-    const r = `${LABEL[kind]}：${tok}`;
+    const r = `${LABEL[kind]}：${tokens[i]}`;
     if (!reasons.includes(r) && reasons.length < 5) reasons.push(r);
   }
   return reasons ? { flagged: true, reasons } : { flagged: false, reasons: [] };

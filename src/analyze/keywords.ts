@@ -1,33 +1,11 @@
-import { createRequire } from 'node:module';
+import { idfIndex } from './idf.ts';
+import type { TokenView } from './token-info.ts';
 
 /**
  * Keywords of a post by TF-IDF over its tokens, with jieba's bundled IDF table. Workspace user
  * words (places, estates, departments) get a boost: they are what people look for.
  */
-const require = createRequire(import.meta.url);
-let idf: Map<string, number> | null = null;
-let medianIdf = 10;
-
-function idfTable(): Map<string, number> {
-  if (idf) return idf;
-  const text = (require('@node-rs/jieba/dict.js') as { idf: Buffer }).idf.toString('utf8');
-  const map = new Map<string, number>();
-  const values: number[] = [];
-  for (const line of text.split('\n')) {
-    const sp = line.lastIndexOf(' ');
-    if (sp <= 0) continue;
-    const v = Number(line.slice(sp + 1));
-    if (!Number.isFinite(v)) continue;
-    map.set(line.slice(0, sp), v);
-    values.push(v);
-  }
-  values.sort((a, b) => a - b);
-  medianIdf = values[values.length >> 1] ?? 10;
-  idf = map;
-  return map;
-}
-
-const STOPWORDS = new Set(
+export const STOPWORDS = new Set(
   `的 了 是 在 我 你 他 她 它 我们 你们 他们 她们 这 那 这个 那个 这些 那些 这里 那里 这样 那样 怎么 什么 为什么 哪 哪里 谁 和 与 及 或 或者
    而 而且 并 并且 也 还 又 都 就 才 只 但 但是 可是 因为 所以 如果 虽然 然后 还是 已经 一个 一些 一下 一直 没有 不是 就是 可以 能 会 要 想
    让 被 把 给 对 向 从 到 于 以 为 由 等 等等 啊 吧 呢 吗 嘛 哦 哈 呀 啦 么 之 其 该 此 各 每 个 些 很 太 更 最 非常 自己 大家 有 有的 有人
@@ -35,7 +13,8 @@ const STOPWORDS = new Set(
    如何 一样 一起 还要 但是 不过 另外 同时 此外 然而 因此 于是 即 即使 比如 例如 一定 真的 觉得 知道 看到 出来 起来 下去 回复 转发 微博 网友`.split(/\s+/),
 );
 
-function isWordy(tok: string): boolean {
+/** Two or more characters of CJK (or three or more with latin letters); no punctuation. */
+export function isKeywordCandidate(tok: string): boolean {
   if (tok.length < 2) return false;
   let cjk = false;
   let letter = false;
@@ -52,21 +31,27 @@ const tf = new Map<string, number>();
 const topWords: string[] = [];
 const topScores: number[] = [];
 
-/** The `top` tokens by TF-IDF, best first (ties by first appearance). */
-export function extractKeywords(tokens: readonly string[], userWords: ReadonlySet<string>, top = 8): string[] {
-  const table = idfTable();
+/** The `top` tokens by TF-IDF, best first. `view` comes from viewTokens (shared with the other analyses). */
+export function extractKeywords(tokens: readonly string[], view: TokenView, userWords: ReadonlySet<string>, top = 8): string[] {
   tf.clear();
+  const idf = idfIndex();
   for (let i = 0; i < tokens.length; i++) {
+    const info = view.infos[i];
+    let weight: number;
+    if (info) weight = info.idf;
+    else {
+      if (!isKeywordCandidate(tokens[i])) continue;
+      weight = idf.get(view.hashes[i]);
+    }
+    if (weight === 0) continue;
     const tok = tokens[i];
-    if (!isWordy(tok) || STOPWORDS.has(tok)) continue;
-    tf.set(tok, (tf.get(tok) ?? 0) + 1);
+    tf.set(tok, (tf.get(tok) ?? 0) + weight);
   }
   if (tf.size === 0) return [];
   topWords.length = 0;
   topScores.length = 0;
-  for (const [w, n] of tf) {
-    let s = n * (table.get(w) ?? medianIdf);
-    if (userWords.has(w)) s *= 2;
+  for (const [w, weight] of tf) {
+    const s = userWords.size && userWords.has(w) ? weight * 2 : weight;
     if (topWords.length === top && s <= topScores[top - 1]) continue;
     let j = topWords.length < top ? topWords.length : top - 1;
     while (j > 0 && topScores[j - 1] < s) {
@@ -78,9 +63,4 @@ export function extractKeywords(tokens: readonly string[], userWords: ReadonlySe
     topScores[j] = s;
   }
   return topWords.slice(0, top);
-}
-
-/** Loads the IDF table now (it is otherwise loaded on first use). */
-export function warmKeywords(): void {
-  idfTable();
 }

@@ -12,6 +12,7 @@ import { lexiconPhrases } from './sentiment/lexicon.ts';
 import { NO_CUE_REASON, scoreTokens, type SentimentLabel } from './sentiment/score.ts';
 import { normalize, normalizePost } from './text.ts';
 import { DEFAULT_TAXONOMY } from './topic/default-taxonomy.ts';
+import { viewTokens } from './token-info.ts';
 import { TopicMatcher, type TaxonomyTopic } from './topic/taxonomy.ts';
 
 export { normalize };
@@ -88,7 +89,10 @@ export function createLanguageAnalyzer(config: LanguageConfig): LanguageAnalyzer
   const tBuf = topicModel ? new Float64Array(topicModel.classes.length) : undefined;
   const dBuf = departmentModel ? new Float64Array(departmentModel.classes.length) : undefined;
 
-  const features = (normalized: string, tokens: readonly string[]) => extractFeatures(normalized, tokens, scoreTokens(tokens), true);
+  const features = (normalized: string, tokens: readonly string[]) => {
+    const view = viewTokens(tokens);
+    return extractFeatures(normalized, tokens, view.hashes, scoreTokens(tokens, view.infos), true);
+  };
 
   return {
     segmenter,
@@ -96,8 +100,9 @@ export function createLanguageAnalyzer(config: LanguageConfig): LanguageAnalyzer
     analyze(input) {
       const normalized = normalizePost(input);
       const tokens = segmenter.cut(normalized);
-      const lex = scoreTokens(tokens);
-      const f = needFeatures ? extractFeatures(normalized, tokens, lex, needTrigrams) : null;
+      const view = viewTokens(tokens);
+      const lex = scoreTokens(tokens, view.infos);
+      const f = needFeatures ? extractFeatures(normalized, tokens, view.hashes, lex, needTrigrams) : null;
 
       let sentiment: LanguageResult['sentiment'] = { label: lex.label, score: lex.score, reasons: lex.reasons };
       if (sentimentModel && f) {
@@ -144,13 +149,13 @@ export function createLanguageAnalyzer(config: LanguageConfig): LanguageAnalyzer
         normalized,
         tokens,
         sentiment,
-        abuse: detectAbuse(tokens),
+        abuse: detectAbuse(tokens, view.infos),
         topic,
         topicReasons,
         topicDepartment,
         learnedDepartment,
         departmentReasons,
-        keywords: extractKeywords(tokens, userWords),
+        keywords: extractKeywords(tokens, view, userWords),
       };
     },
   };

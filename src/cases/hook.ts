@@ -7,7 +7,8 @@ import { loadCaseSettings } from './settings.ts';
 
 /**
  * The analysis hook that opens cases automatically: a post analysed at or above the configured
- * level opens a case (or joins the open case of its event), in the analysis transaction.
+ * level opens a case (or joins the open case of its original post or of its event), in the
+ * analysis transaction.
  * Re-analysing a post that is already in a case only raises the case's level, never opens a
  * second case.
  */
@@ -27,6 +28,20 @@ export const openCaseHook: AnalysisHook = async (trx, _ctx, post, result) => {
   const settings = await loadCaseSettings(trx);
   if (settings.auto_open_level === 'off' || !atLeast(result.risk.level, settings.auto_open_level)) return;
 
+  // A near-duplicate (a repost of the same text elsewhere) joins the open case of its original.
+  if (post.near_duplicate_of !== null) {
+    const original = await trx
+      .selectFrom('case_posts')
+      .innerJoin('cases', 'cases.id', 'case_posts.case_id')
+      .selectAll('cases')
+      .where('case_posts.post_id', '=', post.near_duplicate_of)
+      .where('cases.state', '!=', 'closed')
+      .executeTakeFirst();
+    if (original) {
+      await joinPostsInTrx(trx, systemActor, original, [post.id]);
+      return;
+    }
+  }
   const eventId = typeof result.event === 'number' ? result.event : post.event_id;
   if (eventId !== null && eventId !== undefined) {
     const open = await trx.selectFrom('cases').selectAll().where('event_id', '=', eventId).where('state', '!=', 'closed').orderBy('id', 'desc').executeTakeFirst();

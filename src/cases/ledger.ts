@@ -1,14 +1,14 @@
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Actor } from '../auth/actor.ts';
-import { assertCan, isDepartmentScoped } from '../auth/policy.ts';
+import { assertCan, can, isDepartmentScoped } from '../auth/policy.ts';
 import type { Database } from '../db/schema.ts';
 import { fromJson, num } from '../db/values.ts';
 import { RISK_LEVELS } from '../levels.ts';
 import { visibleCase } from './access.ts';
 import { localInstant } from './calendar.ts';
 import { listAttachments } from './attachments.ts';
-import { CASE_STATES, movesFrom, stateLabel } from './states.ts';
+import { CASE_STATES, movesFrom, stateLabel, TRANSITIONS } from './states.ts';
 
 /** The ledger (台账): listing and filtering cases within the actor's scope, and one case in full. */
 export const ledgerQuery = z.object({
@@ -180,7 +180,8 @@ export async function caseDetail(db: Kysely<Database>, actor: Actor, id: number)
   return {
     ...c,
     state_label: stateLabel(c.state),
-    moves: movesFrom(c.state),
+    /** Moves the table allows from this state and the actor's role may make (department checks apply on use). */
+    moves: movesFrom(c.state).filter((m) => can(actor, TRANSITIONS[m].permission)),
     lead_department: dept(c.lead_department_id),
     suggested_department: dept(c.suggested_department_id),
     suggestion_reasons: fromJson<string[]>(c.suggestion_reasons, []),

@@ -82,6 +82,8 @@ export async function checkDeadlines(ctx: AppContext, now: Date = new Date()): P
     .selectAll()
     .where('state', 'in', [...ANSWER_PENDING])
     .where('replied_at', 'is', null)
+    // Marked overdue = its overdue alert went out in the same transaction; nothing left to send.
+    .where('overdue', '=', 0)
     .where('deadline_at', '<=', horizon)
     .execute();
   for (const c of answering) {

@@ -16,6 +16,8 @@ import { loadCaseSettings } from './settings.ts';
  * an account of the replying department appears after it was posted. One not seen within the
  * configured hours raises a warning notice (once) and keeps being checked.
  */
+export const VERIFY_WINDOW_DAYS = 30;
+
 export interface VerifyResult {
   checked: number;
   verified: number[];
@@ -32,6 +34,8 @@ export async function verifyResponses(ctx: AppContext, caseId?: number, now: Dat
     .where('responses.status', '=', 'posted')
     .where('responses.verified_at', 'is', null);
   if (caseId !== undefined) q = q.where('responses.case_id', '=', caseId);
+  // The periodic round gives up on a reply after a month; checking one case by hand always looks.
+  else q = q.where('responses.posted_at', '>=', new Date(now.getTime() - VERIFY_WINDOW_DAYS * 86_400_000).toISOString());
   const pending = await q.orderBy('responses.id').execute();
   const result: VerifyResult = { checked: pending.length, verified: [], warned: [] };
   const nowIso = now.toISOString();

@@ -23,6 +23,17 @@ const BOARD = '县住建局公众留言';
 
 type Db = Kysely<Database>;
 
+const COMPLAINT = /[？?]|举报|求助|投诉|太|没人|还没|迟迟|严重/;
+const TITLE_PATTERNS: Record<string, RegExp> = {
+  物业管理: /物业|电梯|垃圾|业主委员会/,
+  延期交房: /交房|停工/,
+  道路施工: /施工|围挡|工期|挖了/,
+  房屋质量: /渗水|漏水|开裂|货不对板/,
+  违法建设: /违章|违建|加盖|搭建|外扩|圈起来/,
+  征收拆迁: /拆迁|补偿/,
+  市政设施: /路灯|井盖|积水|下水道/,
+};
+
 async function actorOf(db: Db, username: string): Promise<Actor> {
   const u = await db.selectFrom('users').select(['id', 'display_name', 'role', 'department_id']).where('username', '=', username).executeTakeFirstOrThrow();
   return { id: u.id, name: u.display_name, role: u.role, departmentId: u.department_id, via: 'api' };
@@ -81,10 +92,13 @@ export async function seedDemoCases(db: Db, sites: DemoSites | null, log: Logger
   }
 
   const pool = await freePosts(db);
+  // A post about the matter: by title first (the demo's own writing), then by matched rule.
   const take = (rule: string | null) => {
-    const i = pool.findIndex((p) => rule === null || p.rules.includes(rule));
-    const j = i >= 0 ? i : 0;
-    return pool.length ? pool.splice(j, 1)[0] : null;
+    const pattern = rule ? TITLE_PATTERNS[rule] : COMPLAINT;
+    let i = pool.findIndex((p) => pattern?.test(p.title));
+    if (i < 0 && rule) i = pool.findIndex((p) => p.rules.includes(rule));
+    if (i < 0) i = pool.findIndex((p) => COMPLAINT.test(p.title));
+    return pool.length ? pool.splice(Math.max(i, 0), 1)[0] : null;
   };
   let made = 0;
   const open = async (rule: string | null, lead: number | null, level: 'blue' | 'yellow' | 'orange' = 'yellow') => {
@@ -151,14 +165,14 @@ export async function seedDemoCases(db: Db, sites: DemoSites | null, log: Logger
     await addCommitment(db, chenchen, following.c.id, { what: '物业公司完成电梯维修并提交检测报告', due_at: due });
   }
 
-  const closed = await replyAndPost('道路施工', dept.jsk, liwei, zhao, '该路段路灯线路因施工被挖断', '施工单位已于当日修复线路，路灯恢复照明');
+  const closed = await replyAndPost('道路施工', dept.jsk, liwei, zhao, '该路段施工围挡范围过大，影响了早晚高峰通行', '施工单位已于当日缩小围挡范围，并安排专人在高峰时段疏导交通');
   if (closed) {
     await followCase(db, liwei, closed.c.id);
-    const commitment = await addCommitment(db, liwei, closed.c.id, { what: '施工期间每晚检查临时照明', due_at: new Date(Date.now() + 86400_000).toISOString() });
-    await completeCommitment(db, liwei, commitment.id, { result_url: 'https://www.qingxi.example/zjj/tzgg/2026/lighting.html', comment: '已在局网站公布整改结果' });
-    const memo = await createMemo(db, office, closed.c.id, { analysis: '群众关注度一般，已按时答复', suggestion: '督促施工单位落实夜间照明' });
+    const commitment = await addCommitment(db, liwei, closed.c.id, { what: '施工期间高峰时段安排专人疏导交通', due_at: new Date(Date.now() + 86400_000).toISOString() });
+    await completeCommitment(db, liwei, commitment.id, { result_url: 'https://www.qingxi.example/zjj/tzgg/2026/traffic.html', comment: '已在局网站公布整改结果' });
+    const memo = await createMemo(db, office, closed.c.id, { analysis: '群众关注度一般，已按时答复', suggestion: '督促施工单位落实交通疏导' });
     await updateMemo(db, office, memo.id, { sent: true });
-    await recordInstruction(db, leader, memo.id, '同意。请建设管理科举一反三，对在建道路的照明和警示设施进行一次全面检查。');
+    await recordInstruction(db, leader, memo.id, '同意。请建设管理科举一反三，对在建道路的围挡、照明和警示设施进行一次全面检查。');
     await closeCase(db, zhao, closed.c.id, '整改完成，结果已公开');
   }
 

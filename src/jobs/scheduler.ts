@@ -4,6 +4,8 @@ import type { AppContext } from '../context.ts';
 export interface PeriodicTask {
   name: string;
   intervalMs: number;
+  /** When run as a job: how long before a run whose process died is considered lost (default 900 s). */
+  expireSeconds?: number;
   run(ctx: AppContext): Promise<void>;
 }
 

@@ -145,7 +145,8 @@ function assessmentBlocks(a: AssessmentReport, charts: boolean): { blocks: Block
   }
   for (const q of a.quarters) {
     blocks.push({ type: 'heading', level: 2, text: `${q.period.label}排名` });
-    blocks.push({ type: 'table', columns: ['排名', '部门', '处置单', '综合得分'], rows: q.departments.map((d) => [d.rank ?? '—', d.department, d.cases, fmt(d.score)]) });
+    if (q.departments.every((d) => d.cases === 0)) blocks.push({ type: 'paragraph', text: '本季度无新立处置单。' });
+    else blocks.push({ type: 'table', columns: ['排名', '部门', '处置单', '综合得分'], rows: q.departments.map((d) => [d.rank ?? '—', d.department, d.cases, fmt(d.score)]) });
   }
   const sheets: Sheet[] = [
     {

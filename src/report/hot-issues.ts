@@ -185,7 +185,8 @@ export function hotIssues(posts: ClusterPost[], opts: ClusterOptions = {}): HotI
   const tfs: Map<string, number>[] = [];
   const df = new Map<string, number>();
   for (const p of posts) {
-    const body = p.segmented ? p.segmented.split(' ') : seg.cut(`${p.title}\n${p.text.slice(0, 400)}`);
+    // The opening of a long text says what it is about; the rest mostly repeats or digresses.
+    const body = p.segmented ? p.segmented.split(' ', 300) : seg.cut(`${p.title}\n${p.text.slice(0, 400)}`);
     const tf = features(body, seg.cut(p.title));
     tfs.push(tf);
     for (const t of tf.keys()) df.set(t, (df.get(t) ?? 0) + 1);

@@ -4,7 +4,7 @@ import type { Config } from '../config.ts';
 import { createContext, type AppContext } from '../context.ts';
 import { openDatabase } from '../db/connect.ts';
 import { migrateToLatest } from '../db/migrate.ts';
-import { InProcessScheduler } from '../jobs/scheduler.ts';
+import { startJobRuntime, type JobRuntime } from '../jobs/runtime.ts';
 import { periodicTasks } from '../jobs/tasks.ts';
 import type { Logger } from '../log.ts';
 import { buildApp } from './app.ts';
@@ -22,8 +22,10 @@ export interface ServeOptions {
   log: Logger;
   port?: number;
   host?: string;
-  /** Run periodic tasks (collection, delivery, deadlines). Tests may turn it off. */
+  /** Run jobs (collection, analysis, delivery, deadlines) in this process. Off with `serve --no-jobs` when workers run them. */
   scheduler?: boolean;
+  /** Parallel jobs per job name. */
+  concurrency?: number;
   /** Called once when the first admin is created, with the password to show. */
   onAdminCreated?: (info: { username: string; password: string; generated: boolean }) => void;
 }
@@ -32,7 +34,7 @@ export interface ServeOptions {
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const db = await openDatabase(opts.dbUrl);
   const ctx = createContext(db, opts.config, opts.log);
-  let scheduler: InProcessScheduler | null = null;
+  let jobs: JobRuntime | null = null;
   let app: FastifyInstance | null = null;
   try {
     const applied = await migrateToLatest(db);
@@ -41,17 +43,14 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     if (admin) opts.onAdminCreated?.(admin);
     app = await buildApp(ctx);
     const address = await app.listen({ port: opts.port ?? opts.config.PORT, host: opts.host ?? opts.config.HOST });
-    if (opts.scheduler !== false) {
-      scheduler = new InProcessScheduler(ctx);
-      scheduler.start(periodicTasks);
-    }
+    if (opts.scheduler !== false) jobs = await startJobRuntime(ctx, periodicTasks, { databaseUrl: opts.dbUrl, concurrency: opts.concurrency });
     const url = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
     return {
       app,
       ctx,
       url,
       close: async () => {
-        await scheduler?.stop();
+        await jobs?.stop();
         await app?.close();
         await db.close();
       },

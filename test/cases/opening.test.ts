@@ -95,6 +95,15 @@ for (const tdb of testDatabases) {
       assert.equal(cb.level, 'orange', 'the joining post raises the level');
     });
 
+    test('a near-duplicate repost joins the case of its original', async () => {
+      const original = await insertPost(db, sourceId, { title: '自来水发黄' });
+      await analyse(original, result('yellow'));
+      const repost = await insertPost(db, sourceId, { title: '转：自来水发黄' });
+      await db.kysely.updateTable('posts').set({ near_duplicate_of: original }).where('id', '=', repost).execute();
+      await analyse(repost, result('yellow'));
+      assert.equal((await casesOf(repost))[0].id, (await casesOf(original))[0].id);
+    });
+
     test('auto-opening can be switched off', async () => {
       await storeCaseSettings(db.kysely, { ...DEFAULT_CASE_SETTINGS, auto_open_level: 'off' });
       const p = await insertPost(db, sourceId);

@@ -68,6 +68,7 @@ for (const tdb of testDatabases) {
       assert.equal(detail.body.suggested_department.code, 'jsk');
       assert.deepEqual(detail.body.suggestion_reasons, ['规则“道路施工”指向建设科']);
       assert.deepEqual(detail.body.moves.sort(), ['assign', 'escalate']);
+      assert.deepEqual((await w.as.resp_js.get(`/api/cases/${caseId}`)).body.moves, ['escalate'], 'a responder cannot route');
       assert.equal(detail.body.posts[0].id, postId);
     });
 

@@ -62,7 +62,9 @@ for (const tdb of testDatabases) {
       const res = await leader.get('/api/reports/dashboard');
       assert.equal(res.status, 200);
       assert.deepEqual(res.body.casesByState, { closed: 3, escalated: 1, following_up: 1, drafting: 1, assigned: 1 });
-      assert.equal(res.body.overdue, 2);
+      // Unanswered C5 (due 2026-10-21 17:30) and C6 (due 2026-11-02 17:30) are overdue once their deadline has passed.
+      const now = Date.now();
+      assert.equal(res.body.overdue, ['2026-10-21T09:30:00Z', '2026-11-02T09:30:00Z'].filter((d) => Date.parse(d) < now).length);
       assert.equal(res.body.trend.length, 30);
       assert.equal(typeof res.body.today.posts, 'number');
     });

@@ -32,14 +32,20 @@ function mix(h: number): number {
   return h;
 }
 
-function hashToken(tok: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < tok.length; i++) {
-    let c = tok.charCodeAt(i);
-    if (c >= 0x41 && c <= 0x5a) c += 32;
-    h = Math.imul(h ^ c, 0x01000193);
-  }
+export const HASH_SEED = 0x811c9dc5;
+/** One step of the token hash (FNV-1a over UTF-16 code units, ASCII lower-cased). */
+export function hashStep(h: number, c: number): number {
+  if (c >= 0x41 && c <= 0x5a) c += 32;
+  return Math.imul(h ^ c, 0x01000193);
+}
+export function hashFinish(h: number): number {
   return mix(h ^ 0x5bd1e995);
+}
+
+export function hashToken(tok: string): number {
+  let h = HASH_SEED;
+  for (let i = 0; i < tok.length; i++) h = hashStep(h, tok.charCodeAt(i));
+  return hashFinish(h);
 }
 
 function isSkippable(c: number): boolean {
@@ -48,7 +54,13 @@ function isSkippable(c: number): boolean {
 
 let scratch = new Int32Array(4096);
 
-export function extractFeatures(normalized: string, tokens: readonly string[], lex: LexiconScore | null, trigrams = true): TextFeatures {
+export function extractFeatures(
+  normalized: string,
+  tokens: readonly string[],
+  tokenHashes: Int32Array | null,
+  lex: LexiconScore | null,
+  trigrams = true,
+): TextFeatures {
   const need = tokens.length + normalized.length * 2 + 8;
   if (scratch.length < need) scratch = new Int32Array(need * 2);
   const out = scratch;
@@ -56,8 +68,9 @@ export function extractFeatures(normalized: string, tokens: readonly string[], l
   let other = tokens.length;
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i];
-    if (isContentWord(tok)) out[n++] = hashToken(tok);
-    else out[--other] = hashToken(tok);
+    const h = tokenHashes ? tokenHashes[i] : hashToken(tok);
+    if (isContentWord(tok)) out[n++] = h;
+    else out[--other] = h;
   }
   const contentEnd = n;
   // The other tokens were written backwards from the end of the token area; they follow the content words.

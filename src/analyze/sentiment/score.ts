@@ -1,5 +1,8 @@
 import { t } from '../../i18n/index.ts';
-import { COMPLAINT_PHRASES, CONCESSIVE, CONTRAST_AFTER, DEGREES, EMOJI, EMOTICONS, NEGATIONS, NEGATIVE, POSITIVE, RHETORICAL } from './lexicon.ts';
+import {
+  F_COMPLAINT, F_CONCESSIVE, F_CONTRAST, F_EMOJI, F_END, F_EXCLAIM, F_NEGATES_NEXT, F_NEGATION, F_QUESTION, F_RHETORICAL, tokenInfoTable, viewTokens, type TokenInfo,
+} from '../token-info.ts';
+import { EMOJI, EMOTICONS } from './lexicon.ts';
 
 export type SentimentLabel = 'negative' | 'neutral' | 'positive';
 export const SENTIMENT_LABELS: readonly SentimentLabel[] = ['negative', 'neutral', 'positive'];
@@ -19,76 +22,18 @@ export interface LexiconScore {
   reasons: string[];
 }
 
-/** Words that intensify the sentiment word before them ("气死了", "好极了"). */
-const POST_DEGREES = new Map([['死了', 1.6], ['极了', 1.8], ['透了', 1.6], ['爆了', 1.6], ['坏了', 1.4], ['透顶', 1.8], ['至极', 1.8], ['要命', 1.6]]);
-const CLAUSE_END = ['，', ',', '。', '.', '；', ';', '…', '……', '~', '～', '\n', '、', ':', '：'];
-const EXCLAIM = ['！', '!', '!!', '!!!', '！！', '！！！'];
-const QUESTION = ['？', '?', '??', '???', '？？', '？？？', '?!', '!?'];
-
 /** Thresholds on the raw sum; out of the box a single ordinary word decides. */
 const POSITIVE_AT = 0.75;
 const NEGATIVE_AT = -0.75;
 
-// Everything the scorer knows about a token, found with one lookup (the scorer runs on every post).
-const F_END = 1;
-const F_EXCLAIM = 2;
-const F_QUESTION = 4;
-const F_CONCESSIVE = 8;
-const F_CONTRAST = 16;
-const F_RHETORICAL = 32;
-const F_NEGATION = 64;
-const F_COMPLAINT = 128;
-const F_EMOJI = 256;
-/** A complaint phrase that also negates what follows ("至今未…", "迟迟不…"). */
-const F_NEGATES_NEXT = 512;
-
-interface Entry {
-  flags: number;
-  /** Lexicon polarity (negative below 0), emoji included. */
-  polarity: number;
-  /** Degree multiplier before a word, 0 when not a degree word. */
-  degree: number;
-  /** Degree multiplier after a word, 0 when not one. */
-  post: number;
-}
-
-const ENTRIES = new Map<string, Entry>();
-function entry(tok: string): Entry {
-  let e = ENTRIES.get(tok);
-  if (!e) {
-    e = { flags: 0, polarity: 0, degree: 0, post: 0 };
-    ENTRIES.set(tok, e);
-  }
-  return e;
-}
-for (const [w, v] of POSITIVE) entry(w).polarity = v;
-for (const [w, v] of NEGATIVE) entry(w).polarity = -v;
-for (const [w, v] of EMOJI) {
-  const e = entry(w);
-  e.polarity = v;
-  e.flags |= F_EMOJI;
-}
-for (const [w, v] of DEGREES) entry(w).degree = v;
-for (const [w, v] of POST_DEGREES) entry(w).post = v;
-for (const w of CLAUSE_END) entry(w).flags |= F_END;
-for (const w of EXCLAIM) entry(w).flags |= F_END | F_EXCLAIM;
-for (const w of QUESTION) entry(w).flags |= F_END | F_QUESTION;
-for (const w of CONCESSIVE) entry(w).flags |= F_CONCESSIVE;
-for (const w of CONTRAST_AFTER) entry(w).flags |= F_CONTRAST;
-for (const w of RHETORICAL) entry(w).flags |= F_RHETORICAL;
-for (const w of NEGATIONS) entry(w).flags |= F_NEGATION;
-for (const w of COMPLAINT_PHRASES) {
-  const e = entry(w);
-  e.flags |= F_COMPLAINT;
-  if (NEGATIONS.has(w.slice(-1)) || w.endsWith('没有')) e.flags |= F_NEGATES_NEXT;
-}
-
 /** A run of one repeated syllable ("哈哈哈哈", "呜呜呜呜") reads as its short form. */
-function repeated(tok: string): Entry | undefined {
+function repeated(tok: string): TokenInfo | undefined {
   if (tok.length < 3) return undefined;
   const c = tok.charCodeAt(0);
   for (let i = 1; i < tok.length; i++) if (tok.charCodeAt(i) !== c) return undefined;
-  return ENTRIES.get(tok.slice(0, 3)) ?? ENTRIES.get(tok.slice(0, 2));
+  const table = tokenInfoTable();
+  const e = table.get(tok.slice(0, 3)) ?? table.get(tok.slice(0, 2));
+  return e && e.polarity !== 0 ? e : undefined;
 }
 
 /** A token of several emoji ("😭😭"): the sum of its parts. */
@@ -120,7 +65,8 @@ const MAX_REASONS = 6;
  * "虽然…" clause counts less), complaint phrases and bracket emoticons count, an exclamation mark
  * strengthens the clause, and a rhetorical question with negative content reads as a complaint.
  */
-export function scoreTokens(tokens: readonly string[]): LexiconScore {
+export function scoreTokens(tokens: readonly string[], infos: readonly (TokenInfo | undefined)[] = viewTokens(tokens).infos): LexiconScore {
+  const table = tokenInfoTable();
   let total = 0;
   let clause = 0;
   let clauseWeight = 1;
@@ -148,7 +94,7 @@ export function scoreTokens(tokens: readonly string[]): LexiconScore {
   const n = tokens.length;
   for (let i = 0; i <= n; i++) {
     const tok = i < n ? tokens[i] : '';
-    let e = i < n ? ENTRIES.get(tok) : undefined;
+    let e = i < n ? infos[i] : undefined;
     const flags = i === n ? F_END : (e?.flags ?? 0);
     if (flags & F_END) {
       if (clause !== 0) total += clause * clauseWeight * (flags & F_EXCLAIM ? 1.3 : 1);
@@ -193,8 +139,13 @@ export function scoreTokens(tokens: readonly string[]): LexiconScore {
           if (degreeTtl > 0 && --degreeTtl === 0) degree = 1;
           continue;
         }
-        e = { flags: F_EMOJI, polarity: p, degree: 0, post: 0 };
+        e = { flags: F_EMOJI, polarity: p, degree: 0, post: 0, abuse: 0, idf: 0 };
       }
+    } else if (e.flags === 0 && e.polarity === 0 && e.degree === 0 && e.post === 0) {
+      // A known word with no sentiment role (most words).
+      if (negateTtl > 0 && --negateTtl === 0) negate = false;
+      if (degreeTtl > 0 && --degreeTtl === 0) degree = 1;
+      continue;
     }
     if (e.flags & F_CONCESSIVE) {
       clauseWeight = 0.5;
@@ -216,7 +167,7 @@ export function scoreTokens(tokens: readonly string[]): LexiconScore {
       continue;
     }
     const p = e.polarity;
-    if (e.degree !== 0 && (p === 0 || (i + 1 < n && (ENTRIES.get(tokens[i + 1])?.polarity ?? 0) !== 0))) {
+    if (e.degree !== 0 && (p === 0 || (i + 1 < n && ((infos[i + 1] ?? table.get(tokens[i + 1]))?.polarity ?? 0) !== 0))) {
       degree *= e.degree;
       degreeTtl = 2;
       continue;

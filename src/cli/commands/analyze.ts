@@ -65,8 +65,10 @@ export function analyzeCommand(program: Command) {
     )
     .option('--workers <n>', 'worker threads preparing posts (0: all in this thread; default: cores − 1, at most 4)')
     .action(async (opts: { db?: string; workers?: string }) => {
-      const workers = opts.workers === undefined ? defaultWorkers() : Number(opts.workers);
+      let workers = opts.workers === undefined ? defaultWorkers() : Number(opts.workers);
       if (!Number.isInteger(workers) || workers < 0 || workers > 64) throw new CliError(`--workers must be an integer from 0 to 64, got "${opts.workers}"`);
+      // an in-memory database exists only in this thread
+      if (/^(sqlite:)?:memory:$/i.test(resolveDbUrl(opts.db))) workers = 0;
       await withContext(opts, async (ctx) => {
         const { createAnalyzer } = await import('../../analyze/analyzer.ts');
         const analyzer = await createAnalyzer(ctx.db.kysely, { withoutLanguage: workers > 0 });

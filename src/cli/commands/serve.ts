@@ -11,7 +11,8 @@ export function serveCommand(program: Command) {
     .option('--db <url>', 'SQLite path or postgres:// URL (default: DATABASE_URL, else ./data/minsheng.db)')
     .option('--port <n>', 'port (default: PORT, else 3000)')
     .option('--host <host>', 'address to listen on (default: HOST, else 0.0.0.0)')
-    .action(async (opts: { db?: string; port?: string; host?: string }) => {
+    .option('--no-jobs', 'serve the console and API only; `minsheng worker` processes run collection, analysis and delivery')
+    .action(async (opts: { db?: string; port?: string; host?: string; jobs: boolean }) => {
       const config = loadConfig();
       const log = createLogger(config.LOG_LEVEL);
       const server = await startServer({
@@ -20,6 +21,7 @@ export function serveCommand(program: Command) {
         log,
         port: opts.port ? Number(opts.port) : undefined,
         host: opts.host,
+        scheduler: opts.jobs,
         onAdminCreated: ({ username, password, generated }) => {
           const lines = [
             '',

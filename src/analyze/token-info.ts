@@ -1,0 +1,106 @@
+import { CUE_KINDS, abuseCues } from './abuse.ts';
+import { idfIndex } from './idf.ts';
+import { isKeywordCandidate, STOPWORDS } from './keywords.ts';
+import { hashToken } from './learn/features.ts';
+import { COMPLAINT_PHRASES, CONCESSIVE, CONTRAST_AFTER, DEGREES, EMOJI, NEGATIONS, NEGATIVE, POSITIVE, RHETORICAL } from './sentiment/lexicon.ts';
+
+/**
+ * Everything the language layer knows about a word with a role (sentiment, degree, negation,
+ * clause, abuse cue, stopword), found with one small-table lookup per token; the token hashes
+ * (features, IDF) are computed once per post. The language layer runs on every post, and
+ * separate tables meant four or five lookups per token.
+ */
+export const F_END = 1;
+export const F_EXCLAIM = 2;
+export const F_QUESTION = 4;
+export const F_CONCESSIVE = 8;
+export const F_CONTRAST = 16;
+export const F_RHETORICAL = 32;
+export const F_NEGATION = 64;
+export const F_COMPLAINT = 128;
+export const F_EMOJI = 256;
+/** A complaint phrase that also negates what follows ("至今未…", "迟迟不…"). */
+export const F_NEGATES_NEXT = 512;
+
+export interface TokenInfo {
+  flags: number;
+  /** Lexicon polarity (negative below 0), emoji included. */
+  polarity: number;
+  /** Degree multiplier before a word; 0 when not a degree word. */
+  degree: number;
+  /** Degree multiplier after a word ("气死了"); 0 when not one. */
+  post: number;
+  /** Abuse cue kind index + 1 (see CUE_KINDS); 0 when none. */
+  abuse: number;
+  /** IDF weight for keywords; 0 when the token is never a keyword (stopword, punctuation). */
+  idf: number;
+}
+
+/** Per post: the info of each token (undefined for words without a role) and each token's hash. */
+export interface TokenView {
+  infos: (TokenInfo | undefined)[];
+  hashes: Int32Array;
+}
+
+/** Words that intensify the sentiment word before them ("气死了", "好极了"). */
+const POST_DEGREES = new Map([['死了', 1.6], ['极了', 1.8], ['透了', 1.6], ['爆了', 1.6], ['坏了', 1.4], ['透顶', 1.8], ['至极', 1.8], ['要命', 1.6]]);
+const CLAUSE_END = ['，', ',', '。', '.', '；', ';', '…', '……', '~', '～', '\n', '、', ':', '：'];
+const EXCLAIM = ['！', '!', '!!', '!!!', '！！', '！！！'];
+const QUESTION = ['？', '?', '??', '???', '？？', '？？？', '?!', '!?'];
+
+let table: Map<string, TokenInfo> | null = null;
+
+function build(): Map<string, TokenInfo> {
+  const map = new Map<string, TokenInfo>();
+  const idf = idfIndex();
+  const entry = (tok: string): TokenInfo => {
+    let e = map.get(tok);
+    if (!e) {
+      e = { flags: 0, polarity: 0, degree: 0, post: 0, abuse: 0, idf: isKeywordCandidate(tok) ? idf.get(hashToken(tok)) : 0 };
+      map.set(tok, e);
+    }
+    return e;
+  };
+  for (const w of STOPWORDS) entry(w).idf = 0;
+  for (const [w, v] of POSITIVE) entry(w).polarity = v;
+  for (const [w, v] of NEGATIVE) entry(w).polarity = -v;
+  for (const [w, v] of EMOJI) {
+    const e = entry(w);
+    e.polarity = v;
+    e.flags |= F_EMOJI;
+  }
+  for (const [w, v] of DEGREES) entry(w).degree = v;
+  for (const [w, v] of POST_DEGREES) entry(w).post = v;
+  for (const w of CLAUSE_END) entry(w).flags |= F_END;
+  for (const w of EXCLAIM) entry(w).flags |= F_END | F_EXCLAIM;
+  for (const w of QUESTION) entry(w).flags |= F_END | F_QUESTION;
+  for (const w of CONCESSIVE) entry(w).flags |= F_CONCESSIVE;
+  for (const w of CONTRAST_AFTER) entry(w).flags |= F_CONTRAST;
+  for (const w of RHETORICAL) entry(w).flags |= F_RHETORICAL;
+  for (const w of NEGATIONS) entry(w).flags |= F_NEGATION;
+  for (const w of COMPLAINT_PHRASES) {
+    const e = entry(w);
+    e.flags |= F_COMPLAINT;
+    if (NEGATIONS.has(w.slice(-1)) || w.endsWith('没有')) e.flags |= F_NEGATES_NEXT;
+  }
+  for (const [w, kind] of abuseCues()) entry(w).abuse = CUE_KINDS.indexOf(kind) + 1;
+  return map;
+}
+
+export function tokenInfoTable(): Map<string, TokenInfo> {
+  table ??= build();
+  return table;
+}
+
+/** One small-table lookup and one hash per token. */
+export function viewTokens(tokens: readonly string[]): TokenView {
+  const t = tokenInfoTable();
+  const infos = new Array<TokenInfo | undefined>(tokens.length);
+  const hashes = new Int32Array(tokens.length);
+  for (let i = 0; i < tokens.length; i++) {
+    const tok = tokens[i];
+    infos[i] = t.get(tok);
+    hashes[i] = hashToken(tok);
+  }
+  return { infos, hashes };
+}

@@ -1,0 +1,45 @@
+import type { AppContext } from '../context.ts';
+import { collectSource, fetcherFor } from '../collect/collector.ts';
+import type { Fetcher } from '../collect/fetcher/fetch.ts';
+import type { JobData } from './queue.ts';
+
+/** A job that periodic tasks fan out into (one per source, …). */
+export interface JobDefinition {
+  name: string;
+  run(ctx: AppContext, data: JobData): Promise<void>;
+  concurrency?: number;
+  expireSeconds?: number;
+  retryLimit?: number;
+  singleton?: boolean;
+}
+
+/** One shared fetcher per process so that per-host politeness limits hold across jobs. */
+const fetchers = new WeakMap<AppContext, Fetcher>();
+function sharedFetcher(ctx: AppContext): Fetcher {
+  let f = fetchers.get(ctx);
+  if (!f) {
+    f = fetcherFor(ctx);
+    fetchers.set(ctx, f);
+  }
+  return f;
+}
+
+export const COLLECT_SOURCE_JOB = 'collect.source';
+
+export const jobDefinitions: JobDefinition[] = [
+  {
+    // Fetch, store and analyse one source. The planner has already leased the source
+    // (next_check_at moved forward), and the queue keeps one job per source at a time.
+    name: COLLECT_SOURCE_JOB,
+    concurrency: 4,
+    singleton: true,
+    expireSeconds: 300,
+    retryLimit: 2,
+    async run(ctx, data) {
+      const sourceId = Number(data.sourceId);
+      const source = await ctx.db.kysely.selectFrom('sources').selectAll().where('id', '=', sourceId).executeTakeFirst();
+      if (!source || source.paused) return;
+      await collectSource(ctx, sharedFetcher(ctx), source);
+    },
+  },
+];

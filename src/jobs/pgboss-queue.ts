@@ -1,0 +1,88 @@
+import PgBoss from 'pg-boss';
+import type { Logger } from '../log.ts';
+import type { JobData, JobHandler, JobOptions, JobQueue, SendOptions } from './queue.ts';
+
+/** pg-boss keeps its tables in this schema of the workspace database. */
+export const PGBOSS_SCHEMA = 'pgboss';
+
+/**
+ * The shared queue on PostgreSQL. Singleton job names get a `stately` queue: per singleton key
+ * at most one job waiting and one running, so a source is fetched by one worker at a time. A job
+ * whose worker dies expires after `expireSeconds` and is retried by another worker.
+ */
+export class PgBossQueue implements JobQueue {
+  readonly kind = 'pgboss' as const;
+  private boss: PgBoss;
+  private created = new Set<string>();
+  private singleton = new Set<string>();
+  private startedAt = 0;
+
+  constructor(connectionString: string, private readonly log: Logger, opts: { max?: number } = {}) {
+    this.boss = new PgBoss({
+      connectionString,
+      schema: PGBOSS_SCHEMA,
+      max: opts.max ?? 4,
+      application_name: 'minsheng-jobs',
+      // Our planners enqueue the periodic work; pg-boss's own cron scheduler is not used.
+      schedule: false,
+      supervise: true,
+      retentionDays: 2,
+    });
+    this.boss.on('error', (err) => this.log.error({ err }, 'pg-boss error'));
+  }
+
+  async start(): Promise<void> {
+    await this.boss.start();
+    this.startedAt = Date.now();
+  }
+
+  async stop(): Promise<void> {
+    await this.boss.stop({ graceful: true, wait: true, timeout: 30_000 });
+  }
+
+  private async ensureQueue(name: string, opts: JobOptions = {}): Promise<void> {
+    if (this.created.has(name)) return;
+    const existing = await this.boss.getQueue(name);
+    if (!existing) {
+      try {
+        await this.boss.createQueue(name, {
+          name,
+          // stately: per singleton key one job waiting and one running; standard: a plain queue.
+          policy: this.singleton.has(name) ? 'stately' : 'standard',
+          retryLimit: opts.retryLimit ?? 3,
+          retryDelay: 5,
+          retryBackoff: true,
+          expireInSeconds: opts.expireSeconds ?? 600,
+        });
+      } catch (err) {
+        // Another process created it at the same moment.
+        if (!(await this.boss.getQueue(name))) throw err;
+      }
+    }
+    this.created.add(name);
+  }
+
+  async send(name: string, data: JobData, opts: SendOptions = {}): Promise<string | null> {
+    await this.ensureQueue(name);
+    return this.boss.send(name, data, {
+      singletonKey: opts.singletonKey,
+      singletonSeconds: opts.singletonSeconds,
+    });
+  }
+
+  async work(name: string, handler: JobHandler, opts: JobOptions = {}): Promise<void> {
+    if (opts.singleton) this.singleton.add(name);
+    await this.ensureQueue(name, opts);
+    const concurrency = Math.max(1, opts.concurrency ?? 1);
+    // pg-boss runs one handler call per work() registration at a time; register several for parallelism.
+    for (let i = 0; i < concurrency; i++) {
+      await this.boss.work<JobData>(name, { batchSize: 1, pollingIntervalSeconds: 1 }, async (jobs) => {
+        for (const job of jobs) await handler(job.data ?? {});
+      });
+    }
+  }
+
+  get uptimeMs(): number {
+    return Date.now() - this.startedAt;
+  }
+}

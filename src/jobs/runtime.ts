@@ -1,0 +1,70 @@
+import type { AppContext } from '../context.ts';
+import { InProcessQueue } from './inprocess-queue.ts';
+import { PgBossQueue } from './pgboss-queue.ts';
+import type { JobQueue } from './queue.ts';
+import type { PeriodicTask } from './scheduler.ts';
+
+export interface JobRuntime {
+  queue: JobQueue;
+  stop(): Promise<void>;
+}
+
+export interface JobRuntimeOptions {
+  /** Parallel jobs per job name in this process. */
+  concurrency?: number;
+  /** For PostgreSQL: the connection string pg-boss uses. */
+  databaseUrl?: string;
+}
+
+/** Job name of a periodic task. */
+export function taskJobName(task: PeriodicTask): string {
+  return `task.${task.name}`;
+}
+
+/**
+ * Starts the job machinery of a process: the queue (in-process for SQLite, pg-boss for
+ * PostgreSQL), a handler for every periodic task and every job a task fans out into, and the
+ * planner that enqueues each periodic task on its interval. With several workers on PostgreSQL,
+ * the singleton keys make each task run in one worker at a time and each source fetched once.
+ */
+export async function startJobRuntime(ctx: AppContext, tasks: PeriodicTask[], opts: JobRuntimeOptions = {}): Promise<JobRuntime> {
+  const queue: JobQueue =
+    ctx.db.kind === 'postgres' && opts.databaseUrl ? new PgBossQueue(opts.databaseUrl, ctx.log.child({ part: 'jobs' })) : new InProcessQueue(ctx.log.child({ part: 'jobs' }));
+  await queue.start();
+  ctx.jobs = queue;
+  const { jobDefinitions } = await import('./definitions.ts');
+  for (const def of jobDefinitions) {
+    await queue.work(def.name, (data) => def.run(ctx, data), { concurrency: def.concurrency ?? opts.concurrency ?? 2, expireSeconds: def.expireSeconds, retryLimit: def.retryLimit, singleton: def.singleton });
+  }
+  for (const task of tasks) {
+    await queue.work(taskJobName(task), () => task.run(ctx), { concurrency: 1, expireSeconds: task.expireSeconds ?? 900, retryLimit: 0, singleton: true });
+  }
+  const timers: NodeJS.Timeout[] = [];
+  let stopped = false;
+  const plan = async (task: PeriodicTask) => {
+    if (stopped) return;
+    try {
+      await queue.send(taskJobName(task), {}, { singletonKey: task.name, singletonSeconds: Math.max(1, Math.floor(task.intervalMs / 1000)) });
+    } catch (err) {
+      ctx.log.warn({ err, task: task.name }, 'could not enqueue periodic task');
+    }
+  };
+  for (const task of tasks) {
+    // A short first delay so a fresh start collects and delivers promptly; jitter spreads workers.
+    const first = setTimeout(() => void plan(task), Math.min(task.intervalMs, 500 + Math.random() * 1500));
+    first.unref();
+    timers.push(first);
+    const every = setInterval(() => void plan(task), task.intervalMs);
+    every.unref();
+    timers.push(every);
+  }
+  return {
+    queue,
+    async stop() {
+      stopped = true;
+      for (const t of timers) clearTimeout(t);
+      await queue.stop();
+      if (ctx.jobs === queue) ctx.jobs = undefined;
+    },
+  };
+}
