@@ -22,6 +22,7 @@ export async function escalateUnacknowledged(ctx: AppContext, now: Date = new Da
     .where('sent_at', 'is not', null)
     .where('sent_at', '<=', horizon)
     .where('escalated_at', 'is', null)
+    .where('acknowledged_at', 'is', null)
     .where('matter_key', 'is not', null)
     .groupBy('matter_key')
     .execute();

@@ -62,3 +62,17 @@ export const escalationTask: PeriodicTask = {
     await escalateUnacknowledged(ctx);
   },
 };
+
+/** Delivers everything due now (for one-shot commands such as `collect --once`) and says what happened. */
+export async function deliverPendingNow(ctx: AppContext): Promise<{ sent: number; failed: number; waiting: number }> {
+  let sent = 0;
+  let failed = 0;
+  for (;;) {
+    const r = await deliverDue(ctx);
+    sent += r.sent;
+    failed += r.failed;
+    if (r.claimed < 500) break;
+  }
+  const left = await ctx.db.kysely.selectFrom('alerts').select((eb) => eb.fn.countAll<string | number>().as('n')).where('status', 'in', ['pending', 'sending']).executeTakeFirstOrThrow();
+  return { sent, failed, waiting: Number(left.n) };
+}

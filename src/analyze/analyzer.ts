@@ -3,9 +3,9 @@ import type { Database } from '../db/schema.ts';
 import { getLanguageAnalyzer, normalize, type LanguageAnalyzer, type LanguageResult } from './language.ts';
 import { BurstTracker, DEFAULT_BURST, finding, type BurstOptions } from './bursts.ts';
 import { DEFAULT_EVENTS, MemoryEventLinker, type EventOptions } from './events.ts';
-import { contentFeatures, minhash } from './minhash.ts';
+import { signatureOf } from './minhash.ts';
 import { loadPeriods, matchPeriods, type ActivePeriod, type PeriodMatch } from './periods.ts';
-import { assessRisk, findCues, type BurstFinding, type Metrics, type RiskCues, type Velocity } from './risk.ts';
+import { assessRisk, findCues, type BurstFinding, type Metrics, type RiskCues, type RiskResult, type Velocity } from './risk.ts';
 import { loadRoutingContext, routePost, type Routing, type RoutingContext } from './routing.ts';
 import { loadCompiledRules, matchRules, type CompiledRule } from './rules/compiled.ts';
 import { docFromNormalized, lowerAscii } from './rules/matcher.ts';
@@ -47,6 +47,8 @@ export interface Prepared {
   source: { name: string; weight: number } | null;
   /** Sensitive terms, matters and rumour cues found in the text. */
   cues: RiskCues;
+  /** The risk before bursts (bursts need the event, which is linked after). */
+  baseRisk: RiskResult | null;
 }
 
 /** What crosses a thread boundary: the prepared post without its tokens and texts. */
@@ -130,7 +132,7 @@ export function composeAnalyzer(parts: AnalyzerParts, options: AnalyzerOptions =
     });
     const m = post.metrics ?? {};
     const weight = post.sourceWeight ?? (post.source ? parts.weights?.get(post.source) : undefined) ?? 1;
-    return {
+    const prepared: Prepared = {
       id: post.id,
       at,
       title,
@@ -140,17 +142,20 @@ export function composeAnalyzer(parts: AnalyzerParts, options: AnalyzerOptions =
       rules,
       periods: matchPeriods(parts.periods, lower, at),
       routing,
-      signature: minhash(contentFeatures(language.tokens, parts.names)),
+      signature: signatureOf(language.tokens, parts.names),
       names: parts.names?.size ? [...new Set(language.tokens.filter((tok) => parts.names!.has(tok)))] : [],
       metrics: { views: nonNeg(m.views), replies: nonNeg(m.replies), likes: nonNeg(m.likes), reposts: nonNeg(m.reposts) },
       velocity: post.velocity ?? null,
       source: post.source ? { name: post.source, weight: Number.isFinite(weight) ? weight : 1 } : null,
       cues: findCues(lower, parts.sensitive),
+      baseRisk: null,
     };
+    prepared.baseRisk = riskOf(prepared, []);
+    return prepared;
   };
 
-  const finish = (p: Prepared, link: { event: number | string | null; bursts: BurstFinding[] }): AnalysisResult => {
-    const risk = assessRisk({
+  const riskOf = (p: Prepared, bursts: BurstFinding[]) =>
+    assessRisk({
       sentiment: p.language.sentiment,
       abuse: p.language.abuse,
       text: p.lower,
@@ -159,10 +164,14 @@ export function composeAnalyzer(parts: AnalyzerParts, options: AnalyzerOptions =
       source: p.source,
       periods: p.periods,
       rules: p.rules,
-      bursts: link.bursts,
+      bursts,
       sensitive: parts.sensitive,
       cues: p.cues,
     });
+
+  const finish = (p: Prepared, link: { event: number | string | null; bursts: BurstFinding[] }): AnalysisResult => {
+    // the risk without bursts is scored in prepare (a worker thread in stream mode); bursts are rare
+    const risk = link.bursts.length || !p.baseRisk ? riskOf(p, link.bursts) : p.baseRisk;
     const result: AnalysisResult = {
       sentiment: p.language.sentiment,
       topic: p.language.topic,

@@ -56,7 +56,7 @@ export function namesCompatible(a: readonly string[] | undefined, b: readonly st
 }
 
 /** Candidate events remembered per band key (the most recent); bounds time and memory on floods of look-alike posts. */
-const PER_BAND = 32;
+const PER_BAND = 12;
 
 interface MemoryEvent {
   key: string;

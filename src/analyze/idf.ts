@@ -20,11 +20,11 @@ let index: IdfIndex | null = null;
 export function idfIndex(): IdfIndex {
   if (index) return index;
   const text = (require('@node-rs/jieba/dict.js') as { idf: Buffer }).idf.toString('utf8');
-  const capacity = 1 << 20;
+  const capacity = 1 << 19;
   const mask = capacity - 1;
-  const keys = new Int32Array(capacity);
-  const used = new Uint8Array(capacity);
-  const vals = new Float32Array(capacity);
+  // Interleaved [key, value] pairs so that a probe touches one cache line; key 0 marks a free slot.
+  const table = new Int32Array(capacity * 2);
+  const values = new Float32Array(table.buffer);
   const sample: number[] = [];
   let size = 0;
   let i = 0;
@@ -41,13 +41,12 @@ export function idfIndex(): IdfIndex {
     if (c === 0x20 && j > i) {
       const v = parseFloat(text.slice(j + 1, lineEnd));
       if (Number.isFinite(v)) {
-        const key = hashFinish(h);
+        const key = hashFinish(h) || 1;
         let slot = key & mask;
-        while (used[slot] && keys[slot] !== key) slot = (slot + 1) & mask;
-        if (!used[slot]) size++;
-        used[slot] = 1;
-        keys[slot] = key;
-        vals[slot] = v;
+        while (table[slot * 2] !== 0 && table[slot * 2] !== key) slot = (slot + 1) & mask;
+        if (table[slot * 2] === 0) size++;
+        table[slot * 2] = key;
+        values[slot * 2 + 1] = v;
         if ((size & 63) === 0) sample.push(v);
       }
     }
@@ -59,12 +58,14 @@ export function idfIndex(): IdfIndex {
     median,
     size,
     get(hash) {
-      let slot = hash & mask;
-      while (used[slot]) {
-        if (keys[slot] === hash) return vals[slot];
+      const key = hash || 1;
+      let slot = key & mask;
+      for (;;) {
+        const k = table[slot * 2];
+        if (k === key) return values[slot * 2 + 1];
+        if (k === 0) return median;
         slot = (slot + 1) & mask;
       }
-      return median;
     },
   };
   return index;

@@ -27,14 +27,24 @@ export function isKeywordCandidate(tok: string): boolean {
   return cjk || (letter && tok.length >= 3);
 }
 
-const tf = new Map<string, number>();
-const topWords: string[] = [];
+// Per-post scratch: an open-addressing table keyed by token hash (no Map, no allocation per token).
+const SLOTS = 512;
+const slotHash = new Int32Array(SLOTS);
+const slotFirst = new Int32Array(SLOTS);
+const slotWeight = new Float64Array(SLOTS);
+const slotStamp = new Uint32Array(SLOTS);
+let stamp = 0;
+const topIndex: number[] = [];
 const topScores: number[] = [];
 
 /** The `top` tokens by TF-IDF, best first. `view` comes from viewTokens (shared with the other analyses). */
 export function extractKeywords(tokens: readonly string[], view: TokenView, userWords: ReadonlySet<string>, top = 8): string[] {
-  tf.clear();
   const idf = idfIndex();
+  if (++stamp === 0xffffffff) {
+    slotStamp.fill(0);
+    stamp = 1;
+  }
+  const used: number[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const info = view.infos[i];
     let weight: number;
@@ -44,23 +54,37 @@ export function extractKeywords(tokens: readonly string[], view: TokenView, user
       weight = idf.get(view.hashes[i]);
     }
     if (weight === 0) continue;
-    const tok = tokens[i];
-    tf.set(tok, (tf.get(tok) ?? 0) + weight);
+    const h = view.hashes[i];
+    let slot = h & (SLOTS - 1);
+    let probes = 0;
+    while (slotStamp[slot] === stamp && slotHash[slot] !== h && probes++ < SLOTS) slot = (slot + 1) & (SLOTS - 1);
+    if (probes >= SLOTS) break; // more distinct words than slots: the first ones decide
+    if (slotStamp[slot] !== stamp) {
+      slotStamp[slot] = stamp;
+      slotHash[slot] = h;
+      slotFirst[slot] = i;
+      slotWeight[slot] = 0;
+      used.push(slot);
+    }
+    slotWeight[slot] += weight;
   }
-  if (tf.size === 0) return [];
-  topWords.length = 0;
+  if (used.length === 0) return [];
+  topIndex.length = 0;
   topScores.length = 0;
-  for (const [w, weight] of tf) {
-    const s = userWords.size && userWords.has(w) ? weight * 2 : weight;
-    if (topWords.length === top && s <= topScores[top - 1]) continue;
-    let j = topWords.length < top ? topWords.length : top - 1;
+  for (const slot of used) {
+    const w = tokens[slotFirst[slot]];
+    const s = userWords.size && userWords.has(w) ? slotWeight[slot] * 2 : slotWeight[slot];
+    if (topIndex.length === top && s <= topScores[top - 1]) continue;
+    let j = topIndex.length < top ? topIndex.length : top - 1;
     while (j > 0 && topScores[j - 1] < s) {
-      topWords[j] = topWords[j - 1];
+      topIndex[j] = topIndex[j - 1];
       topScores[j] = topScores[j - 1];
       j--;
     }
-    topWords[j] = w;
+    topIndex[j] = slotFirst[slot];
     topScores[j] = s;
   }
-  return topWords.slice(0, top);
+  const out: string[] = [];
+  for (let k = 0; k < topIndex.length && k < top; k++) out.push(tokens[topIndex[k]]);
+  return out;
 }

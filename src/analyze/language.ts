@@ -100,9 +100,9 @@ export function createLanguageAnalyzer(config: LanguageConfig): LanguageAnalyzer
     analyze(input) {
       const normalized = normalizePost(input);
       const tokens = segmenter.cut(normalized);
-      const view = viewTokens(tokens);
+      const view = viewTokens(tokens, true);
       const lex = scoreTokens(tokens, view.infos);
-      const f = needFeatures ? extractFeatures(normalized, tokens, view.hashes, lex, needTrigrams) : null;
+      const f = needFeatures ? extractFeatures(normalized, tokens, view.hashes, lex, needTrigrams, true) : null;
 
       let sentiment: LanguageResult['sentiment'] = { label: lex.label, score: lex.score, reasons: lex.reasons };
       if (sentimentModel && f) {
@@ -121,7 +121,7 @@ export function createLanguageAnalyzer(config: LanguageConfig): LanguageAnalyzer
       let topic: string | null = null;
       let topicReasons: string[] = [];
       let topicDepartment: string | null = null;
-      const m = matcher.match(tokens);
+      const m = matcher.match(tokens, view.hashes);
       if (m) {
         topic = m.topic;
         topicReasons = m.reasons;

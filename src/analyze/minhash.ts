@@ -35,9 +35,15 @@ const SEEDS = Uint32Array.from({ length: SIGNATURE_SIZE }, (_, i) => fmix(0x9e37
  * the cost of a full hash per function.
  */
 export function minhash(features: Iterable<string>): Uint32Array {
+  const hashes: number[] = [];
+  for (const f of features) hashes.push(fmix(fnv1a(f)));
+  return minhashOfHashes(Uint32Array.from(hashes), hashes.length);
+}
+
+function minhashOfHashes(hashes: Uint32Array, n: number): Uint32Array {
   const sig = new Uint32Array(SIGNATURE_SIZE).fill(0xffffffff);
-  for (const f of features) {
-    const x = fmix(fnv1a(f));
+  for (let j = 0; j < n; j++) {
+    const x = hashes[j];
     for (let i = 0; i < SIGNATURE_SIZE; i++) {
       let h = Math.imul(x ^ SEEDS[i], 0x9e3779b1);
       h = (h ^ (h >>> 15)) >>> 0;
@@ -45,6 +51,46 @@ export function minhash(features: Iterable<string>): Uint32Array {
     }
   }
   return sig;
+}
+
+/**
+ * The signature of a post's tokens in one pass: the same features as `contentFeatures` (names
+ * weighted), hashed once each and deduplicated by hash. The analyzer's hot path.
+ */
+export function signatureOf(tokens: readonly string[], names?: ReadonlySet<string>): Uint32Array {
+  const weight = names?.size ? NAME_WEIGHT : 1;
+  const hashes = new Uint32Array(tokens.length * weight);
+  let n = 0;
+  for (const tok of tokens) {
+    if (tok.length < 2 || STOP.has(tok)) continue;
+    const h = tokenHash(tok);
+    if (h === 0) continue;
+    hashes[n++] = h;
+    if (weight > 1 && names!.has(tok)) for (let k = 1; k < NAME_WEIGHT; k++) hashes[n++] = fmix(fnv1a(`${/[A-Z]/.test(tok) ? tok.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : tok}\u0001${k}`));
+  }
+  const used = hashes.subarray(0, n).sort();
+  let u = 0;
+  for (let j = 0; j < n; j++) if (j === 0 || used[j] !== used[j - 1]) used[u++] = used[j];
+  return minhashOfHashes(used, u);
+}
+
+/**
+ * FNV-1a of the ASCII-lower-cased token, mixed; 0 when the token has no CJK character or
+ * Latin letter (numbers, punctuation, emoji are not content words). Equals fmix(fnv1a(feature)).
+ */
+function tokenHash(tok: string): number {
+  let h = 0x811c9dc5;
+  let word = false;
+  for (let i = 0; i < tok.length; i++) {
+    let c = tok.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) {
+      c += 32;
+      word = true;
+    } else if ((c >= 0x3400 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0x61 && c <= 0x7a) || (c >= 0xc0 && c <= 0x24f)) word = true;
+    h ^= c;
+    h = Math.imul(h, 0x01000193);
+  }
+  return word ? fmix(h >>> 0) || 1 : 0;
 }
 
 export function isEmptySignature(sig: Uint32Array): boolean {
@@ -105,7 +151,7 @@ export function contentFeatures(tokens: readonly string[], names?: ReadonlySet<s
   const out = new Set<string>();
   for (const tok of tokens) {
     if (tok.length < 2 || STOP.has(tok) || !hasWordChar(tok)) continue;
-    const f = /[A-Z]/.test(tok) ? tok.toLowerCase() : tok;
+    const f = /[A-Z]/.test(tok) ? tok.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : tok;
     out.add(f);
     if (names?.has(tok)) for (let k = 1; k < NAME_WEIGHT; k++) out.add(`${f}\u0001${k}`);
   }

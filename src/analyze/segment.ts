@@ -53,7 +53,8 @@ export function createSegmenter(userWords: Iterable<string> = []): Segmenter {
       const raw = jieba.cut(text, true);
       let clean = true;
       for (let i = 0; i < raw.length; i++) {
-        if (raw[i].trim() === '') {
+        const c = raw[i].charCodeAt(0);
+        if ((c <= 0x20 || c === 0x3000 || c === 0xa0) && raw[i].trim() === '') {
           clean = false;
           break;
         }

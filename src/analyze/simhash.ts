@@ -13,8 +13,13 @@ export function simhash(textOrTokens: string | string[], shingle = 2): bigint {
   for (const f of features) counts.set(f, (counts.get(f) ?? 0) + 1);
   for (const [f, w] of counts) {
     const h = createHash('md5').update(f).digest();
-    const hi = h.readBigUInt64BE(0);
-    for (let bit = 0; bit < 64; bit++) weights[bit] += (hi >> BigInt(bit)) & 1n ? w : -w;
+    // The first 64 bits of the digest, as two 32-bit halves (plain numbers: BigInt shifts are slow).
+    const lo = h.readUInt32BE(4);
+    const hi = h.readUInt32BE(0);
+    for (let bit = 0; bit < 32; bit++) {
+      weights[bit] += (lo >>> bit) & 1 ? w : -w;
+      weights[bit + 32] += (hi >>> bit) & 1 ? w : -w;
+    }
   }
   let out = 0n;
   for (let bit = 0; bit < 64; bit++) if (weights[bit] > 0) out |= 1n << BigInt(bit);

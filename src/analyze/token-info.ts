@@ -92,15 +92,74 @@ export function tokenInfoTable(): Map<string, TokenInfo> {
   return table;
 }
 
-/** One small-table lookup and one hash per token. */
-export function viewTokens(tokens: readonly string[]): TokenView {
+// The role words again as an open-addressing table keyed by token hash: one probe in a small
+// typed array per token, instead of V8 hashing the (fresh) token string for a Map lookup.
+let roleKeys: Int32Array | null = null;
+let roleInfos: TokenInfo[] = [];
+let roleWords: string[] = [];
+const ROLE_BITS = 15;
+
+function roleTable(): Int32Array {
+  if (roleKeys) return roleKeys;
   const t = tokenInfoTable();
-  const infos = new Array<TokenInfo | undefined>(tokens.length);
-  const hashes = new Int32Array(tokens.length);
-  for (let i = 0; i < tokens.length; i++) {
+  const mask = (1 << ROLE_BITS) - 1;
+  const keys = new Int32Array((1 << ROLE_BITS) * 2);
+  roleInfos = [];
+  roleWords = [];
+  for (const [w, info] of t) {
+    const key = hashToken(w) || 1;
+    let slot = key & mask;
+    while (keys[slot * 2] !== 0) slot = (slot + 1) & mask;
+    keys[slot * 2] = key;
+    keys[slot * 2 + 1] = roleInfos.length;
+    roleInfos.push(info);
+    roleWords.push(w);
+  }
+  roleKeys = keys;
+  return keys;
+}
+
+function roleOf(tok: string, hash: number, keys: Int32Array): TokenInfo | undefined {
+  const key = hash || 1;
+  const mask = (1 << ROLE_BITS) - 1;
+  let slot = key & mask;
+  for (;;) {
+    const k = keys[slot * 2];
+    if (k === 0) return undefined;
+    if (k === key) {
+      const idx = keys[slot * 2 + 1];
+      if (roleWords[idx] === tok) return roleInfos[idx];
+    }
+    slot = (slot + 1) & mask;
+  }
+}
+
+let sharedInfos: (TokenInfo | undefined)[] = [];
+let sharedHashes = new Int32Array(1024);
+
+/**
+ * One hash and one small typed-table probe per token. With `transient` the arrays are shared
+ * buffers, valid until the next call (the analyzer consumes them at once).
+ */
+export function viewTokens(tokens: readonly string[], transient = false): TokenView {
+  const keys = roleTable();
+  const n = tokens.length;
+  let infos: (TokenInfo | undefined)[];
+  let hashes: Int32Array;
+  if (transient) {
+    if (sharedHashes.length < n) sharedHashes = new Int32Array(n * 2);
+    hashes = sharedHashes.subarray(0, n);
+    infos = sharedInfos;
+    infos.length = n;
+  } else {
+    hashes = new Int32Array(n);
+    infos = new Array<TokenInfo | undefined>(n);
+  }
+  for (let i = 0; i < n; i++) {
     const tok = tokens[i];
-    infos[i] = t.get(tok);
-    hashes[i] = hashToken(tok);
+    const h = hashToken(tok);
+    hashes[i] = h;
+    infos[i] = roleOf(tok, h, keys);
   }
   return { infos, hashes };
 }

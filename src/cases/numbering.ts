@@ -10,10 +10,15 @@ import { localDate } from './calendar.ts';
  */
 export async function nextCaseNumber(trx: Kysely<Database> | Transaction<Database>, at: string | Date): Promise<{ year: number; seq: number; number: string }> {
   const year = Number(localDate(at).slice(0, 4));
+  // Cases written by an import (or before the counter existed) are respected: the counter never
+  // falls behind the highest number already used in the year.
+  const used = sql<number>`coalesce((select max(c.seq) from cases c where c.year = ${year}), 0)`;
   const row = await trx
     .insertInto('case_counters')
-    .values({ year, last_seq: 1 })
-    .onConflict((oc) => oc.column('year').doUpdateSet({ last_seq: sql<number>`case_counters.last_seq + 1` }))
+    .values({ year, last_seq: sql<number>`${used} + 1` })
+    .onConflict((oc) =>
+      oc.column('year').doUpdateSet({ last_seq: sql<number>`(case when case_counters.last_seq >= ${used} then case_counters.last_seq else ${used} end) + 1` }),
+    )
     .returning('last_seq')
     .executeTakeFirstOrThrow();
   const seq = Number(row.last_seq);

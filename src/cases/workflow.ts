@@ -9,6 +9,7 @@ import { AppError, ConflictError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import { isRiskLevel, levelRank, RISK_LEVELS } from '../levels.ts';
 import { assertWorksOnCase, loadCase, visibleCase, type CaseRow } from './access.ts';
+import { localDateTime } from './calendar-format.ts';
 import { answerDeadlines, isEmergency } from './deadlines.ts';
 import { changeCase, moveCase } from './events.ts';
 import { assertDepartmentExists } from './open.ts';
@@ -29,13 +30,27 @@ export async function assignCase(db: Kysely<Database>, actor: Actor, caseId: num
   return db.transaction().execute(async (trx) => {
     const c = await loadCase(trx, caseId);
     const lead = data.lead_department_id ?? c.suggested_department_id ?? c.lead_department_id;
-    if (lead === null) throw new ValidationError('no lead department given or suggested', t('error.validation', { detail: 'lead_department_id' }));
+    if (lead === null) throw new ValidationError('no lead department given or suggested', t('case.error.leadRequired'));
     const assisting = [...new Set(data.assisting_department_ids)];
     if (assisting.includes(lead)) throw new ValidationError('lead department is also assisting', t('case.error.leadIsAssisting'));
     for (const id of [lead, ...assisting]) await assertDepartmentExists(trx, id);
     const after = await moveCase(trx, actor, c, 'assign', { lead_department_id: lead, escalated_to: null }, data.comment ?? null, { lead_department_id: lead, assisting_department_ids: assisting });
     await trx.deleteFrom('case_departments').where('case_id', '=', caseId).execute();
     if (assisting.length) await trx.insertInto('case_departments').values(assisting.map((d) => ({ case_id: caseId, department_id: d, role: 'assist' }))).execute();
+    // Each responsible department hears of it at once through its own channels.
+    const due = after.deadline_at ? localDateTime(after.deadline_at) : '—';
+    for (const [dept, role] of [[lead, 'lead'], ...assisting.map((d) => [d, 'assist'] as const)] as const) {
+      const title = t(role === 'lead' ? 'notice.case.assigned' : 'notice.case.assisting', { number: after.number, title: after.title, due });
+      await enqueueNotice(trx, {
+        kind: 'case.assigned',
+        key: `case.assigned|case:${after.id}|dept:${dept}|${after.updated_at}`,
+        level: isRiskLevel(after.level) ? after.level : 'blue',
+        title,
+        body: after.summary ?? after.title,
+        departmentId: dept,
+        caseId: after.id,
+      });
+    }
     return after;
   });
 }

@@ -90,7 +90,6 @@ async function storeOne(trx: Transaction<Database>, source: SourceRow, item: Col
     }
     result.created.push(row.id);
     await trx.insertInto('post_metrics').values({ post_id: row.id, at, views: m.views, replies: m.replies_count, likes: m.likes, reposts: m.reposts }).execute();
-    if (hash !== null) candidates.push({ id: row.id, source: source.id, hash, at: when, root: dupOf ?? row.id });
     result.repliesAdded += await storeReplies(trx, row.id, item.replies ?? [], at, accounts);
     return;
   }

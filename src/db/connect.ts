@@ -65,6 +65,9 @@ async function openPostgres(url: string): Promise<Db> {
     throw new DatabaseOpenError(`bad PostgreSQL URL: ${url.replace(/:[^:@/]*@/, ':***@')}`);
   }
   const pool = new pg.default.Pool({ connectionString: url, max: Number(process.env.PG_POOL_MAX ?? 10), connectionTimeoutMillis: 10000 });
+  // An idle client terminated by the server (restart, pg_terminate_backend, a dropped test database)
+  // must not crash the process: the pool discards it and connects afresh when next needed.
+  pool.on('error', () => undefined);
   try {
     const client = await pool.connect();
     client.release();

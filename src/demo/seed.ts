@@ -108,38 +108,54 @@ export async function seedDemoCases(db: Db, sites: DemoSites | null, log: Logger
     made++;
     return { c, post };
   };
+  // One state's case failing (e.g. no matching post) must not keep the others from the demo.
+  const step = async (name: string, fn: () => Promise<unknown>) => {
+    try {
+      await fn();
+    } catch (err) {
+      log.warn({ err, step: name }, 'demo case could not be prepared');
+    }
+  };
   const draft = (who: Actor, caseId: number, situation: string, measures: string) => draftResponse(db, who, caseId, { kind: 'reply', situation, measures });
 
   // 待研判: registered, waiting for the office to route it.
-  await open(null, null, 'blue');
+  await step('triage', () => open(null, null, 'blue'));
 
   // 已分派
-  const assigned = await open('物业管理', dept.wyk);
-  if (assigned) await assignCase(db, office, assigned.c.id, { lead_department_id: dept.wyk, comment: '请物业管理科当日核实并答复' });
+  await step('assigned', async () => {
+    const assigned = await open('物业管理', dept.wyk);
+    if (assigned) await assignCase(db, office, assigned.c.id, { lead_department_id: dept.wyk, comment: '请物业管理科当日核实并答复' });
+  });
 
   // 拟稿
-  const drafting = await open('延期交房', dept.fdc);
-  if (drafting) {
-    await assignCase(db, office, drafting.c.id, { lead_department_id: dept.fdc });
-    await draft(zhoumin, drafting.c.id, '该项目因开发企业资金周转原因进度滞后，我局已于本周组织现场核查', '我局已约谈开发企业，要求制定复工计划并向业主公开，同时加强预售资金监管');
-  }
+  await step('drafting', async () => {
+    const drafting = await open('延期交房', dept.fdc);
+    if (drafting) {
+      await assignCase(db, office, drafting.c.id, { lead_department_id: dept.fdc });
+      await draft(zhoumin, drafting.c.id, '该项目因开发企业资金周转原因进度滞后，我局已于本周组织现场核查', '我局已约谈开发企业，要求制定复工计划并向业主公开，同时加强预售资金监管');
+    }
+  });
 
   // 待审核: the 建设管理科 head has it in 待我审核.
-  const awaiting = await open('道路施工', dept.jsk);
-  if (awaiting) {
-    await assignCase(db, office, awaiting.c.id, { lead_department_id: dept.jsk });
-    const r = await draft(liwei, awaiting.c.id, '该路段改造涉及地下管线迁改，施工单位已增派人员', '我局已督促施工单位优化围挡、加强夜间照明和交通疏导，计划本月底前恢复双向通行');
-    await submitResponse(db, liwei, r.id);
-  }
+  await step('awaiting_approval', async () => {
+    const awaiting = await open('道路施工', dept.jsk);
+    if (awaiting) {
+      await assignCase(db, office, awaiting.c.id, { lead_department_id: dept.jsk });
+      const r = await draft(liwei, awaiting.c.id, '该路段改造涉及地下管线迁改，施工单位已增派人员', '我局已督促施工单位优化围挡、加强夜间照明和交通疏导，计划本月底前恢复双向通行');
+      await submitResponse(db, liwei, r.id);
+    }
+  });
 
   // 已退回: the head asked for a concrete date.
-  const returned = await open('房屋质量', dept.fdc);
-  if (returned) {
-    await assignCase(db, office, returned.c.id, { lead_department_id: dept.fdc });
-    const r = await draft(zhoumin, returned.c.id, '我局已联系开发企业和物业到现场查看渗水情况', '我局已要求开发企业安排维修');
-    await submitResponse(db, zhoumin, r.id);
-    await returnResponse(db, qian, r.id, '请写明维修完成的时限和质量监督站的复查安排，避免笼统表述。');
-  }
+  await step('returned', async () => {
+    const returned = await open('房屋质量', dept.fdc);
+    if (returned) {
+      await assignCase(db, office, returned.c.id, { lead_department_id: dept.fdc });
+      const r = await draft(zhoumin, returned.c.id, '我局已联系开发企业和物业到现场查看渗水情况', '我局已要求开发企业安排维修');
+      await submitResponse(db, zhoumin, r.id);
+      await returnResponse(db, qian, r.id, '请写明维修完成的时限和质量监督站的复查安排，避免笼统表述。');
+    }
+  });
 
   // 已回复, 跟踪 and 已办结: replies posted under registered accounts, shown on the demo forum.
   const replyAndPost = async (rule: string, lead: number, responder: Actor, head: Actor, situation: string, measures: string) => {
@@ -156,38 +172,44 @@ export async function seedDemoCases(db: Db, sites: DemoSites | null, log: Logger
     if (sites && thread && account) sites.addReply(thread, account.username, r.body);
     return o;
   };
-  await replyAndPost('违法建设', dept.jsk, liwei, zhao, '经城建监察大队现场核查，该处搭建未取得规划许可', '已下达限期拆除通知书，逾期未拆除的将依法强制拆除');
+  await step('replied', () => replyAndPost('违法建设', dept.jsk, liwei, zhao, '经城建监察大队现场核查，该处搭建未取得规划许可', '已下达限期拆除通知书，逾期未拆除的将依法强制拆除'));
 
-  const following = await replyAndPost('物业管理', dept.wyk, chenchen, zheng, '经核实，该小区电梯本月确有多次故障', '我科已约谈物业公司，要求三日内完成维修并对全部电梯进行检测');
-  if (following) {
-    await followCase(db, chenchen, following.c.id, '继续关注业主反映，督促物业整改');
-    const due = new Date(Date.now() + 3 * 86400_000).toISOString();
-    await addCommitment(db, chenchen, following.c.id, { what: '物业公司完成电梯维修并提交检测报告', due_at: due });
-  }
+  await step('following_up', async () => {
+    const following = await replyAndPost('物业管理', dept.wyk, chenchen, zheng, '经核实，该小区电梯本月确有多次故障', '我科已约谈物业公司，要求三日内完成维修并对全部电梯进行检测');
+    if (following) {
+      await followCase(db, chenchen, following.c.id, '继续关注业主反映，督促物业整改');
+      const due = new Date(Date.now() + 3 * 86400_000).toISOString();
+      await addCommitment(db, chenchen, following.c.id, { what: '物业公司完成电梯维修并提交检测报告', due_at: due });
+    }
+  });
 
-  const closed = await replyAndPost('道路施工', dept.jsk, liwei, zhao, '该路段施工围挡范围过大，影响了早晚高峰通行', '施工单位已于当日缩小围挡范围，并安排专人在高峰时段疏导交通');
-  if (closed) {
-    await followCase(db, liwei, closed.c.id);
-    const commitment = await addCommitment(db, liwei, closed.c.id, { what: '施工期间高峰时段安排专人疏导交通', due_at: new Date(Date.now() + 86400_000).toISOString() });
-    await completeCommitment(db, liwei, commitment.id, { result_url: 'https://www.qingxi.example/zjj/tzgg/2026/traffic.html', comment: '已在局网站公布整改结果' });
-    const memo = await createMemo(db, office, closed.c.id, { analysis: '群众关注度一般，已按时答复', suggestion: '督促施工单位落实交通疏导' });
-    await updateMemo(db, office, memo.id, { sent: true });
-    await recordInstruction(db, leader, memo.id, '同意。请建设管理科举一反三，对在建道路的围挡、照明和警示设施进行一次全面检查。');
-    await closeCase(db, zhao, closed.c.id, '整改完成，结果已公开');
-  }
+  await step('closed', async () => {
+    const closed = await replyAndPost('道路施工', dept.jsk, liwei, zhao, '该路段施工围挡范围过大，影响了早晚高峰通行', '施工单位已于当日缩小围挡范围，并安排专人在高峰时段疏导交通');
+    if (closed) {
+      await followCase(db, liwei, closed.c.id);
+      const commitment = await addCommitment(db, liwei, closed.c.id, { what: '施工期间高峰时段安排专人疏导交通', due_at: new Date(Date.now() + 86400_000).toISOString() });
+      await completeCommitment(db, liwei, commitment.id, { result_url: 'https://www.qingxi.example/zjj/tzgg/2026/traffic.html', comment: '已在局网站公布整改结果' });
+      const memo = await createMemo(db, office, closed.c.id, { analysis: '群众关注度一般，已按时答复', suggestion: '督促施工单位落实交通疏导' });
+      await updateMemo(db, office, memo.id, { sent: true });
+      await recordInstruction(db, leader, memo.id, '同意。请建设管理科举一反三，对在建道路的围挡、照明和警示设施进行一次全面检查。');
+      await closeCase(db, zhao, closed.c.id, '整改完成，结果已公开');
+    }
+  });
 
   // 已转办 to the leader as a hard case, with a memo waiting for 批示.
-  const escalated = await open('征收拆迁', dept.jsk, 'orange');
-  if (escalated) {
-    await assignCase(db, office, escalated.c.id, { lead_department_id: dept.jsk, assisting_department_ids: [dept.fdc] });
-    await escalateCase(db, liwei, escalated.c.id, { to: 'leader', reason: '涉及补偿标准和多个部门，需分管领导协调' });
-    const memo = await createMemo(db, office, escalated.c.id, {
-      analysis: '该帖在论坛持续发酵，跟帖以质疑补偿标准为主，存在进一步扩散的可能',
-      suggestion: '由建设管理科牵头，会同房地产市场监管科公开补偿方案和评估依据',
-      office_opinion: '建议召开专题协调会',
-    });
-    await updateMemo(db, office, memo.id, { sent: true });
-  }
+  await step('escalated', async () => {
+    const escalated = await open('征收拆迁', dept.jsk, 'orange');
+    if (escalated) {
+      await assignCase(db, office, escalated.c.id, { lead_department_id: dept.jsk, assisting_department_ids: [dept.fdc] });
+      await escalateCase(db, liwei, escalated.c.id, { to: 'leader', reason: '涉及补偿标准和多个部门，需分管领导协调' });
+      const memo = await createMemo(db, office, escalated.c.id, {
+        analysis: '该帖在论坛持续发酵，跟帖以质疑补偿标准为主，存在进一步扩散的可能',
+        suggestion: '由建设管理科牵头，会同房地产市场监管科公开补偿方案和评估依据',
+        office_opinion: '建议召开专题协调会',
+      });
+      await updateMemo(db, office, memo.id, { sent: true });
+    }
+  });
 
   await db
     .insertInto('settings')

@@ -179,7 +179,7 @@ export async function buildBrief(db: Kysely<Database>, opts: BriefOptions): Prom
   const scopeName = opts.departmentId != null ? (await db.selectFrom('departments').select('name').where('id', '=', opts.departmentId).executeTakeFirst())?.name : null;
   const issuer = opts.issuer ?? (await db.selectFrom('departments').select('name').where('is_office', '=', 1).orderBy('id').executeTakeFirst())?.name ?? '舆情管理办公室';
   const subtitle = scopeName ? `${period.label}　${scopeName}` : period.label;
-  const fileBase = `${title}-${period.key.replace(/\.\./g, '_')}${scopeName ? `-${scopeName}` : ''}`;
+  const fileBase = `${title}${kind === 'special' && opts.eventId != null ? `-事件${opts.eventId}` : ''}-${period.key.replace(/\.\./g, '_')}${scopeName ? `-${scopeName}` : ''}`;
 
   if (kind === 'assessment') {
     const a = await assessment(db, period, { departmentId: opts.departmentId, asOf, weights: opts.weights });

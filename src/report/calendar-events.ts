@@ -65,7 +65,8 @@ export async function calendarEventsFor(db: Kysely<Database>, period: Pick<Perio
   for (const y of yearsOf(firstDay, lastDay)) {
     for (const n of NATIONAL) events.push({ name: n.name, kind: 'national', firstDay: `${y}-${n.from}`, lastDay: `${y}-${n.to}` });
   }
-  events.push(...holidaysIn(firstDay, lastDay));
+  // Looked up a little beyond the period so that a holiday shows its whole span (国庆节 10-01..10-07 in a daily brief of 10-05).
+  events.push(...holidaysIn(addDays(firstDay, -15), addDays(lastDay, 15)));
   const watch = await db.selectFrom('watch_periods').select(['name', 'starts_at', 'ends_at']).execute();
   for (const w of watch) events.push({ name: w.name, kind: 'watch_period', firstDay: localDate(w.starts_at), lastDay: localDate(w.ends_at) });
   const named = await db.selectFrom('named_dates').select(['name', 'starts_on', 'ends_on', 'yearly']).execute();

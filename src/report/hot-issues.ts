@@ -191,7 +191,7 @@ export function hotIssues(posts: ClusterPost[], opts: ClusterOptions = {}): HotI
     tfs.push(tf);
     for (const t of tf.keys()) df.set(t, (df.get(t) ?? 0) + 1);
   }
-  // Terms in more than 3% of posts (and at least 30) describe the whole period, not one matter.
+  // Terms in more than 3% of the posts (the bar is never below 30) describe the whole period, not one matter.
   const maxDf = Math.max(30, Math.ceil(n * 0.03));
   const vectors: Map<string, number>[] = [];
   for (const tf of tfs) {
@@ -214,7 +214,8 @@ export function hotIssues(posts: ClusterPost[], opts: ClusterOptions = {}): HotI
     if (p.eventId == null) return;
     const first = byEvent.get(p.eventId);
     if (first === undefined) byEvent.set(p.eventId, i);
-    else clusters.union(first, i);
+    // Guarded too: an over-merged event must not glue unrelated matters together.
+    else clusters.union(first, i, GUARD_SIMILARITY);
   });
 
   const index = new Map<string, number[]>();

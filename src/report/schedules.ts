@@ -161,7 +161,7 @@ export async function runSchedule(db: Kysely<Database>, schedule: ScheduleRow, n
       title: t('report.notice.title', { title, period: period.label }),
       body:
         schedule.kind === 'assessment'
-          ? `${KIND_TITLES.assessment}（${period.label}）已生成，附件：${file.filename}`
+          ? t('report.notice.bodyFile', { title: KIND_TITLES.assessment, period: period.label, filename: file.filename })
           : t('report.notice.body', { title, period: period.label, total: String(figure('信息总量')), negative: String(figure('负面信息')), cases: String(figure('新立处置单')), overdue: String(figure('逾期')), filename: file.filename }),
       departmentId: schedule.department_id,
       attachmentId: attachment.id,

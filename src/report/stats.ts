@@ -211,4 +211,3 @@ async function recurringTopics(db: Kysely<Database>, period: Period, scope: Scop
   return top.map((t) => ({ ...t, months: months.get(t.key)?.size ?? 0 }));
 }
 
-export { daysOf };

@@ -84,6 +84,25 @@ watch_rules:
     assert.notEqual(a.event, b.event);
   });
 
+  test('worker threads give the same results, in input order, as one thread', () => {
+    const dbPath = join(dir, 'ws.db');
+    const posts = [];
+    for (let i = 0; i < 400; i++) {
+      const text = i % 3 === 0 ? SAME_MATTER[i % SAME_MATTER.length] : i % 3 === 1 ? `第${i}号：城北公园的樱花开了，欢迎市民周末来赏花。` : `沿港西路工地夜里打桩，噪音扰民，第${i}次投诉！`;
+      posts.push(JSON.stringify({ id: i, text, published_at: new Date(Date.UTC(2026, 10, 20, 0, i)).toISOString() }));
+    }
+    posts.splice(123, 0, '{oops');
+    const input = posts.join('\n');
+    const one = run(['analyze', '--workers', '0', '--db', dbPath], input);
+    const three = run(['analyze', '--workers', '3', '--db', dbPath], input);
+    assert.equal(one.code, 0, one.stderr);
+    assert.equal(three.code, 0, three.stderr);
+    assert.equal(three.stdout, one.stdout);
+    assert.equal(lines(three.stdout).length, 400);
+    assert.match(three.stderr, /^line 124: invalid JSON/m);
+    assert.notEqual(run(['analyze', '--workers', 'many', '--db', dbPath], '').code, 0);
+  });
+
   test('--help describes the contract', () => {
     const r = run(['analyze', '--help']);
     assert.equal(r.code, 0);

@@ -134,6 +134,19 @@ for (const tdb of testDatabases) {
       assert.ok(rows.every((r) => r.number === `${r.year}-${String(r.seq).padStart(4, '0')}`));
     });
 
+    test('numbering continues after cases written directly (an import) instead of colliding with them', async () => {
+      const now = nowIso();
+      await db.kysely.insertInto('cases').values({ number: '2025-0500', year: 2025, seq: 500, title: '导入的历史台账', state: 'closed', level: 'blue', overdue: 0, opened_at: '2025-06-01T00:00:00Z', updated_at: now }).execute();
+      const p = await insertPost(db, sourceId, { fetchedAt: '2025-07-01T02:00:00.000Z' });
+      await analyse(p, result('yellow'));
+      assert.equal((await casesOf(p))[0].number, '2025-0501');
+      // The counter of 2026 exists already; a directly written 2026-0900 moves it on too.
+      await db.kysely.insertInto('cases').values({ number: '2026-0900', year: 2026, seq: 900, title: '补录', state: 'closed', level: 'blue', overdue: 0, opened_at: '2026-06-01T00:00:00Z', updated_at: now }).execute();
+      const q = await insertPost(db, sourceId, { fetchedAt: '2026-07-01T02:00:00.000Z' });
+      await analyse(q, result('yellow'));
+      assert.equal((await casesOf(q))[0].number, '2026-0901');
+    });
+
     test('the year of the number is the Beijing year: 31 Dec 17:00 UTC is already 2027', async () => {
       const p = await insertPost(db, sourceId, { fetchedAt: '2026-12-31T17:00:00.000Z' });
       await analyse(p, result('yellow'));

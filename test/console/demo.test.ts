@@ -11,7 +11,7 @@ for (const { kind } of testDatabases) {
   describe(`demo (${kind})`, () => {
     test('the demo collects from its own sites offline, alerts in-app and shows cases in every state', { timeout: 180_000 }, async () => {
       const fresh = await freshDatabaseUrl(kind);
-      const demo = await startDemo({ dbUrl: fresh.url, config: loadConfig({ ...process.env, PORT: '0' }), log: createLogger('silent'), port: 0, host: '127.0.0.1', seedTimeoutMs: 150_000 });
+      const demo = await startDemo({ dbUrl: fresh.url, config: loadConfig({ ...process.env, PORT: '0' }), log: createLogger(process.env.DEMO_TEST_LOG ?? 'silent', { stderr: true }), port: 0, host: '127.0.0.1', seedTimeoutMs: 150_000 });
       try {
         assert.match(demo.sites.url, /^http:\/\/127\.0\.0\.1:/, 'demo sites are on loopback only');
         const seeded = await demo.seeded;

@@ -47,9 +47,10 @@ function pdfText(data: Buffer, dir: string): string {
     const end = raw.indexOf('endstream', start);
     try {
       const body = inflateSync(data.subarray(start, end)).toString('latin1');
-      for (const bf of body.matchAll(/<([0-9a-fA-F]{4,})>\s*<([0-9a-fA-F]{4,})>\s*(?:<([0-9a-fA-F]{4,})>)?/g)) {
-        const hex = bf[3] ?? bf[2];
-        for (let i = 0; i + 4 <= hex.length; i += 4) text += String.fromCharCode(parseInt(hex.slice(i, i + 4), 16));
+      if (!body.includes('beginbfrange') && !body.includes('beginbfchar')) continue;
+      // bfrange entries map glyph ranges to arrays of UTF-16 values (<a> <b> [<u1> <u2> …]); bfchar to one value.
+      for (const hex of body.matchAll(/<([0-9a-fA-F]{4,})>/g)) {
+        for (let i = 0; i + 4 <= hex[1].length; i += 4) text += String.fromCharCode(parseInt(hex[1].slice(i, i + 4), 16));
       }
     } catch {
       /* not a deflate stream */

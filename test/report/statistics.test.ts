@@ -56,6 +56,16 @@ for (const tdb of testDatabases) {
       assert.equal(s.topTopics.find((t) => t.name === '住房')!.months, 2, '住房 appeared in September and October (November is after the period)');
     });
 
+    test('a day is trended by hour and names the whole holiday it falls in', async () => {
+      const s = await volumeStats(env.db.kysely, parsePeriod('2026-10-05'));
+      assert.equal(s.total, 5);
+      assert.equal(s.trend.granularity, 'hour');
+      assert.equal(s.trend.buckets.length, 24);
+      assert.deepEqual(s.trend.buckets.filter((b) => b.count > 0).map((b) => b.label), ['8时', '9时', '12时', '15时', '20时']);
+      const holiday = s.calendar.find((e) => e.name === '国庆节')!;
+      assert.deepEqual([holiday.firstDay, holiday.lastDay], ['2026-10-01', '2026-10-07']);
+    });
+
     test('a year is trended by month with 两会 and 岁末年初 beside March and January', async () => {
       const s = await volumeStats(env.db.kysely, parsePeriod('2026'));
       assert.equal(s.trend.granularity, 'month');

@@ -53,6 +53,7 @@ function isSkippable(c: number): boolean {
 }
 
 let scratch = new Int32Array(4096);
+const sharedLexicon = new Float32Array(LEXICON_FEATURES);
 
 export function extractFeatures(
   normalized: string,
@@ -60,6 +61,8 @@ export function extractFeatures(
   tokenHashes: Int32Array | null,
   lex: LexiconScore | null,
   trigrams = true,
+  /** Return views into a shared buffer, valid until the next call (analysis); training keeps copies. */
+  transient = false,
 ): TextFeatures {
   const need = tokens.length + normalized.length * 2 + 8;
   if (scratch.length < need) scratch = new Int32Array(need * 2);
@@ -97,10 +100,14 @@ export function extractFeatures(
     p1 = c;
   }
   const bigramsEnd = n;
-  const hashes = new Int32Array(bigramsEnd + (nt - triStart));
-  hashes.set(out.subarray(0, bigramsEnd), 0);
-  hashes.set(out.subarray(triStart, nt), bigramsEnd);
-  const lexicon = new Float32Array(LEXICON_FEATURES);
+  let hashes: Int32Array;
+  if (transient && nt === triStart) hashes = out.subarray(0, bigramsEnd);
+  else {
+    hashes = new Int32Array(bigramsEnd + (nt - triStart));
+    hashes.set(out.subarray(0, bigramsEnd), 0);
+    hashes.set(out.subarray(triStart, nt), bigramsEnd);
+  }
+  const lexicon = transient ? sharedLexicon.fill(0) : new Float32Array(LEXICON_FEATURES);
   if (lex) {
     lexicon[0] = Math.tanh(lex.raw / 2);
     lexicon[1] = Math.min(lex.positive, 4) / 2;

@@ -62,16 +62,28 @@ export function logits(model: LinearModel, f: TextFeatures, out: Float64Array): 
   const n = activeCount(f, fs);
   const scale = n > 0 ? 1 / Math.sqrt(n) : 0;
   const h = f.hashes;
-  const ranges: [number, number][] = [];
-  if (fs.words) ranges.push([0, f.contentEnd]);
-  if (fs.otherTokens ?? fs.words) ranges.push([f.contentEnd, f.wordsEnd]);
-  if (fs.bigrams) ranges.push([f.wordsEnd, f.bigramsEnd]);
-  if (fs.trigrams) ranges.push([f.bigramsEnd, h.length]);
+  // Up to three index ranges (content words, other tokens, bigrams) and trigrams; no allocation per call.
+  const useWords = fs.words;
+  const useOther = fs.otherTokens ?? fs.words;
+  let s0 = 0;
+  let e0 = 0;
+  if (useWords && useOther) e0 = f.wordsEnd;
+  else if (useWords) e0 = f.contentEnd;
+  else if (useOther) {
+    s0 = f.contentEnd;
+    e0 = f.wordsEnd;
+  }
+  const s1 = f.wordsEnd;
+  const e1 = fs.bigrams ? f.bigramsEnd : f.wordsEnd;
+  const s2 = f.bigramsEnd;
+  const e2 = fs.trigrams ? h.length : f.bigramsEnd;
   if (K === 3) {
     let a = 0;
     let b = 0;
     let c = 0;
-    for (const [s, e] of ranges) {
+    for (let r = 0; r < 3; r++) {
+      const s = r === 0 ? s0 : r === 1 ? s1 : s2;
+      const e = r === 0 ? e0 : r === 1 ? e1 : e2;
       for (let i = s; i < e; i++) {
         const base = (h[i] & mask) * 3;
         a += w[base];
@@ -83,7 +95,9 @@ export function logits(model: LinearModel, f: TextFeatures, out: Float64Array): 
     out[1] = b * scale;
     out[2] = c * scale;
   } else {
-    for (const [s, e] of ranges) {
+    for (let r = 0; r < 3; r++) {
+      const s = r === 0 ? s0 : r === 1 ? s1 : s2;
+      const e = r === 0 ? e0 : r === 1 ? e1 : e2;
       for (let i = s; i < e; i++) {
         const base = (h[i] & mask) * K;
         for (let k = 0; k < K; k++) out[k] += w[base + k];

@@ -38,7 +38,9 @@ function repeated(tok: string): TokenInfo | undefined {
 
 /** A token of several emoji ("😭😭"): the sum of its parts. */
 function emojiRun(tok: string): number {
-  if (tok.charCodeAt(0) < 0x2600) return 0;
+  const c = tok.charCodeAt(0);
+  // Emoji live in the astral planes (high surrogates D83C–D83E) or a few symbol blocks; CJK does not.
+  if (!((c >= 0xd83c && c <= 0xd83e) || (c >= 0x2190 && c <= 0x2bff))) return 0;
   let sum = 0;
   for (const ch of tok) sum += EMOJI.get(ch) ?? 0;
   return sum;

@@ -1,4 +1,5 @@
 import { t } from '../../i18n/index.ts';
+import { hashToken } from '../learn/features.ts';
 
 /** One topic of the workspace taxonomy as analysis uses it. */
 export interface TaxonomyTopic {
@@ -30,6 +31,8 @@ export function topicPathParts(path: string): string[] | null {
  */
 export class TopicMatcher {
   private readonly byKeyword = new Map<string, number[]>();
+  /** Keyword hashes (the features' token hash): a number-keyed probe per token is cheaper than a string one. */
+  private readonly byHash = new Map<number, string>();
   private readonly depth: number[];
   constructor(private readonly topics: readonly TaxonomyTopic[]) {
     this.depth = topics.map((tp) => tp.path.split('/').length);
@@ -40,9 +43,17 @@ export class TopicMatcher {
         const list = this.byKeyword.get(k) ?? [];
         if (!list.includes(i)) list.push(i);
         this.byKeyword.set(k, list);
+        this.byHash.set(hashToken(k), k);
+        this.minLength = this.byHash.size === 1 ? k.length : Math.min(this.minLength, k.length);
       }
     });
   }
+
+  /** Length of the shortest keyword: shorter tokens are skipped without a lookup. */
+  private get shortest(): number {
+    return this.minLength;
+  }
+  private minLength = 1;
 
   get size(): number {
     return this.topics.length;
@@ -52,10 +63,16 @@ export class TopicMatcher {
     return [...this.byKeyword.keys()];
   }
 
-  match(tokens: readonly string[]): TopicMatch | null {
+  /** `hashes` are the tokens' hashes (viewTokens), when the caller has them. */
+  match(tokens: readonly string[], hashes?: Int32Array): TopicMatch | null {
     if (this.byKeyword.size === 0) return null;
     let hits: Map<number, string[]> | null = null;
     for (let i = 0; i < tokens.length; i++) {
+      if (tokens[i].length < this.shortest) continue;
+      if (hashes) {
+        const k = this.byHash.get(hashes[i]);
+        if (k === undefined || k !== tokens[i]) continue;
+      }
       const list = this.byKeyword.get(tokens[i]);
       if (list === undefined) continue;
       hits ??= new Map();

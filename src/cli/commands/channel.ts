@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { cliActor } from '../../auth/actor.ts';
 import { listChannels, sendTest, setChannelEnabled, getChannelRow } from '../../alert/channel-store.ts';
-import { runDelivery } from '../../alert/runner.ts';
+import { deliverPendingNow } from '../../alert/runner.ts';
 import { CliError, withContext } from '../context.ts';
 
 export function channelCommand(program: Command) {
@@ -51,9 +51,8 @@ export function channelCommand(program: Command) {
     .option('--db <url>', 'SQLite path or postgres:// URL')
     .action(async (opts: { db?: string }) => {
       await withContext(opts, async (ctx) => {
-        await runDelivery(ctx);
-        const left = await ctx.db.kysely.selectFrom('alerts').select((eb) => eb.fn.countAll<string>().as('n')).where('status', 'in', ['pending', 'sending']).executeTakeFirstOrThrow();
-        console.log(`delivery round done; ${Number(left.n)} alert(s) still waiting`);
+        const r = await deliverPendingNow(ctx);
+        console.log(`${r.sent} sent, ${r.failed} failed, ${r.waiting} still waiting`);
       }, { mustExist: true });
     });
 }

@@ -52,7 +52,7 @@ export class Fetcher {
   private readonly limiter: HostLimiter;
   private readonly guarded: Agent;
   private readonly open: Agent;
-  private robots = new Map<string, { rules: RobotsRules; at: number }>();
+  private robots = new Map<string, { rules: Promise<RobotsRules>; at: number }>();
 
   constructor(opts: FetcherOptions = {}) {
     this.opts = {
@@ -185,20 +185,27 @@ export class Fetcher {
     return { result: { status, notModified: false, url: u.toString(), bytes: Buffer.concat(chunks), contentType: h('content-type'), etag: h('etag'), lastModified: h('last-modified') } };
   }
 
-  private async robotsFor(u: URL, allowPrivate: boolean, o: FetchOptions): Promise<RobotsRules> {
+  private robotsFor(u: URL, allowPrivate: boolean, o: FetchOptions): Promise<RobotsRules> {
     const key = u.origin;
     const cached = this.robots.get(key);
     if (cached && Date.now() - cached.at < ROBOTS_TTL_MS) return cached.rules;
-    let rules: RobotsRules = { rules: [], crawlDelaySeconds: null };
+    // One request per site even when several of its sources are collected at once.
+    const rules = this.loadRobots(u, allowPrivate, o);
+    this.robots.set(key, { rules, at: Date.now() });
+    rules.catch(() => this.robots.delete(key));
+    return rules;
+  }
+
+  private async loadRobots(u: URL, allowPrivate: boolean, o: FetchOptions): Promise<RobotsRules> {
     try {
-      const res = await this.limiter.run(u.host, () => this.once(new URL('/robots.txt', u), { timeoutMs: Math.min(o.timeoutMs ?? this.opts.timeoutMs, 10_000), maxBytes: 512 * 1024 }, allowPrivate));
-      if (res.result && res.result.status === 200) rules = parseRobots(Buffer.from(res.result.bytes).toString('utf8'));
+      // robots.txt is not counted against the per-host delay: it is one small request per site and hour.
+      const res = await this.once(new URL('/robots.txt', u), { timeoutMs: Math.min(o.timeoutMs ?? this.opts.timeoutMs, 10_000), maxBytes: 512 * 1024 }, allowPrivate);
+      if (res.result && res.result.status === 200) return parseRobots(Buffer.from(res.result.bytes).toString('utf8'));
     } catch (err) {
       if (err instanceof CollectError && err.kind === 'blocked') throw err;
       // No robots.txt (404, redirect, error): everything is allowed, as crawlers agree.
     }
-    this.robots.set(key, { rules, at: Date.now() });
-    return rules;
+    return { rules: [], crawlDelaySeconds: null };
   }
 }
 

@@ -7,6 +7,7 @@ import * as m003b from './003b_analysis.ts';
 import * as m003 from './003_language.ts';
 import * as m005 from './005_cases.ts';
 import * as m006 from './006_reports.ts';
+import * as m008 from './008_search.ts';
 
 export interface MigrationModule {
   up(db: Kysely<any>, kind: DbKind): Promise<void>;
@@ -24,4 +25,5 @@ export const migrations: Record<string, MigrationModule> = {
   '003_language': m003,
   '005_cases': m005,
   '006_reports': m006,
+  '008_search': m008,
 };

@@ -17,6 +17,9 @@ export default {
   'report.period.quarter': '季度',
   'report.period.year': '年度',
   'report.period.custom': '自定义',
+  'report.notice.bodyFile': '{title}（{period}）已生成，附件：{filename}',
+  'report.kind.assessmentShort': '考核',
+  'report.period.yearOrQuarter': '年度或季度',
   'report.notice.title': '{title}（{period}）已生成',
   'report.notice.body': '{title}（{period}）已生成：信息 {total} 条，负面 {negative} 条；新立处置单 {cases} 件，逾期 {overdue} 件。附件：{filename}',
 } as const;

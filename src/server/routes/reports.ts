@@ -96,7 +96,7 @@ export const reportRoutes: RouteModule = (app, ctx) => {
       const departmentId = await scope(actorOf(request));
       const period = periodOf(request.query.period, () => periodContaining('year', localDate(new Date())));
       if (period.kind !== 'year' && period.kind !== 'quarter') {
-        throw new ValidationError(`assessment needs a year or quarter, got "${period.key}"`, t('report.error.kindPeriod', { kind: '考核', expected: '年度或季度', period: period.key }));
+        throw new ValidationError(`assessment needs a year or quarter, got "${period.key}"`, t('report.error.kindPeriod', { kind: t('report.kind.assessmentShort'), expected: t('report.period.yearOrQuarter'), period: period.key }));
       }
       return assessment(db, period, { departmentId, weights: weightsOf(request.query.weights) });
     },
