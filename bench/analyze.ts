@@ -101,6 +101,49 @@ async function timeProcess(cmd: string, args: string[], inputFile: string): Prom
   return { wall, cpu: m ? Number(m[1]) + Number(m[2]) : NaN, maxRssMb: m ? Number(m[3]) / 1024 : null };
 }
 
+/**
+ * Steady state in one process (start-up excluded, less sensitive to a busy machine): jieba alone
+ * vs the whole analyzer over the same posts, and the live heap after the stream (flat memory).
+ */
+async function inProcess(file: string, dbUrl: string) {
+  const { openDatabase } = await import('../src/db/connect.ts');
+  const { createAnalyzer } = await import('../src/analyze/analyzer.ts');
+  const { Jieba } = await import('@node-rs/jieba');
+  const { createRequire } = await import('node:module');
+  const { dict } = createRequire(import.meta.url)('@node-rs/jieba/dict.js') as { dict: Buffer };
+  const v8 = await import('node:v8');
+  const vm = await import('node:vm');
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  const heap = () => {
+    gc();
+    return process.memoryUsage().heapUsed / 1e6;
+  };
+  const db = await openDatabase(dbUrl);
+  try {
+    const analyzer = await createAnalyzer(db.kysely);
+    const jieba = Jieba.withDict(dict);
+    const lines = (await import('node:fs')).readFileSync(file, 'utf8').split('\n').filter(Boolean);
+    const posts = lines.map((l) => JSON.parse(l) as { title: string; text: string });
+    for (const p of posts.slice(0, 2000)) jieba.cut(`${p.title}\n${p.text}`, false);
+    let t = performance.now();
+    for (const p of posts) jieba.cut(`${p.title}\n${p.text}`, false);
+    const tj = (performance.now() - t) / 1000;
+    const h0 = heap();
+    t = performance.now();
+    let h10k = 0;
+    for (let i = 0; i < lines.length; i++) {
+      JSON.stringify(analyzer.analyze(JSON.parse(lines[i])));
+      if (i === 9999) h10k = heap();
+    }
+    const ta = (performance.now() - t) / 1000;
+    console.log(`in one process, start-up excluded: jieba ${(posts.length / tj).toFixed(0)} posts/s, analyzer ${(lines.length / ta).toFixed(0)} posts/s, ratio ${(tj / ta).toFixed(2)}`);
+    console.log(`live heap (after GC): ${h0.toFixed(0)} MB before, ${h10k.toFixed(0)} MB after 10k posts, ${heap().toFixed(0)} MB after ${lines.length}`);
+  } finally {
+    await db.close();
+  }
+}
+
 /** Writes `count` generated posts as JSONL. */
 export async function writePosts(file: string, count: number): Promise<number> {
   const out = createWriteStream(file);
@@ -141,6 +184,7 @@ async function main() {
     show(`minsheng analyze (default workers)`, pooled);
     console.log(`ratio analyze / jieba (wall): ${(jieba.wall / pooled.wall).toFixed(2)} default workers, ${(jieba.wall / single.wall).toFixed(2)} one thread (target ≥ 0.40)`);
     console.log(`ratio analyze / jieba (CPU, one thread): ${(jieba.cpu / single.cpu).toFixed(2)}`);
+    await inProcess(file, db);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

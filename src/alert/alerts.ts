@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { recordAudit } from '../audit/audit.ts';
 import type { Actor } from '../auth/actor.ts';
 import { officeDepartmentIds } from '../auth/departments.ts';
-import { assertCan, assertSeesDepartment, departmentScope } from '../auth/policy.ts';
+import { assertCan, assertSeesDepartment, departmentScope, isDepartmentScoped } from '../auth/policy.ts';
 import type { Database } from '../db/schema.ts';
 import { fromJson, nowIso } from '../db/values.ts';
 import { NotFoundError } from '../errors.ts';
@@ -56,7 +56,12 @@ const columns = [
 ] as const;
 
 function base(db: Kysely<Database>, actor: Actor) {
-  return db.selectFrom('alerts').innerJoin('channels', 'channels.id', 'alerts.channel_id').select(columns).where(departmentScope(actor, 'alerts.department_id'));
+  return db
+    .selectFrom('alerts')
+    .innerJoin('channels', 'channels.id', 'alerts.channel_id')
+    .select(columns)
+    .where(departmentScope(actor, 'alerts.department_id'))
+    .$if(isDepartmentScoped(actor), (q) => q.where('channels.audience', '!=', 'leaders'));
 }
 
 /** Alerts visible to the actor (a responder or head: their department's and the shared ones). */

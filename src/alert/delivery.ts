@@ -203,11 +203,13 @@ async function deliverOne(ctx: AppContext, channel: ChannelRow, a: AlertRow, tok
   if (!resolved.ok) {
     result = { ok: false, status: null, snippet: '', failure: 'config', error: resolved.error };
   } else {
+    let message: Awaited<ReturnType<typeof buildMessage>> | null = null;
     try {
-      const message = await buildMessage(db, a, link);
+      message = await buildMessage(db, a, link);
       result = await resolved.provider.send(resolved.config, message, { timeoutMs: s.timeoutSeconds * 1000, env: process.env, bus: ctx.bus });
     } catch (err) {
-      result = { ok: false, status: null, snippet: '', failure: 'server', error: (err as Error).message };
+      // A message that cannot be built concerns this alert only; a provider that throws, the channel.
+      result = { ok: false, status: null, snippet: '', failure: message ? 'server' : 'rejected', error: (err as Error).message };
     }
   }
   const at = now();

@@ -57,6 +57,8 @@ export function namesCompatible(a: readonly string[] | undefined, b: readonly st
 
 /** Candidate events remembered per band key (the most recent); bounds time and memory on floods of look-alike posts. */
 const PER_BAND = 12;
+/** Candidates whose similarity is computed, those sharing the most bands first. */
+const MAX_SCORED = 16;
 
 interface MemoryEvent {
   key: string;
@@ -64,6 +66,9 @@ interface MemoryEvent {
   names: string[];
   bands: number[];
   lastSeen: number;
+  /** The link call that last looked at this event, and how many of its bands matched then. */
+  stamp: number;
+  hits: number;
 }
 
 /**
@@ -87,20 +92,29 @@ export class MemoryEventLinker {
     const bands = bandNumbers(input.signature);
     let best: MemoryEvent | null = null;
     let bestSim = 0;
-    const seen = new Set<MemoryEvent>();
+    const stamp = this.linked;
+    const candidates: MemoryEvent[] = [];
     for (const b of bands) {
       const list = this.index.get(b);
       if (!list) continue;
       for (const e of list) {
-        if (seen.has(e)) continue;
-        seen.add(e);
-        if (Math.abs(at - e.lastSeen) > window) continue;
-        if (!namesCompatible(input.names, e.names)) continue;
-        const s = similarity(input.signature, e.sig);
-        if (s >= this.options.threshold && s > bestSim) {
-          best = e;
-          bestSim = s;
+        if (e.stamp !== stamp) {
+          e.stamp = stamp;
+          e.hits = 0;
+          candidates.push(e);
         }
+        e.hits++;
+      }
+    }
+    // the events sharing the most bands are the most similar: score only the best few
+    if (candidates.length > MAX_SCORED) candidates.sort((a, b) => b.hits - a.hits).length = MAX_SCORED;
+    for (const e of candidates) {
+      if (Math.abs(at - e.lastSeen) > window) continue;
+      if (!namesCompatible(input.names, e.names)) continue;
+      const s = similarity(input.signature, e.sig);
+      if (s >= this.options.threshold && s > bestSim) {
+        best = e;
+        bestSim = s;
       }
     }
     if (best) {
@@ -109,7 +123,7 @@ export class MemoryEventLinker {
     }
     const key = String(input.postKey);
     if (this.events.has(key)) return { eventId: key, created: false, similarity: 1 };
-    const e: MemoryEvent = { key, sig: input.signature, names: input.names ?? [], bands, lastSeen: at };
+    const e: MemoryEvent = { key, sig: input.signature, names: input.names ?? [], bands, lastSeen: at, stamp, hits: 0 };
     this.events.set(key, e);
     for (const b of bands) {
       let list = this.index.get(b);

@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { localDateTime } from './calendar-format.ts';
 import type { Kysely } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
 import type { Database } from '../db/schema.ts';
@@ -10,11 +11,6 @@ import { listLedger, type LedgerItem, type LedgerQuery } from './ledger.ts';
  * The ledger as .xlsx (exceljs): the same filters and scope as the listing, times in Beijing
  * time as text so WPS and LibreOffice show them the same way, a frozen header and a filter.
  */
-function local(iso: string | null): string {
-  if (!iso) return '';
-  return new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
-}
-
 export const LEDGER_EXPORT_MAX = 50_000;
 const PAGE = 10_000;
 
@@ -52,12 +48,12 @@ export async function ledgerXlsx(db: Kysely<Database>, actor: Actor, query: Ledg
       level: isRiskLevel(c.level) ? RISK_LEVEL_LABELS[c.level] : c.level,
       lead: c.lead_department ?? '',
       assisting: c.assisting.map((a) => a.name).join('、'),
-      opened: local(c.opened_at),
-      deadline: local(c.deadline_at),
+      opened: localDateTime(c.opened_at),
+      deadline: localDateTime(c.deadline_at),
       kind: c.deadline_kind ? t(`case.deadline.${c.deadline_kind}`) : '',
       overdue: c.overdue ? t('ledger.yes') : t('ledger.no'),
-      replied: local(c.replied_at),
-      closed: local(c.closed_at),
+      replied: localDateTime(c.replied_at),
+      closed: localDateTime(c.closed_at),
     });
   }
   ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: ws.columns.length } };

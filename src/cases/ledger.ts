@@ -28,7 +28,7 @@ export const ledgerQuery = z.object({
 export type LedgerQuery = z.input<typeof ledgerQuery>;
 
 /** Responders and heads: lead is theirs, an office's, unassigned, or they assist. */
-function scope(actor: Actor) {
+export function caseScope(actor: Actor) {
   return (eb: ExpressionBuilder<Database, 'cases'>) => {
     if (!isDepartmentScoped(actor)) return sql<boolean>`1 = 1`;
     const mine = actor.departmentId ?? -1;
@@ -53,7 +53,7 @@ function escapeLike(s: string): string {
 }
 
 function filtered(db: Kysely<Database>, actor: Actor, q: z.output<typeof ledgerQuery>) {
-  let query = db.selectFrom('cases').where(scope(actor));
+  let query = db.selectFrom('cases').where(caseScope(actor));
   if (q.state?.length) query = query.where('cases.state', 'in', q.state);
   if (q.level) query = query.where('cases.level', '=', q.level);
   if (q.overdue !== undefined) query = query.where('cases.overdue', '=', q.overdue ? 1 : 0);

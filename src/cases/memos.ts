@@ -172,3 +172,37 @@ async function sendToLeaders(trx: Transaction<Database>, actor: Actor, c: CaseRo
 }
 
 export const DOCX_MIME = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
+export const memoListQuery = z.object({
+  pending: z.enum(['0', '1', 'true', 'false']).optional().describe('only memos without a 批示 yet'),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+/** Memos across cases, newest first, within the actor's case scope: what leaders read and instruct on. */
+export async function listMemos(db: Kysely<Database>, actor: Actor, input: z.input<typeof memoListQuery>) {
+  assertCan(actor, 'cases.read');
+  const q = memoListQuery.parse(input);
+  const { caseScope } = await import('./ledger.ts');
+  let query = db
+    .selectFrom('memos')
+    .innerJoin('cases', 'cases.id', 'memos.case_id')
+    .selectAll('memos')
+    .select(['cases.number as case_number', 'cases.title as case_title', 'cases.level as case_level', 'cases.state as case_state'])
+    .where(caseScope(actor))
+    .orderBy('memos.created_at', 'desc')
+    .orderBy('memos.id', 'desc')
+    .limit(q.limit);
+  if (q.pending === '1' || q.pending === 'true') query = query.where((eb) => eb.not(eb.exists(eb.selectFrom('instructions').select('instructions.id').whereRef('instructions.memo_id', '=', 'memos.id'))));
+  const memos = await query.execute();
+  const instructions = memos.length
+    ? await db
+        .selectFrom('instructions')
+        .leftJoin('users', 'users.id', 'instructions.leader_id')
+        .selectAll('instructions')
+        .select('users.display_name as leader_name')
+        .where('instructions.memo_id', 'in', memos.map((m) => m.id))
+        .orderBy('instructions.id')
+        .execute()
+    : [];
+  return memos.map((m) => ({ ...m, instructions: instructions.filter((i) => i.memo_id === m.id) }));
+}

@@ -1,4 +1,5 @@
 import type { Transaction } from 'kysely';
+import { localDateTime } from './calendar-format.ts';
 import { requestDelivery } from '../alert/delivery.ts';
 import { enqueueNotice } from '../alert/outbox.ts';
 import { recordAudit } from '../audit/audit.ts';
@@ -23,11 +24,6 @@ export interface DeadlineRun {
   reminders: number;
   overdue: number;
   marked: number[];
-}
-
-function local(iso: string): string {
-  const d = new Date(Date.parse(iso) + 8 * 3_600_000);
-  return d.toISOString().slice(0, 16).replace('T', ' ');
 }
 
 function levelOf(c: CaseRow): RiskLevel {
@@ -66,7 +62,7 @@ async function watchClock(
 }
 
 function caseTexts(c: CaseRow, clock: string, dueAt: string) {
-  const vars = { number: c.number, title: c.title, kind: t(`case.deadline.${clock}`), due: local(dueAt) };
+  const vars = { number: c.number, title: c.title, kind: t(`case.deadline.${clock}`), due: localDateTime(dueAt) };
   return { soon: t('notice.case.deadlineSoon', vars), late: t('notice.case.overdue', vars), departmentId: c.lead_department_id, key: `case:${c.id}|${clock}` };
 }
 
@@ -113,7 +109,7 @@ export async function checkDeadlines(ctx: AppContext, now: Date = new Date()): P
     await db.transaction().execute(async (trx) => {
       const c = await trx.selectFrom('cases').selectAll().where('id', '=', i.case_id).executeTakeFirstOrThrow();
       if (c.state === 'closed') return;
-      const vars = { number: c.number, due: local(i.due_at!) };
+      const vars = { number: c.number, due: localDateTime(i.due_at!) };
       await watchClock(trx, c, 'instruction_3d', i.due_at!, settings.reminder_minutes * 60_000, now, run, {
         soon: t('notice.instruction.dueSoon', vars),
         late: t('notice.instruction.overdue', vars),
@@ -128,7 +124,7 @@ export async function checkDeadlines(ctx: AppContext, now: Date = new Date()): P
   for (const m of commitments) {
     await db.transaction().execute(async (trx) => {
       const c = await trx.selectFrom('cases').selectAll().where('id', '=', m.case_id).executeTakeFirstOrThrow();
-      const vars = { number: c.number, what: m.what, due: local(m.due_at) };
+      const vars = { number: c.number, what: m.what, due: localDateTime(m.due_at) };
       const due = Date.parse(m.due_at);
       const late = due <= now.getTime();
       const kind = late ? 'case.overdue' : 'case.deadline';

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { z } from 'zod';
+import { enqueueNotice } from '../alert/outbox.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { Actor } from '../auth/actor.ts';
 import { officeDepartmentIds } from '../auth/departments.ts';
@@ -8,6 +9,7 @@ import type { Database, ResponseTable } from '../db/schema.ts';
 import { nowIso } from '../db/values.ts';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
+import { isRiskLevel } from '../levels.ts';
 import { assertWorksOnCase, loadCase, visibleCase, type CaseRow } from './access.ts';
 import { localDate } from './calendar.ts';
 import { checkResponse, type CheckIssue } from './checks.ts';
@@ -158,6 +160,7 @@ export async function submitResponse(db: Kysely<Database>, actor: Actor, id: num
     const after = await setResponse(trx, response, response.status, { status: 'submitted' });
     await moveCase(trx, actor, c, 'submit', {}, null, { response_id: id });
     await recordAudit(trx, actor, { action: 'response.submit', entity: 'response', entityId: id, before: response, after });
+    await tellDepartment(trx, c, after, t('notice.response.submitted', { number: c.number, title: c.title, who: t(`case.error.approver.${c.hard === 1 ? 'leader' : 'head'}`) }));
     return after;
   });
 }
@@ -204,6 +207,7 @@ export async function returnResponse(db: Kysely<Database>, actor: Actor, id: num
     const after = await setResponse(trx, response, 'submitted', { status: 'returned', reviewer_id: actor.id, review_comment: comment });
     await moveCase(trx, actor, await loadCase(trx, c.id), 'return', {}, comment, { response_id: id });
     await recordAudit(trx, actor, { action: 'response.return', entity: 'response', entityId: id, before: response, after });
+    await tellDepartment(trx, c, after, t('notice.response.returned', { number: c.number, title: c.title, comment }));
     return after;
   });
 }
@@ -250,6 +254,19 @@ export async function recordPosted(db: Kysely<Database>, actor: Actor, id: numbe
 export async function listResponses(db: Kysely<Database>, actor: Actor, caseId: number): Promise<ResponseRow[]> {
   await visibleCase(db, actor, caseId);
   return db.selectFrom('responses').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
+}
+
+/** Tells the replying department's channels about a review step (submitted, returned). */
+async function tellDepartment(trx: Trx, c: CaseRow, r: ResponseRow, title: string): Promise<void> {
+  await enqueueNotice(trx, {
+    kind: 'case.review',
+    key: `case.review|response:${r.id}|${r.status}|${r.updated_at}`,
+    level: isRiskLevel(c.level) ? c.level : 'blue',
+    title,
+    body: r.body.slice(0, 500),
+    departmentId: r.department_id,
+    caseId: c.id,
+  });
 }
 
 /** Writes a case event about a response without moving the case (e.g. verification). */

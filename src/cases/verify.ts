@@ -1,4 +1,5 @@
 import { requestDelivery } from '../alert/delivery.ts';
+import { localDateTime } from './calendar-format.ts';
 import { enqueueNotice } from '../alert/outbox.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { systemActor } from '../auth/actor.ts';
@@ -80,8 +81,8 @@ export async function verifyResponses(ctx: AppContext, caseId?: number, now: Dat
         kind: 'case.unverified',
         key: `response.unverified|${r.id}`,
         level: isRiskLevel(r.level) ? r.level : 'blue',
-        title: t('notice.response.unverified', { number: r.number, postedAt: postedAt.slice(0, 16).replace('T', ' '), url: r.url ?? '' }),
-        body: t('notice.response.unverified', { number: r.number, postedAt, url: r.url ?? '' }),
+        title: t('notice.response.unverified', { number: r.number, postedAt: localDateTime(postedAt), url: r.url ?? '' }),
+        body: t('notice.response.unverified', { number: r.number, postedAt: localDateTime(postedAt), url: r.url ?? '' }),
         departmentId: r.department_id,
         caseId: r.case_id,
       });

@@ -72,7 +72,16 @@ export async function collectSource(ctx: AppContext, fetcher: Fetcher, source: S
     const { paused } = await recordFailure(ctx.db.kysely, source, now, reason, err instanceof CollectError ? err.retryAfterSeconds : null);
     return { ...result, error: reason, paused };
   }
-  const stored = await storeItems(ctx.db.kysely, source, outcome.items, now);
+  let stored;
+  try {
+    stored = await storeItems(ctx.db.kysely, source, outcome.items, now);
+  } catch (err) {
+    // Batches already committed stay; the rest is stored by the next run.
+    log.error({ err }, 'storing collected posts failed');
+    const reason = `storing posts failed: ${(err as Error).message}`;
+    const { paused } = await recordFailure(ctx.db.kysely, source, now, reason);
+    return { ...result, error: reason, paused };
+  }
   await recordSuccess(ctx.db.kysely, source, now, { etag: outcome.etag, lastModified: outcome.lastModified });
   for (const w of outcome.warnings) log.warn({ warning: w }, 'collect warning');
   log.info({ items: outcome.items.length, created: stored.created.length, updated: stored.updated, notModified: outcome.notModified, charset: outcome.charset }, 'collected');

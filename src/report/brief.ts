@@ -10,6 +10,10 @@ import { ledgerFacts } from './ledger-facts.ts';
 import { addDays, parsePeriod, type Period } from './period.ts';
 import { postTime, volumeStats, type CountRow, type VolumeStats } from './stats.ts';
 import { departmentTimeliness, type TimelinessReport } from './timeliness.ts';
+import { t } from '../i18n/index.ts';
+
+/** A message of the brief's wording (catalogue keys report.doc.*). */
+const d = (key: string, vars: Record<string, string | number> = {}) => t(`report.doc.${key}`, vars);
 
 /**
  * Builds a brief (舆情日报/周报/月报/季报/年报, 专报 on one event, or the assessment report) as a
@@ -33,11 +37,11 @@ export interface BriefOptions {
 const SENTIMENT_ORDER = ['negative', 'neutral', 'positive', ''];
 
 function countTable(rows: CountRow[], first: string): Block {
-  return { type: 'table', columns: [first, '数量', '占比'], rows: rows.map((r) => [r.name, r.count, pct(r.share)]) };
+  return { type: 'table', columns: [first, d('col.count'), d('col.share')], rows: rows.map((r) => [r.name, r.count, pct(r.share)]) };
 }
 
 function countSheet(name: string, first: string, rows: CountRow[]): Sheet {
-  return { name, columns: [{ header: first, width: 28 }, { header: '数量', format: 'number' }, { header: '占比', format: 'percent' }], rows: rows.map((r) => [r.name, r.count, r.share]) };
+  return { name, columns: [{ header: first, width: 28 }, { header: d('col.count'), format: 'number' }, { header: d('col.share'), format: 'percent' }], rows: rows.map((r) => [r.name, r.count, r.share]) };
 }
 
 /** The same span just before the period, for the 环比 comparison. */
@@ -60,56 +64,56 @@ async function countPosts(db: Kysely<Database>, span: Pick<Period, 'start' | 'en
 }
 
 function change(now: number, before: number): string {
-  if (before === 0) return now === 0 ? '持平' : '上期无数据';
-  const d = (now - before) / before;
-  return d === 0 ? '持平' : `${d > 0 ? '上升' : '下降'} ${pct(Math.abs(d))}`;
+  if (before === 0) return now === 0 ? d('change.flat') : d('change.noPrevious');
+  const delta = (now - before) / before;
+  return delta === 0 ? d('change.flat') : d(delta > 0 ? 'change.up' : 'change.down', { pct: pct(Math.abs(delta)) });
 }
 
-function summary(stats: VolumeStats, before: number, t: TimelinessReport): string {
+function summary(stats: VolumeStats, before: number, tl: TimelinessReport): string {
   const risky = stats.byRisk.filter((r) => r.key === 'orange' || r.key === 'red').reduce((s, r) => s + r.count, 0);
   const top = stats.hotIssues[0];
   const parts = [
-    `本期共监测到相关信息 ${stats.total} 条，环比${change(stats.total, before)}；其中负面信息 ${stats.negative} 条，占 ${pct(stats.negativeShare)}`,
-    risky ? `重大及以上等级信息 ${risky} 条` : '未出现重大及以上等级信息',
-    `新立舆情处置单 ${t.total.cases} 件，已回复 ${t.total.replied} 件，按时回复率 ${pct(t.total.onTimeRate)}，逾期 ${t.total.overdue} 件`,
+    d('summary.volume', { total: stats.total, change: change(stats.total, before), negative: stats.negative, share: pct(stats.negativeShare) }),
+    risky ? d('summary.risky', { count: risky }) : d('summary.noRisky'),
+    d('summary.cases', { cases: tl.total.cases, replied: tl.total.replied, rate: pct(tl.total.onTimeRate), overdue: tl.total.overdue }),
   ];
-  if (top) parts.push(`最受关注的是“${top.title}”（${top.posts} 条）`);
-  return `${parts.join('；')}。`;
+  if (top) parts.push(d('summary.top', { title: top.title, posts: top.posts }));
+  return d('summary.end', { parts: parts.join(d('summary.sep')) });
 }
 
 function peakLines(stats: VolumeStats): string[] {
-  return stats.peaks.map((b) => `${b.label}：${b.count} 条${b.events.length ? `（${b.events.join('、')}）` : ''}`);
+  return stats.peaks.map((b) => d('peak.line', { label: b.label, count: b.count }) + (b.events.length ? d('peak.cause', { events: b.events.join(d('listSep')) }) : ''));
 }
 
 function hotTable(stats: VolumeStats): { block: Block; sheet: Sheet } {
-  const rows: Cell[][] = stats.hotIssues.map((h, i) => [i + 1, h.title, h.posts, h.engagement, h.heat, `${beijing(h.firstAt).slice(0, 10)} 至 ${beijing(h.lastAt).slice(0, 10)}`, h.terms.join('、')]);
+  const rows: Cell[][] = stats.hotIssues.map((h, i) => [i + 1, h.title, h.posts, h.engagement, h.heat, d('span', { from: beijing(h.firstAt).slice(0, 10), to: beijing(h.lastAt).slice(0, 10) }), h.terms.join(d('listSep'))]);
   return {
-    block: { type: 'table', columns: ['排名', '热点事件', '信息量', '互动量', '热度', '时间', '关键词'], rows },
+    block: { type: 'table', columns: ['rank', 'hotIssue', 'posts', 'engagement', 'heat', 'time', 'terms'].map((c) => d(`col.${c}`)), rows },
     sheet: {
-      name: '热点事件',
-      columns: [{ header: '排名', format: 'number' }, { header: '热点事件', width: 50 }, { header: '信息量', format: 'number' }, { header: '互动量', format: 'number' }, { header: '热度', format: 'number' }, { header: '时间', width: 26 }, { header: '关键词', width: 30 }],
+      name: d('sheet.hot'),
+      columns: [{ header: d('col.rank'), format: 'number' }, { header: d('col.hotIssue'), width: 50 }, { header: d('col.posts'), format: 'number' }, { header: d('col.engagement'), format: 'number' }, { header: d('col.heat'), format: 'number' }, { header: d('col.time'), width: 26 }, { header: d('col.terms'), width: 30 }],
       rows,
     },
   };
 }
 
 export function timelinessRows(t: TimelinessReport): Cell[][] {
-  return [...t.departments.filter((d) => d.cases > 0 || d.memos > 0 || d.commitments > 0), t.total].map((d) => [
-    d.department,
-    d.cases,
-    d.replied,
-    d.repliedOnTime,
-    d.onTimeRate,
-    d.medianReplyHours,
-    d.overdue,
-    d.memos ? `${d.memosOnTime}/${d.memos}` : '—',
-    d.commitments ? `${d.commitmentsOnTime}/${d.commitments}` : '—',
-    d.escalationsWatched ? `${d.escalationsPrevented}/${d.escalationsWatched}` : '—',
-    d.verificationRate,
+  return [...t.departments.filter((x) => x.cases > 0 || x.memos > 0 || x.commitments > 0), t.total].map((x) => [
+    x.department,
+    x.cases,
+    x.replied,
+    x.repliedOnTime,
+    x.onTimeRate,
+    x.medianReplyHours,
+    x.overdue,
+    x.memos ? `${x.memosOnTime}/${x.memos}` : '—',
+    x.commitments ? `${x.commitmentsOnTime}/${x.commitments}` : '—',
+    x.escalationsWatched ? `${x.escalationsPrevented}/${x.escalationsWatched}` : '—',
+    x.verificationRate,
   ]);
 }
 
-const TIMELINESS_COLUMNS = ['部门', '处置单', '已回复', '按时回复', '按时率', '回复用时中位数（工作小时）', '逾期', '抄告单3个工作日内办结', '整改承诺按期完成', '回复后未升级', '回复核验率'];
+const TIMELINESS_COLUMNS = ['department', 'cases', 'replied', 'repliedOnTime', 'onTimeRate', 'medianHours', 'overdue', 'memos', 'commitments', 'prevented', 'verification'].map((c) => d(`col.${c}`));
 const PERCENT_COLUMNS = new Set([4, 10]);
 
 function timelinessBlock(t: TimelinessReport): Block {
@@ -122,7 +126,7 @@ function timelinessBlock(t: TimelinessReport): Block {
 
 function timelinessSheet(t: TimelinessReport): Sheet {
   return {
-    name: '部门处置时效',
+    name: d('sheet.timeliness'),
     columns: TIMELINESS_COLUMNS.map((h, i) => ({ header: h, width: i === 0 ? 18 : 14, format: PERCENT_COLUMNS.has(i) ? ('percent' as const) : i === 0 || i >= 7 ? ('text' as const) : ('number' as const) })),
     rows: timelinessRows(t),
   };
@@ -132,39 +136,39 @@ function assessmentBlocks(a: AssessmentReport, charts: boolean): { blocks: Block
   const w = a.weights;
   const sum = w.timely + w.received + w.prevented;
   const blocks: Block[] = [
-    { type: 'paragraph', text: `考核依据三项指标：及时回应（权重 ${pct(w.timely / sum, 0)}）、群众评价（${pct(w.received / sum, 0)}，依据回复后跟帖情感与群众评价）、防止负面升级（${pct(w.prevented / sum, 0)}，回复后风险等级未上升）。某项无数据时不计入，其余指标按权重折算。` },
+    { type: 'paragraph', text: d('assess.basis', { timely: pct(w.timely / sum, 0), received: pct(w.received / sum, 0), prevented: pct(w.prevented / sum, 0) }) },
   ];
-  const rankRows = a.departments.map((d) => [d.rank ?? '—', d.department, d.cases, ...d.criteria.map((c) => fmt(c.score)), fmt(d.score)]);
-  blocks.push({ type: 'table', columns: ['排名', '部门', '处置单', ...CRITERIA.map((c) => CRITERION_NAMES[c]), '综合得分'], rows: rankRows });
-  if (charts && a.departments.some((d) => d.score !== null)) {
-    blocks.push({ type: 'chart', chart: percentChart('各部门综合得分', a.departments.map((d) => ({ name: d.department, value: d.score }))) });
+  const rankRows = a.departments.map((x) => [x.rank ?? '—', x.department, x.cases, ...x.criteria.map((c) => fmt(c.score)), fmt(x.score)]);
+  blocks.push({ type: 'table', columns: [d('col.rank'), d('col.department'), d('col.cases'), ...CRITERIA.map((c) => CRITERION_NAMES[c]), d('col.score')], rows: rankRows });
+  if (charts && a.departments.some((x) => x.score !== null)) {
+    blocks.push({ type: 'chart', chart: percentChart(d('chart.scores'), a.departments.map((x) => ({ name: x.department, value: x.score }))) });
   }
-  blocks.push({ type: 'heading', level: 2, text: '得分明细' });
-  for (const d of a.departments.filter((x) => x.cases > 0)) {
-    blocks.push({ type: 'bullets', items: [`${d.department}：综合得分 ${fmt(d.score)}`, ...d.criteria.map((c) => `${c.name} ${fmt(c.score)} 分 × 权重 ${fmt(c.weight, 2)} → ${fmt(c.contribution)} 分（${c.detail}）`)] });
+  blocks.push({ type: 'heading', level: 2, text: d('heading.breakdown') });
+  for (const x of a.departments.filter((y) => y.cases > 0)) {
+    blocks.push({ type: 'bullets', items: [d('assess.total', { department: x.department, score: fmt(x.score) }), ...x.criteria.map((c) => d('assess.criterion', { name: c.name, score: fmt(c.score), weight: fmt(c.weight, 2), points: fmt(c.contribution), detail: c.detail }))] });
   }
   for (const q of a.quarters) {
-    blocks.push({ type: 'heading', level: 2, text: `${q.period.label}排名` });
-    if (q.departments.every((d) => d.cases === 0)) blocks.push({ type: 'paragraph', text: '本季度无新立处置单。' });
-    else blocks.push({ type: 'table', columns: ['排名', '部门', '处置单', '综合得分'], rows: q.departments.map((d) => [d.rank ?? '—', d.department, d.cases, fmt(d.score)]) });
+    blocks.push({ type: 'heading', level: 2, text: d('heading.quarterRanking', { period: q.period.label }) });
+    if (q.departments.every((x) => x.cases === 0)) blocks.push({ type: 'paragraph', text: d('assess.noCases') });
+    else blocks.push({ type: 'table', columns: [d('col.rank'), d('col.department'), d('col.cases'), d('col.score')], rows: q.departments.map((x) => [x.rank ?? '—', x.department, x.cases, fmt(x.score)]) });
   }
   const sheets: Sheet[] = [
     {
-      name: '考核排名',
-      columns: [{ header: '排名', format: 'number' }, { header: '部门', width: 18 }, { header: '处置单', format: 'number' }, ...CRITERIA.map((c) => ({ header: CRITERION_NAMES[c], format: 'number' as const })), { header: '综合得分', format: 'number' }],
-      rows: a.departments.map((d) => [d.rank, d.department, d.cases, ...d.criteria.map((c) => c.score), d.score]),
+      name: d('sheet.ranking'),
+      columns: [{ header: d('col.rank'), format: 'number' }, { header: d('col.department'), width: 18 }, { header: d('col.cases'), format: 'number' }, ...CRITERIA.map((c) => ({ header: CRITERION_NAMES[c], format: 'number' as const })), { header: d('col.score'), format: 'number' }],
+      rows: a.departments.map((x) => [x.rank, x.department, x.cases, ...x.criteria.map((c) => c.score), x.score]),
     },
     {
-      name: '得分明细',
-      columns: [{ header: '部门', width: 18 }, { header: '指标', width: 16 }, { header: '分子', format: 'number' }, { header: '分母', format: 'number' }, { header: '得分', format: 'number' }, { header: '权重', format: 'number' }, { header: '折算分', format: 'number' }, { header: '说明', width: 50 }],
-      rows: a.departments.flatMap((d) => d.criteria.map((c) => [d.department, c.name, c.numerator, c.denominator, c.score, c.weight, c.contribution, c.detail])),
+      name: d('sheet.breakdown'),
+      columns: [{ header: d('col.department'), width: 18 }, { header: d('col.criterion'), width: 16 }, { header: d('col.numerator'), format: 'number' }, { header: d('col.denominator'), format: 'number' }, { header: d('col.criterionScore'), format: 'number' }, { header: d('col.weight'), format: 'number' }, { header: d('col.points'), format: 'number' }, { header: d('col.detail'), width: 50 }],
+      rows: a.departments.flatMap((x) => x.criteria.map((c) => [x.department, c.name, c.numerator, c.denominator, c.score, c.weight, c.contribution, c.detail])),
     },
   ];
   if (a.quarters.length) {
     sheets.push({
-      name: '季度排名',
-      columns: [{ header: '季度', width: 14 }, { header: '排名', format: 'number' }, { header: '部门', width: 18 }, { header: '处置单', format: 'number' }, { header: '综合得分', format: 'number' }],
-      rows: a.quarters.flatMap((q) => q.departments.map((d) => [q.period.key, d.rank, d.department, d.cases, d.score])),
+      name: d('sheet.quarters'),
+      columns: [{ header: d('col.quarter'), width: 14 }, { header: d('col.rank'), format: 'number' }, { header: d('col.department'), width: 18 }, { header: d('col.cases'), format: 'number' }, { header: d('col.score'), format: 'number' }],
+      rows: a.quarters.flatMap((q) => q.departments.map((x) => [q.period.key, x.rank, x.department, x.cases, x.score])),
     });
   }
   return { blocks, sheets };
@@ -177,14 +181,14 @@ export async function buildBrief(db: Kysely<Database>, opts: BriefOptions): Prom
   const generatedAt = new Date().toISOString();
   let title = KIND_TITLES[kind];
   const scopeName = opts.departmentId != null ? (await db.selectFrom('departments').select('name').where('id', '=', opts.departmentId).executeTakeFirst())?.name : null;
-  const issuer = opts.issuer ?? (await db.selectFrom('departments').select('name').where('is_office', '=', 1).orderBy('id').executeTakeFirst())?.name ?? '舆情管理办公室';
+  const issuer = opts.issuer ?? (await db.selectFrom('departments').select('name').where('is_office', '=', 1).orderBy('id').executeTakeFirst())?.name ?? d('issuer');
   const subtitle = scopeName ? `${period.label}　${scopeName}` : period.label;
-  const fileBase = `${title}${kind === 'special' && opts.eventId != null ? `-事件${opts.eventId}` : ''}-${period.key.replace(/\.\./g, '_')}${scopeName ? `-${scopeName}` : ''}`;
+  const fileBase = `${title}${kind === 'special' && opts.eventId != null ? `-${d('fileEvent', { id: opts.eventId })}` : ''}-${period.key.replace(/\.\./g, '_')}${scopeName ? `-${scopeName}` : ''}`;
 
   if (kind === 'assessment') {
     const a = await assessment(db, period, { departmentId: opts.departmentId, asOf, weights: opts.weights });
     const { blocks, sheets } = assessmentBlocks(a, charts);
-    return { title, subtitle, issuer, generatedAt, fileBase, blocks: [{ type: 'heading', level: 1, text: '一、考核结果' }, ...blocks], sheets };
+    return { title, subtitle, issuer, generatedAt, fileBase, blocks: [{ type: 'heading', level: 1, text: d('numbered', { n: d('numerals').split(',')[0], text: d('heading.assessmentResult') }) }, ...blocks], sheets };
   }
 
   let eventTitle: string | null = null;
@@ -203,78 +207,90 @@ export async function buildBrief(db: Kysely<Database>, opts: BriefOptions): Prom
   const blocks: Block[] = [];
   const sheets: Sheet[] = [];
   let n = 0;
-  const h1 = (text: string) => blocks.push({ type: 'heading', level: 1, text: `${['一', '二', '三', '四', '五', '六', '七', '八', '九'][n++]}、${text}` });
+  const numerals = d('numerals').split(',');
+  const h1 = (key: string) => blocks.push({ type: 'heading', level: 1, text: d('numbered', { n: numerals[n++], text: d(`heading.${key}`) }) });
 
-  h1('总体情况');
+  h1('overview');
   blocks.push({ type: 'paragraph', text: summary(stats, before, timeliness) });
   sheets.push({
-    name: '概况',
-    columns: [{ header: '指标', width: 24 }, { header: '数值', width: 18 }],
+    name: d('sheet.overview'),
+    columns: [{ header: d('col.indicator'), width: 24 }, { header: d('col.value'), width: 18 }],
     rows: [
-      ['报告', `${title}（${subtitle}）`],
-      ['信息总量', stats.total],
-      ['上期信息量', before],
-      ['负面信息', stats.negative],
-      ['负面占比', pct(stats.negativeShare)],
-      ['新立处置单', timeliness.total.cases],
-      ['已回复', timeliness.total.replied],
-      ['按时回复率', pct(timeliness.total.onTimeRate)],
-      ['逾期', timeliness.total.overdue],
-      ['生成时间', beijing(generatedAt)],
+      [d('row.report'), d('titleWithPeriod', { title, subtitle })],
+      [d('row.total'), stats.total],
+      [d('row.previous'), before],
+      [d('row.negative'), stats.negative],
+      [d('row.negativeShare'), pct(stats.negativeShare)],
+      [d('row.cases'), timeliness.total.cases],
+      [d('row.replied'), timeliness.total.replied],
+      [d('row.onTimeRate'), pct(timeliness.total.onTimeRate)],
+      [d('row.overdue'), timeliness.total.overdue],
+      [d('row.generated'), beijing(generatedAt)],
     ],
   });
 
-  h1('信息量走势');
-  if (charts && stats.total > 0) blocks.push({ type: 'chart', chart: trendChart('信息量走势', stats.trend.buckets) });
+  h1('trend');
+  if (charts && stats.total > 0) blocks.push({ type: 'chart', chart: trendChart(d('chart.trend'), stats.trend.buckets) });
   const peaks = peakLines(stats);
-  blocks.push(peaks.length ? { type: 'paragraph', text: '峰值及可能原因：' } : { type: 'paragraph', text: '本期信息量平稳，未出现明显峰值。' });
+  blocks.push({ type: 'paragraph', text: peaks.length ? d('peak.intro') : d('peak.none') });
   if (peaks.length) blocks.push({ type: 'bullets', items: peaks });
-  const calendar = stats.calendar.map((e) => `${e.name}（${e.firstDay === e.lastDay ? e.firstDay : `${e.firstDay} 至 ${e.lastDay}`}）`);
-  if (calendar.length) blocks.push({ type: 'paragraph', text: `本期重点时段：${calendar.join('；')}。` });
+  const calendar = stats.calendar.map((e) => d('calendar.item', { name: e.name, span: e.firstDay === e.lastDay ? e.firstDay : d('span', { from: e.firstDay, to: e.lastDay }) }));
+  if (calendar.length) blocks.push({ type: 'paragraph', text: d('calendar.line', { list: calendar.join(d('summary.sep')) }) });
   sheets.push({
-    name: '走势',
-    columns: [{ header: '时间', width: 16 }, { header: '信息量', format: 'number' }, { header: '负面', format: 'number' }, { header: '峰值', width: 8 }, { header: '同期事件', width: 30 }],
-    rows: stats.trend.buckets.map((b) => [b.key, b.count, b.negative, b.peak ? '是' : '', b.events.join('、')]),
+    name: d('sheet.trend'),
+    columns: [{ header: d('col.time'), width: 16 }, { header: d('col.posts'), format: 'number' }, { header: d('col.negative'), format: 'number' }, { header: d('col.peak'), width: 8 }, { header: d('col.events'), width: 30 }],
+    rows: stats.trend.buckets.map((b) => [b.key, b.count, b.negative, b.peak ? d('yes') : '', b.events.join(d('listSep'))]),
   });
 
-  h1('分布情况');
+  h1('distribution');
   const bySentiment = [...stats.bySentiment].sort((a, b) => SENTIMENT_ORDER.indexOf(a.key) - SENTIMENT_ORDER.indexOf(b.key));
-  if (charts && stats.total > 0) blocks.push({ type: 'chart', chart: pieChart('情感倾向分布', bySentiment) });
-  blocks.push({ type: 'heading', level: 2, text: '情感倾向' }, countTable(bySentiment, '情感倾向'));
-  blocks.push({ type: 'heading', level: 2, text: '舆情等级' }, countTable(stats.byRisk, '等级'));
-  blocks.push({ type: 'heading', level: 2, text: '信息来源' }, countTable(stats.bySource, '来源'));
-  if (charts && stats.byTopic.length > 1) blocks.push({ type: 'chart', chart: barChart('话题分布', stats.byTopic) });
-  blocks.push({ type: 'heading', level: 2, text: '话题' }, countTable(stats.byTopic.slice(0, 15), '话题'));
-  blocks.push({ type: 'heading', level: 2, text: '责任部门' }, countTable(stats.byDepartment, '部门'));
-  sheets.push(countSheet('来源', '来源', stats.bySource), countSheet('话题', '话题', stats.byTopic), countSheet('情感', '情感倾向', bySentiment), countSheet('等级', '等级', stats.byRisk), countSheet('部门', '部门', stats.byDepartment));
+  if (charts && stats.total > 0) blocks.push({ type: 'chart', chart: pieChart(d('chart.sentiment'), bySentiment) });
+  blocks.push({ type: 'heading', level: 2, text: d('heading.sentiment') }, countTable(bySentiment, d('col.sentiment')));
+  blocks.push({ type: 'heading', level: 2, text: d('heading.risk') }, countTable(stats.byRisk, d('col.level')));
+  blocks.push({ type: 'heading', level: 2, text: d('heading.source') }, countTable(stats.bySource, d('col.source')));
+  if (charts && stats.byTopic.length > 1) blocks.push({ type: 'chart', chart: barChart(d('chart.topic'), stats.byTopic) });
+  blocks.push({ type: 'heading', level: 2, text: d('heading.topic') }, countTable(stats.byTopic.slice(0, 15), d('col.topic')));
+  blocks.push({ type: 'heading', level: 2, text: d('heading.department') }, countTable(stats.byDepartment, d('col.department')));
+  sheets.push(
+    countSheet(d('sheet.source'), d('col.source'), stats.bySource),
+    countSheet(d('sheet.topic'), d('col.topic'), stats.byTopic),
+    countSheet(d('sheet.sentiment'), d('col.sentiment'), bySentiment),
+    countSheet(d('sheet.risk'), d('col.level'), stats.byRisk),
+    countSheet(d('sheet.department'), d('col.department'), stats.byDepartment),
+  );
 
-  h1('热点事件');
+  h1('hot');
   const hot = hotTable(stats);
   if (stats.hotIssues.length) blocks.push(hot.block);
-  else blocks.push({ type: 'paragraph', text: '本期未形成热点事件。' });
+  else blocks.push({ type: 'paragraph', text: d('hot.none') });
   sheets.push(hot.sheet);
   if (stats.hotEvents.length) {
-    blocks.push({ type: 'paragraph', text: `事件库中本期最活跃的事件：${stats.hotEvents.slice(0, 5).map((e) => `${e.title}（${e.posts} 条${e.riskLevel ? `，${RISK_LEVEL_LABELS[e.riskLevel as RiskLevel] ?? e.riskLevel}` : ''}）`).join('；')}。` });
+    const list = stats.hotEvents.slice(0, 5).map((e) => d('hot.event', { title: e.title, posts: e.posts, level: e.riskLevel ? d('hot.eventLevel', { level: RISK_LEVEL_LABELS[e.riskLevel as RiskLevel] ?? e.riskLevel }) : '' }));
+    blocks.push({ type: 'paragraph', text: d('hot.events', { list: list.join(d('summary.sep')) }) });
   }
 
   if (stats.topTopics.length) {
-    h1('重点话题');
-    blocks.push({ type: 'table', columns: ['话题', '本期数量', '占比', '近12个月出现月数'], rows: stats.topTopics.map((t) => [t.name, t.count, pct(t.share), t.months]) });
-    sheets.push({ name: '重点话题', columns: [{ header: '话题', width: 24 }, { header: '本期数量', format: 'number' }, { header: '占比', format: 'percent' }, { header: '近12个月出现月数', format: 'number' }], rows: stats.topTopics.map((t) => [t.name, t.count, t.share, t.months]) });
+    h1('topics');
+    blocks.push({ type: 'table', columns: [d('col.topic'), d('col.periodCount'), d('col.share'), d('col.months')], rows: stats.topTopics.map((x) => [x.name, x.count, pct(x.share), x.months]) });
+    sheets.push({
+      name: d('sheet.topics'),
+      columns: [{ header: d('col.topic'), width: 24 }, { header: d('col.periodCount'), format: 'number' }, { header: d('col.share'), format: 'percent' }, { header: d('col.months'), format: 'number' }],
+      rows: stats.topTopics.map((x) => [x.name, x.count, x.share, x.months]),
+    });
   }
 
-  h1('部门处置时效');
+  h1('timeliness');
   if (timeliness.total.cases === 0 && timeliness.total.memos === 0 && timeliness.total.commitments === 0) {
-    blocks.push({ type: 'paragraph', text: '本期无新立处置单。' });
+    blocks.push({ type: 'paragraph', text: d('timeliness.none') });
   } else {
     blocks.push(timelinessBlock(timeliness));
-    const rated = timeliness.departments.filter((d) => d.onTimeRate !== null);
-    if (charts && rated.length > 1) blocks.push({ type: 'chart', chart: percentChart('各部门按时回复率（%）', rated.map((d) => ({ name: d.department, value: d.onTimeRate! * 100 }))) });
+    const rated = timeliness.departments.filter((x) => x.onTimeRate !== null);
+    if (charts && rated.length > 1) blocks.push({ type: 'chart', chart: percentChart(d('chart.onTime'), rated.map((x) => ({ name: x.department, value: x.onTimeRate! * 100 }))) });
   }
   sheets.push(timelinessSheet(timeliness));
 
   if (kind === 'annual') {
-    h1('年度考核');
+    h1('assessment');
     const a = await assessment(db, period, { departmentId: opts.departmentId, asOf, weights: opts.weights });
     const part = assessmentBlocks(a, charts);
     blocks.push(...part.blocks);

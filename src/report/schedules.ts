@@ -137,8 +137,8 @@ export async function runSchedule(db: Kysely<Database>, schedule: ScheduleRow, n
   // Loaded on first use: the document and chart libraries are heavy and most processes never need them.
   const { buildReport } = await import('./render.ts');
   const file = await buildReport(db, systemActor, { kind, format: schedule.format, period: period.key, departmentId: schedule.department_id, asOf: now.toISOString() });
-  const summary = file.document.sheets.find((s) => s.name === '概况');
-  const figure = (label: string) => summary?.rows.find((r) => r[0] === label)?.[1] ?? '—';
+  const summary = file.document.sheets.find((s) => s.name === t('report.doc.sheet.overview'));
+  const figure = (row: string) => summary?.rows.find((r) => r[0] === t(`report.doc.row.${row}`))?.[1] ?? '—';
   return db.transaction().execute(async (trx) => {
     const at = nowIso();
     const claimed = await trx
@@ -162,7 +162,7 @@ export async function runSchedule(db: Kysely<Database>, schedule: ScheduleRow, n
       body:
         schedule.kind === 'assessment'
           ? t('report.notice.bodyFile', { title: KIND_TITLES.assessment, period: period.label, filename: file.filename })
-          : t('report.notice.body', { title, period: period.label, total: String(figure('信息总量')), negative: String(figure('负面信息')), cases: String(figure('新立处置单')), overdue: String(figure('逾期')), filename: file.filename }),
+          : t('report.notice.body', { title, period: period.label, total: String(figure('total')), negative: String(figure('negative')), cases: String(figure('cases')), overdue: String(figure('overdue')), filename: file.filename }),
       departmentId: schedule.department_id,
       attachmentId: attachment.id,
     });

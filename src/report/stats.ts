@@ -85,13 +85,17 @@ export interface StatsOptions {
 }
 
 export async function volumeStats(db: Kysely<Database>, period: Period, scope: Scope = {}, opts: StatsOptions = {}): Promise<VolumeStats> {
+  const cap = opts.clusterCap ?? 30_000;
+  // Without clustering (the dashboard's 30-day trend) the texts are not needed.
+  const text = cap > 0 ? sql<string>`posts.text` : sql<string>`''`;
+  const segmented = cap > 0 ? sql<string | null>`posts.segmented` : sql<string | null>`null`;
   let q = db
     .selectFrom('posts')
     .select([
       'posts.id',
       'posts.title',
-      'posts.text',
-      'posts.segmented',
+      text.as('text'),
+      segmented.as('segmented'),
       'posts.source_id',
       'posts.topic',
       'posts.sentiment_label',
@@ -136,7 +140,6 @@ export async function volumeStats(db: Kysely<Database>, period: Period, scope: S
     engagement: engagementOf(p),
     at: p.at,
   }));
-  const cap = opts.clusterCap ?? 30_000;
   const clustered = clusterInput.length > cap ? [...clusterInput].sort((a, b) => b.engagement - a.engagement).slice(0, cap) : clusterInput;
   const issues = hotIssues(clustered, { limit: opts.hotLimit ?? 10 });
 

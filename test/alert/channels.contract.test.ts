@@ -313,3 +313,30 @@ describe('channel payload limits', () => {
     assert.ok(!text.includes('[点我](http://evil.example)'));
   });
 });
+
+describe('email over implicit TLS (port 465 style)', () => {
+  test('connects with TLS from the first byte and authenticates', async () => {
+    const s = await smtpStandin({ user: 'u@example.gov.cn', pass: 'p', secure: true });
+    try {
+      const cfg = channelProviders.email.config.parse({ host: '127.0.0.1', port: s.port, tls: 'implicit', allowSelfSigned: true, user: 'u@example.gov.cn', password: 'p', from: 'u@example.gov.cn', to: ['o@example.gov.cn'] });
+      const res = await channelProviders.email.send(cfg, message(), ctxFor());
+      assert.equal(res.ok, true, JSON.stringify(res));
+      assert.equal(s.received.length, 1);
+      const strict = await channelProviders.email.send({ ...cfg, allowSelfSigned: false }, message(), ctxFor());
+      assert.equal(strict.ok, false, 'an untrusted certificate is refused unless allowed');
+      assert.equal(strict.failure, 'network');
+    } finally {
+      await s.close();
+    }
+  });
+  test('the password may come from SMTP_PASSWORD', async () => {
+    const s = await smtpStandin({ user: 'u@example.gov.cn', pass: 'from-env' });
+    try {
+      const cfg = channelProviders.email.config.parse({ host: '127.0.0.1', port: s.port, tls: 'starttls', allowSelfSigned: true, user: 'u@example.gov.cn', from: 'u@example.gov.cn', to: ['o@example.gov.cn'] });
+      const res = await channelProviders.email.send(cfg, message(), { ...ctxFor(), env: { SMTP_PASSWORD: 'from-env' } });
+      assert.equal(res.ok, true, JSON.stringify(res));
+    } finally {
+      await s.close();
+    }
+  });
+});

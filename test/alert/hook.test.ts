@@ -3,12 +3,14 @@ import type { Kysely, Selectable } from 'kysely';
 import type { PostTable } from '../../src/db/schema.ts';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { alertHook } from '../../src/alert/hook.ts';
+import { listenForWakes } from '../../src/alert/runner.ts';
 import { saveAlertSettings } from '../../src/alert/settings.ts';
 import type { AnalysisResult } from '../../src/analyze/types.ts';
 import { analysisHooks } from '../../src/jobs/registry.ts';
 import type { RiskLevel } from '../../src/levels.ts';
 import { testDatabases } from '../helpers/db.ts';
 import { addChannel, alertWorld, type AlertWorld } from './helpers.ts';
+import { webhookReceiver } from './standins.ts';
 
 const result = (level: RiskLevel, rules: string[], event: number | null = null): AnalysisResult => ({
   sentiment: { label: 'negative', score: -0.8, reasons: [] },
@@ -101,6 +103,24 @@ for (const tdb of testDatabases) {
       await run(await post(null), result('orange', ['拆迁补偿']));
       assert.equal((await alertsOf(onlyDemolition.id)).length, 1);
       assert.equal((await alertsOf(high.id)).length, 1);
+    });
+
+    test('after the analysis commits, the alert goes out at once (no waiting for the periodic round)', async () => {
+      const rx = await webhookReceiver('hook-secret-1');
+      try {
+        await addChannel(w, { name: '接收端', kind: 'webhook', config: { url: `${rx.url}/in`, secret: 'hook-secret-1' } });
+        listenForWakes(w.ctx);
+        const p = await post(null, '电梯困人');
+        await run(p, result('orange', ['小区漏水']));
+        const end = Date.now() + 5000;
+        while (rx.received.length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+        assert.equal(rx.received.length, 1);
+        assert.equal(rx.received[0].title, '电梯困人');
+        assert.ok(rx.received[0].links.some((l: { url: string }) => l.url === `https://yq.example.gov.cn/posts/${p.id}`));
+      } finally {
+        await rx.close();
+        await new Promise((r) => setTimeout(r, 3600)); // let the remaining wake timers fire before the database closes
+      }
     });
 
     test('a post matching no rule alerts when it reaches the configured level', async () => {

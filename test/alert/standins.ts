@@ -211,6 +211,8 @@ export async function smtpStandin(opts: { user: string; pass: string; secure?: b
       });
     },
   });
+  // A client refusing our self-signed certificate ends the TLS handshake: not an error of the stand-in.
+  server.on('error', () => undefined);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   st.port = (server.server.address() as AddressInfo).port;
   st.close = () => new Promise<void>((r) => server.close(() => r()));

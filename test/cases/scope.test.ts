@@ -91,6 +91,8 @@ for (const tdb of testDatabases) {
       const own = await w.as.resp_js.get('/api/cases');
       assert.equal(own.body.total, 1);
       assert.equal((await w.as.resp_zf.get('/api/cases')).body.total, 0);
+      assert.deepEqual((await w.as.resp_zf.get('/api/memos')).body, [], "another department's memos are not listed");
+      assert.equal((await w.as.resp_js.get('/api/memos')).body.length, 1);
       const x = await fetch(`${w.server.url}/api/cases/export.xlsx`, { headers: { cookie: w.as.resp_zf.cookie } });
       assert.equal(x.status, 200);
       const { default: ExcelJS } = await import('exceljs');

@@ -46,6 +46,8 @@ for (const tdb of testDatabases) {
       threadUrl = `${base}/thread/1`;
       await insertChannel(db, '领导群', null, 'leaders');
       await insertChannel(db, '办公室群', w.depts.office);
+      await insertChannel(db, '建设科群', w.depts.jsk);
+      await insertChannel(db, '住房科群', w.depts.zfk);
       const sourceId = await insertSource(db, '本地论坛', `${base}/forum`, {
         list: { item: 'li', title: 'a', link: 'a@href' },
         detail: { title: 'h1', body: '.body', reply: '.reply', reply_id: '@id', reply_author: '.author', reply_body: '.text', reply_time: '.time' },
@@ -85,6 +87,10 @@ for (const tdb of testDatabases) {
       assert.equal(res.status, 200, JSON.stringify(res.body));
       assert.equal(res.body.state, 'assigned');
       assert.equal(res.body.lead_department_id, w.depts.jsk);
+      const notices = await db.kysely.selectFrom('alerts').innerJoin('channels', 'channels.id', 'alerts.channel_id').select(['channels.name', 'alerts.title']).where('alerts.kind', '=', 'case.assigned').orderBy('alerts.id').execute();
+      const seen = notices.map((n) => `${n.name}:${n.title.slice(0, 4)}`).sort();
+      assert.deepEqual(seen, ['住房科群:【协办】', '办公室群:【分派】', '办公室群:【协办】', '建设科群:【分派】']);
+      assert.match(notices.find((n) => n.name === '建设科群')!.title, /由你部门主办，答复期限 \d{4}-\d{2}-\d{2} 17:30$/);
       const detail = await w.as.resp_zf.get(`/api/cases/${caseId}`);
       assert.equal(detail.status, 200, 'the assisting department sees the case');
       assert.deepEqual(detail.body.assisting_departments.map((d: { code: string }) => d.code), ['zfk']);
@@ -133,6 +139,8 @@ for (const tdb of testDatabases) {
       const detail = await w.as.resp_js.get(`/api/cases/${caseId}`);
       assert.equal(detail.body.state, 'returned');
       assert.equal(detail.body.responses[0].review_comment, '请写明具体完工日期和临时通行措施');
+      const review = await db.kysely.selectFrom('alerts').innerJoin('channels', 'channels.id', 'alerts.channel_id').select(['channels.name', 'alerts.title']).where('alerts.kind', '=', 'case.review').where('channels.name', '=', '建设科群').orderBy('alerts.id').execute();
+      assert.deepEqual(review.map((r) => r.title.replace(/“.*”/, '“…”')), ['【待审核】处置单 ' + detail.body.number + '“…”的回复稿已提交，请本部门负责人审核', '【退回修改】处置单 ' + detail.body.number + '“…”的回复稿被退回：请写明具体完工日期和临时通行措施']);
     });
 
     test('an illegal move is refused with the state named and changes nothing', async () => {
@@ -229,6 +237,10 @@ for (const tdb of testDatabases) {
       assert.equal(attached.status, 200);
       assert.ok(docxText(attached.buf).includes(memo.body.number));
       assert.equal((await download(w.as.resp_zf, `/api/attachments/${sent[0].attachment_id}`)).status, 200, 'the assisting department may read it too');
+      const listed = await w.as.leader.get('/api/memos');
+      assert.equal(listed.status, 200);
+      assert.deepEqual(listed.body.map((m: { number: string; case_title: string; instructions: unknown[] }) => [m.number, m.case_title, m.instructions.length]), [[memo.body.number, '阳光小区门前道路施工半年未完工', 1]]);
+      assert.equal((await w.as.leader.get('/api/memos?pending=1')).body.length, 0, 'instructed already');
       const full = await w.as.leader.get(`/api/memos/${memo.body.id}`);
       assert.equal(full.body.instructions.length, 1);
       assert.deepEqual(full.body.history.map((h: { kind: string }) => h.kind), ['memo', 'instruction', 'memo.update']);

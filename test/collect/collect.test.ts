@@ -64,6 +64,25 @@ for (const tdb of testDatabases) {
       assert.equal((await collectDue(ctx, { fetcher })).length, 0, 'nothing is due');
     });
 
+    test('two workers collecting at once take each due source once', async () => {
+      const a = await addSource(db, { name: 'race-a', kind: 'feed', url: `${site.url}/atom10.xml` });
+      const b = await addSource(db, { name: 'race-b', kind: 'feed', url: `${site.url}/feed.json` });
+      const [r1, r2] = await Promise.all([collectDue(ctx, { fetcher }), collectDue(ctx, { fetcher })]);
+      const names = [...r1, ...r2].map((r) => r.source).sort();
+      assert.deepEqual(names, ['race-a', 'race-b']);
+      for (const s of [a, b]) assert.equal((await posts(s.id)).length, 1);
+    });
+
+    test('the periodic task collects what is due', async () => {
+      const { periodicTasks } = await import('../../src/jobs/tasks.ts');
+      const task = periodicTasks.find((t) => t.name === 'collect.due');
+      assert.ok(task, 'collect.due is registered');
+      assert.ok(periodicTasks.some((t) => t.name === 'collect.followup'));
+      const s = await addSource(db, { name: 'via-task', kind: 'feed', url: `${site.url}/rdf-gb18030.xml` });
+      await task.run(ctx);
+      assert.equal((await posts(s.id)).length, 1);
+    });
+
     test('the Discuz! preset collects threads over two list pages in GBK, with replies; metrics keep their history', async () => {
       const src = await addSource(db, { name: '某县论坛-民生热线', kind: 'html', url: `${site.url}/forum/forum.php?mod=forumdisplay&fid=2`, config: { preset: 'discuz', max_pages: 2 } });
       const [r] = await collectDue(ctx, { fetcher, sourceName: src.name });

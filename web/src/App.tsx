@@ -1,6 +1,7 @@
 import { Alert, Button, Result, Spin } from 'antd';
 import { Suspense, useEffect } from 'react';
 import { t } from './i18n.ts';
+import { ErrorBoundary } from './components/ErrorBoundary.tsx';
 import { AppLayout } from './layout/AppLayout.tsx';
 import { LiveAlertsProvider } from './lib/live.tsx';
 import { canOpen, landingPath } from './lib/navigation.ts';
@@ -48,7 +49,9 @@ export function App() {
   return (
     <LiveAlertsProvider>
       <AppLayout>
-        <Suspense fallback={<Spin style={{ display: 'block', margin: 48 }} />}>{content}</Suspense>
+        <ErrorBoundary resetKey={location.path}>
+          <Suspense fallback={<Spin style={{ display: 'block', margin: 48 }} />}>{content}</Suspense>
+        </ErrorBoundary>
       </AppLayout>
     </LiveAlertsProvider>
   );

@@ -1,3 +1,4 @@
+import { centroidLogits } from './centroid.ts';
 import { LEXICON_FEATURES, type FeatureSet, type TextFeatures } from './features.ts';
 
 /**
@@ -15,6 +16,9 @@ export interface LinearModel {
   examples: number;
   /** Examples per class at training time. */
   counts: number[];
+  /** Present for a nearest-centroid model (centroid.ts): IDF per hashed feature. */
+  idf?: Float32Array;
+  temperature?: number;
 }
 
 export interface TrainOptions {
@@ -54,6 +58,7 @@ function activeCount(f: TextFeatures, fs: FeatureSet): number {
 
 /** Class scores (logits) into `out`. */
 export function logits(model: LinearModel, f: TextFeatures, out: Float64Array): void {
+  if (model.idf) return centroidLogits(model, f, out);
   const K = model.classes.length;
   const w = model.weights;
   const mask = (1 << model.bits) - 1;
@@ -248,6 +253,9 @@ export interface StoredLinearModel {
   rows: string;
   values: string;
   tail: string;
+  /** Nearest-centroid models: IDF per hashed feature, and the temperature. */
+  idf?: string;
+  temperature?: number;
 }
 
 export function serialize(model: LinearModel, prune = 1e-4): StoredLinearModel {
@@ -278,6 +286,7 @@ export function serialize(model: LinearModel, prune = 1e-4): StoredLinearModel {
     rows: b64(Uint32Array.from(rows)),
     values: b64(values),
     tail: b64(tail),
+    ...(model.idf ? { idf: b64(model.idf), temperature: model.temperature } : {}),
   };
 }
 
@@ -297,5 +306,10 @@ export function deserialize(stored: StoredLinearModel): LinearModel {
   const values = decode(stored.values, Float32Array);
   for (let i = 0; i < rows.length; i++) weights.set(values.subarray(i * K, i * K + K), rows[i] * K);
   weights.set(decode(stored.tail, Float32Array), size * K);
-  return { classes: stored.classes, bits: stored.bits, features: stored.features, weights, examples: stored.examples, counts: stored.counts };
+  const out: LinearModel = { classes: stored.classes, bits: stored.bits, features: stored.features, weights, examples: stored.examples, counts: stored.counts };
+  if (stored.idf) {
+    out.idf = decode(stored.idf, Float32Array);
+    out.temperature = stored.temperature;
+  }
+  return out;
 }

@@ -4,10 +4,13 @@ import { createLanguageAnalyzer, loadLanguageConfig, type LanguageAnalyzer } fro
 import { bitsFor, deleteModel, MODEL_FEATURES, saveModel, type ModelName } from '../models.ts';
 import { normalizePost } from '../text.ts';
 import { ledgerDepartmentExamples } from './ledger.ts';
+import { trainCentroid } from './centroid.ts';
 import { train, type Example, type LinearModel } from './linear.ts';
 
 /** Fewer examples than this (or a single class) trains nothing; the lexicon / rules stand alone. */
 export const MIN_EXAMPLES = 4;
+/** Average examples per class below which topic and department models are nearest-centroid. */
+export const CENTROID_BELOW = 150;
 
 export interface LabelledText {
   title?: string;
@@ -23,11 +26,16 @@ export function trainModel(name: ModelName, analyzer: LanguageAnalyzer, items: L
     const normalized = normalizePost(i);
     return { features: analyzer.features(normalized, analyzer.segmenter.cut(normalized)), label: i.label };
   });
+  // Topics and departments start with few labels per class, where a nearest-centroid classifier
+  // generalises better; with plenty of labels (or for sentiment) logistic regression wins.
+  if (name !== 'sentiment' && items.length / classes.size < CENTROID_BELOW) {
+    return trainCentroid(examples, { bits: bitsFor(name, classes.size), features: MODEL_FEATURES[name] });
+  }
   return train(examples, {
     features: MODEL_FEATURES[name],
     bits: bitsFor(name, classes.size),
     epochs: name === 'sentiment' ? 6 : 10,
-    learningRate: Number(process.env.LR ?? (name === 'sentiment' ? 0.1 : 0.5)),
+    learningRate: name === 'sentiment' ? 0.1 : 0.5,
     balance: name === 'sentiment' ? 0.6 : 0.5,
   });
 }

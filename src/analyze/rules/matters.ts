@@ -66,14 +66,16 @@ const rumourScanner = new CueScanner(RUMOUR_CUES.map((cue) => ({ needle: cue, ta
 
 /** Which of the six kinds the text shows, each with the cue words found (text normalised, ASCII lower-cased). */
 export function findMatters(text: string): MatterFinding[] {
-  const byKind = new Map<number, string[]>();
-  for (const { order, cue } of matterScanner.scan(text)) {
-    const terms = byKind.get(order);
-    if (terms) {
-      if (!terms.includes(cue)) terms.push(cue);
-    } else byKind.set(order, [cue]);
+  const found = matterScanner.scan(text);
+  if (!found.size) return [];
+  const byKind: (string[] | undefined)[] = new Array(MATTERS.length);
+  for (const tag of found) (byKind[tag.order] ??= []).push(tag.cue);
+  const out: MatterFinding[] = [];
+  for (let k = 0; k < MATTERS.length; k++) {
+    const terms = byKind[k];
+    if (terms) out.push({ kind: MATTERS[k].kind, points: MATTERS[k].points, terms });
   }
-  return [...byKind.entries()].sort((a, b) => a[0] - b[0]).map(([order, terms]) => ({ kind: MATTERS[order].kind, points: MATTERS[order].points, terms }));
+  return out;
 }
 
 export function findRumourCues(text: string): string[] {

@@ -93,7 +93,7 @@ async function checkSources(db: Kysely<Database>, names: string[]): Promise<void
   const rows = await db.selectFrom('sources').select('name').where('name', 'in', names).execute();
   const known = new Set(rows.map((r) => r.name));
   const missing = names.filter((n) => !known.has(n));
-  if (missing.length) throw new ValidationError(`unknown source(s): ${missing.join(', ')}`, `信息源“${missing.join('、')}”不存在`);
+  if (missing.length) throw new ValidationError(`unknown source(s): ${missing.join(', ')}`, t('rules.unknownSources', { names: missing.join('、') }));
 }
 
 export async function createWatchRule(db: Kysely<Database>, actor: Actor, input: WatchRuleInput): Promise<WatchRuleView> {
@@ -159,7 +159,7 @@ export async function deleteWatchRule(db: Kysely<Database>, actor: Actor, id: nu
     const before = await trx.selectFrom('watch_rules').selectAll().where('id', '=', id).executeTakeFirst();
     if (!before) throw new NotFoundError(`watch rule ${id}`);
     const used = await trx.selectFrom('alerts').select('id').where('rule_id', '=', id).limit(1).executeTakeFirst();
-    if (used) throw new ConflictError(`watch rule ${id} has alerts`, `监测规则“${before.name}”已产生预警，不能删除，请改为停用`);
+    if (used) throw new ConflictError(`watch rule ${id} has alerts`, t('rules.hasAlerts', { name: before.name }));
     await trx.deleteFrom('watch_rules').where('id', '=', id).execute();
     await recordAudit(trx, actor, { action: 'watch_rule.delete', entity: 'watch_rule', entityId: id, before });
   });

@@ -104,6 +104,8 @@ export default {
   'notice.instruction.overdue': '【批示办理已超期】处置单 {number} 的领导批示期限 {due}',
   'notice.case.assigned': '【分派】处置单 {number}“{title}”由你部门主办，答复期限 {due}',
   'notice.case.assisting': '【协办】处置单 {number}“{title}”请你部门协办，答复期限 {due}',
+  'notice.response.submitted': '【待审核】处置单 {number}“{title}”的回复稿已提交，请{who}审核',
+  'notice.response.returned': '【退回修改】处置单 {number}“{title}”的回复稿被退回：{comment}',
   'notice.memo.sent': '【网络舆情抄告单】{number}“{title}”，请领导批示',
   'notice.case.escalated.office': '【转办】处置单 {number}“{title}”转局办公室协调：{reason}',
   'notice.case.escalated.leader': '【转办】处置单 {number}“{title}”呈报领导：{reason}',

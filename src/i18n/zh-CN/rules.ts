@@ -20,6 +20,8 @@ export default {
   'rules.syntax.unexpected': '第 {pos} 个字符处出现了意外的“{token}”',
   'rules.duplicateName': '监测规则“{name}”已存在',
   'rules.unknownDepartment': '部门“{code}”不存在',
+  'rules.unknownSources': '信息源“{names}”不存在',
+  'rules.hasAlerts': '监测规则“{name}”已产生预警，不能删除，请改为停用',
   'rules.badLevel': '等级“{level}”无效，应为 blue、yellow、orange 或 red',
   'periods.duplicateName': '重点时段“{name}”已存在',
   'periods.badRange': '重点时段的结束时间不能早于开始时间',

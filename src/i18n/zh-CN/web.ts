@@ -14,6 +14,7 @@ const web = {
   'web.app.saved': '已保存',
   'web.app.deleted': '已删除',
   'web.app.loadFailed': '加载失败：{message}',
+  'web.app.renderFailed': '页面出错了，请刷新后重试',
 
   'web.common.save': '保存',
   'web.common.cancel': '取消',
@@ -340,6 +341,11 @@ const web = {
   'web.caseEvent.commitment': '整改承诺',
   'web.caseEvent.overdue': '超期',
   'web.caseEvent.press_conference': '新闻发布会',
+  'web.caseEvent.commitment.done': '整改完成',
+  'web.caseEvent.commitment.waived': '整改承诺豁免',
+  'web.caseEvent.memo.sent': '抄告单已呈报',
+  'web.caseEvent.reply': '跟帖回复',
+  'web.caseEvent.attachment': '添加图片',
   'web.caseEvent.verified': '回复已核验',
   'web.caseEvent.unverified': '回复未在原帖找到',
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { requestDelivery } from '../../alert/delivery.ts';
 import { memoDocx } from '../../cases/memo-docx.ts';
-import { createMemo, getMemo, handleInstruction, instructionInput, memoInput, memoPatch, recordInstruction, updateMemo } from '../../cases/memos.ts';
+import { createMemo, getMemo, handleInstruction, instructionInput, listMemos, memoInput, memoListQuery, memoPatch, recordInstruction, updateMemo } from '../../cases/memos.ts';
 import { assertCan, departmentScope } from '../../auth/policy.ts';
 import { actorOf } from '../session.ts';
 import { typed, type RouteModule } from './types.ts';
@@ -13,6 +13,9 @@ const tags = ['memos'];
 export const memoRoutes: RouteModule = (app, ctx) => {
   const db = ctx.db.kysely;
   const r = typed(app);
+  r.get('/api/memos', { schema: { tags, summary: 'Memos visible to me, newest first (leaders: what awaits a 批示)', querystring: memoListQuery } }, async (request) =>
+    listMemos(db, actorOf(request), request.query),
+  );
   r.post('/api/cases/:id/memos', { schema: { tags, summary: 'Write a memo (抄告单) for the leaders', params: idParam, body: memoInput } }, async (request, reply) =>
     reply.code(201).send(await createMemo(db, actorOf(request), request.params.id, request.body)),
   );

@@ -53,11 +53,10 @@ export default function DashboardPage() {
           data: (d?.trend ?? []).map((b) => b.count),
           itemStyle: { color: '#1677ff' },
           markPoint: {
-            data: (d?.trend ?? [])
-              .map((b, i) => (b.peak ? { coord: [i, b.count], value: b.events[0] ?? t('web.dashboard.peak') } : null))
-              .filter((x) => x !== null),
-            symbolSize: 44,
-            label: { fontSize: 10 },
+            data: (d?.trend ?? []).map((b, i) => (b.peak ? { coord: [i, b.count], value: b.count, name: b.events.join('、') || t('web.dashboard.peak') } : null)).filter((x) => x !== null),
+            symbolSize: 36,
+            label: { fontSize: 11 },
+            tooltip: { formatter: (p: { name: string; value: number }) => `${t('web.dashboard.peak')} ${p.value}<br/>${p.name}` },
           },
         },
         { name: t('web.dashboard.negative'), type: 'bar', data: (d?.trend ?? []).map((b) => b.negative), itemStyle: { color: '#cf1322' } },
@@ -65,22 +64,16 @@ export default function DashboardPage() {
     }),
     [d],
   );
-  const states = useMemo(
-    () => ({
-      tooltip: { trigger: 'item' },
-      legend: { bottom: 0, type: 'scroll' },
-      series: [
-        {
-          type: 'pie',
-          radius: ['40%', '68%'],
-          top: -20,
-          data: STATES.filter((s) => d?.casesByState[s]).map((s) => ({ name: tk('web.state', s), value: d!.casesByState[s] })),
-          label: { formatter: '{b} {c}' },
-        },
-      ],
-    }),
-    [d],
-  );
+  const states = useMemo(() => {
+    const present = STATES.filter((x) => d?.casesByState[x]);
+    return {
+      tooltip: { trigger: 'axis' },
+      grid: { left: 64, right: 24, top: 8, bottom: 24 },
+      xAxis: { type: 'value', minInterval: 1 },
+      yAxis: { type: 'category', inverse: true, data: present.map((x) => tk('web.state', x)) },
+      series: [{ type: 'bar', data: present.map((x) => ({ value: d!.casesByState[x], itemStyle: { color: OPEN_STATES.has(x) ? '#d46b08' : '#52c41a' } })), label: { show: true, position: 'right' } }],
+    };
+  }, [d]);
   const openCases = Object.entries(d?.casesByState ?? {}).reduce((n, [s, c]) => n + (OPEN_STATES.has(s) ? c : 0), 0);
   const recent = groupByMatter(alerts.data ?? []).slice(0, 8);
   return (
@@ -88,19 +81,19 @@ export default function DashboardPage() {
       <PageTitle title={t('web.dashboard.title')} extra={d && <Typography.Text type="secondary">{t('web.dashboard.updatedAt', { time: fmtTime(d.generatedAt) })}</Typography.Text>} />
       {data.error && <LoadError error={data.error} onRetry={data.reload} />}
       <Row gutter={[12, 12]}>
-        <Col xs={12} md={8} xl={4}>
+        <Col xs={12} md={8} xl={{ flex: '1 1 0' }}>
           <Card size="small"><Statistic title={t('web.dashboard.todayPosts')} value={d?.today.posts ?? '—'} loading={!d} /></Card>
         </Col>
-        <Col xs={12} md={8} xl={4}>
+        <Col xs={12} md={8} xl={{ flex: '1 1 0' }}>
           <Card size="small"><Statistic title={t('web.dashboard.negativeShare')} value={d ? fmtPercent(d.today.negativeShare) : '—'} loading={!d} valueStyle={{ color: d && d.today.negativeShare > 0.3 ? '#cf1322' : undefined }} /></Card>
         </Col>
-        <Col xs={12} md={8} xl={4}>
+        <Col xs={12} md={8} xl={{ flex: '1 1 0' }}>
           <Card size="small"><Link to="/alerts?open=1"><Statistic title={t('web.dashboard.openAlerts')} value={d?.openAlerts ?? '—'} loading={!d} valueStyle={{ color: d?.openAlerts ? '#d46b08' : undefined }} /></Link></Card>
         </Col>
-        <Col xs={12} md={8} xl={4}>
+        <Col xs={12} md={8} xl={{ flex: '1 1 0' }}>
           <Card size="small"><Link to="/cases"><Statistic title={t('web.dashboard.openCases')} value={d ? openCases : '—'} loading={!d} /></Link></Card>
         </Col>
-        <Col xs={12} md={8} xl={4}>
+        <Col xs={12} md={8} xl={{ flex: '1 1 0' }}>
           <Card size="small"><Link to="/cases?overdue=1"><Statistic title={t('web.dashboard.overdue')} value={d?.overdue ?? '—'} loading={!d} valueStyle={{ color: d?.overdue ? '#cf1322' : undefined }} /></Link></Card>
         </Col>
       </Row>

@@ -30,7 +30,16 @@ interface Statistics {
   trend: { granularity: string; buckets: { label: string; count: number; negative: number; peak: boolean; events: string[] }[] };
   peaks: { label: string; count: number; events: string[] }[];
   hotEvents: { eventId: number; title: string; posts: number; riskLevel: string | null }[];
-  timeliness: { departmentId: number | null; department: string; cases: number; replied: number; onTimeRate: number | null; medianReplyHours: number | null; overdue: number }[];
+  timeliness: { departments: TimelinessRow[]; total: TimelinessRow };
+}
+interface TimelinessRow {
+  departmentId: number | null;
+  department: string;
+  cases: number;
+  replied: number;
+  onTimeRate: number | null;
+  medianReplyHours: number | null;
+  overdue: number;
 }
 interface Criterion {
   criterion: string;
@@ -69,7 +78,8 @@ function barOption(rows: CountRow[], color: string): ChartOption {
     tooltip: { trigger: 'axis' },
     grid: { left: 110, right: 24, top: 8, bottom: 24 },
     xAxis: { type: 'value', minInterval: 1 },
-    yAxis: { type: 'category', data: top.map((r) => r.name || '—'), axisLabel: { width: 100, overflow: 'truncate' } },
+    // Topic paths show their last part (城乡建设/道路建设 → 道路建设); the full name is in the tooltip.
+    yAxis: { type: 'category', data: top.map((r) => (r.name || '—').split('/').pop()), axisLabel: { width: 100, overflow: 'truncate' } },
     series: [{ type: 'bar', data: top.map((r) => r.count), itemStyle: { color } }],
   };
 }
@@ -90,7 +100,12 @@ function Statistics({ period }: { period: string }) {
           type: 'line',
           smooth: true,
           data: (s?.trend.buckets ?? []).map((b) => b.count),
-          markPoint: { data: (s?.trend.buckets ?? []).map((b, i) => (b.peak ? { coord: [i, b.count], value: b.events[0] ?? t('web.dashboard.peak') } : null)).filter((x) => x !== null), symbolSize: 44, label: { fontSize: 10 } },
+          markPoint: {
+            data: (s?.trend.buckets ?? []).map((b, i) => (b.peak ? { coord: [i, b.count], value: b.count, name: b.events.join('、') || t('web.dashboard.peak') } : null)).filter((x) => x !== null),
+            symbolSize: 36,
+            label: { fontSize: 11 },
+            tooltip: { formatter: (p: { name: string; value: number }) => `${t('web.dashboard.peak')} ${p.value}<br/>${p.name}` },
+          },
         },
         { name: t('web.dashboard.negative'), type: 'bar', data: (s?.trend.buckets ?? []).map((b) => b.negative), itemStyle: { color: '#cf1322' } },
       ],
@@ -100,7 +115,8 @@ function Statistics({ period }: { period: string }) {
   const sentiment = useMemo<ChartOption>(
     () => ({
       tooltip: { trigger: 'item' },
-      series: [{ type: 'pie', radius: ['40%', '70%'], data: (s?.bySentiment ?? []).map((r) => ({ name: r.name, value: r.count })), label: { formatter: '{b} {d}%' } }],
+      legend: { bottom: 0 },
+      series: [{ type: 'pie', radius: ['38%', '62%'], center: ['50%', '45%'], data: (s?.bySentiment ?? []).map((r) => ({ name: r.name, value: r.count })), label: { formatter: '{d}%' } }],
       color: ['#cf1322', '#8c8c8c', '#389e0d'],
     }),
     [s],
@@ -146,7 +162,7 @@ function Statistics({ period }: { period: string }) {
         </Col>
       </Row>
       <Card size="small" title={t('web.reports.timeliness')} style={{ marginTop: 12 }}>
-        <Table size="small" rowKey={(r) => String(r.departmentId)} pagination={false} dataSource={s?.timeliness ?? []} scroll={{ x: true }} columns={[
+        <Table size="small" rowKey={(r) => String(r.departmentId)} pagination={false} dataSource={s ? [...s.timeliness.departments, { ...s.timeliness.total, departmentId: -1 }] : []} scroll={{ x: true }} columns={[
           { title: t('web.common.department'), dataIndex: 'department' },
           { title: t('web.dashboard.cases'), dataIndex: 'cases' },
           { title: t('web.dashboard.onTimeRate'), dataIndex: 'onTimeRate', render: (v: number | null) => fmtPercent(v) },
