@@ -6,9 +6,12 @@ import { hotIssues, type ClusterPost } from '../src/report/hot-issues.ts';
  * Evaluation of the report-side hot-issue clustering on the 4,326 real voted messages of the
  * 2020 泰迪杯 problem C (read in place, never copied): prints the top hot issues of the whole
  * file and of its busiest months with their sizes.
- * Usage: npx tsx bench/hot-issues-eval.ts [datasets-dir]
+ * With --via-db the messages are loaded into a temporary SQLite workspace and the busiest
+ * months go through the monthly brief's own statistics (period in Beijing time, from the database).
+ * Usage: npx tsx bench/hot-issues-eval.ts [datasets-dir] [--via-db]
  */
-const dir = process.argv[2] ?? '../shared/datasets';
+const viaDb = process.argv.includes('--via-db');
+const dir = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? '../shared/datasets';
 const file = join(dir, 'teddycup2020c', 'messages_with_votes_4326.jsonl');
 if (!existsSync(file)) {
   console.log(`skipped: ${file} not found (pass the datasets folder as the first argument)`);
@@ -52,3 +55,34 @@ for (const p of posts) {
 }
 const busiest = [...byMonth.entries()].sort((a, b) => b[1].length - a[1].length).slice(0, 4);
 for (const [month, list] of busiest.sort((a, b) => a[0].localeCompare(b[0]))) show(`month ${month}`, list, 5);
+
+if (viaDb) {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { openDatabase } = await import('../src/db/connect.ts');
+  const { migrateToLatest } = await import('../src/db/migrate.ts');
+  const { volumeStats } = await import('../src/report/stats.ts');
+  const { parsePeriod } = await import('../src/report/period.ts');
+  const tmp = mkdtempSync(join(tmpdir(), 'minsheng-eval-'));
+  const db = await openDatabase(join(tmp, 'eval.db'));
+  try {
+    await migrateToLatest(db);
+    const now = new Date().toISOString();
+    const source = await db.kysely.insertInto('sources').values({ name: '问政平台', kind: 'import', config: '{}', interval_seconds: 300, weight: 1, paused: 0, error_streak: 0, created_at: now, updated_at: now }).returning('id').executeTakeFirstOrThrow();
+    for (let i = 0; i < posts.length; i += 500) {
+      await db.kysely
+        .insertInto('posts')
+        .values(posts.slice(i, i + 500).map((p) => ({ source_id: source.id, external_id: String(p.id), dedup_key: `m${p.id}`, title: p.title, text: p.text, published_at: p.at, fetched_at: p.at, updated_at: now, views: 0, replies_count: 0, likes: p.engagement, reposts: 0, abuse: 0 })))
+        .execute();
+    }
+    for (const [month] of busiest.sort((a, b) => a[0].localeCompare(b[0]))) {
+      const t0 = performance.now();
+      const stats = await volumeStats(db.kysely, parsePeriod(month), {}, { hotLimit: 5 });
+      console.log(`\nmonthly brief ${month} from the database: ${stats.total} messages, ${(performance.now() - t0).toFixed(0)} ms`);
+      stats.hotIssues.forEach((h, i) => console.log(`${i + 1}. ${String(h.posts).padStart(3)} msgs  heat ${h.heat}  ${h.title}`));
+    }
+  } finally {
+    await db.close();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}

@@ -12,7 +12,8 @@ import { departmentTimeliness } from '../src/report/timeliness.ts';
 /**
  * Benchmark: time to build the monthly brief (docx, pdf, xlsx) over 100,000 posts and 10,000
  * cases, all in the reported month (the worst case: every row is in the period).
- * Usage: npx tsx bench/report.ts [--posts N] [--cases N] [--db postgres://…]  (default: a temporary SQLite file)
+ * Usage: npx tsx bench/report.ts [--posts N] [--cases N] [--pg postgres://server/db]
+ * Default: a temporary SQLite file. With --pg a throwaway database is created on that server and dropped afterwards.
  */
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -21,7 +22,26 @@ const arg = (name: string, fallback: string) => {
 const POSTS = Number(arg('posts', '100000'));
 const CASES = Number(arg('cases', '10000'));
 const dir = mkdtempSync(join(tmpdir(), 'minsheng-bench-'));
-const url = arg('db', join(dir, 'bench.db'));
+const pgBase = arg('pg', '');
+let url = join(dir, 'bench.db');
+let dropPg: (() => Promise<void>) | null = null;
+if (pgBase) {
+  const pg = (await import('pg')).default;
+  const name = `minsheng_bench_${process.pid}_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: pgBase });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const u = new URL(pgBase);
+  u.pathname = `/${name}`;
+  url = u.toString();
+  dropPg = async () => {
+    const c = new pg.Client({ connectionString: pgBase });
+    await c.connect();
+    await c.query(`drop database if exists ${name} with (force)`);
+    await c.end();
+  };
+}
 
 // A deterministic generator so that runs compare.
 let seed = 42;
@@ -126,4 +146,5 @@ try {
 } finally {
   await db.close();
   rmSync(dir, { recursive: true, force: true });
+  if (dropPg) await dropPg();
 }

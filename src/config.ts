@@ -24,6 +24,10 @@ const configSchema = z.object({
     .default('0')
     .transform((v) => v === '1' || v === 'true'),
   SMTP_PASSWORD: z.string().optional(),
+  /** Scaled-out mode: a job whose worker died is retried after this many seconds (default per job kind, 300–900). */
+  MINSHENG_JOB_LEASE_SECONDS: z.coerce.number().int().min(1).max(86400).optional(),
+  /** Scaled-out mode: how often pg-boss looks for expired jobs. */
+  MINSHENG_JOB_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
 });
 
 export type Config = z.infer<typeof configSchema>;

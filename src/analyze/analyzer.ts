@@ -31,6 +31,8 @@ export interface Prepared {
   id: string | number | undefined;
   /** ISO time of the post: published, else now. */
   at: string;
+  /** Whether `at` is the post's own time (bursts are only measured on real times). */
+  timed: boolean;
   title: string;
   text: string;
   language: LanguageResult;
@@ -121,7 +123,8 @@ export function composeAnalyzer(parts: AnalyzerParts, options: AnalyzerOptions =
     const language = parts.language.analyze({ title, text });
     const doc = docFromNormalized({ title, text, author: normalize(post.author ?? ''), source: normalize(post.source ?? '') });
     const lower = lowerAscii(language.normalized);
-    const at = validIso(post.published_at) ?? now();
+    const published = validIso(post.published_at);
+    const at = published ?? now();
     const rules = matchRules(parts.rules, doc, post.source);
     const routing = routePost(parts.routing, {
       rules,
@@ -135,6 +138,7 @@ export function composeAnalyzer(parts: AnalyzerParts, options: AnalyzerOptions =
     const prepared: Prepared = {
       id: post.id,
       at,
+      timed: published !== null,
       title,
       text,
       language,
@@ -193,6 +197,8 @@ export function composeAnalyzer(parts: AnalyzerParts, options: AnalyzerOptions =
     const link = linker.link({ postKey: p.id ?? `#${counter}`, at: p.at, title: p.title, text: p.text, topic: p.language.topic, signature: p.signature, names: p.names });
     const atMs = Date.parse(p.at);
     const bursts: BurstFinding[] = [];
+    // a stream without publication times says nothing about rates: no bursts then
+    if (!p.timed) return finish(p, { event: link?.eventId ?? null, bursts });
     if (link) {
       const c = tracker.observe(`e:${link.eventId}`, atMs);
       if (c.burst) bursts.push(finding('event', c.last, c.previous));

@@ -116,6 +116,7 @@ export async function analyzeStreamParallel(
       });
     }
     await Promise.all(starting);
+    if (process.env.MINSHENG_DEBUG) err.write(`workers ready after ${process.uptime().toFixed(2)} s\n`);
 
     const inFlight = () => workers.reduce((n, s) => n + s.pending, 0);
     const waitFor = async (cond: () => boolean) => {

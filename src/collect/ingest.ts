@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { recordAudit } from '../audit/audit.ts';
 import type { AppContext } from '../context.ts';
-import { ForbiddenError, UnauthenticatedError } from '../errors.ts';
+import { AppError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import { processNewPosts } from '../jobs/pipeline.ts';
 import { hashToken, publicSource } from './manage.ts';
@@ -42,10 +42,11 @@ export interface IngestResult {
 
 /** Finds the push source whose token this is. */
 export async function sourceForToken(ctx: AppContext, token: string | undefined) {
-  if (!token) throw new UnauthenticatedError();
+  const bad = () => new AppError('missing or unknown push token', 401, 'unauthenticated', t('collect.badToken'));
+  if (!token?.trim()) throw bad();
   const source = await ctx.db.kysely.selectFrom('sources').selectAll().where('push_token_hash', '=', hashToken(token.trim())).executeTakeFirst();
-  if (!source || source.kind !== 'push') throw Object.assign(new UnauthenticatedError(), { userMessage: t('collect.badToken') });
-  if (source.paused) throw new ForbiddenError(`source ${source.name} is paused`);
+  if (!source || source.kind !== 'push') throw bad();
+  if (source.paused) throw new AppError(`source ${source.name} is paused`, 403, 'forbidden', t('collect.pushPaused', { name: source.name }));
   return source;
 }
 

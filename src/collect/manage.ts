@@ -6,7 +6,7 @@ import type { Actor } from '../auth/actor.ts';
 import { assertCan } from '../auth/policy.ts';
 import type { Database } from '../db/schema.ts';
 import { fromJson, nowIso, num, toJson } from '../db/values.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import { AppError, ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import { kindOf, SOURCE_KINDS } from './sources/index.ts';
 import type { SourceRow } from './types.ts';
@@ -74,7 +74,7 @@ export async function getSourceRow(db: Kysely<Database> | Transaction<Database>,
 
 export async function sourceByName(db: Kysely<Database>, name: string): Promise<SourceRow> {
   const row = await db.selectFrom('sources').selectAll().where('name', '=', name).executeTakeFirst();
-  if (!row) throw Object.assign(new NotFoundError(`source "${name}"`), { userMessage: t('collect.sourceNotFound', { name }) });
+  if (!row) throw new AppError(`source "${name}" not found`, 404, 'not_found', t('collect.sourceNotFound', { name }));
   return row;
 }
 

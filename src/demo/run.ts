@@ -8,7 +8,7 @@ import { migrateToLatest } from '../db/migrate.ts';
 import type { Logger } from '../log.ts';
 import { startServer, type RunningServer } from '../server/serve.ts';
 import { applyWorkspace } from '../workspace/workspace.ts';
-import { seedDemoCases } from './seed.ts';
+import { freePosts, seedDemoCases } from './seed.ts';
 import { startDemoSites, type DemoSites } from './sites.ts';
 import { demoWorkspaceYaml } from './workspace.ts';
 
@@ -38,8 +38,8 @@ async function seedWhenCollected(server: RunningServer, sites: DemoSites, timeou
   const db = server.ctx.db.kysely;
   const deadline = Date.now() + timeoutMs;
   while (!stopped() && Date.now() < deadline) {
-    const row = await db.selectFrom('posts').select((eb) => eb.fn.countAll().as('n')).where('analyzed_at', 'is not', null).executeTakeFirst();
-    if (Number(row?.n ?? 0) >= 15) return seedDemoCases(db, sites, server.ctx.log);
+    // Enough analysed forum and board posts that are not in a case yet for one case per state.
+    if ((await freePosts(db)).length >= 12) return seedDemoCases(db, sites, server.ctx.log);
     await new Promise((r) => setTimeout(r, 1000));
   }
   return 0;

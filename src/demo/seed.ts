@@ -43,13 +43,14 @@ async function departmentId(db: Db, code: string): Promise<number> {
   return (await db.selectFrom('departments').select('id').where('code', '=', code).executeTakeFirstOrThrow()).id;
 }
 
-/** Forum and board posts not yet in a case, newest first, optionally matching a rule. */
-async function freePosts(db: Db): Promise<{ id: number; title: string; url: string | null; source: string; rules: string[] }[]> {
+/** Analysed forum and board posts not yet in a case, newest first, with the rules they matched. */
+export async function freePosts(db: Db): Promise<{ id: number; title: string; url: string | null; source: string; rules: string[] }[]> {
   const rows = await db
     .selectFrom('posts')
     .innerJoin('sources', 'sources.id', 'posts.source_id')
     .select(['posts.id', 'posts.title', 'posts.url', 'posts.analysis', 'sources.name as source'])
     .where('sources.name', 'in', [FORUM, BOARD])
+    .where('posts.analyzed_at', 'is not', null)
     .where((eb) => eb.not(eb.exists(eb.selectFrom('case_posts').select('case_posts.post_id').whereRef('case_posts.post_id', '=', 'posts.id'))))
     .orderBy('posts.id', 'desc')
     .execute();

@@ -1,6 +1,7 @@
 import type { AppContext } from '../context.ts';
 import { collectSource, fetcherFor } from '../collect/collector.ts';
 import type { Fetcher } from '../collect/fetcher/fetch.ts';
+import { processNewPosts } from './pipeline.ts';
 import type { JobData } from './queue.ts';
 
 /** A job that periodic tasks fan out into (one per source, …). */
@@ -39,6 +40,10 @@ export const jobDefinitions: JobDefinition[] = [
       const sourceId = Number(data.sourceId);
       const source = await ctx.db.kysely.selectFrom('sources').selectAll().where('id', '=', sourceId).executeTakeFirst();
       if (!source || source.paused) return;
+      // Posts a previous run stored but did not get to analyse (its worker died) are finished
+      // first; the queue runs one job per source at a time, so nobody else is analysing them.
+      const leftovers = await ctx.db.kysely.selectFrom('posts').select('id').where('source_id', '=', sourceId).where('analyzed_at', 'is', null).orderBy('id').limit(1000).execute();
+      if (leftovers.length) await processNewPosts(ctx, leftovers.map((p) => p.id));
       await collectSource(ctx, sharedFetcher(ctx), source);
     },
   },

@@ -17,7 +17,7 @@ export class PgBossQueue implements JobQueue {
   private singleton = new Set<string>();
   private startedAt = 0;
 
-  constructor(connectionString: string, private readonly log: Logger, opts: { max?: number } = {}) {
+  constructor(connectionString: string, private readonly log: Logger, opts: { max?: number; maintenanceSeconds?: number } = {}) {
     this.boss = new PgBoss({
       connectionString,
       schema: PGBOSS_SCHEMA,
@@ -26,6 +26,7 @@ export class PgBossQueue implements JobQueue {
       // Our planners enqueue the periodic work; pg-boss's own cron scheduler is not used.
       schedule: false,
       supervise: true,
+      maintenanceIntervalSeconds: opts.maintenanceSeconds ?? 30,
       retentionDays: 2,
     });
     this.boss.on('error', (err) => this.log.error({ err }, 'pg-boss error'));

@@ -29,15 +29,15 @@ export function taskJobName(task: PeriodicTask): string {
  */
 export async function startJobRuntime(ctx: AppContext, tasks: PeriodicTask[], opts: JobRuntimeOptions = {}): Promise<JobRuntime> {
   const queue: JobQueue =
-    ctx.db.kind === 'postgres' && opts.databaseUrl ? new PgBossQueue(opts.databaseUrl, ctx.log.child({ part: 'jobs' })) : new InProcessQueue(ctx.log.child({ part: 'jobs' }));
+    ctx.db.kind === 'postgres' && opts.databaseUrl ? new PgBossQueue(opts.databaseUrl, ctx.log.child({ part: 'jobs' }), { maintenanceSeconds: ctx.config.MINSHENG_JOB_MAINTENANCE_SECONDS }) : new InProcessQueue(ctx.log.child({ part: 'jobs' }));
   await queue.start();
   ctx.jobs = queue;
   const { jobDefinitions } = await import('./definitions.ts');
   for (const def of jobDefinitions) {
-    await queue.work(def.name, (data) => def.run(ctx, data), { concurrency: def.concurrency ?? opts.concurrency ?? 2, expireSeconds: def.expireSeconds, retryLimit: def.retryLimit, singleton: def.singleton });
+    await queue.work(def.name, (data) => def.run(ctx, data), { concurrency: def.concurrency ?? opts.concurrency ?? 2, expireSeconds: ctx.config.MINSHENG_JOB_LEASE_SECONDS ?? def.expireSeconds, retryLimit: def.retryLimit, singleton: def.singleton });
   }
   for (const task of tasks) {
-    await queue.work(taskJobName(task), () => task.run(ctx), { concurrency: 1, expireSeconds: task.expireSeconds ?? 900, retryLimit: 0, singleton: true });
+    await queue.work(taskJobName(task), () => task.run(ctx), { concurrency: 1, expireSeconds: ctx.config.MINSHENG_JOB_LEASE_SECONDS ?? task.expireSeconds ?? 900, retryLimit: 0, singleton: true });
   }
   const timers: NodeJS.Timeout[] = [];
   let stopped = false;

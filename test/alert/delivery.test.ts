@@ -42,6 +42,20 @@ for (const tdb of testDatabases) {
       assert.equal(rx.received.length, 1);
     });
 
+    test('a notice with an attachment (a report brief) carries its download link', async () => {
+      const file = await w.db.kysely
+        .insertInto('attachments')
+        .values({ owner_type: 'report', owner_id: 1, filename: '舆情日报-2026-11-24.docx', mime: 'application/octet-stream', size: 3, data: Buffer.from('doc'), created_at: new Date().toISOString() })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await enqueue(w, { key: 'report.daily:2026-11-24', kind: 'report', level: 'blue', attachmentId: file.id });
+      await deliverDue(w.ctx);
+      const msg = rx.received[0];
+      assert.equal(msg.attachment.url, `https://yq.example.gov.cn/api/attachments/${file.id}`);
+      assert.equal(msg.attachment.filename, '舆情日报-2026-11-24.docx');
+      assert.ok(msg.links.some((l: { url: string; label: string }) => l.url === msg.attachment.url && l.label.includes('舆情日报')));
+    });
+
     test('a rolled-back transaction leaves no alert; the same matter never gets a second alert', async () => {
       await assert.rejects(
         w.db.kysely.transaction().execute(async (trx) => {

@@ -64,6 +64,20 @@ for (const tdb of testDatabases) {
       assert.equal(await escalateUnacknowledged(w.ctx, plus(t0, 3 * 3600_000)), 0);
     });
 
+    test('acknowledging a digest acknowledges every alert folded into it', async () => {
+      await saveAlertSettings(w.db.kysely, { digestThreshold: 1 });
+      for (let i = 0; i < 4; i++) await enqueue(w, { key: `post:${10 + i}|rule:小区漏水`, ruleName: '小区漏水', departmentId: w.departments.zfk, level: 'yellow' });
+      const t0 = new Date();
+      await deliverDue(w.ctx, { now: () => t0 });
+      const digest = (await byChannel(dept)).find((a) => a.kind === 'digest');
+      assert.ok(digest, 'a digest was sent');
+      await acknowledgeAlert(w.db.kysely, cliActor(), digest.id);
+      const folded = await w.db.kysely.selectFrom('alerts').select(['matter_key', 'acknowledged_at']).where('digest_id', '=', digest.id).execute();
+      assert.equal(folded.length, 3);
+      assert.ok(folded.every((f) => f.acknowledged_at));
+      assert.equal(await escalateUnacknowledged(w.ctx, plus(t0, 3 * 3600_000)), 1, 'only the alert sent on its own, never acknowledged, escalates');
+    });
+
     test('an alert not yet delivered does not escalate', async () => {
       await enqueue(w, { key: 'post:4|rule:小区漏水', ruleName: '小区漏水', departmentId: w.departments.zfk });
       assert.equal(await escalateUnacknowledged(w.ctx, plus(new Date(), 3 * 3600_000)), 0);

@@ -4,6 +4,7 @@ import type { PostTable } from '../../src/db/schema.ts';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { alertHook } from '../../src/alert/hook.ts';
 import { listenForWakes } from '../../src/alert/runner.ts';
+import { buildMessage } from '../../src/alert/message.ts';
 import { saveAlertSettings } from '../../src/alert/settings.ts';
 import type { AnalysisResult } from '../../src/analyze/types.ts';
 import { analysisHooks } from '../../src/jobs/registry.ts';
@@ -121,6 +122,26 @@ for (const tdb of testDatabases) {
         await rx.close();
         await new Promise((r) => setTimeout(r, 3600)); // let the remaining wake timers fire before the database closes
       }
+    });
+
+    test("the message links to the post and, when the ledger opened one, to its case", async () => {
+      await addChannel(w, { name: '全部', kind: 'inapp' });
+      const p = await post(null, '桥梁裂缝');
+      const caseId = (
+        await loose()
+          .insertInto('cases')
+          .values({ number: '2026-0001', year: 2026, seq: 1, title: '桥梁裂缝', state: 'triage', level: 'orange', opened_at: now, updated_at: now })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id as number;
+      await loose().insertInto('case_posts').values({ case_id: caseId, post_id: p.id }).execute();
+      await run(p, result('orange', ['小区漏水']));
+      const alert = await w.db.kysely.selectFrom('alerts').selectAll().where('post_id', '=', p.id).executeTakeFirstOrThrow();
+      const m = await buildMessage(w.db.kysely, alert, { base: 'https://yq.example.gov.cn', secret: 's' });
+      const urls = m.links.map((l) => l.url);
+      assert.ok(urls.includes(`https://yq.example.gov.cn/posts/${p.id}`));
+      assert.ok(urls.includes(`https://yq.example.gov.cn/cases/${caseId}`));
+      assert.ok(urls.some((u) => u.includes(`/api/alerts/${alert.id}/ack-link?`)));
     });
 
     test('a post matching no rule alerts when it reaches the configured level', async () => {

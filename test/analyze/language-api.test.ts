@@ -50,6 +50,9 @@ for (const tdb of testDatabases) {
       assert.equal(typeof res.body.labelId, 'number');
       const post = await db.kysely.selectFrom('posts').select(['sentiment_label', 'topic', 'department_id']).where('id', '=', postId).executeTakeFirstOrThrow();
       assert.deepEqual(post, { sentiment_label: 'negative', topic: '城乡建设/物业管理', department_id: deps.zfk });
+      // The workspace was on the default taxonomy: a correction in the console keeps it.
+      const paths = (await db.kysely.selectFrom('taxonomy_topics').select('path').execute()).map((r) => r.path);
+      assert.ok(paths.includes('交通运输/公共交通') && paths.includes('城乡建设/物业管理'));
       const labels = await resp.get(`/api/posts/${postId}/labels`);
       assert.equal(labels.status, 403, 'the post now belongs to 住房保障科, which this responder does not see');
       const office = await login('office1');

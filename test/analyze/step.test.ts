@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { analyzeStoredPosts } from '../../src/analyze/step.ts';
+import { analyzeStoredPosts, pendingAnalysisTask } from '../../src/analyze/step.ts';
 import type { AnalysisResult } from '../../src/analyze/types.ts';
 import { cliActor } from '../../src/auth/actor.ts';
 import type { Db } from '../../src/db/connect.ts';
@@ -108,6 +108,16 @@ for (const tdb of testDatabases) {
         .execute();
       const [o] = await analyzeStoredPosts(testContext(db), [id]);
       assert.ok(o.result!.risk.reasons.includes('关注度上升快：近 1 小时内浏览 +49000、回复 +890'), o.result!.risk.reasons.join('|'));
+    });
+
+    test('posts left unanalysed are picked up by the periodic task', async () => {
+      const id = await insertPost(db, sourceId, { text: '城西自来水厂停水，居民排队接水。' });
+      await db.kysely.updateTable('posts').set({ fetched_at: '2026-01-01T00:00:00.000Z' }).where('id', '=', id).execute();
+      const fresh = await insertPost(db, sourceId, { text: '刚刚抓取的帖子，还在分析流程中。' });
+      await pendingAnalysisTask.run(testContext(db));
+      const rows = await db.kysely.selectFrom('posts').select(['id', 'analyzed_at']).where('id', 'in', [id, fresh]).orderBy('id').execute();
+      assert.ok(rows[0].analyzed_at, 'an old unanalysed post is analysed');
+      assert.equal(rows[1].analyzed_at, null, 'a post stored moments ago is left to its own pipeline run');
     });
 
     test('a missing post is reported, not thrown', async () => {

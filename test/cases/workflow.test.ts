@@ -329,6 +329,17 @@ for (const tdb of testDatabases) {
       assert.match(statement.body.body, /^关于“某局长贪污千万（造谣）”的情况说明\n\n经调查/);
       assert.match(statement.body.body, /局办公室\n\d{4}-\d{2}-\d{2}\n联系电话：0571-81234567$/);
       assert.equal((await w.as.resp_js.post(`/api/cases/${c.body.id}/responses`, { in_name_of: 'bureau' })).status, 403, 'only the office speaks for the bureau');
+      // The statement goes out from the bureau's official account, after a leader's approval (a hard case).
+      assert.equal((await w.as.office.post(`/api/responses/${statement.body.id}/submit`)).status, 200);
+      assert.equal((await w.as.office.post(`/api/responses/${statement.body.id}/approve`, {})).status, 403, 'hard case: not the office');
+      assert.equal((await w.as.leader.post(`/api/responses/${statement.body.id}/approve`, {})).status, 200);
+      const official = await w.as.office.post('/api/responder-accounts', { site: '127.0.0.1', username: '某县住建局' });
+      assert.equal(official.status, 201);
+      const jsAccount = await db.kysely.selectFrom('responder_accounts').select('id').where('username', '=', '建设科小李').executeTakeFirstOrThrow();
+      assert.equal((await w.as.office.post(`/api/responses/${statement.body.id}/posted`, { url: 'http://127.0.0.1/thread/statement', responder_account_id: jsAccount.id })).status, 400, "a department's account cannot carry the bureau's statement");
+      const posted = await w.as.office.post(`/api/responses/${statement.body.id}/posted`, { url: 'http://127.0.0.1/thread/statement', responder_account_id: official.body.id });
+      assert.equal(posted.status, 200, JSON.stringify(posted.body));
+      assert.equal((await w.as.office.get(`/api/cases/${c.body.id}`)).body.state, 'replied');
     });
   });
 }

@@ -34,7 +34,7 @@ export interface E2eServer {
 }
 
 /** The real server over a fresh SQLite file; `seed` runs against its database before tests use it. */
-export async function startE2eServer(seed?: (server: RunningServer) => Promise<void>, env: Record<string, string> = {}): Promise<E2eServer> {
+export async function startE2eServer(seed?: (server: RunningServer) => Promise<void>, env: Record<string, string> = {}, { scheduler = false } = {}): Promise<E2eServer> {
   const fresh = await freshDatabaseUrl('sqlite');
   const config = loadConfig({ ...process.env, MINSHENG_ALLOW_PRIVATE_NETWORKS: '1', ...env });
   let adminPassword = '';
@@ -44,7 +44,7 @@ export async function startE2eServer(seed?: (server: RunningServer) => Promise<v
     log: createLogger('silent'),
     port: 0,
     host: '127.0.0.1',
-    scheduler: false,
+    scheduler,
     onAdminCreated: (a) => (adminPassword = a.password),
   });
   if (seed) await seed(server);

@@ -66,6 +66,15 @@ describe('minsheng report', () => {
     assert.match(missing.stderr, /database file not found/);
   });
 
+  test('--format json prints the figures: the hot issues and the timeliness', () => {
+    const r = run(['report', '--period', '2026-10', '--kind', 'monthly', '--format', 'json', '--db', dbPath]);
+    assert.equal(r.code, 0, r.stderr);
+    const figures = JSON.parse(r.stdout);
+    assert.equal(figures.total, 9);
+    assert.equal(figures.hotIssues[0].posts, 5);
+    assert.equal(figures.timeliness.total.cases, 6);
+  });
+
   test('--help documents the periods', () => {
     const r = run(['report', '--help']);
     assert.equal(r.code, 0);

@@ -39,13 +39,16 @@ export async function readLabelLines(input: Readable, checker: LabelChecker): Pr
       out.bad.push({ line: out.lines, reason: `"${wrongType}" must be a string` });
       continue;
     }
-    const r = checker.check({
+    const r = checker.check(
+      {
       text: (o.text as string | undefined) ?? '',
       title: (o.title as string | undefined) ?? undefined,
       sentiment: (o.sentiment as LabelExample['sentiment']) ?? undefined,
       topic: (o.topic as string | undefined) ?? undefined,
       department: (o.department as string | undefined) ?? undefined,
-    });
+      },
+      { unknownDepartments: 'keep' },
+    );
     if (!r.ok) out.bad.push({ line: out.lines, reason: r.message });
     else out.examples.push(r.value);
   }

@@ -49,12 +49,19 @@ export class LabelChecker {
     private readonly byCode: Map<string, string>,
     private readonly byName: Map<string, string>,
   ) {}
+  /** Department labels that name no department of the workspace (kept as given, see `check`). */
+  readonly unknownDepartments = new Set<string>();
   static async load(db: Kysely<Database>): Promise<LabelChecker> {
     const rows = await db.selectFrom('departments').select(['code', 'name']).execute();
     return new LabelChecker(new Map(rows.map((r) => [r.code, r.code])), new Map(rows.map((r) => [r.name, r.code])));
   }
   /** The example in canonical form (department as a code, topic path trimmed), or an error message. */
-  check(e: LabelExample): { ok: true; value: LabelExample } | { ok: false; message: string; userMessage: string } {
+  /**
+   * With `unknownDepartments: 'keep'` (bulk learning from files and imports, where the answering
+   * body may be named before the workspace has it as a department) a department that is not in
+   * the workspace is learned under the name given; a correction in the console must name one.
+   */
+  check(e: LabelExample, opts: { unknownDepartments?: 'reject' | 'keep' } = {}): { ok: true; value: LabelExample } | { ok: false; message: string; userMessage: string } {
     const text = typeof e.text === 'string' ? e.text.trim() : '';
     const title = typeof e.title === 'string' ? e.title.trim() : undefined;
     if (!text && !title) return { ok: false, message: 'text is empty', userMessage: t('language.label.noText') };
@@ -74,8 +81,11 @@ export class LabelChecker {
     if (e.department !== undefined && e.department !== null) {
       const d = String(e.department).trim();
       const code = this.byCode.get(d) ?? this.byName.get(d);
-      if (!code) return { ok: false, message: `unknown department "${d}" (use a department code or name)`, userMessage: t('language.label.unknownDepartment', { code: d }) };
-      out.department = code;
+      if (code) out.department = code;
+      else if (opts.unknownDepartments === 'keep' && d.length > 0 && d.length <= 100) {
+        out.department = d;
+        this.unknownDepartments.add(d);
+      } else return { ok: false, message: `unknown department "${d}" (use a department code or name)`, userMessage: t('language.label.unknownDepartment', { code: d }) };
     }
     if (!out.sentiment && !out.topic && !out.department) {
       return { ok: false, message: 'a label needs at least one of sentiment, topic, department', userMessage: t('language.label.empty') };
@@ -85,7 +95,7 @@ export class LabelChecker {
 }
 
 /** Adds topic paths (and their parents) that the taxonomy does not have yet. */
-async function addMissingTopics(trx: Transaction<Database>, paths: Iterable<string>): Promise<string[]> {
+async function addMissingTopics(trx: Transaction<Database>, paths: Iterable<string>, keepDefault: boolean): Promise<string[]> {
   const wanted = new Set<string>();
   for (const p of paths) {
     const parts = p.split('/');
@@ -94,8 +104,10 @@ async function addMissingTopics(trx: Transaction<Database>, paths: Iterable<stri
   if (wanted.size === 0) return [];
   const existing = new Set((await trx.selectFrom('taxonomy_topics').select('path').execute()).map((r) => r.path));
   const added: string[] = [];
-  // A workspace still on the default taxonomy keeps it: it is written out before the new topics join it.
-  if (existing.size === 0) {
+  // A correction in the console on a workspace still using the default taxonomy keeps that
+  // taxonomy: it is written out before the new topic joins it. Labels learned in bulk (a file,
+  // an import) into a workspace without a taxonomy define the taxonomy themselves.
+  if (existing.size === 0 && keepDefault) {
     for (const d of DEFAULT_TAXONOMY) {
       const parts = d.path.split('/');
       await trx
@@ -134,7 +146,7 @@ export async function learnExamples(
   const checker = await LabelChecker.load(db);
   const clean: LabelExample[] = [];
   examples.forEach((e, i) => {
-    const r = checker.check(e);
+    const r = checker.check(e, { unknownDepartments: origin === 'cli' || origin === 'import' ? 'keep' : 'reject' });
     if (!r.ok) throw new ValidationError(`example ${i + 1}: ${r.message}`, r.userMessage);
     clean.push(r.value);
   });
@@ -157,7 +169,7 @@ export async function learnExamples(
       const ids = await trx.insertInto('labels').values(rows).returning('id').execute();
       for (const r of ids) labelIds.push(r.id);
     }
-    topicsAdded = await addMissingTopics(trx, clean.flatMap((e) => (e.topic ? [e.topic] : [])));
+    topicsAdded = await addMissingTopics(trx, clean.flatMap((e) => (e.topic ? [e.topic] : [])), origin === 'ui');
     if (topicsAdded.length) await bumpLanguageRevision(trx);
     const count = (k: 'sentiment' | 'topic' | 'department') => clean.filter((e) => e[k]).length;
     await recordAudit(trx, actor, {

@@ -49,9 +49,14 @@ export async function analyzeStream(analyzer: Analyzer, input: Readable, output:
   return stats;
 }
 
-/** Worker threads by default: one fewer than the cores, at most four. */
+/**
+ * Worker threads by default: one fewer than the cores, at most four, and none on one or two
+ * cores, where a single worker only adds its start-up (measured: the worker, not the main
+ * thread, is the bottleneck, so one worker cannot beat one thread).
+ */
 function defaultWorkers(): number {
-  return Math.max(0, Math.min(4, availableParallelism() - 1));
+  const cores = availableParallelism();
+  return cores < 3 ? 0 : Math.min(4, cores - 1);
 }
 
 export function analyzeCommand(program: Command) {
@@ -63,7 +68,7 @@ export function analyzeCommand(program: Command) {
       'after',
       '\nEach output line: {"id","sentiment":{"label","score"},"topic","department","risk":{"level","score","reasons"},"keywords","rules","event","abuse"}.\nA malformed line is reported on stderr with its line number; the other lines still go through.',
     )
-    .option('--workers <n>', 'worker threads preparing posts (0: all in this thread; default: cores − 1, at most 4)')
+    .option('--workers <n>', 'worker threads preparing posts (0: all in this thread; default: cores − 1, at most 4, none below 3 cores)')
     .action(async (opts: { db?: string; workers?: string }) => {
       let workers = opts.workers === undefined ? defaultWorkers() : Number(opts.workers);
       if (!Number.isInteger(workers) || workers < 0 || workers > 64) throw new CliError(`--workers must be an integer from 0 to 64, got "${opts.workers}"`);

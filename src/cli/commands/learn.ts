@@ -31,7 +31,8 @@ export function learnCommand(program: Command) {
           }
           return;
         }
-        const parsed = await readLabelFile(file, await LabelChecker.load(db));
+        const checker = await LabelChecker.load(db);
+        const parsed = await readLabelFile(file, checker);
         for (const b of parsed.bad) process.stderr.write(`${file}:${b.line}: ${b.reason}\n`);
         if (parsed.examples.length === 0) {
           throw new CliError(`${file}: nothing learned (${parsed.bad.length} bad line(s) of ${parsed.lines})`);
@@ -40,6 +41,10 @@ export function learnCommand(program: Command) {
         const count = (k: 'sentiment' | 'topic' | 'department') => parsed.examples.filter((e) => e[k]).length;
         console.log(`learned ${result.stored} example(s): sentiment ${count('sentiment')}, topic ${count('topic')}, department ${count('department')}`);
         if (result.topicsAdded.length) console.log(`taxonomy: added ${result.topicsAdded.join(', ')}`);
+        if (checker.unknownDepartments.size) {
+          const names = [...checker.unknownDepartments];
+          console.log(`note: ${names.length} department label(s) name no department of this workspace and were learned by name: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ' …' : ''}`);
+        }
         for (const r of result.retrained) {
           console.log(r.trained ? `${r.name}: retrained on ${r.examples} examples, ${r.classes} classes (${r.ms} ms)` : `${r.name}: not enough examples yet (${r.examples}); no model`);
         }

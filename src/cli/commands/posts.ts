@@ -4,7 +4,7 @@ import { sourceByName } from '../../collect/manage.ts';
 import { parseDate } from '../../collect/parser/dates.ts';
 import { searchPosts } from '../../collect/search.ts';
 import { fromJson } from '../../db/values.ts';
-import { NotFoundError } from '../../errors.ts';
+import { AppError } from '../../errors.ts';
 import { CliError, withContext } from '../context.ts';
 
 type Row = Awaited<ReturnType<typeof searchPosts>>[number];
@@ -62,7 +62,7 @@ export function postsCommand(program: Command) {
           try {
             sourceId = (await sourceByName(ctx.db.kysely, opts.source)).id;
           } catch (err) {
-            if (err instanceof NotFoundError) throw new CliError(`source "${opts.source}" does not exist`);
+            if (err instanceof AppError && err.status === 404) throw new CliError(`source "${opts.source}" does not exist`);
             throw err;
           }
         }

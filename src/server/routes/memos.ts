@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { requestDelivery } from '../../alert/delivery.ts';
 import { memoDocx } from '../../cases/memo-docx.ts';
 import { createMemo, getMemo, handleInstruction, instructionInput, listMemos, memoInput, memoListQuery, memoPatch, recordInstruction, updateMemo } from '../../cases/memos.ts';
-import { assertCan, departmentScope } from '../../auth/policy.ts';
 import { actorOf } from '../session.ts';
 import { typed, type RouteModule } from './types.ts';
 
@@ -19,22 +18,6 @@ export const memoRoutes: RouteModule = (app, ctx) => {
   r.post('/api/cases/:id/memos', { schema: { tags, summary: 'Write a memo (抄告单) for the leaders', params: idParam, body: memoInput } }, async (request, reply) =>
     reply.code(201).send(await createMemo(db, actorOf(request), request.params.id, request.body)),
   );
-  // The memo list (the leaders' 抄告单 page): newest first, with the case and whether 批示 are pending.
-  r.get('/api/memos', { schema: { tags, summary: 'Memos visible to me, newest first, with their case and instructions' } }, async (request) => {
-    const actor = actorOf(request);
-    assertCan(actor, 'cases.read');
-    const memos = await db
-      .selectFrom('memos')
-      .innerJoin('cases', 'cases.id', 'memos.case_id')
-      .selectAll('memos')
-      .select(['cases.number as case_number', 'cases.title as case_title', 'cases.level as case_level', 'cases.state as case_state'])
-      .where(departmentScope(actor, 'cases.lead_department_id'))
-      .orderBy('memos.id', 'desc')
-      .limit(200)
-      .execute();
-    const instructions = memos.length ? await db.selectFrom('instructions').selectAll().where('memo_id', 'in', memos.map((m) => m.id)).orderBy('id').execute() : [];
-    return memos.map((m) => ({ ...m, instructions: instructions.filter((i) => i.memo_id === m.id) }));
-  });
   r.get('/api/memos/:id', { schema: { tags, summary: 'A memo with its instructions and history', params: idParam } }, async (request) => getMemo(db, actorOf(request), request.params.id));
   r.patch('/api/memos/:id', { schema: { tags, summary: "Edit a memo, or mark it sent: the Word form goes to the leaders' channels (history kept)", params: idParam, body: memoPatch } }, async (request) => {
     const after = await updateMemo(db, actorOf(request), request.params.id, request.body);

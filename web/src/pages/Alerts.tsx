@@ -106,9 +106,9 @@ export default function Alerts() {
                   </Typography.Text>
                   {a.escalated_at && <Tag color="volcano">{t('web.alerts.escalated')}</Tag>}
                 </Space>
-                <div style={{ color: '#666', fontSize: 12, maxHeight: 60, overflow: 'hidden' }}>
-                  <SafeText text={a.body} />
-                </div>
+                <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginBottom: 0 }} ellipsis={{ rows: 2, expandable: true, symbol: t('web.common.detail') }}>
+                  {a.body}
+                </Typography.Paragraph>
                 <Space size={12}>
                   {a.post_id && <Link to={`/posts/${a.post_id}`}>{t('web.alerts.openPost')}</Link>}
                   {a.case_id && <Link to={`/cases/${a.case_id}`}>{t('web.alerts.openCase')}</Link>}

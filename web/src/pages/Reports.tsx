@@ -65,6 +65,8 @@ interface Assessment {
 
 type Kind = 'month' | 'quarter' | 'year';
 
+const SENTIMENT_COLORS: Record<string, string> = { negative: '#cf1322', neutral: '#8c8c8c', positive: '#389e0d' };
+
 /** The period text the server understands: 2026-10, 2026-Q4, 2026. */
 export function periodKey(kind: Kind, d: Dayjs): string {
   if (kind === 'year') return d.format('YYYY');
@@ -116,8 +118,7 @@ function Statistics({ period }: { period: string }) {
     () => ({
       tooltip: { trigger: 'item' },
       legend: { bottom: 0 },
-      series: [{ type: 'pie', radius: ['38%', '62%'], center: ['50%', '45%'], data: (s?.bySentiment ?? []).map((r) => ({ name: r.name, value: r.count })), label: { formatter: '{d}%' } }],
-      color: ['#cf1322', '#8c8c8c', '#389e0d'],
+      series: [{ type: 'pie', radius: ['38%', '62%'], center: ['50%', '45%'], data: (s?.bySentiment ?? []).map((r) => ({ name: r.name, value: r.count, itemStyle: { color: SENTIMENT_COLORS[r.key] ?? '#bfbfbf' } })), label: { formatter: '{d}%' } }],
     }),
     [s],
   );
