@@ -1,7 +1,9 @@
 /**
  * Alert latency, end to end, on loopback (issue 5 goals: ingest p95 < 1 s, polled feed p95 < 10 s).
  *
- *   node --import tsx bench/alert.ts [--samples 40] [--feed-samples 12]
+ *   node --import tsx bench/alert.ts [--samples 40] [--feed-samples 12] [--db postgres://…/empty_db]
+ *
+ * Without --db a throwaway SQLite file is used; --db must name an empty, throwaway database.
  *
  * 1. POST /api/ingest → collection stores → analysis matches a watch rule → the alert hook
  *    queues the alert in the same transaction → delivery (woken after commit) → a signed
@@ -71,7 +73,10 @@ await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
 const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
 
 const config = loadConfig({ ...process.env, MINSHENG_ALLOW_PRIVATE_NETWORKS: '1', LOG_LEVEL: 'silent', MINSHENG_PUBLIC_URL: 'http://127.0.0.1' });
-const server = await startServer({ dbUrl: join(dir, 'bench.db'), config, log: createLogger('silent'), port: 0, host: '127.0.0.1', scheduler: false });
+const dbFlag = process.argv.indexOf('--db');
+const dbUrl = dbFlag > 0 ? process.argv[dbFlag + 1] : join(dir, 'bench.db');
+console.log(`database: ${dbUrl.startsWith('postgres') ? 'PostgreSQL' : 'SQLite'}`);
+const server = await startServer({ dbUrl, config, log: createLogger('silent'), port: 0, host: '127.0.0.1', scheduler: false });
 const { ctx } = server;
 const db = ctx.db.kysely as unknown as Kysely<any>;
 const now = () => new Date().toISOString();

@@ -2,7 +2,7 @@
 // Builds the web console into web/dist when it is missing or older than its sources.
 // `npm start` runs this first (prestart), so a fresh clone needs only `npm install && npm start`.
 // Usage: node scripts/build-web.mjs [--force]
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,6 +26,28 @@ export function consoleIsStale() {
   return inputs.some((p) => newestMtime(p) > built);
 }
 
+const lockDir = join(web, '.build-lock');
+
+/** One build at a time (parallel test files may all ask): a directory is the lock; a stale one is broken. */
+async function withLock(fn) {
+  for (let waited = 0; ; waited += 200) {
+    try {
+      mkdirSync(lockDir);
+      break;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      const age = Date.now() - statSync(lockDir, { throwIfNoEntry: false })?.mtimeMs;
+      if (age > 120_000) rmSync(lockDir, { recursive: true, force: true });
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lockDir, { recursive: true, force: true });
+  }
+}
+
 export async function buildConsole({ force = false, quiet = false } = {}) {
   if (!force && !consoleIsStale()) {
     if (!quiet) console.log('web console is up to date (web/dist)');
@@ -38,10 +60,14 @@ export async function buildConsole({ force = false, quiet = false } = {}) {
     console.error('cannot build the web console: vite is not installed (run `npm install` including dev dependencies)');
     process.exit(1);
   }
-  if (!quiet) console.log('building the web console (web/dist) …');
-  await vite.build({ configFile: join(web, 'vite.config.mjs'), logLevel: quiet ? 'error' : 'warn' });
-  if (!quiet) console.log('web console built');
-  return true;
+  return withLock(async () => {
+    // Another process may have built it while this one waited.
+    if (!force && !consoleIsStale()) return false;
+    if (!quiet) console.log('building the web console (web/dist) …');
+    await vite.build({ configFile: join(web, 'vite.config.mjs'), logLevel: quiet ? 'error' : 'warn' });
+    if (!quiet) console.log('web console built');
+    return true;
+  });
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { recordAudit } from '../audit/audit.ts';
 import type { Actor } from '../auth/actor.ts';
 import { assertCan } from '../auth/policy.ts';
-import type { Config } from '../config.ts';
 import type { AppContext } from '../context.ts';
 import type { ChannelTable, Database } from '../db/schema.ts';
 import { fromJson, nowIso, num, toJson } from '../db/values.ts';
@@ -62,7 +61,7 @@ export function checkChannelConfig(kind: string, config: Record<string, unknown>
 export type Resolved = { ok: true; provider: ChannelProvider; config: unknown } | { ok: false; error: string };
 
 /** The channel's provider and its config with env references resolved, ready to send. */
-export function resolveChannelConfig(channel: Pick<ChannelRow, 'kind' | 'config'>, _config: Config, env: NodeJS.ProcessEnv): Resolved {
+export function resolveChannelConfig(channel: Pick<ChannelRow, 'kind' | 'config'>, env: NodeJS.ProcessEnv): Resolved {
   const provider = providerOf(channel.kind);
   if (!provider) return { ok: false, error: `unknown channel kind ${channel.kind}` };
   let raw: unknown;
@@ -258,7 +257,7 @@ export function testMessage(channel: ChannelRow): ChannelMessage {
 export async function sendTest(ctx: AppContext, actor: Actor, idOrName: number | string): Promise<SendResult & { channel: string; kind: string }> {
   assertCan(actor, 'channels.manage');
   const row = await getChannelRow(ctx.db.kysely, idOrName);
-  const resolved = resolveChannelConfig(row, ctx.config, process.env);
+  const resolved = resolveChannelConfig(row, process.env);
   const settings = await loadAlertSettings(ctx.db.kysely);
   const result: SendResult = resolved.ok
     ? await resolved.provider.send(resolved.config, testMessage(row), { timeoutMs: settings.timeoutSeconds * 1000, env: process.env, bus: ctx.bus })

@@ -199,7 +199,7 @@ async function deliverOne(ctx: AppContext, channel: ChannelRow, a: AlertRow, tok
   const db = ctx.db.kysely;
   const started = performance.now();
   let result: SendResult;
-  const resolved = resolveChannelConfig(channel, ctx.config, process.env);
+  const resolved = resolveChannelConfig(channel, process.env);
   if (!resolved.ok) {
     result = { ok: false, status: null, snippet: '', failure: 'config', error: resolved.error };
   } else {

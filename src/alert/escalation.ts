@@ -40,7 +40,6 @@ export async function escalateUnacknowledged(ctx: AppContext, now: Date = new Da
       const red = level === 'red';
       const due = red ? age >= s.redEscalateAfterMinutes || age >= s.escalateAfterMinutes : age >= s.escalateAfterMinutes;
       if (!due) return false;
-      const ruleName = a.rule_id ? ((await trx.selectFrom('watch_rules').select('name').where('id', '=', a.rule_id).executeTakeFirst())?.name ?? null) : null;
       const base = {
         level,
         departmentId: a.department_id,
@@ -48,7 +47,6 @@ export async function escalateUnacknowledged(ctx: AppContext, now: Date = new Da
         eventId: a.event_id,
         caseId: a.case_id,
         ruleId: a.rule_id,
-        ruleName,
         escalationOf: matter,
       };
       await enqueueNotice(trx, {

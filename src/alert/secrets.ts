@@ -52,11 +52,10 @@ export function maskSecrets(provider: ChannelProvider | undefined, config: Recor
 }
 
 /** Applies a config given by a person onto the stored one: masked secrets keep their stored value. */
-export function mergeSecrets(provider: ChannelProvider | undefined, stored: Record<string, unknown>, given: Record<string, unknown>): Record<string, unknown> {
+export function mergeSecrets(_provider: ChannelProvider | undefined, stored: Record<string, unknown>, given: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...given };
   for (const [k, v] of Object.entries(given)) {
     if (typeof v === 'string' && v.includes(SECRET_MASK) && typeof stored[k] === 'string') out[k] = stored[k];
   }
-  void provider;
   return out;
 }

@@ -62,6 +62,8 @@ const MAX_SCORED = 16;
 
 interface MemoryEvent {
   key: string;
+  /** The first post's id as given (number or string): the event's id in the stream's output. */
+  id: string | number;
   sig: Uint32Array;
   names: string[];
   bands: number[];
@@ -119,11 +121,12 @@ export class MemoryEventLinker {
     }
     if (best) {
       if (at > best.lastSeen) best.lastSeen = at;
-      return { eventId: best.key, created: false, similarity: bestSim };
+      return { eventId: best.id, created: false, similarity: bestSim };
     }
     const key = String(input.postKey);
-    if (this.events.has(key)) return { eventId: key, created: false, similarity: 1 };
-    const e: MemoryEvent = { key, sig: input.signature, names: input.names ?? [], bands, lastSeen: at, stamp, hits: 0 };
+    const existing = this.events.get(key);
+    if (existing) return { eventId: existing.id, created: false, similarity: 1 };
+    const e: MemoryEvent = { key, id: input.postKey, sig: input.signature, names: input.names ?? [], bands, lastSeen: at, stamp, hits: 0 };
     this.events.set(key, e);
     for (const b of bands) {
       let list = this.index.get(b);
@@ -131,7 +134,7 @@ export class MemoryEventLinker {
       list.push(e);
       if (list.length > PER_BAND) list.shift();
     }
-    return { eventId: key, created: true, similarity: 1 };
+    return { eventId: input.postKey, created: true, similarity: 1 };
   }
 
   private evict(): void {

@@ -70,7 +70,12 @@ export async function loadModels(db: Kysely<Database>): Promise<Partial<Record<M
   for (const r of rows) {
     const stored = fromJson<StoredLinearModel | null>(r.data, null);
     if (!stored || stored.kind !== 'linear') continue;
-    out[r.name as ModelName] = { model: deserialize(stored), version: r.version, trainedAt: r.trained_at };
+    try {
+      out[r.name as ModelName] = { model: deserialize(stored), version: r.version, trainedAt: r.trained_at };
+    } catch {
+      // A model stored by a newer version (or damaged): analysis goes on without it until retrained.
+      continue;
+    }
   }
   return out;
 }

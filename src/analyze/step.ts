@@ -69,6 +69,10 @@ export async function analyzeStoredPosts(ctx: AppContext, postIds: number[], opt
       });
       const departmentId = prepared.routing.department ? (departments.get(prepared.routing.department) ?? null) : null;
       const result = await db.transaction().execute(async (trx) => {
+        // the post's row, locked on PostgreSQL so that two workers analysing it at once take turns
+        let current = trx.selectFrom('posts').select('event_id').where('id', '=', post.id);
+        if (ctx.db.kind === 'postgres') current = current.forUpdate();
+        const existingEventId = (await current.executeTakeFirst())?.event_id ?? null;
         const link = await linkStoredPost(trx, {
           postKey: post.id,
           at: prepared.at,
@@ -78,7 +82,7 @@ export async function analyzeStoredPosts(ctx: AppContext, postIds: number[], opt
           departmentId,
           signature: prepared.signature,
           names: prepared.names,
-          existingEventId: (await trx.selectFrom('posts').select('event_id').where('id', '=', post.id).executeTakeFirst())?.event_id ?? null,
+          existingEventId,
         });
         const eventId = typeof link?.eventId === 'number' ? link.eventId : null;
         const bursts: BurstFinding[] = [];

@@ -11,6 +11,11 @@ export interface PostQuery {
   sourceId?: number;
   departmentId?: number;
   riskLevel?: string;
+  /** Console filters: sentiment label, topic (with its sub-topics), event, matched watch rule name. */
+  sentiment?: string;
+  topic?: string;
+  eventId?: number;
+  rule?: string;
   limit?: number;
   offset?: number;
 }
@@ -72,6 +77,17 @@ export async function searchPosts(db: Kysely<Database>, actor: Actor, query: Pos
   if (query.sourceId) q = q.where('posts.source_id', '=', query.sourceId);
   if (query.departmentId) q = q.where('posts.department_id', '=', query.departmentId);
   if (query.riskLevel) q = q.where('posts.risk_level', '=', query.riskLevel);
+  if (query.sentiment) q = q.where('posts.sentiment_label', '=', query.sentiment);
+  if (query.topic) {
+    const sub = `${query.topic.replace(/[\\%_]/g, (c) => `\\${c}`)}/%`;
+    q = q.where((eb) => eb.or([eb('posts.topic', '=', query.topic!), eb(sql`posts.topic`, 'like', sql`${sub} escape '\\'`)]));
+  }
+  if (query.eventId) q = q.where('posts.event_id', '=', query.eventId);
+  // The analysis is stored as JSON text: a matched rule appears in it as "rule":"<name>".
+  if (query.rule) {
+    const p = `%${JSON.stringify({ rule: query.rule }).slice(1, -1).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    q = q.where(sql`coalesce(posts.analysis, '')`, 'like', sql`${p} escape '\\'`);
+  }
   return q
     .orderBy(when, 'desc')
     .orderBy('posts.id', 'desc')

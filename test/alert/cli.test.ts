@@ -65,6 +65,24 @@ describe('minsheng channel', () => {
     assert.match(unknown.stderr, /no channel named "没有这个"/);
   });
 
+  test('channel deliver sends what is due and exits', async () => {
+    const { openDatabase } = await import('../../src/db/connect.ts');
+    const { enqueueNotice } = await import('../../src/alert/outbox.ts');
+    const db = await openDatabase(dbPath);
+    try {
+      await db.kysely.updateTable('channels').set({ enabled: 0 }).where('name', '=', '坏钥匙').execute();
+      await db.kysely.transaction().execute((trx) => enqueueNotice(trx, { kind: 'post', key: 'post:1|level', level: 'red', title: '命令行投递', body: '正文', departmentId: null }));
+    } finally {
+      await db.close();
+    }
+    const before = wecom.received.length;
+    const r = await run(['channel', 'deliver', '--db', dbPath], { TEST_WECOM_KEY: 'cli-key' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /1 sent, 0 failed, 0 still waiting/);
+    assert.equal(wecom.received.length, before + 1);
+    assert.match(wecom.received.at(-1).markdown.content, /命令行投递/);
+  });
+
   test('channel list shows each channel and its state', async () => {
     const r = await run(['channel', 'list', '--db', dbPath]);
     assert.equal(r.code, 0, r.stderr);

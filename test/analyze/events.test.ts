@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { BurstTracker, isBurst } from '../../src/analyze/bursts.ts';
 import { MemoryEventLinker } from '../../src/analyze/events.ts';
 import { createLanguageAnalyzer } from '../../src/analyze/language.ts';
+import { composeAnalyzer } from '../../src/analyze/analyzer.ts';
 import { contentFeatures, minhash, similarity } from '../../src/analyze/minhash.ts';
 import { analyzeStoredPosts } from '../../src/analyze/step.ts';
 import type { Db } from '../../src/db/connect.ts';
@@ -57,6 +58,28 @@ describe('events in memory (stream mode)', () => {
     // memory is bounded by the window: old events are forgotten as the stream moves on
     for (let i = 0; i < 1000; i++) linker.link({ postKey: `n${i}`, at: iso(T0 + 10 * 24 * HOUR + i), title: '', text: `${i}`, topic: null, signature: sig(`编号${i}号工单`) });
     assert.ok(linker.size <= 1002);
+  });
+});
+
+describe('stream mode analyzer: events and bursts', () => {
+  const parts = () => ({
+    language: createLanguageAnalyzer({ userWords: [], taxonomy: [], models: {} }),
+    rules: [],
+    periods: [],
+    sensitive: null,
+    routing: { departments: new Map(), topics: new Map() },
+  });
+
+  test('posts with publication times in one hour burst; posts without times never do', () => {
+    const timed = composeAnalyzer(parts());
+    const results = NOISE_MATTER.map((text, i) => timed.analyze({ id: i, text, published_at: iso(T0 + i * 5 * 60_000) }));
+    assert.ok(results.every((r) => r.event === 0), 'one event, keyed by its first post');
+    assert.ok(results[5].risk.reasons.some((r) => r.startsWith('所属事件突发：最近 1 小时 6 条')), results[5].risk.reasons.join('|'));
+    assert.ok(!results[3].risk.reasons.some((r) => r.includes('突发')));
+    const untimed = composeAnalyzer(parts());
+    const plain = NOISE_MATTER.map((text, i) => untimed.analyze({ id: i, text }));
+    assert.ok(plain.every((r) => r.event === 0));
+    assert.ok(plain.every((r) => !r.risk.reasons.some((x) => x.includes('突发'))));
   });
 });
 

@@ -139,6 +139,7 @@ describe('html pages', () => {
     assert.deepEqual(d.replies.map((r) => r.author), ['路人', '县住建局']);
     assert.equal(d.replies[1].externalId, '10013');
     assert.equal(d.replies[1].publishedAt, '2024-11-05T01:00:00.000Z');
+    assert.deepEqual(d.metrics, { views: 356, replies: 2 });
   });
   test('the board preset reads a message and its official reply', () => {
     const { items } = parseListPage(BOARD_LIST, 'http://gov.example/board/list', presetSelectors('board').list, NOW);

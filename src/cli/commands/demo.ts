@@ -15,7 +15,7 @@ export function demoCommand(program: Command) {
     .description('run the console with a demo workspace: demo sites served in-process, posts keep arriving, fully offline')
     .option('--db <url>', 'SQLite path or postgres:// URL for the demo workspace', './data/demo.db')
     .option('--port <n>', 'port (default: PORT, else 3000)')
-    .option('--host <host>', 'address to listen on (default: 127.0.0.1)', '127.0.0.1')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--reset', 'start from an empty demo database (SQLite only)')
     .action(async (opts: { db: string; port?: string; host: string; reset?: boolean }) => {
       const dbUrl = resolveDbUrl(opts.db);

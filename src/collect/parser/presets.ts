@@ -61,7 +61,7 @@ const presets: Record<PresetName, PageSelectors> = {
       author: '.authi a.xw1 || .pls .authi a',
       time: 'em[id^="authorposton"] span[title]@title || em[id^="authorposton"]',
       views: '.hm span.xi1',
-      replies: '.hm span.xi1:nth-of-type(2)',
+      replies: '.hm span.xi1:eq(1)',
       reply: '#postlist > div[id^="post_"]',
       reply_id: '@id',
       reply_author: '.authi a.xw1 || .pls .authi a',

@@ -638,6 +638,15 @@ const web = {
   'web.reports.day': '日期',
   'web.reports.noData': '该周期暂无数据',
   'web.reports.medianHours': '答复用时中位数（工作小时）',
+
+  'web.menu.calendar': '日历与纪念日',
+  'web.calendar.title': '日历与纪念日',
+  'web.calendar.intro': '截止时间按中国法定节假日和调休计算；这里登记本单位关注的日期（两会、开盘、周年纪念等），统计中的高峰会标注它们。',
+  'web.calendar.name': '名称',
+  'web.calendar.range': '日期',
+  'web.calendar.yearly': '每年',
+  'web.calendar.note': '备注',
+  'web.calendar.new': '新增日期',
 } as const;
 
 export default web;

@@ -14,6 +14,10 @@ const listQuery = z.object({
   source_id: z.coerce.number().int().positive().optional(),
   department_id: z.coerce.number().int().positive().optional(),
   risk_level: z.enum(['blue', 'yellow', 'orange', 'red']).optional(),
+  sentiment: z.enum(['negative', 'neutral', 'positive']).optional(),
+  topic: z.string().max(200).optional().describe('a taxonomy path; its sub-topics are included'),
+  event_id: z.coerce.number().int().positive().optional(),
+  rule: z.string().max(100).optional().describe('posts that matched this watch rule'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).max(100_000).default(0),
 });
@@ -38,6 +42,10 @@ export const postRoutes: RouteModule = (app, ctx) => {
       sourceId: q.source_id,
       departmentId: q.department_id,
       riskLevel: q.risk_level,
+      sentiment: q.sentiment,
+      topic: q.topic,
+      eventId: q.event_id,
+      rule: q.rule,
       limit: q.limit,
       offset: q.offset,
     });
