@@ -75,13 +75,17 @@ users:
     for (let j = i; j < Math.min(POSTS, i + BATCH); j++) {
       const at = now - rnd() * 30 * 86400_000;
       const sentiment = pick(SENTIMENTS);
+      const place = pick(['建设路', '锦绣华庭', '翡翠湾', '人民大道']);
+      const issue = pick(['施工太慢', '延期交房', '物业乱收费', '路灯不亮', '违章搭建']);
       rows.push({
         source_id: source.id,
         external_id: `p${j}`,
         dedup_key: `bench:${j}`,
         url: `https://bbs.example.gov.cn/thread-${j}-1-1.html`,
-        title: `${pick(['建设路', '锦绣华庭', '翡翠湾', '人民大道'])}${pick(['施工太慢', '延期交房', '物业乱收费', '路灯不亮', '违章搭建'])} ${j}`,
-        text: '帖子正文，用于基准测试。',
+        title: `${place}${issue} ${j}`,
+        text: `${place}${issue}，附近居民反映多次，希望有关部门尽快处理。`,
+        // As analysis stores it: the jieba-segmented title and text, space separated.
+        segmented: `${place} ${issue} 附近 居民 反映 多次 希望 有关部门 尽快 处理`,
         author: `网友${j % 997}`,
         published_at: iso(at),
         fetched_at: iso(at + 60_000),

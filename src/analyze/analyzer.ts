@@ -85,7 +85,11 @@ function validIso(v: unknown): string | null {
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }
 
-const nonNeg = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.floor(v) : 0);
+/** A count from the input: numbers or numeric strings (exports often quote them); anything else is 0. */
+const nonNeg = (v: unknown) => {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() ? Number(v) : NaN;
+  return Number.isFinite(n) && n > 0 ? Math.floor(n) : 0;
+};
 
 export async function createAnalyzer(db: Kysely<Database>, options: AnalyzerOptions = {}): Promise<Analyzer> {
   const language = options.withoutLanguage ? null : await getLanguageAnalyzer(db);

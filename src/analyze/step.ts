@@ -38,7 +38,12 @@ export async function analyzeStoredPosts(ctx: AppContext, postIds: number[], opt
   const analyzer = options.analyzer ?? (await createAnalyzer(db, options));
   for (const b of analyzer.brokenRules) ctx.log.warn({ rule: b.name, error: b.error }, 'watch rule skipped: expression does not parse');
   const { analysisHooks } = await import('../jobs/registry.ts');
-  const departments = new Map((await db.selectFrom('departments').select(['id', 'code']).execute()).map((d) => [d.code, d.id]));
+  // routing names a department by code; what was learned from reply signatures may be its name
+  const departments = new Map<string, number>();
+  for (const d of await db.selectFrom('departments').select(['id', 'code', 'name']).execute()) {
+    if (!departments.has(d.name)) departments.set(d.name, d.id);
+    departments.set(d.code, d.id);
+  }
   const burstOptions = options.bursts ?? DEFAULT_BURST;
   const out: StoredOutcome[] = [];
 

@@ -44,17 +44,30 @@ export async function storeItems(db: Kysely<Database>, source: SourceRow, items:
   for (let i = 0; i < items.length; i += BATCH) {
     const batch = items.slice(i, i + BATCH);
     await db.transaction().execute(async (trx) => {
-      for (const item of batch) await storeOne(trx, source, item, now, result, candidates, accounts);
+      const keys = [...new Set(batch.map((item) => dedupKey(item)))];
+      const rows = await trx.selectFrom('posts').select(['id', 'dedup_key', 'views', 'replies_count', 'likes', 'reposts', 'title', 'text']).where('source_id', '=', source.id).where('dedup_key', 'in', keys).execute();
+      const known = new Map(rows.map((r) => [r.dedup_key, r]));
+      for (const item of batch) await storeOne(trx, source, item, now, result, candidates, accounts, known);
     });
   }
   return result;
 }
 
-async function storeOne(trx: Transaction<Database>, source: SourceRow, item: CollectedItem, now: Date, result: StoreResult, candidates: Candidate[], accounts: AccountMatcher) {
+interface KnownPost {
+  id: number;
+  views: number;
+  replies_count: number;
+  likes: number;
+  reposts: number;
+  title: string;
+  text: string;
+}
+
+async function storeOne(trx: Transaction<Database>, source: SourceRow, item: CollectedItem, now: Date, result: StoreResult, candidates: Candidate[], accounts: AccountMatcher, known: Map<string, KnownPost>) {
   const at = now.toISOString();
   const key = dedupKey(item);
   const m = { views: item.metrics.views ?? 0, replies_count: item.metrics.replies ?? item.replies?.length ?? 0, likes: item.metrics.likes ?? 0, reposts: item.metrics.reposts ?? 0 };
-  const existing = await trx.selectFrom('posts').select(['id', 'views', 'replies_count', 'likes', 'reposts', 'title', 'text']).where('source_id', '=', source.id).where('dedup_key', '=', key).executeTakeFirst();
+  const existing = known.get(key);
   if (!existing) {
     const norm = normaliseForSimilarity(item.title, item.text);
     const hash = norm.length >= MIN_SIMILARITY_CHARS ? simhash(norm) : null;

@@ -69,8 +69,20 @@ export function extractFeatures(
   const out = scratch;
   let n = 0;
   let other = tokens.length;
+  // A mention ("@某用户:") names a person, not a feeling or a topic: its tokens and characters are
+  // left out, so models do not learn user names.
+  let inMention = false;
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i];
+    if (inMention) {
+      const c0 = tok.charCodeAt(0);
+      if (c0 === 0x3a || c0 === 0xff1a || c0 === 0x20 || c0 === 0x2c || c0 === 0xff0c || c0 === 0x2f || c0 === 0x40) inMention = c0 === 0x40;
+      else continue;
+    }
+    if (tok === '@' || tok.charCodeAt(0) === 0x40) {
+      inMention = true;
+      continue;
+    }
     const h = tokenHashes ? tokenHashes[i] : hashToken(tok);
     if (isContentWord(tok)) out[n++] = h;
     else out[--other] = h;
@@ -84,8 +96,16 @@ export function extractFeatures(
   let p1 = -1;
   const triStart = normalized.length + n + 4;
   let nt = triStart;
+  let skipMention = false;
   for (let i = 0; i < normalized.length; i++) {
     let c = normalized.charCodeAt(i);
+    if (c === 0x40) skipMention = true;
+    else if (skipMention && (c === 0x3a || c === 0xff1a || c === 0x20 || c === 0x2c || c === 0xff0c || c === 0x2f)) skipMention = false;
+    if (skipMention) {
+      p1 = -1;
+      p2 = -1;
+      continue;
+    }
     if (isSkippable(c)) {
       p1 = -1;
       p2 = -1;
