@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { nowIso } from '../db/values.ts';
 import { atLeast, type RiskLevel } from '../levels.ts';
-import { bandKeys, bandNumbers, isEmptySignature, parseSignature, signatureHex, similarity } from './minhash.ts';
+import { BANDS, bandKeys, bandNumbers, isEmptySignature, parseSignature, signatureHex, similarity } from './minhash.ts';
 
 /**
  * Events (事件): posts about the same matter, linked by the MinHash similarity of their content
@@ -109,8 +109,7 @@ export class MemoryEventLinker {
       }
     }
     // the events sharing the most bands are the most similar: score only the best few
-    if (candidates.length > MAX_SCORED) candidates.sort((a, b) => b.hits - a.hits).length = MAX_SCORED;
-    for (const e of candidates) {
+    for (const e of candidates.length > MAX_SCORED ? mostHits(candidates) : candidates) {
       if (Math.abs(at - e.lastSeen) > window) continue;
       if (!namesCompatible(input.names, e.names)) continue;
       const s = similarity(input.signature, e.sig);
@@ -156,6 +155,21 @@ export class MemoryEventLinker {
   get size(): number {
     return this.events.size;
   }
+}
+
+/** The MAX_SCORED candidates with the most band hits, in one counting pass (hits ≤ BANDS). */
+function mostHits(candidates: MemoryEvent[]): MemoryEvent[] {
+  const counts = new Array<number>(BANDS + 1).fill(0);
+  for (const e of candidates) counts[e.hits]++;
+  let cut = BANDS;
+  for (let taken = counts[cut]; cut > 0 && taken < MAX_SCORED; ) taken += counts[--cut];
+  const out: MemoryEvent[] = [];
+  for (const e of candidates) if (e.hits > cut) out.push(e);
+  for (const e of candidates) {
+    if (out.length >= MAX_SCORED) break;
+    if (e.hits === cut) out.push(e);
+  }
+  return out;
 }
 
 function shift(at: string, ms: number): string {

@@ -90,12 +90,40 @@ export async function collectSource(ctx: AppContext, fetcher: Fetcher, source: S
 }
 
 /** Takes the source for this run unless another worker already did (compare-and-set on next_check_at). */
-async function claim(ctx: AppContext, source: SourceRow, now: Date): Promise<boolean> {
-  const lease = new Date(now.getTime() + LEASE_SECONDS * 1000).toISOString();
+async function claim(ctx: AppContext, source: SourceRow, now: Date, leaseSeconds = LEASE_SECONDS): Promise<boolean> {
+  const lease = new Date(now.getTime() + leaseSeconds * 1000).toISOString();
   let q = ctx.db.kysely.updateTable('sources').set({ next_check_at: lease }).where('id', '=', source.id);
   q = source.next_check_at === null ? q.where('next_check_at', 'is', null) : q.where('next_check_at', '=', source.next_check_at);
   const res = await q.executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
+}
+
+/** The job that collects one source (scaled-out and embedded job runtime). */
+export const COLLECT_SOURCE_JOB = 'collect.source';
+
+/**
+ * The planner of the job runtime: leases each due, unpaused, pulled source (so no other
+ * planner takes it) and hands it to `onLeased` at once, which enqueues its `collect.source`
+ * job. A leased source whose job is lost comes due again when the lease runs out.
+ */
+export async function leaseDueSources(ctx: AppContext, onLeased: (sourceId: number) => Promise<void>, now = new Date(), leaseSeconds = LEASE_SECONDS): Promise<number> {
+  const pulled = Object.values(sourceKinds).filter((k) => k.pulled).map((k) => k.kind);
+  const due = await ctx.db.kysely
+    .selectFrom('sources')
+    .selectAll()
+    .where('paused', '=', 0)
+    .where('kind', 'in', pulled)
+    .where((eb) => eb.or([eb('next_check_at', 'is', null), eb('next_check_at', '<=', now.toISOString())]))
+    .orderBy(sql`coalesce(next_check_at, '')`)
+    .limit(1000)
+    .execute();
+  let n = 0;
+  for (const s of due) {
+    if (!(await claim(ctx, s, now, leaseSeconds))) continue;
+    await onLeased(s.id);
+    n++;
+  }
+  return n;
 }
 
 export interface CollectDueOptions {

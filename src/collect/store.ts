@@ -102,6 +102,7 @@ async function storeOne(trx: Transaction<Database>, source: SourceRow, item: Col
       return;
     }
     result.created.push(row.id);
+    known.set(key, { id: row.id, ...m, title: item.title.slice(0, 1000), text: item.text });
     await trx.insertInto('post_metrics').values({ post_id: row.id, at, views: m.views, replies: m.replies_count, likes: m.likes, reposts: m.reposts }).execute();
     result.repliesAdded += await storeReplies(trx, row.id, item.replies ?? [], at, accounts);
     return;

@@ -1,5 +1,5 @@
 import type { PeriodicTask } from '../jobs/scheduler.ts';
-import { collectDue } from './collector.ts';
+import { collectDue, COLLECT_SOURCE_JOB, leaseDueSources } from './collector.ts';
 import { followUpThreads } from './followup.ts';
 
 /** Collects the sources that are due (each has its own interval, jittered, in next_check_at). */
@@ -7,6 +7,13 @@ export const collectTask: PeriodicTask = {
   name: 'collect.due',
   intervalMs: 30 * 1000,
   async run(ctx) {
+    if (ctx.jobs) {
+      // Job runtime (serve, workers): one job per due source, so several workers share the sources.
+      const jobs = ctx.jobs;
+      const lease = 2 * (ctx.config.MINSHENG_JOB_LEASE_SECONDS ?? 300);
+      await leaseDueSources(ctx, async (sourceId) => void (await jobs.send(COLLECT_SOURCE_JOB, { sourceId }, { singletonKey: `source:${sourceId}` })), new Date(), lease);
+      return;
+    }
     const results = await collectDue(ctx);
     const failed = results.filter((r) => !r.ok);
     if (results.length) ctx.log.info({ part: 'collect', sources: results.length, failed: failed.length, created: results.reduce((n, r) => n + r.created, 0) }, 'collection round');

@@ -1,5 +1,5 @@
 import type { AppContext } from '../context.ts';
-import { collectSource, fetcherFor } from '../collect/collector.ts';
+import { COLLECT_SOURCE_JOB, collectSource, fetcherFor } from '../collect/collector.ts';
 import type { Fetcher } from '../collect/fetcher/fetch.ts';
 import { processNewPosts } from './pipeline.ts';
 import type { JobData } from './queue.ts';
@@ -24,8 +24,6 @@ function sharedFetcher(ctx: AppContext): Fetcher {
   }
   return f;
 }
-
-export const COLLECT_SOURCE_JOB = 'collect.source';
 
 export const jobDefinitions: JobDefinition[] = [
   {

@@ -11,8 +11,7 @@ import { fmtPercent, fmtTime } from '../lib/format.ts';
 import { useLoad } from '../lib/hooks.ts';
 import { useOnLiveAlert } from '../lib/live.tsx';
 import { Link } from '../lib/router.tsx';
-import type { AlertRow } from './Alerts.tsx';
-import { groupByMatter } from './Alerts.tsx';
+import { groupByMatter, type AlertRow } from '../lib/alerts.ts';
 
 interface Dashboard {
   today: { date: string; posts: number; negative: number; negativeShare: number };

@@ -8,6 +8,7 @@ import { t, tk } from '../../i18n.ts';
 import { api } from '../../lib/api.ts';
 import { fmtTime } from '../../lib/format.ts';
 import { useAction, useLoad } from '../../lib/hooks.ts';
+import { parseQuietHours } from '../../lib/quiet.ts';
 import { useDepartments } from '../../lib/useDepartments.ts';
 
 interface Channel {
@@ -29,17 +30,6 @@ interface Channel {
 }
 
 const LEVELS = ['blue', 'yellow', 'orange', 'red'];
-
-/** "22:00-07:00" → { start, end }; empty → null; anything else → undefined (invalid). */
-export function parseQuietHours(text: string): { start: string; end: string } | null | undefined {
-  const s = text.trim();
-  if (!s) return null;
-  const m = /^([01]\d|2[0-3]):([0-5]\d)\s*[-~～至]\s*([01]\d|2[0-3]):([0-5]\d)$/.exec(s);
-  if (!m) return undefined;
-  const start = `${m[1]}:${m[2]}`;
-  const end = `${m[3]}:${m[4]}`;
-  return start === end ? undefined : { start, end };
-}
 
 export default function Channels() {
   const list = useLoad((signal) => api.get<Channel[]>('/api/channels', undefined, { signal }), []);

@@ -219,7 +219,7 @@ export default function Rules() {
                 <Input maxLength={100} />
               </Form.Item>
               <Form.Item name="expression" label={t('web.rules.expression')} rules={[{ required: true, message: t('web.common.required', { field: t('web.rules.expression') }) }]}>
-                <Input.TextArea autoSize={{ minRows: 3 }} maxLength={2000} style={{ fontFamily: 'monospace' }} placeholder='(延期交房 OR 烂尾) NOT 招聘' data-testid="rule-expression" />
+                <Input.TextArea autoSize={{ minRows: 3 }} maxLength={2000} style={{ fontFamily: 'monospace' }} placeholder={t('web.rules.placeholder')} data-testid="rule-expression" />
               </Form.Item>
               <Form.Item name="department" label={t('web.rules.department')}>
                 <Select allowClear options={(deps.data ?? []).map((d) => ({ value: d.code, label: d.name }))} />

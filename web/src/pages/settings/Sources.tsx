@@ -167,7 +167,7 @@ export default function Sources() {
             </Form.Item>
             {kind === 'html' && (
               <Form.Item name="preset" label={t('web.sources.preset')}>
-                <Select allowClear style={{ width: 160 }} options={[{ value: 'discuz', label: 'Discuz! 论坛' }, { value: 'board', label: '留言板' }]} />
+                <Select allowClear style={{ width: 160 }} options={['discuz', 'board'].map((x) => ({ value: x, label: tk('web.sources.preset', x) }))} />
               </Form.Item>
             )}
           </Space>
