@@ -3,10 +3,10 @@ import { ConfigError } from '../config.ts';
 import { DatabaseOpenError } from '../db/connect.ts';
 import { MigrationError } from '../db/migrate.ts';
 import { AppError } from '../errors.ts';
-import { commands } from './commands/index.ts';
+import { loadCommands, type CommandModule } from './commands/index.ts';
 import { CliError } from './context.ts';
 
-export function buildProgram(): Command {
+export function buildProgram(commands: CommandModule[]): Command {
   const program = new Command('minsheng')
     .description('民声 Minsheng — public-opinion monitoring and response')
     .version('0.1.0')
@@ -18,7 +18,7 @@ export function buildProgram(): Command {
 
 /** Runs the CLI; any failure prints one line and exits non-zero. */
 export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
+  const program = buildProgram(await loadCommands(argv));
   try {
     await program.parseAsync(argv);
   } catch (err) {

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
 import { departmentScope } from '../auth/policy.ts';
 import type { Database } from '../db/schema.ts';
+import { getLanguageAnalyzer } from '../analyze/language.ts';
 
 export interface PostQuery {
   /** Words that must all appear in the title, the text or the segmented text. */
@@ -55,21 +56,41 @@ function likePattern(term: string): string {
 }
 
 /**
- * The one post search (console, API, `minsheng posts --q`). Today a LIKE over title, text and
- * segmented text on both databases; the scale-out stage swaps in FTS5/GIN behind this function.
- * Newest first (by published time, else fetch time); department scope applies to the actor.
+ * The words of a search: each space-separated term is normalised and cut by the same segmenter
+ * (with the workspace dictionary) that filled posts.segmented, so "沿港西路 堵车" finds posts
+ * holding both words. Punctuation is dropped; every word must appear.
+ */
+export async function searchWords(db: Kysely<Database>, text: string | undefined): Promise<string[]> {
+  const terms = (text ?? '').split(/\s+/).filter(Boolean).slice(0, 8);
+  if (!terms.length) return [];
+  const analyzer = await getLanguageAnalyzer(db);
+  const words = new Set<string>();
+  for (const term of terms) {
+    for (const w of analyzer.analyze({ text: term }).tokens) {
+      const clean = w.trim().toLowerCase();
+      if (clean && /[\p{L}\p{N}]/u.test(clean)) words.add(clean);
+    }
+  }
+  return [...words].slice(0, 16);
+}
+
+function isPostgres(db: Kysely<Database>): boolean {
+  return db.getExecutor().adapter.constructor.name.toLowerCase().includes('postgres');
+}
+
+/**
+ * The one post search (console, API, `minsheng posts --q`): full text over segmented Chinese
+ * on both databases, behind this one function. Newest first (by published time, else fetch
+ * time); department scope applies to the actor.
  */
 export async function searchPosts(db: Kysely<Database>, actor: Actor, query: PostQuery) {
   let q = db.selectFrom('posts').innerJoin('sources', 'sources.id', 'posts.source_id').select(COLUMNS).where(departmentScope(actor, 'posts.department_id'));
-  for (const term of (query.q ?? '').split(/\s+/).filter(Boolean).slice(0, 8)) {
-    const p = likePattern(term);
-    q = q.where((eb) =>
-      eb.or([
-        eb(sql`lower(posts.title)`, 'like', sql`${p} escape '\\'`),
-        eb(sql`lower(posts.text)`, 'like', sql`${p} escape '\\'`),
-        eb(sql`lower(coalesce(posts.segmented, ''))`, 'like', sql`${p} escape '\\'`),
-      ]),
-    );
+  const words = await searchWords(db, query.q);
+  if (words.length) {
+    // Full text over the jieba-segmented column: SQLite FTS5 (posts_fts) or PostgreSQL GIN (migration 008).
+    q = isPostgres(db)
+      ? q.where(sql<boolean>`to_tsvector('simple', coalesce(posts.segmented, '')) @@ plainto_tsquery('simple', ${words.join(' ')})`)
+      : q.where('posts.id', 'in', sql<number>`(select rowid from posts_fts where posts_fts match ${words.map((w) => `"${w.replace(/"/g, '""')}"`).join(' ')})`);
   }
   const when = sql<string>`coalesce(posts.published_at, posts.fetched_at)`;
   if (query.since) q = q.where(when, '>=', query.since);

@@ -3,9 +3,9 @@ import { localDate } from '../cases/calendar.ts';
 import type { Database } from '../db/schema.ts';
 import { num } from '../db/values.ts';
 import { addDays, parsePeriod, periodContaining } from './period.ts';
-import { postTime, volumeStats, type HotEvent } from './stats.ts';
+import { hotEventsOf, mostEngaged, postTime, trendOf, type HotEvent } from './stats.ts';
 import { departmentTimeliness, type DepartmentTimeliness } from './timeliness.ts';
-import type { HotIssue } from './hot-issues.ts';
+import { hotIssues, type HotIssue } from './hot-issues.ts';
 import type { TrendBucket } from './trend.ts';
 
 /**
@@ -70,9 +70,12 @@ export async function dashboard(db: Kysely<Database>, opts: { departmentId?: num
 
   const last30 = parsePeriod(`${addDays(today, -29)}..${today}`);
   const week = parsePeriod(`${addDays(today, -6)}..${today}`);
-  const [trendStats, weekStats, timeliness] = await Promise.all([
-    volumeStats(db, last30, { departmentId: dept }, { hotLimit: 0, clusterCap: 0 }),
-    volumeStats(db, week, { departmentId: dept }, { hotLimit: 5 }),
+  // Everything below is aggregated by the database; only the hot issues cluster posts, a
+  // bounded sample of them, and that result is kept for a few minutes.
+  const [trend, hotEvents, issues, timeliness] = await Promise.all([
+    trendOf(db, last30, { departmentId: dept }),
+    hotEventsOf(db, week, { departmentId: dept }, 5),
+    weekHotIssues(db, week, dept, now.getTime()),
     departmentTimeliness(db, periodContaining('month', today), { departmentId: dept, asOf: nowIso }),
   ]);
   return {
@@ -80,10 +83,41 @@ export async function dashboard(db: Kysely<Database>, opts: { departmentId?: num
     openAlerts,
     casesByState,
     overdue,
-    trend: trendStats.trend.buckets,
-    hotEvents: weekStats.hotEvents,
-    hotIssues: weekStats.hotIssues.map(({ postIds: _ids, ...rest }) => rest),
+    trend: trend.buckets,
+    hotEvents,
+    hotIssues: issues,
     timeliness: timeliness.departments,
     generatedAt: nowIso,
   };
+}
+
+/** The dashboard clusters at most this many posts of the week for its hot issues: the most engaged. */
+export const DASHBOARD_CLUSTER_SAMPLE = 2_000;
+/** How long the dashboard's hot issues of one week and scope are reused. */
+export const HOT_ISSUES_TTL_MS = 5 * 60_000;
+
+type IssueRow = Omit<HotIssue, 'postIds'>;
+const issueCache = new WeakMap<Kysely<Database>, Map<string, { at: number; value: Promise<IssueRow[]> }>>();
+
+/**
+ * The week's hot issues for the dashboard: clustered over the most engaged posts only and kept
+ * per database, week and department for a few minutes (concurrent requests share one run).
+ * The briefs (`volumeStats`) still cluster the whole period.
+ */
+function weekHotIssues(db: Kysely<Database>, week: { start: string; end: string }, dept: number | null, nowMs: number): Promise<IssueRow[]> {
+  let cache = issueCache.get(db);
+  if (!cache) issueCache.set(db, (cache = new Map()));
+  const key = `${week.start}|${week.end}|${dept ?? ''}`;
+  const hit = cache.get(key);
+  if (hit && nowMs - hit.at < HOT_ISSUES_TTL_MS && nowMs >= hit.at) return hit.value;
+  for (const [k, v] of cache) if (nowMs - v.at >= HOT_ISSUES_TTL_MS) cache.delete(k);
+  const value = mostEngaged(db, week, { departmentId: dept }, DASHBOARD_CLUSTER_SAMPLE).then((posts) =>
+    hotIssues(posts, { limit: 5 }).map(({ postIds: _ids, ...rest }) => rest),
+  );
+  const entry = { at: nowMs, value };
+  cache.set(key, entry);
+  value.catch(() => {
+    if (cache.get(key) === entry) cache.delete(key);
+  });
+  return value;
 }

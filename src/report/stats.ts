@@ -1,10 +1,11 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { num } from '../db/values.ts';
 import type { Database } from '../db/schema.ts';
 import { RISK_LEVEL_LABELS, RISK_LEVELS } from '../levels.ts';
 import { calendarEventsFor, type CalendarEvent } from './calendar-events.ts';
 import { heatOf, hotIssues, type ClusterPost, type HotIssue } from './hot-issues.ts';
 import { addDays, daysOf, type Period } from './period.ts';
-import { findPeaks, trendBuckets, type TrendBucket } from './trend.ts';
+import { findPeaks, trendBuckets, trendFromHours, type HourCount, type TrendBucket } from './trend.ts';
 
 /**
  * Volume statistics of a period (DESIGN §4 "Report"): by source, topic, sentiment, risk level
@@ -214,3 +215,85 @@ async function recurringTopics(db: Kysely<Database>, period: Period, scope: Scop
   return top.map((t) => ({ ...t, months: months.get(t.key)?.size ?? 0 }));
 }
 
+
+/* ---- Aggregates computed in the database (the dashboard: never loads the period's rows) ---- */
+
+/** Engagement as in `engagementOf`, computed by the database (integer division on both). */
+const engagementSql = sql<number>`posts.replies_count + posts.likes + posts.reposts + posts.views / 100`;
+/** The UTC hour of `postTime` (ISO-8601 UTC text): `YYYY-MM-DDTHH`. */
+const hourSql = sql<string>`substr(coalesce(posts.published_at, posts.fetched_at), 1, 13)`;
+
+/** The period's posts in scope; the range uses the `posts_when` expression index. */
+function postsIn(db: Kysely<Database>, period: Pick<Period, 'start' | 'end'>, scope: Scope): SelectQueryBuilder<Database, 'posts', {}> {
+  let q = db.selectFrom('posts').where(postTime, '>=', period.start).where(postTime, '<', period.end);
+  if (scope.departmentId != null) q = q.where('posts.department_id', '=', scope.departmentId);
+  if (scope.eventId != null) q = q.where('posts.event_id', '=', scope.eventId);
+  return q;
+}
+
+/** Posts and negative posts per UTC hour of the period, counted by the database. */
+export async function hourCounts(db: Kysely<Database>, period: Pick<Period, 'start' | 'end'>, scope: Scope = {}): Promise<HourCount[]> {
+  const rows = await postsIn(db, period, scope)
+    .select([
+      hourSql.as('hour'),
+      (eb) => eb.fn.countAll().as('n'),
+      sql<number>`sum(case when posts.sentiment_label = 'negative' then 1 else 0 end)`.as('neg'),
+    ])
+    .groupBy(hourSql)
+    .execute();
+  return rows.map((r) => ({ hour: r.hour, count: num(r.n), negative: num(r.neg) }));
+}
+
+/** The volume trend of a period with its peaks marked, from counts aggregated in SQL. */
+export async function trendOf(db: Kysely<Database>, period: Period, scope: Scope = {}): Promise<{ granularity: 'hour' | 'day' | 'month'; buckets: TrendBucket[]; peaks: TrendBucket[] }> {
+  const [hours, calendar] = await Promise.all([hourCounts(db, period, scope), calendarEventsFor(db, period)]);
+  const trend = trendFromHours(period, hours, calendar);
+  return { ...trend, peaks: findPeaks(trend.buckets) };
+}
+
+/** The period's hot events (as `volumeStats` ranks them), posts and engagement summed by the database. */
+export async function hotEventsOf(db: Kysely<Database>, period: Pick<Period, 'start' | 'end'>, scope: Scope = {}, limit = 10): Promise<HotEvent[]> {
+  if (limit <= 0) return [];
+  const rows = await postsIn(db, period, scope)
+    .innerJoin('events', 'events.id', 'posts.event_id')
+    .select([
+      'posts.event_id as id',
+      (eb) => eb.fn.countAll().as('n'),
+      sql<number>`sum(${engagementSql})`.as('engagement'),
+      sql<string>`min(coalesce(posts.published_at, posts.fetched_at))`.as('first_at'),
+      sql<string>`max(coalesce(posts.published_at, posts.fetched_at))`.as('last_at'),
+    ])
+    .groupBy('posts.event_id')
+    .execute();
+  const ranked = rows
+    .map((r) => {
+      const posts = num(r.n);
+      const engagement = num(r.engagement);
+      return { eventId: Number(r.id), posts, engagement, heat: heatOf(posts, engagement), firstAt: r.first_at, lastAt: r.last_at };
+    })
+    .sort((a, b) => b.heat - a.heat || b.posts - a.posts)
+    .slice(0, limit);
+  if (ranked.length === 0) return [];
+  const events = await db
+    .selectFrom('events')
+    .select(['id', 'title', 'topic', 'risk_level'])
+    .where('id', 'in', ranked.map((r) => r.eventId))
+    .execute();
+  const byId = new Map(events.map((e) => [e.id, e]));
+  return ranked.map((r) => {
+    const e = byId.get(r.eventId)!;
+    return { eventId: r.eventId, title: e.title, topic: e.topic, posts: r.posts, engagement: r.engagement, heat: r.heat, riskLevel: e.risk_level, firstAt: r.firstAt, lastAt: r.lastAt };
+  });
+}
+
+/** The `sample` most engaged posts of the period, ready for hot-issue clustering. */
+export async function mostEngaged(db: Kysely<Database>, period: Pick<Period, 'start' | 'end'>, scope: Scope = {}, sample = 2_000): Promise<ClusterPost[]> {
+  const rows = await postsIn(db, period, scope)
+    // Clustering reads only the opening of a text (400 characters).
+    .select(['posts.id', 'posts.title', sql<string>`substr(posts.text, 1, 400)`.as('text'), 'posts.segmented', 'posts.event_id', engagementSql.as('engagement'), postTime.as('at')])
+    .orderBy(engagementSql, 'desc')
+    .orderBy('posts.id', 'desc')
+    .limit(sample)
+    .execute();
+  return rows.map((p) => ({ id: p.id, title: p.title, text: p.text, segmented: p.segmented, eventId: p.event_id, engagement: num(p.engagement), at: p.at }));
+}

@@ -25,12 +25,10 @@ function lastDayOfMonth(month: string): string {
   return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
 }
 
-export function trendBuckets(
-  period: Period,
-  posts: { at: string; sentiment_label: string | null }[],
-  calendar: CalendarEvent[],
-): { granularity: 'hour' | 'day' | 'month'; buckets: TrendBucket[] } {
-  const granularity = granularityOf(period);
+type Granularity = 'hour' | 'day' | 'month';
+
+/** The period's buckets, all empty, in order. */
+function emptyBuckets(period: Period, calendar: CalendarEvent[], granularity: Granularity): Map<string, TrendBucket> {
   const buckets = new Map<string, TrendBucket>();
   if (granularity === 'hour') {
     const names = eventsOverlapping(calendar, period.firstDay, period.lastDay);
@@ -49,13 +47,50 @@ export function trendBuckets(
       buckets.set(month, { key: month, label: `${Number(month.slice(0, 4))}年${Number(month.slice(5))}月`, count: 0, negative: 0, peak: false, events: eventsOverlapping(calendar, d, last) });
     }
   }
+  return buckets;
+}
+
+function keyOf(at: string, granularity: Granularity): string {
+  const local = new Date(Date.parse(at) + OFFSET_MS).toISOString();
+  return granularity === 'hour' ? local.slice(0, 13) : granularity === 'day' ? localDate(at) : local.slice(0, 7);
+}
+
+export function trendBuckets(
+  period: Period,
+  posts: { at: string; sentiment_label: string | null }[],
+  calendar: CalendarEvent[],
+): { granularity: Granularity; buckets: TrendBucket[] } {
+  const granularity = granularityOf(period);
+  const buckets = emptyBuckets(period, calendar, granularity);
   for (const p of posts) {
-    const local = new Date(Date.parse(p.at) + OFFSET_MS).toISOString();
-    const key = granularity === 'hour' ? local.slice(0, 13) : granularity === 'day' ? localDate(p.at) : local.slice(0, 7);
-    const b = buckets.get(key);
+    const b = buckets.get(keyOf(p.at, granularity));
     if (!b) continue;
     b.count++;
     if (p.sentiment_label === 'negative') b.negative++;
+  }
+  return { granularity, buckets: [...buckets.values()] };
+}
+
+/** Posts counted per UTC hour (`YYYY-MM-DDTHH`, the first 13 characters of the ISO timestamp). */
+export interface HourCount {
+  hour: string;
+  count: number;
+  negative: number;
+}
+
+/**
+ * The same buckets from counts aggregated per UTC hour in SQL (the database never sends the
+ * rows): Beijing time is UTC+8 whole hours, so every UTC hour falls in exactly one local
+ * hour, day and month.
+ */
+export function trendFromHours(period: Period, hours: HourCount[], calendar: CalendarEvent[]): { granularity: Granularity; buckets: TrendBucket[] } {
+  const granularity = granularityOf(period);
+  const buckets = emptyBuckets(period, calendar, granularity);
+  for (const h of hours) {
+    const b = buckets.get(keyOf(`${h.hour}:00:00.000Z`, granularity));
+    if (!b) continue;
+    b.count += h.count;
+    b.negative += h.negative;
   }
   return { granularity, buckets: [...buckets.values()] };
 }
