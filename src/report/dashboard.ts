@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { localDate } from '../cases/calendar.ts';
 import type { Database } from '../db/schema.ts';
 import { num } from '../db/values.ts';
-import { addDays, parsePeriod, periodContaining } from './period.ts';
+import { addDays, parsePeriod, periodContaining, type Period } from './period.ts';
 import { hotEventsOf, mostEngaged, postTime, trendOf, type HotEvent } from './stats.ts';
 import { departmentTimeliness, type DepartmentTimeliness } from './timeliness.ts';
 import { hotIssues, type HotIssue } from './hot-issues.ts';
@@ -70,12 +70,11 @@ export async function dashboard(db: Kysely<Database>, opts: { departmentId?: num
 
   const last30 = parsePeriod(`${addDays(today, -29)}..${today}`);
   const week = parsePeriod(`${addDays(today, -6)}..${today}`);
-  // Everything below is aggregated by the database; only the hot issues cluster posts, a
-  // bounded sample of them, and that result is kept for a few minutes.
-  const [trend, hotEvents, issues, timeliness] = await Promise.all([
+  // Counts are made by the database (never the rows); the week's hot items (events summed over
+  // the week's posts, issues clustered over its most engaged posts) are kept for a few minutes.
+  const [trend, hot, timeliness] = await Promise.all([
     trendOf(db, last30, { departmentId: dept }),
-    hotEventsOf(db, week, { departmentId: dept }, 5),
-    weekHotIssues(db, week, dept, now.getTime()),
+    weekHotItems(db, week, dept, now.getTime()),
     departmentTimeliness(db, periodContaining('month', today), { departmentId: dept, asOf: nowIso }),
   ]);
   return {
@@ -84,8 +83,8 @@ export async function dashboard(db: Kysely<Database>, opts: { departmentId?: num
     casesByState,
     overdue,
     trend: trend.buckets,
-    hotEvents,
-    hotIssues: issues,
+    hotEvents: hot.hotEvents,
+    hotIssues: hot.hotIssues,
     timeliness: timeliness.departments,
     generatedAt: nowIso,
   };
@@ -93,31 +92,59 @@ export async function dashboard(db: Kysely<Database>, opts: { departmentId?: num
 
 /** The dashboard clusters at most this many posts of the week for its hot issues: the most engaged. */
 export const DASHBOARD_CLUSTER_SAMPLE = 2_000;
-/** How long the dashboard's hot issues of one week and scope are reused. */
-export const HOT_ISSUES_TTL_MS = 5 * 60_000;
+/** How long the dashboard's hot items of one week and scope are reused before they are recomputed. */
+export const HOT_ITEMS_TTL_MS = 5 * 60_000;
 
-type IssueRow = Omit<HotIssue, 'postIds'>;
-const issueCache = new WeakMap<Kysely<Database>, Map<string, { at: number; value: Promise<IssueRow[]> }>>();
+interface HotItems {
+  hotEvents: HotEvent[];
+  hotIssues: Omit<HotIssue, 'postIds'>[];
+}
+interface HotEntry {
+  at: number;
+  pending: Promise<HotItems>;
+  done?: HotItems;
+  usedAt: number;
+}
+const hotCache = new WeakMap<Kysely<Database>, Map<string, HotEntry>>();
+
+async function computeHotItems(db: Kysely<Database>, week: Period, dept: number | null): Promise<HotItems> {
+  const [hotEvents, sample] = await Promise.all([
+    hotEventsOf(db, week, { departmentId: dept }, 5),
+    mostEngaged(db, week, { departmentId: dept }, DASHBOARD_CLUSTER_SAMPLE),
+  ]);
+  return { hotEvents, hotIssues: hotIssues(sample, { limit: 5 }).map(({ postIds: _ids, ...rest }) => rest) };
+}
 
 /**
- * The week's hot issues for the dashboard: clustered over the most engaged posts only and kept
- * per database, week and department for a few minutes (concurrent requests share one run).
- * The briefs (`volumeStats`) still cluster the whole period.
+ * The week's hot events and hot issues for the dashboard, kept per database, week and
+ * department: fresh for `HOT_ITEMS_TTL_MS`, then answered from the last result while one
+ * recomputation runs in the background (concurrent requests share one run). The briefs
+ * (`volumeStats`) still cluster the whole period.
  */
-function weekHotIssues(db: Kysely<Database>, week: { start: string; end: string }, dept: number | null, nowMs: number): Promise<IssueRow[]> {
-  let cache = issueCache.get(db);
-  if (!cache) issueCache.set(db, (cache = new Map()));
+async function weekHotItems(db: Kysely<Database>, week: Period, dept: number | null, nowMs: number): Promise<HotItems> {
+  let cache = hotCache.get(db);
+  if (!cache) hotCache.set(db, (cache = new Map()));
   const key = `${week.start}|${week.end}|${dept ?? ''}`;
   const hit = cache.get(key);
-  if (hit && nowMs - hit.at < HOT_ISSUES_TTL_MS && nowMs >= hit.at) return hit.value;
-  for (const [k, v] of cache) if (nowMs - v.at >= HOT_ISSUES_TTL_MS) cache.delete(k);
-  const value = mostEngaged(db, week, { departmentId: dept }, DASHBOARD_CLUSTER_SAMPLE).then((posts) =>
-    hotIssues(posts, { limit: 5 }).map(({ postIds: _ids, ...rest }) => rest),
-  );
-  const entry = { at: nowMs, value };
+  if (hit) {
+    hit.usedAt = nowMs;
+    const fresh = nowMs - hit.at < HOT_ITEMS_TTL_MS && nowMs >= hit.at;
+    if (fresh) return hit.done ?? hit.pending;
+    if (hit.done) {
+      // Stale: answer with it and refresh once in the background.
+      hit.at = nowMs;
+      const pending = computeHotItems(db, week, dept);
+      pending.then((v) => ((hit.done = v), (hit.pending = pending))).catch(() => undefined);
+      return hit.done;
+    }
+    return hit.pending;
+  }
+  for (const [k, v] of cache) if (nowMs - v.usedAt > 6 * HOT_ITEMS_TTL_MS) cache.delete(k);
+  const entry: HotEntry = { at: nowMs, usedAt: nowMs, pending: computeHotItems(db, week, dept) };
   cache.set(key, entry);
-  value.catch(() => {
-    if (cache.get(key) === entry) cache.delete(key);
-  });
-  return value;
+  entry.pending.then(
+    (v) => (entry.done = v),
+    () => cache.get(key) === entry && cache.delete(key),
+  );
+  return entry.pending;
 }

@@ -5,7 +5,7 @@ import { RISK_LEVEL_LABELS, RISK_LEVELS } from '../levels.ts';
 import { calendarEventsFor, type CalendarEvent } from './calendar-events.ts';
 import { heatOf, hotIssues, type ClusterPost, type HotIssue } from './hot-issues.ts';
 import { addDays, daysOf, type Period } from './period.ts';
-import { findPeaks, trendBuckets, trendFromHours, type HourCount, type TrendBucket } from './trend.ts';
+import { findPeaks, trendBuckets, trendFromCounts, trendRanges, type TrendBucket } from './trend.ts';
 
 /**
  * Volume statistics of a period (DESIGN §4 "Report"): by source, topic, sentiment, risk level
@@ -220,9 +220,6 @@ async function recurringTopics(db: Kysely<Database>, period: Period, scope: Scop
 
 /** Engagement as in `engagementOf`, computed by the database (integer division on both). */
 const engagementSql = sql<number>`posts.replies_count + posts.likes + posts.reposts + posts.views / 100`;
-/** The UTC hour of `postTime` (ISO-8601 UTC text): `YYYY-MM-DDTHH`. */
-const hourSql = sql<string>`substr(coalesce(posts.published_at, posts.fetched_at), 1, 13)`;
-
 /** The period's posts in scope; the range uses the `posts_when` expression index. */
 function postsIn(db: Kysely<Database>, period: Pick<Period, 'start' | 'end'>, scope: Scope): SelectQueryBuilder<Database, 'posts', {}> {
   let q = db.selectFrom('posts').where(postTime, '>=', period.start).where(postTime, '<', period.end);
@@ -231,23 +228,24 @@ function postsIn(db: Kysely<Database>, period: Pick<Period, 'start' | 'end'>, sc
   return q;
 }
 
-/** Posts and negative posts per UTC hour of the period, counted by the database. */
-export async function hourCounts(db: Kysely<Database>, period: Pick<Period, 'start' | 'end'>, scope: Scope = {}): Promise<HourCount[]> {
-  const rows = await postsIn(db, period, scope)
-    .select([
-      hourSql.as('hour'),
+/**
+ * The volume trend of a period with its peaks marked, counted by the database: one count per
+ * bucket over its UTC range (Beijing days and hours are fixed UTC ranges), all in one
+ * statement. Each count reads only the `posts_when_sentiment` / `posts_department_when` index.
+ */
+export async function trendOf(db: Kysely<Database>, period: Period, scope: Scope = {}): Promise<{ granularity: 'hour' | 'day' | 'month'; buckets: TrendBucket[]; peaks: TrendBucket[] }> {
+  const ranges = trendRanges(period);
+  const part = (i: number) =>
+    postsIn(db, ranges[i], scope).select([
+      sql.lit(i).as('b'),
       (eb) => eb.fn.countAll().as('n'),
       sql<number>`sum(case when posts.sentiment_label = 'negative' then 1 else 0 end)`.as('neg'),
-    ])
-    .groupBy(hourSql)
-    .execute();
-  return rows.map((r) => ({ hour: r.hour, count: num(r.n), negative: num(r.neg) }));
-}
-
-/** The volume trend of a period with its peaks marked, from counts aggregated in SQL. */
-export async function trendOf(db: Kysely<Database>, period: Period, scope: Scope = {}): Promise<{ granularity: 'hour' | 'day' | 'month'; buckets: TrendBucket[]; peaks: TrendBucket[] }> {
-  const [hours, calendar] = await Promise.all([hourCounts(db, period, scope), calendarEventsFor(db, period)]);
-  const trend = trendFromHours(period, hours, calendar);
+    ]);
+  let q = part(0);
+  for (let i = 1; i < ranges.length; i++) q = q.unionAll(part(i));
+  const [rows, calendar] = await Promise.all([q.execute(), calendarEventsFor(db, period)]);
+  const counts = new Map(rows.map((r) => [ranges[Number(r.b)].key, { count: num(r.n), negative: num(r.neg) }]));
+  const trend = trendFromCounts(period, counts, calendar);
   return { ...trend, peaks: findPeaks(trend.buckets) };
 }
 

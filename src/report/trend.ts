@@ -71,26 +71,38 @@ export function trendBuckets(
   return { granularity, buckets: [...buckets.values()] };
 }
 
-/** Posts counted per UTC hour (`YYYY-MM-DDTHH`, the first 13 characters of the ISO timestamp). */
-export interface HourCount {
-  hour: string;
-  count: number;
-  negative: number;
+/** A bucket's span as UTC instants (`start` inclusive, `end` exclusive), for counting in SQL. */
+export interface BucketRange {
+  key: string;
+  start: string;
+  end: string;
 }
 
-/**
- * The same buckets from counts aggregated per UTC hour in SQL (the database never sends the
- * rows): Beijing time is UTC+8 whole hours, so every UTC hour falls in exactly one local
- * hour, day and month.
- */
-export function trendFromHours(period: Period, hours: HourCount[], calendar: CalendarEvent[]): { granularity: Granularity; buckets: TrendBucket[] } {
+/** The UTC range of each bucket of the period, in order; together they cover the period exactly. */
+export function trendRanges(period: Period): BucketRange[] {
+  const granularity = granularityOf(period);
+  const keys = [...emptyBuckets(period, [], granularity).keys()];
+  const starts = keys.map((key, i) => {
+    if (i === 0) return period.start;
+    const local = granularity === 'hour' ? `${key}:00:00+08:00` : granularity === 'day' ? `${key}T00:00:00+08:00` : `${key}-01T00:00:00+08:00`;
+    return new Date(Date.parse(local)).toISOString();
+  });
+  return keys.map((key, i) => ({ key, start: starts[i], end: i + 1 < starts.length ? starts[i + 1] : period.end }));
+}
+
+/** The buckets from counts already made per bucket key (by the database over `trendRanges`). */
+export function trendFromCounts(
+  period: Period,
+  counts: Map<string, { count: number; negative: number }>,
+  calendar: CalendarEvent[],
+): { granularity: Granularity; buckets: TrendBucket[] } {
   const granularity = granularityOf(period);
   const buckets = emptyBuckets(period, calendar, granularity);
-  for (const h of hours) {
-    const b = buckets.get(keyOf(`${h.hour}:00:00.000Z`, granularity));
+  for (const [key, c] of counts) {
+    const b = buckets.get(key);
     if (!b) continue;
-    b.count += h.count;
-    b.negative += h.negative;
+    b.count += c.count;
+    b.negative += c.negative;
   }
   return { granularity, buckets: [...buckets.values()] };
 }

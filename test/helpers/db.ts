@@ -38,9 +38,12 @@ export async function freshDatabaseUrl(kind: DbKind): Promise<{ url: string; dro
   };
 }
 
-/** SQLite always; PostgreSQL too when TEST_DATABASE_URL is set (CI). */
+/**
+ * SQLite always; PostgreSQL too when TEST_DATABASE_URL is set (CI). TEST_ONLY_POSTGRES=1 leaves
+ * SQLite out (the Node 22 pass in CI, where better-sqlite3 is built for the machine's Node 20).
+ */
 export const testDatabases: TestDatabase[] = (['sqlite', 'postgres'] as DbKind[])
-  .filter((k) => k === 'sqlite' || !!process.env.TEST_DATABASE_URL)
+  .filter((k) => (k === 'sqlite' ? !process.env.TEST_ONLY_POSTGRES : !!process.env.TEST_DATABASE_URL))
   .map((kind) => ({
     kind,
     async create() {

@@ -8,6 +8,7 @@ import * as m003 from './003_language.ts';
 import * as m005 from './005_cases.ts';
 import * as m006 from './006_reports.ts';
 import * as m008 from './008_search.ts';
+import * as m009 from './009_dashboard.ts';
 
 export interface MigrationModule {
   up(db: Kysely<any>, kind: DbKind): Promise<void>;
@@ -26,4 +27,5 @@ export const migrations: Record<string, MigrationModule> = {
   '005_cases': m005,
   '006_reports': m006,
   '008_search': m008,
+  '009_dashboard': m009,
 };

@@ -26,6 +26,7 @@ import {
 } from '../../cases/workflow.ts';
 import { actorOf } from '../session.ts';
 import { typed, type RouteModule } from './types.ts';
+import { rateCase, ratingInput } from '../../cases/rating.ts';
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
 const tags = ['cases'];
@@ -91,6 +92,9 @@ export const caseRoutes: RouteModule = (app, ctx) => {
   });
   r.post('/api/cases/:id/follow', { schema: { tags, summary: 'Move a replied case to 跟踪', params: idParam, body: commentInput } }, async (request) =>
     followCase(db, actorOf(request), request.params.id, request.body.comment),
+  );
+  r.post('/api/cases/:id/rating', { schema: { tags, summary: "Record people's mark on the case (1–5 or 满意/基本满意/不满意), counted in the assessment", params: idParam, body: ratingInput } }, async (request) =>
+    rateCase(db, actorOf(request), request.params.id, request.body),
   );
   r.post('/api/cases/:id/close', { schema: { tags, summary: '办结 (every commitment done or waived)', params: idParam, body: commentInput } }, async (request) =>
     closeCase(db, actorOf(request), request.params.id, request.body.comment),
