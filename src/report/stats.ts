@@ -85,112 +85,90 @@ export interface StatsOptions {
   clusterCap?: number;
 }
 
+/** Posts of the period counted per value of one column, by the database. */
+async function countBy(
+  db: Kysely<Database>,
+  period: Pick<Period, 'start' | 'end'>,
+  scope: Scope,
+  column: 'posts.source_id' | 'posts.topic' | 'posts.sentiment_label' | 'posts.risk_level' | 'posts.department_id',
+): Promise<Map<string, number>> {
+  const rows = await postsIn(db, period, scope)
+    .select([sql<string | number | null>`${sql.ref(column)}`.as('key'), (eb) => eb.fn.countAll().as('n')])
+    .groupBy(column)
+    .execute();
+  const counts = new Map<string, number>();
+  for (const r of rows) {
+    const key = r.key == null ? '' : String(r.key);
+    counts.set(key, (counts.get(key) ?? 0) + num(r.n));
+  }
+  return counts;
+}
+
+function rowsOf(counts: Map<string, number>, total: number, names: (k: string) => string = (k) => k): CountRow[] {
+  return [...counts.entries()]
+    .map(([key, count]) => ({ key, name: key === '' ? UNKNOWN : names(key), count, share: total ? count / total : 0 }))
+    .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
+}
+
 export async function volumeStats(db: Kysely<Database>, period: Period, scope: Scope = {}, opts: StatsOptions = {}): Promise<VolumeStats> {
   const cap = opts.clusterCap ?? 30_000;
-  // Without clustering (the dashboard's 30-day trend) the texts are not needed.
-  const text = cap > 0 ? sql<string>`posts.text` : sql<string>`''`;
-  const segmented = cap > 0 ? sql<string | null>`posts.segmented` : sql<string | null>`null`;
-  let q = db
-    .selectFrom('posts')
-    .select([
-      'posts.id',
-      'posts.title',
-      text.as('text'),
-      segmented.as('segmented'),
-      'posts.source_id',
-      'posts.topic',
-      'posts.sentiment_label',
-      'posts.risk_level',
-      'posts.department_id',
-      'posts.event_id',
-      'posts.views',
-      'posts.replies_count',
-      'posts.likes',
-      'posts.reposts',
-      postTime.as('at'),
-    ])
-    .where(postTime, '>=', period.start)
-    .where(postTime, '<', period.end)
-  if (scope.departmentId != null) q = q.where('posts.department_id', '=', scope.departmentId);
-  if (scope.eventId != null) q = q.where('posts.event_id', '=', scope.eventId);
-  const posts = await q.execute();
-  const total = posts.length;
-
-  const [sources, departments] = await Promise.all([
+  const hotLimit = opts.hotLimit ?? 10;
+  // Counts, the trend and the hot events are made by the database; only the hot-issue
+  // clustering reads posts (the whole period up to `cap`, the most engaged kept beyond it).
+  const [bySourceC, byTopicC, bySentimentC, byRiskC, byDepartmentC, sources, departments, trend, hotEvents] = await Promise.all([
+    countBy(db, period, scope, 'posts.source_id'),
+    countBy(db, period, scope, 'posts.topic'),
+    countBy(db, period, scope, 'posts.sentiment_label'),
+    countBy(db, period, scope, 'posts.risk_level'),
+    countBy(db, period, scope, 'posts.department_id'),
     db.selectFrom('sources').select(['id', 'name']).execute(),
     db.selectFrom('departments').select(['id', 'name']).execute(),
+    trendOf(db, period, scope),
+    hotEventsOf(db, period, scope, hotLimit),
   ]);
+  const total = [...bySentimentC.values()].reduce((s, n) => s + n, 0);
   const sourceName = new Map(sources.map((s) => [String(s.id), s.name]));
   const deptName = new Map(departments.map((d) => [String(d.id), d.name]));
-
-  const negative = posts.filter((p) => p.sentiment_label === 'negative').length;
-  const byRisk = countRows(posts.map((p) => p.risk_level), total, (k) => RISK_LEVEL_LABELS[k as keyof typeof RISK_LEVEL_LABELS] ?? k);
+  const negative = bySentimentC.get('negative') ?? 0;
+  const byRisk = rowsOf(byRiskC, total, (k) => RISK_LEVEL_LABELS[k as keyof typeof RISK_LEVEL_LABELS] ?? k);
   byRisk.sort((a, b) => RISK_LEVELS.indexOf(b.key as never) - RISK_LEVELS.indexOf(a.key as never));
+  const byTopic = rowsOf(byTopicC, total);
 
-  const calendar = await calendarEventsFor(db, period);
-  const trend = trendBuckets(period, posts, calendar);
-  const peaks = findPeaks(trend.buckets);
-
-  const hotEvents = rankEvents(posts, await eventRows(db, posts.map((p) => p.event_id)), opts.hotLimit ?? 10);
-  const clusterInput: ClusterPost[] = posts.map((p) => ({
-    id: p.id,
-    title: p.title,
-    text: p.text,
-    segmented: p.segmented,
-    eventId: p.event_id,
-    engagement: engagementOf(p),
-    at: p.at,
-  }));
-  const clustered = clusterInput.length > cap ? [...clusterInput].sort((a, b) => b.engagement - a.engagement).slice(0, cap) : clusterInput;
-  const issues = hotIssues(clustered, { limit: opts.hotLimit ?? 10 });
+  let issues: HotIssue[] = [];
+  if (cap > 0 && hotLimit > 0 && total > 0) {
+    const posts = await postsIn(db, period, scope)
+      .select(['posts.id', 'posts.title', 'posts.text', 'posts.segmented', 'posts.event_id', 'posts.views', 'posts.replies_count', 'posts.likes', 'posts.reposts', postTime.as('at')])
+      .execute();
+    const clusterInput: ClusterPost[] = posts.map((p) => ({
+      id: p.id,
+      title: p.title,
+      text: p.text,
+      segmented: p.segmented,
+      eventId: p.event_id,
+      engagement: engagementOf(p),
+      at: p.at,
+    }));
+    const clustered = clusterInput.length > cap ? [...clusterInput].sort((a, b) => b.engagement - a.engagement).slice(0, cap) : clusterInput;
+    issues = hotIssues(clustered, { limit: hotLimit });
+  }
 
   return {
     period,
     total,
     negative,
     negativeShare: total ? negative / total : 0,
-    bySource: countRows(posts.map((p) => String(p.source_id)), total, (k) => sourceName.get(k) ?? k),
-    byTopic: countRows(posts.map((p) => p.topic), total),
-    bySentiment: countRows(posts.map((p) => p.sentiment_label), total, (k) => SENTIMENT_NAMES[k] ?? k),
+    bySource: rowsOf(bySourceC, total, (k) => sourceName.get(k) ?? k),
+    byTopic,
+    bySentiment: rowsOf(bySentimentC, total, (k) => SENTIMENT_NAMES[k] ?? k),
     byRisk,
-    byDepartment: countRows(posts.map((p) => (p.department_id == null ? null : String(p.department_id))), total, (k) => deptName.get(k) ?? k),
-    trend,
-    peaks,
-    calendar,
+    byDepartment: rowsOf(byDepartmentC, total, (k) => deptName.get(k) ?? k),
+    trend: { granularity: trend.granularity, buckets: trend.buckets },
+    peaks: trend.peaks,
+    calendar: trend.calendar,
     hotEvents,
     hotIssues: issues,
-    topTopics: await recurringTopics(db, period, scope, countRows(posts.map((p) => p.topic), total)),
+    topTopics: await recurringTopics(db, period, scope, byTopic),
   };
-}
-
-async function eventRows(db: Kysely<Database>, ids: (number | null)[]) {
-  const unique = [...new Set(ids.filter((i): i is number => i != null))];
-  const rows: { id: number; title: string; topic: string | null; risk_level: string | null }[] = [];
-  for (let i = 0; i < unique.length; i += 500) {
-    rows.push(...(await db.selectFrom('events').select(['id', 'title', 'topic', 'risk_level']).where('id', 'in', unique.slice(i, i + 500)).execute()));
-  }
-  return new Map(rows.map((r) => [r.id, r]));
-}
-
-function rankEvents(
-  posts: { event_id: number | null; at: string; views: number; replies_count: number; likes: number; reposts: number }[],
-  events: Map<number, { id: number; title: string; topic: string | null; risk_level: string | null }>,
-  limit: number,
-): HotEvent[] {
-  const acc = new Map<number, HotEvent>();
-  for (const p of posts) {
-    if (p.event_id == null) continue;
-    const e = events.get(p.event_id);
-    if (!e) continue;
-    let h = acc.get(e.id);
-    if (!h) acc.set(e.id, (h = { eventId: e.id, title: e.title, topic: e.topic, riskLevel: e.risk_level, posts: 0, engagement: 0, heat: 0, firstAt: p.at, lastAt: p.at }));
-    h.posts++;
-    h.engagement += engagementOf(p);
-    if (p.at < h.firstAt) h.firstAt = p.at;
-    if (p.at > h.lastAt) h.lastAt = p.at;
-  }
-  for (const h of acc.values()) h.heat = heatOf(h.posts, h.engagement);
-  return [...acc.values()].sort((a, b) => b.heat - a.heat || b.posts - a.posts).slice(0, limit);
 }
 
 /** The period's top topics, each with how many of the last 12 months it appeared in. */
@@ -233,7 +211,11 @@ function postsIn(db: Kysely<Database>, period: Pick<Period, 'start' | 'end'>, sc
  * bucket over its UTC range (Beijing days and hours are fixed UTC ranges), all in one
  * statement. Each count reads only the `posts_when_sentiment` / `posts_department_when` index.
  */
-export async function trendOf(db: Kysely<Database>, period: Period, scope: Scope = {}): Promise<{ granularity: 'hour' | 'day' | 'month'; buckets: TrendBucket[]; peaks: TrendBucket[] }> {
+export async function trendOf(
+  db: Kysely<Database>,
+  period: Period,
+  scope: Scope = {},
+): Promise<{ granularity: 'hour' | 'day' | 'month'; buckets: TrendBucket[]; peaks: TrendBucket[]; calendar: CalendarEvent[] }> {
   const ranges = trendRanges(period);
   const part = (i: number) =>
     postsIn(db, ranges[i], scope).select([
@@ -246,7 +228,7 @@ export async function trendOf(db: Kysely<Database>, period: Period, scope: Scope
   const [rows, calendar] = await Promise.all([q.execute(), calendarEventsFor(db, period)]);
   const counts = new Map(rows.map((r) => [ranges[Number(r.b)].key, { count: num(r.n), negative: num(r.neg) }]));
   const trend = trendFromCounts(period, counts, calendar);
-  return { ...trend, peaks: findPeaks(trend.buckets) };
+  return { ...trend, peaks: findPeaks(trend.buckets), calendar };
 }
 
 /** The period's hot events (as `volumeStats` ranks them), posts and engagement summed by the database. */

@@ -62,6 +62,9 @@ export async function startE2eServer(seed?: (server: RunningServer) => Promise<v
 /** A new browser context (its own cookies) with a page logged in as `username`. */
 export async function loginAs(browser: Browser, base: string, username: string, password: string): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ baseURL: base, locale: 'zh-CN' });
+  // Generous waits: CI machines are small and run two test files at once.
+  context.setDefaultTimeout(60_000);
+  context.setDefaultNavigationTimeout(60_000);
   const page = await context.newPage();
   await page.goto('/');
   await page.fill('#login-username', username);
