@@ -364,6 +364,23 @@ function rssOf(pid: number): number | null {
   }
 }
 
+async function queuesReady(db: Db, first: ChildProcess): Promise<void> {
+  let last = -1;
+  let stableSince = 0;
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline && first.exitCode === null) {
+    const r = await sql<{ n: string }>`select count(*) as n from information_schema.tables where table_schema = 'pgboss'`.execute(db.kysely);
+    const n = Number(r.rows[0]?.n ?? 0);
+    if (n > 0 && n === last) {
+      if (Date.now() - stableSince > 1500) return;
+    } else {
+      last = n;
+      stableSince = Date.now();
+    }
+    await sleep(250);
+  }
+}
+
 async function ingest(base: string) {
   const hosts = Math.min(SOURCES_N, 250);
   const feeds = createServer((req, res) => {
@@ -399,6 +416,10 @@ async function ingest(base: string) {
         );
         const t0 = performance.now();
         for (let w = 0; w < nWorkers; w++) {
+          // Workers started at the same instant on a fresh database can deadlock while pg-boss
+          // creates its schema and queues ("deadlock detected", the worker exits): the others
+          // start once the first has created its queues (the clock runs from the first spawn).
+          if (w === 1) await queuesReady(db, workers[0]);
           const child = spawn(process.execPath, [BIN, 'worker', '--db', fresh.url], {
             env: { ...process.env, LOG_LEVEL: 'warn', MINSHENG_ALLOW_PRIVATE_NETWORKS: '1' },
             stdio: ['ignore', 'pipe', 'pipe'],

@@ -7,9 +7,12 @@ import { applyWorkspace } from '../workspace/workspace.ts';
 import { testDatabases } from '../../test/helpers/db.ts';
 import { dashboard } from './dashboard.ts';
 import { addDays, parsePeriod } from './period.ts';
-import { volumeStats } from './stats.ts';
+import { calendarEventsFor } from './calendar-events.ts';
+import { heatOf } from './hot-issues.ts';
+import { engagementOf, postTime, volumeStats } from './stats.ts';
+import { findPeaks, trendBuckets } from './trend.ts';
 
-// The dashboard counts in SQL; its figures must equal those of the statistics that load the rows.
+// The dashboard and the statistics count in SQL; their figures must equal those made from the rows.
 for (const kind of testDatabases) {
   describe(`dashboard aggregates (${kind.kind})`, () => {
     let db: Db;
@@ -52,13 +55,47 @@ for (const kind of testDatabases) {
         const departmentId = dept ? (await db.kysely.selectFrom('departments').select('id').orderBy('id').execute())[1].id : null;
         const today = localDate(now);
         const d = await dashboard(db.kysely, { now, departmentId });
-        const last30 = await volumeStats(db.kysely, parsePeriod(`${addDays(today, -29)}..${today}`), { departmentId }, { hotLimit: 0, clusterCap: 0 });
-        const week = await volumeStats(db.kysely, parsePeriod(`${addDays(today, -6)}..${today}`), { departmentId }, { hotLimit: 5 });
+        const last30 = parsePeriod(`${addDays(today, -29)}..${today}`);
+        const week = parsePeriod(`${addDays(today, -6)}..${today}`);
+        const load = async (p: { start: string; end: string }) => {
+          let q = db.kysely.selectFrom('posts').selectAll('posts').select(postTime.as('at')).where(postTime, '>=', p.start).where(postTime, '<', p.end);
+          if (departmentId !== null) q = q.where('posts.department_id', '=', departmentId);
+          return q.execute();
+        };
+        // Expected from the rows, as the statistics made them before they were counted in SQL.
+        const rows30 = await load(last30);
+        const expectedTrend = trendBuckets(last30, rows30, await calendarEventsFor(db.kysely, last30));
+        findPeaks(expectedTrend.buckets);
         assert.equal(d.trend.length, 30);
-        assert.deepEqual(d.trend, last30.trend.buckets);
+        assert.deepEqual(d.trend, expectedTrend.buckets);
         assert.ok(d.trend.reduce((s, b) => s + b.count, 0) > 0);
-        assert.deepEqual(d.hotEvents, week.hotEvents);
+
+        const rowsWeek = await load(week);
+        const titles = new Map((await db.kysely.selectFrom('events').select(['id', 'title']).execute()).map((e) => [e.id, e.title]));
+        const acc = new Map<number, { eventId: number; title: string; posts: number; engagement: number; firstAt: string; lastAt: string }>();
+        for (const p of rowsWeek) {
+          if (p.event_id == null) continue;
+          const h = acc.get(p.event_id) ?? { eventId: p.event_id, title: titles.get(p.event_id)!, posts: 0, engagement: 0, firstAt: p.at, lastAt: p.at };
+          acc.set(p.event_id, h);
+          h.posts++;
+          h.engagement += engagementOf(p);
+          if (p.at < h.firstAt) h.firstAt = p.at;
+          if (p.at > h.lastAt) h.lastAt = p.at;
+        }
+        const expectedEvents = [...acc.values()].map((h) => ({ ...h, heat: heatOf(h.posts, h.engagement) })).sort((a, b) => b.heat - a.heat || b.posts - a.posts).slice(0, 5);
+        assert.deepEqual(d.hotEvents.map(({ topic: _t, riskLevel: _r, ...rest }) => rest), expectedEvents);
         assert.ok(d.hotEvents.length > 0);
+
+        const stats = await volumeStats(db.kysely, week, { departmentId }, { hotLimit: 5 });
+        assert.equal(stats.total, rowsWeek.length);
+        assert.equal(stats.negative, rowsWeek.filter((p) => p.sentiment_label === 'negative').length);
+        assert.deepEqual(stats.hotEvents, d.hotEvents);
+        const byDept = stats.byDepartment.map((r) => [r.key, r.count]).sort();
+        const expectedDept = new Map<string, number>();
+        for (const p of rowsWeek) expectedDept.set(p.department_id == null ? '' : String(p.department_id), (expectedDept.get(p.department_id == null ? '' : String(p.department_id)) ?? 0) + 1);
+        assert.deepEqual(byDept, [...expectedDept.entries()].sort());
+        assert.equal(stats.bySentiment.reduce((s, r) => s + r.count, 0), rowsWeek.length);
+        assert.ok(stats.hotIssues.length > 0);
         assert.ok(d.hotIssues.length > 0 && d.hotIssues.every((i) => !('postIds' in i) && i.posts > 0));
       });
     }

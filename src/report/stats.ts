@@ -4,8 +4,8 @@ import type { Database } from '../db/schema.ts';
 import { RISK_LEVEL_LABELS, RISK_LEVELS } from '../levels.ts';
 import { calendarEventsFor, type CalendarEvent } from './calendar-events.ts';
 import { heatOf, hotIssues, type ClusterPost, type HotIssue } from './hot-issues.ts';
-import { addDays, daysOf, type Period } from './period.ts';
-import { findPeaks, trendBuckets, trendFromCounts, trendRanges, type TrendBucket } from './trend.ts';
+import { addDays, type Period } from './period.ts';
+import { findPeaks, trendFromCounts, trendRanges, type TrendBucket } from './trend.ts';
 
 /**
  * Volume statistics of a period (DESIGN §4 "Report"): by source, topic, sentiment, risk level
@@ -69,14 +69,6 @@ export const postTime = sql<string>`coalesce(posts.published_at, posts.fetched_a
 
 export function engagementOf(p: { views: number; replies_count: number; likes: number; reposts: number }): number {
   return p.replies_count + p.likes + p.reposts + Math.floor(p.views / 100);
-}
-
-function countRows(values: Iterable<string | null>, total: number, names: (k: string) => string = (k) => k): CountRow[] {
-  const counts = new Map<string, number>();
-  for (const v of values) counts.set(v ?? '', (counts.get(v ?? '') ?? 0) + 1);
-  return [...counts.entries()]
-    .map(([key, count]) => ({ key, name: key === '' ? UNKNOWN : names(key), count, share: total ? count / total : 0 }))
-    .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
 }
 
 export interface StatsOptions {
@@ -171,28 +163,30 @@ export async function volumeStats(db: Kysely<Database>, period: Period, scope: S
   };
 }
 
-/** The period's top topics, each with how many of the last 12 months it appeared in. */
+/** The period's top topics, each with how many of the last 12 months it appeared in (counted by the database). */
 async function recurringTopics(db: Kysely<Database>, period: Period, scope: Scope, topics: CountRow[]): Promise<TopicRow[]> {
   const top = topics.filter((t) => t.key !== '').slice(0, 10);
   if (top.length === 0) return [];
-  const yearStart = new Date(Date.parse(`${addDays(period.lastDay, -365).slice(0, 7)}-01T00:00:00+08:00`)).toISOString();
-  let q = db
-    .selectFrom('posts')
-    .select(['posts.topic', postTime.as('at')])
-    .where('posts.topic', 'in', top.map((t) => t.key))
-    .where(postTime, '>=', yearStart)
-    .where(postTime, '<', period.end);
-  if (scope.departmentId != null) q = q.where('posts.department_id', '=', scope.departmentId);
-  const months = new Map<string, Set<string>>();
-  for (const r of await q.execute()) {
-    const month = new Date(Date.parse(r.at) + 8 * 3_600_000).toISOString().slice(0, 7);
-    let s = months.get(r.topic!);
-    if (!s) months.set(r.topic!, (s = new Set()));
-    s.add(month);
+  // Beijing-time months from a year before the period's last day up to it, as UTC ranges.
+  const ranges: { start: string; end: string }[] = [];
+  for (let m = addDays(period.lastDay, -365).slice(0, 7); m <= period.lastDay.slice(0, 7); ) {
+    const next = addDays(`${m}-28`, 4).slice(0, 7);
+    const start = new Date(Date.parse(`${m}-01T00:00:00+08:00`)).toISOString();
+    const end = next <= period.lastDay.slice(0, 7) ? new Date(Date.parse(`${next}-01T00:00:00+08:00`)).toISOString() : period.end;
+    ranges.push({ start, end });
+    m = next;
   }
-  return top.map((t) => ({ ...t, months: months.get(t.key)?.size ?? 0 }));
+  const part = (i: number) =>
+    postsIn(db, ranges[i], { departmentId: scope.departmentId })
+      .select([sql.lit(i).as('m'), 'posts.topic'])
+      .where('posts.topic', 'in', top.map((t) => t.key))
+      .groupBy('posts.topic');
+  let q = part(0);
+  for (let i = 1; i < ranges.length; i++) q = q.unionAll(part(i));
+  const months = new Map<string, number>();
+  for (const r of await q.execute()) months.set(r.topic!, (months.get(r.topic!) ?? 0) + 1);
+  return top.map((t) => ({ ...t, months: months.get(t.key) ?? 0 }));
 }
-
 
 /* ---- Aggregates computed in the database (the dashboard: never loads the period's rows) ---- */
 
@@ -234,8 +228,9 @@ export async function trendOf(
 /** The period's hot events (as `volumeStats` ranks them), posts and engagement summed by the database. */
 export async function hotEventsOf(db: Kysely<Database>, period: Pick<Period, 'start' | 'end'>, scope: Scope = {}, limit = 10): Promise<HotEvent[]> {
   if (limit <= 0) return [];
+  // No join here: the planner then has only the time range to choose an index for.
   const rows = await postsIn(db, period, scope)
-    .innerJoin('events', 'events.id', 'posts.event_id')
+    .where('posts.event_id', 'is not', null)
     .select([
       'posts.event_id as id',
       (eb) => eb.fn.countAll().as('n'),
@@ -252,7 +247,7 @@ export async function hotEventsOf(db: Kysely<Database>, period: Pick<Period, 'st
       return { eventId: Number(r.id), posts, engagement, heat: heatOf(posts, engagement), firstAt: r.first_at, lastAt: r.last_at };
     })
     .sort((a, b) => b.heat - a.heat || b.posts - a.posts)
-    .slice(0, limit);
+    .slice(0, limit + 20);
   if (ranked.length === 0) return [];
   const events = await db
     .selectFrom('events')
@@ -260,10 +255,13 @@ export async function hotEventsOf(db: Kysely<Database>, period: Pick<Period, 'st
     .where('id', 'in', ranked.map((r) => r.eventId))
     .execute();
   const byId = new Map(events.map((e) => [e.id, e]));
-  return ranked.map((r) => {
-    const e = byId.get(r.eventId)!;
-    return { eventId: r.eventId, title: e.title, topic: e.topic, posts: r.posts, engagement: r.engagement, heat: r.heat, riskLevel: e.risk_level, firstAt: r.firstAt, lastAt: r.lastAt };
-  });
+  return ranked
+    .filter((r) => byId.has(r.eventId))
+    .slice(0, limit)
+    .map((r) => {
+      const e = byId.get(r.eventId)!;
+      return { eventId: r.eventId, title: e.title, topic: e.topic, posts: r.posts, engagement: r.engagement, heat: r.heat, riskLevel: e.risk_level, firstAt: r.firstAt, lastAt: r.lastAt };
+    });
 }
 
 /** The `sample` most engaged posts of the period, ready for hot-issue clustering. */
