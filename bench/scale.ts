@@ -44,6 +44,7 @@ const SOURCES_N = Number(arg('ingest-sources', '40'));
 const ITEMS_N = Number(arg('ingest-items', '50'));
 const WORKERS = arg('workers', '1,2,4').split(',').map(Number).filter((n) => n > 0);
 const INGEST_TIMEOUT_S = Number(arg('ingest-timeout', '600'));
+const STUCK_S = Number(arg('stuck-after', '30'));
 const BATCH = 500;
 const BIN = new URL('../bin/minsheng.mjs', import.meta.url).pathname;
 
@@ -282,8 +283,8 @@ async function generate(db: Db): Promise<{ departments: number[]; seconds: numbe
     }
     for (const [year, last] of seqByYear) await trx.insertInto('case_counters').values({ year, last_seq: last }).execute();
   });
-  if (db.kind === 'postgres') await sql`analyze`.execute(k);
-  else await sql`analyze`.execute(k);
+  // Fresh planner statistics, as a running database would have them.
+  await sql`analyze`.execute(k);
   return { departments, seconds: (performance.now() - t0) / 1000, postSeconds };
 }
 
@@ -296,7 +297,7 @@ function stats(times: number[]) {
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 function line(name: string, times: number[], target: number, extra = '') {
   const s = stats(times);
-  const ok = (name.startsWith('search') ? s.p95 : s.p95) < target;
+  const ok = s.p95 < target;
   console.log(`  ${name.padEnd(28)} n=${times.length}  p50 ${ms(s.p50).padStart(9)}  p95 ${ms(s.p95).padStart(9)}  max ${ms(s.max).padStart(9)}  (target p95 < ${target} ms: ${ok ? 'met' : 'MISSED'})${extra}`);
 }
 
@@ -333,7 +334,6 @@ async function measure(db: Db) {
   }
   const dash: number[] = [];
   for (let i = 0; i < SAMPLES; i++) dash.push(await timeOf(() => dashboard(k, {})));
-  // The dashboard keeps the week's hot items for a few minutes; time a cold computation too.
   const ledger: number[] = [];
   let total = 0;
   for (let i = 0; i < SAMPLES; i++)
@@ -439,6 +439,9 @@ async function ingest(base: string) {
         let analysed = 0;
         let firstStoredAt: number | null = null;
         let allStoredAt: number | null = null;
+        let lastAnalysed = -1;
+        let lastAnalysedAt = performance.now();
+        let stuck = 0;
         try {
           while (true) {
             const r = await db.kysely
@@ -450,7 +453,17 @@ async function ingest(base: string) {
             const t = performance.now();
             if (stored > 0 && firstStoredAt === null) firstStoredAt = t;
             if (stored >= total && allStoredAt === null) allStoredAt = t;
+            if (analysed !== lastAnalysed) {
+              lastAnalysed = analysed;
+              lastAnalysedAt = t;
+            }
             if (stored >= total && analysed >= total) break;
+            // A post whose analysis keeps failing is retried by analysis.pending every minute and
+            // never completes: after STUCK_S seconds without progress, count it and stop the run.
+            if (stored >= total && t - lastAnalysedAt > STUCK_S * 1000) {
+              stuck = total - analysed;
+              break;
+            }
             if (workers.some((w) => w.exitCode !== null)) throw new Error('a worker exited early (SCALE_DEBUG=1 shows its output)');
             if (t - t0 > INGEST_TIMEOUT_S * 1000) throw new Error(`timeout: ${stored}/${total} stored, ${analysed} analysed`);
             await sleep(250);
@@ -458,10 +471,11 @@ async function ingest(base: string) {
         } finally {
           clearInterval(sampler);
         }
-        const seconds = (performance.now() - t0) / 1000;
-        const fromFirst = (performance.now() - firstStoredAt!) / 1000;
+        const end = stuck ? lastAnalysedAt : performance.now();
+        const seconds = (end - t0) / 1000;
+        const fromFirst = (end - firstStoredAt!) / 1000;
         const mem = [...rss.values()].map((s) => (s.length ? `${s[0].toFixed(0)}/${Math.max(...s).toFixed(0)}/${s[s.length - 1].toFixed(0)}` : 'n/a'));
-        const text = `  ${nWorkers} worker(s): ${total} posts stored+analysed in ${seconds.toFixed(1)} s from spawn = ${(total / seconds).toFixed(1)} posts/s (${(total / fromFirst).toFixed(1)} posts/s from first stored post; all stored at ${((allStoredAt! - t0) / 1000).toFixed(1)} s); worker RSS start/peak/end MB: ${mem.join(', ')}`;
+        const text = `  ${nWorkers} worker(s): ${total} posts stored+analysed in ${seconds.toFixed(1)} s from spawn = ${(total / seconds).toFixed(1)} posts/s (${(total / fromFirst).toFixed(1)} posts/s from first stored post; all stored at ${((allStoredAt! - t0) / 1000).toFixed(1)} s); worker RSS start/peak/end MB: ${mem.join(', ')}${stuck ? `; ${stuck} post(s) NEVER analysed (analysis fails and is retried; timed to the last analysed post)` : ''}`;
         console.log(text);
         results.push(text);
       } catch (e) {

@@ -1,4 +1,5 @@
 import { systemActor } from '../auth/actor.ts';
+import { ConflictError } from '../errors.ts';
 import type { AnalysisHook } from '../jobs/pipeline.ts';
 import { atLeast, levelRank } from '../levels.ts';
 import { changeCase } from './events.ts';
@@ -52,15 +53,24 @@ export const openCaseHook: AnalysisHook = async (trx, _ctx, post, result) => {
   }
   const dept = result.department ? await trx.selectFrom('departments').select('id').where('code', '=', result.department).executeTakeFirst() : undefined;
   const exists = eventId !== null && eventId !== undefined ? await trx.selectFrom('events').select('id').where('id', '=', eventId).executeTakeFirst() : undefined;
-  await openCaseInTrx(
-    trx,
-    systemActor,
-    { post_ids: [post.id], level: result.risk.level, title: post.title || post.text.slice(0, 60) || undefined, event_id: exists ? eventId! : undefined },
-    {
-      foundAt: post.fetched_at,
-      suggestedDepartmentId: dept?.id ?? null,
-      suggestionReasons: [...result.departmentReasons, ...result.risk.reasons.map((r) => `风险：${r}`)],
-    },
-  );
+  const open = (withEvent: boolean) =>
+    openCaseInTrx(
+      trx,
+      systemActor,
+      { post_ids: [post.id], level: result.risk.level, title: post.title || post.text.slice(0, 60) || undefined, event_id: withEvent && exists ? eventId! : undefined },
+      {
+        foundAt: post.fetched_at,
+        suggestedDepartmentId: dept?.id ?? null,
+        suggestionReasons: [...result.departmentReasons, ...result.risk.reasons.map((r) => `风险：${r}`)],
+      },
+    );
+  try {
+    await open(true);
+  } catch (err) {
+    // Some of the event's earlier posts already belong to another (e.g. closed) case: the new
+    // case takes this post alone rather than failing the post's analysis over and over.
+    if (!(err instanceof ConflictError)) throw err;
+    await open(false);
+  }
 };
 

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import PgBoss from 'pg-boss';
 import type { Logger } from '../log.ts';
 import type { JobData, JobHandler, JobOptions, JobQueue, SendOptions } from './queue.ts';
@@ -17,7 +18,7 @@ export class PgBossQueue implements JobQueue {
   private singleton = new Set<string>();
   private startedAt = 0;
 
-  constructor(connectionString: string, private readonly log: Logger, opts: { max?: number; maintenanceSeconds?: number } = {}) {
+  constructor(private readonly connectionString: string, private readonly log: Logger, opts: { max?: number; maintenanceSeconds?: number } = {}) {
     this.boss = new PgBoss({
       connectionString,
       schema: PGBOSS_SCHEMA,
@@ -32,8 +33,25 @@ export class PgBossQueue implements JobQueue {
     this.boss.on('error', (err) => this.log.error({ err }, 'pg-boss error'));
   }
 
+  /**
+   * pg-boss creates its schema and each queue's partition with DDL; several workers starting at
+   * the same moment on a fresh database can deadlock on it. A session-level advisory lock makes
+   * that setup one process at a time.
+   */
+  private async withSetupLock<T>(fn: () => Promise<T>): Promise<T> {
+    const client = new pg.Client({ connectionString: this.connectionString });
+    await client.connect();
+    try {
+      await client.query('select pg_advisory_lock(7263001)');
+      return await fn();
+    } finally {
+      await client.query('select pg_advisory_unlock(7263001)').catch(() => undefined);
+      await client.end().catch(() => undefined);
+    }
+  }
+
   async start(): Promise<void> {
-    await this.boss.start();
+    await this.withSetupLock(() => this.boss.start());
     this.startedAt = Date.now();
   }
 
@@ -44,7 +62,8 @@ export class PgBossQueue implements JobQueue {
   private async ensureQueue(name: string, opts: JobOptions = {}): Promise<void> {
     if (this.created.has(name)) return;
     const existing = await this.boss.getQueue(name);
-    if (!existing) {
+    if (!existing) await this.withSetupLock(async () => {
+      if (await this.boss.getQueue(name)) return;
       try {
         await this.boss.createQueue(name, {
           name,
@@ -59,7 +78,7 @@ export class PgBossQueue implements JobQueue {
         // Another process created it at the same moment.
         if (!(await this.boss.getQueue(name))) throw err;
       }
-    }
+    });
     this.created.add(name);
   }
 
