@@ -1,55 +1,18 @@
 import type { ExpressionBuilder } from 'kysely';
 import { sql } from 'kysely';
-import type { Role } from '../db/schema.ts';
 import { ForbiddenError } from '../errors.ts';
 import type { Actor } from './actor.ts';
+import { roleMay, type Action } from './permissions.ts';
+
+export type { Action } from './permissions.ts';
 
 /**
- * The one place that decides who may do what (DESIGN §2). Every route and command asks here.
- * Department scoping (a responder or head sees only their department plus the office's shared
- * items) is applied to queries with `departmentScope`.
+ * The one place that decides who may do what (DESIGN §2), over the table in permissions.ts.
+ * Every route and command asks here. Department scoping (a responder or head sees only their
+ * department plus the office's shared items) is applied to queries with `departmentScope`.
  */
-const permissions = {
-  'users.manage': ['admin'],
-  'departments.manage': ['admin'],
-  'settings.manage': ['admin', 'office'],
-  'workspace.apply': ['admin'],
-  'workspace.export': ['admin', 'office'],
-  'audit.read': ['admin', 'office'],
-  'sources.manage': ['admin', 'office'],
-  'rules.manage': ['admin', 'office'],
-  'channels.manage': ['admin', 'office'],
-  'taxonomy.manage': ['admin', 'office'],
-  'templates.manage': ['admin', 'office'],
-  'posts.read': ['admin', 'office', 'responder', 'head', 'leader'],
-  'posts.create': ['admin', 'office', 'responder'],
-  'posts.label': ['admin', 'office', 'responder', 'head'],
-  'alerts.read': ['admin', 'office', 'responder', 'head', 'leader'],
-  'alerts.ack': ['admin', 'office', 'responder', 'head', 'leader'],
-  'cases.read': ['admin', 'office', 'responder', 'head', 'leader'],
-  'cases.open': ['admin', 'office', 'responder', 'head'],
-  'cases.assign': ['admin', 'office'],
-  'cases.draft': ['office', 'responder', 'head'],
-  'cases.approve': ['office', 'head', 'leader'],
-  'cases.recordReply': ['office', 'responder', 'head'],
-  'cases.follow': ['office', 'responder', 'head'],
-  'cases.close': ['office', 'head'],
-  'cases.escalate': ['office', 'responder', 'head'],
-  'memos.create': ['office'],
-  'memos.instruct': ['leader'],
-  'commitments.manage': ['office', 'responder', 'head'],
-  'commitments.waive': ['office'],
-  'accounts.register': ['office', 'responder', 'head'],
-  'accounts.readAll': ['admin', 'office', 'leader'],
-  'reports.read': ['admin', 'office', 'head', 'leader'],
-  'departments.read': ['admin', 'office', 'responder', 'head', 'leader'],
-  'users.read': ['admin', 'office', 'head', 'leader'],
-} as const satisfies Record<string, readonly Role[]>;
-
-export type Action = keyof typeof permissions;
-
 export function can(actor: Actor, action: Action): boolean {
-  return (permissions[action] as readonly Role[]).includes(actor.role);
+  return roleMay(actor.role, action);
 }
 
 export function assertCan(actor: Actor, action: Action): void {
