@@ -25,7 +25,7 @@ import { enqueueNotice } from '../src/alert/outbox.ts';
 import { deliveryTask, listenForWakes } from '../src/alert/runner.ts';
 import { saveAlertSettings } from '../src/alert/settings.ts';
 import { loadConfig } from '../src/config.ts';
-import { InProcessScheduler } from '../src/jobs/scheduler.ts';
+import { startJobRuntime } from '../src/jobs/runtime.ts';
 import { createLogger } from '../src/log.ts';
 import { startServer } from '../src/server/serve.ts';
 
@@ -93,14 +93,13 @@ try {
   await saveAlertSettings(db, { digestThreshold: 1000 });
   await db.insertInto('channels').values({ name: 'bench', kind: 'webhook', config: JSON.stringify({ url: receiverUrl, secret: SECRET }), min_level: 'blue', rule_names: '[]', enabled: 1, failure_streak: 0, created_at: now(), updated_at: now() }).execute();
   await db.insertInto('watch_rules').values({ name: '漏水', expression: '漏水', scope_sources: '[]', min_level: 'blue', enabled: 1, created_at: now(), updated_at: now() }).execute();
-  const scheduler = new InProcessScheduler(ctx);
   listenForWakes(ctx);
   const collector = await optional('../src/collect/collector.ts');
   const analysis = await optional('../src/analyze/step.ts');
   const pipeline = collector && analysis && (await db.selectFrom('sources').select('id').limit(1).execute().then(() => true, () => false));
   const tasks = [deliveryTask];
   if (collector) tasks.push({ name: 'collect.bench', intervalMs: 1000, run: (c) => collector.collectDue(c).then(() => undefined) });
-  scheduler.start(tasks);
+  const scheduler = await startJobRuntime(ctx, tasks);
   await new Promise((r) => setTimeout(r, 1200));
 
   const ms: number[] = [];

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
 import { departmentScope } from '../auth/policy.ts';
 import type { Database } from '../db/schema.ts';
@@ -51,10 +51,6 @@ const COLUMNS = [
   'posts.extra',
 ] as const;
 
-function likePattern(term: string): string {
-  return `%${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 /**
  * The words of a search: each space-separated term is normalised and cut by the same segmenter
  * (with the workspace dictionary) that filled posts.segmented, so "沿港西路 堵车" finds posts
@@ -75,7 +71,7 @@ export async function searchWords(db: Kysely<Database>, text: string | undefined
 }
 
 function isPostgres(db: Kysely<Database>): boolean {
-  return db.getExecutor().adapter.constructor.name.toLowerCase().includes('postgres');
+  return db.getExecutor().adapter instanceof PostgresAdapter;
 }
 
 /**
