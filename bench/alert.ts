@@ -9,8 +9,8 @@
  *    queues the alert in the same transaction → delivery (woken after commit) → a signed
  *    webhook to a loopback receiver. Measured from the request to the receiver's arrival.
  * 2. A loopback RSS feed polled every 5 s: an item appears at a random moment; measured from
- *    its appearance to the receiver's arrival. The collection scheduler ticks every second here
- *    (the source's own 5 s interval decides when it is fetched).
+ *    its appearance to the receiver's arrival. The shipped collection planner runs (it ticks
+ *    every 2 s; the source's own 5 s interval decides when it is fetched).
  * Without the collection or analysis stage in the tree, the bench measures from enqueue instead.
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -98,7 +98,8 @@ try {
   const analysis = await optional('../src/analyze/step.ts');
   const pipeline = collector && analysis && (await db.selectFrom('sources').select('id').limit(1).execute().then(() => true, () => false));
   const tasks = [deliveryTask];
-  if (collector) tasks.push({ name: 'collect.bench', intervalMs: 1000, run: (c) => collector.collectDue(c).then(() => undefined) });
+  // The shipped collection planner, as serve and workers run it.
+  if (collector) tasks.push((await import('../src/collect/tasks.ts')).collectTask);
   const scheduler = await startJobRuntime(ctx, tasks);
   await new Promise((r) => setTimeout(r, 1200));
 

@@ -2,10 +2,15 @@ import type { PeriodicTask } from '../jobs/scheduler.ts';
 import { collectDue, COLLECT_SOURCE_JOB, leaseDueSources } from './collector.ts';
 import { followUpThreads } from './followup.ts';
 
-/** Collects the sources that are due (each has its own interval, jittered, in next_check_at). */
+/**
+ * Collects the sources that are due (each has its own interval, jittered, in next_check_at).
+ * It ticks every 2 s in every process so a source is fetched within ~2 s of coming due: the
+ * early warning depends on it, and the claim on next_check_at keeps concurrent planners apart.
+ */
 export const collectTask: PeriodicTask = {
   name: 'collect.due',
-  intervalMs: 30 * 1000,
+  intervalMs: 2 * 1000,
+  local: true,
   async run(ctx) {
     if (ctx.jobs) {
       // Job runtime (serve, workers): one job per due source, so several workers share the sources.

@@ -36,7 +36,8 @@ export async function startJobRuntime(ctx: AppContext, tasks: PeriodicTask[], op
   for (const def of jobDefinitions) {
     await queue.work(def.name, (data) => def.run(ctx, data), { concurrency: def.concurrency ?? opts.concurrency ?? 2, expireSeconds: ctx.config.MINSHENG_JOB_LEASE_SECONDS ?? def.expireSeconds, retryLimit: def.retryLimit, singleton: def.singleton });
   }
-  for (const task of tasks) {
+  const queued = tasks.filter((t) => !t.local);
+  for (const task of queued) {
     await queue.work(taskJobName(task), () => task.run(ctx), { concurrency: 1, expireSeconds: ctx.config.MINSHENG_JOB_LEASE_SECONDS ?? task.expireSeconds ?? 900, retryLimit: 0, singleton: true });
   }
   const timers: NodeJS.Timeout[] = [];
@@ -49,12 +50,22 @@ export async function startJobRuntime(ctx: AppContext, tasks: PeriodicTask[], op
       ctx.log.warn({ err, task: task.name }, 'could not enqueue periodic task');
     }
   };
+  const running = new Map<PeriodicTask, Promise<void>>();
+  const runLocal = (task: PeriodicTask) => {
+    if (stopped || running.has(task)) return;
+    const run = task
+      .run(ctx)
+      .catch((err) => ctx.log.warn({ err, task: task.name }, 'periodic task failed'))
+      .finally(() => running.delete(task));
+    running.set(task, run);
+  };
   for (const task of tasks) {
+    const tick = task.local ? () => runLocal(task) : () => void plan(task);
     // A short first delay so a fresh start collects and delivers promptly; jitter spreads workers.
-    const first = setTimeout(() => void plan(task), Math.min(task.intervalMs, 500 + Math.random() * 1500));
+    const first = setTimeout(tick, Math.min(task.intervalMs, 500 + Math.random() * 1500));
     first.unref();
     timers.push(first);
-    const every = setInterval(() => void plan(task), task.intervalMs);
+    const every = setInterval(tick, task.intervalMs);
     every.unref();
     timers.push(every);
   }
@@ -63,6 +74,7 @@ export async function startJobRuntime(ctx: AppContext, tasks: PeriodicTask[], op
     async stop() {
       stopped = true;
       for (const t of timers) clearTimeout(t);
+      await Promise.all(running.values());
       await queue.stop();
       if (ctx.jobs === queue) ctx.jobs = undefined;
     },

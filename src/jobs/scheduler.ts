@@ -6,5 +6,11 @@ export interface PeriodicTask {
   intervalMs: number;
   /** When run as a job: how long before a run whose process died is considered lost (default 900 s). */
   expireSeconds?: number;
+  /**
+   * Run on a timer in every process of the job runtime instead of as a singleton job: for a
+   * cheap planner whose own compare-and-set claims make concurrent runs safe, so that a short
+   * interval costs no queue traffic.
+   */
+  local?: boolean;
   run(ctx: AppContext): Promise<void>;
 }
