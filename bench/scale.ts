@@ -13,7 +13,12 @@ import { cliActor } from '../src/auth/actor.ts';
 import { createSegmenter } from '../src/analyze/segment.ts';
 import { listLedger } from '../src/cases/ledger.ts';
 import { formatCaseNumber } from '../src/cases/numbering.ts';
-import { searchPosts } from '../src/collect/search.ts';
+import { POST_COLUMNS, searchPosts, searchWords } from '../src/collect/search.ts';
+import { departmentScope } from '../src/auth/policy.ts';
+import { localDate } from '../src/cases/calendar.ts';
+import { addDays, parsePeriod } from '../src/report/period.ts';
+import { compactRollup } from '../src/report/rollup.ts';
+import { postTime, trendCountedFromPosts, trendOf } from '../src/report/stats.ts';
 import { dbKindOf, openDatabase, type Db } from '../src/db/connect.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { dashboard } from '../src/report/dashboard.ts';
@@ -28,6 +33,8 @@ import { applyWorkspace } from '../src/workspace/workspace.ts';
  * targets. On PostgreSQL it then runs S feed sources × I items on a loopback server through 1, 2
  * and 4 `minsheng worker` processes (each on a fresh database) and prints posts/s and worker RSS.
  * Usage: npx tsx bench/scale.ts [--posts 1000000] [--cases 10000] [--samples 60] [--db PATH_OR_POSTGRES_URL]
+ *        [--keep] (keep the generated database) [--reuse PATH_OR_URL] (measure a kept one, migrating it first)
+ *        [--ab-rollup] (ingest each worker count also without the daily roll-up's trigger, for comparison)
  *        [--ingest-sources 40 --ingest-items 50 --workers 1,2,4] [--no-ingest] [--no-query]
  */
 const argv = process.argv.slice(2);
@@ -301,9 +308,21 @@ function line(name: string, times: number[], target: number, extra = '') {
   console.log(`  ${name.padEnd(28)} n=${times.length}  p50 ${ms(s.p50).padStart(9)}  p95 ${ms(s.p95).padStart(9)}  max ${ms(s.max).padStart(9)}  (target p95 < ${target} ms: ${ok ? 'met' : 'MISSED'})${extra}`);
 }
 
-async function measure(db: Db) {
+/** The search plan before issue 9's SQLite work (every match fetched by id, then sorted), timed beside the current one. */
+async function previousSearch(db: Db, actor: Actor, q: string, sourceId?: number) {
+  const words = await searchWords(db.kysely, q);
+  let query = db.kysely.selectFrom('posts').innerJoin('sources', 'sources.id', 'posts.source_id').select(POST_COLUMNS).where(departmentScope(actor, 'posts.department_id'));
+  if (sourceId) query = query.where('posts.source_id', '=', sourceId);
+  if (words.length) query = query.where('posts.id', 'in', sql<number>`(select rowid from posts_fts where posts_fts match ${words.map((w) => `"${w}"`).join(' ')})`);
+  return query.orderBy(postTime, 'desc').orderBy('posts.id', 'desc').limit(50).execute();
+}
+
+async function measure(db: Db, departments: number[]) {
   const k = db.kysely;
   const actor: Actor = { id: null, name: 'bench', role: 'office', departmentId: null, via: 'system' };
+  // A responder of one department: the search is scoped to their department's (and shared) posts.
+  const responder: Actor = { id: null, name: 'bench-responder', role: 'responder', departmentId: departments[2] ?? null, via: 'system' };
+  const firstSource = (await k.selectFrom('sources').select('id').orderBy('id').executeTakeFirstOrThrow()).id;
   const common = ['施工', '物业', '噪音', '拆迁', '小区', '开发商', '停车费', '施工 噪音', '物业 电梯', '建设路 修路'];
   const rare = [...RARE, '古井巷 施工', '柳树湾 物业', '不存在的词语'];
   const queries = [...common, ...rare];
@@ -320,10 +339,22 @@ async function measure(db: Db) {
     await listLedger(k, actor, { limit: 50 });
   }
   console.log(`  search hits (first page, limit 50): ${queries.map((q) => `${q}=${hits.get(q)}`).join(', ')}`);
+  // The plans must agree: the same ids in the same order.
+  if (db.kind === 'sqlite') {
+    for (const q of queries) {
+      const a = (await searchPosts(k, responder, { q, limit: 50 })).map((r) => r.id).join(',');
+      const b = (await previousSearch(db, responder, q)).map((r) => r.id).join(',');
+      if (a !== b) throw new Error(`search "${q}": the current plan and the previous one disagree`);
+    }
+  }
 
   const all: number[] = [];
   const commonT: number[] = [];
   const rareT: number[] = [];
+  const scopedT: number[] = [];
+  const sourceT: number[] = [];
+  const previousCommonT: number[] = [];
+  const previousScopedT: number[] = [];
   const rounds = Math.ceil(SAMPLES / queries.length) * 2;
   for (let r = 0; r < rounds; r++) {
     for (const q of queries) {
@@ -331,9 +362,28 @@ async function measure(db: Db) {
       all.push(t);
       (common.includes(q) ? commonT : rareT).push(t);
     }
+    for (const q of common) {
+      scopedT.push(await timeOf(() => searchPosts(k, responder, { q, limit: 50 })));
+      sourceT.push(await timeOf(() => searchPosts(k, actor, { q, limit: 50, sourceId: firstSource })));
+      if (db.kind === 'sqlite' && r < 2) {
+        previousCommonT.push(await timeOf(() => previousSearch(db, actor, q)));
+        previousScopedT.push(await timeOf(() => previousSearch(db, responder, q)));
+      }
+    }
   }
   const dash: number[] = [];
   for (let i = 0; i < SAMPLES; i++) dash.push(await timeOf(() => dashboard(k, {})));
+  const today = localDate(new Date());
+  const last30 = parsePeriod(`${addDays(today, -29)}..${today}`);
+  const trendRollup: number[] = [];
+  const trendPosts: number[] = [];
+  for (let i = 0; i < Math.min(SAMPLES, 20); i++) {
+    trendRollup.push(await timeOf(() => trendOf(k, last30)));
+    trendPosts.push(await timeOf(() => trendCountedFromPosts(k, last30)));
+  }
+  const a = await trendOf(k, last30);
+  const b = await trendCountedFromPosts(k, last30);
+  if (JSON.stringify(a.buckets) !== JSON.stringify(b.buckets)) throw new Error('the 30-day trend from the roll-up differs from the one counted from posts');
   const ledger: number[] = [];
   let total = 0;
   for (let i = 0; i < SAMPLES; i++)
@@ -349,7 +399,15 @@ async function measure(db: Db) {
   line('search (all queries)', all, 50);
   line('  search, common words', commonT, 50);
   line('  search, rare words', rareT, 50);
+  line('  common, responder scope', scopedT, 50);
+  line('  common, one source', sourceT, 50);
+  if (previousCommonT.length) {
+    line('  previous plan, common', previousCommonT, 50, ' (same run, for comparison)');
+    line('  previous plan, responder', previousScopedT, 50, ' (same run, for comparison)');
+  }
   line('dashboard', dash, 200, ' (hot items cached 5 min as in serve)');
+  line('  30-day trend, roll-up', trendRollup, 200);
+  line('  30-day trend from posts', trendPosts, 200, ' (the previous way, same run; equal figures checked)');
   line('ledger, first page of 50', ledger, 300, ` (total ${total})`);
   line('ledger, state+text filter', ledgerFiltered, 300);
 }
@@ -402,12 +460,15 @@ async function ingest(base: string) {
   const total = SOURCES_N * ITEMS_N;
   const results: string[] = [];
   try {
-    for (const nWorkers of WORKERS) {
+    const runs = WORKERS.flatMap((n) => (flag('ab-rollup') ? [{ n, rollup: true }, { n, rollup: false }] : [{ n, rollup: true }]));
+    for (const { n: nWorkers, rollup } of runs) {
       const fresh = await freshDatabase(base);
       const db = await openDatabase(fresh.url);
       const workers: ChildProcess[] = [];
       try {
         await migrateToLatest(db);
+        // --ab-rollup: every worker count also without the roll-up's trigger, to see what it costs ingest.
+        if (!rollup) await sql`drop trigger posts_daily on posts`.execute(db.kysely);
         const sources = Array.from({ length: SOURCES_N }, (_, n) => `  - { name: 源${n}, kind: feed, url: "http://127.0.0.${2 + (n % hosts)}:${port}/feed/${n}.xml", interval: 1h }`).join('\n');
         await applyWorkspace(
           db.kysely,
@@ -475,11 +536,11 @@ async function ingest(base: string) {
         const seconds = (end - t0) / 1000;
         const fromFirst = (end - firstStoredAt!) / 1000;
         const mem = [...rss.values()].map((s) => (s.length ? `${s[0].toFixed(0)}/${Math.max(...s).toFixed(0)}/${s[s.length - 1].toFixed(0)}` : 'n/a'));
-        const text = `  ${nWorkers} worker(s): ${total} posts stored+analysed in ${seconds.toFixed(1)} s from spawn = ${(total / seconds).toFixed(1)} posts/s (${(total / fromFirst).toFixed(1)} posts/s from first stored post; all stored at ${((allStoredAt! - t0) / 1000).toFixed(1)} s); worker RSS start/peak/end MB: ${mem.join(', ')}${stuck ? `; ${stuck} post(s) NEVER analysed (analysis fails and is retried; timed to the last analysed post)` : ''}`;
+        const text = `  ${nWorkers} worker(s)${flag('ab-rollup') ? (rollup ? ', roll-up trigger on ' : ', roll-up trigger off') : ''}: ${total} posts stored+analysed in ${seconds.toFixed(1)} s from spawn = ${(total / seconds).toFixed(1)} posts/s (${(total / fromFirst).toFixed(1)} posts/s from first stored post; all stored at ${((allStoredAt! - t0) / 1000).toFixed(1)} s); worker RSS start/peak/end MB: ${mem.join(', ')}${stuck ? `; ${stuck} post(s) NEVER analysed (analysis fails and is retried; timed to the last analysed post)` : ''}`;
         console.log(text);
         results.push(text);
       } catch (e) {
-        const text = `  ${nWorkers} worker(s): failed: ${(e as Error).message}`;
+        const text = `  ${nWorkers} worker(s)${rollup ? '' : ', roll-up trigger off'}: failed: ${(e as Error).message}`;
         console.log(text);
         results.push(text);
       } finally {
@@ -499,17 +560,29 @@ async function ingest(base: string) {
 
 // ---------------------------------------------------------------- main
 const isPg = DB_ARG !== '' && dbKindOf(DB_ARG) === 'postgres';
+const REUSE = arg('reuse', '');
 if (!flag('no-query')) {
-  const fresh = await freshDatabase(DB_ARG);
+  // --reuse measures a database a previous `--keep` run generated (migrated first, as an upgrade would).
+  const fresh: Fresh = REUSE ? { url: REUSE, drop: async () => undefined } : await freshDatabase(DB_ARG);
   const db = await openDatabase(fresh.url);
   try {
+    const m0 = performance.now();
     await migrateToLatest(db);
-    const g = await generate(db);
-    console.log(`scale benchmark (${db.kind}): generated ${POSTS} posts in ${g.postSeconds.toFixed(1)} s (${(POSTS / g.postSeconds).toFixed(0)} posts/s, segmented + full-text indexed), ${CASES} cases, total ${g.seconds.toFixed(1)} s; bench process rss ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB`);
-    await measure(db);
+    if (REUSE) console.log(`scale benchmark (${db.kind}): reusing ${REUSE}; migrations took ${((performance.now() - m0) / 1000).toFixed(1)} s`);
+    else {
+      const g = await generate(db);
+      console.log(`scale benchmark (${db.kind}): generated ${POSTS} posts in ${g.postSeconds.toFixed(1)} s (${(POSTS / g.postSeconds).toFixed(0)} posts/s, segmented + full-text indexed), ${CASES} cases, total ${g.seconds.toFixed(1)} s; bench process rss ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB`);
+    }
+    // What the report.rollup task does within a minute in serve or a worker (PostgreSQL appends deltas).
+    const c0 = performance.now();
+    const folded = await compactRollup(db.kysely);
+    console.log(`  roll-up: folded ${folded} deltas in ${((performance.now() - c0) / 1000).toFixed(1)} s`);
+    const departments = (await db.kysely.selectFrom('departments').select('id').orderBy('id').execute()).map((d) => d.id);
+    await measure(db, departments);
   } finally {
     await db.close();
-    await fresh.drop();
+    if (flag('keep') || REUSE) console.log(`kept the database: ${fresh.url} (measure it again with --reuse ${fresh.url})`);
+    else await fresh.drop();
   }
 }
 if (isPg && !flag('no-ingest')) await ingest(DB_ARG);

@@ -58,14 +58,29 @@ export function slimPrepared(p: Prepared): Prepared {
   return { ...p, title: '', text: '', lower: '', language: { ...p.language, tokens: [], normalized: '' } };
 }
 
+/**
+ * A post normalised and cut elsewhere: `normalized` is normalizePost({ title, text }), `tokens` its
+ * words, and `signature`, when given, signatureOf(tokens, the analyzer's names).
+ */
+export interface PreCut {
+  title: string;
+  text: string;
+  normalized: string;
+  tokens: string[];
+  signature?: Uint32Array;
+}
+
 export interface Analyzer {
   readonly language: LanguageAnalyzer | null;
   readonly rules: readonly CompiledRule[];
   readonly brokenRules: readonly { name: string; error: string }[];
-  prepare(post: PostSubject): Prepared;
+  /** Dictionary names that weigh more in signatures (a thread computing signatures needs them). */
+  readonly names: ReadonlySet<string>;
+  /** `cut`: the post's title and text already normalised, and cut (another thread's work, stream-piped.ts). */
+  prepare(post: PostSubject, cut?: PreCut): Prepared;
   finish(p: Prepared, link: { event: number | string | null; bursts: BurstFinding[] }): AnalysisResult;
   /** Stream mode: events and bursts linked in memory across the posts given to this analyzer. */
-  analyze(post: PostSubject): AnalysisResult;
+  analyze(post: PostSubject, cut?: PreCut): AnalysisResult;
   /** Stream mode for a post prepared elsewhere (a worker thread): link in memory, then finish. */
   link(p: Prepared): AnalysisResult;
 }
@@ -120,11 +135,11 @@ export function composeAnalyzer(parts: AnalyzerParts, options: AnalyzerOptions =
   const linker = new MemoryEventLinker(options.events ?? DEFAULT_EVENTS);
   const tracker = new BurstTracker(options.bursts ?? DEFAULT_BURST);
 
-  const prepare = (post: PostSubject): Prepared => {
-    const title = normalize(post.title ?? '');
-    const text = normalize(post.text ?? '');
+  const prepare = (post: PostSubject, cut?: PreCut): Prepared => {
+    const title = cut ? cut.title : normalize(post.title ?? '');
+    const text = cut ? cut.text : normalize(post.text ?? '');
     if (!parts.language) throw new Error('this analyzer was created without the language layer');
-    const language = parts.language.analyze({ title, text });
+    const language = cut ? parts.language.analyzeCut(cut.normalized, cut.tokens) : parts.language.analyze({ title, text });
     const doc = docFromNormalized({ title, text, author: normalize(post.author ?? ''), source: normalize(post.source ?? '') });
     const lower = lowerAscii(language.normalized);
     const published = validIso(post.published_at);
@@ -150,7 +165,7 @@ export function composeAnalyzer(parts: AnalyzerParts, options: AnalyzerOptions =
       rules,
       periods: matchPeriods(parts.periods, lower, at),
       routing,
-      signature: signatureOf(language.tokens, parts.names),
+      signature: cut?.signature ?? signatureOf(language.tokens, parts.names),
       names: parts.names?.size ? [...new Set(language.tokens.filter((tok) => parts.names!.has(tok)))] : [],
       metrics: { views: nonNeg(m.views), replies: nonNeg(m.replies), likes: nonNeg(m.likes), reposts: nonNeg(m.reposts) },
       velocity: post.velocity ?? null,
@@ -217,9 +232,10 @@ export function composeAnalyzer(parts: AnalyzerParts, options: AnalyzerOptions =
     language: parts.language,
     rules: parts.rules,
     brokenRules: parts.brokenRules ?? [],
+    names: parts.names ?? new Set<string>(),
     prepare,
     finish,
-    analyze: (post) => linkInMemory(prepare(post)),
+    analyze: (post, cut) => linkInMemory(prepare(post, cut)),
     link: linkInMemory,
   };
 }

@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { nowIso } from '../db/values.ts';
 import { atLeast, type RiskLevel } from '../levels.ts';
-import { BANDS, bandKeys, bandNumbers, isEmptySignature, parseSignature, signatureHex, similarity } from './minhash.ts';
+import { BANDS, bandHashes, bandKeys, isEmptySignature, leastSame, parseSignature, sameAtLeast, SIGNATURE_SIZE, signatureHex, similarity } from './minhash.ts';
 
 /**
  * Events (事件): posts about the same matter, linked by the MinHash similarity of their content
@@ -66,7 +66,7 @@ interface MemoryEvent {
   id: string | number;
   sig: Uint32Array;
   names: string[];
-  bands: number[];
+  bands: Int32Array;
   lastSeen: number;
   /** The link call that last looked at this event, and how many of its bands matched then. */
   stamp: number;
@@ -79,11 +79,16 @@ interface MemoryEvent {
  */
 export class MemoryEventLinker {
   private readonly events = new Map<string, MemoryEvent>();
-  private readonly index = new Map<number, MemoryEvent[]>();
+  /** Per band: band key → the events with that key (the latest PER_BAND). */
+  private readonly index = Array.from({ length: BANDS }, () => new Map<number, MemoryEvent[]>());
   private maxSeen = 0;
   private linked = 0;
 
-  constructor(private readonly options: EventOptions = DEFAULT_EVENTS) {}
+  private readonly leastSame: number;
+
+  constructor(private readonly options: EventOptions = DEFAULT_EVENTS) {
+    this.leastSame = leastSame(options.threshold);
+  }
 
   link(input: LinkInput): LinkResult | null {
     if (isEmptySignature(input.signature)) return null;
@@ -91,13 +96,13 @@ export class MemoryEventLinker {
     if (at > this.maxSeen) this.maxSeen = at;
     if (++this.linked % 1000 === 0) this.evict();
     const window = this.options.windowHours * HOUR;
-    const bands = bandNumbers(input.signature);
+    const bands = bandHashes(input.signature);
     let best: MemoryEvent | null = null;
-    let bestSim = 0;
+    let bestSame = 0;
     const stamp = this.linked;
     const candidates: MemoryEvent[] = [];
-    for (const b of bands) {
-      const list = this.index.get(b);
+    for (let b = 0; b < BANDS; b++) {
+      const list = this.index[b].get(bands[b]);
       if (!list) continue;
       for (const e of list) {
         if (e.stamp !== stamp) {
@@ -108,28 +113,34 @@ export class MemoryEventLinker {
         e.hits++;
       }
     }
-    // the events sharing the most bands are the most similar: score only the best few
-    for (const e of candidates.length > MAX_SCORED ? mostHits(candidates) : candidates) {
+    // The events sharing the most bands are the most similar: score only the best few. The
+    // answer is the most similar at or above the threshold, the first in `scored` on a tie; they
+    // are scored most shared bands first, so that a good match early lets the others stop early.
+    const scored = candidates.length > MAX_SCORED ? mostHits(candidates) : candidates;
+    let bestAt = -1;
+    for (const p of byHitsDescending(scored)) {
+      const e = scored[p];
       if (Math.abs(at - e.lastSeen) > window) continue;
       if (!namesCompatible(input.names, e.names)) continue;
-      const s = similarity(input.signature, e.sig);
-      if (s >= this.options.threshold && s > bestSim) {
+      const same = sameAtLeast(input.signature, e.sig, Math.max(this.leastSame, best === null ? 1 : p < bestAt ? bestSame : bestSame + 1));
+      if (same >= 0) {
         best = e;
-        bestSim = s;
+        bestSame = same;
+        bestAt = p;
       }
     }
     if (best) {
       if (at > best.lastSeen) best.lastSeen = at;
-      return { eventId: best.id, created: false, similarity: bestSim };
+      return { eventId: best.id, created: false, similarity: bestSame / SIGNATURE_SIZE };
     }
     const key = String(input.postKey);
     const existing = this.events.get(key);
     if (existing) return { eventId: existing.id, created: false, similarity: 1 };
     const e: MemoryEvent = { key, id: input.postKey, sig: input.signature, names: input.names ?? [], bands, lastSeen: at, stamp, hits: 0 };
     this.events.set(key, e);
-    for (const b of bands) {
-      let list = this.index.get(b);
-      if (!list) this.index.set(b, (list = []));
+    for (let b = 0; b < BANDS; b++) {
+      let list = this.index[b].get(bands[b]);
+      if (!list) this.index[b].set(bands[b], (list = []));
       list.push(e);
       if (list.length > PER_BAND) list.shift();
     }
@@ -145,16 +156,34 @@ export class MemoryEventLinker {
       gone.add(e);
     }
     if (!gone.size) return;
-    for (const [b, list] of this.index) {
-      const kept = list.filter((e) => !gone.has(e));
-      if (!kept.length) this.index.delete(b);
-      else if (kept.length !== list.length) this.index.set(b, kept);
+    for (const index of this.index) {
+      for (const [key, list] of index) {
+        const kept = list.filter((e) => !gone.has(e));
+        if (!kept.length) index.delete(key);
+        else if (kept.length !== list.length) index.set(key, kept);
+      }
     }
   }
 
   get size(): number {
     return this.events.size;
   }
+}
+
+const order: number[] = [];
+
+/** Positions of the candidates, most band hits first (stable; insertion sort: at most MAX_SCORED). */
+function byHitsDescending(candidates: MemoryEvent[]): number[] {
+  order.length = 0;
+  for (let i = 0; i < candidates.length; i++) {
+    let j = i;
+    while (j > 0 && candidates[order[j - 1]].hits < candidates[i].hits) {
+      order[j] = order[j - 1];
+      j--;
+    }
+    order[j] = i;
+  }
+  return order;
 }
 
 /** The MAX_SCORED candidates with the most band hits, in one counting pass (hits ≤ BANDS). */

@@ -14,6 +14,7 @@ import { normalize, normalizePost } from './text.ts';
 import { DEFAULT_TAXONOMY } from './topic/default-taxonomy.ts';
 import { viewTokens } from './token-info.ts';
 import { TopicMatcher, type TaxonomyTopic } from './topic/taxonomy.ts';
+import { borrowedWords, TopicDecider } from './topic/decide.ts';
 
 export { normalize };
 
@@ -36,6 +37,10 @@ export interface LanguageResult {
 
 export interface LanguageAnalyzer {
   analyze(input: { title?: string; text: string }): LanguageResult;
+  /** The same for a post already normalised (normalizePost) and cut by a segmenter with `dictionary` (another thread's). */
+  analyzeCut(normalized: string, tokens: string[]): LanguageResult;
+  /** The words the segmenter adds to jieba's dictionary (userDictionary in segment.ts builds the same one elsewhere). */
+  readonly dictionary: readonly string[];
   /** Hashed features of a normalised text (for training). */
   features(normalized: string, tokens: readonly string[]): TextFeatures;
   readonly segmenter: Segmenter;
@@ -48,8 +53,8 @@ export interface LanguageConfig {
   models: Partial<Record<ModelName, LinearModel>>;
 }
 
-/** Least probability for a learned topic or department to be proposed. */
-export const TOPIC_MIN_P = 0.35;
+/** Least probability for a learned department to be proposed (topics: topic/decide.ts). */
+export { TOPIC_MIN_P } from './topic/decide.ts';
 export const DEPARTMENT_MIN_P = 0.35;
 
 const LABEL_TEXT: Record<SentimentLabel, string> = {
@@ -66,7 +71,9 @@ function pct(p: number): string {
 export function createLanguageAnalyzer(config: LanguageConfig): LanguageAnalyzer {
   const matcher = new TopicMatcher(config.taxonomy);
   const userWords = new Set(config.userWords);
-  const segmenter = createSegmenter([...config.userWords, ...matcher.keywords(), ...lexiconPhrases(), ...abusePhrases()]);
+  const dictionary = [...config.userWords, ...matcher.keywords(), ...borrowedWords(config.taxonomy), ...lexiconPhrases(), ...abusePhrases()];
+  // loading jieba takes a while: a stream whose posts are cut in another thread never needs it here
+  let segmenter: Segmenter | null = null;
   const { sentiment: sModel, topic: tModel, department: dModel } = config.models;
   const usable = (m: LinearModel | undefined): m is LinearModel => !!m && m.classes.length >= 2;
   const sentimentModel = usable(sModel) && sModel.classes.every((c) => c === 'negative' || c === 'neutral' || c === 'positive') ? sModel : undefined;
@@ -84,9 +91,8 @@ export function createLanguageAnalyzer(config: LanguageConfig): LanguageAnalyzer
   );
   const topicReason = topicModel ? modelReason('language.topic.model', { count: topicModel.examples }) : null;
   const departmentReason = departmentModel ? modelReason('language.department.model', { count: departmentModel.examples }) : null;
-  const topicOwner = new Map(config.taxonomy.map((tp) => [tp.path, tp.department]));
+  const topics = new TopicDecider(config.taxonomy, topicModel, topicReason);
   const sBuf = sentimentModel ? new Float64Array(sentimentModel.classes.length) : undefined;
-  const tBuf = topicModel ? new Float64Array(topicModel.classes.length) : undefined;
   const dBuf = departmentModel ? new Float64Array(departmentModel.classes.length) : undefined;
 
   const features = (normalized: string, tokens: readonly string[]) => {
@@ -94,12 +100,17 @@ export function createLanguageAnalyzer(config: LanguageConfig): LanguageAnalyzer
     return extractFeatures(normalized, tokens, view.hashes, scoreTokens(tokens, view.infos), true);
   };
 
-  return {
-    segmenter,
+  const analyzer: LanguageAnalyzer = {
+    get segmenter() {
+      return (segmenter ??= createSegmenter(dictionary));
+    },
+    dictionary,
     features,
     analyze(input) {
       const normalized = normalizePost(input);
-      const tokens = segmenter.cut(normalized);
+      return analyzer.analyzeCut(normalized, analyzer.segmenter.cut(normalized));
+    },
+    analyzeCut(normalized, tokens) {
       const view = viewTokens(tokens, true);
       const lex = scoreTokens(tokens, view.infos);
       const f = needFeatures ? extractFeatures(normalized, tokens, view.hashes, lex, needTrigrams, true) : null;
@@ -118,22 +129,8 @@ export function createLanguageAnalyzer(config: LanguageConfig): LanguageAnalyzer
         sentiment = { label, score, reasons };
       }
 
-      let topic: string | null = null;
-      let topicReasons: string[] = [];
-      let topicDepartment: string | null = null;
-      const m = matcher.match(tokens, view.hashes);
-      if (m) {
-        topic = m.topic;
-        topicReasons = m.reasons;
-        topicDepartment = m.department;
-      } else if (topicModel && f) {
-        const pr = predict(topicModel, f, tBuf);
-        if (pr.p >= TOPIC_MIN_P) {
-          topic = pr.label;
-          topicReasons = [topicReason!(pr.p)];
-          topicDepartment = topicOwner.get(pr.label) ?? null;
-        }
-      }
+      const decided = topics.decide(tokens, view.hashes, f, matcher.match(tokens, view.hashes));
+      const { topic, reasons: topicReasons, department: topicDepartment } = decided;
 
       let learnedDepartment: string | null = null;
       let departmentReasons: string[] = [];
@@ -159,6 +156,7 @@ export function createLanguageAnalyzer(config: LanguageConfig): LanguageAnalyzer
       };
     },
   };
+  return analyzer;
 }
 
 /** Reads the workspace's dictionary, taxonomy (or the default one) and learned models. */

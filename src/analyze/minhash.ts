@@ -4,6 +4,9 @@
  * similarity of their word sets; LSH band keys (BANDS bands of ROWS values) let a new post
  * find candidate events by exact key lookup instead of comparing with every event.
  */
+import { IntIndex } from './int-index.ts';
+import { simdMinhash } from './minhash-wasm.ts';
+
 export const SIGNATURE_SIZE = 64;
 export const ROWS = 2;
 export const BANDS = SIGNATURE_SIZE / ROWS;
@@ -37,41 +40,103 @@ const SEEDS = Uint32Array.from({ length: SIGNATURE_SIZE }, (_, i) => fmix(0x9e37
 export function minhash(features: Iterable<string>): Uint32Array {
   const hashes: number[] = [];
   for (const f of features) hashes.push(fmix(fnv1a(f)));
-  return minhashOfHashes(Uint32Array.from(hashes), hashes.length);
+  return minhashOfHashes(Int32Array.from(hashes, (h) => h | 0), hashes.length);
 }
 
-function minhashOfHashes(hashes: Uint32Array, n: number): Uint32Array {
-  const sig = new Uint32Array(SIGNATURE_SIZE).fill(0xffffffff);
-  for (let j = 0; j < n; j++) {
-    const x = hashes[j];
-    for (let i = 0; i < SIGNATURE_SIZE; i++) {
-      let h = Math.imul(x ^ SEEDS[i], 0x9e3779b1);
-      h = (h ^ (h >>> 15)) >>> 0;
-      if (h < sig[i]) sig[i] = h;
+const simd = simdMinhash(SEEDS);
+
+function minhashOfHashes(hashes: Int32Array, n: number): Uint32Array {
+  return simd ? simd.signature(hashes, n) : scalarMinhash(hashes, n);
+}
+
+/** The same minima in plain JavaScript (where WebAssembly SIMD is unavailable; tests compare the two). */
+export function scalarMinhash(hashes: Int32Array, n: number, seeds: Uint32Array = SEEDS): Uint32Array {
+  const sig = new Uint32Array(SIGNATURE_SIZE);
+  // Four seeds per pass over the features, the running minima in registers. Values are compared
+  // as signed 32-bit integers with the sign bit flipped, which orders them as unsigned ones.
+  for (let i = 0; i < SIGNATURE_SIZE; i += 4) {
+    const s0 = seeds[i] | 0;
+    const s1 = seeds[i + 1] | 0;
+    const s2 = seeds[i + 2] | 0;
+    const s3 = seeds[i + 3] | 0;
+    let m0 = 0x7fffffff;
+    let m1 = 0x7fffffff;
+    let m2 = 0x7fffffff;
+    let m3 = 0x7fffffff;
+    for (let j = 0; j < n; j++) {
+      const x = hashes[j] | 0;
+      let h = Math.imul(x ^ s0, 0x9e3779b1);
+      h = h ^ (h >>> 15) ^ -0x80000000;
+      if (h < m0) m0 = h;
+      h = Math.imul(x ^ s1, 0x9e3779b1);
+      h = h ^ (h >>> 15) ^ -0x80000000;
+      if (h < m1) m1 = h;
+      h = Math.imul(x ^ s2, 0x9e3779b1);
+      h = h ^ (h >>> 15) ^ -0x80000000;
+      if (h < m2) m2 = h;
+      h = Math.imul(x ^ s3, 0x9e3779b1);
+      h = h ^ (h >>> 15) ^ -0x80000000;
+      if (h < m3) m3 = h;
     }
+    sig[i] = (m0 ^ -0x80000000) >>> 0;
+    sig[i + 1] = (m1 ^ -0x80000000) >>> 0;
+    sig[i + 2] = (m2 ^ -0x80000000) >>> 0;
+    sig[i + 3] = (m3 ^ -0x80000000) >>> 0;
   }
   return sig;
 }
 
+// Per-post scratch: the distinct feature hashes of the post being signed (open addressing with a
+// stamp per slot, so nothing is cleared or allocated per post). The minimum ignores repeats, so
+// this only saves work.
+let features = new Int32Array(512);
+let slots = new Int32Array(1024);
+let stamps = new Uint32Array(1024);
+let stamp = 0;
+
+/** Adds a feature hash unless the post has it already; returns the new count. */
+function addFeature(h: number, n: number): number {
+  const mask = slots.length - 1;
+  let slot = h & mask;
+  while (stamps[slot] === stamp) {
+    if (slots[slot] === h) return n;
+    slot = (slot + 1) & mask;
+  }
+  stamps[slot] = stamp;
+  slots[slot] = h;
+  features[n] = h;
+  return n + 1;
+}
+
 /**
  * The signature of a post's tokens in one pass: the same features as `contentFeatures` (names
- * weighted), hashed once each and deduplicated by hash. The analyzer's hot path.
+ * weighted), hashed once each. The analyzer's hot path.
  */
 export function signatureOf(tokens: readonly string[], names?: ReadonlySet<string>): Uint32Array {
   const weight = names?.size ? NAME_WEIGHT : 1;
-  const hashes = new Uint32Array(tokens.length * weight);
-  let n = 0;
-  for (const tok of tokens) {
-    if (tok.length < 2 || STOP.has(tok)) continue;
-    const h = tokenHash(tok);
-    if (h === 0) continue;
-    hashes[n++] = h;
-    if (weight > 1 && names!.has(tok)) for (let k = 1; k < NAME_WEIGHT; k++) hashes[n++] = fmix(fnv1a(`${/[A-Z]/.test(tok) ? tok.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : tok}\u0001${k}`));
+  const most = tokens.length * weight;
+  if (slots.length < most * 2) {
+    const size = 1 << Math.ceil(Math.log2(most * 2));
+    slots = new Int32Array(size);
+    stamps = new Uint32Array(size);
+    features = new Int32Array(size);
+    stamp = 0;
   }
-  const used = hashes.subarray(0, n).sort();
-  let u = 0;
-  for (let j = 0; j < n; j++) if (j === 0 || used[j] !== used[j - 1]) used[u++] = used[j];
-  return minhashOfHashes(used, u);
+  if (++stamp === 0xffffffff) {
+    stamps.fill(0);
+    stamp = 1;
+  }
+  let n = 0;
+  for (let t = 0; t < tokens.length; t++) {
+    const tok = tokens[t];
+    if (tok.length < 2) continue;
+    const h = tokenHash(tok);
+    // a function word's hash is in STOP_HASHES; the string itself is compared only then
+    if (h === 0 || (STOP_HASHES.get(h | 0) >= 0 && STOP.has(tok))) continue;
+    n = addFeature(h | 0, n);
+    if (weight > 1 && names!.has(tok)) for (let k = 1; k < NAME_WEIGHT; k++) n = addFeature(fmix(fnv1a(`${/[A-Z]/.test(tok) ? tok.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : tok}\u0001${k}`)) | 0, n);
+  }
+  return minhashOfHashes(features, n);
 }
 
 /**
@@ -104,15 +169,39 @@ export function similarity(a: Uint32Array, b: Uint32Array): number {
   return same / SIGNATURE_SIZE;
 }
 
-/** One number per band (band index in the high bits), for in-memory lookups. */
-export function bandNumbers(sig: Uint32Array): number[] {
-  const out: number[] = new Array(BANDS);
+/** The least number of equal positions whose similarity is at least `threshold` (SIGNATURE_SIZE + 1 when none). */
+export function leastSame(threshold: number): number {
+  for (let k = 0; k <= SIGNATURE_SIZE; k++) if (k / SIGNATURE_SIZE >= threshold) return k;
+  return SIGNATURE_SIZE + 1;
+}
+
+/**
+ * The number of equal positions when it is at least `need`, else -1: stops as soon as the
+ * positions left cannot make up the difference (most candidates of a busy stream fall short).
+ */
+export function sameAtLeast(a: Uint32Array, b: Uint32Array, need: number): number {
+  let same = 0;
+  for (let i = 0; i < SIGNATURE_SIZE; i++) {
+    if (a[i] === b[i]) same++;
+    else if (same + (SIGNATURE_SIZE - 1 - i) < need) return -1;
+  }
+  return same >= need ? same : -1;
+}
+
+/** The 32-bit key of each band (as signed integers: small integers are the cheapest map keys). */
+export function bandHashes(sig: Uint32Array): Int32Array {
+  const out = new Int32Array(BANDS);
   for (let b = 0; b < BANDS; b++) {
     let h = b + 1;
     for (let r = 0; r < ROWS; r++) h = fmix(h ^ sig[b * ROWS + r]) ^ Math.imul(h, 31);
-    out[b] = b * 4294967296 + (h >>> 0);
+    out[b] = h;
   }
   return out;
+}
+
+/** One number per band (band index in the high bits). */
+export function bandNumbers(sig: Uint32Array): number[] {
+  return Array.from(bandHashes(sig), (h, b) => b * 4294967296 + (h >>> 0));
 }
 
 /** The band keys as stored in event_keys. */
@@ -138,6 +227,8 @@ const STOP = new Set([
   '自己', '大家', '请问', '你好', '您好', '谢谢', '这些', '那些', '如果', '而且', '或者', '以及', '这样', '怎么', '为什么', '一下',
   '一直', '知道', '觉得', '希望', '问题', '情况', '有关', '相关', '部门', '领导', '时候', '今天', '昨天', '目前', '不是', '只是',
 ]);
+
+const STOP_HASHES = new IntIndex([...STOP].map((w) => [tokenHash(w) | 0, 0]));
 
 /** How many times a name (place, road, estate from the workspace dictionary) counts. */
 export const NAME_WEIGHT = 6;

@@ -1,8 +1,9 @@
-import { t } from '../i18n/index.ts';
+import { compileMessage } from './message.ts';
 import { levelRank, RISK_LEVEL_LABELS, RISK_LEVELS, type RiskLevel } from '../levels.ts';
 import type { PeriodMatch } from './periods.ts';
-import { findMatters, findRumourCues, type MatterFinding } from './rules/matters.ts';
-import { findSensitive, type SensitiveList } from './rules/sensitive.ts';
+import { scanCues } from './rules/cue-set.ts';
+import type { MatterFinding } from './rules/matters.ts';
+import type { SensitiveList } from './rules/sensitive.ts';
 import type { RuleMatch } from './types.ts';
 
 /**
@@ -56,7 +57,7 @@ export interface RiskCues {
 
 /** The sensitive terms, matters and rumour cues of a normalised, ASCII-lower-cased text. */
 export function findCues(text: string, sensitive: SensitiveList | null | undefined): RiskCues {
-  return { sensitive: sensitive ? findSensitive(sensitive, text) : [], matters: findMatters(text), rumour: findRumourCues(text) };
+  return scanCues(text, sensitive);
 }
 
 export interface RiskResult {
@@ -84,9 +85,35 @@ function metricText(m: Partial<Metrics>, signed = false): string {
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
+// Reasons are filled for every post: the catalogue templates are compiled once.
+const M = {
+  burstEvent: compileMessage('risk.burstEvent'),
+  burstTopic: compileMessage('risk.burstTopic'),
+  burst: compileMessage('risk.burst'),
+  sentiment: compileMessage('risk.sentiment'),
+  sentimentStrong: compileMessage('risk.sentimentStrong'),
+  engagement: compileMessage('risk.engagement'),
+  velocity: compileMessage('risk.velocity'),
+  sourceWeight: compileMessage('risk.sourceWeight'),
+  sensitive: compileMessage('risk.sensitive'),
+  period: compileMessage('risk.period'),
+  periodKeywords: compileMessage('risk.periodKeywords'),
+  matter: compileMessage('risk.matter'),
+  abuse: compileMessage('risk.abuse'),
+  rumour: compileMessage('risk.rumour'),
+  ruleMinimum: compileMessage('risk.ruleMinimum'),
+  level: compileMessage('risk.level'),
+};
+const MATTER_LABELS = new Map<string, string>();
+function matterLabel(kind: string): string {
+  let label = MATTER_LABELS.get(kind);
+  if (label === undefined) MATTER_LABELS.set(kind, (label = compileMessage(`matter.${kind}`)()));
+  return label;
+}
+
 export function burstReason(b: BurstFinding): string {
-  const scope = b.scope === 'event' ? t('risk.burstEvent') : t('risk.burstTopic', { topic: b.topic ?? '' });
-  return t('risk.burst', { scope, last: b.last, baseline: round1(b.baseline) });
+  const scope = b.scope === 'event' ? M.burstEvent() : M.burstTopic({ topic: b.topic ?? '' });
+  return M.burst({ scope, last: b.last, baseline: round1(b.baseline) });
 }
 
 export function levelForScore(score: number): RiskLevel {
@@ -104,36 +131,36 @@ export function assessRisk(input: RiskInput): RiskResult {
   if (input.sentiment.label === 'negative') {
     const strength = Math.min(1, Math.max(0.3, Math.abs(input.sentiment.score)));
     const score = round1(input.sentiment.score);
-    add(Math.round(8 + 14 * strength), t(strength >= 0.7 ? 'risk.sentimentStrong' : 'risk.sentiment', { score }));
+    add(Math.round(8 + 14 * strength), (strength >= 0.7 ? M.sentimentStrong : M.sentiment)({ score }));
   }
 
   const m = input.metrics ?? {};
   const engagement = Math.min(20, Math.round(6 * Math.log10(1 + engagementIndex(m))));
-  if (engagement >= 4) add(engagement, t('risk.engagement', { detail: metricText(m) }));
+  if (engagement >= 4) add(engagement, M.engagement({ detail: metricText(m) }));
 
   if (input.velocity && input.velocity.hours > 0) {
     const hours = Math.max(input.velocity.hours, 1 / 60);
     const rate = engagementIndex(input.velocity.delta) / hours;
     const points = Math.min(15, Math.round(5 * Math.log10(1 + rate)));
-    if (points >= 3) add(points, t('risk.velocity', { hours: round1(input.velocity.hours), detail: metricText(input.velocity.delta, true) }));
+    if (points >= 3) add(points, M.velocity({ hours: round1(input.velocity.hours), detail: metricText(input.velocity.delta, true) }));
   }
 
   if (input.source && input.source.weight !== 1) {
     const points = Math.max(-10, Math.min(15, Math.round((input.source.weight - 1) * 10)));
-    add(points, t('risk.sourceWeight', { source: input.source.name, weight: input.source.weight }));
+    add(points, M.sourceWeight({ source: input.source.name, weight: input.source.weight }));
   }
 
   const cues = input.cues ?? findCues(input.text, input.sensitive);
   {
     const terms = cues.sensitive;
-    if (terms.length) add(Math.min(24, 8 * terms.length), t('risk.sensitive', { terms: terms.slice(0, 6).join('、') }));
+    if (terms.length) add(Math.min(24, 8 * terms.length), M.sensitive({ terms: terms.slice(0, 6).join('、') }));
   }
 
   let periodPoints = 0;
   for (const p of input.periods ?? []) {
     const points = Math.min(30 - periodPoints, Math.round(10 * p.boost));
     periodPoints += Math.max(0, points);
-    add(Math.max(0, points), t('risk.period', { name: p.name, detail: p.terms.length ? t('risk.periodKeywords', { terms: p.terms.slice(0, 6).join('、') }) : '' }));
+    add(Math.max(0, points), M.period({ name: p.name, detail: p.terms.length ? M.periodKeywords({ terms: p.terms.slice(0, 6).join('、') }) : '' }));
   }
 
   let matterPoints = 0;
@@ -141,12 +168,12 @@ export function assessRisk(input: RiskInput): RiskResult {
     const points = Math.min(30 - matterPoints, f.points);
     if (points <= 0) break;
     matterPoints += points;
-    add(points, t('risk.matter', { kind: t(`matter.${f.kind}`), terms: f.terms.slice(0, 5).join('、') }));
+    add(points, M.matter({ kind: matterLabel(f.kind), terms: f.terms.slice(0, 5).join('、') }));
   }
 
-  if (input.abuse.flagged) add(8, t('risk.abuse'));
+  if (input.abuse.flagged) add(8, M.abuse());
   const rumour = cues.rumour;
-  if (rumour.length) add(8, t('risk.rumour', { terms: rumour.slice(0, 5).join('、') }));
+  if (rumour.length) add(8, M.rumour({ terms: rumour.slice(0, 5).join('、') }));
 
   let burstPoints = 0;
   for (const b of input.bursts ?? []) {
@@ -164,8 +191,8 @@ export function assessRisk(input: RiskInput): RiskResult {
   for (const r of input.rules ?? []) if (r.minLevel && levelRank(r.minLevel) > levelRank(floorRule?.minLevel ?? level)) floorRule = r;
   if (floorRule?.minLevel) {
     level = floorRule.minLevel;
-    reasons.push(t('risk.ruleMinimum', { rule: floorRule.rule, level: RISK_LEVEL_LABELS[level] }));
+    reasons.push(M.ruleMinimum({ rule: floorRule.rule, level: RISK_LEVEL_LABELS[level] }));
   }
-  reasons.push(t('risk.level', { score, level: RISK_LEVEL_LABELS[level] }));
+  reasons.push(M.level({ score, level: RISK_LEVEL_LABELS[level] }));
   return { level, score, reasons };
 }

@@ -35,8 +35,35 @@ export function cleanUserWord(word: string): string | null {
   return w;
 }
 
+/** The user words as jieba will hold them: cleaned, distinct, sorted. */
+function dictionaryWords(userWords: Iterable<string>): string[] {
+  return [...new Set([...userWords].map(cleanUserWord).filter((w): w is string => w !== null))].sort();
+}
+
+/** What `createSegmenter(userWords)` loads into jieba on top of its base dictionary ('' when nothing). */
+export function userDictionary(userWords: Iterable<string>): string {
+  const words = dictionaryWords(userWords);
+  return words.length ? words.map((w) => `${w} ${USER_WORD_FREQ} n`).join('\n') + '\n' : '';
+}
+
+/** A jieba instance with the base dictionary and a user dictionary from `userDictionary`. */
+export function loadJieba(userDict: string): Jieba {
+  const jieba = Jieba.withDict(jiebaDict());
+  if (userDict) jieba.loadDict(Buffer.from(userDict));
+  return jieba;
+}
+
+/** jieba's tokens without whitespace-only ones (jieba keeps spaces and line breaks as tokens). */
+export function dropSpaces(raw: string[]): string[] {
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i].charCodeAt(0);
+    if ((c <= 0x20 || c === 0x3000 || c === 0xa0) && raw[i].trim() === '') return raw.filter((t) => t.trim() !== '');
+  }
+  return raw;
+}
+
 export function createSegmenter(userWords: Iterable<string> = []): Segmenter {
-  const words = [...new Set([...userWords].map(cleanUserWord).filter((w): w is string => w !== null))].sort();
+  const words = dictionaryWords(userWords);
   const key = createHash('sha1').update(words.join('\n')).digest('hex');
   const hit = cache.get(key);
   if (hit) {
@@ -44,22 +71,12 @@ export function createSegmenter(userWords: Iterable<string> = []): Segmenter {
     cache.set(key, hit);
     return hit;
   }
-  const jieba = Jieba.withDict(jiebaDict());
-  if (words.length) jieba.loadDict(Buffer.from(words.map((w) => `${w} ${USER_WORD_FREQ} n`).join('\n') + '\n'));
+  const jieba = loadJieba(userDictionary(words));
   const segmenter: Segmenter = {
     userWords: words,
     cut(text) {
       if (!text) return [];
-      const raw = jieba.cut(text, true);
-      let clean = true;
-      for (let i = 0; i < raw.length; i++) {
-        const c = raw[i].charCodeAt(0);
-        if ((c <= 0x20 || c === 0x3000 || c === 0xa0) && raw[i].trim() === '') {
-          clean = false;
-          break;
-        }
-      }
-      return clean ? raw : raw.filter((t) => t.trim() !== '');
+      return dropSpaces(jieba.cut(text, true));
     },
   };
   cache.set(key, segmenter);

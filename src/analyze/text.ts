@@ -92,19 +92,34 @@ function rewrite(text: string): string {
   return out;
 }
 
+// The last few strings that needed no rewriting. A post's title and text are normalised first by
+// the analyzer and then again as a whole post (normalizePost), so each would be scanned twice.
+const clean: string[] = ['', '', '', ''];
+let cleanAt = 0;
+
 export function normalize(text: string): string {
   if (!text) return '';
+  if (text === clean[0] || text === clean[1] || text === clean[2] || text === clean[3]) return text;
   const need = needsWork(text);
   let out = text;
   if (need.width || need.space) out = rewrite(out);
   if (need.trad) out = converter()(out);
+  // rewriting leaves no full-width form and no odd or repeated space, so without a traditional
+  // character (OpenCC's output is not re-checked) the result needs no further work either
+  if (!need.trad) {
+    clean[cleanAt] = out;
+    cleanAt = (cleanAt + 1) & 3;
+  }
   return out;
 }
 
 /** Normalised title and text as one string: the title, a newline, the text. */
 export function normalizePost(input: { title?: string | null; text?: string | null }): string {
-  const title = normalize(input.title ?? '');
-  const text = normalize(input.text ?? '');
+  return joinPost(normalize(input.title ?? ''), normalize(input.text ?? ''));
+}
+
+/** Title and text as one string (a text that starts with its title stands alone). */
+export function joinPost(title: string, text: string): string {
   if (!title) return text;
   if (!text || text.startsWith(title)) return text || title;
   return `${title}\n${text}`;

@@ -1,4 +1,4 @@
-import { PostgresAdapter, sql, type Kysely } from 'kysely';
+import { CompiledQuery, PostgresAdapter, sql, type Kysely } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
 import { departmentScope } from '../auth/policy.ts';
 import type { Database } from '../db/schema.ts';
@@ -21,7 +21,8 @@ export interface PostQuery {
   offset?: number;
 }
 
-const COLUMNS = [
+/** The columns of a search result. */
+export const POST_COLUMNS = [
   'posts.id',
   'posts.source_id',
   'sources.name as source',
@@ -74,23 +75,17 @@ function isPostgres(db: Kysely<Database>): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
 }
 
-/**
- * The one post search (console, API, `minsheng posts --q`): full text over segmented Chinese
- * on both databases, behind this one function. Newest first (by published time, else fetch
- * time); department scope applies to the actor.
- */
-export async function searchPosts(db: Kysely<Database>, actor: Actor, query: PostQuery) {
-  let q = db.selectFrom('posts').innerJoin('sources', 'sources.id', 'posts.source_id').select(COLUMNS).where(departmentScope(actor, 'posts.department_id'));
-  const words = await searchWords(db, query.q);
-  if (words.length) {
-    // Full text over the jieba-segmented column: SQLite FTS5 (posts_fts) or PostgreSQL GIN (migration 008).
-    q = isPostgres(db)
-      ? q.where(sql<boolean>`to_tsvector('simple', coalesce(posts.segmented, '')) @@ plainto_tsquery('simple', ${words.join(' ')})`)
-      : q.where('posts.id', 'in', sql<number>`(select rowid from posts_fts where posts_fts match ${words.map((w) => `"${w.replace(/"/g, '""')}"`).join(' ')})`);
-  }
-  const when = sql<string>`coalesce(posts.published_at, posts.fetched_at)`;
-  if (query.since) q = q.where(when, '>=', query.since);
-  if (query.until) q = q.where(when, '<', query.until);
+/** When a post happened (publication, else fetch): the order of results, newest first. */
+const postWhen = sql<string>`coalesce(posts.published_at, posts.fetched_at)`;
+
+type Filtered = ReturnType<typeof filteredPosts>;
+export type PostRow = Awaited<ReturnType<Filtered['execute']>>[number];
+
+/** Every filter of the query except the words, with the actor's department scope. */
+function filteredPosts(db: Kysely<Database>, actor: Actor, query: PostQuery) {
+  let q = db.selectFrom('posts').innerJoin('sources', 'sources.id', 'posts.source_id').select(POST_COLUMNS).where(departmentScope(actor, 'posts.department_id'));
+  if (query.since) q = q.where(postWhen, '>=', query.since);
+  if (query.until) q = q.where(postWhen, '<', query.until);
   if (query.sourceId) q = q.where('posts.source_id', '=', query.sourceId);
   if (query.departmentId) q = q.where('posts.department_id', '=', query.departmentId);
   if (query.riskLevel) q = q.where('posts.risk_level', '=', query.riskLevel);
@@ -105,10 +100,64 @@ export async function searchPosts(db: Kysely<Database>, actor: Actor, query: Pos
     const p = `%${JSON.stringify({ rule: query.rule }).slice(1, -1).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     q = q.where(sql`coalesce(posts.analysis, '')`, 'like', sql`${p} escape '\\'`);
   }
-  return q
-    .orderBy(when, 'desc')
+  return q;
+}
+
+function ftsMatch(words: string[]): string {
+  return words.map((w) => `"${w.replace(/"/g, '""')}"`).join(' ');
+}
+
+/**
+ * The one post search (console, API, `minsheng posts --q`): full text over segmented Chinese
+ * on both databases, behind this one function. Newest first (by published time, else fetch
+ * time, then id); department scope applies to the actor.
+ */
+export async function searchPosts(db: Kysely<Database>, actor: Actor, query: PostQuery): Promise<PostRow[]> {
+  const limit = Math.min(query.limit ?? 50, 1000);
+  const offset = query.offset ?? 0;
+  const words = await searchWords(db, query.q);
+  let q = filteredPosts(db, actor, query);
+  if (words.length) {
+    if (isPostgres(db)) {
+      // GIN index over the segmented column (migration 008).
+      q = q.where(sql<boolean>`to_tsvector('simple', coalesce(posts.segmented, '')) @@ plainto_tsquery('simple', ${words.join(' ')})`);
+    } else {
+      // One event's posts are few and indexed: then the planner's own plan (event first) is the fast one.
+      return searchSqlite(db, q, ftsMatch(words), limit, offset, !query.eventId);
+    }
+  }
+  return q.orderBy(postWhen, 'desc').orderBy('posts.id', 'desc').limit(limit).offset(offset).execute();
+}
+
+function byMatchesThenSort(filtered: Filtered, match: string, limit: number, offset: number) {
+  return filtered
+    .where('posts.id', 'in', sql<number>`(select rowid from posts_fts where posts_fts match ${match})`)
+    .orderBy(postWhen, 'desc')
     .orderBy('posts.id', 'desc')
-    .limit(Math.min(query.limit ?? 50, 1000))
-    .offset(query.offset ?? 0)
-    .execute();
+    .limit(limit)
+    .offset(offset);
+}
+
+/** Below this many matches the full-text plan reads every match and sorts them; from it on, it walks the time index. */
+export const FEW_MATCHES = 5_000;
+
+/**
+ * SQLite: the matching page newest first, by one of two exact plans chosen on how many posts
+ * match (counted up to FEW_MATCHES on the FTS5 index, a few milliseconds at most). Few matches:
+ * fetch each by id and sort them. Many (a common word matches a sizeable share of a million
+ * posts): fetching and sorting them all costs 100–400 ms, so walk the `posts_when` index
+ * (time, id) from the newest down, test each post against the set of matches (built once, with
+ * a Bloom filter) and stop when the page is full. SQLite's planner prefers the first plan for
+ * both, hence the INDEXED BY for the second; the order is then the index's, no sort at all.
+ */
+async function searchSqlite(db: Kysely<Database>, filtered: Filtered, match: string, limit: number, offset: number, mayWalk: boolean): Promise<PostRow[]> {
+  if (!mayWalk) return byMatchesThenSort(filtered, match, limit, offset).execute();
+  const probe = await sql<{ n: number }>`select count(*) as n from (select rowid from posts_fts where posts_fts match ${match} limit ${FEW_MATCHES})`.execute(db);
+  const q = byMatchesThenSort(filtered, match, limit, offset);
+  if (Number(probe.rows[0]?.n ?? 0) < FEW_MATCHES) return q.execute();
+  const compiled = q.compile();
+  const from = 'from "posts" inner join';
+  if (compiled.sql.indexOf(from) < 0 || compiled.sql.indexOf(from) !== compiled.sql.lastIndexOf(from)) throw new Error('post search: unexpected query shape');
+  const walk = compiled.sql.replace(from, 'from "posts" indexed by "posts_when" inner join');
+  return (await db.executeQuery<PostRow>(CompiledQuery.raw(walk, [...compiled.parameters]))).rows;
 }

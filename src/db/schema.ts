@@ -498,6 +498,22 @@ export interface DictionaryWordTable {
   created_at: string;
 }
 
+/** 010: posts per Beijing day, department (0: none) and sentiment ('': none), kept by triggers. */
+export interface PostDailyTable {
+  day: string;
+  department_key: number;
+  sentiment: string;
+  posts: number;
+}
+
+/** 010: PostgreSQL's appended changes to post_daily, folded in by the report.rollup task. */
+export interface PostDailyDeltaTable {
+  day: string;
+  department_key: number;
+  sentiment: string;
+  n: number;
+}
+
 export interface Database {
   departments: DepartmentTable;
   users: UserTable;
@@ -536,4 +552,6 @@ export interface Database {
   report_schedules: ReportScheduleTable;
   report_runs: ReportRunTable;
   named_dates: NamedDateTable;
+  post_daily: PostDailyTable;
+  post_daily_delta: PostDailyDeltaTable;
 }

@@ -8,6 +8,7 @@ import rules from './zh-CN/rules.ts';
 import web from './zh-CN/web.ts';
 import cases from './zh-CN/cases.ts';
 import report from './zh-CN/report.ts';
+import learn from './zh-CN/learn.ts';
 
 /**
  * The one zh-CN message catalogue. Each area keeps its messages in its own file under zh-CN/;
@@ -24,6 +25,7 @@ const zhCN: Record<string, string> = {
   ...web,
   ...cases,
   ...report,
+  ...learn,
 };
 
 export type MessageKey = string;

@@ -4,6 +4,7 @@ import { deliveryTask, escalationTask } from '../alert/runner.ts';
 import { pendingAnalysisTask } from '../analyze/step.ts';
 import { collectTask, followUpTask } from '../collect/tasks.ts';
 import { reportScheduleTask } from '../report/schedules.ts';
+import { rollupTask } from '../report/rollup.ts';
 
 /** Every periodic task of a running platform. A stage adds its task here (collection, delivery, deadlines …). */
 export const periodicTasks: PeriodicTask[] = [
@@ -21,4 +22,5 @@ export const periodicTasks: PeriodicTask[] = [
   collectTask,
   followUpTask,
   reportScheduleTask,
+  rollupTask,
 ];

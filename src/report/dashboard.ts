@@ -3,7 +3,7 @@ import { localDate } from '../cases/calendar.ts';
 import type { Database } from '../db/schema.ts';
 import { num } from '../db/values.ts';
 import { addDays, parsePeriod, periodContaining, type Period } from './period.ts';
-import { hotEventsOf, mostEngaged, postTime, trendOf, type HotEvent } from './stats.ts';
+import { hotEventsOf, mostEngaged, trendOf, type HotEvent } from './stats.ts';
 import { departmentTimeliness, type DepartmentTimeliness } from './timeliness.ts';
 import { hotIssues, type HotIssue } from './hot-issues.ts';
 import type { TrendBucket } from './trend.ts';
@@ -30,17 +30,6 @@ export async function dashboard(db: Kysely<Database>, opts: { departmentId?: num
   const nowIso = now.toISOString();
   const today = localDate(now);
   const dept = opts.departmentId ?? null;
-
-  let todayQ = db
-    .selectFrom('posts')
-    .select(['posts.sentiment_label', (eb) => eb.fn.countAll().as('n')])
-    .where(postTime, '>=', parsePeriod(today).start)
-    .where(postTime, '<', parsePeriod(today).end)
-    .groupBy('posts.sentiment_label');
-  if (dept !== null) todayQ = todayQ.where('posts.department_id', '=', dept);
-  const todayRows = await todayQ.execute();
-  const posts = todayRows.reduce((s, r) => s + num(r.n), 0);
-  const negative = num(todayRows.find((r) => r.sentiment_label === 'negative')?.n);
 
   let casesQ = db.selectFrom('cases').select(['state', (eb) => eb.fn.countAll().as('n')]).groupBy('state');
   if (dept !== null) casesQ = casesQ.where('lead_department_id', '=', dept);
@@ -77,6 +66,10 @@ export async function dashboard(db: Kysely<Database>, opts: { departmentId?: num
     weekHotItems(db, week, dept, now.getTime()),
     departmentTimeliness(db, periodContaining('month', today), { departmentId: dept, asOf: nowIso }),
   ]);
+  // Today is the trend's last day (both from the daily roll-up).
+  const todayBucket = trend.buckets.find((b) => b.key === today);
+  const posts = todayBucket?.count ?? 0;
+  const negative = todayBucket?.negative ?? 0;
   return {
     today: { date: today, posts, negative, negativeShare: posts ? negative / posts : 0 },
     openAlerts,

@@ -5,7 +5,8 @@ import { RISK_LEVEL_LABELS, RISK_LEVELS } from '../levels.ts';
 import { calendarEventsFor, type CalendarEvent } from './calendar-events.ts';
 import { heatOf, hotIssues, type ClusterPost, type HotIssue } from './hot-issues.ts';
 import { addDays, type Period } from './period.ts';
-import { findPeaks, trendFromCounts, trendRanges, type TrendBucket } from './trend.ts';
+import { bucketCountsOfDays, findPeaks, granularityOf, trendFromCounts, trendRanges, type TrendBucket } from './trend.ts';
+import { dailyCounts } from './rollup.ts';
 
 /**
  * Volume statistics of a period (DESIGN §4 "Report"): by source, topic, sentiment, risk level
@@ -201,11 +202,30 @@ function postsIn(db: Kysely<Database>, period: Pick<Period, 'start' | 'end'>, sc
 }
 
 /**
- * The volume trend of a period with its peaks marked, counted by the database: one count per
- * bucket over its UTC range (Beijing days and hours are fixed UTC ranges), all in one
- * statement. Each count reads only the `posts_when_sentiment` / `posts_department_when` index.
+ * The volume trend of a period with its peaks marked. Day and month buckets (whole Beijing days)
+ * come from the daily roll-up; hourly buckets and one event's trend are counted from the posts.
  */
 export async function trendOf(
+  db: Kysely<Database>,
+  period: Period,
+  scope: Scope = {},
+): Promise<{ granularity: 'hour' | 'day' | 'month'; buckets: TrendBucket[]; peaks: TrendBucket[]; calendar: CalendarEvent[] }> {
+  if (scope.eventId == null && granularityOf(period) !== 'hour') {
+    // Whole Beijing days: the daily roll-up (src/report/rollup.ts) answers without reading posts.
+    const [days, calendar] = await Promise.all([dailyCounts(db, { firstDay: period.firstDay, lastDay: period.lastDay, departmentId: scope.departmentId }), calendarEventsFor(db, period)]);
+    const trend = trendFromCounts(period, bucketCountsOfDays(period, days), calendar);
+    return { ...trend, peaks: findPeaks(trend.buckets), calendar };
+  }
+  return trendCountedFromPosts(db, period, scope);
+}
+
+/**
+ * The trend counted from the posts themselves (hourly buckets, one event's posts, and the
+ * roll-up's reference): one count per bucket over its UTC range (Beijing days and hours are
+ * fixed UTC ranges), all in one statement, each reading only the `posts_when_sentiment` /
+ * `posts_department_when` index.
+ */
+export async function trendCountedFromPosts(
   db: Kysely<Database>,
   period: Period,
   scope: Scope = {},

@@ -107,6 +107,22 @@ export function trendFromCounts(
   return { granularity, buckets: [...buckets.values()] };
 }
 
+/** Counts per Beijing day (the daily roll-up) summed into the period's day or month buckets. */
+export function bucketCountsOfDays(period: Period, days: Map<string, { count: number; negative: number }>): Map<string, { count: number; negative: number }> {
+  const granularity = granularityOf(period);
+  if (granularity === 'hour') throw new Error('hourly buckets cannot be made from daily counts');
+  const out = new Map<string, { count: number; negative: number }>();
+  for (const [day, c] of days) {
+    if (day < period.firstDay || day > period.lastDay) continue;
+    const key = granularity === 'day' ? day : day.slice(0, 7);
+    const b = out.get(key) ?? { count: 0, negative: 0 };
+    b.count += c.count;
+    b.negative += c.negative;
+    out.set(key, b);
+  }
+  return out;
+}
+
 /**
  * Peaks: buckets at a local maximum that stand well above the typical bucket (1.5× the median
  * and one standard deviation above the mean), with at least 3 posts. Marks them in place.

@@ -8,8 +8,8 @@ import { SAME_MATTER } from './helpers.ts';
 
 const BIN = new URL('../../bin/minsheng.mjs', import.meta.url).pathname;
 
-function run(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'silent' }, timeout: 120_000 });
+function run(args: string[], input?: string, env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'silent', ...env }, timeout: 120_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -101,6 +101,31 @@ watch_rules:
     assert.equal(lines(three.stdout).length, 400);
     assert.match(three.stderr, /^line 124: invalid JSON/m);
     assert.notEqual(run(['analyze', '--workers', 'many', '--db', dbPath], '').code, 0);
+  });
+
+  test('a reading thread (the default on two cores) and the bundled CLI give the same output as one thread from the sources', () => {
+    const dbPath = join(dir, 'ws.db');
+    const posts = [];
+    for (let i = 0; i < 300; i++) {
+      const text = i % 3 === 0 ? SAME_MATTER[i % SAME_MATTER.length] : i % 3 === 1 ? `第${i}号：這個社區的電梯壞了，物業說會處理！😭` : `沿港西路工地夜里打桩，噪音扰民，第${i}次投诉！`;
+      posts.push(JSON.stringify({ id: i, title: i % 2 ? '' : `反映${i}`, text, published_at: new Date(Date.UTC(2026, 10, 20, 0, i)).toISOString() }));
+    }
+    posts.splice(77, 0, '{oops', '');
+    const input = `${posts.join('\r\n')}\n`;
+    const reference = run(['analyze', '--workers', '0', '--db', dbPath], input, { MINSHENG_BUNDLE: '0' });
+    assert.equal(reference.code, 0, reference.stderr);
+    assert.equal(lines(reference.stdout).length, 300);
+    assert.match(reference.stderr, /^line 78: invalid JSON/m);
+    for (const [workers, bundle] of [['1', '1'], ['1', '0'], ['0', '1']]) {
+      const r = run(['analyze', '--workers', workers, '--db', dbPath], input, { MINSHENG_BUNDLE: bundle });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, reference.stdout, `--workers ${workers}, bundle ${bundle}`);
+      assert.equal(r.stderr, reference.stderr, `--workers ${workers}, bundle ${bundle}`);
+    }
+    // a workspace that cannot be opened: one line, non-zero exit, and the reading thread does not keep the process alive
+    const bad = run(['analyze', '--workers', '1', '--db', dir], input);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /^minsheng: cannot open SQLite database/m);
   });
 
   test('--help describes the contract', () => {

@@ -19,7 +19,24 @@ function forEachIndex(f: TextFeatures, fs: FeatureSet, mask: number, fn: (idx: n
   if (fs.trigrams) for (let i = f.bigramsEnd; i < h.length; i++) fn(h[i] & mask);
 }
 
-export function trainCentroid(examples: Example[], opts: { bits: number; features: FeatureSet }): LinearModel {
+/**
+ * Self-training over the workspace's unlabelled posts: a post whose nearest centroid is clearly
+ * nearer than the next (cosine margin at least SELF_MARGIN) joins that class with weight
+ * SELF_WEIGHT, once. On 400 labelled reviews with 6,000 unlabelled ones it lifted macro-F1 on
+ * 20,000 further reviews from 0.688 to 0.706, in each of 5 folds (bench/eval-analysis.ts, topic);
+ * a workspace with few posts gains nothing.
+ */
+export const SELF_MARGIN = 0.03;
+export const SELF_WEIGHT = 0.3;
+
+export interface CentroidOptions {
+  bits: number;
+  features: FeatureSet;
+  /** Features of unlabelled posts for one round of self-training. */
+  unlabeled?: readonly TextFeatures[];
+}
+
+export function trainCentroid(examples: Example[], opts: CentroidOptions): LinearModel {
   const classes = [...new Set(examples.map((e) => e.label))].sort();
   const K = classes.length;
   const size = 1 << opts.bits;
@@ -51,13 +68,42 @@ export function trainCentroid(examples: Example[], opts: { bits: number; feature
     const k = classIndex.get(e.label)!;
     for (const [i, v] of vec) weights[i * K + k] += v / norm;
   }
+  const sums = opts.unlabeled?.length ? weights.slice(0, size * K) : null;
+  normalizeColumns(weights, size, K);
+  const model: LinearModel = { classes, bits: opts.bits, features: opts.features, weights, examples: examples.length, counts, idf, temperature: CENTROID_TEMPERATURE };
+  if (sums && opts.unlabeled) {
+    const sim = new Float64Array(K);
+    const joins: { f: TextFeatures; k: number }[] = [];
+    for (const f of opts.unlabeled) {
+      centroidLogits(model, f, sim);
+      let best = 0;
+      for (let k = 1; k < K; k++) if (sim[k] > sim[best]) best = k;
+      let second = -Infinity;
+      for (let k = 0; k < K; k++) if (k !== best && sim[k] > second) second = sim[k];
+      if ((sim[best] - second) / CENTROID_TEMPERATURE >= SELF_MARGIN) joins.push({ f, k: best });
+    }
+    // Centroids are updated after every post is scored, so the order of posts does not matter.
+    for (const { f, k } of joins) {
+      vec.clear();
+      forEachIndex(f, opts.features, mask, (i) => vec.set(i, (vec.get(i) ?? 0) + idf[i]));
+      let norm = 0;
+      for (const v of vec.values()) norm += v * v;
+      norm = Math.sqrt(norm) || 1;
+      for (const [i, v] of vec) sums[i * K + k] += (SELF_WEIGHT * v) / norm;
+    }
+    weights.set(sums, 0);
+    normalizeColumns(weights, size, K);
+  }
+  return model;
+}
+
+function normalizeColumns(weights: Float32Array, size: number, K: number): void {
   for (let k = 0; k < K; k++) {
     let norm = 0;
     for (let i = 0; i < size; i++) norm += weights[i * K + k] ** 2;
     norm = Math.sqrt(norm) || 1;
     for (let i = 0; i < size; i++) weights[i * K + k] /= norm;
   }
-  return { classes, bits: opts.bits, features: opts.features, weights, examples: examples.length, counts, idf, temperature: CENTROID_TEMPERATURE };
 }
 
 /** Cosine similarity to each centroid times the temperature, into `out` (the softmax gives probabilities). */

@@ -1,5 +1,6 @@
 import { t } from '../../i18n/index.ts';
 import { hashToken } from '../learn/features.ts';
+import { IntIndex } from '../int-index.ts';
 
 /** One topic of the workspace taxonomy as analysis uses it. */
 export interface TaxonomyTopic {
@@ -31,11 +32,21 @@ export function topicPathParts(path: string): string[] | null {
  */
 export class TopicMatcher {
   private readonly byKeyword = new Map<string, number[]>();
-  /** Keyword hashes (the features' token hash): a number-keyed probe per token is cheaper than a string one. */
-  private readonly byHash = new Map<number, string>();
+  /** Keyword hashes (the features' token hash) → index into `words`: a typed probe per token is cheaper than a string one. */
+  private readonly byHash: IntIndex;
+  private readonly words: string[];
+  /** For each of `words`, the topics it belongs to. */
+  private readonly lists: number[][];
+  // per-call scratch (stamped, so nothing is cleared per post)
+  private readonly seen: Int32Array;
+  private readonly found: string[][];
+  private readonly order: number[] = [];
+  private stamp = 0;
   private readonly depth: number[];
   constructor(private readonly topics: readonly TaxonomyTopic[]) {
     this.depth = topics.map((tp) => tp.path.split('/').length);
+    // keyword hash → the keyword last given with that hash
+    const byHash = new Map<number, string>();
     topics.forEach((tp, i) => {
       for (const kw of tp.keywords) {
         const k = kw.trim();
@@ -43,10 +54,15 @@ export class TopicMatcher {
         const list = this.byKeyword.get(k) ?? [];
         if (!list.includes(i)) list.push(i);
         this.byKeyword.set(k, list);
-        this.byHash.set(hashToken(k), k);
-        this.minLength = this.byHash.size === 1 ? k.length : Math.min(this.minLength, k.length);
+        byHash.set(hashToken(k), k);
+        this.minLength = byHash.size === 1 ? k.length : Math.min(this.minLength, k.length);
       }
     });
+    this.words = [...byHash.values()];
+    this.lists = this.words.map((w) => this.byKeyword.get(w)!);
+    this.byHash = new IntIndex([...byHash.keys()].map((h, i) => [h, i]));
+    this.seen = new Int32Array(topics.length);
+    this.found = new Array<string[]>(topics.length);
   }
 
   /** Length of the shortest keyword: shorter tokens are skipped without a lookup. */
@@ -66,26 +82,38 @@ export class TopicMatcher {
   /** `hashes` are the tokens' hashes (viewTokens), when the caller has them. */
   match(tokens: readonly string[], hashes?: Int32Array): TopicMatch | null {
     if (this.byKeyword.size === 0) return null;
-    let hits: Map<number, string[]> | null = null;
+    // topics hit, in order of their first keyword, and the distinct keywords of each
+    const order = this.order;
+    order.length = 0;
+    if (++this.stamp === 0x7fffffff) {
+      this.seen.fill(0);
+      this.stamp = 1;
+    }
     for (let i = 0; i < tokens.length; i++) {
-      if (tokens[i].length < this.shortest) continue;
+      const tok = tokens[i];
+      if (tok.length < this.shortest) continue;
+      let list: number[] | undefined;
       if (hashes) {
         const k = this.byHash.get(hashes[i]);
-        if (k === undefined || k !== tokens[i]) continue;
+        if (k < 0 || this.words[k] !== tok) continue;
+        list = this.lists[k];
+      } else {
+        list = this.byKeyword.get(tok);
+        if (list === undefined) continue;
       }
-      const list = this.byKeyword.get(tokens[i]);
-      if (list === undefined) continue;
-      hits ??= new Map();
       for (const ti of list) {
-        const words = hits.get(ti) ?? [];
-        if (!words.includes(tokens[i])) words.push(tokens[i]);
-        hits.set(ti, words);
+        if (this.seen[ti] !== this.stamp) {
+          this.seen[ti] = this.stamp;
+          this.found[ti] = [tok];
+          order.push(ti);
+        } else if (!this.found[ti].includes(tok)) this.found[ti].push(tok);
       }
     }
-    if (!hits) return null;
+    if (!order.length) return null;
     let best = -1;
     let bestWords: string[] = [];
-    for (const [ti, words] of hits) {
+    for (const ti of order) {
+      const words = this.found[ti];
       if (best < 0 || words.length > bestWords.length || (words.length === bestWords.length && this.depth[ti] > this.depth[best])) {
         best = ti;
         bestWords = words;

@@ -50,13 +50,13 @@ export async function analyzeStream(analyzer: Analyzer, input: Readable, output:
 }
 
 /**
- * Worker threads by default: one fewer than the cores, at most four, and none on one or two
- * cores, where a single worker only adds its start-up (measured: the worker, not the main
- * thread, is the bottleneck, so one worker cannot beat one thread).
+ * Threads by default: none on one core; on two cores one reading thread (it parses, normalises
+ * and cuts while this thread analyses: a pipeline, stream-piped.ts); on more, one fewer worker
+ * than the cores, at most four, each preparing whole posts (stream-pool.ts).
  */
 function defaultWorkers(): number {
   const cores = availableParallelism();
-  return cores < 3 ? 0 : Math.min(4, cores - 1);
+  return cores < 2 ? 0 : cores < 3 ? 1 : Math.min(4, cores - 1);
 }
 
 export function analyzeCommand(program: Command) {
@@ -68,24 +68,36 @@ export function analyzeCommand(program: Command) {
       'after',
       '\nEach output line: {"id","sentiment":{"label","score"},"topic","department","risk":{"level","score","reasons"},"keywords","rules","event","abuse"}.\nA malformed line is reported on stderr with its line number; the other lines still go through.',
     )
-    .option('--workers <n>', 'worker threads preparing posts (0: all in this thread; default: cores − 1, at most 4, none below 3 cores)')
+    .option(
+      '--workers <n>',
+      'threads besides this one (0: all in this thread; 1: a reading thread that parses, normalises and cuts posts while this one analyses; 2 or more: workers preparing whole posts; default: 0 on one core, 1 on two, else cores − 1, at most 4)',
+    )
     .action(async (opts: { db?: string; workers?: string }) => {
       let workers = opts.workers === undefined ? defaultWorkers() : Number(opts.workers);
       if (!Number.isInteger(workers) || workers < 0 || workers > 64) throw new CliError(`--workers must be an integer from 0 to 64, got "${opts.workers}"`);
-      // an in-memory database exists only in this thread
-      if (/^(sqlite:)?:memory:$/i.test(resolveDbUrl(opts.db))) workers = 0;
-      await withContext(opts, async (ctx) => {
-        const { createAnalyzer } = await import('../../analyze/analyzer.ts');
-        const analyzer = await createAnalyzer(ctx.db.kysely, { withoutLanguage: workers > 0 });
-        for (const b of analyzer.brokenRules) process.stderr.write(`warning: watch rule "${b.name}" skipped: ${b.error}\n`);
-        let stats: StreamStats;
-        if (workers > 0) {
-          const { analyzeStreamParallel } = await import('../../analyze/stream-pool.ts');
-          stats = await analyzeStreamParallel(analyzer, resolveDbUrl(opts.db), workers, process.stdin, process.stdout, process.stderr);
-        } else {
-          stats = await analyzeStream(analyzer, process.stdin, process.stdout, process.stderr);
-        }
-        if (stats.malformed) process.stderr.write(`analysed ${stats.analysed} post(s); skipped ${stats.malformed} malformed line(s)\n`);
-      });
+      // an in-memory database exists only in this thread (the reading thread needs none)
+      if (workers > 1 && /^(sqlite:)?:memory:$/i.test(resolveDbUrl(opts.db))) workers = 0;
+      // started first, so that jieba loads in that thread while this one opens the workspace
+      const reader = workers === 1 ? (await import('../../analyze/stream-piped.ts')).startReadingThread() : null;
+      try {
+        await withContext(opts, async (ctx) => {
+          const { createAnalyzer } = await import('../../analyze/analyzer.ts');
+          const analyzer = await createAnalyzer(ctx.db.kysely, { withoutLanguage: workers > 1 });
+          for (const b of analyzer.brokenRules) process.stderr.write(`warning: watch rule "${b.name}" skipped: ${b.error}\n`);
+          let stats: StreamStats;
+          if (reader) {
+            const { analyzeStreamPiped } = await import('../../analyze/stream-piped.ts');
+            stats = await analyzeStreamPiped(analyzer, reader, process.stdin, process.stdout, process.stderr);
+          } else if (workers > 1) {
+            const { analyzeStreamParallel } = await import('../../analyze/stream-pool.ts');
+            stats = await analyzeStreamParallel(analyzer, resolveDbUrl(opts.db), workers, process.stdin, process.stdout, process.stderr);
+          } else {
+            stats = await analyzeStream(analyzer, process.stdin, process.stdout, process.stderr);
+          }
+          if (stats.malformed) process.stderr.write(`analysed ${stats.analysed} post(s); skipped ${stats.malformed} malformed line(s)\n`);
+        });
+      } finally {
+        await reader?.stop();
+      }
     });
 }

@@ -9,6 +9,7 @@ import * as m005 from './005_cases.ts';
 import * as m006 from './006_reports.ts';
 import * as m008 from './008_search.ts';
 import * as m009 from './009_dashboard.ts';
+import * as m010 from './010_rollup.ts';
 
 export interface MigrationModule {
   up(db: Kysely<any>, kind: DbKind): Promise<void>;
@@ -28,4 +29,5 @@ export const migrations: Record<string, MigrationModule> = {
   '006_reports': m006,
   '008_search': m008,
   '009_dashboard': m009,
+  '010_rollup': m010,
 };

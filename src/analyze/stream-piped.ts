@@ -1,0 +1,160 @@
+import { once } from 'node:events';
+import type { Readable, Writable } from 'node:stream';
+import { Worker } from 'node:worker_threads';
+import type { Analyzer } from './analyzer.ts';
+import type { ReaderReply, ReaderRequest, ReadItem, ReadPost } from './read-worker.ts';
+import { SIGNATURE_SIZE } from './minhash.ts';
+import { dropSpaces, userDictionary } from './segment.ts';
+import type { StreamStats } from './stream-pool.ts';
+import { joinPost } from './text.ts';
+
+/**
+ * `minsheng analyze` as a pipeline over two threads, for two cores: a reading thread
+ * (read-worker.ts) splits, parses, normalises and cuts the posts of one input chunk while this
+ * thread analyses those of the previous one and writes the results in input order. The results
+ * are the same as in one thread: the same words, then the same analysis in the same order.
+ *
+ * Memory stays flat: at most AHEAD chunks are with the reading thread, and reading waits while
+ * the output drains.
+ */
+const AHEAD = 3;
+const FLUSH_AT = 65536;
+
+/** The reading thread, started before the workspace is loaded so that jieba loads meanwhile. */
+export class ReadingThread {
+  readonly worker: Worker;
+  readonly replies: ReaderReply[] = [];
+  failure: Error | null = null;
+  private wake: (() => void) | null = null;
+
+  /** MINSHENG_READ_WORKER names a compiled copy of read-worker (the bundled CLI sets it). */
+  constructor() {
+    const url = process.env.MINSHENG_READ_WORKER ? new URL(process.env.MINSHENG_READ_WORKER) : new URL('./read-worker.mjs', import.meta.url);
+    this.worker = new Worker(url);
+    // listening from the start: the thread may fail while this one is still opening the workspace
+    this.worker.on('message', (reply: ReaderReply) => {
+      this.replies.push(reply);
+      this.notify();
+    });
+    this.worker.on('error', (e) => {
+      this.failure ??= e;
+      this.notify();
+    });
+    this.worker.on('exit', (code) => {
+      this.failure ??= new Error(`the reading thread stopped (exit code ${code})`);
+      this.notify();
+    });
+  }
+
+  private notify() {
+    const w = this.wake;
+    this.wake = null;
+    w?.();
+  }
+
+  /** The next reply, in order; throws when the thread failed. */
+  async next(): Promise<ReaderReply> {
+    while (!this.replies.length) {
+      if (this.failure) throw this.failure;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+    return this.replies.shift()!;
+  }
+
+  async stop(): Promise<void> {
+    this.worker.removeAllListeners('exit');
+    await this.worker.terminate().catch(() => 0);
+  }
+}
+
+export function startReadingThread(): ReadingThread {
+  return new ReadingThread();
+}
+
+/** The words of a post from the reading thread's lengths, without whitespace (as Segmenter.cut). */
+function wordsOf(item: ReadPost, text: string, lengths: Int32Array, at: number): string[] {
+  if (item.words) return dropSpaces(item.words);
+  const words = new Array<string>(item.count);
+  let pos = 0;
+  for (let k = 0; k < item.count; k++) {
+    const len = lengths[at + k];
+    words[k] = text.slice(pos, pos + len);
+    pos += len;
+  }
+  return dropSpaces(words);
+}
+
+export async function analyzeStreamPiped(analyzer: Analyzer, reader: ReadingThread, input: Readable, output: Writable, err: Writable): Promise<StreamStats> {
+  if (!analyzer.language) throw new Error('the piped stream needs the language layer');
+  const stats: StreamStats = { lines: 0, analysed: 0, malformed: 0 };
+  const { worker } = reader;
+
+  let buffer = '';
+  const flush = async () => {
+    if (!buffer) return;
+    const chunk = buffer;
+    buffer = '';
+    if (!output.write(chunk)) await once(output, 'drain');
+  };
+
+  const handle = async (reply: ReaderReply) => {
+    // this reply's word lengths and signatures are read post after post
+    let at = 0;
+    let k = 0;
+    stats.lines = reply.lines;
+    for (const item of JSON.parse(reply.items) as ReadItem[]) {
+      if ('error' in item) {
+        stats.malformed++;
+        err.write(`line ${item.line}: ${item.error}\n`);
+        continue;
+      }
+      const normalized = item.normalized ?? joinPost(item.title, item.text);
+      const tokens = wordsOf(item, normalized, reply.lengths, at);
+      at += item.count;
+      const signature = reply.signatures.slice(k * SIGNATURE_SIZE, (k + 1) * SIGNATURE_SIZE);
+      k++;
+      let result;
+      try {
+        result = analyzer.analyze(item.post, { title: item.title, text: item.text, normalized, tokens, signature });
+      } catch (e) {
+        stats.malformed++;
+        err.write(`line ${item.line}: analysis failed (${(e as Error).message})\n`);
+        continue;
+      }
+      buffer += `${JSON.stringify(item.hasId ? result : { id: null, ...result })}\n`;
+      stats.analysed++;
+      if (buffer.length > FLUSH_AT) await flush();
+    }
+  };
+
+  let sent = 0;
+  let received = 0;
+  const next = async (): Promise<ReaderReply> => {
+    const reply = await reader.next();
+    received++;
+    return reply;
+  };
+  const send = (msg: ReaderRequest, transfer: ArrayBuffer[] = []) => {
+    worker.postMessage(msg, transfer);
+    sent++;
+  };
+
+  try {
+    worker.postMessage({ dictionary: userDictionary(analyzer.language.dictionary), names: [...analyzer.names] } satisfies ReaderRequest);
+    if (reader.failure) throw reader.failure;
+    for await (const data of input) {
+      const chunk: Uint8Array = typeof data === 'string' ? Buffer.from(data) : (data as Uint8Array);
+      // a chunk of its own memory moves to the other thread; a view into a shared pool is copied
+      const own = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength ? chunk : new Uint8Array(chunk);
+      send({ chunk: own }, [own.buffer as ArrayBuffer]);
+      while (reader.replies.length) await handle(await next());
+      while (sent - received >= AHEAD) await handle(await next());
+    }
+    send({ end: true });
+    while (received < sent) await handle(await next());
+    await flush();
+    return stats;
+  } finally {
+    await reader.stop();
+  }
+}
