@@ -13,7 +13,7 @@ export interface AppContext {
   config: Config;
   log: Logger;
   bus: EventEmitter;
-  /** The job queue when this process runs jobs (serve, worker); absent in one-shot CLI commands. */
+  /** The job queue when this process runs or sends jobs (serve, worker); absent in one-shot CLI commands. */
   jobs?: JobQueue;
 }
 

@@ -1,4 +1,5 @@
 import type { AppContext } from '../context.ts';
+import { RETRAIN_JOB, runRetrainJob } from '../analyze/learn/retrain-job.ts';
 import { COLLECT_SOURCE_JOB, collectSource, fetcherFor } from '../collect/collector.ts';
 import type { Fetcher } from '../collect/fetcher/fetch.ts';
 import { processNewPosts } from './pipeline.ts';
@@ -43,6 +44,17 @@ export const jobDefinitions: JobDefinition[] = [
       const leftovers = await ctx.db.kysely.selectFrom('posts').select('id').where('source_id', '=', sourceId).where('analyzed_at', 'is', null).orderBy('id').limit(1000).execute();
       if (leftovers.length) await processNewPosts(ctx, leftovers.map((p) => p.id));
       await collectSource(ctx, sharedFetcher(ctx), source);
+    },
+  },
+  {
+    // Retraining after corrections in the console; requests already covered are skipped.
+    name: RETRAIN_JOB,
+    concurrency: 1,
+    expireSeconds: 900,
+    retryLimit: 2,
+    async run(ctx, data) {
+      const results = await runRetrainJob(ctx.db.kysely, data);
+      if (results.length) ctx.log.info({ part: 'learn', models: results.map((r) => `${r.name}:${r.examples}`) }, 'models retrained');
     },
   },
 ];

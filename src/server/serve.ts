@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import { createContext, type AppContext } from '../context.ts';
 import { openDatabase } from '../db/connect.ts';
 import { migrateToLatest } from '../db/migrate.ts';
+import { PgBossQueue } from '../jobs/pgboss-queue.ts';
 import { startJobRuntime, type JobRuntime } from '../jobs/runtime.ts';
 import { periodicTasks } from '../jobs/tasks.ts';
 import type { Logger } from '../log.ts';
@@ -30,6 +31,23 @@ export interface ServeOptions {
   onAdminCreated?: (info: { username: string; password: string; generated: boolean }) => void;
 }
 
+/**
+ * `serve --no-jobs` on PostgreSQL runs no jobs but still hands work to the workers (retraining
+ * after a correction), so it keeps a queue to send on.
+ */
+async function startSendOnlyQueue(ctx: AppContext, dbUrl: string): Promise<JobRuntime> {
+  const queue = new PgBossQueue(dbUrl, ctx.log.child({ part: 'jobs' }), { max: 2, maintenanceSeconds: ctx.config.MINSHENG_JOB_MAINTENANCE_SECONDS });
+  await queue.start();
+  ctx.jobs = queue;
+  return {
+    queue,
+    async stop() {
+      await queue.stop();
+      ctx.jobs = undefined;
+    },
+  };
+}
+
 /** Opens the database, migrates, creates the first admin, and serves the API and console. */
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const db = await openDatabase(opts.dbUrl);
@@ -44,6 +62,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     app = await buildApp(ctx);
     const address = await app.listen({ port: opts.port ?? opts.config.PORT, host: opts.host ?? opts.config.HOST });
     if (opts.scheduler !== false) jobs = await startJobRuntime(ctx, periodicTasks, { databaseUrl: opts.dbUrl, concurrency: opts.concurrency });
+    else if (db.kind === 'postgres') jobs = await startSendOnlyQueue(ctx, opts.dbUrl);
     const url = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
     return {
       app,

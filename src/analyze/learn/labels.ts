@@ -12,6 +12,7 @@ import { bumpLanguageRevision, type ModelName } from '../models.ts';
 import { SENTIMENT_LABELS, type SentimentLabel } from '../sentiment/score.ts';
 import { DEFAULT_TAXONOMY } from '../topic/default-taxonomy.ts';
 import { topicPathParts } from '../topic/taxonomy.ts';
+import type { RetrainRequester } from './retrain-job.ts';
 import { retrainModels, scheduleRetrain, type RetrainResult } from './train.ts';
 
 /** One labelled example, from `minsheng learn`, an import, or a correction in the console. */
@@ -133,14 +134,14 @@ async function addMissingTopics(trx: Transaction<Database>, paths: Iterable<stri
  * Stores labelled examples (the same store for `minsheng learn` and console corrections,
  * DESIGN §6), adds topic labels missing from the taxonomy, records the change in the audit
  * trail, then retrains the models the examples touch. `retrain: 'background'` returns at once
- * and retrains in this process's queue.
+ * and hands the retraining to `requestRetrain` (the job queue) or, without one, to this process.
  */
 export async function learnExamples(
   db: Kysely<Database>,
   actor: Actor,
   examples: LabelExample[],
   origin: LabelOrigin,
-  opts: { retrain?: 'now' | 'background' | 'none' } = {},
+  opts: { retrain?: 'now' | 'background' | 'none'; requestRetrain?: RetrainRequester } = {},
 ): Promise<LearnResult> {
   assertCan(actor, 'posts.label');
   const checker = await LabelChecker.load(db);
@@ -189,7 +190,10 @@ export async function learnExamples(
   let retrained: RetrainResult[] = [];
   const mode = opts.retrain ?? 'now';
   if (mode === 'now') retrained = await retrainModels(db, names);
-  else if (mode === 'background') void scheduleRetrain(db, names).catch(() => undefined);
+  else if (mode === 'background' && names.length) {
+    if (opts.requestRetrain) await opts.requestRetrain(names, Math.max(...labelIds));
+    else void scheduleRetrain(db, names).catch(() => undefined);
+  }
   return { stored: clean.length, labelIds, topicsAdded, retrained };
 }
 
@@ -197,12 +201,18 @@ export async function learnExamples(
  * A correction of one post from the console (one click): stored as a label of that post's
  * text, applied to the post's own analysis at once, and learned in the background.
  */
-export async function correctPost(db: Kysely<Database>, actor: Actor, postId: number, input: LabelInput): Promise<{ labelId: number; topicsAdded: string[] }> {
+export async function correctPost(
+  db: Kysely<Database>,
+  actor: Actor,
+  postId: number,
+  input: LabelInput,
+  requestRetrain?: RetrainRequester,
+): Promise<{ labelId: number; topicsAdded: string[] }> {
   assertCan(actor, 'posts.label');
   const post = await db.selectFrom('posts').select(['id', 'title', 'text', 'department_id']).where('id', '=', postId).executeTakeFirst();
   if (!post) throw new NotFoundError(`post ${postId}`);
   assertSeesDepartment(actor, post.department_id, await officeDepartmentIds(db));
-  const result = await learnExamples(db, actor, [{ text: post.text, title: post.title || undefined, postId, ...input }], 'ui', { retrain: 'background' });
+  const result = await learnExamples(db, actor, [{ text: post.text, title: post.title || undefined, postId, ...input }], 'ui', { retrain: 'background', requestRetrain });
   const set: { sentiment_label?: string; topic?: string; department_id?: number } = {};
   if (input.sentiment) set.sentiment_label = input.sentiment;
   if (input.topic) set.topic = input.topic.split('/').map((p) => p.trim()).join('/');

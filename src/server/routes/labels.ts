@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { assertCan } from '../../auth/policy.ts';
 import { correctPost, labelInput, listPostLabels } from '../../analyze/learn/labels.ts';
+import { queueRetrain } from '../../analyze/learn/retrain-job.ts';
 import { retrainModels } from '../../analyze/learn/train.ts';
 import { describeModels, MODEL_NAMES } from '../../analyze/models.ts';
 import { actorOf } from '../session.ts';
@@ -16,7 +17,11 @@ export const labelRoutes: RouteModule = (app, ctx) => {
   r.post(
     '/api/posts/:id/labels',
     { schema: { tags: ['learning'], summary: "Correct a post's sentiment, topic or department; the correction is learned", params: idParam, body: labelInput } },
-    async (request, reply) => reply.code(201).send(await correctPost(db, actorOf(request), request.params.id, request.body)),
+    async (request, reply) => {
+      // With a job queue (serve, or serve --no-jobs beside workers) the retraining runs as a job.
+      const requestRetrain = ctx.jobs ? queueRetrain(ctx.jobs) : undefined;
+      return reply.code(201).send(await correctPost(db, actorOf(request), request.params.id, request.body, requestRetrain));
+    },
   );
   r.get('/api/posts/:id/labels', { schema: { tags: ['learning'], summary: "A post's corrections, newest first", params: idParam } }, async (request) =>
     listPostLabels(db, actorOf(request), request.params.id),
