@@ -29,8 +29,10 @@ import { applyWorkspace } from '../src/workspace/workspace.ts';
  * Generates N realistic Chinese posts (segmented by the project's segmenter, so the full-text
  * index of migration 008 is filled) and the cases into a fresh database (a temp SQLite file, or a
  * throwaway database `minsheng_bench_<random>` on the PostgreSQL server given with --db, dropped
- * at the end), then prints p50/p95/max of searchPosts, dashboard and listLedger against the
- * targets. On PostgreSQL it then runs S feed sources × I items on a loopback server through 1, 2
+ * at the end), then prints p50/p95/max of searchPosts (also department-scoped and within one source,
+ * and on SQLite the previous plan timed in the same run after checking both give the same ids), the
+ * dashboard (and its 30-day trend from the daily roll-up against the same trend counted from
+ * posts, checked equal) and listLedger against the targets. On PostgreSQL it then runs S feed sources × I items on a loopback server through 1, 2
  * and 4 `minsheng worker` processes (each on a fresh database) and prints posts/s and worker RSS.
  * Usage: npx tsx bench/scale.ts [--posts 1000000] [--cases 10000] [--samples 60] [--db PATH_OR_POSTGRES_URL]
  *        [--keep] (keep the generated database) [--reuse PATH_OR_URL] (measure a kept one, migrating it first)

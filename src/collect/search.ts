@@ -1,6 +1,6 @@
 import { CompiledQuery, PostgresAdapter, sql, type Kysely } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
-import { departmentScope } from '../auth/policy.ts';
+import { departmentScope, isDepartmentScoped } from '../auth/policy.ts';
 import type { Database } from '../db/schema.ts';
 import { getLanguageAnalyzer } from '../analyze/language.ts';
 
@@ -121,12 +121,36 @@ export async function searchPosts(db: Kysely<Database>, actor: Actor, query: Pos
     if (isPostgres(db)) {
       // GIN index over the segmented column (migration 008).
       q = q.where(sql<boolean>`to_tsvector('simple', coalesce(posts.segmented, '')) @@ plainto_tsquery('simple', ${words.join(' ')})`);
+      const filtered = isDepartmentScoped(actor) || !!(query.sourceId || query.departmentId || query.riskLevel || query.sentiment || query.topic || query.rule);
+      if (filtered && !query.eventId) {
+        const page = await newestWindowPostgres(db, q, limit, offset);
+        if (page) return page;
+      }
     } else {
       // One event's posts are few and indexed: then the planner's own plan (event first) is the fast one.
       return searchSqlite(db, q, ftsMatch(words), limit, offset, !query.eventId);
     }
   }
   return q.orderBy(postWhen, 'desc').orderBy('posts.id', 'desc').limit(limit).offset(offset).execute();
+}
+
+/** How many of the newest posts the PostgreSQL window holds (see `newestWindowPostgres`). */
+export const NEWEST_WINDOW = 20_000;
+
+/**
+ * PostgreSQL, words plus another filter (a source, a responder's department …): the planner
+ * combines the GIN matches with the filter's index and must then read every combined row from
+ * the table to order it by time, 200–300 ms for a common word pair at a million posts. Among the
+ * newest NEWEST_WINDOW posts only (a range of the `posts_when` index) it reads a few hundred.
+ * Every post outside the window is older than every post in it, so a page filled within the
+ * window is exactly the page of the whole table; otherwise null, for the whole-table query.
+ */
+async function newestWindowPostgres(db: Kysely<Database>, q: Filtered, limit: number, offset: number): Promise<PostRow[] | null> {
+  const edge = await sql<{ at: string }>`select coalesce(published_at, fetched_at) as at from posts order by coalesce(published_at, fetched_at) desc offset ${NEWEST_WINDOW} limit 1`.execute(db);
+  const from = edge.rows[0]?.at;
+  if (from === undefined) return null; // fewer posts than the window: the whole table is no larger
+  const rows = await q.where(postWhen, '>=', from).orderBy(postWhen, 'desc').orderBy('posts.id', 'desc').limit(limit).offset(offset).execute();
+  return rows.length === limit ? rows : null;
 }
 
 function byMatchesThenSort(filtered: Filtered, match: string, limit: number, offset: number) {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Actor } from '../../src/auth/actor.ts';
 import { cliActor } from '../../src/auth/actor.ts';
-import { searchPosts, searchWords, type PostQuery } from '../../src/collect/search.ts';
+import { FEW_MATCHES, NEWEST_WINDOW, searchPosts, searchWords, type PostQuery } from '../../src/collect/search.ts';
 import type { Db } from '../../src/db/connect.ts';
 import { testDatabases } from '../helpers/db.ts';
 import { seedOrg } from '../helpers/fixtures.ts';
@@ -14,11 +14,12 @@ import { seedOrg } from '../helpers/fixtures.ts';
  * long after they were published, future-dated posts with low ids, posts without a publication
  * time, and every department scope.
  */
-// '反映' is in every post and '问题' in five of six (from FEW_MATCHES on, the time-index walk);
-// '小区', '物业', '停车' each in a third (fewer: every match fetched and sorted).
+// '反映' is in every post, '问题' in five of six, '小区', '物业', '停车' each in a third (SQLite: from
+// FEW_MATCHES on, the time-index walk); two of those together in a twelfth (fewer: every match sorted).
 const COMMON = ['小区', '物业', '停车'];
 const RARE = '电梯';
-const N = 6_000;
+// 21,000 posts: more than PostgreSQL's window of the newest 20,000 (NEWEST_WINDOW).
+const N = 21_000;
 
 interface Fixture {
   id: number;
@@ -62,7 +63,7 @@ for (const kind of testDatabases) {
         let at = base + (i % 10 === 0 && i > 0 ? i - 1 : i) * 3_600_000;
         if (i % 97 === 5) at = base + (N + 500 + i) * 3_600_000;
         if (i % 89 === 7) at = base - (i + 1) * 86_400_000;
-        const words = [COMMON[i % 3], i % 4 === 0 ? COMMON[(i + 1) % 3] : '', i % 150 === 3 ? RARE : '', '反映', i % 6 === 0 ? '' : '问题'].filter(Boolean);
+        const words = [COMMON[i % 3], i % 4 === 0 ? COMMON[(i + 1) % 3] : '', i % 500 === 3 ? RARE : '', '反映', i % 6 === 0 ? '' : '问题'].filter(Boolean);
         rows.push({
           source_id: sourceIds[i % 2],
           external_id: `p${i}`,
@@ -114,6 +115,10 @@ for (const kind of testDatabases) {
         .map((p) => p.id);
     }
     const ids = async (actor: Actor, query: PostQuery) => (await searchPosts(db.kysely, actor, query)).map((r) => r.id);
+
+    test('the data exercises every plan', () => {
+      assert.ok(N > NEWEST_WINDOW && N / 3 >= FEW_MATCHES && N / 12 < FEW_MATCHES);
+    });
 
     test('the query words are cut as the posts were', async () => {
       assert.deepEqual(await searchWords(db.kysely, '小区 物业'), ['小区', '物业']);
@@ -172,6 +177,8 @@ for (const kind of testDatabases) {
         { q: '反映', riskLevel: 'red', sourceId: source, limit: 20, offset: 20 },
         { q: '反映 问题', since: '2026-03-01T00:00:00.000Z', until: '2026-03-05T00:00:00.000Z' },
         { q: '反映', until: '2026-01-03T00:00:00.000Z' },
+        { q: '反映', sourceId: source, until: '2026-01-03T00:00:00.000Z' },
+        { q: '小区 物业', sourceId: posts[0].source_id, offset: 100 },
       ];
       for (const c of cases) {
         const want = await expected(office, { limit: 50, ...c });
