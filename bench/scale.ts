@@ -1,10 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
@@ -23,6 +19,7 @@ import { dbKindOf, openDatabase, type Db } from '../src/db/connect.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { dashboard } from '../src/report/dashboard.ts';
 import { applyWorkspace } from '../src/workspace/workspace.ts';
+import { freshDatabase, rssOf, type Fresh } from './lib/throwaway.ts';
 
 /**
  * Benchmark: the issue-9 scale figures over generated data — search p95, dashboard and ledger at N posts and 10,000 cases on SQLite or PostgreSQL, and (PostgreSQL) ingest throughput with 1, 2, 4 workers.
@@ -124,37 +121,6 @@ function segmentedOf(parts: string[]): string {
 }
 
 // ---------------------------------------------------------------- databases
-interface Fresh {
-  url: string;
-  drop(): Promise<void>;
-}
-async function freshDatabase(base: string): Promise<Fresh> {
-  if (dbKindOf(base) === 'postgres') {
-    const pg = (await import('pg')).default;
-    const name = `minsheng_bench_${randomBytes(5).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: base });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const u = new URL(base);
-    u.pathname = `/${name}`;
-    return {
-      url: u.toString(),
-      drop: async () => {
-        const c = new pg.Client({ connectionString: base });
-        await c.connect();
-        await c.query(`drop database if exists ${name} with (force)`);
-        await c.end();
-      },
-    };
-  }
-  if (base) {
-    if (existsSync(base)) throw new Error(`${base} exists; give a path for a fresh SQLite file`);
-    return { url: base, drop: async () => undefined };
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'minsheng-bench-scale-'));
-  return { url: join(dir, 'bench.db'), drop: async () => rmSync(dir, { recursive: true, force: true }) };
-}
 
 // ---------------------------------------------------------------- 1. generation
 async function generate(db: Db): Promise<{ departments: number[]; seconds: number; postSeconds: number }> {
@@ -415,14 +381,6 @@ async function measure(db: Db, departments: number[]) {
 }
 
 // ---------------------------------------------------------------- 3. ingest (PostgreSQL)
-function rssOf(pid: number): number | null {
-  try {
-    const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : null;
-  } catch {
-    return null;
-  }
-}
 
 async function queuesReady(db: Db, first: ChildProcess): Promise<void> {
   let last = -1;
