@@ -5,7 +5,7 @@
 // path, size and mtime), and skipped silently — the caller falls back to tsx — when esbuild is
 // missing, the folder is read-only or the build fails. `MINSHENG_BUNDLE=0` turns it off.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -16,7 +16,7 @@ const CACHE = join(ROOT, 'node_modules', '.cache', 'minsheng');
 /** Bump when the build options below change. */
 const BUILD_VERSION = '2';
 /** Builds older than this are removed once a newer one exists (a process may still be loading one). */
-const KEEP_MS = 3600_000;
+const KEEP_MS = 600_000;
 
 function stamp() {
   const hash = createHash('sha1').update(`${BUILD_VERSION}\n${process.version}\n`);
@@ -32,6 +32,8 @@ function stamp() {
     }
   };
   walk(SRC);
+  // the eval command bundles evaluation code from bench/
+  if (existsSync(join(ROOT, 'bench'))) walk(join(ROOT, 'bench'));
   for (const f of ['package.json', 'tsconfig.json']) {
     const p = join(ROOT, f);
     if (existsSync(p)) hash.update(`${f}\0${statSync(p).mtimeMs}\n`);
@@ -95,7 +97,7 @@ async function build(target) {
 function removeOld(keep) {
   const now = Date.now();
   for (const name of readdirSync(CACHE)) {
-    if (name === keep) continue;
+    if (name === keep || !/^(cli-|\.build-)/.test(name)) continue;
     const p = join(CACHE, name);
     try {
       if (now - statSync(p).mtimeMs > KEEP_MS) rmSync(p, { recursive: true, force: true });
@@ -129,5 +131,16 @@ export async function bundledMain() {
   } catch (err) {
     if (process.env.MINSHENG_DEBUG) process.stderr.write(`minsheng: running from sources (bundle unavailable: ${err.message})\n`);
     return null;
+  }
+}
+
+// `node bin/cli-bundle.mjs` (npm's `prepare`, run by `npm install`): build now, so that the first
+// command after an install is fast too. A failure only means the CLI runs from sources.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  try {
+    const dir = await ensureBundle();
+    console.log(`minsheng: CLI bundle ready (${dir})`);
+  } catch (err) {
+    console.warn(`minsheng: CLI bundle not built (${err.message}); commands run from the TypeScript sources`);
   }
 }

@@ -68,6 +68,8 @@ export interface PreCut {
   normalized: string;
   tokens: string[];
   signature?: Uint32Array;
+  /** hashToken of each token (read only while the post is prepared). */
+  hashes?: Int32Array;
 }
 
 export interface Analyzer {
@@ -139,7 +141,7 @@ export function composeAnalyzer(parts: AnalyzerParts, options: AnalyzerOptions =
     const title = cut ? cut.title : normalize(post.title ?? '');
     const text = cut ? cut.text : normalize(post.text ?? '');
     if (!parts.language) throw new Error('this analyzer was created without the language layer');
-    const language = cut ? parts.language.analyzeCut(cut.normalized, cut.tokens) : parts.language.analyze({ title, text });
+    const language = cut ? parts.language.analyzeCut(cut.normalized, cut.tokens, cut.hashes) : parts.language.analyze({ title, text });
     const doc = docFromNormalized({ title, text, author: normalize(post.author ?? ''), source: normalize(post.source ?? '') });
     const lower = lowerAscii(language.normalized);
     const published = validIso(post.published_at);

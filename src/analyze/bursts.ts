@@ -48,15 +48,11 @@ export class BurstTracker {
     s.splice(i, 0, at);
     if (at > this.maxSeen) this.maxSeen = at;
     if (++this.observed % 2000 === 0) this.prune();
-    let last = 0;
-    let previous = 0;
-    for (let j = s.length - 1; j >= 0; j--) {
-      const d = at - s[j];
-      if (d < 0) continue;
-      if (d < HOUR) last++;
-      else if (d < 13 * HOUR) previous++;
-      else break;
-    }
+    // the series is sorted: the counts are differences of three positions found by bisection
+    const upTo = upperBound(s, at);
+    const hourAgo = upperBound(s, at - HOUR, upTo);
+    const last = upTo - hourAgo;
+    const previous = hourAgo - upperBound(s, at - 13 * HOUR, hourAgo);
     return { last, previous, burst: isBurst(last, previous, this.options) };
   }
 
@@ -73,6 +69,18 @@ export class BurstTracker {
   get size(): number {
     return this.series.size;
   }
+}
+
+/** The number of values in sorted `s[0, end)` that are at most `x`. */
+function upperBound(s: readonly number[], x: number, end = s.length): number {
+  let lo = 0;
+  let hi = end;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (s[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function isoMinus(at: string, ms: number): string {

@@ -66,7 +66,6 @@ interface MemoryEvent {
   id: string | number;
   sig: Uint32Array;
   names: string[];
-  bands: Int32Array;
   lastSeen: number;
   /** The link call that last looked at this event, and how many of its bands matched then. */
   stamp: number;
@@ -85,6 +84,8 @@ export class MemoryEventLinker {
   private linked = 0;
 
   private readonly leastSame: number;
+  /** The band keys of the post being linked (scratch). */
+  private readonly bands = new Int32Array(BANDS);
 
   constructor(private readonly options: EventOptions = DEFAULT_EVENTS) {
     this.leastSame = leastSame(options.threshold);
@@ -96,7 +97,7 @@ export class MemoryEventLinker {
     if (at > this.maxSeen) this.maxSeen = at;
     if (++this.linked % 1000 === 0) this.evict();
     const window = this.options.windowHours * HOUR;
-    const bands = bandHashes(input.signature);
+    const bands = bandHashes(input.signature, this.bands);
     let best: MemoryEvent | null = null;
     let bestSame = 0;
     const stamp = this.linked;
@@ -136,7 +137,7 @@ export class MemoryEventLinker {
     const key = String(input.postKey);
     const existing = this.events.get(key);
     if (existing) return { eventId: existing.id, created: false, similarity: 1 };
-    const e: MemoryEvent = { key, id: input.postKey, sig: input.signature, names: input.names ?? [], bands, lastSeen: at, stamp, hits: 0 };
+    const e: MemoryEvent = { key, id: input.postKey, sig: input.signature, names: input.names ?? [], lastSeen: at, stamp, hits: 0 };
     this.events.set(key, e);
     for (let b = 0; b < BANDS; b++) {
       let list = this.index[b].get(bands[b]);

@@ -1,4 +1,6 @@
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
 import { HASH_SEED, hashFinish, hashStep } from './learn/features.ts';
 
 /**
@@ -17,14 +19,68 @@ export interface IdfIndex {
 const require = createRequire(import.meta.url);
 let index: IdfIndex | null = null;
 
-export function idfIndex(): IdfIndex {
-  if (index) return index;
-  const text = (require('@node-rs/jieba/dict.js') as { idf: Buffer }).idf.toString('utf8');
-  const capacity = 1 << 19;
-  const mask = capacity - 1;
+const CAPACITY = 1 << 19;
+/** Bump when the table's layout or hashing changes: cached tables of other versions are ignored. */
+const TABLE_VERSION = 1;
+
+/**
+ * Scanning the 6 MB IDF file is a tenth of a second at every start of `minsheng analyze`, so the
+ * finished table is kept in node_modules/.cache/minsheng/ (a 2 MB file, named after the IDF
+ * file's size and time) and read back next time. Without a writable cache it is built each time.
+ */
+function idfFile(): string {
+  return join(dirname(require.resolve('@node-rs/jieba/dict.js')), 'idf.txt');
+}
+
+function cachePath(file: string): string | null {
+  try {
+    const st = statSync(file);
+    const modules = dirname(dirname(dirname(file))); // …/node_modules/@node-rs/jieba/idf.txt
+    if (basename(modules) !== 'node_modules') return null;
+    // the token hash is part of the name: a table cached under another hash function is never read
+    const probe = (hashFinish(hashStep(hashStep(HASH_SEED, 0x8bd5), 0x8bcd)) >>> 0).toString(36);
+    return join(modules, '.cache', 'minsheng', `idf-v${TABLE_VERSION}-${probe}-${st.size}-${Math.floor(st.mtimeMs)}.bin`);
+  } catch {
+    return null;
+  }
+}
+
+/** The cached table: CAPACITY slots, then the median (float64) and the size (uint32). */
+function readCached(path: string | null): { table: Uint32Array; median: number; size: number } | null {
+  if (!path) return null;
+  try {
+    const bytes = readFileSync(path);
+    if (bytes.length !== CAPACITY * 4 + 16) return null;
+    const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
+    const tail = new DataView(buffer, CAPACITY * 4);
+    return { table: new Uint32Array(buffer, 0, CAPACITY), median: tail.getFloat64(0, true), size: tail.getUint32(8, true) };
+  } catch {
+    return null;
+  }
+}
+
+function writeCached(path: string | null, table: Uint32Array, median: number, size: number): void {
+  if (!path) return;
+  try {
+    const out = new Uint8Array(CAPACITY * 4 + 16);
+    out.set(new Uint8Array(table.buffer, table.byteOffset, CAPACITY * 4));
+    const tail = new DataView(out.buffer, CAPACITY * 4);
+    tail.setFloat64(0, median, true);
+    tail.setUint32(8, size, true);
+    mkdirSync(dirname(path), { recursive: true });
+    const tmp = `${path}.${process.pid}.${Date.now()}`;
+    writeFileSync(tmp, out);
+    renameSync(tmp, path);
+  } catch {
+    /* a read-only install: the table is built at every start */
+  }
+}
+
+function build(text: string): { table: Uint32Array; median: number; size: number } {
+  const mask = CAPACITY - 1;
   // One 32-bit word per slot: a 16-bit fingerprint (the hash's high bits; the slot comes from its
   // low bits) and the IDF in thousandths. 2 MB, so probes stay in cache; 0 marks a free slot.
-  const table = new Uint32Array(capacity);
+  const table = new Uint32Array(CAPACITY);
   const sample: number[] = [];
   let size = 0;
   let i = 0;
@@ -53,7 +109,20 @@ export function idfIndex(): IdfIndex {
     i = lineEnd + 1;
   }
   sample.sort((a, b) => a - b);
-  const median = sample[sample.length >> 1] ?? 10;
+  return { table, median: sample[sample.length >> 1] ?? 10, size };
+}
+
+export function idfIndex(): IdfIndex {
+  if (index) return index;
+  const file = idfFile();
+  const cache = cachePath(file);
+  let built = readCached(cache);
+  if (!built) {
+    built = build(readFileSync(file, 'utf8'));
+    writeCached(cache, built.table, built.median, built.size);
+  }
+  const { table, median, size } = built;
+  const mask = CAPACITY - 1;
   index = {
     median,
     size,
@@ -69,4 +138,14 @@ export function idfIndex(): IdfIndex {
     },
   };
   return index;
+}
+
+/** The table built from the IDF file, ignoring any cache (tests compare the two). */
+export function buildIdfTable(): { table: Uint32Array; median: number; size: number } {
+  return build(readFileSync(idfFile(), 'utf8'));
+}
+
+/** The cached table, if there is one (tests). */
+export function cachedIdfTable(): { table: Uint32Array; median: number; size: number } | null {
+  return readCached(cachePath(idfFile()));
 }

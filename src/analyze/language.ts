@@ -37,8 +37,11 @@ export interface LanguageResult {
 
 export interface LanguageAnalyzer {
   analyze(input: { title?: string; text: string }): LanguageResult;
-  /** The same for a post already normalised (normalizePost) and cut by a segmenter with `dictionary` (another thread's). */
-  analyzeCut(normalized: string, tokens: string[]): LanguageResult;
+  /**
+   * The same for a post already normalised (normalizePost) and cut by a segmenter with `dictionary`
+   * (another thread's), with the tokens' hashToken values when that thread computed them.
+   */
+  analyzeCut(normalized: string, tokens: string[], hashes?: Int32Array): LanguageResult;
   /** The words the segmenter adds to jieba's dictionary (userDictionary in segment.ts builds the same one elsewhere). */
   readonly dictionary: readonly string[];
   /** Hashed features of a normalised text (for training). */
@@ -110,8 +113,8 @@ export function createLanguageAnalyzer(config: LanguageConfig): LanguageAnalyzer
       const normalized = normalizePost(input);
       return analyzer.analyzeCut(normalized, analyzer.segmenter.cut(normalized));
     },
-    analyzeCut(normalized, tokens) {
-      const view = viewTokens(tokens, true);
+    analyzeCut(normalized, tokens, hashes) {
+      const view = viewTokens(tokens, true, hashes);
       const lex = scoreTokens(tokens, view.infos);
       const f = needFeatures ? extractFeatures(normalized, tokens, view.hashes, lex, needTrigrams, true) : null;
 

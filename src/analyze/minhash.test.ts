@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { contentFeatures, minhash, scalarMinhash, signatureOf } from './minhash.ts';
+import { contentFeatures, leastSame, minhash, sameAtLeast, scalarMinhash, signatureOf, similarity } from './minhash.ts';
 import { simdMinhash } from './minhash-wasm.ts';
 
 function rng(seed: number) {
@@ -46,4 +46,17 @@ test('a post signature is the MinHash of its content words, names weighted, whic
   assert.notDeepEqual(signatureOf(tokens, names), signatureOf(tokens));
   const empty = signatureOf(['的', '，', '123']);
   assert.ok(empty.every((v) => v === 0xffffffff), 'no content words: the empty signature');
+});
+
+test('similarity with a floor counts the equal positions exactly, or says the floor is out of reach', () => {
+  const r = rng(11);
+  for (let k = 0; k < 2000; k++) {
+    const a = Uint32Array.from({ length: 64 }, () => (r() * 2 ** 32) >>> 0);
+    const b = a.map((v) => (r() < k / 2000 ? (r() * 2 ** 32) >>> 0 : v));
+    const same = Math.round(similarity(a, b) * 64);
+    for (const need of [1, 19, same, same + 1, 64, 65]) assert.equal(sameAtLeast(a, b, need), same >= need ? same : -1, `need ${need}, same ${same}`);
+  }
+  assert.equal(leastSame(0.3), 20);
+  assert.equal(leastSame(0), 0);
+  assert.equal(leastSame(1.5), 65);
 });

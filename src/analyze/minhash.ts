@@ -180,17 +180,20 @@ export function leastSame(threshold: number): number {
  * positions left cannot make up the difference (most candidates of a busy stream fall short).
  */
 export function sameAtLeast(a: Uint32Array, b: Uint32Array, need: number): number {
-  let same = 0;
-  for (let i = 0; i < SIGNATURE_SIZE; i++) {
-    if (a[i] === b[i]) same++;
-    else if (same + (SIGNATURE_SIZE - 1 - i) < need) return -1;
+  // mismatches counted eight positions at a time (SIGNATURE_SIZE is a multiple of 8)
+  const allowed = SIGNATURE_SIZE - need;
+  let miss = 0;
+  for (let i = 0; i < SIGNATURE_SIZE; i += 8) {
+    miss +=
+      (a[i] !== b[i] ? 1 : 0) + (a[i + 1] !== b[i + 1] ? 1 : 0) + (a[i + 2] !== b[i + 2] ? 1 : 0) + (a[i + 3] !== b[i + 3] ? 1 : 0) +
+      (a[i + 4] !== b[i + 4] ? 1 : 0) + (a[i + 5] !== b[i + 5] ? 1 : 0) + (a[i + 6] !== b[i + 6] ? 1 : 0) + (a[i + 7] !== b[i + 7] ? 1 : 0);
+    if (miss > allowed) return -1;
   }
-  return same >= need ? same : -1;
+  return SIGNATURE_SIZE - miss;
 }
 
 /** The 32-bit key of each band (as signed integers: small integers are the cheapest map keys). */
-export function bandHashes(sig: Uint32Array): Int32Array {
-  const out = new Int32Array(BANDS);
+export function bandHashes(sig: Uint32Array, out: Int32Array = new Int32Array(BANDS)): Int32Array {
   for (let b = 0; b < BANDS; b++) {
     let h = b + 1;
     for (let r = 0; r < ROWS; r++) h = fmix(h ^ sig[b * ROWS + r]) ^ Math.imul(h, 31);

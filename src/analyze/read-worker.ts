@@ -1,5 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { LineSplitter } from './line-splitter.ts';
+import { hashToken } from './learn/features.ts';
 import { SIGNATURE_SIZE, signatureOf } from './minhash.ts';
 import { dropSpaces, loadJieba } from './segment.ts';
 import { parseLine } from './stream-input.ts';
@@ -29,6 +30,8 @@ export interface ReadPost {
   count: number;
   /** jieba's words themselves, when they are not pieces of `normalized` (a lone surrogate). */
   words?: string[];
+  /** Whether some words are whitespace (they are dropped, as Segmenter.cut does). */
+  spaces?: boolean;
 }
 
 export type ReadItem = ReadPost | { line: number; error: string };
@@ -40,6 +43,8 @@ export interface ReaderReply {
   lengths: Int32Array;
   /** Every post's MinHash signature (SIGNATURE_SIZE values each), post after post. */
   signatures: Uint32Array;
+  /** hashToken of every post's words once whitespace is dropped, post after post. */
+  hashes: Int32Array;
   /** Lines read so far. */
   lines: number;
 }
@@ -53,6 +58,7 @@ const splitter = new LineSplitter();
 let lineNo = 0;
 let lengths = new Int32Array(1 << 16);
 let signatures = new Uint32Array(SIGNATURE_SIZE * 256);
+let hashes = new Int32Array(1 << 16);
 
 const wellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
 
@@ -60,6 +66,7 @@ function read(lines: string[]): ReaderReply {
   const items: ReadItem[] = [];
   let n = 0;
   let posts = 0;
+  let h = 0;
   for (const raw of lines) {
     lineNo++;
     const parsed = parseLine(raw);
@@ -91,11 +98,19 @@ function read(lines: string[]): ReaderReply {
       grown.set(signatures);
       signatures = grown;
     }
-    signatures.set(signatureOf(dropSpaces(words), names), posts * SIGNATURE_SIZE);
+    const kept = dropSpaces(words);
+    if (kept !== words) item.spaces = true;
+    if (h + kept.length > hashes.length) {
+      const grown = new Int32Array(Math.max(hashes.length * 2, h + kept.length));
+      grown.set(hashes.subarray(0, h));
+      hashes = grown;
+    }
+    for (let i = 0; i < kept.length; i++) hashes[h++] = hashToken(kept[i]);
+    signatures.set(signatureOf(kept, names), posts * SIGNATURE_SIZE);
     posts++;
     items.push(item);
   }
-  return { items: JSON.stringify(items), lengths: lengths.slice(0, n), signatures: signatures.slice(0, posts * SIGNATURE_SIZE), lines: lineNo };
+  return { items: JSON.stringify(items), lengths: lengths.slice(0, n), signatures: signatures.slice(0, posts * SIGNATURE_SIZE), hashes: hashes.slice(0, h), lines: lineNo };
 }
 
 port.on('message', (msg: ReaderRequest) => {
@@ -107,5 +122,5 @@ port.on('message', (msg: ReaderRequest) => {
   }
   if ('chunk' in msg) reply = read(splitter.push(msg.chunk));
   else reply = read(splitter.end());
-  port.postMessage(reply, [reply.lengths.buffer as ArrayBuffer, reply.signatures.buffer as ArrayBuffer]);
+  port.postMessage(reply, [reply.lengths.buffer as ArrayBuffer, reply.signatures.buffer as ArrayBuffer, reply.hashes.buffer as ArrayBuffer]);
 });

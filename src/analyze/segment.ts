@@ -53,13 +53,26 @@ export function loadJieba(userDict: string): Jieba {
   return jieba;
 }
 
-/** jieba's tokens without whitespace-only ones (jieba keeps spaces and line breaks as tokens). */
+/** Whether a character may be JavaScript whitespace (what trim() removes); the others never are. */
+function maybeSpace(c: number): boolean {
+  return c <= 0x20 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/**
+ * jieba's tokens without whitespace-only ones (jieba keeps spaces and line breaks as tokens): the
+ * array itself when it has no space, line break or ideographic space token, else a new array of
+ * the tokens that are not blank. A token is looked at closer only when it starts with a space.
+ */
 export function dropSpaces(raw: string[]): string[] {
-  for (let i = 0; i < raw.length; i++) {
+  let i = 0;
+  for (; i < raw.length; i++) {
     const c = raw[i].charCodeAt(0);
-    if ((c <= 0x20 || c === 0x3000 || c === 0xa0) && raw[i].trim() === '') return raw.filter((t) => t.trim() !== '');
+    if ((c <= 0x20 || c === 0x3000 || c === 0xa0) && raw[i].trim() === '') break;
   }
-  return raw;
+  if (i === raw.length) return raw;
+  const out: string[] = [];
+  for (const t of raw) if (!maybeSpace(t.charCodeAt(0)) || t.trim() !== '') out.push(t);
+  return out;
 }
 
 export function createSegmenter(userWords: Iterable<string> = []): Segmenter {

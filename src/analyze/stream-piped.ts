@@ -73,7 +73,7 @@ export function startReadingThread(): ReadingThread {
 
 /** The words of a post from the reading thread's lengths, without whitespace (as Segmenter.cut). */
 function wordsOf(item: ReadPost, text: string, lengths: Int32Array, at: number): string[] {
-  if (item.words) return dropSpaces(item.words);
+  if (item.words) return item.spaces ? dropSpaces(item.words) : item.words;
   const words = new Array<string>(item.count);
   let pos = 0;
   for (let k = 0; k < item.count; k++) {
@@ -81,7 +81,7 @@ function wordsOf(item: ReadPost, text: string, lengths: Int32Array, at: number):
     words[k] = text.slice(pos, pos + len);
     pos += len;
   }
-  return dropSpaces(words);
+  return item.spaces ? dropSpaces(words) : words;
 }
 
 export async function analyzeStreamPiped(analyzer: Analyzer, reader: ReadingThread, input: Readable, output: Writable, err: Writable): Promise<StreamStats> {
@@ -98,9 +98,10 @@ export async function analyzeStreamPiped(analyzer: Analyzer, reader: ReadingThre
   };
 
   const handle = async (reply: ReaderReply) => {
-    // this reply's word lengths and signatures are read post after post
+    // this reply's word lengths, signatures and word hashes are read post after post
     let at = 0;
     let k = 0;
+    let h = 0;
     stats.lines = reply.lines;
     for (const item of JSON.parse(reply.items) as ReadItem[]) {
       if ('error' in item) {
@@ -113,9 +114,11 @@ export async function analyzeStreamPiped(analyzer: Analyzer, reader: ReadingThre
       at += item.count;
       const signature = reply.signatures.slice(k * SIGNATURE_SIZE, (k + 1) * SIGNATURE_SIZE);
       k++;
+      const hashes = reply.hashes.subarray(h, h + tokens.length);
+      h += tokens.length;
       let result;
       try {
-        result = analyzer.analyze(item.post, { title: item.title, text: item.text, normalized, tokens, signature });
+        result = analyzer.analyze(item.post, { title: item.title, text: item.text, normalized, tokens, signature, hashes });
       } catch (e) {
         stats.malformed++;
         err.write(`line ${item.line}: analysis failed (${(e as Error).message})\n`);
@@ -143,9 +146,8 @@ export async function analyzeStreamPiped(analyzer: Analyzer, reader: ReadingThre
     worker.postMessage({ dictionary: userDictionary(analyzer.language.dictionary), names: [...analyzer.names] } satisfies ReaderRequest);
     if (reader.failure) throw reader.failure;
     for await (const data of input) {
-      const chunk: Uint8Array = typeof data === 'string' ? Buffer.from(data) : (data as Uint8Array);
-      // a chunk of its own memory moves to the other thread; a view into a shared pool is copied
-      const own = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength ? chunk : new Uint8Array(chunk);
+      // a copy moves to the other thread: the stream may still own (or reuse) the chunk's memory
+      const own = typeof data === 'string' ? new Uint8Array(Buffer.from(data)) : new Uint8Array(data as Uint8Array);
       send({ chunk: own }, [own.buffer as ArrayBuffer]);
       while (reader.replies.length) await handle(await next());
       while (sent - received >= AHEAD) await handle(await next());

@@ -6,9 +6,9 @@ import * as OpenCC from 'opencc-js';
  * (OpenCC, phrase level), runs of whitespace collapsed. Emoji and Weibo emoticons such as
  * "[心]" are kept as text: they carry sentiment.
  *
- * Most posts are already simplified and half width, so the function first scans the string
- * and returns it untouched when nothing needs changing; OpenCC only runs on text that holds
- * at least one traditional character.
+ * One pass rewrites width and spaces and notes traditional characters; text that needs nothing
+ * comes back untouched, and OpenCC only runs on text that holds at least one traditional
+ * character.
  */
 let toSimplified: ((s: string) => string) | null = null;
 function converter(): (s: string) => string {
@@ -44,49 +44,48 @@ function isPlainSpace(code: number): boolean {
   return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d || code === 0x0b || code === 0x0c;
 }
 
-/** Whether the string needs any rewriting at all (the common case is "no"). */
-function needsWork(text: string): { width: boolean; space: boolean; trad: boolean } {
-  let width = false;
-  let space = false;
-  let trad = false;
-  let prevSpace = true; // leading space needs trimming
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) {
-      const sp = isPlainSpace(c);
-      if (sp && (prevSpace || c !== 0x20)) space = true;
-      prevSpace = sp;
-      continue;
-    }
-    prevSpace = false;
-    if (c >= 0xff01 && c <= 0xff5e) width = true;
-    else if (isOddSpace(c)) space = true;
-    else if (!trad && isTraditional(c)) trad = true;
-  }
-  if (prevSpace && text.length > 0) space = true; // trailing space
-  return { width, space, trad };
-}
-
 let codes = new Uint16Array(1024);
+/** Whether the text given to the last `rewrite` holds a traditional character. */
+let sawTraditional = false;
 
-/** Width and whitespace rewriting through a code-unit buffer (much faster than string concatenation). */
+/**
+ * Width and whitespace rewriting in one pass through a code-unit buffer (much faster than string
+ * concatenation): full-width forms to ASCII, any run of spaces to one space, none at either end.
+ * Returns the text itself when nothing changes (most text needs no rewriting, or only OpenCC),
+ * and notes whether OpenCC has work to do.
+ */
 function rewrite(text: string): string {
   if (codes.length < text.length) codes = new Uint16Array(text.length * 2);
   let n = 0;
   let pendingSpace = false;
+  let changed = false;
+  let trad = false;
   for (let i = 0; i < text.length; i++) {
     let c = text.charCodeAt(i);
-    if (isPlainSpace(c) || isOddSpace(c)) {
+    if (c < 0x80) {
+      if (isPlainSpace(c)) {
+        // a space other than " ", a second one in a row, or one at the start is rewritten
+        if (c !== 0x20 || pendingSpace || n === 0) changed = true;
+        pendingSpace = n > 0;
+        continue;
+      }
+    } else if (c >= 0xff01 && c <= 0xff5e) {
+      c -= 0xfee0;
+      changed = true;
+    } else if (isOddSpace(c)) {
+      changed = true;
       pendingSpace = n > 0;
       continue;
-    }
-    if (c >= 0xff01 && c <= 0xff5e) c -= 0xfee0;
+    } else if (!trad && isTraditional(c)) trad = true;
     if (pendingSpace) {
       codes[n++] = 0x20;
       pendingSpace = false;
     }
     codes[n++] = c;
   }
+  if (pendingSpace) changed = true; // a space at the end
+  sawTraditional = trad;
+  if (!changed) return text;
   let out = '';
   for (let i = 0; i < n; i += 8192) out += String.fromCharCode.apply(null, codes.subarray(i, Math.min(n, i + 8192)) as unknown as number[]);
   return out;
@@ -100,13 +99,12 @@ let cleanAt = 0;
 export function normalize(text: string): string {
   if (!text) return '';
   if (text === clean[0] || text === clean[1] || text === clean[2] || text === clean[3]) return text;
-  const need = needsWork(text);
-  let out = text;
-  if (need.width || need.space) out = rewrite(out);
-  if (need.trad) out = converter()(out);
+  let out = rewrite(text);
+  const trad = sawTraditional;
+  if (trad) out = converter()(out);
   // rewriting leaves no full-width form and no odd or repeated space, so without a traditional
   // character (OpenCC's output is not re-checked) the result needs no further work either
-  if (!need.trad) {
+  if (!trad) {
     clean[cleanAt] = out;
     cleanAt = (cleanAt + 1) & 3;
   }

@@ -139,21 +139,27 @@ let sharedHashes = new Int32Array(1024);
 
 /**
  * One hash and one small typed-table probe per token. With `transient` the arrays are shared
- * buffers, valid until the next call (the analyzer consumes them at once).
+ * buffers, valid until the next call (the analyzer consumes them at once). `given`: the tokens'
+ * hashToken values, computed elsewhere.
  */
-export function viewTokens(tokens: readonly string[], transient = false): TokenView {
+export function viewTokens(tokens: readonly string[], transient = false, given?: Int32Array): TokenView {
   const keys = roleTable();
   const n = tokens.length;
   let infos: (TokenInfo | undefined)[];
   let hashes: Int32Array;
   if (transient) {
     if (sharedHashes.length < n) sharedHashes = new Int32Array(n * 2);
-    hashes = sharedHashes.subarray(0, n);
+    hashes = given ?? sharedHashes.subarray(0, n);
     infos = sharedInfos;
     infos.length = n;
   } else {
-    hashes = new Int32Array(n);
+    hashes = given ? given.slice() : new Int32Array(n);
     infos = new Array<TokenInfo | undefined>(n);
+  }
+  if (given) {
+    // the tokens' hashes came from the thread that cut them (hashToken of each, stream-piped.ts)
+    for (let i = 0; i < n; i++) infos[i] = roleOf(tokens[i], hashes[i], keys);
+    return { infos, hashes };
   }
   for (let i = 0; i < n; i++) {
     const tok = tokens[i];

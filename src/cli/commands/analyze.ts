@@ -70,7 +70,7 @@ export function analyzeCommand(program: Command) {
     )
     .option(
       '--workers <n>',
-      'threads besides this one (0: all in this thread; 1: a reading thread that parses, normalises and cuts posts while this one analyses; 2 or more: workers preparing whole posts; default: 0 on one core, 1 on two, else cores − 1, at most 4)',
+      'threads besides this one (0: all in this thread; 1: a second thread parses, normalises and cuts posts while this one analyses; 2 or more: workers preparing whole posts; default: 0 on one core, 1 on two, else cores − 1, at most 4)',
     )
     .action(async (opts: { db?: string; workers?: string }) => {
       let workers = opts.workers === undefined ? defaultWorkers() : Number(opts.workers);
