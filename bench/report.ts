@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { cliActor } from '../src/auth/actor.ts';
 import { openDatabase } from '../src/db/connect.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
@@ -8,6 +5,7 @@ import { buildReport } from '../src/report/render.ts';
 import { volumeStats } from '../src/report/stats.ts';
 import { parsePeriod } from '../src/report/period.ts';
 import { departmentTimeliness } from '../src/report/timeliness.ts';
+import { freshDatabase } from './lib/throwaway.ts';
 
 /**
  * Benchmark: time to build the monthly brief (docx, pdf, xlsx) over 100,000 posts and 10,000
@@ -21,27 +19,8 @@ const arg = (name: string, fallback: string) => {
 };
 const POSTS = Number(arg('posts', '100000'));
 const CASES = Number(arg('cases', '10000'));
-const dir = mkdtempSync(join(tmpdir(), 'minsheng-bench-'));
-const pgBase = arg('pg', '');
-let url = join(dir, 'bench.db');
-let dropPg: (() => Promise<void>) | null = null;
-if (pgBase) {
-  const pg = (await import('pg')).default;
-  const name = `minsheng_bench_${process.pid}_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: pgBase });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const u = new URL(pgBase);
-  u.pathname = `/${name}`;
-  url = u.toString();
-  dropPg = async () => {
-    const c = new pg.Client({ connectionString: pgBase });
-    await c.connect();
-    await c.query(`drop database if exists ${name} with (force)`);
-    await c.end();
-  };
-}
+const fresh = await freshDatabase(arg('pg', ''));
+const url = fresh.url;
 
 // A deterministic generator so that runs compare.
 let seed = 42;
@@ -145,6 +124,5 @@ try {
   console.log(`top hot issues: ${stats.hotIssues.slice(0, 3).map((h) => `${h.title} (${h.posts})`).join('; ')}`);
 } finally {
   await db.close();
-  rmSync(dir, { recursive: true, force: true });
-  if (dropPg) await dropPg();
+  await fresh.drop();
 }

@@ -5,6 +5,7 @@ import type { Analyzer } from './analyzer.ts';
 import type { ReaderReply, ReaderRequest, ReadItem, ReadPost } from './read-worker.ts';
 import { SIGNATURE_SIZE } from './minhash.ts';
 import { dropSpaces, userDictionary } from './segment.ts';
+import { outputLine } from './stream-input.ts';
 import type { StreamStats } from './stream-pool.ts';
 import { joinPost } from './text.ts';
 
@@ -116,16 +117,7 @@ export async function analyzeStreamPiped(analyzer: Analyzer, reader: ReadingThre
       k++;
       const hashes = reply.hashes.subarray(h, h + tokens.length);
       h += tokens.length;
-      let result;
-      try {
-        result = analyzer.analyze(item.post, { title: item.title, text: item.text, normalized, tokens, signature, hashes });
-      } catch (e) {
-        stats.malformed++;
-        err.write(`line ${item.line}: analysis failed (${(e as Error).message})\n`);
-        continue;
-      }
-      buffer += `${JSON.stringify(item.hasId ? result : { id: null, ...result })}\n`;
-      stats.analysed++;
+      buffer += outputLine(stats, err, item.line, item.hasId, () => analyzer.analyze(item.post, { title: item.title, text: item.text, normalized, tokens, signature, hashes }));
       if (buffer.length > FLUSH_AT) await flush();
     }
   };

@@ -4,7 +4,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { availableParallelism } from 'node:os';
 import type { Analyzer } from '../../analyze/analyzer.ts';
-import { parseLine } from '../../analyze/stream-input.ts';
+import { outputLine, parseLine } from '../../analyze/stream-input.ts';
 import type { StreamStats } from '../../analyze/stream-pool.ts';
 import { resolveDbUrl } from '../../db/connect.ts';
 import { CliError, withContext } from '../context.ts';
@@ -33,16 +33,8 @@ export async function analyzeStream(analyzer: Analyzer, input: Readable, output:
       err.write(`line ${stats.lines}: ${parsed.error}\n`);
       continue;
     }
-    let result;
-    try {
-      result = analyzer.analyze(parsed.post);
-    } catch (e) {
-      stats.malformed++;
-      err.write(`line ${stats.lines}: analysis failed (${(e as Error).message})\n`);
-      continue;
-    }
-    buffer += `${JSON.stringify(parsed.hasId ? result : { id: null, ...result })}\n`;
-    stats.analysed++;
+    const post = parsed.post;
+    buffer += outputLine(stats, err, stats.lines, parsed.hasId, () => analyzer.analyze(post));
     if (buffer.length > 65536) await flush();
   }
   await flush();
