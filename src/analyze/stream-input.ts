@@ -1,7 +1,4 @@
-import type { Writable } from 'node:stream';
 import type { PostSubject } from './analyzer.ts';
-import type { AnalysisResult } from './types.ts';
-import type { StreamStats } from './stream-pool.ts';
 
 /** One line of `minsheng analyze` input: the post, or why the line is unusable. */
 export type ParsedLine = { post: PostSubject; hasId: boolean } | { error: string } | null;
@@ -47,21 +44,3 @@ export function parseLine(raw: string): ParsedLine {
     },
   };
 }
-
-/**
- * The output line of one post, counted in `stats`. An analysis that throws is reported on `err`
- * with the input line number and gives '' so the stream goes on.
- */
-export function outputLine(stats: StreamStats, err: Writable, lineNo: number, hasId: boolean, analyse: () => AnalysisResult): string {
-  let result: AnalysisResult;
-  try {
-    result = analyse();
-  } catch (e) {
-    stats.malformed++;
-    err.write(`line ${lineNo}: analysis failed (${(e as Error).message})\n`);
-    return '';
-  }
-  stats.analysed++;
-  return `${JSON.stringify(hasId ? result : { id: null, ...result })}\n`;
-}
-

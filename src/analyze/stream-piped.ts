@@ -1,12 +1,10 @@
-import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import type { Analyzer } from './analyzer.ts';
 import type { ReaderReply, ReaderRequest, ReadItem, ReadPost } from './read-worker.ts';
 import { SIGNATURE_SIZE } from './minhash.ts';
 import { dropSpaces, userDictionary } from './segment.ts';
-import { outputLine } from './stream-input.ts';
-import type { StreamStats } from './stream-pool.ts';
+import { Output, outputLine, type StreamStats } from './stream-output.ts';
 import { joinPost } from './text.ts';
 
 /**
@@ -19,7 +17,6 @@ import { joinPost } from './text.ts';
  * the output drains.
  */
 const AHEAD = 3;
-const FLUSH_AT = 65536;
 
 /** The reading thread, started before the workspace is loaded so that jieba loads meanwhile. */
 export class ReadingThread {
@@ -90,13 +87,7 @@ export async function analyzeStreamPiped(analyzer: Analyzer, reader: ReadingThre
   const stats: StreamStats = { lines: 0, analysed: 0, malformed: 0 };
   const { worker } = reader;
 
-  let buffer = '';
-  const flush = async () => {
-    if (!buffer) return;
-    const chunk = buffer;
-    buffer = '';
-    if (!output.write(chunk)) await once(output, 'drain');
-  };
+  const out = new Output(output);
 
   const handle = async (reply: ReaderReply) => {
     // this reply's word lengths, signatures and word hashes are read post after post
@@ -117,8 +108,8 @@ export async function analyzeStreamPiped(analyzer: Analyzer, reader: ReadingThre
       k++;
       const hashes = reply.hashes.subarray(h, h + tokens.length);
       h += tokens.length;
-      buffer += outputLine(stats, err, item.line, item.hasId, () => analyzer.analyze(item.post, { title: item.title, text: item.text, normalized, tokens, signature, hashes }));
-      if (buffer.length > FLUSH_AT) await flush();
+      out.push(outputLine(stats, err, item.line, item.hasId, () => analyzer.analyze(item.post, { title: item.title, text: item.text, normalized, tokens, signature, hashes })));
+      if (out.full) await out.flush();
     }
   };
 
@@ -146,7 +137,7 @@ export async function analyzeStreamPiped(analyzer: Analyzer, reader: ReadingThre
     }
     send({ end: true });
     while (received < sent) await handle(await next());
-    await flush();
+    await out.flush();
     return stats;
   } finally {
     await reader.stop();

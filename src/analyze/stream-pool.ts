@@ -1,41 +1,11 @@
-import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import type { Analyzer } from './analyzer.ts';
 import type { BatchReply, PreparedLine } from './prepare-worker.ts';
-import type { AnalysisResult } from './types.ts';
-
-export interface StreamStats {
-  lines: number;
-  analysed: number;
-  malformed: number;
-}
+import { Output, resultLine, type StreamStats } from './stream-output.ts';
 
 const BATCH = 128;
-const FLUSH_AT = 65536;
-
-/** Writes a buffered chunk, waiting for the stream to drain when it asks to. */
-class Output {
-  private buffer = '';
-  constructor(private readonly out: Writable) {}
-  push(s: string) {
-    this.buffer += s;
-  }
-  get size() {
-    return this.buffer.length;
-  }
-  async flush() {
-    if (!this.buffer) return;
-    const chunk = this.buffer;
-    this.buffer = '';
-    if (!this.out.write(chunk)) await once(this.out, 'drain');
-  }
-}
-
-function line(result: AnalysisResult, hasId: boolean): string {
-  return `${JSON.stringify(hasId ? result : { id: null, ...result })}\n`;
-}
 
 /**
  * `minsheng analyze` with worker threads: the main thread reads lines in batches and hands them
@@ -78,7 +48,7 @@ export async function analyzeStreamParallel(
           err.write(`line ${r.first + k}: ${item.error}\n`);
           return;
         }
-        out.push(line(analyzer.link(item.p), item.hasId));
+        out.push(resultLine(analyzer.link(item.p), item.hasId));
         stats.analysed++;
       });
     }
@@ -133,7 +103,7 @@ export async function analyzeStreamParallel(
       firstLine.set(seq, first);
       slot.pending++;
       slot.w.postMessage({ seq, lines });
-      if (out.size > FLUSH_AT) await out.flush();
+      if (out.full) await out.flush();
     };
 
     let batch: string[] = [];

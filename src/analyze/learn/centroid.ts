@@ -1,4 +1,4 @@
-import { LEXICON_FEATURES, type FeatureSet, type TextFeatures } from './features.ts';
+import { forEachFeatureIndex, LEXICON_FEATURES, type FeatureSet, type TextFeatures } from './features.ts';
 import type { Example, LinearModel } from './linear.ts';
 
 /**
@@ -11,13 +11,6 @@ import type { Example, LinearModel } from './linear.ts';
  */
 export const CENTROID_TEMPERATURE = 100;
 
-function forEachIndex(f: TextFeatures, fs: FeatureSet, mask: number, fn: (idx: number) => void): void {
-  const h = f.hashes;
-  if (fs.words) for (let i = 0; i < f.contentEnd; i++) fn(h[i] & mask);
-  if (fs.otherTokens ?? fs.words) for (let i = f.contentEnd; i < f.wordsEnd; i++) fn(h[i] & mask);
-  if (fs.bigrams) for (let i = f.wordsEnd; i < f.bigramsEnd; i++) fn(h[i] & mask);
-  if (fs.trigrams) for (let i = f.bigramsEnd; i < h.length; i++) fn(h[i] & mask);
-}
 
 /**
  * Self-training over the workspace's unlabelled posts: a post whose nearest centroid is clearly
@@ -47,7 +40,7 @@ export function trainCentroid(examples: Example[], opts: CentroidOptions): Linea
   const seen = new Int32Array(size).fill(-1);
   examples.forEach((e, n) => {
     counts[classIndex.get(e.label)!]++;
-    forEachIndex(e.features, opts.features, mask, (i) => {
+    forEachFeatureIndex(e.features, opts.features, mask, (i) => {
       if (seen[i] !== n) {
         seen[i] = n;
         df[i]++;
@@ -61,7 +54,7 @@ export function trainCentroid(examples: Example[], opts: CentroidOptions): Linea
   const vec = new Map<number, number>();
   for (const e of examples) {
     vec.clear();
-    forEachIndex(e.features, opts.features, mask, (i) => vec.set(i, (vec.get(i) ?? 0) + idf[i]));
+    forEachFeatureIndex(e.features, opts.features, mask, (i) => vec.set(i, (vec.get(i) ?? 0) + idf[i]));
     let norm = 0;
     for (const v of vec.values()) norm += v * v;
     norm = Math.sqrt(norm) || 1;
@@ -85,7 +78,7 @@ export function trainCentroid(examples: Example[], opts: CentroidOptions): Linea
     // Centroids are updated after every post is scored, so the order of posts does not matter.
     for (const { f, k } of joins) {
       vec.clear();
-      forEachIndex(f, opts.features, mask, (i) => vec.set(i, (vec.get(i) ?? 0) + idf[i]));
+      forEachFeatureIndex(f, opts.features, mask, (i) => vec.set(i, (vec.get(i) ?? 0) + idf[i]));
       let norm = 0;
       for (const v of vec.values()) norm += v * v;
       norm = Math.sqrt(norm) || 1;
@@ -114,7 +107,7 @@ export function centroidLogits(model: LinearModel, f: TextFeatures, out: Float64
   const mask = (1 << model.bits) - 1;
   out.fill(0);
   let norm = 0;
-  forEachIndex(f, model.features, mask, (i) => {
+  forEachFeatureIndex(f, model.features, mask, (i) => {
     const v = idf[i];
     if (v === 0) return;
     norm += v * v;

@@ -161,3 +161,12 @@ export interface FeatureSet {
   trigrams: boolean;
   lexicon: boolean;
 }
+
+/** Walks the hashed feature indices of `f` that the feature set `fs` uses, masked to the model's size. */
+export function forEachFeatureIndex(f: TextFeatures, fs: FeatureSet, mask: number, fn: (idx: number) => void): void {
+  const h = f.hashes;
+  if (fs.words) for (let i = 0; i < f.contentEnd; i++) fn(h[i] & mask);
+  if (fs.otherTokens ?? fs.words) for (let i = f.contentEnd; i < f.wordsEnd; i++) fn(h[i] & mask);
+  if (fs.bigrams) for (let i = f.wordsEnd; i < f.bigramsEnd; i++) fn(h[i] & mask);
+  if (fs.trigrams) for (let i = f.bigramsEnd; i < h.length; i++) fn(h[i] & mask);
+}

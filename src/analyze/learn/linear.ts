@@ -1,5 +1,5 @@
 import { centroidLogits } from './centroid.ts';
-import { LEXICON_FEATURES, type FeatureSet, type TextFeatures } from './features.ts';
+import { forEachFeatureIndex, LEXICON_FEATURES, type FeatureSet, type TextFeatures } from './features.ts';
 
 /**
  * A multinomial logistic-regression classifier over hashed text features, trained with
@@ -43,14 +43,6 @@ function lexOffset(bits: number, k: number): number {
   return (1 << bits) * k;
 }
 
-/** Walks the active hashed feature indices of `f` under `model` settings. */
-function forEachIndex(f: TextFeatures, fs: FeatureSet, mask: number, fn: (idx: number) => void): void {
-  const h = f.hashes;
-  if (fs.words) for (let i = 0; i < f.contentEnd; i++) fn(h[i] & mask);
-  if (fs.otherTokens ?? fs.words) for (let i = f.contentEnd; i < f.wordsEnd; i++) fn(h[i] & mask);
-  if (fs.bigrams) for (let i = f.wordsEnd; i < f.bigramsEnd; i++) fn(h[i] & mask);
-  if (fs.trigrams) for (let i = f.bigramsEnd; i < h.length; i++) fn(h[i] & mask);
-}
 
 function activeCount(f: TextFeatures, fs: FeatureSet): number {
   return (fs.words ? f.contentEnd : 0) + ((fs.otherTokens ?? fs.words) ? f.wordsEnd - f.contentEnd : 0) + (fs.bigrams ? f.bigramsEnd - f.wordsEnd : 0) + (fs.trigrams ? f.hashes.length - f.bigramsEnd : 0);
@@ -205,7 +197,7 @@ export function train(examples: Example[], opts: TrainOptions): LinearModel {
       const n = activeCount(f, opts.features);
       const scale = n > 0 ? 1 / Math.sqrt(n) : 0;
       idx.length = 0;
-      forEachIndex(f, opts.features, mask, (x) => idx.push(x));
+      forEachFeatureIndex(f, opts.features, mask, (x) => idx.push(x));
       for (const x of idx) {
         const base = x * K;
         for (let k = 0; k < K; k++) {

@@ -1,11 +1,10 @@
-import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { availableParallelism } from 'node:os';
 import type { Analyzer } from '../../analyze/analyzer.ts';
-import { outputLine, parseLine } from '../../analyze/stream-input.ts';
-import type { StreamStats } from '../../analyze/stream-pool.ts';
+import { parseLine } from '../../analyze/stream-input.ts';
+import { Output, outputLine, type StreamStats } from '../../analyze/stream-output.ts';
 import { resolveDbUrl } from '../../db/connect.ts';
 import { CliError, withContext } from '../context.ts';
 
@@ -17,13 +16,7 @@ import { CliError, withContext } from '../context.ts';
 export async function analyzeStream(analyzer: Analyzer, input: Readable, output: Writable, err: Writable): Promise<StreamStats> {
   const stats: StreamStats = { lines: 0, analysed: 0, malformed: 0 };
   const rl = createInterface({ input, crlfDelay: Infinity });
-  let buffer = '';
-  const flush = async () => {
-    if (!buffer) return;
-    const chunk = buffer;
-    buffer = '';
-    if (!output.write(chunk)) await once(output, 'drain');
-  };
+  const out = new Output(output);
   for await (const raw of rl) {
     stats.lines++;
     const parsed = parseLine(raw);
@@ -34,10 +27,10 @@ export async function analyzeStream(analyzer: Analyzer, input: Readable, output:
       continue;
     }
     const post = parsed.post;
-    buffer += outputLine(stats, err, stats.lines, parsed.hasId, () => analyzer.analyze(post));
-    if (buffer.length > 65536) await flush();
+    out.push(outputLine(stats, err, stats.lines, parsed.hasId, () => analyzer.analyze(post)));
+    if (out.full) await out.flush();
   }
-  await flush();
+  await out.flush();
   return stats;
 }
 
