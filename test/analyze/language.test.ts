@@ -135,6 +135,12 @@ describe('reply signatures', () => {
     assert.equal(parseReplySignature('……已处理。 M5市公安局（公章） 2012年12月24日'), 'M5市公安局');
     assert.equal(parseReplySignature('……已处理。A7县交通运输局二O一三年八月四日'), 'A7县交通运输局');
   });
+  test('a portal reply that forwards the message names the department it went to, ahead of the portal signature', () => {
+    assert.equal(parseReplySignature('网友：你好！你反映的问题已收悉，我办已转交给七里店社区核实处理。'), '七里店社区');
+    assert.equal(parseReplySignature('您的留言收悉，已于2019年5月16日转交市交警支队。谢谢您的支持！'), '市交警支队');
+    assert.equal(parseReplySignature('……已转交市住建局办理，特此回复。 A市人民政府办公室 2019年5月1日'), '市住建局');
+    assert.equal(parseReplySignature('我们将转交相关部门处理。'), null, 'no named department');
+  });
   test('replies without a signature, or signed by a person, give nothing', () => {
     assert.equal(parseReplySignature('网友：您好！留言已收悉'), null);
     assert.equal(parseReplySignature('感谢您的来信。'), null);
