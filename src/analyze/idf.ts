@@ -1,7 +1,8 @@
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { HASH_SEED, hashFinish, hashStep } from './learn/features.ts';
+import { cachePath, readCached, writeCached } from './table-cache.ts';
 
 /**
  * jieba's bundled IDF table as an open-addressing hash table keyed by the token hash that the
@@ -23,57 +24,28 @@ const CAPACITY = 1 << 19;
 /** Bump when the table's layout or hashing changes: cached tables of other versions are ignored. */
 const TABLE_VERSION = 1;
 
-/**
- * Scanning the 6 MB IDF file is a tenth of a second at every start of `minsheng analyze`, so the
- * finished table is kept in node_modules/.cache/minsheng/ (a 2 MB file, named after the IDF
- * file's size and time) and read back next time. Without a writable cache it is built each time.
- */
+/** Scanning the 6 MB IDF file is a tenth of a second, so the 2 MB table is cached (table-cache.ts). */
 function idfFile(): string {
   return join(dirname(require.resolve('@node-rs/jieba/dict.js')), 'idf.txt');
 }
 
-function cachePath(file: string): string | null {
-  try {
-    const st = statSync(file);
-    const modules = dirname(dirname(dirname(file))); // …/node_modules/@node-rs/jieba/idf.txt
-    if (basename(modules) !== 'node_modules') return null;
-    // the token hash is part of the name: a table cached under another hash function is never read
-    const probe = (hashFinish(hashStep(hashStep(HASH_SEED, 0x8bd5), 0x8bcd)) >>> 0).toString(36);
-    return join(modules, '.cache', 'minsheng', `idf-v${TABLE_VERSION}-${probe}-${st.size}-${Math.floor(st.mtimeMs)}.bin`);
-  } catch {
-    return null;
-  }
-}
+const CACHE_LENGTH = CAPACITY * 4 + 16;
 
 /** The cached table: CAPACITY slots, then the median (float64) and the size (uint32). */
-function readCached(path: string | null): { table: Uint32Array; median: number; size: number } | null {
-  if (!path) return null;
-  try {
-    const bytes = readFileSync(path);
-    if (bytes.length !== CAPACITY * 4 + 16) return null;
-    const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
-    const tail = new DataView(buffer, CAPACITY * 4);
-    return { table: new Uint32Array(buffer, 0, CAPACITY), median: tail.getFloat64(0, true), size: tail.getUint32(8, true) };
-  } catch {
-    return null;
-  }
+function readTable(path: string | null): { table: Uint32Array; median: number; size: number } | null {
+  const buffer = readCached(path, CACHE_LENGTH);
+  if (!buffer) return null;
+  const tail = new DataView(buffer, CAPACITY * 4);
+  return { table: new Uint32Array(buffer, 0, CAPACITY), median: tail.getFloat64(0, true), size: tail.getUint32(8, true) };
 }
 
-function writeCached(path: string | null, table: Uint32Array, median: number, size: number): void {
-  if (!path) return;
-  try {
-    const out = new Uint8Array(CAPACITY * 4 + 16);
-    out.set(new Uint8Array(table.buffer, table.byteOffset, CAPACITY * 4));
-    const tail = new DataView(out.buffer, CAPACITY * 4);
-    tail.setFloat64(0, median, true);
-    tail.setUint32(8, size, true);
-    mkdirSync(dirname(path), { recursive: true });
-    const tmp = `${path}.${process.pid}.${Date.now()}`;
-    writeFileSync(tmp, out);
-    renameSync(tmp, path);
-  } catch {
-    /* a read-only install: the table is built at every start */
-  }
+function writeTable(path: string | null, table: Uint32Array, median: number, size: number): void {
+  const out = new Uint8Array(CACHE_LENGTH);
+  out.set(new Uint8Array(table.buffer, table.byteOffset, CAPACITY * 4));
+  const tail = new DataView(out.buffer, CAPACITY * 4);
+  tail.setFloat64(0, median, true);
+  tail.setUint32(8, size, true);
+  writeCached(path, out);
 }
 
 function build(text: string): { table: Uint32Array; median: number; size: number } {
@@ -115,11 +87,11 @@ function build(text: string): { table: Uint32Array; median: number; size: number
 export function idfIndex(): IdfIndex {
   if (index) return index;
   const file = idfFile();
-  const cache = cachePath(file);
-  let built = readCached(cache);
+  const cache = cachePath(file, 'idf', TABLE_VERSION);
+  let built = readTable(cache);
   if (!built) {
     built = build(readFileSync(file, 'utf8'));
-    writeCached(cache, built.table, built.median, built.size);
+    writeTable(cache, built.table, built.median, built.size);
   }
   const { table, median, size } = built;
   const mask = CAPACITY - 1;
@@ -147,5 +119,5 @@ export function buildIdfTable(): { table: Uint32Array; median: number; size: num
 
 /** The cached table, if there is one (tests). */
 export function cachedIdfTable(): { table: Uint32Array; median: number; size: number } | null {
-  return readCached(cachePath(idfFile()));
+  return readTable(cachePath(idfFile(), 'idf', TABLE_VERSION));
 }

@@ -8,6 +8,7 @@ import { extractFeatures, type TextFeatures } from './learn/features.ts';
 import { predict, type LinearModel } from './learn/linear.ts';
 import { languageRevision, loadModels, type ModelName } from './models.ts';
 import { createSegmenter, type Segmenter } from './segment.ts';
+import { externalLexicon, type ExternalLexicon } from './sentiment/external-lexicon.ts';
 import { lexiconPhrases } from './sentiment/lexicon.ts';
 import { NO_CUE_REASON, scoreTokens, type SentimentLabel } from './sentiment/score.ts';
 import { normalize, normalizePost } from './text.ts';
@@ -44,8 +45,8 @@ export interface LanguageAnalyzer {
   analyzeCut(normalized: string, tokens: string[], hashes?: Int32Array): LanguageResult;
   /** The words the segmenter adds to jieba's dictionary (userDictionary in segment.ts builds the same one elsewhere). */
   readonly dictionary: readonly string[];
-  /** Hashed features of a normalised text (for training). */
-  features(normalized: string, tokens: readonly string[]): TextFeatures;
+  /** Hashed features of a normalised text (for training; `external`: with the external lexicons' features). */
+  features(normalized: string, tokens: readonly string[], external?: ExternalLexicon | null): TextFeatures;
   readonly segmenter: Segmenter;
 }
 
@@ -98,10 +99,12 @@ export function createLanguageAnalyzer(config: LanguageConfig): LanguageAnalyzer
   const sBuf = sentimentModel ? new Float64Array(sentimentModel.classes.length) : undefined;
   const dBuf = departmentModel ? new Float64Array(departmentModel.classes.length) : undefined;
 
-  const features = (normalized: string, tokens: readonly string[]) => {
+  const features = (normalized: string, tokens: readonly string[], external: ExternalLexicon | null = null) => {
     const view = viewTokens(tokens);
-    return extractFeatures(normalized, tokens, view.hashes, scoreTokens(tokens, view.infos), true);
+    return extractFeatures(normalized, tokens, view.hashes, scoreTokens(tokens, view.infos), true, false, external);
   };
+  // A model trained with the external lexicons gets their features; were the lexicons gone since, those read as zero.
+  const external = sentimentModel?.features.externalLexicon ? externalLexicon() : null;
 
   const analyzer: LanguageAnalyzer = {
     get segmenter() {
@@ -116,7 +119,7 @@ export function createLanguageAnalyzer(config: LanguageConfig): LanguageAnalyzer
     analyzeCut(normalized, tokens, hashes) {
       const view = viewTokens(tokens, true, hashes);
       const lex = scoreTokens(tokens, view.infos);
-      const f = needFeatures ? extractFeatures(normalized, tokens, view.hashes, lex, needTrigrams, true) : null;
+      const f = needFeatures ? extractFeatures(normalized, tokens, view.hashes, lex, needTrigrams, true, external) : null;
 
       let sentiment: LanguageResult['sentiment'] = { label: lex.label, score: lex.score, reasons: lex.reasons };
       if (sentimentModel && f) {

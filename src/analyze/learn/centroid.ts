@@ -1,4 +1,4 @@
-import { forEachFeatureIndex, LEXICON_FEATURES, type FeatureSet, type TextFeatures } from './features.ts';
+import { forEachFeatureIndex, lexiconSize, type FeatureSet, type TextFeatures } from './features.ts';
 import type { Example, LinearModel } from './linear.ts';
 
 /**
@@ -50,7 +50,7 @@ export function trainCentroid(examples: Example[], opts: CentroidOptions): Linea
   const idf = new Float32Array(size);
   const N = examples.length;
   for (let i = 0; i < size; i++) idf[i] = Math.log((N + 1) / (df[i] + 1));
-  const weights = new Float32Array(size * K + (LEXICON_FEATURES + 1) * K);
+  const weights = new Float32Array(size * K + (lexiconSize(opts.features) + 1) * K);
   const vec = new Map<number, number>();
   for (const e of examples) {
     vec.clear();

@@ -1,3 +1,4 @@
+import type { ExternalLexicon } from '../sentiment/external-lexicon.ts';
 import type { LexiconScore } from '../sentiment/score.ts';
 
 /**
@@ -17,11 +18,19 @@ export interface TextFeatures {
   contentEnd: number;
   wordsEnd: number;
   bigramsEnd: number;
-  /** Dense lexicon features, see LEXICON_FEATURES. */
+  /** Dense lexicon features: LEXICON_FEATURES from the built-in lexicon, then the external lexicons' when asked for. */
   lexicon: Float32Array;
 }
 
+/** Dense features from the built-in lexicon's score. */
 export const LEXICON_FEATURES = 8;
+/** Dense features from the external lexicons (sentiment/external-lexicon.ts). */
+export const EXTERNAL_LEXICON_FEATURES = 15;
+
+/** How many dense lexicon weights a model with these features has per class. */
+export function lexiconSize(fs: FeatureSet): number {
+  return LEXICON_FEATURES + (fs.externalLexicon ? EXTERNAL_LEXICON_FEATURES : 0);
+}
 
 function mix(h: number): number {
   h ^= h >>> 16;
@@ -53,7 +62,7 @@ function isSkippable(c: number): boolean {
 }
 
 let scratch = new Int32Array(4096);
-const sharedLexicon = new Float32Array(LEXICON_FEATURES);
+const sharedLexicon = new Float32Array(LEXICON_FEATURES + EXTERNAL_LEXICON_FEATURES);
 
 export function extractFeatures(
   normalized: string,
@@ -63,6 +72,8 @@ export function extractFeatures(
   trigrams = true,
   /** Return views into a shared buffer, valid until the next call (analysis); training keeps copies. */
   transient = false,
+  /** Adds the external lexicons' features after the built-in ones (sentiment models trained with them). */
+  external: ExternalLexicon | null = null,
 ): TextFeatures {
   const need = tokens.length + normalized.length * 2 + 8;
   if (scratch.length < need) scratch = new Int32Array(need * 2);
@@ -127,7 +138,7 @@ export function extractFeatures(
     hashes.set(out.subarray(0, bigramsEnd), 0);
     hashes.set(out.subarray(triStart, nt), bigramsEnd);
   }
-  const lexicon = transient ? sharedLexicon.fill(0) : new Float32Array(LEXICON_FEATURES);
+  const lexicon = transient ? sharedLexicon.fill(0) : new Float32Array(LEXICON_FEATURES + EXTERNAL_LEXICON_FEATURES);
   if (lex) {
     lexicon[0] = Math.tanh(lex.raw / 2);
     lexicon[1] = Math.min(lex.positive, 4) / 2;
@@ -138,6 +149,7 @@ export function extractFeatures(
     lexicon[6] = Math.max(-2, Math.min(2, lex.emoticons)) / 2;
     lexicon[7] = Math.min(lex.rhetorical, 2);
   }
+  if (external) external.fill(tokens, tokenHashes, lexicon, LEXICON_FEATURES);
   return { hashes, contentEnd, wordsEnd, bigramsEnd, lexicon };
 }
 
@@ -160,6 +172,8 @@ export interface FeatureSet {
   bigrams: boolean;
   trigrams: boolean;
   lexicon: boolean;
+  /** Also the external lexicons' features (sentiment/external-lexicon.ts); absent in models trained before them. */
+  externalLexicon?: boolean;
 }
 
 /** Walks the hashed feature indices of `f` that the feature set `fs` uses, masked to the model's size. */

@@ -1,5 +1,5 @@
 import { centroidLogits } from './centroid.ts';
-import { forEachFeatureIndex, LEXICON_FEATURES, type FeatureSet, type TextFeatures } from './features.ts';
+import { forEachFeatureIndex, lexiconSize, type FeatureSet, type TextFeatures } from './features.ts';
 
 /**
  * A multinomial logistic-regression classifier over hashed text features, trained with
@@ -11,7 +11,7 @@ export interface LinearModel {
   classes: string[];
   bits: number;
   features: FeatureSet;
-  /** Length (1 << bits) * classes.length, then LEXICON_FEATURES * classes for the lexicon, then classes for the bias. */
+  /** Length (1 << bits) * classes.length, then lexiconSize(features) * classes for the lexicon, then classes for the bias. */
   weights: Float32Array;
   examples: number;
   /** Examples per class at training time. */
@@ -103,14 +103,15 @@ export function logits(model: LinearModel, f: TextFeatures, out: Float64Array): 
     for (let k = 0; k < K; k++) out[k] *= scale;
   }
   const lo = lexOffset(model.bits, K);
+  const L = lexiconSize(fs);
   if (fs.lexicon) {
-    for (let j = 0; j < LEXICON_FEATURES; j++) {
+    for (let j = 0; j < L; j++) {
       const v = f.lexicon[j];
       if (v === 0) continue;
       for (let k = 0; k < K; k++) out[k] += w[lo + j * K + k] * v;
     }
   }
-  const bo = lo + LEXICON_FEATURES * K;
+  const bo = lo + L * K;
   for (let k = 0; k < K; k++) out[k] += w[bo + k];
 }
 
@@ -155,7 +156,8 @@ export function train(examples: Example[], opts: TrainOptions): LinearModel {
   const classes = [...new Set(examples.map((e) => e.label))].sort();
   const K = classes.length;
   const bits = opts.bits ?? 18;
-  const dim = (1 << bits) * K + (LEXICON_FEATURES + 1) * K;
+  const L = lexiconSize(opts.features);
+  const dim = (1 << bits) * K + (L + 1) * K;
   const weights = new Float32Array(dim);
   const model: LinearModel = { classes, bits, features: opts.features, weights, examples: examples.length, counts: classes.map(() => 0) };
   if (K < 2) return model;
@@ -177,7 +179,7 @@ export function train(examples: Example[], opts: TrainOptions): LinearModel {
   const grad = new Float64Array(K);
   const mask = (1 << bits) - 1;
   const lo = lexOffset(bits, K);
-  const bo = lo + LEXICON_FEATURES * K;
+  const bo = lo + L * K;
   const eps = 1e-6;
   const idx: number[] = [];
   // Weights are averaged over the epochs after the first (a cheap form of Polyak averaging): steadier than the last iterate.
@@ -207,7 +209,7 @@ export function train(examples: Example[], opts: TrainOptions): LinearModel {
         }
       }
       if (opts.features.lexicon) {
-        for (let j = 0; j < LEXICON_FEATURES; j++) {
+        for (let j = 0; j < L; j++) {
           const v = f.lexicon[j];
           if (v === 0) continue;
           for (let k = 0; k < K; k++) {
@@ -293,7 +295,7 @@ export function deserialize(stored: StoredLinearModel): LinearModel {
   if (stored.kind !== 'linear' || stored.format !== 1) throw new Error(`unsupported model format ${stored.kind}/${stored.format}`);
   const K = stored.classes.length;
   const size = 1 << stored.bits;
-  const weights = new Float32Array(size * K + (LEXICON_FEATURES + 1) * K);
+  const weights = new Float32Array(size * K + (lexiconSize(stored.features) + 1) * K);
   const rows = decode(stored.rows, Uint32Array);
   const values = decode(stored.values, Float32Array);
   for (let i = 0; i < rows.length; i++) weights.set(values.subarray(i * K, i * K + K), rows[i] * K);

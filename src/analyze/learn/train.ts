@@ -5,6 +5,8 @@ import { bitsFor, deleteModel, MODEL_FEATURES, saveModel, type ModelName } from 
 import { normalizePost } from '../text.ts';
 import { ledgerDepartmentExamples } from './ledger.ts';
 import { trainCentroid } from './centroid.ts';
+import { externalLexicon } from '../sentiment/external-lexicon.ts';
+import type { FeatureSet } from './features.ts';
 import { train, type Example, type LinearModel } from './linear.ts';
 
 /** Fewer examples than this (or a single class) trains nothing; the lexicon / rules stand alone. */
@@ -28,9 +30,11 @@ export const SELF_TRAINING_POSTS = 5000;
 export function trainModel(name: ModelName, analyzer: LanguageAnalyzer, items: LabelledText[], unlabeled: readonly { title?: string; text: string }[] = []): LinearModel | null {
   const classes = new Set(items.map((i) => i.label));
   if (items.length < MIN_EXAMPLES || classes.size < 2) return null;
+  const external = name === 'sentiment' ? externalLexicon() : null;
+  const features: FeatureSet = external ? { ...MODEL_FEATURES[name], externalLexicon: true } : MODEL_FEATURES[name];
   const featuresOf = (i: { title?: string; text: string }) => {
     const normalized = normalizePost(i);
-    return analyzer.features(normalized, analyzer.segmenter.cut(normalized));
+    return analyzer.features(normalized, analyzer.segmenter.cut(normalized), external);
   };
   const examples: Example[] = items.map((i) => ({ features: featuresOf(i), label: i.label }));
   // Topics and departments start with few labels per class, where a nearest-centroid classifier
@@ -40,7 +44,7 @@ export function trainModel(name: ModelName, analyzer: LanguageAnalyzer, items: L
     return trainCentroid(examples, { bits: bitsFor(name, classes.size), features: MODEL_FEATURES[name], unlabeled: pool });
   }
   return train(examples, {
-    features: MODEL_FEATURES[name],
+    features,
     bits: bitsFor(name, classes.size),
     epochs: name === 'sentiment' ? 6 : 10,
     learningRate: name === 'sentiment' ? 0.1 : 0.5,
