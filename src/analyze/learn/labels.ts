@@ -9,7 +9,7 @@ import { nowIso } from '../../db/values.ts';
 import { NotFoundError, ValidationError } from '../../errors.ts';
 import { t } from '../../i18n/index.ts';
 import { bumpLanguageRevision, type ModelName } from '../models.ts';
-import { SENTIMENT_LABELS, type SentimentLabel } from '../sentiment/score.ts';
+import type { SentimentLabel } from '../sentiment/score.ts';
 import { DEFAULT_TAXONOMY } from '../topic/default-taxonomy.ts';
 import { topicPathParts } from '../topic/taxonomy.ts';
 import type { RetrainRequester } from './retrain-job.ts';
@@ -27,6 +27,20 @@ export interface LabelExample {
 }
 
 export type LabelOrigin = 'cli' | 'ui' | 'api' | 'import';
+
+// Labelled sets from elsewhere name polarity in their own words: Chinese (正面/负面/中性), short
+// forms, or emotions (SMP2020-EWECT, NLPCC: angry/sad/fear → negative, happy → positive).
+// 'surprise' has no polarity and is refused rather than guessed.
+const SENTIMENT_ALIASES = new Map<string, SentimentLabel>([
+  ...['negative', 'neg', '负面', '消极', '负向', '差评', 'angry', 'anger', 'sad', 'sadness', 'fear', 'disgust'].map((w) => [w, 'negative'] as const),
+  ...['neutral', 'neu', '中性', '中立', 'none'].map((w) => [w, 'neutral'] as const),
+  ...['positive', 'pos', '正面', '积极', '正向', '好评', 'happy', 'joy', 'like'].map((w) => [w, 'positive'] as const),
+]);
+
+/** The polarity a sentiment label names, or null when it names none. */
+export function sentimentOf(label: string): SentimentLabel | null {
+  return SENTIMENT_ALIASES.get(label.trim().toLowerCase()) ?? null;
+}
 
 export const labelInput = z
   .object({
@@ -69,10 +83,11 @@ export class LabelChecker {
     const out: LabelExample = { text: text || title!, postId: e.postId };
     if (title && text) out.title = title;
     if (e.sentiment !== undefined && e.sentiment !== null) {
-      if (!SENTIMENT_LABELS.includes(e.sentiment)) {
+      const polarity = typeof e.sentiment === 'string' ? sentimentOf(e.sentiment) : null;
+      if (!polarity) {
         return { ok: false, message: `sentiment must be negative, neutral or positive (got ${JSON.stringify(e.sentiment)})`, userMessage: t('language.label.invalidSentiment') };
       }
-      out.sentiment = e.sentiment;
+      out.sentiment = polarity;
     }
     if (e.topic !== undefined && e.topic !== null) {
       const parts = typeof e.topic === 'string' ? topicPathParts(e.topic) : null;
