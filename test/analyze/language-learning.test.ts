@@ -90,7 +90,7 @@ for (const tdb of testDatabases) {
     test('bad examples are rejected with a clear message and nothing is stored', async () => {
       const count = async () => Number((await db.kysely.selectFrom('labels').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
       const n = await count();
-      await assert.rejects(learnExamples(db.kysely, admin, [{ text: 'x', sentiment: 'angry' as never }], 'cli'), (e: unknown) => e instanceof ValidationError && /sentiment must be/.test(e.message));
+      await assert.rejects(learnExamples(db.kysely, admin, [{ text: 'x', sentiment: 'surprise' as never }], 'cli'), (e: unknown) => e instanceof ValidationError && /sentiment must be/.test(e.message));
       await assert.rejects(learnExamples(db.kysely, admin, [{ text: 'x', department: 'nope' }], 'ui'), /unknown department "nope"/);
       await assert.rejects(learnExamples(db.kysely, admin, [{ text: 'x', topic: '城乡建设//住房' }], 'cli'), /topic must be a path/);
       await assert.rejects(learnExamples(db.kysely, admin, [{ text: '   ', sentiment: 'neutral' }], 'cli'), /text is empty/);
