@@ -85,7 +85,8 @@ export class LabelChecker {
     if (e.sentiment !== undefined && e.sentiment !== null) {
       const polarity = typeof e.sentiment === 'string' ? sentimentOf(e.sentiment) : null;
       if (!polarity) {
-        return { ok: false, message: `sentiment must be negative, neutral or positive (got ${JSON.stringify(e.sentiment)})`, userMessage: t('language.label.invalidSentiment') };
+        const why = String(e.sentiment).trim().toLowerCase() === 'surprise' ? '; "surprise" names no polarity' : '';
+        return { ok: false, message: `sentiment must be negative, neutral or positive (got ${JSON.stringify(e.sentiment)}${why})`, userMessage: t('language.label.invalidSentiment') };
       }
       out.sentiment = polarity;
     }
