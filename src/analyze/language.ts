@@ -67,6 +67,11 @@ const LABEL_TEXT: Record<SentimentLabel, string> = {
   positive: t('language.label.positive'),
 };
 
+const EXTERNAL_REASON = {
+  negative: t('language.reason.externalNegative') + '：',
+  positive: t('language.reason.externalPositive') + '：',
+};
+
 function pct(p: number): string {
   return `${Math.round(p * 100)}%`;
 }
@@ -131,6 +136,10 @@ export function createLanguageAnalyzer(config: LanguageConfig): LanguageAnalyzer
         const label = pr.label as SentimentLabel;
         const score = Math.round((get('positive') - get('negative')) * 1000) / 1000;
         const reasons = [sentimentReason.get(label)!(pr.p)];
+        if (external && label !== 'neutral') {
+          const words = external.strongest(tokens, view.hashes, label === 'negative' ? -1 : 1, 3, (i) => (view.infos[i]?.polarity ?? 0) !== 0);
+          if (words.length) reasons.push(EXTERNAL_REASON[label] + words.join('、'));
+        }
         for (const r of lex.reasons) if (r !== NO_CUE_REASON) reasons.push(r);
         sentiment = { label, score, reasons };
       }

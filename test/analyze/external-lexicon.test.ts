@@ -59,8 +59,17 @@ describe('external sentiment lexicons', () => {
     const model = trainModel('sentiment', base, LABELS)!;
     assert.equal(model.features.externalLexicon, true);
     const analyzer = createLanguageAnalyzer({ userWords: [], taxonomy: [], models: { sentiment: deserialize(serialize(model)) } });
-    assert.equal(analyzer.analyze({ text: '这事真让人窝火' }).sentiment.label, 'negative');
-    assert.equal(analyzer.analyze({ text: '环境舒心惬意' }).sentiment.label, 'positive');
+    const angry = analyzer.analyze({ text: '这事真让人窝火' }).sentiment;
+    assert.equal(angry.label, 'negative');
+    // the reason names the word that the lexicon knows
+    assert.ok(angry.reasons.includes('情感词典负面词：窝火'), angry.reasons.join(' | '));
+    const pleased = analyzer.analyze({ text: '环境舒心惬意' }).sentiment;
+    assert.equal(pleased.label, 'positive');
+    assert.ok(pleased.reasons.some((r) => r.startsWith('情感词典正面词：') && r.includes('惬意')), pleased.reasons.join(' | '));
+    // words the built-in lexicon already names are not named twice; a negated word is not named
+    const named = analyzer.analyze({ text: '又在扯皮推诿，真让人窝火' }).sentiment.reasons;
+    assert.ok(!named.some((r) => r.startsWith('情感词典') && r.includes('推诿')), named.join(' | '));
+    assert.ok(!analyzer.analyze({ text: '一点也不惬意' }).sentiment.reasons.some((r) => r.includes('惬意') && r.startsWith('情感词典正面词')));
 
     process.env.MINSHENG_EXTERNAL_LEXICON = '0';
     const without = trainModel('sentiment', base, LABELS)!;

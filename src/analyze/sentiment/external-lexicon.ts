@@ -30,7 +30,16 @@ export interface ExternalLexicon {
   readonly size: number;
   /** Writes EXTERNAL_LEXICON_FEATURES values for the tokens (hashes: hashToken of each) into out[offset…]. */
   fill(tokens: readonly string[], hashes: Int32Array | null, out: Float32Array, offset: number): void;
+  /**
+   * For reasons: up to `max` distinct words whose BosonNLP score has the given sign and is strong
+   * (|score| ≥ STRONG_WORD), outside a negation's reach, strongest first; `skip(i)` leaves out
+   * token i (words the built-in lexicon already names).
+   */
+  strongest(tokens: readonly string[], hashes: Int32Array | null, sign: 1 | -1, max: number, skip?: (i: number) => boolean): string[];
 }
+
+/** A BosonNLP score this strong makes a word worth naming in a reason. */
+const STRONG_WORD = 1.5;
 
 const SLOT_BITS = 18;
 const CAPACITY = 1 << SLOT_BITS;
@@ -176,6 +185,35 @@ function lexiconOf({ keys, scores, roles, size }: Table): ExternalLexicon {
       for (let k = 0; k < counts.length; k++) out[o++] = Math.tanh(counts[k] / 2);
       out[o++] = Math.tanh(positive / 2);
       out[o++] = Math.tanh(negative / 2);
+    },
+    strongest(tokens, hashes, sign, max, skip) {
+      const found: { word: string; v: number }[] = [];
+      let flip = 0;
+      for (let t = 0; t < tokens.length; t++) {
+        const s = find(hashes ? hashes[t] : hashToken(tokens[t]));
+        if (s < 0) continue;
+        const role = roles[s];
+        if (role & F_NEGATION) {
+          flip = NEGATION_REACH;
+          continue;
+        }
+        if (role & F_CLAUSE_END) {
+          flip = 0;
+          continue;
+        }
+        const v = scores[s];
+        if (v === 0) continue;
+        if (flip > 0) {
+          flip--;
+          continue;
+        }
+        const word = tokens[t];
+        if (v * sign >= STRONG_WORD && word.length > 1 && !skip?.(t) && !found.some((f) => f.word === word)) found.push({ word, v: Math.abs(v) });
+      }
+      return found
+        .sort((a, b) => b.v - a.v)
+        .slice(0, max)
+        .map((f) => f.word);
     },
   };
 }

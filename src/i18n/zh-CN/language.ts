@@ -9,6 +9,8 @@ export default {
   'language.reason.rhetorical': '反问',
   'language.reason.exclaim': '感叹加强',
   'language.reason.noCue': '未见明显情感词',
+  'language.reason.externalPositive': '情感词典正面词',
+  'language.reason.externalNegative': '情感词典负面词',
   'language.reason.model': '学习模型（{count} 条标注）判为{label}，置信度 {p}',
   'language.reason.modelAgrees': '学习模型（{count} 条标注）',
   'language.label.negative': '负面',
