@@ -4,7 +4,7 @@ import { fromJson } from '../db/values.ts';
 import { t } from '../i18n/index.ts';
 import { abusePhrases, detectAbuse } from './abuse.ts';
 import { extractKeywords } from './keywords.ts';
-import { extractFeatures, type TextFeatures } from './learn/features.ts';
+import { extractFeatures, markMentions, type TextFeatures } from './learn/features.ts';
 import { predict, type LinearModel } from './learn/linear.ts';
 import { languageRevision, loadModels, type ModelName } from './models.ts';
 import { createSegmenter, type Segmenter } from './segment.ts';
@@ -137,7 +137,8 @@ export function createLanguageAnalyzer(config: LanguageConfig): LanguageAnalyzer
         const score = Math.round((get('positive') - get('negative')) * 1000) / 1000;
         const reasons = [sentimentReason.get(label)!(pr.p)];
         if (external && label !== 'neutral') {
-          const words = external.strongest(tokens, view.hashes, label === 'negative' ? -1 : 1, 3, (i) => (view.infos[i]?.polarity ?? 0) !== 0);
+          const mentions = markMentions(tokens);
+          const words = external.strongest(tokens, view.hashes, label === 'negative' ? -1 : 1, 3, (i) => mentions[i] === 1 || (view.infos[i]?.polarity ?? 0) !== 0);
           if (words.length) reasons.push(EXTERNAL_REASON[label] + words.join('、'));
         }
         for (const r of lex.reasons) if (r !== NO_CUE_REASON) reasons.push(r);

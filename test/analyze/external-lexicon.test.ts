@@ -46,6 +46,11 @@ describe('external sentiment lexicons', () => {
     assert.ok(externalOf('不是，很开心')[0] > 0, 'a comma ends the negation');
   });
 
+  test('a mention names a person, not a feeling: its words are not read', () => {
+    assert.deepEqual(Array.from(externalOf('@快乐小熊: 明天开会')), Array.from(externalOf('@小熊: 明天开会')));
+    assert.ok(externalOf('真快乐')[0] > 0);
+  });
+
   test('DUTIR emotion classes and HowNet evaluation words are counted', () => {
     const f = externalOf('愤怒');
     // features 6..12: 乐 好 怒 哀 惧 恶 惊

@@ -62,6 +62,34 @@ function isSkippable(c: number): boolean {
 }
 
 let scratch = new Int32Array(4096);
+let mentionScratch = new Uint8Array(1024);
+
+/**
+ * Marks with 1 the tokens of mentions ("@某用户:", up to the colon, space, comma or slash after the
+ * name). The result is a shared buffer, valid until the next call.
+ */
+export function markMentions(tokens: readonly string[]): Uint8Array {
+  if (mentionScratch.length < tokens.length) mentionScratch = new Uint8Array(tokens.length * 2);
+  const mask = mentionScratch;
+  let inMention = false;
+  for (let i = 0; i < tokens.length; i++) {
+    const tok = tokens[i];
+    mask[i] = 0;
+    if (inMention) {
+      const c0 = tok.charCodeAt(0);
+      if (c0 === 0x3a || c0 === 0xff1a || c0 === 0x20 || c0 === 0x2c || c0 === 0xff0c || c0 === 0x2f || c0 === 0x40) inMention = c0 === 0x40;
+      else {
+        mask[i] = 1;
+        continue;
+      }
+    }
+    if (tok === '@' || tok.charCodeAt(0) === 0x40) {
+      inMention = true;
+      mask[i] = 1;
+    }
+  }
+  return mask;
+}
 const sharedLexicon = new Float32Array(LEXICON_FEATURES + EXTERNAL_LEXICON_FEATURES);
 
 export function extractFeatures(
@@ -82,18 +110,10 @@ export function extractFeatures(
   let other = tokens.length;
   // A mention ("@某用户:") names a person, not a feeling or a topic: its tokens and characters are
   // left out, so models do not learn user names.
-  let inMention = false;
+  const mentions = markMentions(tokens);
   for (let i = 0; i < tokens.length; i++) {
+    if (mentions[i]) continue;
     const tok = tokens[i];
-    if (inMention) {
-      const c0 = tok.charCodeAt(0);
-      if (c0 === 0x3a || c0 === 0xff1a || c0 === 0x20 || c0 === 0x2c || c0 === 0xff0c || c0 === 0x2f || c0 === 0x40) inMention = c0 === 0x40;
-      else continue;
-    }
-    if (tok === '@' || tok.charCodeAt(0) === 0x40) {
-      inMention = true;
-      continue;
-    }
     const h = tokenHashes ? tokenHashes[i] : hashToken(tok);
     if (isContentWord(tok)) out[n++] = h;
     else out[--other] = h;
@@ -149,7 +169,7 @@ export function extractFeatures(
     lexicon[6] = Math.max(-2, Math.min(2, lex.emoticons)) / 2;
     lexicon[7] = Math.min(lex.rhetorical, 2);
   }
-  if (external) external.fill(tokens, tokenHashes, lexicon, LEXICON_FEATURES);
+  if (external) external.fill(tokens, tokenHashes, lexicon, LEXICON_FEATURES, mentions);
   return { hashes, contentEnd, wordsEnd, bigramsEnd, lexicon };
 }
 

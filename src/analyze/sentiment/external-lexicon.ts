@@ -15,7 +15,7 @@ import { NEGATIONS } from './lexicon.ts';
  * - HowNet (知网): positive and negative evaluation words.
  * They feed the learned sentiment model as 15 dense features (see `fill`); a workspace's model
  * learns how much to trust them. On SMP2020-EWECT they raised negative-class F1 after learning
- * from 0.840 to 0.854 (bench/eval-analysis.ts). Their publishers' terms are their own (docs/rules.md):
+ * from 0.838 to 0.855 (bench/eval-analysis.ts). Their publishers' terms are their own (docs/rules.md):
  * `MINSHENG_EXTERNAL_LEXICON=0` turns them off, and models trained without them keep working.
  */
 
@@ -29,11 +29,11 @@ export interface ExternalLexicon {
   /** Number of distinct words known. */
   readonly size: number;
   /** Writes EXTERNAL_LEXICON_FEATURES values for the tokens (hashes: hashToken of each) into out[offset…]. */
-  fill(tokens: readonly string[], hashes: Int32Array | null, out: Float32Array, offset: number): void;
+  fill(tokens: readonly string[], hashes: Int32Array | null, out: Float32Array, offset: number, skip?: Uint8Array): void;
   /**
    * For reasons: up to `max` distinct words whose BosonNLP score has the given sign and is strong
    * (|score| ≥ STRONG_WORD), outside a negation's reach, strongest first; `skip(i)` leaves out
-   * token i (words the built-in lexicon already names).
+   * token i (mentions, words the built-in lexicon already names).
    */
   strongest(tokens: readonly string[], hashes: Int32Array | null, sign: 1 | -1, max: number, skip?: (i: number) => boolean): string[];
 }
@@ -135,7 +135,8 @@ function lexiconOf({ keys, scores, roles, size }: Table): ExternalLexicon {
 
   return {
     size,
-    fill(tokens, hashes, out, offset) {
+    // `skip[i]` set: token i is part of a mention (features.ts markMentions), a name, not a feeling.
+    fill(tokens, hashes, out, offset, skip) {
       let sum = 0;
       let scored = 0;
       let min = 0;
@@ -147,6 +148,7 @@ function lexiconOf({ keys, scores, roles, size }: Table): ExternalLexicon {
       let flip = 0;
       counts.fill(0);
       for (let t = 0; t < tokens.length; t++) {
+        if (skip?.[t]) continue;
         const s = find(hashes ? hashes[t] : hashToken(tokens[t]));
         if (s < 0) continue;
         const role = roles[s];
