@@ -15,7 +15,7 @@ import { NEGATIONS } from './lexicon.ts';
  * - HowNet (知网): positive and negative evaluation words.
  * They feed the learned sentiment model as 15 dense features (see `fill`); a workspace's model
  * learns how much to trust them. On SMP2020-EWECT they raised negative-class F1 after learning
- * from 0.838 to 0.855 (bench/eval-analysis.ts). Their publishers' terms are their own (docs/rules.md):
+ * from 0.838 to 0.855 (bench/eval-analysis.ts). Their publishers' terms are their own (docs/analysis.md):
  * `MINSHENG_EXTERNAL_LEXICON=0` turns them off, and models trained without them keep working.
  */
 
