@@ -85,6 +85,15 @@ export async function describeModels(db: Kysely<Database>) {
   const rows = await db.selectFrom('models').select(['name', 'version', 'examples', 'trained_at', 'data']).where('name', 'in', [...MODEL_NAMES]).execute();
   return rows.map((r) => {
     const stored = fromJson<Partial<StoredLinearModel>>(r.data, {});
-    return { name: r.name, version: r.version, examples: r.examples, trainedAt: r.trained_at, classes: stored.classes ?? [], counts: stored.counts ?? [] };
+    return {
+      name: r.name,
+      version: r.version,
+      examples: r.examples,
+      trainedAt: r.trained_at,
+      classes: stored.classes ?? [],
+      counts: stored.counts ?? [],
+      // whether the model also reads the external sentiment lexicons (sentiment/external-lexicon.ts)
+      externalLexicon: stored.features?.externalLexicon === true,
+    };
   });
 }

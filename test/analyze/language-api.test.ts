@@ -109,6 +109,7 @@ for (const tdb of testDatabases) {
       const sentiment = models.body.find((m: { name: string }) => m.name === 'sentiment');
       assert.ok(sentiment, JSON.stringify(models.body));
       assert.deepEqual(sentiment.classes, ['negative', 'neutral', 'positive']);
+      assert.equal(sentiment.externalLexicon, true);
       const resp = await login('resp_js');
       assert.equal((await resp.post('/api/models/retrain', {})).status, 403);
       const retrain = await office.post('/api/models/retrain', {});
