@@ -41,7 +41,8 @@ export function trainModel(name: ModelName, analyzer: LanguageAnalyzer, items: L
   // generalises better; with plenty of labels (or for sentiment) logistic regression wins.
   if (name !== 'sentiment' && items.length / classes.size < CENTROID_BELOW) {
     const pool = name === 'topic' ? unlabeled.slice(0, SELF_TRAINING_POSTS).filter((u) => u.text.trim() || u.title?.trim()).map(featuresOf) : [];
-    return trainCentroid(examples, { bits: bitsFor(name, classes.size), features: MODEL_FEATURES[name], unlabeled: pool });
+    // Class offsets help topics (a few broad classes); departments are many classes of one or two examples, where they cost accuracy.
+    return trainCentroid(examples, { bits: bitsFor(name, classes.size), features: MODEL_FEATURES[name], unlabeled: pool, calibrate: name === 'topic' });
   }
   return train(examples, {
     features,
