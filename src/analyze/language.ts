@@ -137,8 +137,7 @@ export function createLanguageAnalyzer(config: LanguageConfig): LanguageAnalyzer
         const score = Math.round((get('positive') - get('negative')) * 1000) / 1000;
         const reasons = [sentimentReason.get(label)!(pr.p)];
         if (external && label !== 'neutral') {
-          const mentions = markMentions(tokens);
-          const words = external.strongest(tokens, view.hashes, label === 'negative' ? -1 : 1, 3, (i) => mentions[i] === 1 || (view.infos[i]?.polarity ?? 0) !== 0);
+          const words = external.strongest(tokens, view.hashes, label === 'negative' ? -1 : 1, 3, markMentions(tokens), (t) => (view.infos[t]?.polarity ?? 0) !== 0);
           if (words.length) reasons.push(EXTERNAL_REASON[label] + words.join('、'));
         }
         for (const r of lex.reasons) if (r !== NO_CUE_REASON) reasons.push(r);

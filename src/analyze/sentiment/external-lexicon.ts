@@ -28,14 +28,18 @@ const NEGATION_REACH = 2;
 export interface ExternalLexicon {
   /** Number of distinct words known. */
   readonly size: number;
-  /** Writes EXTERNAL_LEXICON_FEATURES values for the tokens (hashes: hashToken of each) into out[offset…]. */
-  fill(tokens: readonly string[], hashes: Int32Array | null, out: Float32Array, offset: number, skip?: Uint8Array): void;
+  /**
+   * Writes EXTERNAL_LEXICON_FEATURES values for the tokens (hashes: hashToken of each) into
+   * out[offset…]. `mentions[t]` set: token t belongs to a mention (features.ts markMentions) — a
+   * name, not a feeling — and is not read.
+   */
+  fill(tokens: readonly string[], hashes: Int32Array | null, out: Float32Array, offset: number, mentions?: Uint8Array): void;
   /**
    * For reasons: up to `max` distinct words whose BosonNLP score has the given sign and is strong
-   * (|score| ≥ STRONG_WORD), outside a negation's reach, strongest first; `skip(i)` leaves out
-   * token i (mentions, words the built-in lexicon already names).
+   * (|score| ≥ STRONG_WORD), outside a negation's reach, strongest first; mentions are not read,
+   * and `named(t)` leaves out token t (a word the built-in lexicon already names).
    */
-  strongest(tokens: readonly string[], hashes: Int32Array | null, sign: 1 | -1, max: number, skip?: (i: number) => boolean): string[];
+  strongest(tokens: readonly string[], hashes: Int32Array | null, sign: 1 | -1, max: number, mentions?: Uint8Array, named?: (t: number) => boolean): string[];
 }
 
 /** A BosonNLP score this strong makes a word worth naming in a reason. */
@@ -132,11 +136,35 @@ function lexiconOf({ keys, scores, roles, size }: Table): ExternalLexicon {
     }
   };
   const counts = new Float64Array(DUTIR_CLASSES.length);
+  /**
+   * Visits each known word that is not a negation or a clause end, with its BosonNLP score and
+   * whether a negation before it in its clause reaches it; `ignore[t]` set: token t is left out.
+   */
+  const scan = (tokens: readonly string[], hashes: Int32Array | null, ignore: Uint8Array | undefined, visit: (t: number, role: number, v: number, negated: boolean) => void) => {
+    let flip = 0;
+    for (let t = 0; t < tokens.length; t++) {
+      if (ignore?.[t]) continue;
+      const s = find(hashes ? hashes[t] : hashToken(tokens[t]));
+      if (s < 0) continue;
+      const role = roles[s];
+      if (role & F_NEGATION) {
+        flip = NEGATION_REACH;
+        continue;
+      }
+      if (role & F_CLAUSE_END) {
+        flip = 0;
+        continue;
+      }
+      const v = scores[s];
+      const negated = v !== 0 && flip > 0;
+      if (negated) flip--;
+      visit(t, role, v, negated);
+    }
+  };
 
   return {
     size,
-    // `skip[i]` set: token i is part of a mention (features.ts markMentions), a name, not a feeling.
-    fill(tokens, hashes, out, offset, skip) {
+    fill(tokens, hashes, out, offset, mentions) {
       let sum = 0;
       let scored = 0;
       let min = 0;
@@ -145,27 +173,10 @@ function lexiconOf({ keys, scores, roles, size }: Table): ExternalLexicon {
       let strongNegative = 0;
       let positive = 0;
       let negative = 0;
-      let flip = 0;
       counts.fill(0);
-      for (let t = 0; t < tokens.length; t++) {
-        if (skip?.[t]) continue;
-        const s = find(hashes ? hashes[t] : hashToken(tokens[t]));
-        if (s < 0) continue;
-        const role = roles[s];
-        if (role & F_NEGATION) {
-          flip = NEGATION_REACH;
-          continue;
-        }
-        if (role & F_CLAUSE_END) {
-          flip = 0;
-          continue;
-        }
-        let v = scores[s];
-        if (v !== 0) {
-          if (flip > 0) {
-            v = -v;
-            flip--;
-          }
+      scan(tokens, hashes, mentions, (_t, role, score, negated) => {
+        if (score !== 0) {
+          const v = negated ? -score : score;
           sum += v;
           scored++;
           if (v < min) min = v;
@@ -176,7 +187,7 @@ function lexiconOf({ keys, scores, roles, size }: Table): ExternalLexicon {
         if (role & EMOTION_MASK) counts[(role & EMOTION_MASK) - 1]++;
         if (role & HOWNET_POSITIVE) positive++;
         if (role & HOWNET_NEGATIVE) negative++;
-      }
+      });
       let o = offset;
       out[o++] = Math.tanh(sum / 8);
       out[o++] = scored ? Math.tanh(sum / scored / 2) : 0;
@@ -188,30 +199,13 @@ function lexiconOf({ keys, scores, roles, size }: Table): ExternalLexicon {
       out[o++] = Math.tanh(positive / 2);
       out[o++] = Math.tanh(negative / 2);
     },
-    strongest(tokens, hashes, sign, max, skip) {
+    strongest(tokens, hashes, sign, max, mentions, named) {
       const found: { word: string; v: number }[] = [];
-      let flip = 0;
-      for (let t = 0; t < tokens.length; t++) {
-        const s = find(hashes ? hashes[t] : hashToken(tokens[t]));
-        if (s < 0) continue;
-        const role = roles[s];
-        if (role & F_NEGATION) {
-          flip = NEGATION_REACH;
-          continue;
-        }
-        if (role & F_CLAUSE_END) {
-          flip = 0;
-          continue;
-        }
-        const v = scores[s];
-        if (v === 0) continue;
-        if (flip > 0) {
-          flip--;
-          continue;
-        }
+      scan(tokens, hashes, mentions, (t, _role, v, negated) => {
         const word = tokens[t];
-        if (v * sign >= STRONG_WORD && word.length > 1 && !skip?.(t) && !found.some((f) => f.word === word)) found.push({ word, v: Math.abs(v) });
-      }
+        if (negated || v * sign < STRONG_WORD || word.length < 2 || named?.(t) || found.some((f) => f.word === word)) return;
+        found.push({ word, v: Math.abs(v) });
+      });
       return found
         .sort((a, b) => b.v - a.v)
         .slice(0, max)
