@@ -3,7 +3,11 @@
  * cutting the same posts (issue 4 target: ratio ≥ 0.40). Posts come from a generator written
  * here (no dataset copies): ~200 characters each, built from everyday complaint sentences.
  *
- *   node --import tsx bench/analyze.ts [--posts 50000] [--runs 3] [--db path-or-url]
+ *   node --import tsx bench/analyze.ts [--posts 50000] [--runs 3] [--db path-or-url] [--data ../shared/datasets]
+ *
+ * With --data, the posts are 200-character slices of the real Weibo posts and message-board
+ * messages there (read, never copied), as the evaluation's speed figure uses; without it, or
+ * when the path is absent, they come from the generator below.
  *
  * Both processes are timed from spawn to exit (start-up included), reading the same JSONL file.
  * Each run times bare jieba, then `minsheng analyze` with its default threads, then with
@@ -12,7 +16,8 @@
  * the CLI bundle (bin/cli-bundle.mjs), as the first use after an install or a change does.
  */
 import { spawn } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { speedPosts } from './eval-analysis.ts';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -128,10 +133,10 @@ async function inProcess(file: string, dbUrl: string) {
     const analyzer = await createAnalyzer(db.kysely);
     const jieba = Jieba.withDict(dict);
     const lines = (await import('node:fs')).readFileSync(file, 'utf8').split('\n').filter(Boolean);
-    const posts = lines.map((l) => JSON.parse(l) as { title: string; text: string });
-    for (const p of posts.slice(0, 2000)) jieba.cut(`${p.title}\n${p.text}`, false);
+    const posts = lines.map((l) => JSON.parse(l) as { title?: string; text: string });
+    for (const p of posts.slice(0, 2000)) jieba.cut(`${p.title ?? ''}\n${p.text}`, false);
     let t = performance.now();
-    for (const p of posts) jieba.cut(`${p.title}\n${p.text}`, false);
+    for (const p of posts) jieba.cut(`${p.title ?? ''}\n${p.text}`, false);
     const tj = (performance.now() - t) / 1000;
     const language = analyzer.language!;
     t = performance.now();
@@ -188,6 +193,11 @@ export async function writePosts(file: string, count: number): Promise<number> {
   return chars;
 }
 
+function writeRealPosts(file: string, texts: string[]): number {
+  writeFileSync(file, texts.map((text, i) => `${JSON.stringify({ id: i + 1, text })}\n`).join(''));
+  return texts.reduce((a, t) => a + t.length, 0);
+}
+
 async function main() {
   const count = Number(arg('posts', '50000'));
   const runs = Math.max(1, Number(arg('runs', '3')));
@@ -195,7 +205,10 @@ async function main() {
   const file = join(dir, 'posts.jsonl');
   const db = arg('db', join(dir, 'bench.db'));
   try {
-    const chars = await writePosts(file, count);
+    const data = arg('data', '');
+    const real = data && existsSync(data) ? speedPosts(data, count) : null;
+    if (data && !real) console.log(`datasets not found under ${data}; using generated posts`);
+    const chars = real ? writeRealPosts(file, real) : await writePosts(file, count);
     console.log(`posts: ${count}, average ${(chars / count).toFixed(0)} characters, ${(statSync(file).size / 1e6).toFixed(1)} MB`);
     // create and migrate the workspace first so that every run measures steady work
     await timeProcess(process.execPath, ['bin/minsheng.mjs', 'migrate', '--db', db], '/dev/null');

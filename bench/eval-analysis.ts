@@ -379,7 +379,8 @@ function departmentLearned(data: string, log: (s: string) => void) {
   return { accuracy: correct / Math.max(1, test.length), precision: answered ? correct / answered : 0 };
 }
 
-function speedPosts(data: string, count: number): string[] {
+/** ~200-character slices of the datasets' Weibo posts and messages (the speed figures' input). */
+export function speedPosts(data: string, count: number): string[] {
   const texts: string[] = [];
   for (const file of ['virus_train.json', 'usual_eval_labeled.json', 'virus_eval_labeled.json']) {
     for (const r of readJson<Weibo[]>(join(data, 'sentiment/smp2020_ewect', file))) texts.push(r.content);

@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { nowIso } from '../db/values.ts';
 import { atLeast, type RiskLevel } from '../levels.ts';
+import { BandIndex } from './band-index.ts';
 import { BANDS, bandHashes, bandKeys, isEmptySignature, leastSame, parseSignature, sameAtLeast, SIGNATURE_SIZE, signatureHex, similarity } from './minhash.ts';
 
 /**
@@ -55,39 +56,58 @@ export function namesCompatible(a: readonly string[] | undefined, b: readonly st
   return a.some((n) => b.includes(n));
 }
 
-/** Candidate events remembered per band key (the most recent); bounds time and memory on floods of look-alike posts. */
+/** Candidate events remembered per band key (the most recent); bounds time on floods of look-alike posts. */
 const PER_BAND = 12;
 /** Candidates whose similarity is computed, those sharing the most bands first. */
 const MAX_SCORED = 16;
-
-interface MemoryEvent {
-  key: string;
-  /** The first post's id as given (number or string): the event's id in the stream's output. */
-  id: string | number;
-  sig: Uint32Array;
-  names: string[];
-  lastSeen: number;
-  /** The link call that last looked at this event, and how many of its bands matched then. */
-  stamp: number;
-  hits: number;
-}
+/**
+ * Events kept in memory at most. Posts without a time all fall inside one window, so without
+ * this bound a long stream of distinct posts would grow memory without end; the events quiet
+ * the longest go first.
+ */
+export const MAX_LIVE_EVENTS = 20_000;
 
 /**
  * Stream mode (`minsheng analyze`): events live in memory and are forgotten once they have been
- * quiet for the window, so memory stays bounded however long the stream is.
+ * quiet for the window (or are the quietest beyond MAX_LIVE_EVENTS), so memory stays bounded
+ * however long the stream is. Each event is a slot in typed arrays; a forgotten event's slot is
+ * skipped until the next rebuild of the band index frees it.
  */
 export class MemoryEventLinker {
-  private readonly events = new Map<string, MemoryEvent>();
-  /** Per band: band key → the events with that key (the latest PER_BAND). */
-  private readonly index = Array.from({ length: BANDS }, () => new Map<number, MemoryEvent[]>());
+  private readonly index = new BandIndex(BANDS);
+  private capacity = 0;
+  /** Per slot: the seed's signature (in `pool`), band keys, last activity, creation order, state. */
+  private pool = new Uint32Array(0);
+  private sigs: Uint32Array[] = [];
+  private keysOf = new Int32Array(0);
+  private lastSeen = new Float64Array(0);
+  private born = new Float64Array(0);
+  /** The link call that created or last joined the event (orders events of equal time). */
+  private touched = new Float64Array(0);
+  /** 0 free, 1 live, 2 forgotten (still in the band index until the next rebuild). */
+  private state = new Uint8Array(0);
+  private stamps = new Uint32Array(0);
+  private hits = new Uint8Array(0);
+  private ids: (string | number)[] = [];
+  private names: string[][] = [];
+  private readonly slotOfKey = new Map<string, number>();
+  private readonly free: number[] = [];
+  private top = 0;
+  private live = 0;
+  private forgotten = 0;
   private maxSeen = 0;
   private linked = 0;
 
   private readonly leastSame: number;
-  /** The band keys of the post being linked (scratch). */
+  /** Scratch: the band keys of the post being linked, its candidates, one chain. */
   private readonly bands = new Int32Array(BANDS);
+  private readonly candidates: number[] = [];
+  private readonly chain = new Int32Array(PER_BAND);
 
-  constructor(private readonly options: EventOptions = DEFAULT_EVENTS) {
+  constructor(
+    private readonly options: EventOptions = DEFAULT_EVENTS,
+    private readonly maxLive = MAX_LIVE_EVENTS,
+  ) {
     this.leastSame = leastSame(options.threshold);
   }
 
@@ -98,87 +118,144 @@ export class MemoryEventLinker {
     if (++this.linked % 1000 === 0) this.evict();
     const window = this.options.windowHours * HOUR;
     const bands = bandHashes(input.signature, this.bands);
-    let best: MemoryEvent | null = null;
-    let bestSame = 0;
+    const { stamps, hits, state, candidates, chain, index } = this;
     const stamp = this.linked;
-    const candidates: MemoryEvent[] = [];
+    candidates.length = 0;
     for (let b = 0; b < BANDS; b++) {
-      const list = this.index[b].get(bands[b]);
-      if (!list) continue;
-      for (const e of list) {
-        if (e.stamp !== stamp) {
-          e.stamp = stamp;
-          e.hits = 0;
-          candidates.push(e);
+      // the band's latest PER_BAND events, visited oldest first
+      let n = 0;
+      for (let e = index.head(b, bands[b]); e >= 0 && n < PER_BAND; e = index.next(e)) chain[n++] = e;
+      while (n-- > 0) {
+        const slot = (chain[n] / BANDS) | 0;
+        if (state[slot] !== 1) continue;
+        if (stamps[slot] !== stamp) {
+          stamps[slot] = stamp;
+          hits[slot] = 0;
+          candidates.push(slot);
         }
-        e.hits++;
+        hits[slot]++;
       }
     }
     // The events sharing the most bands are the most similar: score only the best few. The
     // answer is the most similar at or above the threshold, the first in `scored` on a tie; they
     // are scored most shared bands first, so that a good match early lets the others stop early.
-    const scored = candidates.length > MAX_SCORED ? mostHits(candidates) : candidates;
+    const scored = candidates.length > MAX_SCORED ? mostHits(candidates, hits) : candidates;
+    let best = -1;
+    let bestSame = 0;
     let bestAt = -1;
-    for (const p of byHitsDescending(scored)) {
-      const e = scored[p];
-      if (Math.abs(at - e.lastSeen) > window) continue;
-      if (!namesCompatible(input.names, e.names)) continue;
-      const same = sameAtLeast(input.signature, e.sig, Math.max(this.leastSame, best === null ? 1 : p < bestAt ? bestSame : bestSame + 1));
+    for (const p of byHitsDescending(scored, hits)) {
+      const slot = scored[p];
+      if (Math.abs(at - this.lastSeen[slot]) > window) continue;
+      if (!namesCompatible(input.names, this.names[slot])) continue;
+      const same = sameAtLeast(input.signature, this.sigs[slot], Math.max(this.leastSame, best < 0 ? 1 : p < bestAt ? bestSame : bestSame + 1));
       if (same >= 0) {
-        best = e;
+        best = slot;
         bestSame = same;
         bestAt = p;
       }
     }
-    if (best) {
-      if (at > best.lastSeen) best.lastSeen = at;
-      return { eventId: best.id, created: false, similarity: bestSame / SIGNATURE_SIZE };
+    if (best >= 0) {
+      if (at > this.lastSeen[best]) this.lastSeen[best] = at;
+      this.touched[best] = stamp;
+      return { eventId: this.ids[best], created: false, similarity: bestSame / SIGNATURE_SIZE };
     }
     const key = String(input.postKey);
-    const existing = this.events.get(key);
-    if (existing) return { eventId: existing.id, created: false, similarity: 1 };
-    const e: MemoryEvent = { key, id: input.postKey, sig: input.signature, names: input.names ?? [], lastSeen: at, stamp, hits: 0 };
-    this.events.set(key, e);
-    for (let b = 0; b < BANDS; b++) {
-      let list = this.index[b].get(bands[b]);
-      if (!list) this.index[b].set(bands[b], (list = []));
-      list.push(e);
-      if (list.length > PER_BAND) list.shift();
-    }
+    const existing = this.slotOfKey.get(key);
+    if (existing !== undefined) return { eventId: this.ids[existing], created: false, similarity: 1 };
+    const slot = this.allocate();
+    this.sigs[slot].set(input.signature);
+    this.keysOf.set(bands, slot * BANDS);
+    this.lastSeen[slot] = at;
+    this.born[slot] = stamp;
+    this.touched[slot] = stamp;
+    this.state[slot] = 1;
+    this.ids[slot] = input.postKey;
+    this.names[slot] = input.names ?? [];
+    this.slotOfKey.set(key, slot);
+    this.live++;
+    index.add(slot, bands);
+    if (this.live > this.maxLive) this.evict();
     return { eventId: input.postKey, created: true, similarity: 1 };
+  }
+
+  get size(): number {
+    return this.live;
+  }
+
+  private allocate(): number {
+    const reused = this.free.pop();
+    if (reused !== undefined) return reused;
+    if (this.top === this.capacity) this.grow(Math.max(256, this.capacity * 2));
+    return this.top++;
+  }
+
+  private grow(capacity: number): void {
+    const widen = <T extends Uint32Array | Int32Array | Float64Array | Uint8Array>(a: T, per = 1): T => {
+      const b = new (a.constructor as new (n: number) => T)(capacity * per);
+      b.set(a);
+      return b;
+    };
+    this.pool = widen(this.pool, SIGNATURE_SIZE);
+    this.sigs = Array.from({ length: capacity }, (_, i) => this.pool.subarray(i * SIGNATURE_SIZE, (i + 1) * SIGNATURE_SIZE));
+    this.keysOf = widen(this.keysOf, BANDS);
+    this.lastSeen = widen(this.lastSeen);
+    this.born = widen(this.born);
+    this.touched = widen(this.touched);
+    this.state = widen(this.state);
+    this.stamps = widen(this.stamps);
+    this.hits = widen(this.hits);
+    this.capacity = capacity;
+  }
+
+  private forget(slot: number): void {
+    this.state[slot] = 2;
+    this.slotOfKey.delete(String(this.ids[slot]));
+    this.names[slot] = [];
+    this.live--;
+    this.forgotten++;
   }
 
   private evict(): void {
     const cutoff = this.maxSeen - this.options.windowHours * HOUR;
-    const gone = new Set<MemoryEvent>();
-    for (const [key, e] of this.events) {
-      if (e.lastSeen >= cutoff) continue;
-      this.events.delete(key);
-      gone.add(e);
-    }
-    if (!gone.size) return;
-    for (const index of this.index) {
-      for (const [key, list] of index) {
-        const kept = list.filter((e) => !gone.has(e));
-        if (!kept.length) index.delete(key);
-        else if (kept.length !== list.length) index.set(key, kept);
-      }
-    }
+    for (let s = 0; s < this.top; s++) if (this.state[s] === 1 && this.lastSeen[s] < cutoff) this.forget(s);
+    if (this.live > this.maxLive) this.forgetQuietest(this.live - Math.floor(this.maxLive * 0.9));
+    // Forgotten slots are skipped in the band index; rebuilding it once they outnumber the live
+    // events keeps the cost per forgotten event constant.
+    if (this.forgotten > Math.max(1000, this.live)) this.rebuild();
   }
 
-  get size(): number {
-    return this.events.size;
+  /** Forgets the `count` live events quiet the longest (by time, then by the last post joined). */
+  private forgetQuietest(count: number): void {
+    const slots: number[] = [];
+    for (let s = 0; s < this.top; s++) if (this.state[s] === 1) slots.push(s);
+    slots.sort((a, b) => this.lastSeen[a] - this.lastSeen[b] || this.touched[a] - this.touched[b]);
+    for (let i = 0; i < count; i++) this.forget(slots[i]);
+  }
+
+  private rebuild(): void {
+    const slots: number[] = [];
+    for (let s = 0; s < this.top; s++) {
+      if (this.state[s] === 1) slots.push(s);
+      else if (this.state[s] === 2) {
+        this.state[s] = 0;
+        this.free.push(s);
+      }
+    }
+    this.forgotten = 0;
+    slots.sort((a, b) => this.born[a] - this.born[b]);
+    this.index.clear(slots.length);
+    for (const s of slots) this.index.add(s, this.keysOf.subarray(s * BANDS, (s + 1) * BANDS));
   }
 }
 
 const order: number[] = [];
 
 /** Positions of the candidates, most band hits first (stable; insertion sort: at most MAX_SCORED). */
-function byHitsDescending(candidates: MemoryEvent[]): number[] {
+function byHitsDescending(candidates: number[], hits: Uint8Array): number[] {
   order.length = 0;
   for (let i = 0; i < candidates.length; i++) {
     let j = i;
-    while (j > 0 && candidates[order[j - 1]].hits < candidates[i].hits) {
+    while (j > 0 && hits[candidates[order[j - 1]]] < hits[candidates[i]]) {
       order[j] = order[j - 1];
       j--;
     }
@@ -187,19 +264,22 @@ function byHitsDescending(candidates: MemoryEvent[]): number[] {
   return order;
 }
 
+const counts = new Array<number>(BANDS + 1);
+const most: number[] = [];
+
 /** The MAX_SCORED candidates with the most band hits, in one counting pass (hits ≤ BANDS). */
-function mostHits(candidates: MemoryEvent[]): MemoryEvent[] {
-  const counts = new Array<number>(BANDS + 1).fill(0);
-  for (const e of candidates) counts[e.hits]++;
+function mostHits(candidates: number[], hits: Uint8Array): number[] {
+  counts.fill(0);
+  for (const s of candidates) counts[hits[s]]++;
   let cut = BANDS;
   for (let taken = counts[cut]; cut > 0 && taken < MAX_SCORED; ) taken += counts[--cut];
-  const out: MemoryEvent[] = [];
-  for (const e of candidates) if (e.hits > cut) out.push(e);
-  for (const e of candidates) {
-    if (out.length >= MAX_SCORED) break;
-    if (e.hits === cut) out.push(e);
+  most.length = 0;
+  for (const s of candidates) if (hits[s] > cut) most.push(s);
+  for (const s of candidates) {
+    if (most.length >= MAX_SCORED) break;
+    if (hits[s] === cut) most.push(s);
   }
-  return out;
+  return most;
 }
 
 function shift(at: string, ms: number): string {

@@ -59,6 +59,28 @@ describe('events in memory (stream mode)', () => {
     for (let i = 0; i < 1000; i++) linker.link({ postKey: `n${i}`, at: iso(T0 + 10 * 24 * HOUR + i), title: '', text: `${i}`, topic: null, signature: sig(`编号${i}号工单`) });
     assert.ok(linker.size <= 1002);
   });
+
+  test('posts without a time cannot grow memory without end: the quietest events are forgotten beyond the bound', () => {
+    const lang = createLanguageAnalyzer({ userWords: [], taxonomy: [], models: {} });
+    const sig = (text: string) => minhash(contentFeatures(lang.analyze({ text }).tokens));
+    const linker = new MemoryEventLinker({ threshold: 0.3, windowHours: 72 }, 500);
+    const first = linker.link({ postKey: 'old', at: '', title: '', text: SAME_MATTER[0], topic: null, signature: sig(SAME_MATTER[0]) })!;
+    assert.equal(first.created, true);
+    const distinct = (i: number) => minhash([`甲${i}`, `乙${i}`, `丙${i}`, `丁${i}`]);
+    let kept = 'recent';
+    for (let i = 0; i < 5000; i++) {
+      linker.link({ postKey: `n${i}`, at: '', title: '', text: '', topic: null, signature: distinct(i) });
+      // one matter stays active throughout: it must survive every clean-up
+      if (i % 200 === 0) kept = String(linker.link({ postKey: `r${i}`, at: '', title: '', text: '', topic: null, signature: sig(SAME_MATTER[1]) })!.eventId);
+      assert.ok(linker.size <= 500, `at most 500 events in memory, ${linker.size} after ${i}`);
+    }
+    assert.equal(kept, 'old', 'the active matter kept its event through the clean-ups');
+    const late = linker.link({ postKey: 'late', at: '', title: '', text: '', topic: null, signature: sig(SAME_MATTER[2]) })!;
+    assert.equal(late.eventId, 'old');
+    // a quiet event was forgotten: the same words start a new event
+    const again = linker.link({ postKey: 'again', at: '', title: '', text: '', topic: null, signature: distinct(3) })!;
+    assert.equal(again.created, true);
+  });
 });
 
 describe('stream mode analyzer: events and bursts', () => {
