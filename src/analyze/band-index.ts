@@ -8,10 +8,12 @@
  * event costs a few hundred bytes and nothing for the collector to trace.
  */
 export class BandIndex {
-  /** Open addressing over (band, key): the key, its band + 1 (0 = empty) and the newest entry. */
-  private keys = new Int32Array(0);
-  private bandOf = new Uint8Array(0);
-  private heads = new Int32Array(0);
+  /**
+   * Open addressing over (band, key), one pair of numbers per slot: the key and the newest
+   * entry + 1 (0 = empty). The band is the entry's remainder by the number of bands, so a
+   * look-up reads one cache line.
+   */
+  private table = new Int32Array(0);
   private mask = -1;
   private used = 0;
   /** Per entry: the next older entry with the same (band, key), or -1. */
@@ -23,12 +25,12 @@ export class BandIndex {
 
   /** The newest entry with `key` in band `b`, or -1. */
   head(b: number, key: number): number {
-    const mask = this.mask;
+    const { table, mask, bands } = this;
     let slot = mix(key, b) & mask;
     for (;;) {
-      const owner = this.bandOf[slot];
-      if (owner === 0) return -1;
-      if (owner === b + 1 && this.keys[slot] === key) return this.heads[slot];
+      const head = table[slot * 2 + 1];
+      if (head === 0) return -1;
+      if (table[slot * 2] === key && (head - 1) % bands === b) return head - 1;
       slot = (slot + 1) & mask;
     }
   }
@@ -46,7 +48,7 @@ export class BandIndex {
       grown.set(this.nexts);
       this.nexts = grown;
     }
-    if ((this.used + this.bands) * 2 > this.keys.length) this.resize(this.keys.length * 2);
+    if ((this.used + this.bands) * 2 > this.mask + 1) this.resize((this.mask + 1) * 2);
     for (let b = 0; b < this.bands; b++) this.insert(b, bandKeys[b], eventSlot * this.bands + b);
   }
 
@@ -58,21 +60,20 @@ export class BandIndex {
   }
 
   private insert(b: number, key: number, entry: number): void {
-    const mask = this.mask;
+    const { table, mask, bands } = this;
     let slot = mix(key, b) & mask;
     for (;;) {
-      const owner = this.bandOf[slot];
-      if (owner === 0) {
-        this.bandOf[slot] = b + 1;
-        this.keys[slot] = key;
-        this.heads[slot] = entry;
+      const head = table[slot * 2 + 1];
+      if (head === 0) {
+        table[slot * 2] = key;
+        table[slot * 2 + 1] = entry + 1;
         this.nexts[entry] = -1;
         this.used++;
         return;
       }
-      if (owner === b + 1 && this.keys[slot] === key) {
-        this.nexts[entry] = this.heads[slot];
-        this.heads[slot] = entry;
+      if (table[slot * 2] === key && (head - 1) % bands === b) {
+        this.nexts[entry] = head - 1;
+        table[slot * 2 + 1] = entry + 1;
         return;
       }
       slot = (slot + 1) & mask;
@@ -80,26 +81,24 @@ export class BandIndex {
   }
 
   private resize(size: number, empty = false): void {
-    const { keys, bandOf, heads } = this;
-    this.keys = new Int32Array(size);
-    this.bandOf = new Uint8Array(size);
-    this.heads = new Int32Array(size);
+    const old = this.table;
+    this.table = new Int32Array(size * 2);
     this.mask = size - 1;
     this.used = 0;
     if (empty) return;
-    for (let s = 0; s < bandOf.length; s++) {
-      if (bandOf[s] === 0) continue;
-      let slot = mix(keys[s], bandOf[s] - 1) & this.mask;
-      while (this.bandOf[slot] !== 0) slot = (slot + 1) & this.mask;
-      this.bandOf[slot] = bandOf[s];
-      this.keys[slot] = keys[s];
-      this.heads[slot] = heads[s];
+    for (let s = 0; s < old.length; s += 2) {
+      const head = old[s + 1];
+      if (head === 0) continue;
+      let slot = mix(old[s], (head - 1) % this.bands) & this.mask;
+      while (this.table[slot * 2 + 1] !== 0) slot = (slot + 1) & this.mask;
+      this.table[slot * 2] = old[s];
+      this.table[slot * 2 + 1] = head;
       this.used++;
     }
   }
 }
 
 function mix(key: number, band: number): number {
-  let h = Math.imul(key ^ Math.imul(band + 1, 0x9e3779b1), 0x85ebca6b);
+  const h = Math.imul(key ^ Math.imul(band + 1, 0x9e3779b1), 0x85ebca6b);
   return h ^ (h >>> 15);
 }
