@@ -21,6 +21,8 @@ export const F_COMPLAINT = 128;
 export const F_EMOJI = 256;
 /** A complaint phrase that also negates what follows ("至今未…", "迟迟不…"). */
 export const F_NEGATES_NEXT = 512;
+/** The first character of a two-character lexicon word that jieba may cut in two ("醉/了", "妈/的"). */
+export const F_PAIR_HEAD = 1024;
 
 export interface TokenInfo {
   flags: number;
@@ -49,6 +51,8 @@ const EXCLAIM = ['！', '!', '!!', '!!!', '！！', '！！！'];
 const QUESTION = ['？', '?', '??', '???', '？？', '？？？', '?!', '!?'];
 
 let table: Map<string, TokenInfo> | null = null;
+/** Two-character lexicon words, looked up again when jieba cut them into two single characters. */
+let pairs: Map<string, TokenInfo> | null = null;
 
 function build(): Map<string, TokenInfo> {
   const map = new Map<string, TokenInfo>();
@@ -84,12 +88,28 @@ function build(): Map<string, TokenInfo> {
     if (NEGATIONS.has(w.slice(-1)) || w.endsWith('没有')) e.flags |= F_NEGATES_NEXT;
   }
   for (const [w, kind] of abuseCues()) entry(w).abuse = CUE_KINDS.indexOf(kind) + 1;
+  pairs = new Map();
+  for (const lexicon of [POSITIVE, NEGATIVE]) {
+    for (const w of lexicon.keys()) {
+      // "好的" after 好 is mostly the particle of "好的东西", not the reply "好的"
+      if (w.length !== 2 || w.charCodeAt(1) === 0x7684 || w.charCodeAt(0) > 0xffff) continue;
+      pairs.set(w, map.get(w)!);
+      entry(w[0]).flags |= F_PAIR_HEAD;
+    }
+  }
   return map;
 }
 
 export function tokenInfoTable(): Map<string, TokenInfo> {
   table ??= build();
   return table;
+}
+
+/** The lexicon word `first + second` when jieba cut it in two, else undefined (first has F_PAIR_HEAD). */
+export function pairInfo(first: string, second: string): TokenInfo | undefined {
+  if (second.length !== 1 || first.length !== 1) return undefined;
+  tokenInfoTable();
+  return pairs!.get(first + second);
 }
 
 // The role words again as an open-addressing table keyed by token hash: one probe in a small

@@ -17,7 +17,7 @@ const externalOf = (text: string) => {
   return base.features(normalized, tokens, externalLexicon()).lexicon.slice(LEXICON_FEATURES, LEXICON_FEATURES + EXTERNAL_LEXICON_FEATURES);
 };
 
-// Labels that never use the words tested below; 窝火, 舒心 and 惬意 are unknown to the built-in lexicon.
+// Labels that never use the words tested below; 悲愤, 恬静 and 愉悦 are unknown to the built-in lexicon.
 const LABELS = [
   ...['倒霉透了', '真是坑人', '太闹心了', '让人心寒', '又在扯皮推诿', '敷衍了事', '办事拖拉没人管', '气死人了'].map((text) => ({ text, label: 'negative' })),
   ...['暖心的服务', '贴心周到', '点赞工作人员', '感谢帮忙', '办得真好', '非常满意'].map((text) => ({ text, label: 'positive' })),
@@ -33,10 +33,10 @@ describe('external sentiment lexicons', () => {
     const lex = externalLexicon();
     assert.ok(lex, 'the @cycjimmy/chinese-sentiment package is a dependency');
     assert.ok(lex.size > 100_000, `${lex.size} words`);
-    const angry = externalOf('这事真让人窝火');
-    assert.ok(angry[0] < -0.3, `BosonNLP sum for 窝火: ${angry[0]}`);
-    const pleased = externalOf('环境舒心惬意');
-    assert.ok(pleased[0] > 0.2, `BosonNLP sum for 舒心: ${pleased[0]}`);
+    const angry = externalOf('这事真让人悲愤');
+    assert.ok(angry[0] < -0.3, `BosonNLP sum for 悲愤: ${angry[0]}`);
+    const pleased = externalOf('环境恬静愉悦');
+    assert.ok(pleased[0] > 0.2, `BosonNLP sum for 恬静: ${pleased[0]}`);
     assert.equal(externalOf('').every((v) => v === 0), true);
   });
 
@@ -64,17 +64,17 @@ describe('external sentiment lexicons', () => {
     const model = trainModel('sentiment', base, LABELS)!;
     assert.equal(model.features.externalLexicon, true);
     const analyzer = createLanguageAnalyzer({ userWords: [], taxonomy: [], models: { sentiment: deserialize(serialize(model)) } });
-    const angry = analyzer.analyze({ text: '这事真让人窝火' }).sentiment;
+    const angry = analyzer.analyze({ text: '这事真让人悲愤' }).sentiment;
     assert.equal(angry.label, 'negative');
     // the reason names the word that the lexicon knows
-    assert.ok(angry.reasons.includes('情感词典负面词：窝火'), angry.reasons.join(' | '));
-    const pleased = analyzer.analyze({ text: '环境舒心惬意' }).sentiment;
+    assert.ok(angry.reasons.includes('情感词典负面词：悲愤'), angry.reasons.join(' | '));
+    const pleased = analyzer.analyze({ text: '环境恬静愉悦' }).sentiment;
     assert.equal(pleased.label, 'positive');
-    assert.ok(pleased.reasons.some((r) => r.startsWith('情感词典正面词：') && r.includes('惬意')), pleased.reasons.join(' | '));
+    assert.ok(pleased.reasons.some((r) => r.startsWith('情感词典正面词：') && r.includes('愉悦')), pleased.reasons.join(' | '));
     // words the built-in lexicon already names are not named twice; a negated word is not named
-    const named = analyzer.analyze({ text: '又在扯皮推诿，真让人窝火' }).sentiment.reasons;
+    const named = analyzer.analyze({ text: '又在扯皮推诿，真让人悲愤' }).sentiment.reasons;
     assert.ok(!named.some((r) => r.startsWith('情感词典') && r.includes('推诿')), named.join(' | '));
-    assert.ok(!analyzer.analyze({ text: '一点也不惬意' }).sentiment.reasons.some((r) => r.includes('惬意') && r.startsWith('情感词典正面词')));
+    assert.ok(!analyzer.analyze({ text: '一点也不愉悦' }).sentiment.reasons.some((r) => r.includes('愉悦') && r.startsWith('情感词典正面词')));
 
     process.env.MINSHENG_EXTERNAL_LEXICON = '0';
     const without = trainModel('sentiment', base, LABELS)!;
@@ -85,7 +85,7 @@ describe('external sentiment lexicons', () => {
       return p.probs[m.classes.indexOf('negative')];
     };
     delete process.env.MINSHENG_EXTERNAL_LEXICON;
-    assert.ok(pNegative(model, '这事真让人窝火') > pNegative(without, '这事真让人窝火') + 0.1, 'the lexicon moves an unseen word');
+    assert.ok(pNegative(model, '这事真让人悲愤') > pNegative(without, '这事真让人悲愤') + 0.1, 'the lexicon moves an unseen word');
   });
 
   test('a model trained without them (stored before they existed, or turned off) keeps predicting the same', () => {
@@ -97,7 +97,7 @@ describe('external sentiment lexicons', () => {
     delete process.env.MINSHENG_EXTERNAL_LEXICON;
     const reloaded = createLanguageAnalyzer({ userWords: [], taxonomy: [], models: { sentiment: deserialize(stored) } });
     const direct = createLanguageAnalyzer({ userWords: [], taxonomy: [], models: { sentiment: old } });
-    for (const text of ['这事真让人窝火', '暖心的服务', '下午开会']) assert.deepEqual(reloaded.analyze({ text }).sentiment, direct.analyze({ text }).sentiment);
+    for (const text of ['这事真让人悲愤', '暖心的服务', '下午开会']) assert.deepEqual(reloaded.analyze({ text }).sentiment, direct.analyze({ text }).sentiment);
   });
 
   test('turned off after a model learned with them, analysis still answers (their features read as zero)', () => {

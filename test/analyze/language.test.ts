@@ -83,6 +83,17 @@ describe('sentiment lexicon', () => {
     assert.equal(sentiment('😭😭😭').label, 'negative');
     assert.ok(sentiment('[怒]').reasons.some((r) => r.includes('[怒]')));
   });
+  test('a lexicon word that jieba cuts in two still counts ("醉/了", "服/了"); "好的东西" is not praise', () => {
+    const drunk = plain.analyze({ text: '就你这样的，我也是醉了！' });
+    assert.ok(drunk.tokens.includes('醉') && drunk.tokens.includes('了'), drunk.tokens.join('/'));
+    assert.equal(drunk.sentiment.label, 'negative');
+    assert.ok(drunk.sentiment.reasons.includes('负面词：醉了'), drunk.sentiment.reasons.join(' | '));
+    assert.equal(sentiment('好的东西不便宜').label, 'neutral');
+  });
+  test('everyday online distress and joy', () => {
+    assert.equal(sentiment('到海关办了退运，花了286，肉疼又心力交瘁').label, 'negative');
+    assert.equal(sentiment('周末在家美滋滋，开森').label, 'positive');
+  });
   test('a rhetorical question with negative content reads as a complaint', () => {
     assert.ok(sentiment('凭什么我们小区一直停水？').score < 0);
   });

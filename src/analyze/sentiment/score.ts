@@ -1,6 +1,7 @@
 import { t } from '../../i18n/index.ts';
 import {
-  F_COMPLAINT, F_CONCESSIVE, F_CONTRAST, F_EMOJI, F_END, F_EXCLAIM, F_NEGATES_NEXT, F_NEGATION, F_QUESTION, F_RHETORICAL, tokenInfoTable, viewTokens, type TokenInfo,
+  F_COMPLAINT, F_CONCESSIVE, F_CONTRAST, F_EMOJI, F_END, F_EXCLAIM, F_NEGATES_NEXT, F_NEGATION, F_PAIR_HEAD, F_QUESTION, F_RHETORICAL, pairInfo, tokenInfoTable, viewTokens,
+  type TokenInfo,
 } from '../token-info.ts';
 import { EMOJI, EMOTICONS } from './lexicon.ts';
 
@@ -95,8 +96,15 @@ export function scoreTokens(tokens: readonly string[], infos: readonly (TokenInf
 
   const n = tokens.length;
   for (let i = 0; i <= n; i++) {
-    const tok = i < n ? tokens[i] : '';
+    let tok = i < n ? tokens[i] : '';
     let e = i < n ? infos[i] : undefined;
+    if (e !== undefined && e.flags & F_PAIR_HEAD && i + 1 < n) {
+      const pair = pairInfo(tok, tokens[i + 1]);
+      if (pair !== undefined) {
+        tok += tokens[++i];
+        e = pair;
+      }
+    }
     const flags = i === n ? F_END : (e?.flags ?? 0);
     if (flags & F_END) {
       if (clause !== 0) total += clause * clauseWeight * (flags & F_EXCLAIM ? 1.3 : 1);
