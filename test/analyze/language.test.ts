@@ -90,6 +90,24 @@ describe('sentiment lexicon', () => {
     assert.ok(drunk.sentiment.reasons.includes('负面词：醉了'), drunk.sentiment.reasons.join(' | '));
     assert.equal(sentiment('好的东西不便宜').label, 'neutral');
   });
+  test('a mention names a person and a topic tag names a subject: neither is the writer’s feeling', () => {
+    assert.equal(sentiment('//@快乐小熊: 明天开会').label, 'neutral');
+    assert.equal(sentiment('//@快乐小熊: 真开心').label, 'positive');
+    // weak domain words inside #…# do not count; strong words still do, as does the text outside
+    assert.equal(sentiment('#小区封控隔离确诊#').score, 0);
+    assert.ok(sentiment('小区封控隔离确诊').score < 0);
+    assert.equal(sentiment('#武汉加油#').label, 'positive');
+  });
+  test('weak words alone (a news repost about an epidemic) stay neutral; ordinary ones are named', () => {
+    const news = sentiment('机场发现1名疑似肺炎患者，用隔离箱运上救护车，确诊病例增加');
+    assert.equal(news.label, 'neutral');
+    const outage = sentiment('小区停水停电，道路拥堵');
+    assert.equal(outage.label, 'negative');
+    assert.deepEqual(outage.reasons, ['负面词：停水', '负面词：停电', '负面词：拥堵']);
+  });
+  test('on Weibo [微笑] is a cold smile', () => {
+    assert.ok(sentiment('这操作真是厉害[微笑]').score < sentiment('这操作真是厉害').score);
+  });
   test('everyday online distress and joy', () => {
     assert.equal(sentiment('到海关办了退运，花了286，肉疼又心力交瘁').label, 'negative');
     assert.equal(sentiment('周末在家美滋滋，开森').label, 'positive');

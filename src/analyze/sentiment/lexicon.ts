@@ -135,6 +135,8 @@ export const EMOTICONS = new Map<string, number>([
 ]);
 // A few emoticons are mild or mixed.
 EMOTICONS.set('吃惊', -0.3).set('挖鼻', -0.3).set('doge', 0.3).set('二哈', 0.3).set('笑cry', 0.3).set('口罩', -0.3).set('蜡烛', -1.5).set('作揖', 0.8);
+// On Weibo [微笑] mostly reads as a cold, sarcastic smile, not a friendly one.
+EMOTICONS.set('微笑', -0.5).set('发怒', -1);
 EMOTICONS.set('汗', -0.5).set('晕', -0.5).set('困', -0.3).set('拜拜', -0.2).set('顶', 0.3).set('摊手', -0.5).set('并不简单', -0.3);
 
 /** Unicode emoji and their polarity (code point sequences as strings). */

@@ -61,6 +61,8 @@ const R = {
 export const NO_CUE_REASON = R.noCue;
 
 const MAX_REASONS = 6;
+/** Words weaker than this (疫情, 隔离, 排队) only tip a post that has a stronger cue. */
+const WEAK = 0.5;
 
 /**
  * Scores tokens (of normalised text) with the lexicon: negation flips the governed word, degree
@@ -93,6 +95,10 @@ export function scoreTokens(tokens: readonly string[], infos: readonly (TokenInf
   };
   let lastScoredIndex = -10;
   let lastScored = 0;
+  let inTopic = false;
+  let cued = false;
+  /** Ordinary-strength words (停水, 拥堵), named when no stronger cue is. */
+  const weak: string[] = [];
 
   const n = tokens.length;
   for (let i = 0; i <= n; i++) {
@@ -105,8 +111,24 @@ export function scoreTokens(tokens: readonly string[], infos: readonly (TokenInf
         e = pair;
       }
     }
+    // A Weibo topic tag ("#国内新型肺炎确诊440例#") names what the post is about, not how its writer
+    // feels: inside one only strong words count.
+    // A mention names a person, not a feeling ("//@快乐小熊:"): up to its colon when one follows
+    // within a few words (spaces are gone by now), else the one word after "@".
+    if (tok === '@') {
+      let j = i + 1;
+      while (j < n && j <= i + 5 && tokens[j] !== ':' && tokens[j] !== '@') j++;
+      i = j < n && tokens[j] === ':' ? j : Math.min(i + 1, n - 1);
+      continue;
+    }
+    if (tok === '#') {
+      inTopic = !inTopic;
+      continue;
+    }
     const flags = i === n ? F_END : (e?.flags ?? 0);
+    if (inTopic && e !== undefined && !(flags & F_END) && e.polarity > -1 && e.polarity < 1) continue;
     if (flags & F_END) {
+      inTopic = false;
       if (clause !== 0) total += clause * clauseWeight * (flags & F_EXCLAIM ? 1.3 : 1);
       if (flags & F_QUESTION && clauseRhetorical && clause <= 0) {
         total -= 0.8;
@@ -221,6 +243,10 @@ export function scoreTokens(tokens: readonly string[], infos: readonly (TokenInf
       v = p > 0 ? -v : -v * 0.5;
       reason(R.negated + tok);
     } else if (!isEmoji && !(e.flags & F_COMPLAINT) && Math.abs(p) >= 1) reason((p > 0 ? R.positive : R.negative) + tok);
+    if (Math.abs(p) >= WEAK && Math.abs(p) < 1 && !negate && !isEmoji) {
+      cued = true;
+      if (weak.length < 3 && !weak.includes(tok)) weak.push((p > 0 ? R.positive : R.negative) + tok);
+    } else if (Math.abs(p) >= 1) cued = true;
     if (v > 0) positive += v;
     else negative -= v;
     clause += v;
@@ -235,7 +261,10 @@ export function scoreTokens(tokens: readonly string[], infos: readonly (TokenInf
   const out: string[] = reasons ?? [];
   if (contrasted && out.length < MAX_REASONS) out.push(R.contrast);
   if (rhetorical > 0 && !out.some((r) => r.startsWith(R.rhetorical)) && out.length < MAX_REASONS) out.push(R.rhetorical);
-  const label: SentimentLabel = total >= POSITIVE_AT ? 'positive' : total <= NEGATIVE_AT ? 'negative' : 'neutral';
+  // Weak words alone (疫情, 隔离, 排队 in a news repost) do not make a post negative: a label
+  // needs a cue that the reasons can name.
+  const label: SentimentLabel = !cued && out.length === 0 ? 'neutral' : total >= POSITIVE_AT ? 'positive' : total <= NEGATIVE_AT ? 'negative' : 'neutral';
+  if (out.length === 0 && label !== 'neutral') out.push(...weak.filter((r) => r.startsWith(label === 'positive' ? R.positive : R.negative)));
   if (out.length === 0) out.push(R.noCue);
   const score = Math.round(Math.tanh(total / 3) * 1000) / 1000;
   return { raw: total, positive, negative, complaints, negations, emoticons, rhetorical, label, score, reasons: out };
