@@ -24,8 +24,8 @@ export interface LexiconScore {
 }
 
 /** Thresholds on the raw sum; out of the box a single ordinary word decides. */
-const POSITIVE_AT = 0.75;
-const NEGATIVE_AT = -0.75;
+const POSITIVE_AT = 0.5;
+const NEGATIVE_AT = -0.5;
 
 /** A run of one repeated syllable ("哈哈哈哈", "呜呜呜呜") reads as its short form. */
 function repeated(tok: string): TokenInfo | undefined {
