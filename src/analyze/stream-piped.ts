@@ -104,7 +104,8 @@ export async function analyzeStreamPiped(analyzer: Analyzer, reader: ReadingThre
       const normalized = item.normalized ?? joinPost(item.title, item.text);
       const tokens = wordsOf(item, normalized, reply.lengths, at);
       at += item.count;
-      const signature = reply.signatures.slice(k * SIGNATURE_SIZE, (k + 1) * SIGNATURE_SIZE);
+      // a view: the event linker copies what it keeps
+      const signature = reply.signatures.subarray(k * SIGNATURE_SIZE, (k + 1) * SIGNATURE_SIZE);
       k++;
       const hashes = reply.hashes.subarray(h, h + tokens.length);
       h += tokens.length;
