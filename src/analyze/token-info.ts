@@ -92,7 +92,7 @@ function build(): Map<string, TokenInfo> {
   for (const lexicon of [POSITIVE, NEGATIVE]) {
     for (const w of lexicon.keys()) {
       // "好的" after 好 is mostly the particle of "好的东西", not the reply "好的"
-      if (w.length !== 2 || w.charCodeAt(1) === 0x7684 || w.charCodeAt(0) > 0xffff) continue;
+      if (w.length !== 2 || w.charCodeAt(1) === 0x7684 || (w.charCodeAt(0) & 0xfc00) === 0xd800) continue;
       pairs.set(w, map.get(w)!);
       entry(w[0]).flags |= F_PAIR_HEAD;
     }

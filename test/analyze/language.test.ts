@@ -104,6 +104,7 @@ describe('sentiment lexicon', () => {
     const outage = sentiment('小区停水停电，道路拥堵');
     assert.equal(outage.label, 'negative');
     assert.deepEqual(outage.reasons, ['负面词：停水', '负面词：停电', '负面词：拥堵']);
+    assert.deepEqual(sentiment('停水，又停水，停水').reasons, ['负面词：停水'], 'a word is named once');
   });
   test('on Weibo [微笑] is a cold smile', () => {
     assert.ok(sentiment('这操作真是厉害[微笑]').score < sentiment('这操作真是厉害').score);

@@ -111,8 +111,6 @@ export function scoreTokens(tokens: readonly string[], infos: readonly (TokenInf
         e = pair;
       }
     }
-    // A Weibo topic tag ("#国内新型肺炎确诊440例#") names what the post is about, not how its writer
-    // feels: inside one only strong words count.
     // A mention names a person, not a feeling ("//@快乐小熊:"): up to its colon when one follows
     // within a few words (spaces are gone by now), else the one word after "@".
     if (tok === '@') {
@@ -121,6 +119,8 @@ export function scoreTokens(tokens: readonly string[], infos: readonly (TokenInf
       i = j < n && tokens[j] === ':' ? j : Math.min(i + 1, n - 1);
       continue;
     }
+    // A Weibo topic tag ("#国内新型肺炎确诊440例#") names what the post is about, not how its writer
+    // feels: inside one only strong words count.
     if (tok === '#') {
       inTopic = !inTopic;
       continue;
@@ -245,7 +245,8 @@ export function scoreTokens(tokens: readonly string[], infos: readonly (TokenInf
     } else if (!isEmoji && !(e.flags & F_COMPLAINT) && Math.abs(p) >= 1) reason((p > 0 ? R.positive : R.negative) + tok);
     if (Math.abs(p) >= WEAK && Math.abs(p) < 1 && !negate && !isEmoji) {
       cued = true;
-      if (weak.length < 3 && !weak.includes(tok)) weak.push((p > 0 ? R.positive : R.negative) + tok);
+      const r = (p > 0 ? R.positive : R.negative) + tok;
+      if (weak.length < 3 && !weak.includes(r)) weak.push(r);
     } else if (Math.abs(p) >= 1) cued = true;
     if (v > 0) positive += v;
     else negative -= v;
