@@ -20,6 +20,8 @@ export interface TextFeatures {
   bigramsEnd: number;
   /** Dense lexicon features: LEXICON_FEATURES from the built-in lexicon, then the external lexicons' when asked for. */
   lexicon: Float32Array;
+  /** [0, leadEnd) are the content words of the lead (a first line of at most LEAD_CHARS: a message's title); 0 without one. */
+  leadEnd: number;
 }
 
 /** Dense features from the built-in lexicon's score. */
@@ -90,6 +92,25 @@ export function markMentions(tokens: readonly string[]): Uint8Array {
   }
   return mask;
 }
+/**
+ * A first line this long or shorter is a title (normalizePost joins "title\ntext"). A message's
+ * title says what the matter is; its text often wanders (a bus route complaint that mentions the
+ * pupils riding it), so topic models count the title's words twice.
+ */
+export const LEAD_CHARS = 60;
+
+/** How many of the tokens make up the lead (the title line of "title\ntext"); 0 without one. */
+export function leadTokenCount(normalized: string, tokens: readonly string[]): number {
+  const nl = normalized.indexOf('\n');
+  if (nl <= 0 || nl > LEAD_CHARS) return 0;
+  let chars = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    chars += tokens[i].length;
+    if (chars >= nl) return i + 1;
+  }
+  return 0;
+}
+
 const sharedLexicon = new Float32Array(LEXICON_FEATURES + EXTERNAL_LEXICON_FEATURES);
 
 export function extractFeatures(
@@ -111,12 +132,16 @@ export function extractFeatures(
   // A mention ("@某用户:") names a person, not a feeling or a topic: its tokens and characters are
   // left out, so models do not learn user names.
   const mentions = markMentions(tokens);
+  const leadTokens = leadTokenCount(normalized, tokens);
+  let leadEnd = 0;
   for (let i = 0; i < tokens.length; i++) {
     if (mentions[i]) continue;
     const tok = tokens[i];
     const h = tokenHashes ? tokenHashes[i] : hashToken(tok);
-    if (isContentWord(tok)) out[n++] = h;
-    else out[--other] = h;
+    if (isContentWord(tok)) {
+      out[n++] = h;
+      if (i < leadTokens) leadEnd = n;
+    } else out[--other] = h;
   }
   const contentEnd = n;
   // The other tokens were written backwards from the end of the token area; they follow the content words.
@@ -170,7 +195,7 @@ export function extractFeatures(
     lexicon[7] = Math.min(lex.rhetorical, 2);
   }
   if (external) external.fill(tokens, tokenHashes, lexicon, LEXICON_FEATURES, mentions);
-  return { hashes, contentEnd, wordsEnd, bigramsEnd, lexicon };
+  return { hashes, contentEnd, wordsEnd, bigramsEnd, lexicon, leadEnd };
 }
 
 /** Two or more characters with at least one letter, digit or CJK character. */
@@ -194,12 +219,15 @@ export interface FeatureSet {
   lexicon: boolean;
   /** Also the external lexicons' features (sentiment/external-lexicon.ts); absent in models trained before them. */
   externalLexicon?: boolean;
+  /** The lead's content words count twice (nearest-centroid topic models; absent in models trained before it). */
+  lead?: boolean;
 }
 
 /** Walks the hashed feature indices of `f` that the feature set `fs` uses, masked to the model's size. */
 export function forEachFeatureIndex(f: TextFeatures, fs: FeatureSet, mask: number, fn: (idx: number) => void): void {
   const h = f.hashes;
   if (fs.words) for (let i = 0; i < f.contentEnd; i++) fn(h[i] & mask);
+  if (fs.words && fs.lead) for (let i = 0; i < f.leadEnd; i++) fn(h[i] & mask);
   if (fs.otherTokens ?? fs.words) for (let i = f.contentEnd; i < f.wordsEnd; i++) fn(h[i] & mask);
   if (fs.bigrams) for (let i = f.wordsEnd; i < f.bigramsEnd; i++) fn(h[i] & mask);
   if (fs.trigrams) for (let i = f.bigramsEnd; i < h.length; i++) fn(h[i] & mask);

@@ -42,7 +42,7 @@ export function trainModel(name: ModelName, analyzer: LanguageAnalyzer, items: L
   if (name !== 'sentiment' && items.length / classes.size < CENTROID_BELOW) {
     const pool = name === 'topic' ? unlabeled.slice(0, SELF_TRAINING_POSTS).filter((u) => u.text.trim() || u.title?.trim()).map(featuresOf) : [];
     // Class offsets help topics (a few broad classes); departments are many classes of one or two examples, where they cost accuracy.
-    return trainCentroid(examples, { bits: bitsFor(name, classes.size), features: MODEL_FEATURES[name], unlabeled: pool, calibrate: name === 'topic' });
+    return trainCentroid(examples, { bits: bitsFor(name, classes.size), features: name === 'topic' ? { ...MODEL_FEATURES[name], lead: true } : MODEL_FEATURES[name], unlabeled: pool, calibrate: name === 'topic' });
   }
   return train(examples, {
     features,
