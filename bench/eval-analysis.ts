@@ -403,8 +403,15 @@ async function topicHand(data: string, log: (s: string) => void, folds = 5) {
   const inside = all.filter((r) => !r.outside);
   log(`  the ${inside.length} messages inside the 7 classes (${classCounts(inside)}):`);
   const insideScore = await topicFolds(shuffled(inside, 7), log, folds, ACCEPTANCE_LEARNS);
+  log(`  the same ${inside.length} without their titles (text only, learned and analysed):`);
+  const untitled = await topicFolds(
+    shuffled(inside, 7).map((r) => ({ ...r, title: '' })),
+    log,
+    folds,
+    ACCEPTANCE_LEARNS,
+  );
   log(`  all ${all.length} messages, those outside the 7 classes filed under the closest (${classCounts(all)}):`);
-  return { inside: insideScore, all: await topicFolds(shuffled(all, 7), log, folds, ACCEPTANCE_LEARNS) };
+  return { inside: insideScore, untitled, all: await topicFolds(shuffled(all, 7), log, folds, ACCEPTANCE_LEARNS) };
 }
 
 function departmentLearned(data: string, log: (s: string) => void) {
