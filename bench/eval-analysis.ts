@@ -400,12 +400,15 @@ async function topicHand(data: string, log: (s: string) => void, folds = 5) {
     });
   // The acceptance set's messages all belong to one of the 7 classes; a fifth of the test file's
   // (police, village affairs, discipline …) belong to none, and were filed under the closest.
-  const inside = all.filter((r) => !r.outside);
+  const inside = shuffled(
+    all.filter((r) => !r.outside),
+    7,
+  );
   log(`  the ${inside.length} messages inside the 7 classes (${classCounts(inside)}):`);
-  const insideScore = await topicFolds(shuffled(inside, 7), log, folds, ACCEPTANCE_LEARNS);
+  const insideScore = await topicFolds(inside, log, folds, ACCEPTANCE_LEARNS);
   log(`  the same ${inside.length} without their titles (text only, learned and analysed):`);
   const untitled = await topicFolds(
-    shuffled(inside, 7).map((r) => ({ ...r, title: '' })),
+    inside.map((r) => ({ ...r, title: '' })),
     log,
     folds,
     ACCEPTANCE_LEARNS,
@@ -415,8 +418,7 @@ async function topicHand(data: string, log: (s: string) => void, folds = 5) {
 }
 
 function departmentLearned(data: string, log: (s: string) => void) {
-  const lines = readFileSync(join(data, 'teddycup2020c/messages_with_replies_dev.jsonl'), 'utf8').split('\n').filter(Boolean);
-  const rows = lines.map((l) => JSON.parse(l) as Record<string, string>);
+  const rows = readJsonl(join(data, 'teddycup2020c/messages_with_replies_dev.jsonl'));
   const parseTime = (s: string) => {
     const m = /(\d{4})\/(\d{1,2})\/(\d{1,2})\s+(\d{1,2}):(\d{2}):(\d{2})/.exec(s ?? '');
     return m ? Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) : 0;

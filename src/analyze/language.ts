@@ -144,7 +144,7 @@ export function createLanguageAnalyzer(config: LanguageConfig): LanguageAnalyzer
         sentiment = { label, score, reasons };
       }
 
-      const decided = topics.decide(tokens, view.hashes, f, matcher.match(tokens, view.hashes), normalized);
+      const decided = topics.decide(tokens, view.hashes, f, matcher.match(tokens, view.hashes));
       const { topic, reasons: topicReasons, department: topicDepartment } = decided;
 
       let learnedDepartment: string | null = null;

@@ -22,6 +22,8 @@ export interface TextFeatures {
   lexicon: Float32Array;
   /** [0, leadEnd) are the content words of the lead (a first line of at most LEAD_CHARS: a message's title); 0 without one. */
   leadEnd: number;
+  /** How many of the text's tokens make up the lead (leadTokenCount). */
+  leadTokens: number;
 }
 
 /** Dense features from the built-in lexicon's score. */
@@ -92,6 +94,7 @@ export function markMentions(tokens: readonly string[]): Uint8Array {
   }
   return mask;
 }
+
 /**
  * A first line this long or shorter is a title (normalizePost joins "title\ntext"). A message's
  * title says what the matter is; its text often wanders (a bus route complaint that mentions the
@@ -195,7 +198,7 @@ export function extractFeatures(
     lexicon[7] = Math.min(lex.rhetorical, 2);
   }
   if (external) external.fill(tokens, tokenHashes, lexicon, LEXICON_FEATURES, mentions);
-  return { hashes, contentEnd, wordsEnd, bigramsEnd, lexicon, leadEnd };
+  return { hashes, contentEnd, wordsEnd, bigramsEnd, lexicon, leadEnd, leadTokens };
 }
 
 /** Two or more characters with at least one letter, digit or CJK character. */

@@ -1,5 +1,5 @@
 import { t } from '../../i18n/index.ts';
-import { hashToken, leadTokenCount, type TextFeatures } from '../learn/features.ts';
+import { hashToken, type TextFeatures } from '../learn/features.ts';
 import { logits, softmax, type LinearModel } from '../learn/linear.ts';
 import { DEFAULT_TAXONOMY } from './default-taxonomy.ts';
 import type { TaxonomyTopic, TopicMatch } from './taxonomy.ts';
@@ -39,7 +39,6 @@ export function keywordWeight(model: LinearModel): number {
 }
 
 const PRIOR = t('learn.topic.prior');
-
 
 /** Whether a topic path is the class itself or lies under it. */
 function within(path: string, cls: string): boolean {
@@ -109,7 +108,7 @@ export class TopicDecider {
     return this.classes.some((c) => within(path, c) || within(c, path));
   }
 
-  decide(tokens: readonly string[], hashes: Int32Array, features: TextFeatures | null, rule: TopicMatch | null, normalized: string): TopicDecision {
+  decide(tokens: readonly string[], hashes: Int32Array, features: TextFeatures | null, rule: TopicMatch | null): TopicDecision {
     const model = this.model;
     if (!model || !features) return rule ? { topic: rule.topic, reasons: rule.reasons, department: rule.department } : { topic: null, reasons: [], department: null };
     if (rule && !this.related(rule.topic)) return { topic: rule.topic, reasons: rule.reasons, department: rule.department };
@@ -119,7 +118,7 @@ export class TopicDecider {
     let words: string[] | null = null;
     if (this.evidence.size) {
       // A keyword of the title (features.ts: LEAD_CHARS) counts once more.
-      const leadEnd = leadTokenCount(normalized, tokens);
+      const leadEnd = features.leadTokens;
       for (let i = 0; i < tokens.length; i++) {
         const e = this.evidence.get(hashes[i]);
         if (!e || e.word !== tokens[i]) continue;
