@@ -12,6 +12,7 @@ import { RISK_LEVEL_LABELS, RISK_LEVELS } from '../levels.ts';
 import type { ChannelMessage, ChannelProvider, SendResult } from './channels/base.ts';
 import { CHANNEL_KINDS, providerOf } from './channels/index.ts';
 import { quietHoursSchema } from './quiet.ts';
+import { maskUrl } from '../auth/secrets.ts';
 import { isEnvRef, maskSecrets, mergeSecrets, MissingEnvError, resolveEnvRefs } from './secrets.ts';
 import { loadAlertSettings } from './settings.ts';
 
@@ -90,12 +91,12 @@ export function publicChannel(row: ChannelRow, pending = 0) {
     audience: row.audience,
     enabled: row.enabled === 1,
     failure_streak: row.failure_streak,
-    disabled_reason: row.disabled_reason,
+    disabled_reason: row.disabled_reason === null ? null : maskUrl(row.disabled_reason),
     disabled_at: row.disabled_at,
     retry_at: row.retry_at,
     last_success_at: row.last_success_at,
     last_failure_at: row.last_failure_at,
-    last_error: row.last_error,
+    last_error: row.last_error === null ? null : maskUrl(row.last_error),
     pending,
     created_at: row.created_at,
     updated_at: row.updated_at,

@@ -26,6 +26,8 @@ export interface DeliveryReport {
   sent: number;
   failed: number;
   digested: number;
+  /** The round stopped at its limit: more is due. */
+  more: boolean;
 }
 
 /** Exponential backoff with jitter: base·2^(n−1), capped, then a random 50–100 % of it. */
@@ -36,37 +38,48 @@ export function backoffMs(n: number, s: Pick<AlertSettings, 'backoffBaseSeconds'
 
 const addMs = (d: Date, ms: number) => new Date(d.getTime() + ms).toISOString();
 
-/**
- * Claims due alerts atomically: pending and due, or sending with an expired lease (the process
- * that claimed them died). The claim token marks them as this run's; on PostgreSQL rows locked
- * by another worker's claim are skipped, and the repeated condition makes a row claimed at most
- * once at a time.
- */
-async function claim(ctx: AppContext, token: string, now: Date, settings: AlertSettings, limit: number): Promise<AlertRow[]> {
-  const db = ctx.db.kysely;
+/** Alerts due now, oldest first: pending and due, or sending with an expired lease (their process died). */
+function dueWhere(eb: any, p: string, at: string) {
+  return eb.or([
+    eb.and([eb(`${p}status`, '=', 'pending'), eb(`${p}next_attempt_at`, '<=', at)]),
+    eb.and([eb(`${p}status`, '=', 'sending'), eb(`${p}lease_until`, '<', at)]),
+  ]);
+}
+
+/** How long a claim holds: one send and its bookkeeping, never a whole round (a crash delays one alert per channel by at most this). */
+export function claimLeaseMs(s: Pick<AlertSettings, 'leaseSeconds' | 'timeoutSeconds'>): number {
+  return Math.max(s.leaseSeconds, s.timeoutSeconds + 5) * 1000;
+}
+
+/** Candidates for this round, not yet claimed: due alerts on enabled channels that may be tried now. */
+async function dueAlerts(ctx: AppContext, now: Date, limit: number): Promise<AlertRow[]> {
   const at = now.toISOString();
-  const due = (eb: any, p: string) =>
-    eb.or([
-      eb.and([eb(`${p}status`, '=', 'pending'), eb(`${p}next_attempt_at`, '<=', at)]),
-      eb.and([eb(`${p}status`, '=', 'sending'), eb(`${p}lease_until`, '<', at)]),
-    ]);
-  const candidates = db
+  return ctx.db.kysely
     .selectFrom('alerts as a')
     .innerJoin('channels as c', 'c.id', 'a.channel_id')
-    .select('a.id')
+    .selectAll('a')
     .where('c.enabled', '=', 1)
     .where((eb) => eb.or([eb('c.retry_at', 'is', null), eb('c.retry_at', '<=', at)]))
-    .where((eb) => due(eb, 'a.'))
+    .where((eb) => dueWhere(eb, 'a.', at))
     .orderBy('a.id')
     .limit(limit)
-    .$if(ctx.db.kind === 'postgres', (q) => q.forUpdate(['a']).skipLocked());
-  return db
-    .updateTable('alerts')
-    .set({ status: 'sending', claim_token: token, lease_until: addMs(now, settings.leaseSeconds * 1000), attempts: sql`attempts + 1` })
-    .where('id', 'in', candidates)
-    .where((eb) => due(eb, ''))
-    .returningAll()
     .execute();
+}
+
+/**
+ * Claims one alert just before it is sent, with a short lease. The repeated due condition makes
+ * the update a compare-and-set: of several processes only one gets the row; the others move on.
+ */
+async function claimOne(ctx: AppContext, id: number, token: string, now: Date, s: AlertSettings): Promise<AlertRow | null> {
+  const at = now.toISOString();
+  const row = await ctx.db.kysely
+    .updateTable('alerts')
+    .set({ status: 'sending', claim_token: token, lease_until: addMs(now, claimLeaseMs(s)), attempts: sql`attempts + 1` })
+    .where('id', '=', id)
+    .where((eb) => dueWhere(eb, '', at))
+    .returningAll()
+    .executeTakeFirst();
+  return row ?? null;
 }
 
 /** Pushes back due alerts below red on channels in their quiet hours, to the end of the quiet time. */
@@ -129,27 +142,39 @@ async function planFolding(ctx: AppContext, channel: ChannelRow, claimed: AlertR
   return { single: single.sort((a, b) => a.id - b.id), fold };
 }
 
-/** Writes the digest alert (claimed by this run) and marks the folded alerts. */
-async function createDigest(ctx: AppContext, channel: ChannelRow, fold: AlertRow[], token: string, now: Date, s: AlertSettings): Promise<AlertRow> {
-  const top = RISK_LEVELS[Math.max(...fold.map((a) => levelRank(a.level)))];
+/**
+ * Folds due alerts into one digest alert, claimed by this run. Only the alerts still due when the
+ * transaction runs are folded (another process may have taken some); with fewer than two left,
+ * nothing is folded and null is returned.
+ */
+async function createDigest(ctx: AppContext, channel: ChannelRow, fold: AlertRow[], token: string, now: Date, s: AlertSettings): Promise<{ digest: AlertRow; folded: number } | null> {
   const at = now.toISOString();
   return ctx.db.kysely.transaction().execute(async (trx) => {
+    const taken = await trx
+      .selectFrom('alerts')
+      .select(['id', 'level'])
+      .where('id', 'in', fold.map((a) => a.id))
+      .where((eb) => dueWhere(eb, '', at))
+      .$if(ctx.db.kind === 'postgres', (q) => q.forUpdate().skipLocked())
+      .execute();
+    if (taken.length < 2) return null;
+    const top = RISK_LEVELS[Math.max(...taken.map((a) => levelRank(a.level)))];
     const digest = await trx
       .insertInto('alerts')
       .values({
-        idempotency_key: `digest|ch${channel.id}|${fold.map((a) => a.id).join(',')}`.slice(0, 900),
+        idempotency_key: `digest|ch${channel.id}|${taken.map((a) => a.id).join(',')}`.slice(0, 900),
         matter_key: null,
         channel_id: channel.id,
         department_id: channel.department_id,
         kind: 'digest',
         level: top,
-        title: t('alert.digest.title', { count: fold.length }),
+        title: t('alert.digest.title', { count: taken.length }),
         body: t('alert.digest.body', { minutes: s.digestWindowMinutes }),
         status: 'sending',
         attempts: 1,
         next_attempt_at: at,
         claim_token: token,
-        lease_until: addMs(now, s.leaseSeconds * 1000),
+        lease_until: addMs(now, claimLeaseMs(s)),
         created_at: at,
       })
       .returningAll()
@@ -157,10 +182,9 @@ async function createDigest(ctx: AppContext, channel: ChannelRow, fold: AlertRow
     await trx
       .updateTable('alerts')
       .set({ status: 'digested', digest_id: digest.id, claim_token: null, lease_until: null })
-      .where('id', 'in', fold.map((a) => a.id))
-      .where('claim_token', '=', token)
+      .where('id', 'in', taken.map((a) => a.id))
       .execute();
-    return digest;
+    return { digest, folded: taken.length };
   });
 }
 
@@ -263,54 +287,45 @@ async function deliverOne(ctx: AppContext, channel: ChannelRow, a: AlertRow, tok
   return false;
 }
 
-/** Puts claimed alerts that were not attempted back, without counting an attempt. */
-async function release(ctx: AppContext, ids: number[], token: string) {
-  if (!ids.length) return;
-  const ch = await ctx.db.kysely.selectFrom('alerts').innerJoin('channels', 'channels.id', 'alerts.channel_id').select(['alerts.id', 'channels.retry_at']).where('alerts.id', 'in', ids).execute();
-  for (const r of ch) {
-    await ctx.db.kysely
-      .updateTable('alerts')
-      .set({ status: 'pending', attempts: sql`attempts - 1`, claim_token: null, lease_until: null, ...(r.retry_at ? { next_attempt_at: r.retry_at } : {}) })
-      .where('id', '=', r.id)
-      .where('claim_token', '=', token)
-      .execute();
-  }
-}
-
 /**
- * One delivery round: holds alerts in quiet hours, claims what is due, folds floods into
- * digests, sends (channels in parallel, each channel in order), logs every attempt, backs off.
+ * One delivery round: holds alerts in quiet hours, finds what is due, folds floods into digests,
+ * and sends (channels in parallel, each channel in order), claiming each alert just before its
+ * send, logging every attempt and backing off. `more` says the round stopped at its limit.
  */
 export async function deliverDue(ctx: AppContext, opts: DeliveryOptions = {}): Promise<DeliveryReport> {
   const now = opts.now ?? (() => new Date());
+  const limit = opts.limit ?? 500;
   const s = await loadAlertSettings(ctx.db.kysely);
-  const report: DeliveryReport = { claimed: 0, sent: 0, failed: 0, digested: 0 };
+  const report: DeliveryReport = { claimed: 0, sent: 0, failed: 0, digested: 0, more: false };
   const channels = await ctx.db.kysely.selectFrom('channels').selectAll().where('enabled', '=', 1).execute();
   if (!channels.length) return report;
   await holdQuiet(ctx, channels, now());
+  const due = await dueAlerts(ctx, now(), limit);
+  report.more = due.length >= limit;
+  if (!due.length) return report;
   const token = randomUUID();
-  const claimed = await claim(ctx, token, now(), s, opts.limit ?? 500);
-  report.claimed = claimed.length;
-  if (!claimed.length) return report;
   const link = { base: publicBase(ctx.config), secret: await linkSecret(ctx.db.kysely, ctx.config) };
   const byChannel = new Map<number, AlertRow[]>();
-  for (const a of claimed) byChannel.set(a.channel_id, [...(byChannel.get(a.channel_id) ?? []), a]);
+  for (const a of due) byChannel.set(a.channel_id, [...(byChannel.get(a.channel_id) ?? []), a]);
   await Promise.all(
     [...byChannel.entries()].map(async ([channelId, alerts]) => {
       const channel = channels.find((c) => c.id === channelId);
-      if (!channel) return release(ctx, alerts.map((a) => a.id), token);
+      if (!channel) return;
       const plan = await planFolding(ctx, channel, alerts, now(), s);
-      const queue = [...plan.single];
+      const queue: (AlertRow | { digest: AlertRow })[] = [...plan.single];
       if (plan.fold.length) {
-        queue.push(await createDigest(ctx, channel, plan.fold, token, now(), s));
-        report.digested += plan.fold.length;
-      }
-      for (let i = 0; i < queue.length; i++) {
-        const go = await deliverOne(ctx, channel, queue[i], token, now, s, report, link);
-        if (!go) {
-          await release(ctx, queue.slice(i + 1).map((a) => a.id), token);
-          break;
+        const d = await createDigest(ctx, channel, plan.fold, token, now(), s);
+        if (d) {
+          queue.push({ digest: d.digest });
+          report.digested += d.folded;
+          report.claimed += d.folded;
         }
+      }
+      for (const next of queue) {
+        const a = 'digest' in next ? next.digest : await claimOne(ctx, next.id, token, now(), s);
+        if (!a) continue; // another process took it
+        if (!('digest' in next)) report.claimed++;
+        if (!(await deliverOne(ctx, channel, a, token, now, s, report, link))) break;
       }
     }),
   );

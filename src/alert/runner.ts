@@ -28,7 +28,7 @@ export function runDelivery(ctx: AppContext): Promise<void> {
         state.again = false;
         let r: DeliveryReport;
         do r = await deliverDue(ctx);
-        while (r.claimed >= 500);
+        while (r.more);
       } while (state.again);
     } finally {
       state.running = null;
@@ -46,18 +46,27 @@ export function listenForWakes(ctx: AppContext): void {
   });
 }
 
+/**
+ * Delivery runs on a timer in every process (not as a queued singleton job): each alert is
+ * claimed with a short lease just before its send, so concurrent rounds never send one twice,
+ * and a crashed process holds back at most the alert it was sending, for one lease. A queued
+ * job would hold the whole next round until the dead job expired.
+ */
 export const deliveryTask: PeriodicTask = {
   name: 'alert.delivery',
   intervalMs: 5000,
+  local: true,
   async run(ctx) {
     listenForWakes(ctx);
     await runDelivery(ctx);
   },
 };
 
+/** Local too: escalating a matter is one transaction guarded by its idempotency key, safe to race. */
 export const escalationTask: PeriodicTask = {
   name: 'alert.escalation',
   intervalMs: 60_000,
+  local: true,
   async run(ctx) {
     await escalateUnacknowledged(ctx);
   },
@@ -71,7 +80,7 @@ export async function deliverPendingNow(ctx: AppContext): Promise<{ sent: number
     const r = await deliverDue(ctx);
     sent += r.sent;
     failed += r.failed;
-    if (r.claimed < 500) break;
+    if (!r.more) break;
   }
   const left = await ctx.db.kysely.selectFrom('alerts').select((eb) => eb.fn.countAll<string | number>().as('n')).where('status', 'in', ['pending', 'sending']).executeTakeFirstOrThrow();
   return { sent, failed, waiting: Number(left.n) };

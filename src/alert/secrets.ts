@@ -1,13 +1,9 @@
+import { keepMaskedSecrets, maskSecrets as maskConfig } from '../auth/secrets.ts';
 import type { ChannelProvider } from './channels/base.ts';
 
-/** Shown instead of a stored secret (API, workspace export); given back, it keeps the stored value. */
-export const SECRET_MASK = '********';
+export { isEnvRef, SECRET_MASK } from '../auth/secrets.ts';
 
 const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
-
-export function isEnvRef(v: unknown): boolean {
-  return typeof v === 'string' && /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(v);
-}
 
 export class MissingEnvError extends Error {
   constructor(readonly names: string[]) {
@@ -38,24 +34,12 @@ export function resolveEnvRefs<T>(value: T, env: NodeJS.ProcessEnv): T {
   return out;
 }
 
-/** A copy of the config with clear secrets masked; env references stay visible (they hold no secret). */
+/** A copy of a channel's config with its secrets masked (the provider's secret fields and the general rule). */
 export function maskSecrets(provider: ChannelProvider | undefined, config: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...config };
-  for (const f of provider?.secretFields ?? []) {
-    if (out[f] !== undefined && out[f] !== null && !isEnvRef(out[f])) out[f] = SECRET_MASK;
-  }
-  // A URL may carry a token in its query string (e.g. a pasted robot address).
-  for (const [k, v] of Object.entries(out)) {
-    if (typeof v === 'string' && /^https?:\/\//.test(v)) out[k] = v.replace(/([?&](?:key|access_token|token|sign)=)[^&]+/gi, `$1${SECRET_MASK}`);
-  }
-  return out;
+  return maskConfig(config, provider?.secretFields ?? []);
 }
 
 /** Applies a config given by a person onto the stored one: masked secrets keep their stored value. */
 export function mergeSecrets(_provider: ChannelProvider | undefined, stored: Record<string, unknown>, given: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...given };
-  for (const [k, v] of Object.entries(given)) {
-    if (typeof v === 'string' && v.includes(SECRET_MASK) && typeof stored[k] === 'string') out[k] = stored[k];
-  }
-  return out;
+  return keepMaskedSecrets(stored, given);
 }

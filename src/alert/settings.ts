@@ -22,8 +22,8 @@ export const alertSettingsSchema = z
     digestWindowMinutes: z.number().int().min(1).max(24 * 60).default(10),
     backoffBaseSeconds: z.number().min(0.01).max(3600).default(30),
     backoffMaxSeconds: z.number().min(0.01).max(24 * 3600).default(1800),
-    /** A claimed alert is taken over by another process when its lease runs out (crash). */
-    leaseSeconds: z.number().min(1).max(3600).default(120),
+    /** A claimed alert is taken over by another process when its lease runs out (crash); at least the send timeout + 5 s. */
+    leaseSeconds: z.number().min(1).max(3600).default(20),
     timeoutSeconds: z.number().min(0.1).max(120).default(10),
   })
   .strict();

@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
 import type { Database } from '../db/schema.ts';
 import { nowIso, toJson } from '../db/values.ts';
+import { maskSecrets } from '../auth/secrets.ts';
 
 export interface AuditEntry {
   action: string;
@@ -11,18 +12,8 @@ export interface AuditEntry {
   after?: unknown;
 }
 
-const SECRET_FIELDS = new Set(['password', 'password_hash', 'secret', 'token', 'push_token_hash', 'smtp_password']);
-
-/** Secrets never enter the audit trail; they are replaced by a marker. */
-function redact(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redact);
-  if (value && typeof value === 'object' && !(value instanceof Date)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = SECRET_FIELDS.has(k.toLowerCase()) ? '***' : redact(v);
-    return out;
-  }
-  return value;
-}
+/** Secrets never enter the audit trail: the same rule as for API answers (auth/secrets.ts). */
+const redact = (value: unknown) => maskSecrets(value);
 
 /** Appends one row to the audit trail, inside the caller's transaction. Rows are never updated or deleted. */
 export async function recordAudit(db: Kysely<Database> | Transaction<Database>, actor: Actor, entry: AuditEntry): Promise<void> {

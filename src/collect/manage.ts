@@ -3,7 +3,8 @@ import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import { recordAudit } from '../audit/audit.ts';
 import type { Actor } from '../auth/actor.ts';
-import { assertCan } from '../auth/policy.ts';
+import { assertCan, can } from '../auth/policy.ts';
+import { keepMaskedSecrets, maskedPaths, maskSecrets, maskUrl } from '../auth/secrets.ts';
 import type { Database } from '../db/schema.ts';
 import { fromJson, nowIso, num, toJson } from '../db/values.ts';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../errors.ts';
@@ -25,10 +26,27 @@ export const sourceInput = z.object({
 });
 export type SourceInput = z.infer<typeof sourceInput>;
 
-/** A source as shown to people: config parsed, the push token hash never included. */
+/** A source as shown to people: config parsed with its secrets masked, the push token hash never included. */
 export function publicSource(row: SourceRow) {
-  const { push_token_hash, config, ...rest } = row;
-  return { ...rest, config: fromJson<Record<string, unknown>>(config, {}), has_push_token: !!push_token_hash };
+  const { push_token_hash, config, url, last_error, ...rest } = row;
+  return { ...rest, url: url === null ? null : maskUrl(url), last_error: last_error === null ? null : maskUrl(last_error), config: maskSecrets(fromJson<Record<string, unknown>>(config, {})), has_push_token: !!push_token_hash };
+}
+
+/** A source as this actor may see it: only those who manage sources see how one is configured. */
+export function sourceFor(actor: Actor, row: SourceRow): PublicSource {
+  const shown = publicSource(row);
+  return can(actor, 'sources.manage') ? shown : { ...shown, config: {} };
+}
+
+/** A config given back by a person onto the stored one: masked secrets keep their stored value; a secret never given is refused. */
+export function withStoredSecrets(stored: Record<string, unknown>, given: Record<string, unknown>): Record<string, unknown> {
+  const config = keepMaskedSecrets(stored, given);
+  const missing = maskedPaths(config);
+  if (missing.length) {
+    const detail = missing.map((p) => p.join('.')).join(', ');
+    throw new ValidationError(`masked value without a stored secret: ${detail}`, t('collect.maskedSecret', { detail }));
+  }
+  return config;
 }
 export type PublicSource = ReturnType<typeof publicSource>;
 
@@ -63,7 +81,7 @@ export async function listSources(db: Kysely<Database>, actor: Actor) {
   const rows = await db.selectFrom('sources').selectAll().orderBy('name').execute();
   const counts = await db.selectFrom('posts').select(['source_id', db.fn.countAll().as('n')]).groupBy('source_id').execute();
   const byId = new Map(counts.map((c) => [c.source_id, num(c.n)]));
-  return rows.map((r) => ({ ...publicSource(r), posts: byId.get(r.id) ?? 0 }));
+  return rows.map((r) => ({ ...sourceFor(actor, r), posts: byId.get(r.id) ?? 0 }));
 }
 
 export async function getSourceRow(db: Kysely<Database> | Transaction<Database>, id: number): Promise<SourceRow> {
@@ -87,7 +105,7 @@ async function assertDepartment(db: Kysely<Database> | Transaction<Database>, id
 export async function createSource(db: Kysely<Database>, actor: Actor, input: SourceInput) {
   assertCan(actor, 'sources.manage');
   const data = sourceInput.parse(input);
-  const config = validateSource(data.kind, data.url, data.config);
+  const config = validateSource(data.kind, data.url, withStoredSecrets({}, { url: data.url, config: data.config ?? {} }).config);
   return db.transaction().execute(async (trx) => {
     await assertDepartment(trx, data.department_id);
     const dup = await trx.selectFrom('sources').select('id').where('name', '=', data.name).executeTakeFirst();
@@ -121,8 +139,10 @@ export async function updateSource(db: Kysely<Database>, actor: Actor, id: numbe
   return db.transaction().execute(async (trx) => {
     const before = await getSourceRow(trx, id);
     const kind = data.kind ?? before.kind;
-    const url = data.url !== undefined ? data.url : before.url;
-    const config = validateSource(kind, url, data.config ?? fromJson(before.config, {}));
+    const stored = { url: before.url, config: fromJson<Record<string, unknown>>(before.config, {}) };
+    const given = withStoredSecrets(stored, { url: data.url !== undefined ? data.url : before.url, config: data.config ?? stored.config }) as typeof stored;
+    const url = given.url;
+    const config = validateSource(kind, url, given.config);
     await assertDepartment(trx, data.department_id);
     if (data.name && data.name !== before.name) {
       const dup = await trx.selectFrom('sources').select('id').where('name', '=', data.name).executeTakeFirst();
@@ -187,7 +207,7 @@ export async function sourceHealth(db: Kysely<Database>, actor: Actor) {
     paused: r.paused === 1,
     paused_reason: r.paused_reason,
     last_success_at: r.last_success_at,
-    last_error: r.last_error,
+    last_error: r.last_error === null ? null : maskUrl(r.last_error),
     last_error_at: r.last_error_at,
     error_streak: r.error_streak,
     error_since: r.error_since,

@@ -2,6 +2,7 @@ export default {
   'collect.sourceFailing.title': '信息源“{name}”连续 {count} 次采集失败，已自动暂停',
   'collect.sourceFailing.body': '信息源“{name}”（{kind}，{url}）自 {since} 起连续 {count} 次采集失败，最近一次原因：{reason}。已自动暂停采集，请检查地址或配置后在“信息源”中恢复。',
   'collect.sourceNotFound': '信息源“{name}”不存在',
+  'collect.maskedSecret': '“{detail}”仍是隐藏的 ********，且没有已保存的值：请填写真实的密钥或请求头',
   'collect.sourceExists': '信息源名称“{name}”已被使用',
   'collect.sourceHasPosts': '信息源“{name}”已有 {count} 条信息，不能删除；可以改为暂停',
   'collect.urlRequired': '“{kind}”类信息源需要填写网址',

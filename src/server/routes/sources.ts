@@ -3,11 +3,12 @@ import { z } from 'zod';
 import { assertCan } from '../../auth/policy.ts';
 import { collectSource, fetcherFor } from '../../collect/collector.ts';
 import { importFile } from '../../collect/importer/import.ts';
-import { createSource, deleteSource, getSourceRow, issuePushToken, listSources, publicSource, sourceHealth, sourceInput, updateSource } from '../../collect/manage.ts';
+import { createSource, deleteSource, getSourceRow, issuePushToken, listSources, sourceFor, sourceHealth, sourceInput, updateSource, withStoredSecrets } from '../../collect/manage.ts';
 import { PRESETS } from '../../collect/parser/presets.ts';
 import { previewSource } from '../../collect/preview.ts';
 import { kindOf } from '../../collect/sources/index.ts';
 import { CollectError } from '../../collect/types.ts';
+import { fromJson } from '../../db/values.ts';
 import { ValidationError } from '../../errors.ts';
 import { t } from '../../i18n/index.ts';
 import { actorOf } from '../session.ts';
@@ -21,6 +22,7 @@ const testBody = z.object({
   kind: z.enum(['feed', 'html', 'json']).optional().describe('default: feed, or html when a preset is given'),
   preset: z.enum(PRESETS as [string, ...string[]]).optional(),
   config: z.record(z.string(), z.unknown()).optional(),
+  source_id: z.number().int().positive().optional().describe('testing a stored source: masked secrets in config take its stored values'),
 });
 
 /** Sources (信息源): CRUD, test, health, collect now, push tokens, file import upload. */
@@ -33,8 +35,9 @@ export const sourceRoutes: RouteModule = async (app, ctx) => {
     sourceHealth(db, actorOf(request)),
   );
   r.get('/api/sources/:id', { schema: { tags: ['sources'], summary: 'One source', params: idParam } }, async (request) => {
-    assertCan(actorOf(request), 'posts.read');
-    return publicSource(await getSourceRow(db, request.params.id));
+    const actor = actorOf(request);
+    assertCan(actor, 'posts.read');
+    return sourceFor(actor, await getSourceRow(db, request.params.id));
   });
   r.post('/api/sources', { schema: { tags: ['sources'], summary: 'Create a source', body: sourceInput } }, async (request, reply) =>
     reply.code(201).send(await createSource(db, actorOf(request), request.body)),
@@ -51,8 +54,11 @@ export const sourceRoutes: RouteModule = async (app, ctx) => {
   );
   r.post('/api/sources/test', { schema: { tags: ['sources'], summary: 'Fetch a URL once and show what would be collected; stores nothing', body: testBody } }, async (request) => {
     assertCan(actorOf(request), 'sources.manage');
+    const { source_id, ...body } = request.body;
+    const stored = source_id ? await getSourceRow(db, source_id) : null;
+    const given = withStoredSecrets({ url: stored?.url ?? null, config: fromJson<Record<string, unknown>>(stored?.config, {}) }, { url: body.url, config: body.config ?? {} });
     try {
-      return await previewSource(ctx, request.body as Parameters<typeof previewSource>[1]);
+      return await previewSource(ctx, { ...body, url: given.url as string, config: given.config as Record<string, unknown> } as Parameters<typeof previewSource>[1]);
     } catch (err) {
       if (err instanceof CollectError) throw new ValidationError(err.message, t('collect.fetchFailed', { reason: err.message }));
       throw err;

@@ -3,7 +3,8 @@ import { recordAudit } from '../../audit/audit.ts';
 import { channelColumns, channelInput, checkChannelConfig, publicChannel } from '../../alert/channel-store.ts';
 import { providerOf } from '../../alert/channels/index.ts';
 import { quietHoursSchema } from '../../alert/quiet.ts';
-import { maskSecrets, mergeSecrets, SECRET_MASK } from '../../alert/secrets.ts';
+import { maskSecrets, mergeSecrets } from '../../alert/secrets.ts';
+import { maskedPaths } from '../../auth/secrets.ts';
 import { alertSettingsSchema, loadAlertSettings, saveAlertSettings } from '../../alert/settings.ts';
 import { fromJson, nowIso } from '../../db/values.ts';
 import { RISK_LEVELS } from '../../levels.ts';
@@ -54,9 +55,7 @@ export const channelsSection: WorkspaceSection<ChannelItem> = {
       }
       const stored = await db.selectFrom('channels').select('config').where('name', '=', c.name).executeTakeFirst();
       const config = mergeSecrets(provider, fromJson(stored?.config, {}), c.config);
-      for (const [k, v] of Object.entries(config)) {
-        if (typeof v === 'string' && v.includes(SECRET_MASK)) issues.push({ path: ['channels', i, 'config', k], message: `"${k}" is masked and no stored value exists: give the secret or an \${ENV} reference` });
-      }
+      for (const at of maskedPaths(config)) issues.push({ path: ['channels', i, 'config', ...at], message: `"${at.join('.')}" is masked and no stored value exists: give the secret or an \${ENV} reference` });
       for (const p of checkChannelConfig(c.kind, config)) issues.push({ path: ['channels', i, 'config'], message: p });
       if (c.department && !fileDepartments.has(c.department)) {
         const row = await db.selectFrom('departments').select('id').where('code', '=', c.department).executeTakeFirst();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { recordAudit } from '../../audit/audit.ts';
+import { keepMaskedSecrets, maskedPaths, maskSecrets, maskUrl } from '../../auth/secrets.ts';
 import { DEFAULT_INTERVAL_SECONDS, hashToken, publicSource } from '../../collect/manage.ts';
 import { kindOf, SOURCE_KINDS } from '../../collect/sources/index.ts';
 import { fromJson, nowIso, toJson } from '../../db/values.ts';
@@ -65,6 +66,9 @@ export const sourcesSection: WorkspaceSection<SourceItem> = {
         }
         if (!ok) issues.push({ path: ['sources', i, 'url'], message: s.url ? `not an http(s) URL: ${s.url}` : `a ${s.kind} source needs a url` });
       }
+      const stored = await db.selectFrom('sources').select(['url', 'config']).where('name', '=', s.name).executeTakeFirst();
+      const given = keepMaskedSecrets({ url: stored?.url ?? null, config: fromJson(stored?.config, {}) }, { url: s.url ?? null, config: s.config ?? {} });
+      for (const at of maskedPaths(given)) issues.push({ path: ['sources', i, ...at], message: `"${at.join('.')}" is masked and no stored value exists: give the secret` });
       const cfg = kind.config.safeParse(s.config ?? {});
       if (!cfg.success) {
         for (const issue of cfg.error.issues) {
@@ -87,12 +91,13 @@ export const sourcesSection: WorkspaceSection<SourceItem> = {
     const stats = emptyStats();
     const deptId = new Map((await trx.selectFrom('departments').select(['id', 'code']).execute()).map((d) => [d.code, d.id]));
     for (const s of items) {
-      const config = kindOf(s.kind)!.config.parse(s.config ?? {});
       const row = await trx.selectFrom('sources').selectAll().where('name', '=', s.name).executeTakeFirst();
+      const given = keepMaskedSecrets({ url: row?.url ?? null, config: fromJson(row?.config, {}) }, { url: s.url ?? null, config: s.config ?? {} });
+      const config = kindOf(s.kind)!.config.parse(given.config);
       const tokenHash = s.push_token ? hashToken(s.push_token) : (s.push_token_sha256 ?? row?.push_token_hash ?? null);
       const next = {
         kind: s.kind,
-        url: s.url ?? null,
+        url: given.url,
         config: toJson(config),
         interval_seconds: intervalSeconds(s.interval),
         weight: s.weight ?? 1,
@@ -128,12 +133,12 @@ export const sourcesSection: WorkspaceSection<SourceItem> = {
     const rows = await db.selectFrom('sources').leftJoin('departments', 'departments.id', 'sources.department_id').selectAll('sources').select('departments.code as department').orderBy('sources.name').execute();
     return rows.map((r) => {
       const out: SourceItem = { name: r.name, kind: r.kind as SourceItem['kind'] };
-      if (r.url) out.url = r.url;
+      if (r.url) out.url = maskUrl(r.url);
       if (r.interval_seconds !== DEFAULT_INTERVAL_SECONDS) out.interval = intervalText(r.interval_seconds) as SourceItem['interval'];
       if (Number(r.weight) !== 1) out.weight = Number(r.weight);
       if (r.department) out.department = r.department;
       if (r.paused) out.paused = true;
-      const config = fromJson<Record<string, unknown>>(r.config, {});
+      const config = maskSecrets(fromJson<Record<string, unknown>>(r.config, {}));
       if (Object.keys(config).length) out.config = config;
       if (r.push_token_hash) out.push_token_sha256 = r.push_token_hash;
       return out;

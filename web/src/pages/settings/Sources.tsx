@@ -72,15 +72,16 @@ export default function Sources() {
       list.reload();
     }
   };
-  const test = async (name: string, body: { url: string; kind: string; config: Record<string, unknown> }) => {
+  // A stored source's secrets come back masked; its id lets the server use the stored values.
+  const test = async (name: string, body: { url: string; kind: string; config: Record<string, unknown>; source_id?: number }) => {
     const { preset, ...config } = body.config as { preset?: string };
-    const result = await run(() => api.post<Preview>('/api/sources/test', { url: body.url, kind: body.kind, ...(preset ? { preset } : {}), config }));
+    const result = await run(() => api.post<Preview>('/api/sources/test', { url: body.url, kind: body.kind, ...(preset ? { preset } : {}), config, ...(body.source_id ? { source_id: body.source_id } : {}) }));
     if (result) setPreview({ name, result });
   };
   const testForm = async () => {
     const v = await form.validateFields();
     const config = configOf(v);
-    if (config && v.url) await test(v.name || '—', { url: v.url.trim(), kind: v.kind, config });
+    if (config && v.url) await test(v.name || '—', { url: v.url.trim(), kind: v.kind, config, ...(editing !== 'new' && editing ? { source_id: editing.id } : {}) });
   };
   const action = async (s: Source, what: 'collect' | 'pause' | 'resume') => {
     const ok = await run(() => (what === 'collect' ? api.post(`/api/sources/${s.id}/collect`) : api.patch(`/api/sources/${s.id}`, { paused: what === 'pause' })), t('web.app.saved'));
@@ -127,7 +128,7 @@ export default function Sources() {
             render: (_, s) => (
               <Space wrap>
                 {PULLED.has(s.kind) && s.url && (
-                  <Button size="small" icon={<ExperimentOutlined />} onClick={() => void test(s.name, { url: s.url!, kind: s.kind, config: s.config })} loading={busy} data-testid={`source-test-${s.id}`}>
+                  <Button size="small" icon={<ExperimentOutlined />} onClick={() => void test(s.name, { url: s.url!, kind: s.kind, config: s.config, source_id: s.id })} loading={busy} data-testid={`source-test-${s.id}`}>
                     {t('web.sources.test')}
                   </Button>
                 )}
