@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { assertCan } from '../../auth/policy.ts';
 import { collectSource, fetcherFor } from '../../collect/collector.ts';
 import { importFile } from '../../collect/importer/import.ts';
-import { createSource, deleteSource, getSourceRow, issuePushToken, listSources, publicSource, sourceHealth, sourceInput, updateSource } from '../../collect/manage.ts';
+import { createSource, deleteSource, getSourceRow, issuePushToken, listSources, publicSource, sourceHealth, sourceInput, updateSource, visibleSource } from '../../collect/manage.ts';
 import { PRESETS } from '../../collect/parser/presets.ts';
 import { previewSource } from '../../collect/preview.ts';
 import { kindOf } from '../../collect/sources/index.ts';
@@ -33,8 +33,9 @@ export const sourceRoutes: RouteModule = async (app, ctx) => {
     sourceHealth(db, actorOf(request)),
   );
   r.get('/api/sources/:id', { schema: { tags: ['sources'], summary: 'One source', params: idParam } }, async (request) => {
-    assertCan(actorOf(request), 'posts.read');
-    return publicSource(await getSourceRow(db, request.params.id));
+    const actor = actorOf(request);
+    assertCan(actor, 'posts.read');
+    return publicSource(await visibleSource(db, actor, request.params.id));
   });
   r.post('/api/sources', { schema: { tags: ['sources'], summary: 'Create a source', body: sourceInput } }, async (request, reply) =>
     reply.code(201).send(await createSource(db, actorOf(request), request.body)),
@@ -86,7 +87,7 @@ export const sourceRoutes: RouteModule = async (app, ctx) => {
       async (request) => {
         const actor = actorOf(request);
         assertCan(actor, 'posts.create');
-        const source = await getSourceRow(db, request.params.id);
+        const source = await visibleSource(db, actor, request.params.id);
         const file = await request.file();
         if (!file) throw new ValidationError('no file uploaded', t('collect.importEmpty'));
         let bytes: Buffer;
