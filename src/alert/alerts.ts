@@ -2,11 +2,11 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { recordAudit } from '../audit/audit.ts';
 import type { Actor } from '../auth/actor.ts';
-import { officeDepartmentIds } from '../auth/departments.ts';
-import { assertCan, assertSeesDepartment, departmentScope, isDepartmentScoped } from '../auth/policy.ts';
+import { assertActsForDepartment, assertCan, departmentScope, isDepartmentScoped } from '../auth/policy.ts';
+import { caseScope } from '../cases/ledger.ts';
 import type { Database } from '../db/schema.ts';
 import { fromJson, nowIso } from '../db/values.ts';
-import { NotFoundError } from '../errors.ts';
+import { ForbiddenError, NotFoundError } from '../errors.ts';
 import { RISK_LEVELS } from '../levels.ts';
 
 export const ALERT_STATUSES = ['pending', 'sending', 'sent', 'failed', 'digested'] as const;
@@ -55,13 +55,22 @@ const columns = [
   'channels.kind as channel_kind',
 ] as const;
 
+/**
+ * A responder or head sees their department's alerts and the shared ones, never the leaders'
+ * channels, and an alert about a case only when they may see the case (a case's escalation
+ * goes to the office without a department).
+ */
 function base(db: Kysely<Database>, actor: Actor) {
   return db
     .selectFrom('alerts')
     .innerJoin('channels', 'channels.id', 'alerts.channel_id')
     .select(columns)
     .where(departmentScope(actor, 'alerts.department_id'))
-    .$if(isDepartmentScoped(actor), (q) => q.where('channels.audience', '!=', 'leaders'));
+    .$if(isDepartmentScoped(actor), (q) =>
+      q
+        .where('channels.audience', '!=', 'leaders')
+        .where((eb) => eb.or([eb('alerts.case_id', 'is', null), eb('alerts.case_id', 'in', eb.selectFrom('cases').select('cases.id').where(caseScope(actor)))])),
+    );
 }
 
 /** Alerts visible to the actor (a responder or head: their department's and the shared ones). */
@@ -86,10 +95,16 @@ export async function listAlerts(db: Kysely<Database>, actor: Actor, q: Partial<
 
 export async function getAlert(db: Kysely<Database>, actor: Actor, id: number) {
   assertCan(actor, 'alerts.read');
-  const row = await db.selectFrom('alerts').innerJoin('channels', 'channels.id', 'alerts.channel_id').select(columns).where('alerts.id', '=', id).executeTakeFirst();
-  if (!row) throw new NotFoundError(`alert ${id}`);
-  assertSeesDepartment(actor, row.department_id, await officeDepartmentIds(db));
-  return row;
+  const row = await base(db, actor).where('alerts.id', '=', id).executeTakeFirst();
+  if (row) return row;
+  if (!(await db.selectFrom('alerts').select('id').where('id', '=', id).executeTakeFirst())) throw new NotFoundError(`alert ${id}`);
+  throw new ForbiddenError(`${actor.name} may not see alert ${id}`);
+}
+
+/** Which of these alerts the actor may see (the live stream checks each push with it). */
+export async function visibleAlertIds(db: Kysely<Database>, actor: Actor, ids: number[]): Promise<number[]> {
+  if (ids.length === 0) return [];
+  return (await base(db, actor).where('alerts.id', 'in', ids).execute()).map((r) => r.id);
 }
 
 export async function listAttempts(db: Kysely<Database>, actor: Actor, id: number) {
@@ -104,13 +119,17 @@ export async function listAttempts(db: Kysely<Database>, actor: Actor, id: numbe
 export async function acknowledgeAlert(db: Kysely<Database>, actor: Actor, id: number) {
   assertCan(actor, 'alerts.ack');
   const alert = await getAlert(db, actor, id);
+  // Acknowledging stops escalation for the whole matter: a responder or head does it only for their own department.
+  assertActsForDepartment(actor, alert.department_id);
+  const own = isDepartmentScoped(actor) ? actor.departmentId : null;
   if (alert.acknowledged_at) return { ...alert, alreadyAcknowledged: true };
   const at = nowIso();
   await db.transaction().execute(async (trx) => {
     const matters = new Set<string>();
     if (alert.matter_key) matters.add(alert.matter_key);
     if (alert.kind === 'digest') {
-      for (const f of await trx.selectFrom('alerts').select('matter_key').where('digest_id', '=', id).execute()) if (f.matter_key) matters.add(f.matter_key);
+      const folded = await trx.selectFrom('alerts').select('matter_key').where('digest_id', '=', id).$if(own !== null, (q) => q.where('department_id', '=', own ?? -1)).execute();
+      for (const f of folded) if (f.matter_key) matters.add(f.matter_key);
     }
     const escalated = await trx.selectFrom('alerts').select('escalation_of').where('id', '=', id).executeTakeFirst();
     if (escalated?.escalation_of) matters.add(escalated.escalation_of);
@@ -120,6 +139,7 @@ export async function acknowledgeAlert(db: Kysely<Database>, actor: Actor, id: n
         .updateTable('alerts')
         .set({ acknowledged_at: at, acknowledged_by: actor.id })
         .where((eb) => eb.or([eb('matter_key', 'in', [...matters]), eb('escalation_of', 'in', [...matters])]))
+        .$if(own !== null, (q) => q.where('department_id', '=', own ?? -1))
         .where('acknowledged_at', 'is', null)
         .execute();
     }

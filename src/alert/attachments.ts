@@ -19,6 +19,9 @@ export async function downloadAttachment(db: Kysely<Database>, actor: Actor, id:
     if (c) assertSeesDepartment(actor, c.lead_department_id, await officeDepartmentIds(db));
   } else if (file.owner_type === 'report' || file.owner_type === 'brief') {
     assertCan(actor, 'reports.read');
+    // A scheduled brief of one department is that department's figures.
+    const schedule = file.owner_type === 'report' ? await db.selectFrom('report_schedules').select('department_id').where('id', '=', file.owner_id).executeTakeFirst() : undefined;
+    if (schedule) assertSeesDepartment(actor, schedule.department_id, await officeDepartmentIds(db));
   } else {
     assertCan(actor, 'alerts.read');
   }

@@ -41,6 +41,20 @@ export function assertSeesDepartment(actor: Actor, departmentId: number | null, 
 }
 
 /**
+ * A change made in a department's name (opening a case in its ledger, acknowledging its alerts):
+ * a responder or head acts only for their own department; the office's shared items are theirs
+ * to read, not to act on. Other roles act for any department.
+ */
+export function actsForDepartment(actor: Actor, departmentId: number | null): boolean {
+  if (!isDepartmentScoped(actor)) return true;
+  return departmentId !== null && departmentId === actor.departmentId;
+}
+
+export function assertActsForDepartment(actor: Actor, departmentId: number | null): void {
+  if (!actsForDepartment(actor, departmentId)) throw new ForbiddenError(`${actor.name} may not act for department ${departmentId}`);
+}
+
+/**
  * A where-clause for Kysely queries: rows whose `column` is the actor's department, an office
  * department, or unassigned. Use as `.where(departmentScope(actor, 'cases.lead_department_id'))`.
  */

@@ -37,8 +37,9 @@ export async function canSeeCase(db: Q, actor: Actor, c: CaseRow): Promise<boole
   return actor.departmentId !== null && (await assistingIds(db, c.id)).includes(actor.departmentId);
 }
 
+/** The refusal names the case by its id only: its number and title stay with those who may see it. */
 function notYours(actor: Actor, c: CaseRow): AppError {
-  return new AppError(`${actor.name} may not access case ${c.number}`, 403, 'forbidden', t('case.error.notYourCase'));
+  return new AppError(`${actor.name} may not access case #${c.id}`, 403, 'forbidden', t('case.error.notYourCase'));
 }
 
 export async function assertSeesCase(db: Q, actor: Actor, c: CaseRow): Promise<void> {

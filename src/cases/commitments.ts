@@ -1,13 +1,14 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import { z } from 'zod';
 import { recordAudit } from '../audit/audit.ts';
 import type { Actor } from '../auth/actor.ts';
-import { assertCan } from '../auth/policy.ts';
+import { officeDepartmentIds } from '../auth/departments.ts';
+import { assertCan, isDepartmentScoped } from '../auth/policy.ts';
 import type { CommitmentTable, Database } from '../db/schema.ts';
 import { nowIso } from '../db/values.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
-import { assertWorksOnCase, loadCase, visibleCase } from './access.ts';
+import { assertWorksOnCase, canSeeCase, caseDepartmentIds, loadCase, visibleCase, type CaseRow } from './access.ts';
 import { logCaseEvent } from './events.ts';
 import { assertDepartmentExists } from './open.ts';
 
@@ -35,11 +36,8 @@ export async function addCommitment(db: Kysely<Database>, actor: Actor, caseId: 
   return db.transaction().execute(async (trx) => {
     const c = await loadCase(trx, caseId);
     const departmentId = data.department_id ?? c.lead_department_id;
-    if (departmentId !== null) await assertDepartmentExists(trx, departmentId);
-    if (data.owner_id !== undefined) {
-      const owner = await trx.selectFrom('users').select('id').where('id', '=', data.owner_id).where('active', '=', 1).executeTakeFirst();
-      if (!owner) throw new ValidationError(`user ${data.owner_id} not found`, t('case.error.ownerNotFound', { id: data.owner_id }));
-    }
+    if (data.department_id !== undefined) await assertCommitmentDepartment(trx, c, data.department_id);
+    if (data.owner_id !== undefined) await assertOwner(trx, actor, c, data.owner_id);
     const now = nowIso();
     const row = await trx
       .insertInto('commitments')
@@ -50,6 +48,27 @@ export async function addCommitment(db: Kysely<Database>, actor: Actor, caseId: 
     await recordAudit(trx, actor, { action: 'commitment.create', entity: 'commitment', entityId: row.id, after: row });
     return row;
   });
+}
+
+/** The owner department is one responsible for the case (or the office): reminders go to its channels. */
+async function assertCommitmentDepartment(trx: Transaction<Database>, c: CaseRow, id: number): Promise<void> {
+  await assertDepartmentExists(trx, id);
+  if ((await caseDepartmentIds(trx, c)).includes(id) || (await officeDepartmentIds(trx)).includes(id)) return;
+  throw new ValidationError(`department ${id} is not responsible for case #${c.id}`, t('case.error.commitmentDepartment'));
+}
+
+/**
+ * The owner is an active user who may see the case. To a responder or head, someone who may not
+ * answers exactly like a missing user; the office is told why.
+ */
+async function assertOwner(trx: Transaction<Database>, actor: Actor, c: CaseRow, id: number): Promise<void> {
+  const user = await trx.selectFrom('users').select(['id', 'display_name', 'role', 'department_id']).where('id', '=', id).where('active', '=', 1).executeTakeFirst();
+  const missing = () => new ValidationError(`user ${id} not found`, t('case.error.ownerNotFound', { id }));
+  if (!user) throw missing();
+  const owner: Actor = { id: user.id, name: user.display_name, role: user.role, departmentId: user.department_id, via: 'api' };
+  if (await canSeeCase(trx, owner, c)) return;
+  if (isDepartmentScoped(actor)) throw missing();
+  throw new ValidationError(`user ${id} may not see case #${c.id}`, t('case.error.ownerCannotSee', { id }));
 }
 
 async function loadCommitment(db: Kysely<Database>, id: number): Promise<CommitmentRow> {

@@ -2,13 +2,14 @@ import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import { recordAudit } from '../audit/audit.ts';
 import type { Actor } from '../auth/actor.ts';
-import { assertCan, isDepartmentScoped } from '../auth/policy.ts';
+import { officeDepartmentIds } from '../auth/departments.ts';
+import { assertActsForDepartment, assertCan, canSeeDepartment, departmentScope, isDepartmentScoped } from '../auth/policy.ts';
 import type { Database } from '../db/schema.ts';
 import { fromJson, nowIso, toJson } from '../db/values.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import { levelRank, RISK_LEVELS, type RiskLevel } from '../levels.ts';
-import { loadCase, visibleCase, assertWorksOnCase, type CaseRow } from './access.ts';
+import { assertWorksOnCase, canSeeCase, loadCase, visibleCase, type CaseRow } from './access.ts';
 import { answerDeadlines } from './deadlines.ts';
 import { changeCase, logCaseEvent } from './events.ts';
 import { nextCaseNumber } from './numbering.ts';
@@ -35,34 +36,44 @@ export interface OpenOptions {
 
 type Trx = Transaction<Database>;
 
-async function postsOf(trx: Trx, ids: number[], eventId: number | undefined) {
+/**
+ * The posts named by id or through an event. A responder or head names only what they may see:
+ * another department's post or event answers exactly like a missing one, and an event brings
+ * only its posts they may see.
+ */
+async function postsOf(trx: Trx, actor: Actor, ids: number[], eventId: number | undefined) {
   const all = new Set(ids);
   if (eventId !== undefined) {
-    const ev = await trx.selectFrom('events').select('id').where('id', '=', eventId).executeTakeFirst();
-    if (!ev) throw new ValidationError(`event ${eventId} not found`, t('case.error.eventNotFound', { eventId }));
-    for (const p of await trx.selectFrom('posts').select('id').where('event_id', '=', eventId).execute()) all.add(p.id);
+    const ev = await trx.selectFrom('events').select(['id', 'department_id']).where('id', '=', eventId).executeTakeFirst();
+    if (!ev || !canSeeDepartment(actor, ev.department_id, await officeDepartmentIds(trx))) {
+      throw new ValidationError(`event ${eventId} not found`, t('case.error.eventNotFound', { eventId }));
+    }
+    const members = await trx.selectFrom('posts').select('id').where('event_id', '=', eventId).where(departmentScope(actor, 'posts.department_id')).execute();
+    for (const p of members) all.add(p.id);
   }
   if (all.size === 0) return [];
   const rows = await trx
     .selectFrom('posts')
     .select(['id', 'title', 'text', 'risk_level', 'department_id', 'analysis', 'published_at', 'fetched_at'])
     .where('id', 'in', [...all])
+    .where(departmentScope(actor, 'posts.department_id'))
     .orderBy('id')
     .execute();
   for (const id of ids) if (!rows.some((r) => r.id === id)) throw new ValidationError(`post ${id} not found`, t('case.error.postNotFound', { postId: id }));
   return rows;
 }
 
-async function assertPostsFree(trx: Trx, postIds: number[], exceptCase?: number) {
+/** A post is in one case at most; the other case is named only to those who may see it. */
+async function assertPostsFree(trx: Trx, actor: Actor, postIds: number[], exceptCase?: number) {
   if (postIds.length === 0) return;
-  const taken = await trx
-    .selectFrom('case_posts')
-    .innerJoin('cases', 'cases.id', 'case_posts.case_id')
-    .select(['case_posts.post_id', 'cases.number', 'cases.id'])
-    .where('case_posts.post_id', 'in', postIds)
-    .execute();
-  const other = taken.find((r) => r.id !== exceptCase);
-  if (other) throw new ConflictError(`post ${other.post_id} is in case ${other.number}`, t('case.error.postInOtherCase', { postId: other.post_id, number: other.number }));
+  const taken = await trx.selectFrom('case_posts').select(['post_id', 'case_id']).where('post_id', 'in', postIds).execute();
+  const other = taken.find((r) => r.case_id !== exceptCase);
+  if (!other) return;
+  const c = await loadCase(trx, other.case_id);
+  if (!(await canSeeCase(trx, actor, c))) {
+    throw new ConflictError(`post ${other.post_id} is in another case`, t('case.error.postInHiddenCase', { postId: other.post_id }));
+  }
+  throw new ConflictError(`post ${other.post_id} is in case ${c.number}`, t('case.error.postInOtherCase', { postId: other.post_id, number: c.number }));
 }
 
 function maxLevel(levels: (string | null)[]): RiskLevel {
@@ -88,9 +99,9 @@ function suggestionFromPosts(posts: { department_id: number | null; analysis: st
 export async function openCaseInTrx(trx: Trx, actor: Actor, input: OpenCaseInput, opts: OpenOptions = {}): Promise<CaseRow> {
   assertCan(actor, 'cases.open');
   const data = openCaseInput.parse(input);
-  const posts = await postsOf(trx, data.post_ids ?? [], data.event_id);
+  const posts = await postsOf(trx, actor, data.post_ids ?? [], data.event_id);
   if (posts.length === 0 && !data.title) throw new ValidationError('nothing to open a case from', t('case.error.nothingToOpen'));
-  await assertPostsFree(trx, posts.map((p) => p.id));
+  await assertPostsFree(trx, actor, posts.map((p) => p.id));
   let eventTitle: string | null = null;
   let eventLevel: string | null = null;
   if (data.event_id !== undefined) {
@@ -107,6 +118,8 @@ export async function openCaseInTrx(trx: Trx, actor: Actor, input: OpenCaseInput
   // A responder or head opening by hand opens it for their own department.
   const lead = data.lead_department_id ?? (isDepartmentScoped(actor) ? actor.departmentId : null);
   if (lead !== null) await assertDepartmentExists(trx, lead);
+  // ... and never in another department's ledger (nor the office's) with a clock running there.
+  if (data.lead_department_id !== undefined) assertActsForDepartment(actor, data.lead_department_id);
   const foundAt = opts.foundAt ?? nowIso();
   const settings = await loadCaseSettings(trx);
   const emergency = data.emergency ?? false;
@@ -156,8 +169,8 @@ export async function openCase(db: Kysely<Database>, actor: Actor, input: OpenCa
 
 /** Several posts join one case (idempotent for posts already in it). */
 export async function joinPostsInTrx(trx: Trx, actor: Actor, c: CaseRow, postIds: number[]): Promise<CaseRow> {
-  const posts = await postsOf(trx, postIds, undefined);
-  await assertPostsFree(trx, postIds, c.id);
+  const posts = await postsOf(trx, actor, postIds, undefined);
+  await assertPostsFree(trx, actor, postIds, c.id);
   const existing = new Set((await trx.selectFrom('case_posts').select('post_id').where('case_id', '=', c.id).execute()).map((r) => r.post_id));
   const fresh = posts.filter((p) => !existing.has(p.id));
   if (fresh.length === 0) return c;

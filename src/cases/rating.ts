@@ -5,7 +5,7 @@ import type { Actor } from '../auth/actor.ts';
 import { assertCan } from '../auth/policy.ts';
 import type { Database } from '../db/schema.ts';
 import { ValidationError } from '../errors.ts';
-import { loadCase, visibleCase } from './access.ts';
+import { assertWorksOnCase, loadCase, visibleCase } from './access.ts';
 import { logCaseEvent } from './events.ts';
 
 /**
@@ -27,7 +27,8 @@ export async function rateCase(db: Kysely<Database>, actor: Actor, caseId: numbe
   assertCan(actor, 'cases.follow');
   const data = ratingInput.parse(input);
   if (data.score === undefined && data.mark === undefined) throw new ValidationError('a rating needs score or mark', '请填写评分（1–5）或满意度');
-  await visibleCase(db, actor, caseId);
+  // Marks count in the department assessment: only those working on the case record them.
+  await assertWorksOnCase(db, actor, await visibleCase(db, actor, caseId));
   await db.transaction().execute(async (trx) => {
     const c = await loadCase(trx, caseId);
     const payload = { score: data.score, mark: data.mark, channel: data.channel };

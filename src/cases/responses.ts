@@ -4,7 +4,7 @@ import { enqueueNotice } from '../alert/outbox.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { Actor } from '../auth/actor.ts';
 import { officeDepartmentIds } from '../auth/departments.ts';
-import { assertCan } from '../auth/policy.ts';
+import { assertCan, can, canSeeDepartment } from '../auth/policy.ts';
 import type { Database, ResponseTable } from '../db/schema.ts';
 import { nowIso } from '../db/values.ts';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../errors.ts';
@@ -235,7 +235,9 @@ export async function recordPosted(db: Kysely<Database>, actor: Actor, id: numbe
         .select(['responder_accounts.username', 'users.department_id'])
         .where('responder_accounts.id', '=', data.responder_account_id)
         .executeTakeFirst();
-      if (!acc) throw new NotFoundError(`responder account ${data.responder_account_id}`);
+      // Another department's account answers exactly like a missing one (its username stays there).
+      const visible = acc && (can(actor, 'accounts.readAll') || canSeeDepartment(actor, acc.department_id, await officeDepartmentIds(trx)));
+      if (!acc || !visible) throw new NotFoundError(`responder account ${data.responder_account_id}`);
       if (acc.department_id !== response.department_id) {
         throw new ValidationError(`account ${acc.username} is not of the replying department`, t('case.error.accountNotAllowed', { username: acc.username }));
       }

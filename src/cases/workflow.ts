@@ -95,7 +95,7 @@ export async function closeCase(db: Kysely<Database>, actor: Actor, caseId: numb
   const c = await visibleCase(db, actor, caseId);
   await assertWorksOnCase(db, actor, c);
   if (actor.role === 'head' && c.lead_department_id !== actor.departmentId) {
-    throw new AppError(`${actor.name} heads an assisting department of ${c.number}`, 403, 'forbidden', t('case.error.notYourCase'));
+    throw new AppError(`${actor.name} heads an assisting department of case #${c.id}`, 403, 'forbidden', t('case.error.notYourCase'));
   }
   return db.transaction().execute(async (trx) => {
     const open = await trx.selectFrom('commitments').select('id').where('case_id', '=', caseId).where('status', '=', 'open').execute();

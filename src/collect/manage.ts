@@ -3,7 +3,8 @@ import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import { recordAudit } from '../audit/audit.ts';
 import type { Actor } from '../auth/actor.ts';
-import { assertCan, can } from '../auth/policy.ts';
+import { officeDepartmentIds } from '../auth/departments.ts';
+import { assertCan, can, canSeeDepartment, departmentScope } from '../auth/policy.ts';
 import { keepMaskedSecrets, maskedPaths, maskSecrets, maskUrl } from '../auth/secrets.ts';
 import type { Database } from '../db/schema.ts';
 import { fromJson, nowIso, num, toJson } from '../db/values.ts';
@@ -78,7 +79,7 @@ export function validateSource(kind: string, url: string | null | undefined, con
 
 export async function listSources(db: Kysely<Database>, actor: Actor) {
   assertCan(actor, 'posts.read');
-  const rows = await db.selectFrom('sources').selectAll().orderBy('name').execute();
+  const rows = await db.selectFrom('sources').selectAll().where(departmentScope(actor, 'sources.department_id')).orderBy('name').execute();
   const counts = await db.selectFrom('posts').select(['source_id', db.fn.countAll().as('n')]).groupBy('source_id').execute();
   const byId = new Map(counts.map((c) => [c.source_id, num(c.n)]));
   return rows.map((r) => ({ ...sourceFor(actor, r), posts: byId.get(r.id) ?? 0 }));
@@ -88,6 +89,20 @@ export async function getSourceRow(db: Kysely<Database> | Transaction<Database>,
   const row = await db.selectFrom('sources').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw new NotFoundError(`source ${id}`);
   return row;
+}
+
+/**
+ * A source the actor may see: a responder or head sees their department's sources and the shared
+ * ones; another department's source answers exactly like a missing one.
+ */
+export async function visibleSource(db: Kysely<Database> | Transaction<Database>, actor: Actor, id: number): Promise<SourceRow> {
+  const row = await getSourceRow(db, id);
+  assertSourceVisible(actor, row, await officeDepartmentIds(db));
+  return row;
+}
+
+export function assertSourceVisible(actor: Actor, source: SourceRow, officeIds: readonly number[]): void {
+  if (!canSeeDepartment(actor, source.department_id, officeIds)) throw new NotFoundError(`source ${source.id}`);
 }
 
 export async function sourceByName(db: Kysely<Database>, name: string): Promise<SourceRow> {
@@ -199,7 +214,7 @@ export async function issuePushToken(db: Kysely<Database>, actor: Actor, id: num
 /** Health of every source for the console: last success, last error, streak, paused. */
 export async function sourceHealth(db: Kysely<Database>, actor: Actor) {
   assertCan(actor, 'posts.read');
-  const rows = await db.selectFrom('sources').selectAll().orderBy('name').execute();
+  const rows = await db.selectFrom('sources').selectAll().where(departmentScope(actor, 'sources.department_id')).orderBy('name').execute();
   return rows.map((r) => ({
     id: r.id,
     name: r.name,

@@ -3,17 +3,18 @@ import { z } from 'zod';
 import { recordAudit } from '../audit/audit.ts';
 import type { Actor } from '../auth/actor.ts';
 import { officeDepartmentIds } from '../auth/departments.ts';
-import { assertCan, assertSeesDepartment } from '../auth/policy.ts';
+import { assertCan, assertSeesDepartment, canSeeDepartment } from '../auth/policy.ts';
 import type { Database } from '../db/schema.ts';
 import { fromJson, nowIso } from '../db/values.ts';
 import { dedupKey } from './dedup.ts';
-import { NotFoundError, ValidationError } from '../errors.ts';
+import { ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import { processNewPosts } from '../jobs/pipeline.ts';
 import type { AppContext } from '../context.ts';
 import { parseDate } from './parser/dates.ts';
 import { htmlToText } from './sanitize.ts';
 import { searchPosts, type PostQuery } from './search.ts';
+import { visibleSource } from './manage.ts';
 import { storeItems } from './store.ts';
 import type { SourceRow } from './types.ts';
 
@@ -73,8 +74,7 @@ export type ManualPostInput = z.input<typeof manualPostInput>;
 
 async function manualSource(db: Kysely<Database>, actor: Actor, id: number | undefined): Promise<SourceRow> {
   if (id) {
-    const s = await db.selectFrom('sources').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!s) throw new NotFoundError(`source ${id}`);
+    const s = await visibleSource(db, actor, id);
     if (s.kind !== 'manual') throw new ValidationError(`source ${s.name} is not a manual source`, t('collect.wrongKind', { name: s.name, kind: s.kind, what: '手工录入' }));
     return s;
   }
@@ -118,8 +118,15 @@ export async function createManualPost(ctx: AppContext, actor: Actor, input: Man
     metrics: data.metrics ?? {},
     extra: { entered_by: actor.name },
   };
-  const stored = await storeItems(db, source, [item]);
-  const id = stored.created[0] ?? (await db.selectFrom('posts').select('id').where('source_id', '=', source.id).where('dedup_key', '=', dedupKey(item)).executeTakeFirstOrThrow()).id;
+  const offices = await officeDepartmentIds(db);
+  const stored = await storeItems(db, source, [item], new Date(), { mayUpdate: (d) => canSeeDepartment(actor, d, offices) });
+  let id = stored.created[0];
+  if (id === undefined) {
+    const known = await db.selectFrom('posts').select(['id', 'department_id']).where('source_id', '=', source.id).where('dedup_key', '=', dedupKey(item)).executeTakeFirstOrThrow();
+    // The same post is already stored in another department's records: left as it is, and not named.
+    if (!canSeeDepartment(actor, known.department_id, offices)) throw new ForbiddenError(`${actor.name} entered a post already stored for another department`);
+    id = known.id;
+  }
   await recordAudit(db, actor, { action: 'post.create', entity: 'post', entityId: id, after: { source: source.name, title: item.title, url: item.url, created: stored.created.length > 0 } });
   await processNewPosts(ctx, stored.created);
   return { id, created: stored.created.length > 0 };

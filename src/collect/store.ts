@@ -36,7 +36,15 @@ interface Candidate {
  * Each batch is one transaction, so a crash loses at most an uncommitted batch and a re-run
  * stores every post exactly once.
  */
-export async function storeItems(db: Kysely<Database>, source: SourceRow, items: CollectedItem[], now = new Date()): Promise<StoreResult> {
+export interface StoreOptions {
+  /**
+   * Whether a known post of this department may be updated. A person importing or entering posts
+   * by hand changes only posts they may see; another department's post stays as it is (unchanged).
+   */
+  mayUpdate?: (departmentId: number | null) => boolean;
+}
+
+export async function storeItems(db: Kysely<Database>, source: SourceRow, items: CollectedItem[], now = new Date(), opts: StoreOptions = {}): Promise<StoreResult> {
   const result: StoreResult = { created: [], updated: 0, unchanged: 0, repliesAdded: 0 };
   if (!items.length) return result;
   const accounts = await accountMatcher(db, source);
@@ -45,8 +53,8 @@ export async function storeItems(db: Kysely<Database>, source: SourceRow, items:
     const batch = items.slice(i, i + BATCH);
     await db.transaction().execute(async (trx) => {
       const keys = [...new Set(batch.map((item) => dedupKey(item)))];
-      const rows = await trx.selectFrom('posts').select(['id', 'dedup_key', 'views', 'replies_count', 'likes', 'reposts', 'title', 'text']).where('source_id', '=', source.id).where('dedup_key', 'in', keys).execute();
-      const known = new Map(rows.map((r) => [r.dedup_key, r]));
+      const rows = await trx.selectFrom('posts').select(['id', 'dedup_key', 'views', 'replies_count', 'likes', 'reposts', 'title', 'text', 'department_id']).where('source_id', '=', source.id).where('dedup_key', 'in', keys).execute();
+      const known = new Map(rows.map((r) => [r.dedup_key, { ...r, frozen: opts.mayUpdate ? !opts.mayUpdate(r.department_id) : false }]));
       for (const item of batch) await storeOne(trx, source, item, now, result, candidates, accounts, known);
     });
   }
@@ -61,6 +69,8 @@ interface KnownPost {
   reposts: number;
   title: string;
   text: string;
+  /** Not to be changed by this run (another department's post). */
+  frozen?: boolean;
 }
 
 async function storeOne(trx: Transaction<Database>, source: SourceRow, item: CollectedItem, now: Date, result: StoreResult, candidates: Candidate[], accounts: AccountMatcher, known: Map<string, KnownPost>) {
@@ -105,6 +115,10 @@ async function storeOne(trx: Transaction<Database>, source: SourceRow, item: Col
     known.set(key, { id: row.id, ...m, title: item.title.slice(0, 1000), text: item.text });
     await trx.insertInto('post_metrics').values({ post_id: row.id, at, views: m.views, replies: m.replies_count, likes: m.likes, reposts: m.reposts }).execute();
     result.repliesAdded += await storeReplies(trx, row.id, item.replies ?? [], at, accounts);
+    return;
+  }
+  if (existing.frozen) {
+    result.unchanged++;
     return;
   }
   const metricsChanged = m.views !== existing.views || m.replies_count !== existing.replies_count || m.likes !== existing.likes || m.reposts !== existing.reposts;

@@ -8,7 +8,7 @@ import { t } from '../i18n/index.ts';
 import { assessment, type Weights } from './assessment.ts';
 import { isReportKind } from './kinds.ts';
 import { resolvePeriod } from './render.ts';
-import { scopeDepartment } from './scope.ts';
+import { scopeDepartment, visibleEvent } from './scope.ts';
 import { volumeStats } from './stats.ts';
 import { departmentTimeliness } from './timeliness.ts';
 
@@ -26,8 +26,7 @@ export async function reportFigures(
   let periodText = req.period;
   if (req.kind === 'special') {
     if (req.eventId == null) throw new ValidationError('a special brief needs an event', t('report.error.eventRequired'));
-    const ev = await db.selectFrom('events').select(['first_seen_at', 'last_seen_at']).where('id', '=', req.eventId).executeTakeFirst();
-    if (!ev) throw new ValidationError(`event ${req.eventId} not found`, t('report.error.eventNotFound', { id: req.eventId }));
+    const ev = await visibleEvent(db, actor, req.eventId);
     periodText ??= `${localDate(ev.first_seen_at)}..${localDate(ev.last_seen_at)}`;
   }
   const period = resolvePeriod(req.kind, periodText);

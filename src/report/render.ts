@@ -12,7 +12,7 @@ import { toDocx } from './docx.ts';
 import { isReportFormat, isReportKind, KIND_PERIODS, KIND_TITLES, MIME, SCHEDULE_PERIOD, type ReportFormat, type ReportKind } from './kinds.ts';
 import { parsePeriod, PeriodError, periodContaining, previousPeriod, type Period } from './period.ts';
 import { toPdf } from './pdf.ts';
-import { scopeDepartment } from './scope.ts';
+import { scopeDepartment, visibleEvent } from './scope.ts';
 import { toXlsx } from './xlsx.ts';
 
 /**
@@ -76,8 +76,7 @@ export async function buildReport(db: Kysely<Database>, actor: Actor, req: Repor
   let periodText = req.period;
   if (kind === 'special') {
     if (req.eventId == null) throw new ValidationError('a special brief needs an event', t('report.error.eventRequired'));
-    const ev = await db.selectFrom('events').select(['id', 'first_seen_at', 'last_seen_at']).where('id', '=', req.eventId).executeTakeFirst();
-    if (!ev) throw new ValidationError(`event ${req.eventId} not found`, t('report.error.eventNotFound', { id: req.eventId }));
+    const ev = await visibleEvent(db, actor, req.eventId);
     periodText ??= `${localDate(ev.first_seen_at)}..${localDate(ev.last_seen_at)}`;
   }
   const period = resolvePeriod(kind, periodText);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { enqueueNotice } from '../alert/outbox.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { systemActor, type Actor } from '../auth/actor.ts';
-import { assertCan } from '../auth/policy.ts';
+import { assertCan, departmentScope } from '../auth/policy.ts';
 import type { AppContext } from '../context.ts';
 import type { Database, ReportScheduleTable } from '../db/schema.ts';
 import { fromJson, nowIso, toJson } from '../db/values.ts';
@@ -58,7 +58,7 @@ async function checkDepartment(db: Kysely<Database>, id: number | null) {
 
 export async function listSchedules(db: Kysely<Database>, actor: Actor): Promise<ScheduleRow[]> {
   assertCan(actor, 'reports.read');
-  return db.selectFrom('report_schedules').selectAll().orderBy('name').execute();
+  return db.selectFrom('report_schedules').selectAll().where(departmentScope(actor, 'report_schedules.department_id')).orderBy('name').execute();
 }
 
 export async function createSchedule(db: Kysely<Database>, actor: Actor, input: ScheduleInput): Promise<ScheduleRow> {

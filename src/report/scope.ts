@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
-import { isDepartmentScoped } from '../auth/policy.ts';
+import { officeDepartmentIds } from '../auth/departments.ts';
+import { canSeeDepartment, isDepartmentScoped } from '../auth/policy.ts';
 import type { Database } from '../db/schema.ts';
 import { ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
@@ -14,3 +15,12 @@ export async function scopeDepartment(db: Kysely<Database>, actor: Actor, reques
   return requested;
 }
 
+
+/** The event a report is about, when the reader may see it; another department's answers like a missing one. */
+export async function visibleEvent(db: Kysely<Database>, actor: Actor, id: number) {
+  const ev = await db.selectFrom('events').select(['id', 'first_seen_at', 'last_seen_at', 'department_id']).where('id', '=', id).executeTakeFirst();
+  if (!ev || !canSeeDepartment(actor, ev.department_id, await officeDepartmentIds(db))) {
+    throw new ValidationError(`event ${id} not found`, t('report.error.eventNotFound', { id }));
+  }
+  return ev;
+}

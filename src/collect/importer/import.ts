@@ -1,6 +1,8 @@
 import { recordAudit } from '../../audit/audit.ts';
 import type { Actor } from '../../auth/actor.ts';
-import { assertCan } from '../../auth/policy.ts';
+import { officeDepartmentIds } from '../../auth/departments.ts';
+import { assertCan, canSeeDepartment } from '../../auth/policy.ts';
+import { assertSourceVisible } from '../manage.ts';
 import type { AppContext } from '../../context.ts';
 import { fromJson } from '../../db/values.ts';
 import { ValidationError } from '../../errors.ts';
@@ -85,6 +87,10 @@ export function rowToItem(row: ImportRow, columns: Map<string, ImportField>, now
  */
 export async function importFile(ctx: AppContext, actor: Actor, source: SourceRow, filename: string, bytes: Buffer, map: Record<string, string> = {}): Promise<ImportResult> {
   assertCan(actor, 'posts.create');
+  // Posts stored here join the source's department: a responder or head imports only into sources they may see.
+  const offices = await officeDepartmentIds(ctx.db.kysely);
+  assertSourceVisible(actor, source, offices);
+  const mayUpdate = (departmentId: number | null) => canSeeDepartment(actor, departmentId, offices);
   if (!['import', 'manual', 'push'].includes(source.kind)) {
     throw new ValidationError(`source ${source.name} is a ${source.kind} source; import into an import source`, t('collect.wrongKind', { name: source.name, kind: source.kind, what: '文件导入' }));
   }
@@ -109,7 +115,7 @@ export async function importFile(ctx: AppContext, actor: Actor, source: SourceRo
         result.errors.push({ row: row.row, message: (err as Error).message });
       }
     }
-    const stored = await storeItems(ctx.db.kysely, source, items, now);
+    const stored = await storeItems(ctx.db.kysely, source, items, now, { mayUpdate });
     result.created += stored.created.length;
     result.updated += stored.updated;
     result.unchanged += stored.unchanged;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Actor } from '../../auth/actor.ts';
 import { officeDepartmentIds } from '../../auth/departments.ts';
-import { canSeeDepartment } from '../../auth/policy.ts';
-import { acknowledgeAlert, alertQuery, getAlert, listAlerts, listAttempts, markRead, unreadInapp } from '../../alert/alerts.ts';
+import { canSeeDepartment, isDepartmentScoped } from '../../auth/policy.ts';
+import { acknowledgeAlert, alertQuery, getAlert, listAlerts, listAttempts, markRead, unreadInapp, visibleAlertIds } from '../../alert/alerts.ts';
 import { downloadAttachment } from '../../alert/attachments.ts';
 import { INAPP_EVENT, type InappEvent } from '../../alert/channels/inapp.ts';
 import { checkAckLink, linkSecret } from '../../alert/links.ts';
@@ -39,13 +39,17 @@ export const alertRoutes: RouteModule = (app, ctx) => {
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     res.write('retry: 3000\n\n');
     const pushed = new Set<number>();
-    const send = (ev: InappEvent) => {
+    const push = async (ev: InappEvent) => {
       if (!canSeeDepartment(actor, ev.departmentId, offices)) return;
       if (ev.roles && ev.roles.length && !ev.roles.includes(actor.role)) return;
+      if (ev.alertIds.every((id) => pushed.has(id))) return;
+      // A responder or head: only alerts they may see (not about another department's case).
+      if (isDepartmentScoped(actor) && (await visibleAlertIds(db, actor, ev.alertIds).catch(() => [])).length === 0) return;
       if (ev.alertIds.every((id) => pushed.has(id))) return;
       for (const id of ev.alertIds) pushed.add(id);
       res.write(`id: ${ev.alertIds[0]}\nevent: alert\ndata: ${JSON.stringify(ev)}\n\n`);
     };
+    const send = (ev: InappEvent) => void push(ev).catch(() => undefined);
     ctx.bus.on(INAPP_EVENT, send);
     // Another process (a worker) may deliver: also look in the database every few seconds.
     let lastId = Number(request.headers['last-event-id'] ?? 0) || ((await db.selectFrom('alerts').select((eb) => eb.fn.max('id').as('m')).executeTakeFirst())?.m ?? 0);
@@ -53,7 +57,7 @@ export const alertRoutes: RouteModule = (app, ctx) => {
       try {
         const rows = await unreadInapp(db, actor, 50);
         for (const row of rows.filter((x) => x.id > Number(lastId)).reverse()) {
-          send({ channelId: row.channel_id, alertIds: [row.id], departmentId: row.department_id, roles: null, kind: row.kind, level: row.level, title: row.title, body: row.body, links: [], at: row.sent_at ?? row.created_at });
+          await push({ channelId: row.channel_id, alertIds: [row.id], departmentId: row.department_id, roles: null, kind: row.kind, level: row.level, title: row.title, body: row.body, links: [], at: row.sent_at ?? row.created_at });
           lastId = Math.max(Number(lastId), row.id);
         }
         res.write(': ping\n\n');

@@ -11,7 +11,7 @@ import { dashboard } from '../../report/dashboard.ts';
 import { REPORT_FORMATS, REPORT_KINDS } from '../../report/kinds.ts';
 import { createNamedDate, deleteNamedDate, listNamedDates, namedDateInput } from '../../report/named-dates.ts';
 import { parsePeriod, PeriodError, periodContaining, type Period } from '../../report/period.ts';
-import { scopeDepartment } from '../../report/scope.ts';
+import { scopeDepartment, visibleEvent } from '../../report/scope.ts';
 import { createSchedule, deleteSchedule, listSchedules, runSchedule, scheduleInput, updateSchedule } from '../../report/schedules.ts';
 import { volumeStats } from '../../report/stats.ts';
 import { departmentTimeliness } from '../../report/timeliness.ts';
@@ -70,7 +70,9 @@ export const reportRoutes: RouteModule = (app, ctx) => {
       },
     },
     async (request) => {
-      const departmentId = await scope(actorOf(request), request.query.department);
+      const actor = actorOf(request);
+      const departmentId = await scope(actor, request.query.department);
+      if (request.query.event !== undefined) await visibleEvent(db, actor, request.query.event);
       const period = periodOf(request.query.period, () => periodContaining('month', localDate(new Date())));
       const [volume, timeliness] = await Promise.all([
         volumeStats(db, period, { departmentId, eventId: request.query.event }),

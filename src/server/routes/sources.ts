@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { assertCan } from '../../auth/policy.ts';
 import { collectSource, fetcherFor } from '../../collect/collector.ts';
 import { importFile } from '../../collect/importer/import.ts';
-import { createSource, deleteSource, getSourceRow, issuePushToken, listSources, sourceFor, sourceHealth, sourceInput, updateSource, withStoredSecrets } from '../../collect/manage.ts';
+import { createSource, deleteSource, getSourceRow, issuePushToken, listSources, sourceFor, sourceHealth, sourceInput, updateSource, visibleSource, withStoredSecrets } from '../../collect/manage.ts';
 import { PRESETS } from '../../collect/parser/presets.ts';
 import { previewSource } from '../../collect/preview.ts';
 import { kindOf } from '../../collect/sources/index.ts';
@@ -37,7 +37,7 @@ export const sourceRoutes: RouteModule = async (app, ctx) => {
   r.get('/api/sources/:id', { schema: { tags: ['sources'], summary: 'One source', params: idParam } }, async (request) => {
     const actor = actorOf(request);
     assertCan(actor, 'posts.read');
-    return sourceFor(actor, await getSourceRow(db, request.params.id));
+    return sourceFor(actor, await visibleSource(db, actor, request.params.id));
   });
   r.post('/api/sources', { schema: { tags: ['sources'], summary: 'Create a source', body: sourceInput } }, async (request, reply) =>
     reply.code(201).send(await createSource(db, actorOf(request), request.body)),
@@ -92,7 +92,7 @@ export const sourceRoutes: RouteModule = async (app, ctx) => {
       async (request) => {
         const actor = actorOf(request);
         assertCan(actor, 'posts.create');
-        const source = await getSourceRow(db, request.params.id);
+        const source = await visibleSource(db, actor, request.params.id);
         const file = await request.file();
         if (!file) throw new ValidationError('no file uploaded', t('collect.importEmpty'));
         let bytes: Buffer;

@@ -11,6 +11,7 @@ import { useAction, useLoad } from '../lib/hooks.ts';
 import { useLive, useOnLiveAlert } from '../lib/live.tsx';
 import { groupByMatter, type AlertRow } from '../lib/alerts.ts';
 import { Link, useSearchParams } from '../lib/router.tsx';
+import { useMe } from '../lib/session.tsx';
 
 const LEVELS = ['blue', 'yellow', 'orange', 'red'];
 
@@ -23,6 +24,9 @@ export default function Alerts() {
   const { run } = useAction();
   useOnLiveAlert(() => list.reload());
   const rows = groupByMatter(list.data ?? []);
+  const me = useMe();
+  // A responder or head acknowledges their own department's alerts only (the server says the same).
+  const mayAck = (a: AlertRow) => !(me.role === 'responder' || me.role === 'head') || a.department_id === me.departmentId;
   const ack = async (id: number) => {
     if (await run(() => api.post(`/api/alerts/${id}/ack`), t('web.alerts.acked'))) list.reload();
   };
@@ -91,7 +95,7 @@ export default function Alerts() {
             render: (_, a) =>
               a.acknowledged_at ? (
                 <Tag color="green">{t('web.alerts.ackedAt', { time: fmtTime(a.acknowledged_at) })}</Tag>
-              ) : (
+              ) : !mayAck(a) ? null : (
                 <Button size="small" type="primary" icon={<CheckOutlined />} onClick={() => void ack(a.id)} data-testid={`ack-${a.id}`}>
                   {t('web.alerts.ack')}
                 </Button>
