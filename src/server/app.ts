@@ -6,6 +6,7 @@ import { csrfMatches, readSession, SESSION_COOKIE } from '../auth/sessions.ts';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
+import { registerJsonBody } from './json-body.ts';
 import { routes } from './routes/index.ts';
 import { registerConsole } from './static.ts';
 import './session.ts';
@@ -30,6 +31,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     // otherwise anyone could pick their own address and escape the per-address login limit.
     trustProxy: trustProxyOption(ctx.config.MINSHENG_TRUST_PROXY),
   });
+  registerJsonBody(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
