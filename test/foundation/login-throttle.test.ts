@@ -99,6 +99,16 @@ for (const tdb of testDatabases) {
       // The direct server does not believe the header.
       assert.equal((await login(direct, 'office1', PASSWORD, { from: '203.0.113.9' })).status, 200);
       assert.equal(await lastLoginIp(db), '127.0.0.1');
+      // A list believes the header from the proxies named, and only from them.
+      for (const [setting, expected] of [['127.0.0.1', '203.0.113.10'], ['10.0.0.1,192.168.0.0/16', '127.0.0.1']]) {
+        const s = await startTestServer(db, { MINSHENG_TRUST_PROXY: setting });
+        try {
+          assert.equal((await login(s, 'office1', PASSWORD, { from: '198.51.100.3, 203.0.113.10' })).status, 200);
+          assert.equal(await lastLoginIp(db), expected, setting);
+        } finally {
+          await s.close();
+        }
+      }
     });
 
     test("strangers lock the account, not its owner's known device; the attacker stays refused", async () => {
