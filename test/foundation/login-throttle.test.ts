@@ -3,7 +3,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { passwordChecks } from '../../src/auth/password.ts';
 import { ACCOUNT_LIMIT, ADDRESS_LIMIT, FIRST_LOCK_MS, reserveLoginAttempt } from '../../src/auth/throttle.ts';
 import { ConfigError, loadConfig } from '../../src/config.ts';
-import type { Db } from '../../src/db/connect.ts';
+import { openDatabase, type Db } from '../../src/db/connect.ts';
 import { testDatabases } from '../helpers/db.ts';
 import { PASSWORD, seedOrg } from '../helpers/fixtures.ts';
 import { ApiClient, startTestServer, type TestServer } from '../helpers/server.ts';
@@ -48,25 +48,32 @@ for (const tdb of testDatabases) {
     let drop: () => Promise<void>;
     let direct: TestServer;
     let proxied: TestServer;
+    /** A second server on its own connection to the same database, as another process would be. */
+    let second: { db: Db; server: TestServer };
 
     before(async () => {
-      ({ db, drop } = await tdb.create());
+      let url: string;
+      ({ db, drop, url } = await tdb.create());
       await seedOrg(db);
       direct = await startTestServer(db);
       proxied = await startTestServer(db, { MINSHENG_TRUST_PROXY: '1' });
+      const otherDb = await openDatabase(url);
+      second = { db: otherDb, server: await startTestServer(otherDb) };
     });
     after(async () => {
       await direct.close();
       await proxied.close();
+      await second.server.close();
+      await second.db.close();
       await drop();
     });
     beforeEach(async () => {
       await db.kysely.deleteFrom('login_throttle').execute();
     });
 
-    test('50 wrong passwords at once: at most the limit are checked, the rest refused unchecked', async () => {
+    test('50 wrong passwords at once, over two servers: at most the limit are checked, the rest refused unchecked', async () => {
       const checksBefore = passwordChecks.count;
-      const results = await Promise.all(Array.from({ length: 50 }, (_, i) => login(direct, 'office1', `wrong-${i}`)));
+      const results = await Promise.all(Array.from({ length: 50 }, (_, i) => login(i % 2 ? direct : second.server, 'office1', `wrong-${i}`)));
       const checked = passwordChecks.count - checksBefore;
       const statuses = results.map((r) => r.status);
       assert.ok(checked <= ACCOUNT_LIMIT, `${checked} passwords checked`);
