@@ -180,7 +180,7 @@ for (const tdb of testDatabases) {
         utf8WithBadBytes('{"posts":[{"id":"U1","title":"噪音扰民","text":"夜间施工¤严重"},{"id":"U2","title":"路灯不亮","text":"幸福路路灯坏了"},'),
         Buffer.from('{"id":"U3","title":"原文有替换符\\ufffd","text":"原样保留 \ufffd"}]}', 'utf8'),
       ]);
-      const res = await fetch(`${server.url}/api/ingest`, { method: 'POST', body: raw, headers: { 'content-type': 'application/json', 'x-minsheng-token': tok.token } });
+      const res = await fetch(`${server.url}/api/ingest`, { method: 'POST', body: new Uint8Array(raw), headers: { 'content-type': 'application/json', 'x-minsheng-token': tok.token } });
       const body = await res.json();
       assert.equal(res.status, 200, JSON.stringify(body));
       assert.equal(body.created, 2);
@@ -198,7 +198,7 @@ for (const tdb of testDatabases) {
 
     test('any other JSON request with invalid UTF-8 is a clear 400, not silently replaced', async () => {
       const raw = utf8WithBadBytes('{"username":"office1¤","password":"x"}');
-      const res = await fetch(`${server.url}/api/auth/login`, { method: 'POST', body: raw, headers: { 'content-type': 'application/json' } });
+      const res = await fetch(`${server.url}/api/auth/login`, { method: 'POST', body: new Uint8Array(raw), headers: { 'content-type': 'application/json' } });
       const body = await res.json();
       assert.equal(res.status, 400);
       assert.equal(body.error.code, 'invalid_utf8');
