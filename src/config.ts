@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /** Environment variables that may also be given as a path in `NAME_FILE` (Docker/systemd secrets). */
@@ -23,6 +24,12 @@ const configSchema = z.object({
     .enum(['0', '1', 'true', 'false'])
     .default('0')
     .transform((v) => v === '1' || v === 'true'),
+  /**
+   * Which proxies' X-Forwarded-For to believe (client address for login throttling and the audit
+   * trail). Off by default: the address is the TCP peer. `1`/`true` trusts one hop (the proxy in
+   * front), a number n trusts n hops, or a comma-separated list of proxy addresses/CIDRs.
+   */
+  MINSHENG_TRUST_PROXY: z.string().default('').transform(parseTrustProxy),
   SMTP_PASSWORD: z.string().optional(),
   /** Scaled-out mode: a job whose worker died is retried after this many seconds (default per job kind, 300–900). */
   MINSHENG_JOB_LEASE_SECONDS: z.coerce.number().int().min(1).max(86400).optional(),
@@ -31,6 +38,38 @@ const configSchema = z.object({
 });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** Names proxy-addr (Fastify's trustProxy) understands in place of an address. */
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isAddressOrCidr(entry: string): boolean {
+  if (PROXY_NAMES.has(entry)) return true;
+  const [addr, bits, extra] = entry.split('/');
+  const v = isIP(addr);
+  if (!v || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (v === 4 ? 32 : 128);
+}
+
+/** MINSHENG_TRUST_PROXY as Fastify's `trustProxy` option: false, a hop count, or trusted proxies. */
+export function parseTrustProxy(value: string, ctx: z.RefinementCtx): false | number | string[] {
+  const v = value.trim().toLowerCase();
+  if (['', '0', 'false', 'off', 'no'].includes(v)) return false;
+  if (['true', 'on', 'yes'].includes(v)) return 1;
+  if (/^\d+$/.test(v)) {
+    const n = Number(v);
+    if (n <= 10) return n;
+    ctx.addIssue({ code: 'custom', message: `at most 10 proxy hops, got ${n}` });
+    return z.NEVER;
+  }
+  const entries = v.split(',').map((e) => e.trim()).filter(Boolean);
+  const bad = entries.filter((e) => !isAddressOrCidr(e));
+  if (bad.length) {
+    ctx.addIssue({ code: 'custom', message: `expected 1/true, a hop count or proxy addresses/CIDRs (e.g. 10.0.0.1,192.168.0.0/16); cannot read: ${bad.join(', ')}` });
+    return z.NEVER;
+  }
+  return entries;
+}
 
 export class ConfigError extends Error {}
 

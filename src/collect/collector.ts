@@ -82,7 +82,7 @@ export async function collectSource(ctx: AppContext, fetcher: Fetcher, source: S
     const { paused } = await recordFailure(ctx.db.kysely, source, now, reason);
     return { ...result, error: reason, paused };
   }
-  await recordSuccess(ctx.db.kysely, source, now, { etag: outcome.etag, lastModified: outcome.lastModified });
+  await recordSuccess(ctx.db.kysely, source, now, { etag: outcome.etag, lastModified: outcome.lastModified }, outcome.warnings);
   for (const w of outcome.warnings) log.warn({ warning: w }, 'collect warning');
   log.info({ items: outcome.items.length, created: stored.created.length, updated: stored.updated, notModified: outcome.notModified, charset: outcome.charset }, 'collected');
   await processNewPosts(ctx, stored.created);

@@ -14,10 +14,28 @@ export function nextCheckAfter(now: Date, seconds: number, jitter = true): strin
   return new Date(now.getTime() + Math.max(1, seconds + j) * 1000).toISOString();
 }
 
-export async function recordSuccess(db: Kysely<Database>, source: SourceRow, now: Date, validators: { etag: string | null; lastModified: string | null }): Promise<void> {
+/** The warnings kept on a source's health: the last run's, one per line, within a column's reach. */
+export function warningText(warnings: string[]): string {
+  const text = warnings.slice(0, 20).join('\n') + (warnings.length > 20 ? `\n… ${warnings.length - 20} more` : '');
+  return text.length > 2000 ? `${text.slice(0, 1999)}…` : text;
+}
+
+/**
+ * A successful run: the streak ends and the next check is scheduled. Its warnings (bytes replaced
+ * under a charset, a charset switched, selectors matching nothing) are kept on the source's health
+ * until a later run has warnings of its own or the source is edited.
+ */
+export async function recordSuccess(
+  db: Kysely<Database>,
+  source: SourceRow,
+  now: Date,
+  validators: { etag: string | null; lastModified: string | null },
+  warnings: string[] = [],
+): Promise<void> {
   await db
     .updateTable('sources')
     .set({
+      ...(warnings.length ? { last_warning: warningText(warnings), last_warning_at: now.toISOString() } : {}),
       last_success_at: now.toISOString(),
       error_streak: 0,
       error_since: null,

@@ -4,6 +4,7 @@ import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import { processNewPosts } from '../jobs/pipeline.ts';
+import { pathsWithInvalidUtf8 } from './encoding/invalid-utf8.ts';
 import { hashToken, publicSource } from './manage.ts';
 import { parseDate } from './parser/dates.ts';
 import { htmlToText, plainText, sanitizeContent } from './sanitize.ts';
@@ -37,7 +38,8 @@ export interface IngestResult {
   created: number;
   updated: number;
   unchanged: number;
-  errors: { index: number; message: string }[];
+  /** Posts refused, by their index in the batch; `field` and a zh-CN `user_message` where a field is to blame. */
+  errors: { index: number; message: string; field?: string; user_message?: string }[];
 }
 
 /** Finds the push source whose token this is. */
@@ -57,6 +59,16 @@ export async function ingestBatch(ctx: AppContext, token: string | undefined, bo
   const items: CollectedItem[] = [];
   const errors: IngestResult['errors'] = [];
   body.posts.forEach((p, index) => {
+    const bad = pathsWithInvalidUtf8(p);
+    if (bad.length) {
+      const fields = bad.join(', ');
+      return errors.push({
+        index,
+        field: bad[0],
+        message: `${fields}: invalid UTF-8 bytes; the post was not stored (send it again as UTF-8)`,
+        user_message: t('collect.pushInvalidUtf8', { index, fields }),
+      });
+    }
     const publishedAt = p.published_at === undefined ? null : parseDate(p.published_at, now);
     if (p.published_at !== undefined && !publishedAt) return errors.push({ index, message: `published_at: cannot read "${p.published_at}"` });
     const contentHtml = p.html ? sanitizeContent(p.html, p.url) : null;
@@ -69,6 +81,8 @@ export async function ingestBatch(ctx: AppContext, token: string | undefined, bo
     }
     items.push({ externalId: p.id === undefined ? null : String(p.id), url: p.url ?? null, title: plainText(p.title ?? '') || text.slice(0, 60), text, contentHtml, author: p.author ?? null, publishedAt, metrics: p.metrics ?? {}, replies });
   });
+  const badBytes = errors.filter((e) => e.field);
+  if (badBytes.length) ctx.log.warn({ source: source.name, posts: badBytes.map((e) => e.index) }, 'push: posts with invalid UTF-8 refused');
   const stored = await storeItems(ctx.db.kysely, source, items, now);
   await ctx.db.kysely.updateTable('sources').set({ last_success_at: now.toISOString() }).where('id', '=', source.id).execute();
   await recordAudit(ctx.db.kysely, { id: null, name: `push:${source.name}`, role: 'office', departmentId: null, via: 'api' }, {

@@ -177,6 +177,8 @@ export async function updateSource(db: Kysely<Database>, actor: Actor, id: numbe
         ...(data.paused !== undefined ? { paused: data.paused ? 1 : 0, paused_reason: null } : {}),
         // Resuming or re-pointing a source clears its failure streak and checks it soon.
         ...(resumed || url !== before.url ? { error_streak: 0, error_since: null, next_check_at: null, etag: null, last_modified: null } : {}),
+        // Warnings were about the old address or settings (e.g. a forced charset).
+        ...(url !== before.url || toJson(config) !== before.config ? { last_warning: null, last_warning_at: null } : {}),
         updated_at: nowIso(),
       })
       .where('id', '=', id)
@@ -224,6 +226,8 @@ export async function sourceHealth(db: Kysely<Database>, actor: Actor) {
     last_success_at: r.last_success_at,
     last_error: r.last_error === null ? null : maskUrl(r.last_error),
     last_error_at: r.last_error_at,
+    last_warning: r.last_warning,
+    last_warning_at: r.last_warning_at,
     error_streak: r.error_streak,
     error_since: r.error_since,
     next_check_at: r.next_check_at,

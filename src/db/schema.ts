@@ -44,11 +44,14 @@ export interface SessionTable {
   user_agent: string | null;
 }
 
-export interface LoginFailureTable {
-  id: Generated<number>;
-  username: string;
-  ip: string;
-  at: string;
+/** 011: one login counter per account, known device or address (src/auth/throttle.ts). */
+export interface LoginThrottleTable {
+  key: string;
+  attempts: number;
+  window_start: string;
+  locked_until: string | null;
+  lockouts: number;
+  updated_at: string;
 }
 
 export interface SettingTable {
@@ -94,6 +97,9 @@ export interface SourceTable {
   error_since: string | null;
   /** Why the source paused itself, null when paused by hand or running. */
   paused_reason: string | null;
+  /** The warnings of the last run that had any (charset trouble, selectors matching nothing), migration 012. */
+  last_warning: string | null;
+  last_warning_at: string | null;
 }
 
 export interface PostTable {
@@ -518,7 +524,7 @@ export interface Database {
   departments: DepartmentTable;
   users: UserTable;
   sessions: SessionTable;
-  login_failures: LoginFailureTable;
+  login_throttle: LoginThrottleTable;
   settings: SettingTable;
   audit_log: AuditLogTable;
   sources: SourceTable;

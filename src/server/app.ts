@@ -6,18 +6,32 @@ import { csrfMatches, readSession, SESSION_COOKIE } from '../auth/sessions.ts';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
+import { registerJsonBody } from './json-body.ts';
 import { routes } from './routes/index.ts';
 import { registerConsole } from './static.ts';
 import './session.ts';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/**
+ * MINSHENG_TRUST_PROXY for Fastify: a list is given as is; a hop count n trusts the nearest n
+ * peers whatever their address (Fastify's own number option trusts none), so the client address
+ * is the n-th entry from the right of X-Forwarded-For.
+ */
+export function trustProxyOption(v: false | number | string[]): false | string[] | ((addr: string, hop: number) => boolean) {
+  if (typeof v === 'number') return v > 0 ? (_addr, hop) => hop < v : false;
+  return v;
+}
+
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     loggerInstance: ctx.log.child({ part: 'http' }) as FastifyBaseLogger,
     bodyLimit: 20 * 1024 * 1024,
-    trustProxy: true,
+    // X-Forwarded-For is believed only from proxies the operator named (MINSHENG_TRUST_PROXY);
+    // otherwise anyone could pick their own address and escape the per-address login limit.
+    trustProxy: trustProxyOption(ctx.config.MINSHENG_TRUST_PROXY),
   });
+  registerJsonBody(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 

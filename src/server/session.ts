@@ -10,6 +10,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Set false on routes that authenticate another way (login, push ingest with a token). */
     csrf?: boolean;
+    /** Accept a JSON body with invalid UTF-8, bad sequences marked for the handler to refuse per record (push ingest). */
+    lenientUtf8?: boolean;
   }
 }
 

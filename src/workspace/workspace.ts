@@ -9,6 +9,11 @@ import { sections } from './sections/index.ts';
 import type { SectionStats, WorkspaceIssue } from './section.ts';
 
 export const WORKSPACE_VERSION = 1;
+/**
+ * How many times YAML aliases (`*name`) may be expanded in all. Anchors save repeating a channel
+ * or rule; more expansions than this is an alias bomb ("billion laughs"), refused before it grows.
+ */
+export const MAX_YAML_ALIASES = 100;
 
 export interface LocatedIssue extends WorkspaceIssue {
   /** `users[2].department` */
@@ -56,7 +61,19 @@ export async function parseWorkspace(db: Kysely<Database>, text: string): Promis
       yamlDoc.errors.map((e) => ({ path: [], where: '(yaml)', line: e.linePos?.[0]?.line, message: e.message.split('\n')[0] })),
     );
   }
-  const raw = yamlDoc.toJS() ?? {};
+  let raw;
+  try {
+    raw = yamlDoc.toJS({ maxAliasCount: MAX_YAML_ALIASES }) ?? {};
+  } catch (err) {
+    // The yaml package throws a ReferenceError for excessive (or unresolvable) aliases.
+    throw new AppError(
+      `workspace file rejected: ${(err as Error).message} (at most ${MAX_YAML_ALIASES} alias expansions)`,
+      400,
+      'workspace_invalid',
+      t('workspace.tooManyAliases', { max: MAX_YAML_ALIASES }),
+      [{ path: [], where: '(yaml)', message: (err as Error).message }],
+    );
+  }
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     throw new WorkspaceError([{ path: [], where: '(root)', line: 1, message: 'the workspace file must be a mapping of sections' }]);
   }

@@ -51,6 +51,7 @@ export function importCommand(program: Command) {
           throw err;
         }
         for (const e of result.errors) console.error(`${file}: row ${e.row}: ${e.message}`);
+        for (const w of result.warnings) console.error(`${file}: row ${w.row}: warning: ${w.message}`);
         const cols = Object.entries(result.columns).map(([c, f]) => `${c}→${f}`).join(', ');
         console.log(`columns: ${cols || '(none recognised)'}`);
         console.log(`${file}: ${result.rows} row(s): ${result.created} new, ${result.updated} updated, ${result.unchanged} unchanged, ${result.errors.length} rejected`);

@@ -5,6 +5,10 @@ import iconv from 'iconv-lite';
  * valid UTF-8 (declarations of GB2312 over UTF-8 bytes are common), then the declared charset
  * (HTTP header, XML prolog, HTML meta) if it decodes cleanly, else whichever of GB18030 and
  * Big5 reads as the more plausible Chinese text.
+ *
+ * Bad bytes never pass silently: a body in its declared charset with a few invalid bytes stays
+ * in that charset, the bad bytes replaced by U+FFFD, and `warning` says how many. Only when a
+ * large share is invalid may detection pick another charset, and that is a warning too.
  */
 export interface Decoded {
   text: string;
@@ -14,7 +18,19 @@ export interface Decoded {
   declared: string | null;
   /** How the charset was chosen. */
   how: 'bom' | 'utf8-valid' | 'declared' | 'detected' | 'ascii';
+  /** Byte sequences invalid in `charset`, each replaced by U+FFFD in `text`. */
+  invalid: number;
+  /** For the source's health and the log (English): replaced bytes, or a declaration overruled. */
+  warning: string | null;
 }
+
+/**
+ * Declared UTF-8 stays UTF-8 unless more than this share of its non-ASCII characters is invalid.
+ * GBK or Big5 text read as UTF-8 is 65–100% invalid (measured on short and long texts).
+ */
+export const DECLARED_INVALID_SHARE = 0.4;
+/** Undeclared (or declared legacy) bytes are read as UTF-8 when at most this share is invalid. */
+export const NEAR_UTF8_SHARE = 0.2;
 
 const ALIASES: Record<string, string> = {
   gb2312: 'gb18030',
@@ -108,18 +124,35 @@ function decodeWith(bytes: Uint8Array, charset: string): string {
   return iconv.decode(Buffer.from(bytes), charset);
 }
 
-/** Decodes a fetched body; `contentType` is the HTTP Content-Type header, if any. */
-export function decodeBody(bytes: Uint8Array, contentType?: string | null): Decoded {
-  const headerLabel = charsetFromContentType(contentType);
-  const docLabel = charsetFromDocument(bytes);
-  const declaredLabel = headerLabel ?? docLabel;
-  const declared = normaliseCharset(declaredLabel);
-  const b = bom(bytes);
-  if (b) return { text: decodeWith(bytes.subarray(b.skip), b.charset), charset: b.charset, declared: declaredLabel, how: 'bom' };
-  if (isAscii(bytes)) return { text: Buffer.from(bytes).toString('latin1'), charset: declared ?? 'utf-8', declared: declaredLabel, how: 'ascii' };
-  const utf8 = tryUtf8(bytes);
-  if (utf8 !== null) return { text: utf8, charset: 'utf-8', declared: declaredLabel, how: declared === 'utf-8' ? 'declared' : 'utf8-valid' };
+function countChar(text: string, ch: string): number {
+  let n = 0;
+  for (let i = text.indexOf(ch); i >= 0; i = text.indexOf(ch, i + 1)) n++;
+  return n;
+}
 
+/** Decodes with iconv-lite and counts the replacement characters it had to put in. */
+export function decodeCounting(bytes: Uint8Array, charset: string): { text: string; invalid: number } {
+  const text = decodeWith(bytes, charset);
+  return { text, invalid: countChar(text, '\ufffd') };
+}
+
+/** UTF-8 with each invalid sequence replaced; `share` is the invalid part of the non-ASCII characters. */
+function lenientUtf8(bytes: Uint8Array): { text: string; invalid: number; share: number } {
+  const text = new TextDecoder('utf-8').decode(bytes);
+  // A U+FFFD that was itself in the bytes (EF BF BD) is text, not a replaced sequence.
+  const genuine = Buffer.from(bytes).toString('latin1').split('\xef\xbf\xbd').length - 1;
+  const invalid = Math.max(0, countChar(text, '\ufffd') - genuine);
+  let nonAscii = 0;
+  for (const ch of text) if (ch.codePointAt(0)! >= 0x80) nonAscii++;
+  return { text, invalid, share: nonAscii ? invalid / nonAscii : 0 };
+}
+
+function replaced(n: number, charset: string): string {
+  return `${n} byte sequence${n === 1 ? '' : 's'} invalid in ${charset} replaced by U+FFFD`;
+}
+
+/** GB18030 or Big5 (or the declared legacy charset), whichever reads as more plausible Chinese. */
+function detectLegacy(bytes: Uint8Array, declared: string | null): { charset: string; text: string; invalid: number; keptDeclared: boolean } {
   const candidates = new Map<string, string>();
   for (const cs of ['gb18030', 'big5']) candidates.set(cs, decodeWith(bytes, cs));
   if (declared && declared !== 'utf-8' && !candidates.has(declared)) candidates.set(declared, decodeWith(bytes, declared));
@@ -132,12 +165,52 @@ export function decodeBody(bytes: Uint8Array, contentType?: string | null): Deco
       bestScore = s;
     }
   }
+  let keptDeclared = false;
   if (declared && declared !== 'utf-8') {
     const declaredScore = plausibility(candidates.get(declared)!);
     // Keep the declaration unless it is clearly worse than the best guess.
-    if (declaredScore >= bestScore * 0.8 || declaredScore === bestScore) return { text: candidates.get(declared)!, charset: declared, declared: declaredLabel, how: 'declared' };
+    if (declaredScore >= bestScore * 0.8 || declaredScore === bestScore) {
+      best = declared;
+      keptDeclared = true;
+    }
   }
-  return { text: candidates.get(best)!, charset: best, declared: declaredLabel, how: 'detected' };
+  const text = candidates.get(best)!;
+  return { charset: best, text, invalid: countChar(text, '\ufffd'), keptDeclared };
+}
+
+/** Decodes a fetched body; `contentType` is the HTTP Content-Type header, if any. */
+export function decodeBody(bytes: Uint8Array, contentType?: string | null): Decoded {
+  const headerLabel = charsetFromContentType(contentType);
+  const docLabel = charsetFromDocument(bytes);
+  const declaredLabel = headerLabel ?? docLabel;
+  const declared = normaliseCharset(declaredLabel);
+  const base = { declared: declaredLabel, invalid: 0, warning: null };
+  const b = bom(bytes);
+  if (b) {
+    const d = b.charset === 'utf-8' ? lenientUtf8(bytes.subarray(b.skip)) : decodeCounting(bytes.subarray(b.skip), b.charset);
+    return { ...base, text: d.text, charset: b.charset, how: 'bom', invalid: d.invalid, warning: d.invalid ? replaced(d.invalid, b.charset) : null };
+  }
+  if (isAscii(bytes)) return { ...base, text: Buffer.from(bytes).toString('latin1'), charset: declared ?? 'utf-8', how: 'ascii' };
+  const utf8 = tryUtf8(bytes);
+  if (utf8 !== null) return { ...base, text: utf8, charset: 'utf-8', how: declared === 'utf-8' ? 'declared' : 'utf8-valid' };
+
+  // Not valid UTF-8. Mostly valid (a few bad bytes in a UTF-8 body) is still UTF-8; legacy
+  // Chinese charsets read as UTF-8 are invalid almost throughout.
+  const u = lenientUtf8(bytes);
+  const pct = `${Math.round(u.share * 100)}%`;
+  if (declared === 'utf-8' && u.share <= DECLARED_INVALID_SHARE) {
+    return { ...base, text: u.text, charset: 'utf-8', how: 'declared', invalid: u.invalid, warning: replaced(u.invalid, 'the declared charset utf-8') };
+  }
+  if (u.share <= NEAR_UTF8_SHARE) {
+    const claim = declaredLabel ? `declared ${declaredLabel} but the bytes are UTF-8` : 'no charset declared; read as UTF-8';
+    return { ...base, text: u.text, charset: 'utf-8', how: 'detected', invalid: u.invalid, warning: `${claim}; ${replaced(u.invalid, 'utf-8')}` };
+  }
+  const d = detectLegacy(bytes, declared);
+  const how = d.keptDeclared ? 'declared' : 'detected';
+  let warning: string | null = null;
+  if (declared && !d.keptDeclared) warning = `declared ${declaredLabel} but ${declared === 'utf-8' ? `${pct} of the text is invalid UTF-8` : 'the text does not read as it'}; decoded as ${d.charset} by detection`;
+  if (d.invalid) warning = warning ? `${warning}; ${replaced(d.invalid, d.charset)}` : replaced(d.invalid, d.charset);
+  return { ...base, text: d.text, charset: d.charset, how, invalid: d.invalid, warning };
 }
 
 /** Removes an XML prolog's encoding declaration once the text is decoded (parsers would re-read it). */

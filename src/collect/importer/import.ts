@@ -13,7 +13,7 @@ import { plainText } from '../sanitize.ts';
 import { storeItems } from '../store.ts';
 import type { CollectedItem, SourceRow } from '../types.ts';
 import { resolveColumns, type ImportField } from './columns.ts';
-import { ImportFileError, readImportFile, type ImportRow } from './readers.ts';
+import { ImportFileError, readImportFile, type ImportIssue, type ImportRow } from './readers.ts';
 
 export interface ImportResult {
   source: string;
@@ -21,7 +21,10 @@ export interface ImportResult {
   created: number;
   updated: number;
   unchanged: number;
-  errors: { row: number; message: string }[];
+  /** Rows not imported, by row number (bytes invalid in the file's charset name the columns). */
+  errors: ImportIssue[];
+  /** Rows imported with a field left empty: a formula without a saved result, an Excel error value. */
+  warnings: ImportIssue[];
   /** Which field each column filled. */
   columns: Record<string, ImportField>;
 }
@@ -68,7 +71,7 @@ export function rowToItem(row: ImportRow, columns: Map<string, ImportField>, now
   const replyText = plainText(str(get.reply_text?.value) ?? '');
   return {
     externalId: str(get.id?.value),
-    url: str(get.url?.value),
+    url: str((get.url && row.links?.[get.url.column]) ?? get.url?.value),
     title: title || text.slice(0, 60),
     text,
     contentHtml: null,
@@ -103,7 +106,7 @@ export async function importFile(ctx: AppContext, actor: Actor, source: SourceRo
   }
   const sourceMap = fromJson<{ map?: Record<string, string> }>(source.config, {}).map ?? {};
   const columns = resolveColumns(table.headers, { ...sourceMap, ...map });
-  const result: ImportResult = { source: source.name, rows: table.rows.length + table.broken.length, created: 0, updated: 0, unchanged: 0, errors: [...table.broken], columns: Object.fromEntries(columns) };
+  const result: ImportResult = { source: source.name, rows: table.rows.length + table.broken.length, created: 0, updated: 0, unchanged: 0, errors: [...table.broken], warnings: table.warnings, columns: Object.fromEntries(columns) };
   if (!table.rows.length && !table.broken.length) throw new ValidationError(`${filename}: no data rows`, t('collect.importEmpty'));
   const now = new Date();
   for (let i = 0; i < table.rows.length; i += CHUNK) {
@@ -122,11 +125,12 @@ export async function importFile(ctx: AppContext, actor: Actor, source: SourceRo
     await processNewPosts(ctx, stored.created);
   }
   result.errors.sort((a, b) => a.row - b.row);
+  if (result.warnings.length || table.broken.length) ctx.log.warn({ file: filename, source: source.name, refused: table.broken.length, warnings: result.warnings.length }, 'import: rows refused or fields left empty');
   await recordAudit(ctx.db.kysely, actor, {
     action: 'posts.import',
     entity: 'source',
     entityId: source.id,
-    after: { file: filename, rows: result.rows, created: result.created, updated: result.updated, rejected: result.errors.length },
+    after: { file: filename, rows: result.rows, created: result.created, updated: result.updated, rejected: result.errors.length, warnings: result.warnings.length },
   });
   return result;
 }

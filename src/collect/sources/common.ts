@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { decodeBody, normaliseCharset, type Decoded } from '../encoding/charset.ts';
+import { decodeBody, decodeCounting, normaliseCharset, type Decoded } from '../encoding/charset.ts';
 import type { FetchResult } from '../fetcher/fetch.ts';
-import iconv from 'iconv-lite';
 import type { CollectRun } from './types.ts';
 
 /** Options every fetched kind understands. */
@@ -41,6 +40,15 @@ export async function fetchPage(run: CollectRun, cfg: FetchConfig, url: string, 
 
 export function decode(res: FetchResult, cfg: FetchConfig): Decoded {
   const forced = normaliseCharset(cfg.charset);
-  if (forced) return { text: iconv.decode(Buffer.from(res.bytes), forced), charset: forced, declared: cfg.charset ?? null, how: 'declared' };
+  if (forced) {
+    const { text, invalid } = decodeCounting(res.bytes, forced);
+    const warning = invalid ? `${invalid} byte sequence${invalid === 1 ? '' : 's'} invalid in the configured charset ${forced} replaced by U+FFFD` : null;
+    return { text, charset: forced, declared: cfg.charset ?? null, how: 'declared', invalid, warning };
+  }
   return decodeBody(res.bytes, res.contentType);
+}
+
+/** The charset warning of one fetched page, naming the page, for the run's warnings. */
+export function charsetWarnings(d: Decoded | null, url: string): string[] {
+  return d?.warning ? [`${url}: ${d.warning}`] : [];
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseFeedText } from '../parser/feed.ts';
-import { decode, fetchOptions, fetchPage } from './common.ts';
+import { charsetWarnings, decode, fetchOptions, fetchPage } from './common.ts';
 import type { SourceKind } from './types.ts';
 
 const config = z.object({ ...fetchOptions }).strict();
@@ -17,6 +17,6 @@ export const feedKind: SourceKind<FeedConfig> = {
     if (res.notModified) return { items: [], notModified: true, etag: res.etag, lastModified: res.lastModified, charset: null, declaredCharset: null, warnings: [] };
     const d = decode(res, cfg);
     const feed = parseFeedText(d.text, res.url, run.now);
-    return { items: feed.items, notModified: false, etag: res.etag, lastModified: res.lastModified, charset: d.charset, declaredCharset: d.declared, warnings: [] };
+    return { items: feed.items, notModified: false, etag: res.etag, lastModified: res.lastModified, charset: d.charset, declaredCharset: d.declared, warnings: charsetWarnings(d, res.url) };
   },
 };

@@ -3,7 +3,7 @@ import { dedupKey } from '../dedup.ts';
 import { parseDetailPage, parseListPage, type ListEntry } from '../parser/html.ts';
 import { mergeSelectors, PRESETS, type DetailSelectors, type ListSelectors } from '../parser/presets.ts';
 import { CollectError, type CollectedItem } from '../types.ts';
-import { decode, fetchOptions, fetchPage, type FetchConfig } from './common.ts';
+import { charsetWarnings, decode, fetchOptions, fetchPage, type FetchConfig } from './common.ts';
 import type { CollectRun, SourceKind } from './types.ts';
 
 const selector = z.string().min(1).max(500);
@@ -54,9 +54,12 @@ function selectorsOf(cfg: HtmlConfig) {
   return mergeSelectors(cfg.preset as 'discuz' | 'board' | undefined, cfg.list as Partial<ListSelectors>, cfg.detail as Partial<DetailSelectors>);
 }
 
-async function page(run: CollectRun, cfg: FetchConfig, url: string, conditional: boolean) {
+/** Fetches and decodes one page; a charset warning goes into `warnings` when given. */
+async function page(run: CollectRun, cfg: FetchConfig, url: string, conditional: boolean, warnings?: string[]) {
   const res = await fetchPage(run, cfg, url, 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5', conditional);
-  return { res, decoded: res.notModified ? null : decode(res, cfg) };
+  const decoded = res.notModified ? null : decode(res, cfg);
+  warnings?.push(...charsetWarnings(decoded, res.url));
+  return { res, decoded };
 }
 
 /** A list page plus detail pages, by CSS selectors, with presets for Discuz! and message boards. */
@@ -69,7 +72,7 @@ export const htmlKind: SourceKind<HtmlConfig> = {
     const sel = selectorsOf(cfg);
     if (!sel.list) throw new CollectError('no list selectors configured', null, 'config');
     const warnings: string[] = [];
-    const first = await page(run, cfg, run.source.url!, run.conditional);
+    const first = await page(run, cfg, run.source.url!, run.conditional, warnings);
     const base = { etag: first.res.etag, lastModified: first.res.lastModified };
     if (!first.decoded) return { items: [], notModified: true, ...base, charset: null, declaredCharset: null, warnings };
     const entries: ListEntry[] = [];
@@ -88,7 +91,7 @@ export const htmlKind: SourceKind<HtmlConfig> = {
       if (!parsed.next || seen.has(parsed.next) || n + 1 >= (cfg.max_pages ?? 1)) break;
       seen.add(parsed.next);
       try {
-        const next = await page(run, cfg, parsed.next, false);
+        const next = await page(run, cfg, parsed.next, false, warnings);
         if (!next.decoded) break;
         decoded = next.decoded;
         url = next.res.url;
@@ -118,7 +121,7 @@ export const htmlKind: SourceKind<HtmlConfig> = {
       }
       budget--;
       try {
-        const d = await page(run, cfg, e.url!, false);
+        const d = await page(run, cfg, e.url!, false, warnings);
         const detail = parseDetailPage(d.decoded!.text, d.res.url, sel.detail!, run.now);
         if (!detail.text && !detail.replies.length) {
           warnings.push(`body selector "${sel.detail!.body}" matched nothing on ${e.url}`);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseJsonItems } from '../parser/json.ts';
-import { decode, fetchOptions, fetchPage } from './common.ts';
+import { charsetWarnings, decode, fetchOptions, fetchPage } from './common.ts';
 import type { SourceKind } from './types.ts';
 
 const path = z.string().max(300);
@@ -31,6 +31,6 @@ export const jsonKind: SourceKind<JsonConfig> = {
     if (res.notModified) return { items: [], notModified: true, etag: res.etag, lastModified: res.lastModified, charset: null, declaredCharset: null, warnings: [] };
     const d = decode(res, cfg);
     const items = parseJsonItems(d.text, cfg, res.url, run.now);
-    return { items, notModified: false, etag: res.etag, lastModified: res.lastModified, charset: d.charset, declaredCharset: d.declared, warnings: [] };
+    return { items, notModified: false, etag: res.etag, lastModified: res.lastModified, charset: d.charset, declaredCharset: d.declared, warnings: charsetWarnings(d, res.url) };
   },
 };

@@ -499,6 +499,7 @@ const web = {
   'web.sources.failing': '连续失败 {n} 次',
   'web.sources.lastSuccess': '最近成功',
   'web.sources.lastError': '最近错误',
+  'web.sources.warning': '采集警告',
   'web.sources.never': '尚未采集',
   'web.sources.test': '测试',
   'web.sources.testTitle': '测试“{name}”：将采集到的内容',

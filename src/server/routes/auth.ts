@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { recordAudit } from '../../audit/audit.ts';
+import { DEVICE_COOKIE, DEVICE_TTL_MS, deviceSecret, issueDeviceToken, knownDevice } from '../../auth/device.ts';
 import { verifyPassword } from '../../auth/password.ts';
 import { createSession, destroySession, SESSION_COOKIE, SESSION_TTL_MS } from '../../auth/sessions.ts';
-import { clearFailures, recordFailure, throttledFor } from '../../auth/throttle.ts';
+import { loginFailed, loginSucceeded, reserveLoginAttempt, type LoginGate } from '../../auth/throttle.ts';
 import { changeOwnPassword } from '../../auth/users.ts';
 import { publicConfig } from '../../config.ts';
 import { t } from '../../i18n/index.ts';
@@ -20,6 +21,14 @@ const me = z.object({
   csrfToken: z.string(),
   config: z.object({ publicUrl: z.string().nullable() }),
 });
+
+/** The zh-CN refusal: which counter is locked, how long to wait, and until when (Beijing time). */
+function throttledMessage(gate: Extract<LoginGate, { ok: false }>): string {
+  const s = gate.retryAfterSeconds;
+  const wait = s < 60 ? t('auth.wait.seconds', { n: s }) : t('auth.wait.minutes', { n: Math.ceil(s / 60) });
+  const until = new Date(Date.parse(gate.until) + 8 * 3_600_000).toISOString().slice(11, 19);
+  return t(`auth.throttled.${gate.scope}`, { wait, until });
+}
 
 export const authRoutes: RouteModule = (app, ctx) => {
   const db = ctx.db.kysely;
@@ -39,20 +48,26 @@ export const authRoutes: RouteModule = (app, ctx) => {
     async (request, reply) => {
       const { username, password } = request.body;
       const ip = clientIp(request);
-      const wait = await throttledFor(db, username, ip);
-      if (wait > 0) {
-        request.log.warn({ username, ip }, 'login throttled');
-        return reply.code(429).header('retry-after', String(wait * 60)).send({ error: { code: 'throttled', message: t('auth.throttled', { minutes: wait }) } });
+      const secret = await deviceSecret(db, ctx.config);
+      const deviceId = knownDevice(secret, request.cookies[DEVICE_COOKIE], username);
+      // The attempt is counted before the password is checked, so parallel guesses cannot outrun the limit.
+      const gate = await reserveLoginAttempt(db, { username, ip, deviceId });
+      if (!gate.ok) {
+        request.log.warn({ username, ip, scope: gate.scope, until: gate.until, knownDevice: !!deviceId }, 'login throttled');
+        return reply
+          .code(429)
+          .header('retry-after', String(gate.retryAfterSeconds))
+          .send({ error: { code: 'throttled', message: throttledMessage(gate), scope: gate.scope, until: gate.until } });
       }
       const user = await db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
       // Verify even for unknown users so that timing does not reveal which usernames exist.
       const ok = await verifyPassword(user?.password_hash ?? '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$0000000000000000000000000000000000000000000', password);
       if (!user || !ok) {
-        await recordFailure(db, username, ip);
+        await loginFailed(db);
         return reply.code(401).send({ error: { code: 'bad_credentials', message: t('auth.badCredentials') } });
       }
       if (user.active !== 1) return reply.code(403).send({ error: { code: 'disabled', message: t('auth.disabled') } });
-      await clearFailures(db, username);
+      await loginSucceeded(db, gate);
       const s = await createSession(db, user.id, { ip, userAgent: request.headers['user-agent'] });
       const actor = { id: user.id, name: user.display_name || user.username, role: user.role, departmentId: user.department_id, via: 'api' as const };
       await recordAudit(db, actor, { action: 'auth.login', entity: 'user', entityId: user.id, after: { ip } });
@@ -62,6 +77,14 @@ export const authRoutes: RouteModule = (app, ctx) => {
         sameSite: 'lax',
         secure: ctx.config.MINSHENG_SECURE_COOKIES,
         maxAge: Math.floor(SESSION_TTL_MS / 1000),
+      });
+      // This browser is now a known device of the account (its own, gentler login counter).
+      reply.setCookie(DEVICE_COOKIE, issueDeviceToken(secret, user.username, deviceId ?? undefined), {
+        path: '/api/auth',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: ctx.config.MINSHENG_SECURE_COOKIES,
+        maxAge: Math.floor(DEVICE_TTL_MS / 1000),
       });
       return {
         id: user.id,

@@ -6,7 +6,8 @@ export const ingestRoutes: RouteModule = (app, ctx) => {
   typed(app).post(
     '/api/ingest',
     {
-      config: { csrf: false },
+      // Bad bytes refuse only the posts holding them (named in `errors`), not the whole batch.
+      config: { csrf: false, lenientUtf8: true },
       schema: {
         tags: ['sources'],
         summary: `Push a batch of posts to a push source (token in the ${PUSH_TOKEN_HEADER} header, or Authorization: Bearer)`,

@@ -23,6 +23,8 @@ interface Source {
   paused_reason: string | null;
   last_success_at: string | null;
   last_error: string | null;
+  last_warning: string | null;
+  last_warning_at: string | null;
   error_streak: number;
   posts: number;
 }
@@ -119,6 +121,13 @@ export default function Sources() {
                 {s.paused ? <Tag>{t('web.sources.paused')}{s.paused_reason ? `：${s.paused_reason}` : ''}</Tag> : s.error_streak > 0 ? <Tag color="red">{t('web.sources.failing', { n: s.error_streak })}</Tag> : s.last_success_at ? <Tag color="green">{t('web.sources.ok')}</Tag> : <Tag>{t('web.sources.never')}</Tag>}
                 {s.last_success_at && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('web.sources.lastSuccess')} {fmtTime(s.last_success_at)}</Typography.Text>}
                 {s.last_error && <Typography.Text type="danger" style={{ fontSize: 12 }}><SafeText text={s.last_error} /></Typography.Text>}
+                {s.last_warning && (
+                  <Typography.Text type="warning" style={{ fontSize: 12, whiteSpace: 'pre-line' }}>
+                    <Tag color="orange">{t('web.sources.warning')}</Tag>
+                    {s.last_warning_at && `${fmtTime(s.last_warning_at)} `}
+                    <SafeText text={s.last_warning} />
+                  </Typography.Text>
+                )}
               </Space>
             ),
           },
