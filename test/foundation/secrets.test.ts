@@ -5,6 +5,7 @@ import { fromJson } from '../../src/db/values.ts';
 import { testDatabases } from '../helpers/db.ts';
 import { PASSWORD, seedOrg } from '../helpers/fixtures.ts';
 import { ApiClient, startTestServer, type TestServer } from '../helpers/server.ts';
+import { loadOperations, resourceOf, sessionBreaking, sessionCaller, sweep, type Planter } from '../helpers/sweep.ts';
 
 // Every secret a workspace can configure, each unique so that a leak names its origin.
 const SECRETS = {
@@ -106,31 +107,18 @@ for (const tdb of testDatabases) {
     });
 
     test('no answer of any operation, as any role, holds a configured secret', async () => {
-      const doc = (await clients.admin.get('/api/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
-      const operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => ({ method: m.toUpperCase(), path })));
-      assert.ok(operations.length > 50, `the document lists the API (${operations.length} operations)`);
-      // Session-ending operations last, deletions after every read.
-      const order = (m: string, p: string) => (p.startsWith('/api/auth') ? 3 : m === 'DELETE' ? 2 : m === 'GET' ? 0 : 1);
-      operations.sort((a, b) => order(a.method, a.path) - order(b.method, b.path));
-      const idsFor = (path: string) => (path.includes('/channels/') ? ids.channels : path.includes('/sources/') ? ids.sources : [1, 2]);
-      let calls = 0;
-      const found: string[] = [];
-      for (const role of Object.keys(USERS)) {
-        const c = clients[role];
-        for (const op of operations) {
-          if (/^\/api\/auth\/(logout|password)/.test(op.path)) continue;
-          const params = op.path.match(/\{[^}]+\}/g) ?? [];
-          const values = params.length ? idsFor(op.path) : [0];
-          for (const id of values) {
-            const path = op.path.replace(/\{[^}]+\}/g, String(id));
-            const res = await c.request(op.method, path, op.method === 'GET' || op.method === 'DELETE' ? undefined : { source_id: ids.sources[0], url: `${DEAD}/x`, config: {} });
-            calls++;
-            const text = typeof res.body === 'string' ? res.body : JSON.stringify(res.body);
-            for (const what of leaks(text)) found.push(`${role} ${op.method} ${path} → ${res.status}: ${what}`);
-          }
-        }
-      }
-      assert.ok(calls > 200, `walked ${calls} calls`);
+      const ops = await loadOperations(server.url);
+      assert.ok(ops.length > 50, `the document lists the API (${ops.length} operations)`);
+      // Ids of the configured records wherever an operation takes one; deletions come after every read.
+      const planter: Planter = {
+        pathIds: (op) => (resourceOf(op.path) === 'channels' ? ids.channels : resourceOf(op.path) === 'sources' ? ids.sources : [1, 2]),
+        fieldId: (field) => (field === 'source_id' ? ids.sources[0] : field === 'channel_id' ? ids.channels[0] : 1),
+      };
+      const ordered = [...ops].sort((a, b) => Number(a.method === 'DELETE') - Number(b.method === 'DELETE'));
+      const roles = Object.keys(USERS).map((role) => ({ name: role, call: sessionCaller(clients[role]), aim: { foreign: planter, own: planter } }));
+      const records = await sweep(ordered, roles, { skip: sessionBreaking });
+      assert.ok(records.length > 300, `walked ${records.length} calls`);
+      const found = records.flatMap((r) => leaks(r.answer.text).map((what) => `${r.role} ${r.req.method} ${r.req.url} → ${r.answer.status}: ${what}`));
       assert.deepEqual(found, []);
     });
 
