@@ -10,6 +10,7 @@ import * as m006 from './006_reports.ts';
 import * as m008 from './008_search.ts';
 import * as m009 from './009_dashboard.ts';
 import * as m010 from './010_rollup.ts';
+import * as m011 from './011_outbound.ts';
 
 export interface MigrationModule {
   up(db: Kysely<any>, kind: DbKind): Promise<void>;
@@ -30,4 +31,5 @@ export const migrations: Record<string, MigrationModule> = {
   '008_search': m008,
   '009_dashboard': m009,
   '010_rollup': m010,
+  '011_outbound': m011,
 };

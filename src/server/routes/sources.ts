@@ -10,6 +10,7 @@ import { kindOf } from '../../collect/sources/index.ts';
 import { CollectError } from '../../collect/types.ts';
 import { ValidationError } from '../../errors.ts';
 import { t } from '../../i18n/index.ts';
+import { OutboundRefusedError } from '../../outbound/refusal.ts';
 import { actorOf } from '../session.ts';
 import { typed, type RouteModule } from './types.ts';
 
@@ -54,6 +55,8 @@ export const sourceRoutes: RouteModule = async (app, ctx) => {
     try {
       return await previewSource(ctx, request.body as Parameters<typeof previewSource>[1]);
     } catch (err) {
+      const refusal = OutboundRefusedError.from(err);
+      if (refusal) throw refusal;
       if (err instanceof CollectError) throw new ValidationError(err.message, t('collect.fetchFailed', { reason: err.message }));
       throw err;
     }
