@@ -18,11 +18,12 @@ export class OutboundRefusedError extends AppError {
         ? 'only an explicit entry in MINSHENG_ALLOW_PRIVATE_HOSTS allows it'
         : 'the administrator may allow it with MINSHENG_ALLOW_PRIVATE_NETWORKS=1 or MINSHENG_ALLOW_PRIVATE_HOSTS';
     const shown = host === address ? host : `${host} (${address})`;
+    const shownZh = host === address ? host : `${host}（${address}）`;
     super(
       `refused to connect to ${shown}: ${what}; ${how}`,
       400,
       'outbound_refused',
-      t(addressClass === 'metadata' ? 'outbound.refused.metadata' : 'outbound.refused.private', { host: shown }),
+      t(addressClass === 'metadata' ? 'outbound.refused.metadata' : 'outbound.refused.private', { host: shownZh }),
     );
   }
 

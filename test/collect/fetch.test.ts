@@ -44,13 +44,18 @@ describe('the shared fetcher', () => {
     await f.close();
   });
 
-  test('loopback is refused unless allowed (workspace-wide or per source)', async () => {
+  test('loopback is refused unless the administrator allows it (everywhere, or the host or network)', async () => {
     const f = testFetcher({ allowPrivate: false });
     await assert.rejects(f.fetch(`${site.url}/rss092.xml`), (e: unknown) => e instanceof CollectError && e.kind === 'blocked' && /private or loopback/.test(e.message));
     await assert.rejects(f.fetch(`${site.url.replace('127.0.0.1', 'localhost')}/rss092.xml`), /private or loopback/);
-    const ok = await f.fetch(`${site.url}/rss092.xml`, { allowPrivate: true });
-    assert.equal(ok.status, 200);
     await f.close();
+    const byNet = testFetcher({ allowPrivate: false, allowHosts: '127.0.0.0/8' });
+    assert.equal((await byNet.fetch(`${site.url}/rss092.xml`)).status, 200);
+    await byNet.close();
+    const byHost = testFetcher({ allowPrivate: false, allowHosts: 'localhost' });
+    assert.equal((await byHost.fetch(`${site.url.replace('127.0.0.1', 'localhost')}/rss092.xml`)).status, 200);
+    await assert.rejects(byHost.fetch(`${site.url}/rss092.xml`), /private or loopback/);
+    await byHost.close();
   });
 
   test('non-http URLs and 404s are clear errors', async () => {
