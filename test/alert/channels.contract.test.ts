@@ -5,7 +5,7 @@ import type { ChannelMessage, SendContext } from '../../src/alert/channels/base.
 import { channelProviders } from '../../src/alert/channels/index.ts';
 import { INAPP_EVENT } from '../../src/alert/channels/inapp.ts';
 import { createOutboundPolicy } from '../../src/outbound/policy.ts';
-import { watchConnections } from '../helpers/connections.ts';
+import { REFUSED_HOSTS, watchConnections } from '../helpers/connections.ts';
 import { closedPort, dingtalkStandin, feishuStandin, silentServer, smtpStandin, webhookReceiver, wecomStandin, type Mode } from './standins.ts';
 
 /**
@@ -202,12 +202,6 @@ const harnesses: Harness[] = [
 const loopbackAllowed = createOutboundPolicy({ allowPrivate: true });
 const ctxFor = (timeoutMs = 3000): SendContext => ({ timeoutMs, outbound: loopbackAllowed, env: {}, bus: new EventEmitter() });
 
-/**
- * Addresses the default policy refuses: loopback (also as a name and in IPv4-mapped IPv6 form),
- * cloud metadata, RFC 1918, unique-local IPv6, the unspecified address. Each is tried on the
- * stand-in's port; none may be connected to.
- */
-const REFUSED_HOSTS = ['127.0.0.1', 'localhost', '169.254.169.254', '[::1]', '10.0.0.1', '192.168.1.1', '[::ffff:127.0.0.1]', '[fd00::1]', '0.0.0.0', '100.100.100.200'];
 
 for (const h of harnesses) {
   describe(`channel contract: ${h.label}`, () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CollectError } from '../../src/collect/types.ts';
 import { startFakeSite, type FakeSite } from './fixtures/site.ts';
+import { REFUSED_HOSTS, watchConnections } from '../helpers/connections.ts';
 import { testFetcher } from './helpers.ts';
 
 describe('the shared fetcher', () => {
@@ -56,6 +57,35 @@ describe('the shared fetcher', () => {
     assert.equal((await byHost.fetch(`${site.url.replace('127.0.0.1', 'localhost')}/rss092.xml`)).status, 200);
     await assert.rejects(byHost.fetch(`${site.url}/rss092.xml`), /private or loopback/);
     await byHost.close();
+  });
+
+  test('private, loopback and metadata addresses are refused before connecting, redirects included', async () => {
+    const f = testFetcher({ allowPrivate: false });
+    const before = site.connections;
+    const watch = watchConnections();
+    try {
+      for (const host of REFUSED_HOSTS) {
+        await assert.rejects(
+          f.fetch(`${site.url.replace('127.0.0.1', host)}/rss092.xml`),
+          (e: unknown) => e instanceof CollectError && e.kind === 'blocked' && /^refused to connect to /.test(e.message),
+          host,
+        );
+      }
+      assert.deepEqual(watch.attempts.filter((h) => h !== 'localhost'), []);
+      assert.equal(site.connections, before);
+    } finally {
+      watch.restore();
+      await f.close();
+    }
+    // A public page redirecting into the intranet: every hop is checked (here the allowed host redirects to a refused one).
+    const hop = testFetcher({ allowPrivate: false, allowHosts: 'localhost' });
+    try {
+      await assert.rejects(hop.fetch(`${site.url.replace('127.0.0.1', 'localhost')}/redirect-to?to=${encodeURIComponent(`${site.url}/redirect-target.xml`)}`), (e: unknown) => e instanceof CollectError && e.kind === 'blocked');
+      assert.equal(site.hits.get('/redirect-to'), 1);
+      assert.equal(site.hits.get('/redirect-target.xml') ?? 0, 0);
+    } finally {
+      await hop.close();
+    }
   });
 
   test('non-http URLs and 404s are clear errors', async () => {

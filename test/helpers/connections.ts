@@ -36,3 +36,11 @@ export function watchConnections(): ConnectionWatch {
     },
   };
 }
+
+/**
+ * Addresses the default outbound policy refuses, as written in a URL: loopback (also as a name
+ * and in IPv4-mapped IPv6 form), cloud metadata, RFC 1918, unique-local IPv6, the unspecified
+ * address, Alibaba Cloud's metadata address. Tests try each on a stand-in's port; none may be
+ * connected to.
+ */
+export const REFUSED_HOSTS = ['127.0.0.1', 'localhost', '169.254.169.254', '[::1]', '10.0.0.1', '192.168.1.1', '[::ffff:127.0.0.1]', '[fd00::1]', '0.0.0.0', '100.100.100.200'];
