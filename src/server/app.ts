@@ -7,6 +7,7 @@ import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import { routes } from './routes/index.ts';
+import { registerSecurityHeaders } from './security-headers.ts';
 import { registerConsole } from './static.ts';
 import './session.ts';
 
@@ -18,6 +19,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     bodyLimit: 20 * 1024 * 1024,
     trustProxy: true,
   });
+  registerSecurityHeaders(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
