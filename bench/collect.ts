@@ -22,6 +22,7 @@ import { openDatabase } from '../src/db/connect.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { newPostSteps } from '../src/jobs/registry.ts';
 import { createLogger } from '../src/log.ts';
+import { createOutboundPolicy } from '../src/outbound/policy.ts';
 
 const datasets = process.argv[2] ?? '../shared/datasets';
 const file = join(datasets, 'teddycup2020c', 'messages_with_votes_4326.jsonl');
@@ -86,7 +87,7 @@ async function feedsBench(withPipeline: boolean) {
   try {
     await withDb(async (ctx) => {
       for (const [i, url] of urls.entries()) await createSource(ctx.db.kysely, cliActor(), { name: `feed-${i}`, kind: 'feed', url });
-      const fetcher = new Fetcher({ allowPrivate: true });
+      const fetcher = new Fetcher({ outbound: createOutboundPolicy({ allowPrivate: true }) });
       const t0 = performance.now();
       const results = await pipeline(withPipeline, () => collectDue(ctx, { fetcher, concurrency: 8 }));
       const s = (performance.now() - t0) / 1000;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { parseAllowList } from './outbound/allowlist.ts';
 
 /** Environment variables that may also be given as a path in `NAME_FILE` (Docker/systemd secrets). */
 const SECRET_KEYS = ['DATABASE_URL', 'MINSHENG_ADMIN_PASSWORD', 'MINSHENG_SECRET', 'SMTP_PASSWORD'] as const;
@@ -14,11 +15,25 @@ const configSchema = z.object({
   MINSHENG_SECRET: z.string().optional(),
   /** Base URL used in alert links (e.g. https://yq.example.gov.cn). */
   MINSHENG_PUBLIC_URL: z.string().url().optional(),
-  /** Allow fetching from private/loopback addresses (tests, demo, intranet sources). */
+  /**
+   * Let every outbound connection (sources, alert channels, SMTP) reach private and loopback
+   * addresses (tests, the demo, intranet sites); link-local / cloud-metadata addresses stay refused.
+   */
   MINSHENG_ALLOW_PRIVATE_NETWORKS: z
     .enum(['0', '1', 'true', 'false'])
     .default('0')
     .transform((v) => v === '1' || v === 'true'),
+  /** Intranet hosts, addresses and networks (CIDR) that may be reached one by one, e.g. "rsshub.lan, 10.8.0.0/16". */
+  MINSHENG_ALLOW_PRIVATE_HOSTS: z
+    .string()
+    .optional()
+    .superRefine((v, c) => {
+      try {
+        parseAllowList(v);
+      } catch (err) {
+        c.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    }),
   /** Mark session cookies Secure (set when served behind TLS). */
   MINSHENG_SECURE_COOKIES: z
     .enum(['0', '1', 'true', 'false'])

@@ -9,6 +9,7 @@ import { fromJson, nowIso, num, toJson } from '../db/values.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import { RISK_LEVEL_LABELS, RISK_LEVELS } from '../levels.ts';
+import { outboundPolicyOf } from '../outbound/policy.ts';
 import type { ChannelMessage, ChannelProvider, SendResult } from './channels/base.ts';
 import { CHANNEL_KINDS, providerOf } from './channels/index.ts';
 import { quietHoursSchema } from './quiet.ts';
@@ -261,7 +262,7 @@ export async function sendTest(ctx: AppContext, actor: Actor, idOrName: number |
   const resolved = resolveChannelConfig(row, process.env);
   const settings = await loadAlertSettings(ctx.db.kysely);
   const result: SendResult = resolved.ok
-    ? await resolved.provider.send(resolved.config, testMessage(row), { timeoutMs: settings.timeoutSeconds * 1000, env: process.env, bus: ctx.bus })
+    ? await resolved.provider.send(resolved.config, testMessage(row), { timeoutMs: settings.timeoutSeconds * 1000, outbound: outboundPolicyOf(ctx), env: process.env, bus: ctx.bus })
     : { ok: false, status: null, snippet: '', failure: 'config', error: resolved.error };
   await recordAudit(ctx.db.kysely, actor, { action: 'channel.test', entity: 'channel', entityId: row.id, after: { ok: result.ok, failure: result.failure ?? null, status: result.status } });
   return { ...result, channel: row.name, kind: row.kind };

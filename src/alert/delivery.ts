@@ -5,6 +5,7 @@ import type { ChannelTable } from '../db/schema.ts';
 import { fromJson, nowIso } from '../db/values.ts';
 import { t } from '../i18n/index.ts';
 import { levelRank, RISK_LEVELS } from '../levels.ts';
+import { outboundPolicyOf } from '../outbound/policy.ts';
 import type { SendResult } from './channels/base.ts';
 import { resolveChannelConfig } from './channel-store.ts';
 import { linkSecret, publicBase } from './links.ts';
@@ -230,7 +231,7 @@ async function deliverOne(ctx: AppContext, channel: ChannelRow, a: AlertRow, tok
     let message: Awaited<ReturnType<typeof buildMessage>> | null = null;
     try {
       message = await buildMessage(db, a, link);
-      result = await resolved.provider.send(resolved.config, message, { timeoutMs: s.timeoutSeconds * 1000, env: process.env, bus: ctx.bus });
+      result = await resolved.provider.send(resolved.config, message, { timeoutMs: s.timeoutSeconds * 1000, outbound: outboundPolicyOf(ctx), env: process.env, bus: ctx.bus });
     } catch (err) {
       // A message that cannot be built concerns this alert only; a provider that throws, the channel.
       result = { ok: false, status: null, snippet: '', failure: message ? 'server' : 'rejected', error: (err as Error).message };

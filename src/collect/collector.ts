@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { AppContext } from '../context.ts';
 import { fromJson } from '../db/values.ts';
 import { processNewPosts } from '../jobs/pipeline.ts';
+import { outboundPolicyOf } from '../outbound/policy.ts';
 import { Fetcher } from './fetcher/fetch.ts';
 import { recordFailure, recordSuccess } from './health.ts';
 import { kindOf, sourceKinds } from './sources/index.ts';
@@ -24,7 +25,7 @@ export interface SourceRunResult {
 const LEASE_SECONDS = 600;
 
 export function fetcherFor(ctx: AppContext): Fetcher {
-  return new Fetcher({ allowPrivate: ctx.config.MINSHENG_ALLOW_PRIVATE_NETWORKS });
+  return new Fetcher({ outbound: outboundPolicyOf(ctx) });
 }
 
 /** Runs one kind's collect step for a source; throws CollectError with a readable reason. */

@@ -10,6 +10,7 @@ import type { Database } from '../db/schema.ts';
 import { fromJson, nowIso, num, toJson } from '../db/values.ts';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
+import { hasRemovedPrivateNetworkOption, REMOVED_PRIVATE_NETWORK_REASON } from './sources/common.ts';
 import { kindOf, SOURCE_KINDS } from './sources/index.ts';
 import type { SourceRow } from './types.ts';
 
@@ -69,6 +70,7 @@ export function validateSource(kind: string, url: string | null | undefined, con
     }
     if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:')) throw new ValidationError(`bad url ${url}`, t('collect.badUrl', { url }));
   }
+  if (hasRemovedPrivateNetworkOption(config)) throw new ValidationError(REMOVED_PRIVATE_NETWORK_REASON, t('outbound.sourceOptionRemoved'));
   const parsed = k.config.safeParse(config ?? {});
   if (!parsed.success) {
     const detail = parsed.error.issues.map((i) => `config${i.path.length ? '.' + i.path.join('.') : ''}: ${i.message}`).join('; ');

@@ -41,7 +41,9 @@ export class CollectError extends Error {
     /** Seconds the site asked us to wait (Retry-After), if any. */
     readonly retryAfterSeconds: number | null = null,
     readonly kind: 'fetch' | 'parse' | 'config' | 'robots' | 'blocked' = 'fetch',
+    /** For `blocked`: the OutboundRefusedError, whose zh-CN text people see. */
+    cause?: unknown,
   ) {
-    super(message);
+    super(message, cause === undefined ? undefined : { cause });
   }
 }

@@ -9,6 +9,7 @@ import web from './zh-CN/web.ts';
 import cases from './zh-CN/cases.ts';
 import report from './zh-CN/report.ts';
 import learn from './zh-CN/learn.ts';
+import outbound from './zh-CN/outbound.ts';
 
 /**
  * The one zh-CN message catalogue. Each area keeps its messages in its own file under zh-CN/;
@@ -26,6 +27,7 @@ const zhCN: Record<string, string> = {
   ...cases,
   ...report,
   ...learn,
+  ...outbound,
 };
 
 export type MessageKey = string;

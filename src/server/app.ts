@@ -8,6 +8,7 @@ import { AppError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import { registerJsonBody } from './json-body.ts';
 import { routes } from './routes/index.ts';
+import { registerSecurityHeaders } from './security-headers.ts';
 import { registerConsole } from './static.ts';
 import './session.ts';
 
@@ -31,6 +32,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     // otherwise anyone could pick their own address and escape the per-address login limit.
     trustProxy: trustProxyOption(ctx.config.MINSHENG_TRUST_PROXY),
   });
+  registerSecurityHeaders(app);
   registerJsonBody(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

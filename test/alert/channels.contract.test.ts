@@ -4,6 +4,8 @@ import { after, before, describe, test } from 'node:test';
 import type { ChannelMessage, SendContext } from '../../src/alert/channels/base.ts';
 import { channelProviders } from '../../src/alert/channels/index.ts';
 import { INAPP_EVENT } from '../../src/alert/channels/inapp.ts';
+import { createOutboundPolicy } from '../../src/outbound/policy.ts';
+import { REFUSED_HOSTS, watchConnections } from '../helpers/connections.ts';
 import { closedPort, dingtalkStandin, feishuStandin, silentServer, smtpStandin, webhookReceiver, wecomStandin, type Mode } from './standins.ts';
 
 /**
@@ -39,6 +41,10 @@ interface Rig {
   badKey: Record<string, unknown>;
   badSignature?: Record<string, unknown>;
   refused: Record<string, unknown>;
+  /** The working config pointed at another host (as written in a URL, e.g. [::1]) on the stand-in's port. */
+  at(host: string): Record<string, unknown>;
+  /** TCP connections the stand-in accepted so far. */
+  connections(): number;
   hang(): Promise<Record<string, unknown>>;
   setMode(m: Mode): void;
   received(): any[];
@@ -68,6 +74,8 @@ const harnesses: Harness[] = [
         badKey: { key: 'wrong-key', baseUrl: s.url },
         refused: { key: 'good-key', baseUrl: await refusedUrl() },
         hang: async () => ((s.mode = 'hang'), { key: 'good-key', baseUrl: s.url }),
+        at: (host) => ({ key: 'good-key', baseUrl: s.url.replace('127.0.0.1', host) }),
+        connections: () => s.connections,
         setMode: (m) => (s.mode = m),
         received: () => s.received,
         textOf: (m) => m.markdown.content,
@@ -87,6 +95,8 @@ const harnesses: Harness[] = [
         badSignature: { accessToken: 'tok', secret: 'SEC-wrong', baseUrl: s.url },
         refused: { accessToken: 'tok', secret: 'SEC-right', baseUrl: await refusedUrl() },
         hang: async () => ((s.mode = 'hang'), { accessToken: 'tok', secret: 'SEC-right', baseUrl: s.url }),
+        at: (host) => ({ accessToken: 'tok', secret: 'SEC-right', baseUrl: s.url.replace('127.0.0.1', host) }),
+        connections: () => s.connections,
         setMode: (m) => (s.mode = m),
         received: () => s.received,
         textOf: (m) => `${m.markdown.title}\n${m.markdown.text}`,
@@ -107,6 +117,8 @@ const harnesses: Harness[] = [
         badSignature: { accessToken: 'tok', baseUrl: s.url },
         refused: { accessToken: 'tok', keyword: '舆情', baseUrl: await refusedUrl() },
         hang: async () => ((s.mode = 'hang'), { accessToken: 'tok', keyword: '舆情', baseUrl: s.url }),
+        at: (host) => ({ accessToken: 'tok', keyword: '舆情', baseUrl: s.url.replace('127.0.0.1', host) }),
+        connections: () => s.connections,
         setMode: (m) => (s.mode = m),
         received: () => s.received,
         textOf: (m) => `${m.markdown.title}\n${m.markdown.text}`,
@@ -126,6 +138,8 @@ const harnesses: Harness[] = [
         badSignature: { token: 'hook-token', secret: 'not-the-secret', baseUrl: s.url },
         refused: { token: 'hook-token', secret: 'fs-secret', baseUrl: await refusedUrl() },
         hang: async () => ((s.mode = 'hang'), { token: 'hook-token', secret: 'fs-secret', baseUrl: s.url }),
+        at: (host) => ({ token: 'hook-token', secret: 'fs-secret', baseUrl: s.url.replace('127.0.0.1', host) }),
+        connections: () => s.connections,
         setMode: (m) => (s.mode = m),
         received: () => s.received,
         textOf: (m) => JSON.stringify(m.content.post.zh_cn),
@@ -145,6 +159,8 @@ const harnesses: Harness[] = [
         badSignature: { url: `${s.url}/hooks/minsheng`, secret: 'someone-elses-secret' },
         refused: { url: `${await refusedUrl()}/hooks`, secret: 'receiver-secret-1' },
         hang: async () => ((s.mode = 'hang'), { url: `${s.url}/hooks/minsheng`, secret: 'receiver-secret-1' }),
+        at: (host) => ({ url: `${s.url.replace('127.0.0.1', host)}/hooks/minsheng`, secret: 'receiver-secret-1' }),
+        connections: () => s.connections,
         setMode: (m) => (s.mode = m),
         received: () => s.received,
         textOf: (m) => `${m.title}\n${m.body}\n${JSON.stringify(m.links)}`,
@@ -168,6 +184,8 @@ const harnesses: Harness[] = [
           silent = await silentServer();
           return { ...base, password: 'smtp-pass', port: silent.port };
         },
+        at: (host) => ({ ...base, password: 'smtp-pass', host: host.replace(/^\[|\]$/g, '') }),
+        connections: () => s.connections,
         setMode: (m) => (s.mode = m),
         received: () => s.received,
         textOf: (m) => m.raw,
@@ -180,7 +198,10 @@ const harnesses: Harness[] = [
   },
 ];
 
-const ctxFor = (timeoutMs = 3000): SendContext => ({ timeoutMs, env: {}, bus: new EventEmitter() });
+/** The stand-ins are on 127.0.0.1: these sends run with private networks allowed, explicitly. */
+const loopbackAllowed = createOutboundPolicy({ allowPrivate: true });
+const ctxFor = (timeoutMs = 3000): SendContext => ({ timeoutMs, outbound: loopbackAllowed, env: {}, bus: new EventEmitter() });
+
 
 for (const h of harnesses) {
   describe(`channel contract: ${h.label}`, () => {
@@ -245,6 +266,34 @@ for (const h of harnesses) {
       });
     }
 
+    test('private, loopback and metadata addresses are refused before connecting, unless the administrator allows them', async () => {
+      const strict: SendContext = { ...ctxFor(), outbound: createOutboundPolicy() };
+      const before = rig.connections();
+      const watch = watchConnections();
+      try {
+        for (const host of REFUSED_HOSTS) {
+          const res = await provider.send(provider.config.parse(rig.at(host)), message(), strict);
+          assert.equal(res.ok, false, `${host}: ${JSON.stringify(res)}`);
+          assert.equal(res.failure, 'blocked', `${host}: ${JSON.stringify(res)}`);
+          assert.equal(res.status, null);
+          assert.equal(res.snippet, '', 'not a byte from the target');
+          assert.match(res.error ?? '', /^refused to connect to /);
+          assert.match(res.userMessage ?? '', /^已拒绝连接/);
+        }
+        // Allowing private networks still leaves cloud metadata out.
+        const metadata = await provider.send(provider.config.parse(rig.at('169.254.169.254')), message(), ctxFor());
+        assert.equal(metadata.failure, 'blocked');
+        // Only the name `localhost` reached a socket (its DNS answer was refused there); no TCP connection was made.
+        assert.deepEqual(watch.attempts.filter((h) => h !== 'localhost'), []);
+        assert.equal(rig.connections(), before);
+        // The administrator's allow-list, and only it, opens the way.
+        const allowed = await provider.send(provider.config.parse(rig.at('localhost')), message(), { ...ctxFor(), outbound: createOutboundPolicy({ allowHosts: 'localhost' }) });
+        assert.equal(allowed.ok, true, JSON.stringify(allowed));
+      } finally {
+        watch.restore();
+      }
+    });
+
     test('connection refused is a network failure', async () => {
       const res = await send(rig.refused);
       assert.equal(res.ok, false);
@@ -284,7 +333,7 @@ describe('channel contract: inapp', () => {
     const seen: any[] = [];
     bus.on(INAPP_EVENT, (e) => seen.push(e));
     const provider = channelProviders.inapp;
-    const res = await provider.send(provider.config.parse({ roles: ['leader'] }), message(), { timeoutMs: 1000, env: {}, bus });
+    const res = await provider.send(provider.config.parse({ roles: ['leader'] }), message(), { ...ctxFor(1000), bus });
     assert.equal(res.ok, true);
     assert.equal(seen.length, 1);
     assert.deepEqual(seen[0].roles, ['leader']);

@@ -11,7 +11,7 @@ const BIN = new URL('../../bin/minsheng.mjs', import.meta.url).pathname;
 /** Runs the CLI without blocking this process (the stand-in server must keep answering). */
 function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, LOG_LEVEL: 'silent', ...env } });
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, LOG_LEVEL: 'silent', MINSHENG_ALLOW_PRIVATE_NETWORKS: '1', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -54,6 +54,15 @@ describe('minsheng channel', () => {
     assert.match(r.stdout, /FAILED \(auth\)/);
     assert.match(r.stdout, /93000/);
     assert.equal(r.stderr.trim().split('\n').length, 1);
+  });
+
+  test('without the administrator allowance, the test is refused before connecting and says why', async () => {
+    const before = wecom.connections;
+    const r = await run(['channel', 'test', '值班群', '--db', dbPath], { TEST_WECOM_KEY: 'cli-key', MINSHENG_ALLOW_PRIVATE_NETWORKS: '0' });
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /FAILED \(blocked\)/);
+    assert.match(r.stdout + r.stderr, /refused to connect to 127\.0\.0\.1: a private or loopback address/);
+    assert.equal(wecom.connections, before);
   });
 
   test('an unset env reference and an unknown channel are clear errors', async () => {

@@ -17,11 +17,14 @@ export interface AlertWorld {
   drop(): Promise<void>;
 }
 
-/** A migrated database with the seed organisation and a context (silent log, public URL set). */
+/**
+ * A migrated database with the seed organisation and a context (silent log, public URL set).
+ * The stand-ins are on 127.0.0.1, so private networks are allowed explicitly.
+ */
 export async function alertWorld(tdb: TestDatabase, settings: Partial<AlertSettings> = {}): Promise<AlertWorld> {
   const { db, url, drop } = await tdb.create();
   const departments = await seedOrg(db);
-  const config = loadConfig({ ...process.env, MINSHENG_PUBLIC_URL: 'https://yq.example.gov.cn', MINSHENG_SECRET: 'test-secret-for-links' });
+  const config = loadConfig({ ...process.env, MINSHENG_PUBLIC_URL: 'https://yq.example.gov.cn', MINSHENG_SECRET: 'test-secret-for-links', MINSHENG_ALLOW_PRIVATE_NETWORKS: '1' });
   const ctx = createContext(db, config, createLogger('silent'));
   await saveAlertSettings(db.kysely, { backoffBaseSeconds: 30, ...settings });
   return { db, url, ctx, departments, drop };

@@ -17,12 +17,14 @@ export interface Standin {
   received: any[];
   /** Every request, accepted or not. */
   requests: { url: string; headers: IncomingMessage['headers']; body: string }[];
+  /** TCP connections accepted (a refused address must never get one). */
+  connections: number;
   close(): Promise<void>;
 }
 
 async function listen(handler: (req: IncomingMessage, body: string, res: ServerResponse, st: Standin) => void): Promise<Standin> {
   const hung: ServerResponse[] = [];
-  const st: Standin = { url: '', mode: 'ok', received: [], requests: [], close: async () => undefined };
+  const st: Standin = { url: '', mode: 'ok', received: [], requests: [], connections: 0, close: async () => undefined };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c) => chunks.push(c));
@@ -36,6 +38,7 @@ async function listen(handler: (req: IncomingMessage, body: string, res: ServerR
       handler(req, body, res, st);
     });
   });
+  server.on('connection', () => st.connections++);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   st.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   st.close = async () => {
@@ -169,12 +172,14 @@ export interface SmtpStandin {
   port: number;
   mode: Mode;
   received: { from: string; to: string[]; raw: string }[];
+  /** TCP connections accepted. */
+  connections: number;
   close(): Promise<void>;
 }
 
 /** A real SMTP server (smtp-server) with AUTH; STARTTLS with its self-signed certificate, or implicit TLS. */
 export async function smtpStandin(opts: { user: string; pass: string; secure?: boolean }): Promise<SmtpStandin> {
-  const st: SmtpStandin = { port: 0, mode: 'ok', received: [], close: async () => undefined };
+  const st: SmtpStandin = { port: 0, mode: 'ok', received: [], connections: 0, close: async () => undefined };
   const server = new SMTPServer({
     secure: opts.secure ?? false,
     authMethods: ['PLAIN', 'LOGIN'],
@@ -213,6 +218,7 @@ export async function smtpStandin(opts: { user: string; pass: string; secure?: b
   });
   // A client refusing our self-signed certificate ends the TLS handshake: not an error of the stand-in.
   server.on('error', () => undefined);
+  server.server.on('connection', () => st.connections++);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   st.port = (server.server.address() as AddressInfo).port;
   st.close = () => new Promise<void>((r) => server.close(() => r()));

@@ -5,6 +5,7 @@ import { nowIso, toJson } from '../../src/db/values.ts';
 import { newPostSteps } from '../../src/jobs/registry.ts';
 import { createLogger } from '../../src/log.ts';
 import { Fetcher } from '../../src/collect/fetcher/fetch.ts';
+import { createOutboundPolicy } from '../../src/outbound/policy.ts';
 import type { SourceRow } from '../../src/collect/types.ts';
 
 export function testContext(db: Db, env: Record<string, string> = { MINSHENG_ALLOW_PRIVATE_NETWORKS: '1' }): AppContext {
@@ -12,8 +13,9 @@ export function testContext(db: Db, env: Record<string, string> = { MINSHENG_ALL
 }
 
 /** A fetcher for loopback stand-ins: private networks allowed, no per-host delay, short timeout. */
-export function testFetcher(opts: { allowPrivate?: boolean; timeoutMs?: number; maxBytes?: number } = {}) {
-  return new Fetcher({ allowPrivate: opts.allowPrivate ?? true, perHostDelayMs: 0, perHostConcurrency: 4, timeoutMs: opts.timeoutMs ?? 5000, maxBytes: opts.maxBytes, retries: 1 });
+export function testFetcher(opts: { allowPrivate?: boolean; allowHosts?: string; timeoutMs?: number; maxBytes?: number } = {}) {
+  const outbound = createOutboundPolicy({ allowPrivate: opts.allowPrivate ?? true, allowHosts: opts.allowHosts });
+  return new Fetcher({ outbound, perHostDelayMs: 0, perHostConcurrency: 4, timeoutMs: opts.timeoutMs ?? 5000, maxBytes: opts.maxBytes, retries: 1 });
 }
 
 export async function addSource(db: Db, s: { name: string; kind: string; url?: string | null; config?: object; department_id?: number | null; interval_seconds?: number }): Promise<SourceRow> {

@@ -23,7 +23,6 @@ sources:
   - name: 微博（RSSHub）
     kind: feed
     url: http://rsshub.lan:1200/weibo/user/1234567
-    config: { allow_private_network: true }
   - name: 政务接口
     kind: json
     url: https://api.example.gov.cn/messages
@@ -98,6 +97,7 @@ sources:
     url: https://x.example/rss
     push_token_sha256: "${'0'.repeat(64)}"
     interval: 5s
+    config: { allow_private_network: true }
   - name: 坏推送
     kind: carrier-pigeon
 `;
@@ -115,6 +115,8 @@ sources:
         for (const p of ['sources[0].url', 'sources[0].config.preset', 'sources[0].config.list', 'sources[1].department', 'sources[1].config.fields', 'sources[2].push_token_sha256', 'sources[2].interval']) {
           assert.ok(where.some((w) => w.startsWith(p)), `${p} missing in\n${where.join('\n')}`);
         }
+        // A source cannot open the intranet to itself any more: the administrator decides.
+        assert.ok(where.some((w) => w.startsWith('sources[2].config.allow_private_network') && /MINSHENG_ALLOW_PRIVATE_NETWORKS/.test(w)), where.join('\n'));
         return true;
       });
       assert.deepEqual(await db.kysely.selectFrom('sources').selectAll().orderBy('id').execute(), before);

@@ -1,6 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import type { z } from 'zod';
 import type { RiskLevel } from '../../levels.ts';
+import type { OutboundPolicy } from '../../outbound/policy.ts';
 
 /** A link shown under a message (the post, the case, the acknowledgement page, a download). */
 export interface MessageLink {
@@ -51,6 +52,7 @@ export type FailureKind =
   | 'server' // HTTP 5xx or the service's own system error
   | 'network' // connection refused, DNS, TLS
   | 'timeout'
+  | 'blocked' // the outbound-address policy refused the address (private, loopback, metadata): nothing was sent
   | 'config' // the channel's configuration is incomplete
   | 'rejected'; // this message was refused (too long, bad format): retrying the channel will not help it
 
@@ -63,13 +65,18 @@ export interface SendResult {
   /** The start of the service's answer, kept in the attempt log. */
   snippet: string;
   failure?: FailureKind;
+  /** English, for logs and the attempt log. */
   error?: string;
+  /** zh-CN, for people, when the failure has a text of its own (a refused address). */
+  userMessage?: string;
   /** Rate limits: when the service says to come back. */
   retryAfterMs?: number;
 }
 
 export interface SendContext {
   timeoutMs: number;
+  /** Every connection a channel opens goes through this policy (src/outbound). */
+  outbound: OutboundPolicy;
   env: NodeJS.ProcessEnv;
   bus: EventEmitter;
 }

@@ -60,7 +60,7 @@ export const dingtalkChannel: ChannelProvider<DingtalkConfig> = {
       const ts = Date.now();
       url += `&timestamp=${ts}&sign=${encodeURIComponent(dingtalkSign(cfg.secret, ts))}`;
     }
-    const answer = await postJson(url, dingtalkPayload(message, cfg), {}, ctx.timeoutMs);
+    const answer = await postJson(ctx, url, dingtalkPayload(message, cfg), {});
     if (!isAnswer(answer)) return answer;
     const body = answer.json as { errcode?: number; errmsg?: string } | null;
     if (answer.status >= 200 && answer.status < 300 && body && typeof body.errcode === 'number') {

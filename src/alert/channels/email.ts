@@ -1,11 +1,16 @@
 import nodemailer from 'nodemailer';
 import { z } from 'zod';
+import { OutboundRefusedError } from '../../outbound/refusal.ts';
+import { resolveOutboundHost, type CheckedAddress } from '../../outbound/resolve.ts';
 import { snippetOf, type ChannelMessage, type ChannelProvider, type FailureKind, type SendResult } from './base.ts';
+import { blockedResult } from './http.ts';
 
 /**
  * E-mail through SMTP (nodemailer). `tls: "implicit"` connects with TLS (port 465);
  * `"starttls"` requires the STARTTLS upgrade (port 587); `"none"` sends in clear (intranet relays).
  * The password comes from the config (e.g. "${SMTP_PASSWORD}") or from SMTP_PASSWORD.
+ * The host is resolved and checked against the outbound-address policy first; nodemailer then
+ * connects to that checked address, with the host name kept for TLS (SNI, certificate check).
  */
 const config = z
   .object({
@@ -57,8 +62,18 @@ export const emailChannel: ChannelProvider<EmailConfig> = {
   secretFields: ['password'],
   async send(cfg, message, ctx): Promise<SendResult> {
     const password = cfg.password ?? ctx.env.SMTP_PASSWORD;
+    let target: CheckedAddress;
+    try {
+      target = await resolveOutboundHost(ctx.outbound, cfg.host);
+    } catch (err) {
+      const refusal = OutboundRefusedError.from(err);
+      if (refusal) return blockedResult(refusal);
+      const e = err as Error & { code?: string };
+      return { ok: false, status: null, snippet: '', failure: 'network', error: `${e.code ?? 'EDNS'}: cannot resolve ${cfg.host}: ${e.message}` };
+    }
     const transport = nodemailer.createTransport({
-      host: cfg.host,
+      host: target.address,
+      servername: target.servername,
       port: cfg.port,
       secure: cfg.tls === 'implicit',
       requireTLS: cfg.tls === 'starttls',

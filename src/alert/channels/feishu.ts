@@ -55,7 +55,7 @@ export const feishuChannel: ChannelProvider<FeishuConfig> = {
       body.timestamp = String(ts);
       body.sign = feishuSign(cfg.secret, ts);
     }
-    const answer = await postJson(url, body, {}, ctx.timeoutMs);
+    const answer = await postJson(ctx, url, body, {});
     if (!isAnswer(answer)) return answer;
     const json = answer.json as { code?: number; msg?: string; StatusCode?: number; StatusMessage?: string } | null;
     const code = json ? (typeof json.code === 'number' ? json.code : json.StatusCode) : undefined;

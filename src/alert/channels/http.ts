@@ -1,21 +1,26 @@
-import { snippetOf, type FailureKind, type SendResult } from './base.ts';
+import { outboundFetch } from '../../outbound/http.ts';
+import { OutboundRefusedError } from '../../outbound/refusal.ts';
+import { snippetOf, type FailureKind, type SendContext, type SendResult } from './base.ts';
 
 export interface HttpAnswer {
   status: number;
   text: string;
   json: unknown;
-  headers: Headers;
+  headers: { get(name: string): string | null };
 }
 
-/** A JSON POST with a timeout. Transport failures become a SendResult (network / timeout). */
-export async function postJson(url: string, body: unknown, headers: Record<string, string>, timeoutMs: number): Promise<HttpAnswer | SendResult> {
+/**
+ * A JSON POST with a timeout, through the outbound-address policy. Transport failures become a
+ * SendResult (network / timeout / blocked — a refused address is never connected to).
+ */
+export async function postJson(ctx: Pick<SendContext, 'timeoutMs' | 'outbound'>, url: string, body: unknown, headers: Record<string, string>): Promise<HttpAnswer | SendResult> {
   const payload = typeof body === 'string' ? body : JSON.stringify(body);
   try {
-    const res = await fetch(url, {
+    const res = await outboundFetch(ctx.outbound, url, {
       method: 'POST',
       headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
       body: payload,
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: AbortSignal.timeout(ctx.timeoutMs),
       redirect: 'manual',
     });
     const text = await res.text();
@@ -32,6 +37,8 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
 }
 
 export function transportFailure(err: unknown): SendResult {
+  const refusal = OutboundRefusedError.from(err);
+  if (refusal) return blockedResult(refusal);
   const e = err as Error & { cause?: { code?: string; message?: string }; code?: string };
   if (e.name === 'TimeoutError' || e.name === 'AbortError') {
     return { ok: false, status: null, snippet: '', failure: 'timeout', error: 'no answer within the timeout' };
@@ -45,12 +52,17 @@ export function transportFailure(err: unknown): SendResult {
   return { ok: false, status: null, snippet: '', failure: 'network', error: code ? `${code}: ${detail}` : detail };
 }
 
+/** A refused address: nothing was sent and nothing came back (no snippet, no status). */
+export function blockedResult(refusal: OutboundRefusedError): SendResult {
+  return { ok: false, status: null, snippet: '', failure: 'blocked', error: refusal.message, userMessage: refusal.userMessage };
+}
+
 export function isAnswer(x: HttpAnswer | SendResult): x is HttpAnswer {
   return 'headers' in x;
 }
 
 /** Seconds from a Retry-After header, when present. */
-export function retryAfterMs(headers: Headers): number | undefined {
+export function retryAfterMs(headers: HttpAnswer['headers']): number | undefined {
   const v = headers.get('retry-after');
   if (!v) return undefined;
   const n = Number(v);

@@ -66,6 +66,7 @@ export const webhookChannel: ChannelProvider<WebhookConfig> = {
     const body = JSON.stringify(webhookPayload(message));
     const ts = String(Math.floor(Date.now() / 1000));
     const answer = await postJson(
+      ctx,
       cfg.url,
       body,
       {
@@ -75,7 +76,6 @@ export const webhookChannel: ChannelProvider<WebhookConfig> = {
         [IDEMPOTENCY_HEADER]: idempotencyHeader(message.idempotencyKey),
         'user-agent': 'Minsheng-Webhook/1',
       },
-      ctx.timeoutMs,
     );
     if (!isAnswer(answer)) return answer;
     if (answer.status >= 200 && answer.status < 300) return { ok: true, status: answer.status, snippet: snippetOf(answer.text) };

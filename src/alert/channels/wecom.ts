@@ -39,7 +39,7 @@ export const wecomChannel: ChannelProvider<WecomConfig> = {
   secretFields: ['key'],
   async send(cfg, message, ctx): Promise<SendResult> {
     const url = `${cfg.baseUrl.replace(/\/+$/, '')}/cgi-bin/webhook/send?key=${encodeURIComponent(cfg.key)}`;
-    const answer = await postJson(url, wecomPayload(message), {}, ctx.timeoutMs);
+    const answer = await postJson(ctx, url, wecomPayload(message), {});
     if (!isAnswer(answer)) return answer;
     const body = answer.json as { errcode?: number; errmsg?: string } | null;
     if (answer.status >= 200 && answer.status < 300 && body && typeof body.errcode === 'number') {

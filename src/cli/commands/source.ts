@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.ts';
-import { Fetcher } from '../../collect/fetcher/fetch.ts';
 import { PRESETS } from '../../collect/parser/presets.ts';
+import { fetcherFor } from '../../collect/collector.ts';
 import { previewSource } from '../../collect/preview.ts';
 import { CollectError } from '../../collect/types.ts';
 import { createContext } from '../../context.ts';
@@ -36,7 +36,7 @@ export function sourceCommand(program: Command) {
       const cfg = loadConfig();
       // Nothing is stored, so no database is opened.
       const ctx = createContext({} as Db, cfg, createLogger(process.env.LOG_LEVEL ?? 'warn', { stderr: true }));
-      const fetcher = new Fetcher({ allowPrivate: cfg.MINSHENG_ALLOW_PRIVATE_NETWORKS });
+      const fetcher = fetcherFor(ctx);
       try {
         const p = await previewSource(ctx, { url, kind: opts.kind as 'feed' | undefined, preset: opts.preset as 'discuz' | undefined, config }, fetcher);
         if (opts.format === 'jsonl') {

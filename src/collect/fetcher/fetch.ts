@@ -1,14 +1,16 @@
 import { Agent, request, type Dispatcher } from 'undici';
 import { CollectError } from '../types.ts';
-import { assertHostAllowed, BlockedAddressError, guardedLookup } from './netguard.ts';
+import { guardedConnector, literalRefusal } from '../../outbound/connect.ts';
+import { createOutboundPolicy, type OutboundPolicy } from '../../outbound/policy.ts';
+import { OutboundRefusedError } from '../../outbound/refusal.ts';
 import { HostLimiter } from './hostlimit.ts';
 import { isAllowed, parseRobots, type RobotsRules } from './robots.ts';
 
 export const USER_AGENT = 'Mozilla/5.0 (compatible; MinshengBot/0.1; +https://minsheng.example/bot)';
 
 export interface FetcherOptions {
-  /** Connect to private/loopback addresses (workspace-wide setting). */
-  allowPrivate?: boolean;
+  /** The outbound-address policy (src/outbound/policy.ts); default: public addresses only. */
+  outbound?: OutboundPolicy;
   perHostConcurrency?: number;
   perHostDelayMs?: number;
   timeoutMs?: number;
@@ -22,8 +24,6 @@ export interface FetchOptions {
   lastModified?: string | null;
   accept?: string;
   headers?: Record<string, string>;
-  /** This source may reach private addresses even when the workspace does not allow it. */
-  allowPrivate?: boolean;
   ignoreRobots?: boolean;
   timeoutMs?: number;
   maxBytes?: number;
@@ -48,15 +48,15 @@ const ROBOTS_TTL_MS = 60 * 60 * 1000;
  * private addresses refused on the resolved IP. Errors are CollectErrors with a readable reason.
  */
 export class Fetcher {
-  private readonly opts: Required<FetcherOptions>;
+  private readonly opts: Required<Omit<FetcherOptions, 'outbound'>>;
+  private readonly policy: OutboundPolicy;
   private readonly limiter: HostLimiter;
-  private readonly guarded: Agent;
-  private readonly open: Agent;
+  private readonly agent: Agent;
   private robots = new Map<string, { rules: Promise<RobotsRules>; at: number }>();
 
   constructor(opts: FetcherOptions = {}) {
+    this.policy = opts.outbound ?? createOutboundPolicy();
     this.opts = {
-      allowPrivate: opts.allowPrivate ?? false,
       perHostConcurrency: opts.perHostConcurrency ?? 2,
       perHostDelayMs: opts.perHostDelayMs ?? 1000,
       timeoutMs: opts.timeoutMs ?? 20_000,
@@ -65,26 +65,24 @@ export class Fetcher {
       userAgent: opts.userAgent ?? USER_AGENT,
     };
     this.limiter = new HostLimiter(this.opts.perHostConcurrency, this.opts.perHostDelayMs);
-    this.guarded = new Agent({ connect: { lookup: guardedLookup as never }, keepAliveTimeout: 4000 });
-    this.open = new Agent({ keepAliveTimeout: 4000 });
+    this.agent = new Agent({ connect: guardedConnector(this.policy), keepAliveTimeout: 4000 });
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.guarded.close(), this.open.close()]);
+    await this.agent.close();
   }
 
   async fetch(url: string, o: FetchOptions = {}): Promise<FetchResult> {
     let target = parseUrl(url);
-    const allowPrivate = this.opts.allowPrivate || !!o.allowPrivate;
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      if (!allowPrivate) this.checkLiteral(target);
+      this.checkLiteral(target);
       let crawlDelay = 0;
       if (!o.ignoreRobots) {
-        const rules = await this.robotsFor(target, allowPrivate, o);
+        const rules = await this.robotsFor(target, o);
         if (!isAllowed(rules, target.pathname + target.search)) throw new CollectError(`robots.txt of ${target.host} disallows ${target.pathname}`, null, 'robots');
         crawlDelay = Math.min(rules.crawlDelaySeconds ?? 0, 60) * 1000;
       }
-      const res = await this.limiter.run(target.host, () => this.withRetries(target, o, allowPrivate), crawlDelay);
+      const res = await this.limiter.run(target.host, () => this.withRetries(target, o), crawlDelay);
       if (res.redirect) {
         target = parseUrl(new URL(res.redirect, target).toString());
         continue;
@@ -94,19 +92,17 @@ export class Fetcher {
     throw new CollectError(`too many redirects from ${url}`);
   }
 
+  /** IP literals are refused before the per-host queue and robots.txt (names are checked at connect time). */
   private checkLiteral(u: URL) {
-    try {
-      assertHostAllowed(u.hostname);
-    } catch (err) {
-      throw new CollectError((err as Error).message, null, 'blocked');
-    }
+    const refusal = literalRefusal(this.policy, u.hostname);
+    if (refusal) throw new CollectError(refusal.message, null, 'blocked', refusal);
   }
 
-  private async withRetries(u: URL, o: FetchOptions, allowPrivate: boolean) {
+  private async withRetries(u: URL, o: FetchOptions) {
     let attempt = 0;
     for (;;) {
       try {
-        return await this.once(u, o, allowPrivate);
+        return await this.once(u, o);
       } catch (err) {
         const transient = err instanceof TransientError;
         if (!transient || attempt >= this.opts.retries) throw transient ? new CollectError(err.message, err.retryAfter) : err;
@@ -116,7 +112,7 @@ export class Fetcher {
     }
   }
 
-  private async once(u: URL, o: FetchOptions, allowPrivate: boolean): Promise<{ redirect?: string; result?: FetchResult }> {
+  private async once(u: URL, o: FetchOptions): Promise<{ redirect?: string; result?: FetchResult }> {
     const headers: Record<string, string> = {
       'user-agent': this.opts.userAgent,
       accept: o.accept ?? '*/*',
@@ -130,7 +126,7 @@ export class Fetcher {
     const signal = AbortSignal.timeout(timeoutMs);
     let res: Dispatcher.ResponseData;
     try {
-      res = await request(u, { method: 'GET', headers, signal, dispatcher: allowPrivate ? this.open : this.guarded, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+      res = await request(u, { method: 'GET', headers, signal, dispatcher: this.agent, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
     } catch (err) {
       throw describeNetworkError(err, u, timeoutMs);
     }
@@ -185,21 +181,21 @@ export class Fetcher {
     return { result: { status, notModified: false, url: u.toString(), bytes: Buffer.concat(chunks), contentType: h('content-type'), etag: h('etag'), lastModified: h('last-modified') } };
   }
 
-  private robotsFor(u: URL, allowPrivate: boolean, o: FetchOptions): Promise<RobotsRules> {
+  private robotsFor(u: URL, o: FetchOptions): Promise<RobotsRules> {
     const key = u.origin;
     const cached = this.robots.get(key);
     if (cached && Date.now() - cached.at < ROBOTS_TTL_MS) return cached.rules;
     // One request per site even when several of its sources are collected at once.
-    const rules = this.loadRobots(u, allowPrivate, o);
+    const rules = this.loadRobots(u, o);
     this.robots.set(key, { rules, at: Date.now() });
     rules.catch(() => this.robots.delete(key));
     return rules;
   }
 
-  private async loadRobots(u: URL, allowPrivate: boolean, o: FetchOptions): Promise<RobotsRules> {
+  private async loadRobots(u: URL, o: FetchOptions): Promise<RobotsRules> {
     try {
       // robots.txt is not counted against the per-host delay: it is one small request per site and hour.
-      const res = await this.once(new URL('/robots.txt', u), { timeoutMs: Math.min(o.timeoutMs ?? this.opts.timeoutMs, 10_000), maxBytes: 512 * 1024 }, allowPrivate);
+      const res = await this.once(new URL('/robots.txt', u), { timeoutMs: Math.min(o.timeoutMs ?? this.opts.timeoutMs, 10_000), maxBytes: 512 * 1024 });
       if (res.result && res.result.status === 200) return parseRobots(Buffer.from(res.result.bytes).toString('utf8'));
     } catch (err) {
       if (err instanceof CollectError && err.kind === 'blocked') throw err;
@@ -238,8 +234,8 @@ export function parseRetryAfter(v: string | null): number | null {
 
 function describeNetworkError(err: unknown, u: URL, timeoutMs: number): Error {
   const e = err as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
-  const blocked = err instanceof BlockedAddressError ? err : e.cause instanceof BlockedAddressError ? e.cause : null;
-  if (blocked || e.code === 'EBLOCKED') return new CollectError(blocked?.message ?? e.message ?? 'blocked address', null, 'blocked');
+  const refusal = OutboundRefusedError.from(err);
+  if (refusal) return new CollectError(refusal.message, null, 'blocked', refusal);
   const code = e.code ?? e.cause?.code;
   if (e.name === 'TimeoutError' || e.name === 'AbortError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
     return new CollectError(`timed out after ${Math.round(timeoutMs / 1000)}s fetching ${u.host}${u.pathname}`);

@@ -3,15 +3,23 @@ import { decodeBody, decodeCounting, normaliseCharset, type Decoded } from '../e
 import type { FetchResult } from '../fetcher/fetch.ts';
 import type { CollectRun } from './types.ts';
 
+/**
+ * A source option that no longer exists: whether a source may reach the intranet is the
+ * administrator's decision for the whole installation (src/outbound/policy.ts), never a
+ * source's. Config that still carries it is refused with this reason.
+ */
+export const REMOVED_PRIVATE_NETWORK_OPTION = 'allow_private_network';
+export const REMOVED_PRIVATE_NETWORK_REASON =
+  'allow_private_network is no longer a source option: the administrator allows private networks with MINSHENG_ALLOW_PRIVATE_NETWORKS or MINSHENG_ALLOW_PRIVATE_HOSTS';
+
+export function hasRemovedPrivateNetworkOption(config: unknown): boolean {
+  return !!config && typeof config === 'object' && REMOVED_PRIVATE_NETWORK_OPTION in config;
+}
+
 /** Options every fetched kind understands. */
 export const fetchOptions = {
   /** Force a charset when a site's declaration and content both mislead. */
   charset: z.string().refine((v) => normaliseCharset(v) !== null, 'unknown charset').optional(),
-  /**
-   * Let this one source reach a private/intranet address (e.g. a self-hosted RSSHub on the
-   * LAN) although the workspace does not allow private networks in general.
-   */
-  allow_private_network: z.boolean().optional(),
   timeout_seconds: z.number().int().min(1).max(300).optional(),
   max_bytes: z.number().int().min(1024).max(100 * 1024 * 1024).optional(),
   /** Extra request headers (e.g. an API key); never logged. */
@@ -20,7 +28,6 @@ export const fetchOptions = {
 
 export type FetchConfig = {
   charset?: string;
-  allow_private_network?: boolean;
   timeout_seconds?: number;
   max_bytes?: number;
   headers?: Record<string, string>;
@@ -31,7 +38,6 @@ export async function fetchPage(run: CollectRun, cfg: FetchConfig, url: string, 
     accept,
     etag: conditional ? run.source.etag : null,
     lastModified: conditional ? run.source.last_modified : null,
-    allowPrivate: cfg.allow_private_network,
     timeoutMs: cfg.timeout_seconds ? cfg.timeout_seconds * 1000 : undefined,
     maxBytes: cfg.max_bytes,
     headers: cfg.headers,

@@ -12,6 +12,7 @@ import * as m009 from './009_dashboard.ts';
 import * as m010 from './010_rollup.ts';
 import * as m011 from './011_login_throttle.ts';
 import * as m012 from './012_source_warnings.ts';
+import * as m013 from './013_outbound.ts';
 
 export interface MigrationModule {
   up(db: Kysely<any>, kind: DbKind): Promise<void>;
@@ -34,4 +35,5 @@ export const migrations: Record<string, MigrationModule> = {
   '010_rollup': m010,
   '011_login_throttle': m011,
   '012_source_warnings': m012,
+  '013_outbound': m013,
 };

@@ -41,6 +41,7 @@ export default {
   'alert.failure.server': '对方服务出错',
   'alert.failure.network': '无法连接',
   'alert.failure.timeout': '连接超时',
+  'alert.failure.blocked': '目标地址为内网、本机或云服务器元数据地址，已按系统安全策略拒绝连接',
   'alert.failure.config': '渠道配置不完整',
   'alert.failure.rejected': '消息被拒收',
 } as const;

@@ -5,6 +5,7 @@ import { channelInput, createChannel, deleteChannel, getChannel, listChannels, s
 import { channelProviders } from '../../alert/channels/index.ts';
 import { requestDelivery } from '../../alert/delivery.ts';
 import { alertSettingsSchema, loadAlertSettings, saveAlertSettings } from '../../alert/settings.ts';
+import { t } from '../../i18n/index.ts';
 import { actorOf } from '../session.ts';
 import { typed, type RouteModule } from './types.ts';
 
@@ -36,7 +37,8 @@ export const channelRoutes: RouteModule = (app, ctx) => {
   });
   r.post('/api/channels/:id/test', { schema: { tags, summary: "Send a test message; returns the service's answer", params: idParam } }, async (request) => {
     const res = await sendTest(ctx, actorOf(request), request.params.id);
-    return { ok: res.ok, channel: res.channel, kind: res.kind, status: res.status, serviceCode: res.serviceCode ?? null, answer: res.snippet, failure: res.failure ?? null, error: res.error ?? null };
+    const message = res.ok ? null : (res.userMessage ?? t(`alert.failure.${res.failure ?? 'server'}`));
+    return { ok: res.ok, channel: res.channel, kind: res.kind, status: res.status, serviceCode: res.serviceCode ?? null, answer: res.snippet, failure: res.failure ?? null, error: res.error ?? null, message };
   });
   r.post('/api/channels/:id/enable', { schema: { tags, summary: 'Re-enable a channel: clears the failure streak; held alerts go out', params: idParam } }, async (request) => {
     const out = await setChannelEnabled(db, actorOf(request), request.params.id, true);

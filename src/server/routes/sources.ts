@@ -11,6 +11,7 @@ import { CollectError } from '../../collect/types.ts';
 import { fromJson } from '../../db/values.ts';
 import { ValidationError } from '../../errors.ts';
 import { t } from '../../i18n/index.ts';
+import { OutboundRefusedError } from '../../outbound/refusal.ts';
 import { actorOf } from '../session.ts';
 import { typed, type RouteModule } from './types.ts';
 
@@ -60,6 +61,8 @@ export const sourceRoutes: RouteModule = async (app, ctx) => {
     try {
       return await previewSource(ctx, { ...body, url: given.url as string, config: given.config as Record<string, unknown> } as Parameters<typeof previewSource>[1]);
     } catch (err) {
+      const refusal = OutboundRefusedError.from(err);
+      if (refusal) throw refusal;
       if (err instanceof CollectError) throw new ValidationError(err.message, t('collect.fetchFailed', { reason: err.message }));
       throw err;
     }

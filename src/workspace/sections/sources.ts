@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { recordAudit } from '../../audit/audit.ts';
 import { keepMaskedSecrets, maskedPaths, maskSecrets, maskUrl } from '../../auth/secrets.ts';
 import { DEFAULT_INTERVAL_SECONDS, hashToken, publicSource } from '../../collect/manage.ts';
+import { hasRemovedPrivateNetworkOption, REMOVED_PRIVATE_NETWORK_OPTION, REMOVED_PRIVATE_NETWORK_REASON } from '../../collect/sources/common.ts';
 import { kindOf, SOURCE_KINDS } from '../../collect/sources/index.ts';
 import { fromJson, nowIso, toJson } from '../../db/values.ts';
 import { duplicateIssues, emptyStats, sameFields, type WorkspaceIssue, type WorkspaceSection } from '../section.ts';
@@ -70,7 +71,8 @@ export const sourcesSection: WorkspaceSection<SourceItem> = {
       const given = keepMaskedSecrets({ url: stored?.url ?? null, config: fromJson(stored?.config, {}) }, { url: s.url ?? null, config: s.config ?? {} });
       for (const at of maskedPaths(given)) issues.push({ path: ['sources', i, ...at], message: `"${at.join('.')}" is masked and no stored value exists: give the secret` });
       const cfg = kind.config.safeParse(s.config ?? {});
-      if (!cfg.success) {
+      if (hasRemovedPrivateNetworkOption(s.config)) issues.push({ path: ['sources', i, 'config', REMOVED_PRIVATE_NETWORK_OPTION], message: REMOVED_PRIVATE_NETWORK_REASON });
+      else if (!cfg.success) {
         for (const issue of cfg.error.issues) {
           const sub = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
           const extra = issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;

@@ -66,9 +66,9 @@ export default function Channels() {
     }
   };
   const test = async (c: Channel) => {
-    const r = await run(() => api.post<{ ok: boolean; status: number | null; serviceCode: string | number | null; answer: string | null; error: string | null }>(`/api/channels/${c.id}/test`));
+    const r = await run(() => api.post<{ ok: boolean; status: number | null; serviceCode: string | number | null; answer: string | null; error: string | null; message: string | null }>(`/api/channels/${c.id}/test`));
     if (!r) return;
-    const detail = [r.status ? `HTTP ${r.status}` : '', r.serviceCode !== null ? `code ${r.serviceCode}` : '', r.answer ?? '', r.error ?? ''].filter(Boolean).join(' · ');
+    const detail = [r.message ?? '', r.status ? `HTTP ${r.status}` : '', r.serviceCode !== null ? `code ${r.serviceCode}` : '', r.answer ?? '', r.error ?? ''].filter(Boolean).join(' · ');
     setTestResult({ ok: r.ok, text: r.ok ? t('web.channels.testOk', { detail }) : t('web.channels.testFail', { detail }) });
     list.reload();
   };
