@@ -151,8 +151,8 @@ async function inProcess(file: string, dbUrl: string) {
     }
     const ta = (performance.now() - t) / 1000;
     // the two threads' shares of the default on two cores: reading (parse, normalise, cut) and the rest
-    const { parseLine } = await import('../src/analyze/stream-input.ts');
-    const { normalize, normalizePost } = await import('../src/analyze/text.ts');
+    const { parseLine } = await import('../src/analyze/stream/input.ts');
+    const { normalize, normalizePost } = await import('../src/analyze/text/normalize.ts');
     const segmenter = language.segmenter;
     t = performance.now();
     const cut = lines.map((l) => {

@@ -5,8 +5,8 @@
  *
  * A process runs the shipped job runtime with the alert tasks (bench/lib/delivery-worker.ts; on
  * PostgreSQL through pg-boss, as `minsheng worker` does). This process writes `--alerts` alerts into
- * the outbox evenly over 40 s, kills the worker `--kills` times at even intervals and starts a new
- * one a second later (as systemd's Restart= would). A loopback webhook receiver (40 ms per request)
+ * the outbox in `--kills` bursts 10 s apart, kills the worker one second into sending each burst
+ * and starts a new one a second later (as systemd's Restart= would). A loopback webhook receiver (40 ms per request)
  * notes each alert's first arrival. Printed: the delay from enqueue to arrival (p50, p95, max),
  * alerts over 60 s, alerts that arrived twice. Without --db a throwaway SQLite file is used; with a
  * PostgreSQL URL a throwaway database is created on that server and dropped at the end.
@@ -29,7 +29,7 @@ const arg = (name: string, def: string) => {
 };
 const ALERTS = Number(arg('alerts', '200'));
 const KILLS = Number(arg('kills', '4'));
-const SPREAD_MS = 40_000;
+const ROUND_MS = 10_000;
 const SECRET = 'bench-crash-secret';
 const WORKER = fileURLToPath(new URL('./lib/delivery-worker.ts', import.meta.url));
 
@@ -39,7 +39,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const fresh = await freshDatabase(arg('db', ''), 'minsheng_bench_crash');
 const db = await openDatabase(fresh.url);
 await migrateToLatest(db);
-console.log(`database: ${db.kind === 'postgres' ? 'PostgreSQL' : 'SQLite'}; ${ALERTS} alerts over ${SPREAD_MS / 1000} s, ${KILLS} kills`);
+console.log(`database: ${db.kind === 'postgres' ? 'PostgreSQL' : 'SQLite'}; ${ALERTS} alerts in ${KILLS} bursts ${ROUND_MS / 1000} s apart, the worker killed 1 s into each`);
 
 const enqueuedAt = new Map<string, number>();
 const arrivals = new Map<string, number>();
@@ -71,24 +71,23 @@ const start = () =>
 
 try {
   worker = await start();
-  const t0 = Date.now();
-  const killAt = Array.from({ length: KILLS }, (_, i) => t0 + ((i + 1) * SPREAD_MS) / (KILLS + 1));
-  const killer = (async () => {
-    for (const at of killAt) {
-      await sleep(Math.max(0, at - Date.now()));
-      worker!.kill('SIGKILL');
-      await new Promise((r) => worker!.once('exit', r));
-      await sleep(1000);
-      worker = await start();
+  // Each round: a burst of alerts (a flood after a hot post), the worker killed one second into
+  // sending it, a new worker a second later (as systemd's Restart= would).
+  const perRound = Math.ceil(ALERTS / KILLS);
+  for (let round = 0, i = 0; round < KILLS; round++) {
+    const roundStart = Date.now();
+    for (let k = 0; k < perRound && i < ALERTS; k++, i++) {
+      const key = `crash:${i}`;
+      enqueuedAt.set(key, Date.now());
+      await db.kysely.transaction().execute((trx) => enqueueNotice(trx, { kind: 'post', key, level: 'orange', title: `bench ${i}`, body: 'bench', departmentId: null }));
     }
-  })();
-  for (let i = 0; i < ALERTS; i++) {
-    await sleep(Math.max(0, t0 + (i * SPREAD_MS) / ALERTS - Date.now()));
-    const key = `crash:${i}`;
-    enqueuedAt.set(key, Date.now());
-    await db.kysely.transaction().execute((trx) => enqueueNotice(trx, { kind: 'post', key, level: 'orange', title: `bench ${i}`, body: 'bench', departmentId: null }));
+    await sleep(1000);
+    worker!.kill('SIGKILL');
+    await new Promise((r) => worker!.once('exit', r));
+    await sleep(1000);
+    worker = await start();
+    await sleep(Math.max(0, roundStart + ROUND_MS - Date.now()));
   }
-  await killer;
   const deadline = Date.now() + 20 * 60_000;
   while (arrivals.size < ALERTS && Date.now() < deadline) await sleep(200);
   const delays = [...enqueuedAt].filter(([k]) => arrivals.has(k)).map(([k, at]) => (arrivals.get(k)! - at) / 1000);

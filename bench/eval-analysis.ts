@@ -41,8 +41,8 @@ import { learnExamples, type LabelExample } from '../src/analyze/learn/labels.ts
 import { parseReplySignature } from '../src/analyze/learn/signature.ts';
 import { trainModel } from '../src/analyze/learn/train.ts';
 import { predict } from '../src/analyze/learn/linear.ts';
-import { loadModels } from '../src/analyze/models.ts';
-import { normalizePost } from '../src/analyze/text.ts';
+import { loadModels } from '../src/analyze/learn/models.ts';
+import { normalizePost } from '../src/analyze/text/normalize.ts';
 import type { SentimentLabel } from '../src/analyze/sentiment/score.ts';
 import { openDatabase } from '../src/db/connect.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';

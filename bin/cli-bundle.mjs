@@ -70,7 +70,7 @@ async function build(target) {
   };
   try {
     await esbuild.build({
-      entryPoints: { main: join(SRC, 'cli', 'main.ts'), 'read-worker': join(SRC, 'analyze', 'read-worker.ts') },
+      entryPoints: { main: join(SRC, 'cli', 'main.ts'), 'read-worker': join(SRC, 'analyze', 'stream', 'read-worker.ts') },
       bundle: true,
       splitting: true,
       format: 'esm',
@@ -125,7 +125,7 @@ export async function bundledMain() {
   try {
     const dir = await ensureBundle();
     const { main } = await import(pathToFileURL(join(dir, 'main.mjs')).href);
-    // the reading thread of `analyze` (src/analyze/stream-piped.ts) starts from the same build
+    // the reading thread of `analyze` (src/analyze/stream/piped.ts) starts from the same build
     process.env.MINSHENG_READ_WORKER = pathToFileURL(join(dir, 'read-worker.mjs')).href;
     return main;
   } catch (err) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WORKSPACE_TIME_ZONE } from '../time/zone.ts';
 
 /**
  * Quiet hours of a channel, e.g. 22:00–07:00 Beijing time: alerts below red are held and go
@@ -9,7 +10,7 @@ export const quietHoursSchema = z
   .object({
     start: hhmm,
     end: hhmm,
-    timezone: z.string().default('Asia/Shanghai'),
+    timezone: z.string().default(WORKSPACE_TIME_ZONE),
   })
   .strict()
   .refine((q) => q.start !== q.end, 'start and end must differ')

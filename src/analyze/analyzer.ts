@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { getLanguageAnalyzer, normalize, type LanguageAnalyzer, type LanguageResult } from './language.ts';
-import { BurstTracker, DEFAULT_BURST, finding, type BurstOptions } from './bursts.ts';
-import { DEFAULT_EVENTS, MemoryEventLinker, type EventOptions } from './events.ts';
-import { signatureOf } from './minhash.ts';
-import { loadPeriods, matchPeriods, type ActivePeriod, type PeriodMatch } from './periods.ts';
-import { assessRisk, findCues, type BurstFinding, type Metrics, type RiskCues, type RiskResult, type Velocity } from './risk.ts';
-import { loadRoutingContext, routePost, type Routing, type RoutingContext } from './routing.ts';
+import { BurstTracker, DEFAULT_BURST, finding, type BurstOptions } from './risk/bursts.ts';
+import { DEFAULT_EVENTS, MemoryEventLinker, type EventOptions } from './events/linker.ts';
+import { signatureOf } from './events/minhash.ts';
+import { loadPeriods, matchPeriods, type ActivePeriod, type PeriodMatch } from './risk/periods.ts';
+import { assessRisk, findCues, type BurstFinding, type Metrics, type RiskCues, type RiskResult, type Velocity } from './risk/score.ts';
+import { loadRoutingContext, routePost, type Routing, type RoutingContext } from './topic/routing.ts';
 import { loadCompiledRules, matchRules, type CompiledRule } from './rules/compiled.ts';
 import { docFromNormalized, lowerAscii } from './rules/matcher.ts';
 import { compileSensitive, getSensitiveTerms, type SensitiveList } from './rules/sensitive.ts';
@@ -78,7 +78,7 @@ export interface Analyzer {
   readonly brokenRules: readonly { name: string; error: string }[];
   /** Dictionary names that weigh more in signatures (a thread computing signatures needs them). */
   readonly names: ReadonlySet<string>;
-  /** `cut`: the post's title and text already normalised, and cut (another thread's work, stream-piped.ts). */
+  /** `cut`: the post's title and text already normalised, and cut (another thread's work, stream/piped.ts). */
   prepare(post: PostSubject, cut?: PreCut): Prepared;
   finish(p: Prepared, link: { event: number | string | null; bursts: BurstFinding[] }): AnalysisResult;
   /** Stream mode: events and bursts linked in memory across the posts given to this analyzer. */

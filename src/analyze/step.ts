@@ -5,9 +5,9 @@ import { nowIso, toJson } from '../db/values.ts';
 import type { NewPostsStep } from '../jobs/pipeline.ts';
 import type { PeriodicTask } from '../jobs/scheduler.ts';
 import { createAnalyzer, type Analyzer, type AnalyzerOptions } from './analyzer.ts';
-import { finding, isBurst, storedCounts, DEFAULT_BURST } from './bursts.ts';
-import { linkStoredPost, updateStoredEvent } from './events.ts';
-import { burstReason, type BurstFinding, type Velocity } from './risk.ts';
+import { finding, isBurst, storedCounts, DEFAULT_BURST } from './risk/bursts.ts';
+import { linkStoredPost, updateStoredEvent } from './events/linker.ts';
+import { burstReason, type BurstFinding, type Velocity } from './risk/score.ts';
 import type { AnalysisResult } from './types.ts';
 
 export interface StoredOutcome {

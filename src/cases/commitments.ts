@@ -9,7 +9,7 @@ import { nowIso } from '../db/values.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import { assertWorksOnCase, canSeeCase, caseDepartmentIds, loadCase, visibleCase, type CaseRow } from './access.ts';
-import { logCaseEvent } from './events.ts';
+import { logCaseEvent } from './history.ts';
 import { assertDepartmentExists } from './open.ts';
 
 /**

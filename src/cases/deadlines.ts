@@ -1,5 +1,5 @@
 import { atLeast } from '../levels.ts';
-import { addHours, addWorkingDays } from './calendar.ts';
+import { addHours, addWorkingDays } from '../time/calendar.ts';
 import type { CaseSettings } from './settings.ts';
 
 /**

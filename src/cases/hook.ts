@@ -2,7 +2,7 @@ import { systemActor } from '../auth/actor.ts';
 import { ConflictError } from '../errors.ts';
 import type { AnalysisHook } from '../jobs/pipeline.ts';
 import { atLeast, levelRank } from '../levels.ts';
-import { changeCase } from './events.ts';
+import { changeCase } from './history.ts';
 import { joinPostsInTrx, openCaseInTrx } from './open.ts';
 import { loadCaseSettings } from './settings.ts';
 

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { localDateTime } from './calendar-format.ts';
+import { localDateTime } from '../time/format.ts';
 import type { Kysely } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
 import type { Database } from '../db/schema.ts';

@@ -6,7 +6,7 @@ import type { Database } from '../db/schema.ts';
 import { fromJson, num } from '../db/values.ts';
 import { RISK_LEVELS } from '../levels.ts';
 import { visibleCase } from './access.ts';
-import { localInstant } from './calendar.ts';
+import { localInstant } from '../time/calendar.ts';
 import { listAttachments } from './attachments.ts';
 import { CASE_STATES, movesFrom, stateLabel, TRANSITIONS } from './states.ts';
 

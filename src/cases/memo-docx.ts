@@ -5,7 +5,7 @@ import type { Database } from '../db/schema.ts';
 import { fromJson } from '../db/values.ts';
 import { t } from '../i18n/index.ts';
 import { RISK_LEVEL_LABELS, isRiskLevel } from '../levels.ts';
-import { localDate } from './calendar.ts';
+import { localDate } from '../time/calendar.ts';
 import { getMemo } from './memos.ts';
 
 /**

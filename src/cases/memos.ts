@@ -11,7 +11,7 @@ import { t } from '../i18n/index.ts';
 import { isRiskLevel } from '../levels.ts';
 import { assertWorksOnCase, loadCase, visibleCase, type CaseRow } from './access.ts';
 import { instructionDue } from './deadlines.ts';
-import { logCaseEvent } from './events.ts';
+import { logCaseEvent } from './history.ts';
 import { loadCaseSettings } from './settings.ts';
 
 /**

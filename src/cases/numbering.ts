@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { localDate } from './calendar.ts';
+import { localDate } from '../time/calendar.ts';
 
 /**
  * Case numbers per year (2026-0001). The counter row is bumped with one atomic upsert inside

@@ -11,7 +11,7 @@ import { t } from '../i18n/index.ts';
 import { levelRank, RISK_LEVELS, type RiskLevel } from '../levels.ts';
 import { assertWorksOnCase, canSeeCase, loadCase, visibleCase, type CaseRow } from './access.ts';
 import { answerDeadlines } from './deadlines.ts';
-import { changeCase, logCaseEvent } from './events.ts';
+import { changeCase, logCaseEvent } from './history.ts';
 import { nextCaseNumber } from './numbering.ts';
 import { loadCaseSettings } from './settings.ts';
 

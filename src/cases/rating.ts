@@ -6,7 +6,7 @@ import { assertCan } from '../auth/policy.ts';
 import type { Database } from '../db/schema.ts';
 import { ValidationError } from '../errors.ts';
 import { assertWorksOnCase, loadCase, visibleCase } from './access.ts';
-import { logCaseEvent } from './events.ts';
+import { logCaseEvent } from './history.ts';
 
 /**
  * People's marks on a case (the citizen's rating that closes the 12345 loop, 国办发〔2020〕53号):

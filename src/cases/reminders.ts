@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import { localDateTime } from './calendar-format.ts';
+import { localDateTime } from '../time/format.ts';
 import { requestDelivery } from '../alert/delivery.ts';
 import { enqueueNotice } from '../alert/outbox.ts';
 import { recordAudit } from '../audit/audit.ts';
@@ -10,7 +10,7 @@ import { t } from '../i18n/index.ts';
 import { isRiskLevel, type RiskLevel } from '../levels.ts';
 import type { CaseRow } from './access.ts';
 import { reminderLeadMs } from './deadlines.ts';
-import { logCaseEvent } from './events.ts';
+import { logCaseEvent } from './history.ts';
 import { loadCaseSettings, type CaseSettings } from './settings.ts';
 import { ANSWER_PENDING } from './states.ts';
 

@@ -11,9 +11,9 @@ import { AppError, ConflictError, NotFoundError, ValidationError } from '../erro
 import { t } from '../i18n/index.ts';
 import { isRiskLevel } from '../levels.ts';
 import { assertWorksOnCase, loadCase, visibleCase, type CaseRow } from './access.ts';
-import { localDate } from './calendar.ts';
+import { localDate } from '../time/calendar.ts';
 import { checkResponse, type CheckIssue } from './checks.ts';
-import { logCaseEvent, moveCase } from './events.ts';
+import { logCaseEvent, moveCase } from './history.ts';
 import { loadCaseSettings } from './settings.ts';
 import { fillTemplate, RESPONSE_KINDS, templateBody, type ResponseKind } from './templates.ts';
 

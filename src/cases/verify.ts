@@ -1,5 +1,5 @@
 import { requestDelivery } from '../alert/delivery.ts';
-import { localDateTime } from './calendar-format.ts';
+import { localDateTime } from '../time/format.ts';
 import { enqueueNotice } from '../alert/outbox.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { systemActor } from '../auth/actor.ts';
@@ -7,7 +7,7 @@ import type { AppContext } from '../context.ts';
 import { fromJson, toJson } from '../db/values.ts';
 import { t } from '../i18n/index.ts';
 import { isRiskLevel } from '../levels.ts';
-import { logCaseEvent } from './events.ts';
+import { logCaseEvent } from './history.ts';
 import { loadCaseSettings } from './settings.ts';
 
 /**

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import iconv from 'iconv-lite';
 import { composePost, type DemoPost, type DemoReply, type DemoSiteKind } from './content.ts';
+import { localDateTime } from '../time/format.ts';
 
 /**
  * The demo's stand-in websites, served in-process on 127.0.0.1 so that the demo runs offline:
@@ -41,8 +42,7 @@ export function escapeHtml(s: string): string {
 
 function localStamp(iso: string): string {
   // Sites show China time without a zone, as real county sites do.
-  const d = new Date(new Date(iso).getTime() + 8 * 3600_000);
-  return d.toISOString().slice(0, 16).replace('T', ' ');
+  return localDateTime(iso);
 }
 
 export async function startDemoSites(opts: DemoSitesOptions = {}): Promise<DemoSites> {

@@ -3,6 +3,7 @@ import { sections } from '../workspace/sections/index.ts';
 import { DEFAULT_TAXONOMY } from '../analyze/topic/default-taxonomy.ts';
 import { PLACES } from './content.ts';
 import type { DemoSites } from './sites.ts';
+import { wallClock } from '../time/zone.ts';
 
 /**
  * The demo workspace of the fictional 清溪县住房和城乡建设局: departments, a user of each role,
@@ -56,7 +57,7 @@ const TOPIC_DEPARTMENTS: Record<string, string> = {
 
 /** Extra sections, keyed by workspace section name; only those the build knows are written. */
 export function optionalSections(sites: DemoSites | null, now = new Date()): Record<string, unknown[]> {
-  const day = (offset: number) => new Date(now.getTime() + offset * 86400_000 + 8 * 3600_000).toISOString().slice(0, 10);
+  const day = (offset: number) => wallClock(now.getTime() + offset * 86400_000).toISOString().slice(0, 10);
   return {
     sources: sites
       ? [

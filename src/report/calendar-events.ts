@@ -1,6 +1,6 @@
 import chineseDays from 'chinese-days';
 import type { Kysely } from 'kysely';
-import { localDate } from '../cases/calendar.ts';
+import { localDate } from '../time/calendar.ts';
 import type { Database } from '../db/schema.ts';
 import { addDays, daysOf, type Period } from './period.ts';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { cliActor } from '../auth/actor.ts';
-import { localDate } from '../cases/calendar.ts';
+import { localDate } from '../time/calendar.ts';
 import type { Db } from '../db/connect.ts';
 import { applyWorkspace } from '../workspace/workspace.ts';
 import { testDatabases } from '../../test/helpers/db.ts';

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { localDate } from '../cases/calendar.ts';
+import { localDate } from '../time/calendar.ts';
 import type { Database } from '../db/schema.ts';
 import { num } from '../db/values.ts';
 import { addDays, parsePeriod, periodContaining, type Period } from './period.ts';

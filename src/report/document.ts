@@ -1,4 +1,5 @@
 import type { Chart } from './charts.ts';
+import { localDateTime } from '../time/format.ts';
 
 /**
  * A brief as a format-neutral document: the docx and pdf writers render the same blocks, the
@@ -41,7 +42,5 @@ export function fmt(x: number | null | undefined, digits = 1): string {
   return x === null || x === undefined ? '—' : Number.isInteger(x) ? String(x) : x.toFixed(digits);
 }
 
-/** Beijing time for people, e.g. 2026-10-05 14:30. */
-export function beijing(iso: string): string {
-  return new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
-}
+/** Workspace time for people, e.g. 2026-10-05 14:30. */
+export const beijing = (iso: string): string => localDateTime(iso);

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
 import { assertCan } from '../auth/policy.ts';
-import { localDate } from '../cases/calendar.ts';
+import { localDate } from '../time/calendar.ts';
 import type { Database } from '../db/schema.ts';
 import { ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { addWorkingDays, localInstant, workingHoursBetween } from '../cases/calendar.ts';
+import { addWorkingDays, localInstant, workingHoursBetween } from '../time/calendar.ts';
 import type { Database } from '../db/schema.ts';
 import { fromJson } from '../db/values.ts';
 import { levelRank } from '../levels.ts';

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { addWorkingDays, workingHoursBetween } from '../cases/calendar.ts';
+import { addWorkingDays, workingHoursBetween } from '../time/calendar.ts';
 import type { Database } from '../db/schema.ts';
 import { t } from '../i18n/index.ts';
 import { RISK_LEVEL_LABELS, type RiskLevel } from '../levels.ts';

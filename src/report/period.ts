@@ -1,4 +1,4 @@
-import { localDate, localInstant } from '../cases/calendar.ts';
+import { localDate, localInstant } from '../time/calendar.ts';
 
 /**
  * A reporting period in Beijing time. `start`/`end` are UTC instants (ISO strings, end

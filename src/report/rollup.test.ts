@@ -6,7 +6,7 @@ import type { Actor } from '../auth/actor.ts';
 import { cliActor } from '../auth/actor.ts';
 import { analyzeStoredPosts } from '../analyze/step.ts';
 import { correctPost } from '../analyze/learn/labels.ts';
-import { localDate } from '../cases/calendar.ts';
+import { localDate } from '../time/calendar.ts';
 import { storeItems } from '../collect/store.ts';
 import type { CollectedItem } from '../collect/types.ts';
 import type { Db } from '../db/connect.ts';

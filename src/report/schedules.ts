@@ -13,6 +13,7 @@ import { t } from '../i18n/index.ts';
 import { RISK_LEVELS, type RiskLevel } from '../levels.ts';
 import { KIND_TITLES, REPORT_FORMATS, SCHEDULE_KINDS, SCHEDULE_PERIOD, type ReportKind } from './kinds.ts';
 import { previousPeriod } from './period.ts';
+import { WORKSPACE_TIME_ZONE } from '../time/zone.ts';
 
 /**
  * Scheduled briefs: a cron expression (Beijing time, parsed by croner) per schedule. When due,
@@ -20,7 +21,7 @@ import { previousPeriod } from './period.ts';
  * the alert outbox (e-mail attaches the file; group robots link to /api/attachments/:id). A run
  * is recorded per (schedule, period), so a restart or a second worker never sends it twice.
  */
-export const TIMEZONE = 'Asia/Shanghai';
+export const TIMEZONE = WORKSPACE_TIME_ZONE;
 export type ScheduleRow = Selectable<ReportScheduleTable>;
 
 export const scheduleInput = z

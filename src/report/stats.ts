@@ -7,6 +7,7 @@ import { heatOf, hotIssues, type ClusterPost, type HotIssue } from './hot-issues
 import { addDays, type Period } from './period.ts';
 import { bucketCountsOfDays, findPeaks, granularityOf, trendFromCounts, trendRanges, type TrendBucket } from './trend.ts';
 import { dailyCounts } from './rollup.ts';
+import { fromLocalIso } from '../time/zone.ts';
 
 /**
  * Volume statistics of a period (DESIGN §4 "Report"): by source, topic, sentiment, risk level
@@ -172,8 +173,8 @@ async function recurringTopics(db: Kysely<Database>, period: Period, scope: Scop
   const ranges: { start: string; end: string }[] = [];
   for (let m = addDays(period.lastDay, -365).slice(0, 7); m <= period.lastDay.slice(0, 7); ) {
     const next = addDays(`${m}-28`, 4).slice(0, 7);
-    const start = new Date(Date.parse(`${m}-01T00:00:00+08:00`)).toISOString();
-    const end = next <= period.lastDay.slice(0, 7) ? new Date(Date.parse(`${next}-01T00:00:00+08:00`)).toISOString() : period.end;
+    const start = fromLocalIso(`${m}-01T00:00:00`).toISOString();
+    const end = next <= period.lastDay.slice(0, 7) ? fromLocalIso(`${next}-01T00:00:00`).toISOString() : period.end;
     ranges.push({ start, end });
     m = next;
   }

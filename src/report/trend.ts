@@ -1,6 +1,7 @@
-import { localDate } from '../cases/calendar.ts';
+import { localDate } from '../time/calendar.ts';
 import { eventsOverlapping, type CalendarEvent } from './calendar-events.ts';
 import { addDays, daysOf, type Period } from './period.ts';
+import { fromLocalIso, wallClock } from '../time/zone.ts';
 
 /** One point of the volume trend: an hour (daily brief), a day, or a month (long periods). */
 export interface TrendBucket {
@@ -13,7 +14,6 @@ export interface TrendBucket {
   events: string[];
 }
 
-const OFFSET_MS = 8 * 3_600_000;
 
 export function granularityOf(period: Pick<Period, 'firstDay' | 'lastDay'>): 'hour' | 'day' | 'month' {
   if (period.firstDay === period.lastDay) return 'hour';
@@ -51,7 +51,7 @@ function emptyBuckets(period: Period, calendar: CalendarEvent[], granularity: Gr
 }
 
 function keyOf(at: string, granularity: Granularity): string {
-  const local = new Date(Date.parse(at) + OFFSET_MS).toISOString();
+  const local = wallClock(at).toISOString();
   return granularity === 'hour' ? local.slice(0, 13) : granularity === 'day' ? localDate(at) : local.slice(0, 7);
 }
 
@@ -84,8 +84,8 @@ export function trendRanges(period: Period): BucketRange[] {
   const keys = [...emptyBuckets(period, [], granularity).keys()];
   const starts = keys.map((key, i) => {
     if (i === 0) return period.start;
-    const local = granularity === 'hour' ? `${key}:00:00+08:00` : granularity === 'day' ? `${key}T00:00:00+08:00` : `${key}-01T00:00:00+08:00`;
-    return new Date(Date.parse(local)).toISOString();
+    const local = granularity === 'hour' ? `${key}:00:00` : granularity === 'day' ? `${key}T00:00:00` : `${key}-01T00:00:00`;
+    return fromLocalIso(local).toISOString();
   });
   return keys.map((key, i) => ({ key, start: starts[i], end: i + 1 < starts.length ? starts[i + 1] : period.end }));
 }

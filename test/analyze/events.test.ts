@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { BurstTracker, isBurst } from '../../src/analyze/bursts.ts';
-import { MemoryEventLinker } from '../../src/analyze/events.ts';
+import { BurstTracker, isBurst } from '../../src/analyze/risk/bursts.ts';
+import { MemoryEventLinker } from '../../src/analyze/events/linker.ts';
 import { createLanguageAnalyzer } from '../../src/analyze/language.ts';
 import { composeAnalyzer } from '../../src/analyze/analyzer.ts';
-import { contentFeatures, minhash, similarity } from '../../src/analyze/minhash.ts';
+import { contentFeatures, minhash, similarity } from '../../src/analyze/events/minhash.ts';
 import { analyzeStoredPosts } from '../../src/analyze/step.ts';
 import type { Db } from '../../src/db/connect.ts';
 import { testDatabases } from '../helpers/db.ts';
 import { insertPost, insertSource, NOISE_MATTER, OTHER_MATTER, SAME_MATTER, testContext } from './helpers.ts';
-import { bumpLanguageRevision } from '../../src/analyze/models.ts';
+import { bumpLanguageRevision } from '../../src/analyze/learn/models.ts';
 import { nowIso } from '../../src/db/values.ts';
 
 const HOUR = 3600_000;

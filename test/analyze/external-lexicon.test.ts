@@ -5,7 +5,7 @@ import { EXTERNAL_LEXICON_FEATURES, LEXICON_FEATURES } from '../../src/analyze/l
 import { deserialize, predict, serialize } from '../../src/analyze/learn/linear.ts';
 import { trainModel } from '../../src/analyze/learn/train.ts';
 import { externalLexicon } from '../../src/analyze/sentiment/external-lexicon.ts';
-import { normalizePost } from '../../src/analyze/text.ts';
+import { normalizePost } from '../../src/analyze/text/normalize.ts';
 
 const base = createLanguageAnalyzer({ userWords: [], taxonomy: [], models: {} });
 const cut = (text: string) => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { normalize } from '../../src/analyze/language.ts';
-import { matchPeriods, periodBound, toActivePeriod } from '../../src/analyze/periods.ts';
-import { assessRisk, levelForScore, type RiskInput } from '../../src/analyze/risk.ts';
+import { matchPeriods, periodBound, toActivePeriod } from '../../src/analyze/risk/periods.ts';
+import { assessRisk, levelForScore, type RiskInput } from '../../src/analyze/risk/score.ts';
 import { compileSensitive, DEFAULT_SENSITIVE_TERMS } from '../../src/analyze/rules/sensitive.ts';
 import { ValidationError } from '../../src/errors.ts';
 

@@ -5,7 +5,7 @@ import { createLanguageAnalyzer, loadLanguageAnalyzer } from '../../src/analyze/
 import { learnExamples } from '../../src/analyze/learn/labels.ts';
 import { predict } from '../../src/analyze/learn/linear.ts';
 import { trainModel } from '../../src/analyze/learn/train.ts';
-import { normalizePost } from '../../src/analyze/text.ts';
+import { normalizePost } from '../../src/analyze/text/normalize.ts';
 import type { Db } from '../../src/db/connect.ts';
 import { nowIso } from '../../src/db/values.ts';
 import { testDatabases } from '../helpers/db.ts';

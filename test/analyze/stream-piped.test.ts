@@ -4,12 +4,12 @@ import { PassThrough, Readable } from 'node:stream';
 import { describe, test } from 'node:test';
 import { composeAnalyzer, type AnalyzerParts } from '../../src/analyze/analyzer.ts';
 import { createLanguageAnalyzer } from '../../src/analyze/language.ts';
-import { LineSplitter } from '../../src/analyze/line-splitter.ts';
+import { LineSplitter } from '../../src/analyze/stream/line-splitter.ts';
 import { RuleMatcher } from '../../src/analyze/rules/matcher.ts';
 import { compileSensitive, DEFAULT_SENSITIVE_TERMS } from '../../src/analyze/rules/sensitive.ts';
-import { analyzeStreamPiped, startReadingThread } from '../../src/analyze/stream-piped.ts';
-import { normalize } from '../../src/analyze/text.ts';
-import { toActivePeriod } from '../../src/analyze/periods.ts';
+import { analyzeStreamPiped, startReadingThread } from '../../src/analyze/stream/piped.ts';
+import { normalize } from '../../src/analyze/text/normalize.ts';
+import { toActivePeriod } from '../../src/analyze/risk/periods.ts';
 import { DEFAULT_TAXONOMY } from '../../src/analyze/topic/default-taxonomy.ts';
 import { analyzeStream } from '../../src/cli/commands/analyze.ts';
 

@@ -4,7 +4,7 @@ import { createLanguageAnalyzer } from '../../src/analyze/language.ts';
 import { leadTokenCount } from '../../src/analyze/learn/features.ts';
 import { predict } from '../../src/analyze/learn/linear.ts';
 import { trainModel } from '../../src/analyze/learn/train.ts';
-import { normalizePost } from '../../src/analyze/text.ts';
+import { normalizePost } from '../../src/analyze/text/normalize.ts';
 
 // Invented messages: bus complaints (城乡建设) and school complaints (教育文体), with titles.
 const BUS = [

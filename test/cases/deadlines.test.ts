@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { cliActor, type Actor } from '../../src/auth/actor.ts';
 import { approveResponse, draftResponse, recordPosted, submitResponse } from '../../src/cases/responses.ts';
 import { assignCase } from '../../src/cases/workflow.ts';
-import { localDate } from '../../src/cases/calendar.ts';
+import { localDate } from '../../src/time/calendar.ts';
 import { answerDeadlines, instructionDue } from '../../src/cases/deadlines.ts';
 import { openCaseInTrx } from '../../src/cases/open.ts';
 import { checkDeadlines } from '../../src/cases/reminders.ts';

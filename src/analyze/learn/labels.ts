@@ -8,7 +8,7 @@ import type { Database } from '../../db/schema.ts';
 import { nowIso } from '../../db/values.ts';
 import { NotFoundError, ValidationError } from '../../errors.ts';
 import { t } from '../../i18n/index.ts';
-import { bumpLanguageRevision, type ModelName } from '../models.ts';
+import { bumpLanguageRevision, type ModelName } from './models.ts';
 import type { SentimentLabel } from '../sentiment/score.ts';
 import { DEFAULT_TAXONOMY } from '../topic/default-taxonomy.ts';
 import { topicPathParts } from '../topic/taxonomy.ts';

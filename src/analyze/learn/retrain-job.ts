@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { nowIso } from '../../db/values.ts';
 import type { JobData, JobQueue } from '../../jobs/queue.ts';
-import { MODEL_NAMES, type ModelName } from '../models.ts';
+import { MODEL_NAMES, type ModelName } from './models.ts';
 import { scheduleRetrain, type RetrainResult } from './train.ts';
 
 /** The job that retrains models after corrections, run by whichever worker takes it. */

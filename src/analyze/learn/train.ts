@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { createLanguageAnalyzer, loadLanguageConfig, type LanguageAnalyzer } from '../language.ts';
-import { bitsFor, deleteModel, MODEL_FEATURES, saveModel, type ModelName } from '../models.ts';
-import { normalizePost } from '../text.ts';
+import { bitsFor, deleteModel, MODEL_FEATURES, saveModel, type ModelName } from './models.ts';
+import { normalizePost } from '../text/normalize.ts';
 import { ledgerDepartmentExamples } from './ledger.ts';
 import { trainCentroid } from './centroid.ts';
 import { externalLexicon } from '../sentiment/external-lexicon.ts';

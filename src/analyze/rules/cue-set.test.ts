@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { scanCues } from './cue-set.ts';
 import { findMatters, findRumourCues } from './matters.ts';
 import { compileSensitive, DEFAULT_SENSITIVE_TERMS, findSensitive } from './sensitive.ts';
-import { normalize } from '../text.ts';
+import { normalize } from '../text/normalize.ts';
 
 const TEXTS = [
   '网传幸福花园起火，有人被困，上了热搜，据说是拆迁补偿没谈拢，有人拉横幅堵路维权',

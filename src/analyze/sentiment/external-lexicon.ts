@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { EXTERNAL_LEXICON_FEATURES, hashToken } from '../learn/features.ts';
-import { cachePath, readCached, writeCached } from '../table-cache.ts';
+import { cachePath, readCached, writeCached } from '../text/table-cache.ts';
 import { NEGATIONS } from './lexicon.ts';
 
 /**

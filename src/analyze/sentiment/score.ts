@@ -2,7 +2,7 @@ import { t } from '../../i18n/index.ts';
 import {
   F_COMPLAINT, F_CONCESSIVE, F_CONTRAST, F_EMOJI, F_END, F_EXCLAIM, F_NEGATES_NEXT, F_NEGATION, F_PAIR_HEAD, F_QUESTION, F_RHETORICAL, pairInfo, tokenInfoTable, viewTokens,
   type TokenInfo,
-} from '../token-info.ts';
+} from '../text/token-info.ts';
 import { EMOJI, EMOTICONS } from './lexicon.ts';
 
 export type SentimentLabel = 'negative' | 'neutral' | 'positive';

@@ -1,6 +1,6 @@
 import { t } from '../../i18n/index.ts';
 import { hashToken } from '../learn/features.ts';
-import { IntIndex } from '../int-index.ts';
+import { IntIndex } from '../text/int-index.ts';
 
 /** One topic of the workspace taxonomy as analysis uses it. */
 export interface TaxonomyTopic {

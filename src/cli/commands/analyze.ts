@@ -3,8 +3,8 @@ import type { Readable, Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { availableParallelism } from 'node:os';
 import type { Analyzer } from '../../analyze/analyzer.ts';
-import { parseLine } from '../../analyze/stream-input.ts';
-import { Output, outputLine, type StreamStats } from '../../analyze/stream-output.ts';
+import { parseLine } from '../../analyze/stream/input.ts';
+import { Output, outputLine, type StreamStats } from '../../analyze/stream/output.ts';
 import { resolveDbUrl } from '../../db/connect.ts';
 import { CliError, withContext } from '../context.ts';
 
@@ -36,8 +36,8 @@ export async function analyzeStream(analyzer: Analyzer, input: Readable, output:
 
 /**
  * Threads by default: none on one core; on two cores one reading thread (it parses, normalises
- * and cuts while this thread analyses: a pipeline, stream-piped.ts); on more, one fewer worker
- * than the cores, at most four, each preparing whole posts (stream-pool.ts).
+ * and cuts while this thread analyses: a pipeline, stream/piped.ts); on more, one fewer worker
+ * than the cores, at most four, each preparing whole posts (stream/pool.ts).
  */
 function defaultWorkers(): number {
   const cores = availableParallelism();
@@ -63,7 +63,7 @@ export function analyzeCommand(program: Command) {
       // an in-memory database exists only in this thread (the reading thread needs none)
       if (workers > 1 && /^(sqlite:)?:memory:$/i.test(resolveDbUrl(opts.db))) workers = 0;
       // started first, so that jieba loads in that thread while this one opens the workspace
-      const reader = workers === 1 ? (await import('../../analyze/stream-piped.ts')).startReadingThread() : null;
+      const reader = workers === 1 ? (await import('../../analyze/stream/piped.ts')).startReadingThread() : null;
       try {
         await withContext(opts, async (ctx) => {
           const { createAnalyzer } = await import('../../analyze/analyzer.ts');
@@ -71,10 +71,10 @@ export function analyzeCommand(program: Command) {
           for (const b of analyzer.brokenRules) process.stderr.write(`warning: watch rule "${b.name}" skipped: ${b.error}\n`);
           let stats: StreamStats;
           if (reader) {
-            const { analyzeStreamPiped } = await import('../../analyze/stream-piped.ts');
+            const { analyzeStreamPiped } = await import('../../analyze/stream/piped.ts');
             stats = await analyzeStreamPiped(analyzer, reader, process.stdin, process.stdout, process.stderr);
           } else if (workers > 1) {
-            const { analyzeStreamParallel } = await import('../../analyze/stream-pool.ts');
+            const { analyzeStreamParallel } = await import('../../analyze/stream/pool.ts');
             stats = await analyzeStreamParallel(analyzer, resolveDbUrl(opts.db), workers, process.stdin, process.stdout, process.stderr);
           } else {
             stats = await analyzeStream(analyzer, process.stdin, process.stdout, process.stderr);

@@ -4,7 +4,7 @@ import { cliActor } from '../../auth/actor.ts';
 import { readLabelFile } from '../../analyze/learn/jsonl.ts';
 import { LabelChecker, learnExamples } from '../../analyze/learn/labels.ts';
 import { retrainModels } from '../../analyze/learn/train.ts';
-import { MODEL_NAMES } from '../../analyze/models.ts';
+import { MODEL_NAMES } from '../../analyze/learn/models.ts';
 import { CliError, withContext } from '../context.ts';
 
 export function learnCommand(program: Command) {

@@ -3,21 +3,15 @@
  * "01-02 10:05" (this year), and relative forms ("刚刚", "3 小时前", "昨天 14:05", "前天").
  * Times without a zone are Beijing time (UTC+8). Returns an ISO-8601 UTC string or null.
  */
-const CN_OFFSET_MS = 8 * 3600 * 1000;
+import { fromWallClock, wallClock } from '../../time/zone.ts';
 
 /** Wall-clock parts in Beijing time for `now`. */
 function beijingParts(now: Date) {
-  const d = new Date(now.getTime() + CN_OFFSET_MS);
+  const d = wallClock(now);
   return { y: d.getUTCFullYear(), m: d.getUTCMonth() + 1, d: d.getUTCDate() };
 }
 
-function fromBeijing(y: number, m: number, d: number, hh = 0, mm = 0, ss = 0): Date | null {
-  if (m < 1 || m > 12 || d < 1 || d > 31 || hh > 23 || mm > 59 || ss > 60) return null;
-  const t = Date.UTC(y, m - 1, d, hh, mm, ss) - CN_OFFSET_MS;
-  const check = new Date(t + CN_OFFSET_MS);
-  if (check.getUTCMonth() !== m - 1 || check.getUTCDate() !== d) return null; // 2月30日
-  return new Date(t);
-}
+const fromBeijing = fromWallClock;
 
 function dayShift(now: Date, days: number, hh = 0, mm = 0, ss = 0): Date | null {
   const p = beijingParts(new Date(now.getTime() - days * 86400000));

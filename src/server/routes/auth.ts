@@ -9,6 +9,7 @@ import { publicConfig } from '../../config.ts';
 import { t } from '../../i18n/index.ts';
 import { actorOf, clientIp } from '../session.ts';
 import { typed, type RouteModule } from './types.ts';
+import { localTimeOfDay } from '../../time/format.ts';
 
 const errorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }).passthrough() });
 const me = z.object({
@@ -26,7 +27,7 @@ const me = z.object({
 function throttledMessage(gate: Extract<LoginGate, { ok: false }>): string {
   const s = gate.retryAfterSeconds;
   const wait = s < 60 ? t('auth.wait.seconds', { n: s }) : t('auth.wait.minutes', { n: Math.ceil(s / 60) });
-  const until = new Date(Date.parse(gate.until) + 8 * 3_600_000).toISOString().slice(11, 19);
+  const until = localTimeOfDay(gate.until);
   return t(`auth.throttled.${gate.scope}`, { wait, until });
 }
 

@@ -3,7 +3,7 @@ import { assertCan } from '../../auth/policy.ts';
 import { correctPost, labelInput, listPostLabels } from '../../analyze/learn/labels.ts';
 import { queueRetrain } from '../../analyze/learn/retrain-job.ts';
 import { retrainModels } from '../../analyze/learn/train.ts';
-import { describeModels, MODEL_NAMES } from '../../analyze/models.ts';
+import { describeModels, MODEL_NAMES } from '../../analyze/learn/models.ts';
 import { actorOf } from '../session.ts';
 import { typed, type RouteModule } from './types.ts';
 

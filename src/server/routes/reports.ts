@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Actor } from '../../auth/actor.ts';
 import { assertCan } from '../../auth/policy.ts';
-import { localDate } from '../../cases/calendar.ts';
+import { localDate } from '../../time/calendar.ts';
 import { nowIso, toJson } from '../../db/values.ts';
 import { recordAudit } from '../../audit/audit.ts';
 import { ValidationError } from '../../errors.ts';

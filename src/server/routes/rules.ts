@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createWatchPeriod, deleteWatchPeriod, listWatchPeriods, updateWatchPeriod, watchPeriodInput } from '../../analyze/periods.ts';
+import { createWatchPeriod, deleteWatchPeriod, listWatchPeriods, updateWatchPeriod, watchPeriodInput } from '../../analyze/risk/periods.ts';
 import { createWatchRule, deleteWatchRule, getWatchRule, listWatchRules, updateWatchRule, watchRuleInput } from '../../analyze/rules/store.ts';
 import { checkExpression, tryRule, tryRuleInput } from '../../analyze/rules/try-rule.ts';
 import { assertCan } from '../../auth/policy.ts';

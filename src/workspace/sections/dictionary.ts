@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { recordAudit } from '../../audit/audit.ts';
-import { bumpLanguageRevision } from '../../analyze/models.ts';
+import { bumpLanguageRevision } from '../../analyze/learn/models.ts';
 import { nowIso } from '../../db/values.ts';
 import { duplicateIssues, emptyStats, type WorkspaceIssue, type WorkspaceSection } from '../section.ts';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { recordAudit } from '../../audit/audit.ts';
-import { bumpLanguageRevision } from '../../analyze/models.ts';
+import { bumpLanguageRevision } from '../../analyze/learn/models.ts';
 import { topicPathParts } from '../../analyze/topic/taxonomy.ts';
 import { fromJson } from '../../db/values.ts';
 import { duplicateIssues, emptyStats, sameFields, type WorkspaceIssue, type WorkspaceSection } from '../section.ts';

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { periodBound } from '../../analyze/periods.ts';
+import { periodBound } from '../../analyze/risk/periods.ts';
 import { recordAudit } from '../../audit/audit.ts';
 import { fromJson, nowIso, toJson } from '../../db/values.ts';
 import { duplicateIssues, emptyStats, sameFields, type WorkspaceIssue, type WorkspaceSection } from '../section.ts';
+import { wallClock } from '../../time/zone.ts';
 
 const dateText = z.union([z.string().min(1), z.date()]).transform((v) => (v instanceof Date ? v.toISOString() : v));
 
@@ -22,7 +23,7 @@ export type WatchPeriodItem = z.infer<typeof item>;
 
 /** A bare date exported back as the Beijing-time date it came from. */
 function exportBound(iso: string, end: boolean): string {
-  const beijing = new Date(Date.parse(iso) + 8 * 3600_000).toISOString();
+  const beijing = wallClock(iso).toISOString();
   const clock = beijing.slice(11, 23);
   if ((!end && clock === '00:00:00.000') || (end && clock === '23:59:59.999')) return beijing.slice(0, 10);
   return iso;

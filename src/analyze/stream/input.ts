@@ -1,4 +1,4 @@
-import type { PostSubject } from './analyzer.ts';
+import type { PostSubject } from '../analyzer.ts';
 
 /** One line of `minsheng analyze` input: the post, or why the line is unusable. */
 export type ParsedLine = { post: PostSubject; hasId: boolean } | { error: string } | null;

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../db/schema.ts';
-import { num } from '../db/values.ts';
-import type { BurstFinding } from './risk.ts';
+import type { Database } from '../../db/schema.ts';
+import { num } from '../../db/values.ts';
+import type { BurstFinding } from './score.ts';
 
 /**
  * Burst detection (突发): the posts of the last hour compared with the hourly average of the

@@ -1,11 +1,11 @@
 import type { Readable, Writable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
-import type { Analyzer } from './analyzer.ts';
+import type { Analyzer } from '../analyzer.ts';
 import type { ReaderReply, ReaderRequest, ReadItem, ReadPost } from './read-worker.ts';
-import { SIGNATURE_SIZE } from './minhash.ts';
-import { dropSpaces, userDictionary } from './segment.ts';
-import { Output, outputLine, type StreamStats } from './stream-output.ts';
-import { joinPost } from './text.ts';
+import { SIGNATURE_SIZE } from '../events/minhash.ts';
+import { dropSpaces, userDictionary } from '../text/segment.ts';
+import { Output, outputLine, type StreamStats } from './output.ts';
+import { joinPost } from '../text/normalize.ts';
 
 /**
  * `minsheng analyze` as a pipeline over two threads, for two cores: a reading thread

@@ -1,4 +1,5 @@
 import chineseDays from 'chinese-days';
+import { wallClock, ZONE_OFFSET_MS } from './zone.ts';
 
 const { getDayDetail, isWorkday } = chineseDays;
 
@@ -8,7 +9,6 @@ const { getDayDetail, isWorkday } = chineseDays;
  * Deadlines in working days end at the close of office hours; the emergency clocks
  * (5 h, 24 h, 48 h) run in plain hours and do not use this module.
  */
-const OFFSET_MS = 8 * 60 * 60 * 1000;
 
 export interface OfficeHours {
   /** Minutes after local midnight. */
@@ -18,21 +18,20 @@ export interface OfficeHours {
 
 export const DEFAULT_OFFICE_HOURS: OfficeHours = { start: 8 * 60 + 30, end: 17 * 60 + 30 };
 
-/** The local (UTC+8) calendar date of an instant, as YYYY-MM-DD. */
+/** The workspace-zone calendar date of an instant, as YYYY-MM-DD. */
 export function localDate(at: Date | string): string {
-  const d = new Date(new Date(at).getTime() + OFFSET_MS);
-  return d.toISOString().slice(0, 10);
+  return wallClock(at).toISOString().slice(0, 10);
 }
 
 /** Minutes since local midnight. */
 function localMinutes(at: Date | string): number {
-  const d = new Date(new Date(at).getTime() + OFFSET_MS);
+  const d = wallClock(at);
   return d.getUTCHours() * 60 + d.getUTCMinutes() + d.getUTCSeconds() / 60;
 }
 
 /** The instant of a local date + minutes. */
 export function localInstant(date: string, minutes: number): Date {
-  return new Date(Date.parse(`${date}T00:00:00Z`) - OFFSET_MS + minutes * 60_000);
+  return new Date(Date.parse(`${date}T00:00:00Z`) - ZONE_OFFSET_MS + minutes * 60_000);
 }
 
 function nextDate(date: string, delta = 1): string {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { normalize, normalizePost } from './text.ts';
+import { normalize, normalizePost } from './normalize.ts';
 
 const SAMPLES = [
   '沿港西路　夜间施工，噪音扰民！！ＡＢＣ１２３',

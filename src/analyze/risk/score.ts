@@ -1,10 +1,10 @@
-import { compileMessage } from './message.ts';
-import { levelRank, RISK_LEVEL_LABELS, RISK_LEVELS, type RiskLevel } from '../levels.ts';
+import { compileMessage } from '../../i18n/compiled.ts';
+import { levelRank, RISK_LEVEL_LABELS, RISK_LEVELS, type RiskLevel } from '../../levels.ts';
 import type { PeriodMatch } from './periods.ts';
-import { scanCues } from './rules/cue-set.ts';
-import type { MatterFinding } from './rules/matters.ts';
-import type { SensitiveList } from './rules/sensitive.ts';
-import type { RuleMatch } from './types.ts';
+import { scanCues } from '../rules/cue-set.ts';
+import type { MatterFinding } from '../rules/matters.ts';
+import type { SensitiveList } from '../rules/sensitive.ts';
+import type { RuleMatch } from '../types.ts';
 
 /**
  * 舆情等级 from a score of 0–100 built from named components, each with a reason shown to

@@ -4,7 +4,7 @@
  * similarity of their word sets; LSH band keys (BANDS bands of ROWS values) let a new post
  * find candidate events by exact key lookup instead of comparing with every event.
  */
-import { IntIndex } from './int-index.ts';
+import { IntIndex } from '../text/int-index.ts';
 import { simdMinhash } from './minhash-wasm.ts';
 
 export const SIGNATURE_SIZE = 64;

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import type { AnalysisResult } from './types.ts';
+import type { AnalysisResult } from '../types.ts';
 
 export interface StreamStats {
   lines: number;

@@ -1,8 +1,8 @@
-import { CUE_KINDS, abuseCues } from './abuse.ts';
+import { CUE_KINDS, abuseCues } from '../sentiment/abuse.ts';
 import { idfIndex } from './idf.ts';
 import { isKeywordCandidate, STOPWORDS } from './keywords.ts';
-import { hashToken } from './learn/features.ts';
-import { COMPLAINT_PHRASES, CONCESSIVE, CONTRAST_AFTER, DEGREES, EMOJI, NEGATIONS, NEGATIVE, POSITIVE, RHETORICAL } from './sentiment/lexicon.ts';
+import { hashToken } from '../learn/features.ts';
+import { COMPLAINT_PHRASES, CONCESSIVE, CONTRAST_AFTER, DEGREES, EMOJI, NEGATIONS, NEGATIVE, POSITIVE, RHETORICAL } from '../sentiment/lexicon.ts';
 
 /**
  * Everything the language layer knows about a word with a role (sentiment, degree, negation,
@@ -177,7 +177,7 @@ export function viewTokens(tokens: readonly string[], transient = false, given?:
     infos = new Array<TokenInfo | undefined>(n);
   }
   if (given) {
-    // the tokens' hashes came from the thread that cut them (hashToken of each, stream-piped.ts)
+    // the tokens' hashes came from the thread that cut them (hashToken of each, stream/piped.ts)
     for (let i = 0; i < n; i++) infos[i] = roleOf(tokens[i], hashes[i], keys);
     return { infos, hashes };
   }

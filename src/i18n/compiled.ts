@@ -1,4 +1,4 @@
-import { catalogue } from '../i18n/index.ts';
+import { catalogue } from './index.ts';
 
 /**
  * A catalogue message compiled once into its literal parts and placeholders, so that filling it

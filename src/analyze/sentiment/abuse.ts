@@ -1,5 +1,5 @@
-import { t } from '../i18n/index.ts';
-import type { TokenInfo } from './token-info.ts';
+import { t } from '../../i18n/index.ts';
+import type { TokenInfo } from '../text/token-info.ts';
 
 /**
  * Abuse / attack cues (恶意攻击、辱骂、造谣): insults, threats and doxxing, smears of officials,

@@ -1,9 +1,9 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
-import type { Analyzer } from './analyzer.ts';
+import type { Analyzer } from '../analyzer.ts';
 import type { BatchReply, PreparedLine } from './prepare-worker.ts';
-import { Output, resultLine, type StreamStats } from './stream-output.ts';
+import { Output, resultLine, type StreamStats } from './output.ts';
 
 const BATCH = 128;
 

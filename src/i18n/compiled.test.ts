@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { catalogue, t } from '../i18n/index.ts';
-import { compileMessage } from './message.ts';
+import { catalogue, t } from './index.ts';
+import { compileMessage } from './compiled.ts';
 
 test('a compiled message reads exactly like t() for every catalogue entry, with and without values', () => {
   const vars = { score: -0.8, detail: '浏览 5', name: '两会', terms: '拆迁、补偿', kind: '社会热点', rule: '夜间施工', level: '重大', count: 3, p: '72%' };

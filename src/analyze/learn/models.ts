@@ -1,8 +1,8 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../db/schema.ts';
-import { fromJson, nowIso } from '../db/values.ts';
-import type { FeatureSet } from './learn/features.ts';
-import { deserialize, serialize, type LinearModel, type StoredLinearModel } from './learn/linear.ts';
+import type { Database } from '../../db/schema.ts';
+import { fromJson, nowIso } from '../../db/values.ts';
+import type { FeatureSet } from './features.ts';
+import { deserialize, serialize, type LinearModel, type StoredLinearModel } from './linear.ts';
 
 /**
  * The learned models of a workspace, stored in the `models` table (one row per model, with a

@@ -1,13 +1,14 @@
 import type { Kysely, Selectable } from 'kysely';
 import { z } from 'zod';
-import { recordAudit } from '../audit/audit.ts';
-import type { Actor } from '../auth/actor.ts';
-import { assertCan } from '../auth/policy.ts';
-import type { Database, WatchPeriodTable } from '../db/schema.ts';
-import { fromJson, nowIso, toJson } from '../db/values.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
-import { t } from '../i18n/index.ts';
-import { lowerAscii, type Normalizer } from './rules/matcher.ts';
+import { recordAudit } from '../../audit/audit.ts';
+import type { Actor } from '../../auth/actor.ts';
+import { assertCan } from '../../auth/policy.ts';
+import type { Database, WatchPeriodTable } from '../../db/schema.ts';
+import { fromJson, nowIso, toJson } from '../../db/values.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
+import { t } from '../../i18n/index.ts';
+import { lowerAscii, type Normalizer } from '../rules/matcher.ts';
+import { fromLocalIso } from '../../time/zone.ts';
 
 /**
  * Watch periods (专题/重点时段): a time-boxed special watch such as an estate's opening sale,
@@ -36,7 +37,7 @@ export function periodBound(value: string, end: boolean): string {
     const [y, m, day] = v.split('-').map(Number);
     const check = new Date(Date.UTC(y, m - 1, day));
     if (check.getUTCMonth() !== m - 1 || check.getUTCDate() !== day) throw bad();
-    return new Date(`${v}T${end ? '23:59:59.999' : '00:00:00.000'}+08:00`).toISOString();
+    return fromLocalIso(`${v}T${end ? '23:59:59.999' : '00:00:00.000'}`).toISOString();
   }
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v)) throw bad();
   const d = new Date(v);

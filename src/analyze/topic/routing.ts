@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.ts';
-import { t } from '../i18n/index.ts';
-import { levelRank } from '../levels.ts';
-import type { RuleMatch } from './types.ts';
+import type { Database } from '../../db/schema.ts';
+import { t } from '../../i18n/index.ts';
+import { levelRank } from '../../levels.ts';
+import type { RuleMatch } from '../types.ts';
 
 /**
  * The final department (主办部门) of a post: a matched watch rule's department first (the most

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDatabase } from '../db/connect.ts';
-import { createAnalyzer, slimPrepared, type Prepared } from './analyzer.ts';
-import { parseLine } from './stream-input.ts';
+import { openDatabase } from '../../db/connect.ts';
+import { createAnalyzer, slimPrepared, type Prepared } from '../analyzer.ts';
+import { parseLine } from './input.ts';
 
 /**
  * A worker thread of `minsheng analyze`: parses lines and prepares posts (language layer,

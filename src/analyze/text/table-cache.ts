@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { HASH_SEED, hashFinish, hashStep } from './learn/features.ts';
+import { HASH_SEED, hashFinish, hashStep } from '../learn/features.ts';
 
 /**
  * Lookup tables built from a data file inside node_modules (jieba's IDF file, the external

@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
-import type { Database } from '../db/schema.ts';
-import { nowIso } from '../db/values.ts';
-import { atLeast, type RiskLevel } from '../levels.ts';
+import type { Database } from '../../db/schema.ts';
+import { nowIso } from '../../db/values.ts';
+import { atLeast, type RiskLevel } from '../../levels.ts';
 import { BandIndex } from './band-index.ts';
 import { BANDS, bandHashes, bandKeys, isEmptySignature, leastSame, parseSignature, sameAtLeast, SIGNATURE_SIZE, signatureHex, similarity } from './minhash.ts';
 

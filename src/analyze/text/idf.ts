@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { HASH_SEED, hashFinish, hashStep } from './learn/features.ts';
+import { HASH_SEED, hashFinish, hashStep } from '../learn/features.ts';
 import { cachePath, readCached, writeCached } from './table-cache.ts';
 
 /**

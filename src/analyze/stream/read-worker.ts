@@ -1,14 +1,14 @@
 import { parentPort } from 'node:worker_threads';
 import { LineSplitter } from './line-splitter.ts';
-import { hashToken } from './learn/features.ts';
-import { SIGNATURE_SIZE, signatureOf } from './minhash.ts';
-import { dropSpaces, loadJieba } from './segment.ts';
-import { parseLine } from './stream-input.ts';
-import { joinPost, normalize, normalizePost } from './text.ts';
-import type { PostSubject } from './analyzer.ts';
+import { hashToken } from '../learn/features.ts';
+import { SIGNATURE_SIZE, signatureOf } from '../events/minhash.ts';
+import { dropSpaces, loadJieba } from '../text/segment.ts';
+import { parseLine } from './input.ts';
+import { joinPost, normalize, normalizePost } from '../text/normalize.ts';
+import type { PostSubject } from '../analyzer.ts';
 
 /**
- * The reading thread of `minsheng analyze` on two cores (stream-piped.ts): splits the input into
+ * The reading thread of `minsheng analyze` on two cores (stream/piped.ts): splits the input into
  * lines, parses and checks them, normalises each post and cuts it with jieba, while the main
  * thread analyses the posts of the previous chunk; it also computes their MinHash signatures, which
  * balances the two threads. jieba's words are contiguous pieces of the normalised text, so they

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { hashToken } from './learn/features.ts';
+import { hashToken } from '../learn/features.ts';
 import { buildIdfTable, cachedIdfTable, idfIndex } from './idf.ts';
 
 test('the IDF table read back from the cache is the one built from jieba\'s IDF file', () => {
