@@ -1,8 +1,10 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import { z } from 'zod';
 import type { Actor } from '../auth/actor.ts';
-import type { Database } from '../db/schema.ts';
+import type { AuditLogTable, Database } from '../db/schema.ts';
 import { nowIso, toJson } from '../db/values.ts';
 import { maskSecrets } from '../auth/secrets.ts';
+import { shapeOf } from '../shapes.ts';
 
 export interface AuditEntry {
   action: string;
@@ -40,6 +42,20 @@ export interface AuditQuery {
   limit?: number;
   beforeId?: number;
 }
+
+/** A row of the audit trail as the API sends it; before/after are JSON text. */
+export const auditRowSchema = shapeOf<Selectable<AuditLogTable>>()({
+  id: z.number(),
+  at: z.string(),
+  actor_id: z.number().nullable(),
+  actor_name: z.string(),
+  via: z.enum(['api', 'cli', 'system']),
+  action: z.string(),
+  entity: z.string(),
+  entity_id: z.string().nullable(),
+  before: z.string().nullable().describe('JSON'),
+  after: z.string().nullable().describe('JSON'),
+});
 
 export async function listAudit(db: Kysely<Database>, q: AuditQuery = {}) {
   let query = db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(Math.min(q.limit ?? 100, 1000));

@@ -7,8 +7,20 @@ import { ConflictError, NotFoundError } from '../errors.ts';
 import type { Actor } from './actor.ts';
 import { assertCan } from './policy.ts';
 import type { Selectable } from 'kysely';
+import { shapeOf } from '../shapes.ts';
 
 export type Department = Selectable<DepartmentTable>;
+
+/** A department as the API sends it. */
+export const departmentSchema = shapeOf<Department>()({
+  id: z.number(),
+  code: z.string(),
+  name: z.string(),
+  phone: z.string().nullable(),
+  is_office: z.number().describe('1: the office (办公室)'),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
 
 export const departmentInput = z.object({
   code: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/, 'code: letters, digits, _ . - only'),

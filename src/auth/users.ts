@@ -9,6 +9,7 @@ import type { Actor } from './actor.ts';
 import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './password.ts';
 import { assertCan } from './policy.ts';
 import { destroyUserSessions } from './sessions.ts';
+import { shapeOf } from '../shapes.ts';
 
 export type User = Selectable<UserTable>;
 export type PublicUser = Omit<User, 'password_hash'>;
@@ -19,6 +20,21 @@ export function publicUser(u: User): PublicUser {
 }
 
 export const roleSchema = z.enum(ROLES as [Role, ...Role[]]);
+
+/** A user as the API sends it (never the password hash). */
+export const publicUserSchema = shapeOf<PublicUser>()({
+  id: z.number(),
+  username: z.string(),
+  display_name: z.string(),
+  role: roleSchema,
+  department_id: z.number().nullable(),
+  phone: z.string().nullable(),
+  email: z.string().nullable(),
+  active: z.number(),
+  must_change_password: z.number(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
 
 export const userInput = z.object({
   username: z.string().min(2).max(64).regex(/^[A-Za-z0-9_.@-]+$/, 'username: letters, digits, _ . @ - only'),

@@ -7,6 +7,7 @@ import { assertCan, assertSeesDepartment, can, departmentScope } from '../auth/p
 import type { Database } from '../db/schema.ts';
 import { nowIso } from '../db/values.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
+import { shapeOf } from '../shapes.ts';
 
 /**
  * The responder accounts registry (网评员账号): the usernames each responder replies under on
@@ -38,6 +39,27 @@ function baseQuery(db: Kysely<Database>) {
     .leftJoin('departments', 'departments.id', 'users.department_id')
     .select(columns);
 }
+
+/** A registered account with its owner, as the API sends it. */
+export const accountSchema = shapeOf<Awaited<ReturnType<typeof getAccount>>>()({
+  id: z.number(),
+  site: z.string(),
+  username: z.string(),
+  user_id: z.number(),
+  created_at: z.string(),
+  user_name: z.string(),
+  department_id: z.number().nullable(),
+  department_name: z.string().nullable(),
+});
+
+/** The row a registration stores. */
+export const accountRowSchema = shapeOf<Awaited<ReturnType<typeof registerAccount>>>()({
+  id: z.number(),
+  user_id: z.number(),
+  site: z.string(),
+  username: z.string(),
+  created_at: z.string(),
+});
 
 export async function listAccounts(db: Kysely<Database>, actor: Actor) {
   const q = baseQuery(db).orderBy('responder_accounts.site').orderBy('responder_accounts.username');
@@ -84,6 +106,34 @@ export async function removeAccount(db: Kysely<Database>, actor: Actor, id: numb
  * Who replied where: the replies collection found on threads under this account, and the
  * responses recorded as posted with it (with their verification).
  */
+export const accountActivitySchema = shapeOf<Awaited<ReturnType<typeof accountActivity>>>()({
+  account: accountSchema,
+  replies: z.array(
+    z.object({
+      id: z.number(),
+      post_id: z.number(),
+      post_title: z.string(),
+      post_url: z.string().nullable(),
+      source_name: z.string(),
+      text: z.string().describe('the first 300 characters'),
+      published_at: z.string().nullable(),
+      fetched_at: z.string(),
+    }),
+  ),
+  responses: z.array(
+    z.object({
+      id: z.number(),
+      case_id: z.number(),
+      case_number: z.string(),
+      case_title: z.string(),
+      kind: z.string(),
+      url: z.string().nullable(),
+      posted_at: z.string().nullable(),
+      verified_at: z.string().nullable(),
+    }),
+  ),
+});
+
 export async function accountActivity(db: Kysely<Database>, actor: Actor, id: number, limit = 200) {
   const account = await getAccount(db, actor, id);
   const [replies, responses] = await Promise.all([

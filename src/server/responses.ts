@@ -21,8 +21,8 @@ export const errorBody = z.object({
 });
 export type ErrorBody = z.output<typeof errorBody>;
 
-/** 204: nothing in the body. */
-export const noContent = z.null().describe('No content');
+/** 204: nothing in the body (`reply.code(204).send()`); the document shows no content. */
+export const noContent = z.undefined().describe('No content');
 
 const binary = z.string().meta({ format: 'binary' });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { listAudit } from '../../audit/audit.ts';
+import { auditRowSchema, listAudit } from '../../audit/audit.ts';
 import { assertCan } from '../../auth/policy.ts';
 import { actorOf } from '../session.ts';
 import { typed, type RouteModule } from './types.ts';
@@ -18,6 +18,7 @@ export const auditRoutes: RouteModule = (app, ctx) => {
           limit: z.coerce.number().int().min(1).max(1000).optional(),
           beforeId: z.coerce.number().int().optional(),
         }),
+        response: { 200: auditRowSchema.array() },
       },
     },
     async (request) => {

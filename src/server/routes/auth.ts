@@ -4,19 +4,19 @@ import { DEVICE_COOKIE, DEVICE_TTL_MS, deviceSecret, issueDeviceToken, knownDevi
 import { verifyPassword } from '../../auth/password.ts';
 import { createSession, destroySession, SESSION_COOKIE, SESSION_TTL_MS } from '../../auth/sessions.ts';
 import { loginFailed, loginSucceeded, reserveLoginAttempt, type LoginGate } from '../../auth/throttle.ts';
-import { changeOwnPassword } from '../../auth/users.ts';
+import { changeOwnPassword, roleSchema } from '../../auth/users.ts';
 import { publicConfig } from '../../config.ts';
 import { t } from '../../i18n/index.ts';
 import { actorOf, clientIp } from '../session.ts';
 import { typed, type RouteModule } from './types.ts';
+import { errorBody, noContent } from '../responses.ts';
 import { localTimeOfDay } from '../../time/format.ts';
 
-const errorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }).passthrough() });
-const me = z.object({
+export const meSchema = z.object({
   id: z.number(),
   username: z.string(),
   name: z.string(),
-  role: z.string(),
+  role: roleSchema,
   departmentId: z.number().nullable(),
   mustChangePassword: z.boolean(),
   csrfToken: z.string(),
@@ -43,7 +43,7 @@ export const authRoutes: RouteModule = (app, ctx) => {
         tags: ['auth'],
         summary: 'Log in; sets the session cookie and returns the CSRF token',
         body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) }),
-        response: { 200: me, 401: errorBody, 403: errorBody, 429: errorBody },
+        response: { 200: meSchema, 401: errorBody, 403: errorBody, 429: errorBody },
       },
     },
     async (request, reply) => {
@@ -100,15 +100,15 @@ export const authRoutes: RouteModule = (app, ctx) => {
     },
   );
 
-  r.post('/api/auth/logout', { schema: { tags: ['auth'], summary: 'End this session', response: { 204: z.null(), 401: errorBody } } }, async (request, reply) => {
+  r.post('/api/auth/logout', { schema: { tags: ['auth'], summary: 'End this session', response: { 204: noContent, 401: errorBody } } }, async (request, reply) => {
     const actor = actorOf(request);
     await destroySession(db, request.session!.sessionId);
     await recordAudit(db, actor, { action: 'auth.logout', entity: 'user', entityId: actor.id });
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return reply.code(204).send(null);
+    return reply.code(204).send();
   });
 
-  r.get('/api/auth/me', { schema: { tags: ['auth'], summary: 'The current user and CSRF token', response: { 200: me, 401: errorBody } } }, async (request) => {
+  r.get('/api/auth/me', { schema: { tags: ['auth'], summary: 'The current user and CSRF token', response: { 200: meSchema, 401: errorBody } } }, async (request) => {
     const actor = actorOf(request);
     const s = request.session!;
     return {
