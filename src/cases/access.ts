@@ -1,12 +1,43 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
+import { z } from 'zod';
 import type { Actor } from '../auth/actor.ts';
 import { officeDepartmentIds } from '../auth/departments.ts';
 import { canSeeDepartment, isDepartmentScoped } from '../auth/policy.ts';
 import type { CaseTable, Database } from '../db/schema.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
+import { shapeOf } from '../shapes.ts';
 
 export type CaseRow = Selectable<CaseTable>;
+
+/** A case (舆情处置单) as stored; what the workflow moves answer. */
+export const caseRowSchema = shapeOf<CaseRow>()({
+  id: z.number(),
+  number: z.string(),
+  year: z.number(),
+  seq: z.number(),
+  title: z.string(),
+  summary: z.string().nullable(),
+  state: z.string(),
+  level: z.string(),
+  lead_department_id: z.number().nullable(),
+  suggested_department_id: z.number().nullable(),
+  suggestion_reasons: z.string().nullable().describe('JSON list'),
+  event_id: z.number().nullable(),
+  opened_by: z.number().nullable(),
+  opened_at: z.string(),
+  deadline_at: z.string().nullable(),
+  deadline_kind: z.string().nullable(),
+  overdue: z.number(),
+  closed_at: z.string().nullable(),
+  updated_at: z.string(),
+  emergency: z.number(),
+  hard: z.number(),
+  replied_at: z.string().nullable(),
+  press_deadline_at: z.string().nullable(),
+  press_held_at: z.string().nullable(),
+  escalated_to: z.string().nullable(),
+});
 type Q = Kysely<Database> | Transaction<Database>;
 
 /**

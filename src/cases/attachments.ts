@@ -10,6 +10,7 @@ import { t } from '../i18n/index.ts';
 import { visibleCase } from './access.ts';
 import { responseWithCase } from './responses.ts';
 import { downloadAttachment } from '../alert/attachments.ts';
+import { shapeOf } from '../shapes.ts';
 
 /** Pictures attached to a reply ("attach pictures where they explain better"). */
 export const MAX_ATTACHMENT_BYTES = 8 * 1024 * 1024;
@@ -66,6 +67,15 @@ export async function getAttachment(db: Kysely<Database>, actor: Actor, id: numb
   await visibleCase(db, actor, owner.case_id);
   return row;
 }
+
+/** A picture's facts (never its bytes). */
+export const attachmentInfoSchema = shapeOf<Awaited<ReturnType<typeof listAttachments>>[number]>()({
+  id: z.number(),
+  filename: z.string(),
+  mime: z.string(),
+  size: z.number(),
+  created_at: z.string(),
+});
 
 export async function listAttachments(db: Kysely<Database>, responseId: number) {
   return db

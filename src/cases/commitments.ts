@@ -11,6 +11,7 @@ import { t } from '../i18n/index.ts';
 import { assertWorksOnCase, canSeeCase, caseDepartmentIds, loadCase, visibleCase, type CaseRow } from './access.ts';
 import { logCaseEvent } from './history.ts';
 import { assertDepartmentExists } from './open.ts';
+import { shapeOf } from '../shapes.ts';
 
 /**
  * Commitments (整改承诺): a promised fix with an owner department and a due date, supervised by
@@ -18,6 +19,22 @@ import { assertDepartmentExists } from './open.ts';
  * linked; only the office may waive one, with a reason, in the audit trail.
  */
 export type CommitmentRow = Selectable<CommitmentTable>;
+
+export const commitmentSchema = shapeOf<CommitmentRow>()({
+  id: z.number(),
+  case_id: z.number(),
+  what: z.string(),
+  department_id: z.number().nullable(),
+  owner_id: z.number().nullable(),
+  due_at: z.string(),
+  status: z.string().describe('open | done | waived'),
+  done_at: z.string().nullable(),
+  result_url: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  waived_reason: z.string().nullable(),
+  waived_by: z.number().nullable(),
+});
 
 export const commitmentInput = z.object({
   what: z.string().min(1).max(2000),

@@ -1,11 +1,13 @@
-import type { Transaction, Updateable } from 'kysely';
+import type { Selectable, Transaction, Updateable } from 'kysely';
+import { z } from 'zod';
 import { recordAudit } from '../audit/audit.ts';
 import type { Actor } from '../auth/actor.ts';
 import { assertCan } from '../auth/policy.ts';
-import type { CaseTable, Database } from '../db/schema.ts';
+import type { CaseEventTable, CaseTable, Database } from '../db/schema.ts';
 import { nowIso, toJson } from '../db/values.ts';
 import { ConflictError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
+import { shapeOf } from '../shapes.ts';
 import type { CaseRow } from './access.ts';
 import { assertMove, TRANSITIONS, type CaseCommand } from './states.ts';
 
@@ -15,6 +17,19 @@ import { assertMove, TRANSITIONS, type CaseCommand } from './states.ts';
  * which first checks the transition table and the permission; other changes (routing edits,
  * joined posts, memos, commitments) are logged with `logCaseEvent`.
  */
+/** A case event (the case history) as stored; `data` is JSON text. */
+export const caseEventRowSchema = shapeOf<Selectable<CaseEventTable>>()({
+  id: z.number(),
+  case_id: z.number(),
+  at: z.string(),
+  actor_id: z.number().nullable(),
+  kind: z.string(),
+  from_state: z.string().nullable(),
+  to_state: z.string().nullable(),
+  comment: z.string().nullable(),
+  data: z.string().nullable().describe('JSON'),
+});
+
 export interface CaseEventInput {
   kind: string;
   comment?: string | null;

@@ -5,10 +5,15 @@ import { assertCan, can, isDepartmentScoped } from '../auth/policy.ts';
 import type { Database } from '../db/schema.ts';
 import { fromJson, num } from '../db/values.ts';
 import { RISK_LEVELS } from '../levels.ts';
-import { visibleCase } from './access.ts';
+import { caseRowSchema, visibleCase } from './access.ts';
 import { localInstant } from '../time/calendar.ts';
-import { listAttachments } from './attachments.ts';
-import { CASE_STATES, movesFrom, stateLabel, TRANSITIONS } from './states.ts';
+import { attachmentInfoSchema, listAttachments } from './attachments.ts';
+import { commitmentSchema } from './commitments.ts';
+import { caseEventRowSchema } from './history.ts';
+import { instructionRowSchema, memoRowSchema } from './memos.ts';
+import { responseRowSchema } from './responses.ts';
+import { shapeOf } from '../shapes.ts';
+import { CASE_STATES, movesFrom, stateLabel, TRANSITIONS, type CaseCommand } from './states.ts';
 
 /** The ledger (台账): listing and filtering cases within the actor's scope, and one case in full. */
 export const ledgerQuery = z.object({
@@ -77,26 +82,29 @@ function filtered(db: Kysely<Database>, actor: Actor, q: z.output<typeof ledgerQ
   return query;
 }
 
-export interface LedgerItem {
-  id: number;
-  number: string;
-  title: string;
-  state: string;
-  state_label: string;
-  level: string;
-  lead_department_id: number | null;
-  lead_department: string | null;
-  assisting: { id: number; name: string }[];
-  opened_at: string;
-  deadline_at: string | null;
-  deadline_kind: string | null;
-  overdue: boolean;
-  emergency: boolean;
-  replied_at: string | null;
-  closed_at: string | null;
-}
+/** A line of the ledger. */
+export const ledgerItemSchema = z.object({
+  id: z.number(),
+  number: z.string(),
+  title: z.string(),
+  state: z.string(),
+  state_label: z.string(),
+  level: z.string(),
+  lead_department_id: z.number().nullable(),
+  lead_department: z.string().nullable(),
+  assisting: z.array(z.object({ id: z.number(), name: z.string() })),
+  opened_at: z.string(),
+  deadline_at: z.string().nullable(),
+  deadline_kind: z.string().nullable(),
+  overdue: z.boolean(),
+  emergency: z.boolean(),
+  replied_at: z.string().nullable(),
+  closed_at: z.string().nullable(),
+});
+export type LedgerItem = z.infer<typeof ledgerItemSchema>;
+export const ledgerPageSchema = z.object({ total: z.number(), items: z.array(ledgerItemSchema) });
 
-export async function listLedger(db: Kysely<Database>, actor: Actor, input: LedgerQuery): Promise<{ total: number; items: LedgerItem[] }> {
+export async function listLedger(db: Kysely<Database>, actor: Actor, input: LedgerQuery): Promise<z.infer<typeof ledgerPageSchema>> {
   assertCan(actor, 'cases.read');
   const q = ledgerQuery.parse(input);
   const [countRow, rows] = await Promise.all([
@@ -193,3 +201,33 @@ export async function caseDetail(db: Kysely<Database>, actor: Actor, id: number)
     commitments,
   };
 }
+
+type CaseDetail = Awaited<ReturnType<typeof caseDetail>>;
+const departmentRef = shapeOf<NonNullable<CaseDetail['lead_department']>>()({ id: z.number(), code: z.string(), name: z.string(), phone: z.string().nullable(), is_office: z.number() });
+
+/** One case in full, as the console's case page shows it. */
+export const caseDetailSchema = shapeOf<CaseDetail>()({
+  ...caseRowSchema.shape,
+  state_label: z.string(),
+  moves: z.array(z.enum(Object.keys(TRANSITIONS) as [CaseCommand, ...CaseCommand[]])).describe('moves the table allows from this state and the role may make'),
+  lead_department: departmentRef.nullable(),
+  suggested_department: departmentRef.nullable(),
+  suggestion_reasons: z.array(z.string()),
+  assisting_departments: z.array(departmentRef),
+  posts: z.array(
+    shapeOf<CaseDetail['posts'][number]>()({
+      id: z.number(),
+      title: z.string(),
+      url: z.string().nullable(),
+      author: z.string().nullable(),
+      published_at: z.string().nullable(),
+      risk_level: z.string().nullable(),
+      abuse: z.number(),
+      source_name: z.string(),
+    }),
+  ),
+  events: z.array(caseEventRowSchema.extend({ actor_name: z.string().nullable(), data: z.unknown() })),
+  responses: z.array(responseRowSchema.extend({ verification: z.unknown(), attachments: z.array(attachmentInfoSchema) })),
+  memos: z.array(memoRowSchema.extend({ instructions: z.array(instructionRowSchema) })),
+  commitments: z.array(commitmentSchema),
+});

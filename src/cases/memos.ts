@@ -1,10 +1,10 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import { z } from 'zod';
 import { enqueueNotice } from '../alert/outbox.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { Actor } from '../auth/actor.ts';
 import { assertCan } from '../auth/policy.ts';
-import type { Database } from '../db/schema.ts';
+import type { Database, InstructionTable, MemoTable } from '../db/schema.ts';
 import { nowIso } from '../db/values.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
@@ -13,6 +13,9 @@ import { assertWorksOnCase, loadCase, visibleCase, type CaseRow } from './access
 import { instructionDue } from './deadlines.ts';
 import { logCaseEvent } from './history.ts';
 import { loadCaseSettings } from './settings.ts';
+import { caseEventRowSchema } from './history.ts';
+import { caseRowSchema } from './access.ts';
+import { shapeOf } from '../shapes.ts';
 
 /**
  * Memos (《网络舆情抄告单》) the office sends to leaders, and the leaders' 批示 (instructions).
@@ -56,6 +59,60 @@ export async function createMemo(db: Kysely<Database>, actor: Actor, caseId: num
 }
 
 type Q = Kysely<Database> | Transaction<Database>;
+
+/** A memo (抄告单) as stored. */
+export const memoRowSchema = shapeOf<Selectable<MemoTable>>()({
+  id: z.number(),
+  case_id: z.number(),
+  number: z.string(),
+  summary: z.string(),
+  analysis: z.string().nullable(),
+  suggestion: z.string().nullable(),
+  office_opinion: z.string().nullable(),
+  created_by: z.number().nullable(),
+  created_at: z.string(),
+  sent_at: z.string().nullable(),
+  updated_at: z.string().nullable(),
+});
+
+/** A leader's 批示 as stored. */
+export const instructionRowSchema = shapeOf<Selectable<InstructionTable>>()({
+  id: z.number(),
+  memo_id: z.number(),
+  leader_id: z.number().nullable(),
+  text: z.string(),
+  at: z.string(),
+  due_at: z.string().nullable(),
+  handled_at: z.string().nullable(),
+});
+
+/** A memo with its case, its 批示 (with the leader's name) and its part of the case history. */
+export const memoDetailSchema = shapeOf<Awaited<ReturnType<typeof getMemo>>>()({
+  ...memoRowSchema.shape,
+  case: caseRowSchema,
+  instructions: z.array(
+    z.object({
+      id: z.number(),
+      text: z.string(),
+      at: z.string(),
+      due_at: z.string().nullable(),
+      handled_at: z.string().nullable(),
+      leader_id: z.number().nullable(),
+      leader_name: z.string().nullable(),
+    }),
+  ),
+  history: z.array(caseEventRowSchema),
+});
+
+/** A memo in the list, with its case's number, title, level and state and its 批示. */
+export const memoListItemSchema = shapeOf<Awaited<ReturnType<typeof listMemos>>[number]>()({
+  ...memoRowSchema.shape,
+  case_number: z.string(),
+  case_title: z.string(),
+  case_level: z.string(),
+  case_state: z.string(),
+  instructions: z.array(instructionRowSchema.extend({ leader_name: z.string().nullable() })),
+});
 
 async function loadMemo(db: Q, id: number) {
   const row = await db.selectFrom('memos').selectAll().where('id', '=', id).executeTakeFirst();

@@ -16,6 +16,7 @@ import { checkResponse, type CheckIssue } from './checks.ts';
 import { logCaseEvent, moveCase } from './history.ts';
 import { loadCaseSettings } from './settings.ts';
 import { fillTemplate, RESPONSE_KINDS, templateBody, type ResponseKind } from './templates.ts';
+import { shapeOf } from '../shapes.ts';
 
 /**
  * Responses (回复): drafted from a template and filled from the department's record, checked,
@@ -24,6 +25,28 @@ import { fillTemplate, RESPONSE_KINDS, templateBody, type ResponseKind } from '.
  * the URL and the responder account once posted.
  */
 export type ResponseRow = Selectable<ResponseTable>;
+
+/** A response as stored: verification and attachment ids are JSON text. */
+export const responseRowSchema = shapeOf<ResponseRow>()({
+  id: z.number(),
+  case_id: z.number(),
+  kind: z.string().describe('reply | firm | statement'),
+  body: z.string(),
+  department_id: z.number().nullable(),
+  responder_account_id: z.number().nullable(),
+  status: z.string().describe('draft | submitted | returned | approved | posted'),
+  url: z.string().nullable(),
+  drafted_by: z.number().nullable(),
+  drafted_at: z.string(),
+  reviewer_id: z.number().nullable(),
+  review_comment: z.string().nullable(),
+  approved_at: z.string().nullable(),
+  posted_at: z.string().nullable(),
+  verified_at: z.string().nullable(),
+  verification: z.string().nullable().describe('JSON'),
+  attachments: z.string().describe('JSON list of attachment ids'),
+  updated_at: z.string(),
+});
 type Trx = Transaction<Database>;
 
 export const draftInput = z.object({
@@ -126,6 +149,17 @@ export async function editResponse(db: Kysely<Database>, actor: Actor, id: numbe
     return after;
   });
 }
+
+export const checkResultSchema = shapeOf<Awaited<ReturnType<typeof checkDraft>>>()({
+  ok: z.boolean(),
+  issues: z.array(
+    shapeOf<CheckIssue>()({
+      code: z.enum(['stock_phrase', 'missing_thanks', 'missing_situation', 'missing_contact', 'missing_phone', 'missing_facts', 'placeholder', 'empty']),
+      message: z.string(),
+      phrase: z.string().optional(),
+    }),
+  ),
+});
 
 export async function checkDraft(db: Kysely<Database>, actor: Actor, id: number): Promise<{ ok: boolean; issues: CheckIssue[] }> {
   const { response } = await responseWithCase(db, actor, id);

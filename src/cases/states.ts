@@ -1,5 +1,6 @@
 import type { Action } from '../auth/policy.ts';
 import { ConflictError } from '../errors.ts';
+import { z } from 'zod';
 import { t } from '../i18n/index.ts';
 
 /** The case states (DESIGN §4) and the one table of allowed moves between them. */
@@ -29,6 +30,12 @@ export const TRANSITIONS: Record<CaseCommand, Move> = {
   close: { from: ['replied', 'following_up'], to: 'closed', permission: 'cases.close' },
   escalate: { from: ['triage', 'assigned', 'drafting', 'returned', 'awaiting_approval', 'following_up'], to: 'escalated', permission: 'cases.escalate' },
 };
+
+/** The transition table as the API sends it. */
+export const transitionTableSchema = z.record(
+  z.enum(Object.keys(TRANSITIONS) as [CaseCommand, ...CaseCommand[]]),
+  z.object({ from: z.array(z.enum(CASE_STATES)).readonly(), to: z.enum(CASE_STATES).nullable().describe('null: the state does not change'), permission: z.string() }),
+);
 
 export function stateLabel(state: string): string {
   return t(`case.state.${state}`);

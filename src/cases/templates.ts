@@ -1,12 +1,13 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import { z } from 'zod';
 import { recordAudit } from '../audit/audit.ts';
 import type { Actor } from '../auth/actor.ts';
 import { assertCan } from '../auth/policy.ts';
-import type { Database } from '../db/schema.ts';
+import type { Database, ReplyTemplateTable } from '../db/schema.ts';
 import { nowIso } from '../db/values.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
+import { shapeOf } from '../shapes.ts';
 
 /**
  * Reply templates (回复模板). `reply` is the three-part reply (thanks; the concrete situation
@@ -42,6 +43,17 @@ export const templateInput = z.object({
 export type TemplateInput = z.infer<typeof templateInput>;
 
 type Q = Kysely<Database> | Transaction<Database>;
+
+export const templateSchema = shapeOf<Selectable<ReplyTemplateTable>>()({
+  id: z.number(),
+  name: z.string(),
+  kind: z.string().describe('reply | firm | statement'),
+  body: z.string(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+/** The stored templates, and the built-in one of each kind used when a kind has none. */
+export const templateListSchema = z.object({ templates: z.array(templateSchema), builtin: z.record(z.enum(RESPONSE_KINDS), z.string()) });
 
 export async function listTemplates(db: Q) {
   return db.selectFrom('reply_templates').selectAll().orderBy('kind').orderBy('name').execute();

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { requestDelivery } from '../alert/delivery.ts';
 import { localDateTime } from '../time/format.ts';
 import { enqueueNotice } from '../alert/outbox.ts';
@@ -19,11 +20,12 @@ import { loadCaseSettings } from './settings.ts';
  */
 export const VERIFY_WINDOW_DAYS = 30;
 
-export interface VerifyResult {
-  checked: number;
-  verified: number[];
-  warned: number[];
-}
+export const verifyResultSchema = z.object({
+  checked: z.number(),
+  verified: z.array(z.number()).describe('responses seen on their threads'),
+  warned: z.array(z.number()).describe('responses not seen in time (warned once)'),
+});
+export type VerifyResult = z.infer<typeof verifyResultSchema>;
 
 export async function verifyResponses(ctx: AppContext, caseId?: number, now: Date = new Date()): Promise<VerifyResult> {
   const db = ctx.db.kysely;

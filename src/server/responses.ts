@@ -24,7 +24,7 @@ export type ErrorBody = z.output<typeof errorBody>;
 /** 204: nothing in the body (`reply.code(204).send()`); the document shows no content. */
 export const noContent = z.undefined().describe('No content');
 
-const binary = z.string().meta({ format: 'binary' });
+const binary = z.custom<Buffer | Uint8Array | string>().meta({ type: 'string', format: 'binary' });
 
 /** A file download (docx, xlsx, pdf, a picture …): the body is the file's bytes. */
 export function fileAnswer(description: string, ...mimes: string[]) {
