@@ -1,13 +1,14 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { z } from 'zod';
 import { recordAudit } from '../audit/audit.ts';
 import type { Actor } from '../auth/actor.ts';
 import { assertActsForDepartment, assertCan, departmentScope, isDepartmentScoped } from '../auth/policy.ts';
 import { caseScope } from '../cases/ledger.ts';
-import type { Database } from '../db/schema.ts';
+import type { AlertAttemptTable, Database } from '../db/schema.ts';
 import { fromJson, nowIso } from '../db/values.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
 import { RISK_LEVELS } from '../levels.ts';
+import { shapeOf } from '../shapes.ts';
 
 export const ALERT_STATUSES = ['pending', 'sending', 'sent', 'failed', 'digested'] as const;
 
@@ -100,6 +101,49 @@ export async function getAlert(db: Kysely<Database>, actor: Actor, id: number) {
   if (!(await db.selectFrom('alerts').select('id').where('id', '=', id).executeTakeFirst())) throw new NotFoundError(`alert ${id}`);
   throw new ForbiddenError(`${actor.name} may not see alert ${id}`);
 }
+
+/** Which of these alerts the actor may see (the live stream checks each push with it). */
+/** An alert as people see it, with its channel's name and kind. */
+export const alertRowSchema = shapeOf<Awaited<ReturnType<typeof getAlert>>>()({
+  id: z.number(),
+  kind: z.string(),
+  level: z.string(),
+  title: z.string(),
+  body: z.string(),
+  status: z.string().describe(ALERT_STATUSES.join(' | ')),
+  attempts: z.number(),
+  next_attempt_at: z.string().nullable(),
+  last_error: z.string().nullable(),
+  sent_at: z.string().nullable(),
+  acknowledged_by: z.number().nullable(),
+  acknowledged_at: z.string().nullable(),
+  escalated_at: z.string().nullable(),
+  created_at: z.string(),
+  post_id: z.number().nullable(),
+  event_id: z.number().nullable(),
+  case_id: z.number().nullable(),
+  rule_id: z.number().nullable(),
+  channel_id: z.number(),
+  department_id: z.number().nullable(),
+  attachment_id: z.number().nullable(),
+  digest_id: z.number().nullable(),
+  matter_key: z.string().nullable().describe('alerts about one matter share it'),
+  channel_name: z.string(),
+  channel_kind: z.string(),
+});
+
+export const alertAttemptSchema = shapeOf<Selectable<AlertAttemptTable>>()({
+  id: z.number(),
+  alert_id: z.number(),
+  at: z.string(),
+  ok: z.number(),
+  status_code: z.number().nullable(),
+  snippet: z.string().nullable().describe("the start of the service's answer"),
+  error: z.string().nullable(),
+  duration_ms: z.number().nullable(),
+});
+
+export const acknowledgedSchema = shapeOf<Awaited<ReturnType<typeof acknowledgeAlert>>>()({ ...alertRowSchema.shape, alreadyAcknowledged: z.boolean() });
 
 /** Which of these alerts the actor may see (the live stream checks each push with it). */
 export async function visibleAlertIds(db: Kysely<Database>, actor: Actor, ids: number[]): Promise<number[]> {

@@ -16,6 +16,7 @@ import { quietHoursSchema } from './quiet.ts';
 import { maskUrl } from '../auth/secrets.ts';
 import { isEnvRef, maskSecrets, mergeSecrets, MissingEnvError, resolveEnvRefs } from './secrets.ts';
 import { loadAlertSettings } from './settings.ts';
+import { shapeOf } from '../shapes.ts';
 
 export type ChannelRow = Selectable<ChannelTable>;
 
@@ -103,6 +104,30 @@ export function publicChannel(row: ChannelRow, pending = 0) {
     updated_at: row.updated_at,
   };
 }
+
+/** A channel as the API shows it (`publicChannel`). */
+export const publicChannelSchema = shapeOf<ReturnType<typeof publicChannel>>()({
+  id: z.number(),
+  name: z.string(),
+  kind: z.string(),
+  config: z.record(z.string(), z.unknown()).describe('secrets masked'),
+  department_id: z.number().nullable(),
+  min_level: z.string(),
+  rule_names: z.array(z.string()),
+  quiet_hours: z.object({ start: z.string(), end: z.string(), timezone: z.string().optional() }).loose().nullable(),
+  audience: z.string().describe('department | leaders'),
+  enabled: z.boolean(),
+  failure_streak: z.number(),
+  disabled_reason: z.string().nullable(),
+  disabled_at: z.string().nullable(),
+  retry_at: z.string().nullable(),
+  last_success_at: z.string().nullable(),
+  last_failure_at: z.string().nullable(),
+  last_error: z.string().nullable(),
+  pending: z.number().describe('alerts waiting on this channel'),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
 
 async function pendingCounts(db: Kysely<Database>) {
   const rows = await db

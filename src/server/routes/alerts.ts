@@ -2,17 +2,19 @@ import { z } from 'zod';
 import type { Actor } from '../../auth/actor.ts';
 import { officeDepartmentIds } from '../../auth/departments.ts';
 import { canSeeDepartment, isDepartmentScoped } from '../../auth/policy.ts';
-import { acknowledgeAlert, alertQuery, getAlert, listAlerts, listAttempts, markRead, unreadInapp, visibleAlertIds } from '../../alert/alerts.ts';
+import { acknowledgeAlert, acknowledgedSchema, alertAttemptSchema, alertQuery, alertRowSchema, getAlert, listAlerts, listAttempts, markRead, unreadInapp, visibleAlertIds } from '../../alert/alerts.ts';
 import { downloadAttachment } from '../../alert/attachments.ts';
 import { INAPP_EVENT, type InappEvent } from '../../alert/channels/inapp.ts';
 import { checkAckLink, linkSecret } from '../../alert/links.ts';
 import { t } from '../../i18n/index.ts';
 import { actorOf } from '../session.ts';
 import { typed, type RouteModule } from './types.ts';
+import { fileAnswer, textAnswer } from '../responses.ts';
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
 const linkQuery = z.object({ exp: z.string().optional(), sig: z.string().optional() });
 
+const ackPage = textAnswer('A small page: the confirmation form, or what happened', 'text/html');
 const linkActor: Actor = { id: null, name: 'ack-link', role: 'admin', departmentId: null, via: 'api' };
 
 function page(title: string, body: string): string {
@@ -26,12 +28,12 @@ export const alertRoutes: RouteModule = (app, ctx) => {
   const r = typed(app);
   const tags = ['alerts'];
 
-  r.get('/api/alerts', { schema: { tags, summary: 'Alerts visible to me, newest first', querystring: alertQuery } }, async (request) => listAlerts(db, actorOf(request), request.query));
-  r.get('/api/alerts/unread', { schema: { tags, summary: 'In-app alerts I have not read' } }, async (request) => unreadInapp(db, actorOf(request)));
-  r.post('/api/alerts/read', { schema: { tags, summary: 'Mark in-app alerts read (all when no ids)', body: z.object({ ids: z.array(z.number().int().positive()).optional() }) } }, async (request) => ({
+  r.get('/api/alerts', { schema: { tags, summary: 'Alerts visible to me, newest first', querystring: alertQuery, response: { 200: alertRowSchema.array() } } }, async (request) => listAlerts(db, actorOf(request), request.query));
+  r.get('/api/alerts/unread', { schema: { tags, summary: 'In-app alerts I have not read', response: { 200: alertRowSchema.array() } } }, async (request) => unreadInapp(db, actorOf(request)));
+  r.post('/api/alerts/read', { schema: { tags, summary: 'Mark in-app alerts read (all when no ids)', body: z.object({ ids: z.array(z.number().int().positive()).optional() }), response: { 200: z.object({ marked: z.number() }) } } }, async (request) => ({
     marked: await markRead(db, actorOf(request), request.body.ids),
   }));
-  r.get('/api/alerts/stream', { schema: { tags, summary: 'Server-sent events: in-app alerts as they are delivered' } }, async (request, reply) => {
+  r.get('/api/alerts/stream', { schema: { tags, summary: 'Server-sent events: in-app alerts as they are delivered', response: { 200: textAnswer('`event: alert` with the in-app notice as JSON data; pings', 'text/event-stream') } } }, async (request, reply) => {
     const actor = actorOf(request);
     const offices = await officeDepartmentIds(db);
     reply.hijack();
@@ -70,17 +72,17 @@ export const alertRoutes: RouteModule = (app, ctx) => {
       ctx.bus.off(INAPP_EVENT, send);
     });
   });
-  r.get('/api/alerts/:id', { schema: { tags, summary: 'One alert', params: idParam } }, async (request) => getAlert(db, actorOf(request), request.params.id));
-  r.get('/api/alerts/:id/attempts', { schema: { tags, summary: "Delivery attempts with a snippet of each service's answer", params: idParam } }, async (request) =>
+  r.get('/api/alerts/:id', { schema: { tags, summary: 'One alert', params: idParam, response: { 200: alertRowSchema } } }, async (request) => getAlert(db, actorOf(request), request.params.id));
+  r.get('/api/alerts/:id/attempts', { schema: { tags, summary: "Delivery attempts with a snippet of each service's answer", params: idParam, response: { 200: alertAttemptSchema.array() } } }, async (request) =>
     listAttempts(db, actorOf(request), request.params.id),
   );
-  r.post('/api/alerts/:id/ack', { schema: { tags, summary: 'Acknowledge (stops escalation for the whole matter)', params: idParam } }, async (request) =>
+  r.post('/api/alerts/:id/ack', { schema: { tags, summary: 'Acknowledge (stops escalation for the whole matter)', params: idParam, response: { 200: acknowledgedSchema } } }, async (request) =>
     acknowledgeAlert(db, actorOf(request), request.params.id),
   );
 
   // The signed link in messages: GET shows a confirmation page (chat apps prefetch links), POST acknowledges.
   const linkCheck = async (id: number, q: z.infer<typeof linkQuery>) => checkAckLink(await linkSecret(db, ctx.config), id, q.exp, q.sig);
-  r.get('/api/alerts/:id/ack-link', { schema: { tags, summary: 'Acknowledgement page for a signed link', params: idParam, querystring: linkQuery } }, async (request, reply) => {
+  r.get('/api/alerts/:id/ack-link', { schema: { tags, summary: 'Acknowledgement page for a signed link', params: idParam, querystring: linkQuery, response: { 200: ackPage, 403: ackPage, 410: ackPage } } }, async (request, reply) => {
     const check = await linkCheck(request.params.id, request.query);
     reply.type('text/html; charset=utf-8');
     if (check !== 'ok') return reply.code(check === 'expired' ? 410 : 403).send(page('民声', `<p>${t(check === 'expired' ? 'alert.error.ackLinkExpired' : 'alert.error.ackLinkInvalid')}</p>`));
@@ -89,7 +91,7 @@ export const alertRoutes: RouteModule = (app, ctx) => {
     const action = `/api/alerts/${alert.id}/ack-link?exp=${encodeURIComponent(request.query.exp ?? '')}&sig=${encodeURIComponent(request.query.sig ?? '')}`;
     return page('民声', `<p>${t('alert.ack.confirm', { title: alert.title.replace(/[<>&"]/g, '') })}</p><form method="post" action="${action}"><button type="submit">${t('alert.ack.button')}</button></form>`);
   });
-  r.post('/api/alerts/:id/ack-link', { config: { csrf: false }, schema: { tags, summary: 'Acknowledge through a signed link (no login)', params: idParam, querystring: linkQuery } }, async (request, reply) => {
+  r.post('/api/alerts/:id/ack-link', { config: { csrf: false }, schema: { tags, summary: 'Acknowledge through a signed link (no login)', params: idParam, querystring: linkQuery, response: { 200: ackPage, 403: ackPage, 410: ackPage } } }, async (request, reply) => {
     const check = await linkCheck(request.params.id, request.query);
     reply.type('text/html; charset=utf-8');
     if (check !== 'ok') return reply.code(check === 'expired' ? 410 : 403).send(page('民声', `<p>${t(check === 'expired' ? 'alert.error.ackLinkExpired' : 'alert.error.ackLinkInvalid')}</p>`));
@@ -99,7 +101,7 @@ export const alertRoutes: RouteModule = (app, ctx) => {
 
   // The ledger's routes may already serve this path (its getAttachment hands other owners to downloadAttachment).
   if (app.hasRoute({ method: 'GET', url: '/api/attachments/:id' })) return;
-  r.get('/api/attachments/:id', { schema: { tags: ['files'], summary: 'Download an attachment (briefs, pictures)', params: idParam } }, async (request, reply) => {
+  r.get('/api/attachments/:id', { schema: { tags: ['files'], summary: 'Download an attachment (briefs, pictures)', params: idParam, response: { 200: fileAnswer('The file') } } }, async (request, reply) => {
     const file = await downloadAttachment(db, actorOf(request), request.params.id);
     return reply
       .type(file.mime)

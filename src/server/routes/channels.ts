@@ -1,15 +1,29 @@
 import { z } from 'zod';
 import { recordAudit } from '../../audit/audit.ts';
 import { assertCan } from '../../auth/policy.ts';
-import { channelInput, createChannel, deleteChannel, getChannel, listChannels, sendTest, setChannelEnabled, updateChannel } from '../../alert/channel-store.ts';
+import { channelInput, createChannel, deleteChannel, getChannel, listChannels, publicChannelSchema, sendTest, setChannelEnabled, updateChannel } from '../../alert/channel-store.ts';
 import { channelProviders } from '../../alert/channels/index.ts';
 import { requestDelivery } from '../../alert/delivery.ts';
 import { alertSettingsSchema, loadAlertSettings, saveAlertSettings } from '../../alert/settings.ts';
 import { t } from '../../i18n/index.ts';
 import { actorOf } from '../session.ts';
 import { typed, type RouteModule } from './types.ts';
+import { noContent } from '../responses.ts';
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
+
+/** What a test message got back from the service. */
+export const channelTestSchema = z.object({
+  ok: z.boolean(),
+  channel: z.string(),
+  kind: z.string(),
+  status: z.number().nullable().describe('HTTP status or SMTP reply code'),
+  serviceCode: z.union([z.number(), z.string()]).nullable().describe("the service's own result code"),
+  answer: z.string().describe("the start of the service's answer"),
+  failure: z.string().nullable().describe('auth | signature | keyword | rate_limit | server | network | timeout | blocked | config | rejected'),
+  error: z.string().nullable(),
+  message: z.string().nullable().describe('zh-CN, when the test failed'),
+});
 
 /** Alert channels (预警渠道): CRUD, test message, failure state, re-enable; and the alert settings. */
 export const channelRoutes: RouteModule = (app, ctx) => {
@@ -17,43 +31,43 @@ export const channelRoutes: RouteModule = (app, ctx) => {
   const r = typed(app);
   const tags = ['alerts'];
 
-  r.get('/api/channel-kinds', { schema: { tags, summary: 'Channel kinds and their secret fields' } }, async (request) => {
+  r.get('/api/channel-kinds', { schema: { tags, summary: 'Channel kinds and their secret fields', response: { 200: z.array(z.object({ kind: z.string(), secretFields: z.array(z.string()).readonly() })) } } }, async (request) => {
     assertCan(actorOf(request), 'channels.manage');
     return Object.values(channelProviders).map((p) => ({ kind: p.kind, secretFields: p.secretFields }));
   });
-  r.get('/api/channels', { schema: { tags, summary: 'Channels with their failure state (secrets masked)' } }, async (request) => listChannels(db, actorOf(request)));
-  r.get('/api/channels/:id', { schema: { tags, summary: 'One channel', params: idParam } }, async (request) => getChannel(db, actorOf(request), request.params.id));
-  r.post('/api/channels', { schema: { tags, summary: 'Create a channel', body: channelInput } }, async (request, reply) =>
+  r.get('/api/channels', { schema: { tags, summary: 'Channels with their failure state (secrets masked)', response: { 200: publicChannelSchema.array() } } }, async (request) => listChannels(db, actorOf(request)));
+  r.get('/api/channels/:id', { schema: { tags, summary: 'One channel', params: idParam, response: { 200: publicChannelSchema } } }, async (request) => getChannel(db, actorOf(request), request.params.id));
+  r.post('/api/channels', { schema: { tags, summary: 'Create a channel', body: channelInput, response: { 201: publicChannelSchema } } }, async (request, reply) =>
     reply.code(201).send(await createChannel(db, actorOf(request), request.body)),
   );
-  r.patch('/api/channels/:id', { schema: { tags, summary: 'Update a channel (a masked secret "********" keeps the stored one)', params: idParam, body: channelInput.partial() } }, async (request) => {
+  r.patch('/api/channels/:id', { schema: { tags, summary: 'Update a channel (a masked secret "********" keeps the stored one)', params: idParam, body: channelInput.partial(), response: { 200: publicChannelSchema } } }, async (request) => {
     const out = await updateChannel(db, actorOf(request), request.params.id, request.body);
     if (out.enabled) requestDelivery(ctx);
     return out;
   });
-  r.delete('/api/channels/:id', { schema: { tags, summary: 'Delete a channel that has no alerts', params: idParam } }, async (request, reply) => {
+  r.delete('/api/channels/:id', { schema: { tags, summary: 'Delete a channel that has no alerts', params: idParam, response: { 204: noContent } } }, async (request, reply) => {
     await deleteChannel(db, actorOf(request), request.params.id);
     return reply.code(204).send();
   });
-  r.post('/api/channels/:id/test', { schema: { tags, summary: "Send a test message; returns the service's answer", params: idParam } }, async (request) => {
+  r.post('/api/channels/:id/test', { schema: { tags, summary: "Send a test message; returns the service's answer", params: idParam, response: { 200: channelTestSchema } } }, async (request) => {
     const res = await sendTest(ctx, actorOf(request), request.params.id);
     const message = res.ok ? null : (res.userMessage ?? t(`alert.failure.${res.failure ?? 'server'}`));
     return { ok: res.ok, channel: res.channel, kind: res.kind, status: res.status, serviceCode: res.serviceCode ?? null, answer: res.snippet, failure: res.failure ?? null, error: res.error ?? null, message };
   });
-  r.post('/api/channels/:id/enable', { schema: { tags, summary: 'Re-enable a channel: clears the failure streak; held alerts go out', params: idParam } }, async (request) => {
+  r.post('/api/channels/:id/enable', { schema: { tags, summary: 'Re-enable a channel: clears the failure streak; held alerts go out', params: idParam, response: { 200: publicChannelSchema } } }, async (request) => {
     const out = await setChannelEnabled(db, actorOf(request), request.params.id, true);
     requestDelivery(ctx);
     return out;
   });
-  r.post('/api/channels/:id/disable', { schema: { tags, summary: 'Switch a channel off (its alerts wait)', params: idParam } }, async (request) =>
+  r.post('/api/channels/:id/disable', { schema: { tags, summary: 'Switch a channel off (its alerts wait)', params: idParam, response: { 200: publicChannelSchema } } }, async (request) =>
     setChannelEnabled(db, actorOf(request), request.params.id, false),
   );
 
-  r.get('/api/alert-settings', { schema: { tags, summary: 'Delivery, flood and escalation settings' } }, async (request) => {
+  r.get('/api/alert-settings', { schema: { tags, summary: 'Delivery, flood and escalation settings', response: { 200: alertSettingsSchema } } }, async (request) => {
     assertCan(actorOf(request), 'settings.manage');
     return loadAlertSettings(db);
   });
-  r.put('/api/alert-settings', { schema: { tags, summary: 'Change delivery, flood and escalation settings', body: alertSettingsSchema.partial() } }, async (request) => {
+  r.put('/api/alert-settings', { schema: { tags, summary: 'Change delivery, flood and escalation settings', body: alertSettingsSchema.partial(), response: { 200: alertSettingsSchema } } }, async (request) => {
     const actor = actorOf(request);
     assertCan(actor, 'settings.manage');
     const before = await loadAlertSettings(db);
