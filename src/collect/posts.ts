@@ -17,11 +17,13 @@ import { searchPosts, type PostQuery } from './search.ts';
 import { visibleSource } from './manage.ts';
 import { storeItems } from './store.ts';
 import type { SourceRow } from './types.ts';
+import { analysisResultSchema, type AnalysisResult } from '../analyze/types.ts';
+import { shapeOf, storedJson } from '../shapes.ts';
 
 export async function listPosts(db: Kysely<Database>, actor: Actor, query: PostQuery) {
   assertCan(actor, 'posts.read');
   const rows = await searchPosts(db, actor, query);
-  return rows.map((r) => ({ ...r, analysis: fromJson<unknown>(r.analysis, null), extra: fromJson<Record<string, unknown> | null>(r.extra, null) }));
+  return rows.map((r) => ({ ...r, analysis: fromJson<AnalysisResult | null>(r.analysis, null), extra: fromJson<Record<string, unknown> | null>(r.extra, null) }));
 }
 
 /** One post with its replies (ours marked), metrics history and near-duplicates. */
@@ -53,13 +55,69 @@ export async function getPost(db: Kysely<Database>, actor: Actor, id: number) {
   const { simhash: _s, segmented: _g, ...rest } = post;
   return {
     ...rest,
-    analysis: fromJson<unknown>(post.analysis, null),
+    analysis: fromJson<AnalysisResult | null>(post.analysis, null),
     extra: fromJson<Record<string, unknown> | null>(post.extra, null),
     replies: replies.map((r) => ({ ...r, ours: r.responder_account_id !== null })),
     metrics_history: metrics,
     near_duplicates: duplicates,
   };
 }
+
+/** A post in a list: its columns, source name, analysis and extra fields. */
+export const postRowSchema = shapeOf<Awaited<ReturnType<typeof listPosts>>[number]>()({
+  id: z.number(),
+  source_id: z.number(),
+  source: z.string().describe("the source's name"),
+  external_id: z.string().nullable(),
+  url: z.string().nullable(),
+  title: z.string(),
+  text: z.string(),
+  author: z.string().nullable(),
+  published_at: z.string().nullable(),
+  fetched_at: z.string(),
+  updated_at: z.string(),
+  views: z.number(),
+  replies_count: z.number(),
+  likes: z.number(),
+  reposts: z.number(),
+  near_duplicate_of: z.number().nullable(),
+  event_id: z.number().nullable(),
+  department_id: z.number().nullable(),
+  sentiment_label: z.string().nullable(),
+  sentiment_score: z.number().nullable(),
+  topic: z.string().nullable(),
+  risk_level: z.string().nullable(),
+  risk_score: z.number().nullable(),
+  abuse: z.number(),
+  analysis: storedJson(analysisResultSchema).nullable(),
+  analyzed_at: z.string().nullable(),
+  extra: z.record(z.string(), z.unknown()).nullable().describe('collected fields without a column of their own'),
+});
+
+type PostDetail = Awaited<ReturnType<typeof getPost>>;
+
+/** One post with its replies, metrics history and near-duplicates. */
+export const postDetailSchema = shapeOf<PostDetail>()({
+  ...postRowSchema.shape,
+  source_kind: z.string(),
+  dedup_key: z.string(),
+  content_html: z.string().nullable().describe('sanitized'),
+  replies: z.array(
+    shapeOf<PostDetail['replies'][number]>()({
+      id: z.number(),
+      external_id: z.string(),
+      author: z.string().nullable(),
+      text: z.string(),
+      published_at: z.string().nullable(),
+      fetched_at: z.string(),
+      responder_account_id: z.number().nullable(),
+      responder_name: z.string().nullable(),
+      ours: z.boolean().describe('written under a registered responder account'),
+    }),
+  ),
+  metrics_history: z.array(z.object({ at: z.string(), views: z.number(), replies: z.number(), likes: z.number(), reposts: z.number() })),
+  near_duplicates: z.array(z.object({ id: z.number(), title: z.string(), url: z.string().nullable(), source: z.string(), published_at: z.string().nullable() })),
+});
 
 export const manualPostInput = z.object({
   source_id: z.number().int().positive().optional().describe('a manual source; default: the built-in 手工录入 source'),

@@ -26,6 +26,9 @@ export const sensitiveTermsInput = z.object({
   terms: z.array(z.string().trim().min(1).max(50)).max(2000),
 });
 
+/** The sensitive-term list, and whether it is still the default one. */
+export const sensitiveTermsSchema = z.object({ terms: z.array(z.string()), isDefault: z.boolean() });
+
 export async function getSensitiveTerms(db: Kysely<Database>): Promise<{ terms: string[]; isDefault: boolean }> {
   const row = await db.selectFrom('settings').select('value').where('key', '=', SENSITIVE_SETTING).executeTakeFirst();
   const stored = row ? fromJson<string[] | null>(row.value, null) : null;

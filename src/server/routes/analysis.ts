@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { getSensitiveTerms, sensitiveTermsInput, setSensitiveTerms } from '../../analyze/rules/sensitive.ts';
+import { getSensitiveTerms, sensitiveTermsInput, sensitiveTermsSchema, setSensitiveTerms } from '../../analyze/rules/sensitive.ts';
 import { analyzeStoredPosts } from '../../analyze/step.ts';
-import type { AnalysisResult } from '../../analyze/types.ts';
+import { analysisResultSchema, type AnalysisResult } from '../../analyze/types.ts';
 import { recordAudit } from '../../audit/audit.ts';
 import type { Actor } from '../../auth/actor.ts';
 import { officeDepartmentIds } from '../../auth/departments.ts';
@@ -13,6 +13,7 @@ import { AppError, NotFoundError } from '../../errors.ts';
 import { t } from '../../i18n/index.ts';
 import { actorOf } from '../session.ts';
 import { typed, type RouteModule } from './types.ts';
+import { shapeOf, storedJson } from '../../shapes.ts';
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
 
@@ -30,18 +31,33 @@ function shape(post: Awaited<ReturnType<typeof visiblePost>>) {
   return { ...columns, result: fromJson<AnalysisResult | null>(analysis, null) };
 }
 
+/** A post's analysis columns and the full result with every reason. */
+export const postAnalysisSchema = shapeOf<ReturnType<typeof shape>>()({
+  id: z.number(),
+  department_id: z.number().nullable(),
+  event_id: z.number().nullable(),
+  sentiment_label: z.string().nullable(),
+  sentiment_score: z.number().nullable(),
+  topic: z.string().nullable(),
+  risk_level: z.string().nullable(),
+  risk_score: z.number().nullable(),
+  abuse: z.number(),
+  analyzed_at: z.string().nullable(),
+  result: storedJson(analysisResultSchema).nullable(),
+});
+
 /** A post's analysis (with every reason), re-analysis on demand, and the sensitive-term list. */
 export const analysisRoutes: RouteModule = (app, ctx) => {
   const db = ctx.db.kysely;
   const r = typed(app);
 
-  r.get('/api/posts/:id/analysis', { schema: { tags: ['analysis'], summary: "A post's analysis with its reasons", params: idParam } }, async (request) => {
+  r.get('/api/posts/:id/analysis', { schema: { tags: ['analysis'], summary: "A post's analysis with its reasons", params: idParam, response: { 200: postAnalysisSchema } } }, async (request) => {
     const actor = actorOf(request);
     assertCan(actor, 'posts.read');
     return shape(await visiblePost(db, actor, request.params.id));
   });
 
-  r.post('/api/posts/:id/reanalyze', { schema: { tags: ['analysis'], summary: 'Analyse a post again with the current rules and models', params: idParam } }, async (request) => {
+  r.post('/api/posts/:id/reanalyze', { schema: { tags: ['analysis'], summary: 'Analyse a post again with the current rules and models', params: idParam, response: { 200: postAnalysisSchema } } }, async (request) => {
     const actor = actorOf(request);
     assertCan(actor, 'posts.label');
     const before = await visiblePost(db, actor, request.params.id);
@@ -53,11 +69,11 @@ export const analysisRoutes: RouteModule = (app, ctx) => {
     return shape(after);
   });
 
-  r.get('/api/analysis/sensitive-terms', { schema: { tags: ['analysis'], summary: 'Sensitive terms that raise risk (defaults until the workspace sets its own)' } }, async (request) => {
+  r.get('/api/analysis/sensitive-terms', { schema: { tags: ['analysis'], summary: 'Sensitive terms that raise risk (defaults until the workspace sets its own)', response: { 200: sensitiveTermsSchema } } }, async (request) => {
     assertCan(actorOf(request), 'posts.read');
     return getSensitiveTerms(db);
   });
-  r.put('/api/analysis/sensitive-terms', { schema: { tags: ['analysis'], summary: 'Replace the sensitive-term list', body: sensitiveTermsInput } }, async (request) =>
+  r.put('/api/analysis/sensitive-terms', { schema: { tags: ['analysis'], summary: 'Replace the sensitive-term list', body: sensitiveTermsInput, response: { 200: sensitiveTermsSchema } } }, async (request) =>
     setSensitiveTerms(db, actorOf(request), request.body),
   );
 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createManualPost, getPost, listPosts, manualPostInput } from '../../collect/posts.ts';
+import { createManualPost, getPost, listPosts, manualPostInput, postDetailSchema, postRowSchema } from '../../collect/posts.ts';
 import { parseDate } from '../../collect/parser/dates.ts';
 import { ValidationError } from '../../errors.ts';
 import { t } from '../../i18n/index.ts';
@@ -7,6 +7,8 @@ import { actorOf } from '../session.ts';
 import { typed, type RouteModule } from './types.ts';
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
+/** The post's id; 201 when it is new, 200 when the same post was already stored. */
+const manualPostAnswer = z.object({ id: z.number(), created: z.boolean() });
 const listQuery = z.object({
   q: z.string().max(200).optional().describe('words that must all appear in the title or text'),
   since: z.string().max(40).optional().describe('ISO date/time or 2024-11-01'),
@@ -33,7 +35,7 @@ function when(v: string | undefined, field: string): string | undefined {
 export const postRoutes: RouteModule = (app, ctx) => {
   const db = ctx.db.kysely;
   const r = typed(app);
-  r.get('/api/posts', { schema: { tags: ['posts'], summary: 'List and search posts, newest first (department-scoped)', querystring: listQuery } }, async (request) => {
+  r.get('/api/posts', { schema: { tags: ['posts'], summary: 'List and search posts, newest first (department-scoped)', querystring: listQuery, response: { 200: postRowSchema.array() } } }, async (request) => {
     const q = request.query;
     return listPosts(db, actorOf(request), {
       q: q.q,
@@ -50,10 +52,10 @@ export const postRoutes: RouteModule = (app, ctx) => {
       offset: q.offset,
     });
   });
-  r.get('/api/posts/:id', { schema: { tags: ['posts'], summary: 'One post with its replies (ours marked), metrics history and near-duplicates', params: idParam } }, async (request) =>
+  r.get('/api/posts/:id', { schema: { tags: ['posts'], summary: 'One post with its replies (ours marked), metrics history and near-duplicates', params: idParam, response: { 200: postDetailSchema } } }, async (request) =>
     getPost(db, actorOf(request), request.params.id),
   );
-  r.post('/api/posts', { schema: { tags: ['posts'], summary: 'Enter a post by hand', body: manualPostInput } }, async (request, reply) => {
+  r.post('/api/posts', { schema: { tags: ['posts'], summary: 'Enter a post by hand', body: manualPostInput, response: { 200: manualPostAnswer, 201: manualPostAnswer } } }, async (request, reply) => {
     const res = await createManualPost(ctx, actorOf(request), request.body);
     return reply.code(res.created ? 201 : 200).send(res);
   });
