@@ -14,6 +14,7 @@ import { DEFAULT_TAXONOMY } from '../topic/default-taxonomy.ts';
 import { topicPathParts } from '../topic/taxonomy.ts';
 import type { RetrainRequester } from './retrain-job.ts';
 import { retrainModels, scheduleRetrain, type RetrainResult } from './train.ts';
+import { shapeOf } from '../../shapes.ts';
 
 /** One labelled example, from `minsheng learn`, an import, or a correction in the console. */
 export interface LabelExample {
@@ -251,6 +252,21 @@ export interface LabelRow {
   createdBy: number | null;
   createdAt: string;
 }
+
+export const labelRowSchema = shapeOf<LabelRow>()({
+  id: z.number(),
+  postId: z.number().nullable(),
+  text: z.string(),
+  sentiment: z.string().nullable(),
+  topic: z.string().nullable(),
+  department: z.string().nullable(),
+  origin: z.string(),
+  createdBy: z.number().nullable(),
+  createdAt: z.string(),
+});
+
+/** A correction's label, and the topics it added to the taxonomy. */
+export const correctionSchema = z.object({ labelId: z.number(), topicsAdded: z.array(z.string()) });
 
 /** The label history of one post, newest first. */
 export async function listPostLabels(db: Kysely<Database>, actor: Actor, postId: number): Promise<LabelRow[]> {

@@ -3,6 +3,8 @@ import type { Database } from '../../db/schema.ts';
 import { fromJson, nowIso } from '../../db/values.ts';
 import type { FeatureSet } from './features.ts';
 import { deserialize, serialize, type LinearModel, type StoredLinearModel } from './linear.ts';
+import { z } from 'zod';
+import { shapeOf } from '../../shapes.ts';
 
 /**
  * The learned models of a workspace, stored in the `models` table (one row per model, with a
@@ -81,6 +83,16 @@ export async function loadModels(db: Kysely<Database>): Promise<Partial<Record<M
 }
 
 /** Model summaries for the console (no weights). */
+export const modelInfoSchema = shapeOf<Awaited<ReturnType<typeof describeModels>>[number]>()({
+  name: z.string(),
+  version: z.number(),
+  examples: z.number(),
+  trainedAt: z.string(),
+  classes: z.array(z.string()),
+  counts: z.array(z.number()).describe('examples per class'),
+  externalLexicon: z.boolean().describe('the model also reads the external sentiment lexicons'),
+});
+
 export async function describeModels(db: Kysely<Database>) {
   const rows = await db.selectFrom('models').select(['name', 'version', 'examples', 'trained_at', 'data']).where('name', 'in', [...MODEL_NAMES]).execute();
   return rows.map((r) => {

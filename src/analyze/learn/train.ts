@@ -8,6 +8,8 @@ import { trainCentroid } from './centroid.ts';
 import { externalLexicon } from '../sentiment/external-lexicon.ts';
 import type { FeatureSet } from './features.ts';
 import { train, type Example, type LinearModel } from './linear.ts';
+import { z } from 'zod';
+import { shapeOf } from '../../shapes.ts';
 
 /** Fewer examples than this (or a single class) trains nothing; the lexicon / rules stand alone. */
 export const MIN_EXAMPLES = 4;
@@ -93,6 +95,14 @@ export interface RetrainResult {
   trained: boolean;
   ms: number;
 }
+
+export const retrainResultSchema = shapeOf<RetrainResult>()({
+  name: z.enum(['sentiment', 'topic', 'department']),
+  examples: z.number(),
+  classes: z.number(),
+  trained: z.boolean().describe('false when there was too little to learn from (the model is removed)'),
+  ms: z.number(),
+});
 
 /** Retrains the named models from the workspace's labels (and, for routing, its ledger). */
 export async function retrainModels(db: Kysely<Database>, names: readonly ModelName[]): Promise<RetrainResult[]> {

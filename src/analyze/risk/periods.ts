@@ -9,6 +9,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
 import { t } from '../../i18n/index.ts';
 import { lowerAscii, type Normalizer } from '../rules/matcher.ts';
 import { fromLocalIso } from '../../time/zone.ts';
+import { shapeOf } from '../../shapes.ts';
 
 /**
  * Watch periods (专题/重点时段): a time-boxed special watch such as an estate's opening sale,
@@ -55,6 +56,17 @@ export interface WatchPeriodView {
   created_at: string;
   updated_at: string;
 }
+
+export const watchPeriodViewSchema = shapeOf<WatchPeriodView>()({
+  id: z.number(),
+  name: z.string(),
+  keywords: z.array(z.string()),
+  starts_at: z.string(),
+  ends_at: z.string(),
+  boost: z.number(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
 
 function view(r: Selectable<WatchPeriodTable>): WatchPeriodView {
   return { ...r, keywords: fromJson<string[]>(r.keywords, []), boost: Number(r.boost) };

@@ -10,6 +10,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
 import { t } from '../../i18n/index.ts';
 import { RISK_LEVELS } from '../../levels.ts';
 import { parseExpression, termsOf } from './parser.ts';
+import { shapeOf } from '../../shapes.ts';
 
 /** A watch rule (监测规则) as people edit it: an expression plus scope, department and minimum level. */
 export const watchRuleInput = z.object({
@@ -38,6 +39,21 @@ export interface WatchRuleView {
   created_at: string;
   updated_at: string;
 }
+
+/** A watch rule as the API sends it. */
+export const watchRuleViewSchema = shapeOf<WatchRuleView>()({
+  id: z.number(),
+  name: z.string(),
+  expression: z.string(),
+  sources: z.array(z.string()).describe('source names the rule is limited to (none: every source)'),
+  department: z.string().nullable().describe('department code'),
+  department_id: z.number().nullable(),
+  min_level: z.string(),
+  enabled: z.boolean(),
+  terms: z.array(z.object({ value: z.string(), negated: z.boolean() })).describe('the terms the rule looks for (negated ones are excluded terms)'),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
 
 type Row = Selectable<WatchRuleTable> & { department_code: string | null };
 

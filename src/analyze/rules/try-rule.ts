@@ -8,6 +8,7 @@ import type { Field } from './lexer.ts';
 import { prepareDoc, RuleMatcher, type Hit } from './matcher.ts';
 import { termsOf } from './parser.ts';
 import { RuleSyntaxError } from './syntax-error.ts';
+import { shapeOf } from '../../shapes.ts';
 
 /** "Test this expression against recent posts": the console's live rule editor. */
 export const tryRuleInput = z.object({
@@ -92,3 +93,30 @@ export async function tryRule(db: Kysely<Database>, actor: Actor, input: TryRule
   }
   return { expression: data.expression, scanned: rows.length, matched: total, since, matches };
 }
+
+const termsSchema = z.array(z.object({ value: z.string(), negated: z.boolean() }));
+const FIELDS = ['title', 'text', 'author', 'source'] as const satisfies readonly Field[];
+const hitSchema = shapeOf<Hit>()({ term: z.string(), field: z.enum(FIELDS), offset: z.number().describe('index into the normalised field text'), length: z.number() });
+
+/** The expression's terms, or the error with its 1-based character position. */
+export const expressionCheckSchema = z.union([
+  z.object({ ok: z.literal(true), terms: termsSchema }),
+  z.object({ ok: z.literal(false), error: z.object({ position: z.number(), code: z.string(), message: z.string().describe('zh-CN'), detail: z.string() }) }),
+]);
+
+type Tried = Awaited<ReturnType<typeof tryRule>>;
+
+/** Recent posts the expression matches, with the hits and highlight ranges. */
+export const tryRuleResultSchema = shapeOf<Tried>()({
+  expression: z.string(),
+  scanned: z.number(),
+  matched: z.number(),
+  since: z.string(),
+  matches: z.array(
+    shapeOf<Tried['matches'][number]>()({
+      post: z.object({ id: z.number(), title: z.string(), source: z.string(), url: z.string().nullable(), published_at: z.string().nullable(), fetched_at: z.string(), risk_level: z.string().nullable() }),
+      hits: z.array(hitSchema),
+      highlights: z.partialRecord(z.enum(FIELDS), shapeOf<Highlight>()({ text: z.string(), ranges: z.array(z.tuple([z.number(), z.number()])) })),
+    }),
+  ),
+});

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { assertCan } from '../../auth/policy.ts';
-import { correctPost, labelInput, listPostLabels } from '../../analyze/learn/labels.ts';
+import { correctionSchema, correctPost, labelInput, labelRowSchema, listPostLabels } from '../../analyze/learn/labels.ts';
 import { queueRetrain } from '../../analyze/learn/retrain-job.ts';
-import { retrainModels } from '../../analyze/learn/train.ts';
-import { describeModels, MODEL_NAMES } from '../../analyze/learn/models.ts';
+import { retrainModels, retrainResultSchema } from '../../analyze/learn/train.ts';
+import { describeModels, MODEL_NAMES, modelInfoSchema } from '../../analyze/learn/models.ts';
 import { actorOf } from '../session.ts';
 import { typed, type RouteModule } from './types.ts';
 
@@ -16,21 +16,21 @@ export const labelRoutes: RouteModule = (app, ctx) => {
 
   r.post(
     '/api/posts/:id/labels',
-    { schema: { tags: ['learning'], summary: "Correct a post's sentiment, topic or department; the correction is learned", params: idParam, body: labelInput } },
+    { schema: { tags: ['learning'], summary: "Correct a post's sentiment, topic or department; the correction is learned", params: idParam, body: labelInput, response: { 201: correctionSchema } } },
     async (request, reply) => {
       // With a job queue (serve, or serve --no-jobs beside workers) the retraining runs as a job.
       const requestRetrain = ctx.jobs ? queueRetrain(ctx.jobs) : undefined;
       return reply.code(201).send(await correctPost(db, actorOf(request), request.params.id, request.body, requestRetrain));
     },
   );
-  r.get('/api/posts/:id/labels', { schema: { tags: ['learning'], summary: "A post's corrections, newest first", params: idParam } }, async (request) =>
+  r.get('/api/posts/:id/labels', { schema: { tags: ['learning'], summary: "A post's corrections, newest first", params: idParam, response: { 200: labelRowSchema.array() } } }, async (request) =>
     listPostLabels(db, actorOf(request), request.params.id),
   );
-  r.get('/api/models', { schema: { tags: ['learning'], summary: 'Learned models: version, examples, classes' } }, async (request) => {
+  r.get('/api/models', { schema: { tags: ['learning'], summary: 'Learned models: version, examples, classes', response: { 200: modelInfoSchema.array() } } }, async (request) => {
     assertCan(actorOf(request), 'posts.read');
     return describeModels(db);
   });
-  r.post('/api/models/retrain', { schema: { tags: ['learning'], summary: 'Retrain every model from the labels and the ledger now' } }, async (request) => {
+  r.post('/api/models/retrain', { schema: { tags: ['learning'], summary: 'Retrain every model from the labels and the ledger now', response: { 200: retrainResultSchema.array() } } }, async (request) => {
     assertCan(actorOf(request), 'taxonomy.manage');
     return retrainModels(db, MODEL_NAMES);
   });
