@@ -9,12 +9,10 @@ import { nowIso } from '../db/values.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import { isRiskLevel } from '../levels.ts';
-import { assertWorksOnCase, loadCase, visibleCase, type CaseRow } from './access.ts';
+import { assertWorksOnCase, loadCase, visibleCase, type CaseRow, caseRowSchema } from './access.ts';
 import { instructionDue } from './deadlines.ts';
-import { logCaseEvent } from './history.ts';
+import { logCaseEvent, caseEventRowSchema } from './history.ts';
 import { loadCaseSettings } from './settings.ts';
-import { caseEventRowSchema } from './history.ts';
-import { caseRowSchema } from './access.ts';
 import { shapeOf } from '../shapes.ts';
 
 /**

@@ -3,8 +3,9 @@ import { z } from 'zod';
 import type { Database } from '../db/schema.ts';
 import { fromJson } from '../db/values.ts';
 import { ledgerFacts, type CaseFacts } from './ledger-facts.ts';
-import { parsePeriod, type Period } from './period.ts';
+import { parsePeriod, type Period, periodSchema } from './period.ts';
 import { rate } from './timeliness.ts';
+import { shapeOf } from '../shapes.ts';
 
 /**
  * The annual assessment (考核) of each department on the seed's three criteria: replied in
@@ -59,6 +60,36 @@ export interface AssessmentReport {
   departments: DepartmentAssessment[];
   quarters: { period: Period; departments: DepartmentAssessment[] }[];
 }
+
+/** The weights as stored and sent (the input schema less its check that one is above 0). */
+export const weightsAnswerSchema = z.object({ timely: z.number(), received: z.number(), prevented: z.number() });
+
+const criterionScoreSchema = shapeOf<CriterionScore>()({
+  criterion: z.enum(['timely', 'received', 'prevented']),
+  name: z.string(),
+  numerator: z.number(),
+  denominator: z.number(),
+  score: z.number().nullable().describe('0–100, null without data'),
+  weight: z.number(),
+  contribution: z.number().describe('points this criterion adds to the total'),
+  detail: z.string(),
+});
+
+const departmentAssessmentSchema = shapeOf<DepartmentAssessment>()({
+  departmentId: z.number(),
+  department: z.string(),
+  cases: z.number(),
+  criteria: z.array(criterionScoreSchema),
+  score: z.number().nullable(),
+  rank: z.number().nullable().describe('1-based; equal scores share a rank'),
+});
+
+export const assessmentReportSchema = shapeOf<AssessmentReport>()({
+  period: periodSchema,
+  weights: weightsAnswerSchema,
+  departments: z.array(departmentAssessmentSchema),
+  quarters: z.array(z.object({ period: periodSchema, departments: z.array(departmentAssessmentSchema) })),
+});
 
 export async function loadWeights(db: Kysely<Database>): Promise<Weights> {
   const row = await db.selectFrom('settings').select('value').where('key', '=', WEIGHTS_SETTING).executeTakeFirst();

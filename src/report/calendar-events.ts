@@ -3,6 +3,8 @@ import type { Kysely } from 'kysely';
 import { localDate } from '../time/calendar.ts';
 import type { Database } from '../db/schema.ts';
 import { addDays, daysOf, type Period } from './period.ts';
+import { z } from 'zod';
+import { shapeOf } from '../shapes.ts';
 
 const { getDayDetail } = chineseDays;
 
@@ -89,3 +91,10 @@ export async function calendarEventsFor(db: Kysely<Database>, period: Pick<Perio
 export function eventsOverlapping(events: CalendarEvent[], first: string, last: string): string[] {
   return [...new Set(events.filter((e) => overlaps(e, first, last)).map((e) => e.name))];
 }
+
+export const calendarEventSchema = shapeOf<CalendarEvent>()({
+  name: z.string(),
+  kind: z.enum(['national', 'holiday', 'watch_period', 'named_date']),
+  firstDay: z.string(),
+  lastDay: z.string(),
+});

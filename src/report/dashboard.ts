@@ -3,10 +3,13 @@ import { localDate } from '../time/calendar.ts';
 import type { Database } from '../db/schema.ts';
 import { num } from '../db/values.ts';
 import { addDays, parsePeriod, periodContaining, type Period } from './period.ts';
-import { hotEventsOf, mostEngaged, trendOf, type HotEvent } from './stats.ts';
-import { departmentTimeliness, type DepartmentTimeliness } from './timeliness.ts';
-import { hotIssues, type HotIssue } from './hot-issues.ts';
+import { hotEventsOf, mostEngaged, trendOf, type HotEvent, hotEventSchema } from './stats.ts';
+import { departmentTimeliness, type DepartmentTimeliness, departmentTimelinessSchema } from './timeliness.ts';
+import { hotIssues, type HotIssue, hotIssueSchema } from './hot-issues.ts';
 import type { TrendBucket } from './trend.ts';
+import { z } from 'zod';
+import { shapeOf } from '../shapes.ts';
+import { trendBucketSchema } from './trend.ts';
 
 /**
  * The figures of the console's dashboard and reports page: today's volume and negative share,
@@ -24,6 +27,18 @@ export interface Dashboard {
   timeliness: DepartmentTimeliness[];
   generatedAt: string;
 }
+
+export const dashboardSchema = shapeOf<Dashboard>()({
+  today: z.object({ date: z.string(), posts: z.number(), negative: z.number(), negativeShare: z.number() }),
+  openAlerts: z.number(),
+  casesByState: z.record(z.string(), z.number()),
+  overdue: z.number(),
+  trend: z.array(trendBucketSchema),
+  hotEvents: z.array(hotEventSchema),
+  hotIssues: z.array(hotIssueSchema.omit({ postIds: true })),
+  timeliness: z.array(departmentTimelinessSchema),
+  generatedAt: z.string(),
+});
 
 export async function dashboard(db: Kysely<Database>, opts: { departmentId?: number | null; now?: Date } = {}): Promise<Dashboard> {
   const now = opts.now ?? new Date();

@@ -1,5 +1,7 @@
 import { createSegmenter, type Segmenter } from '../analyze/text/segment.ts';
 import { hammingDistance, simhash } from '../analyze/events/simhash.ts';
+import { z } from 'zod';
+import { shapeOf } from '../shapes.ts';
 
 /**
  * The report-side hot-issue ranking: clusters the posts of a period by the salient terms they
@@ -308,3 +310,15 @@ export function hotIssues(posts: ClusterPost[], opts: ClusterOptions = {}): HotI
   issues.sort((a, b) => b.heat - a.heat || b.posts - a.posts || a.firstAt.localeCompare(b.firstAt));
   return issues.slice(0, limit);
 }
+
+export const hotIssueSchema = shapeOf<HotIssue>()({
+  title: z.string().describe('a representative title'),
+  terms: z.array(z.string()).describe('the terms the posts share most'),
+  posts: z.number(),
+  engagement: z.number(),
+  heat: z.number(),
+  firstAt: z.string(),
+  lastAt: z.string(),
+  postIds: z.array(z.number()),
+  eventIds: z.array(z.number()),
+});

@@ -7,6 +7,7 @@ import type { Database, NamedDateTable } from '../db/schema.ts';
 import { nowIso } from '../db/values.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
+import { shapeOf } from '../shapes.ts';
 
 /**
  * The workspace's own named dates (an estate's opening sale, a 文明城市 inspection, a local
@@ -38,6 +39,17 @@ function parse(input: unknown) {
   }
   return r.data;
 }
+
+export const namedDateSchema = shapeOf<NamedDateRow>()({
+  id: z.number(),
+  name: z.string(),
+  starts_on: z.string(),
+  ends_on: z.string(),
+  yearly: z.number(),
+  note: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
 
 export async function listNamedDates(db: Kysely<Database>, actor: Actor): Promise<NamedDateRow[]> {
   assertCan(actor, 'reports.read');

@@ -1,4 +1,6 @@
 import { localDate, localInstant } from '../time/calendar.ts';
+import { z } from 'zod';
+import { shapeOf } from '../shapes.ts';
 
 /**
  * A reporting period in Beijing time. `start`/`end` are UTC instants (ISO strings, end
@@ -156,3 +158,13 @@ export function daysOf(p: Pick<Period, 'firstDay' | 'lastDay'>): string[] {
 }
 
 export { addDays };
+
+export const periodSchema = shapeOf<Period>()({
+  kind: z.enum(['day', 'week', 'month', 'quarter', 'year', 'custom']),
+  key: z.string().describe('2026-10-05, 2026-W41, 2026-10, 2026-Q4, 2026, 2026-10-01..2026-10-15'),
+  label: z.string().describe('zh-CN, e.g. 2026年10月'),
+  firstDay: z.string(),
+  lastDay: z.string(),
+  start: z.string(),
+  end: z.string(),
+});

@@ -1,5 +1,4 @@
-import { sql, type Kysely } from 'kysely';
-import { PostgresAdapter } from 'kysely';
+import { sql, type Kysely, PostgresAdapter } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { num } from '../db/values.ts';
 import type { PeriodicTask } from '../jobs/scheduler.ts';

@@ -14,6 +14,7 @@ import { RISK_LEVELS, type RiskLevel } from '../levels.ts';
 import { KIND_TITLES, REPORT_FORMATS, SCHEDULE_KINDS, SCHEDULE_PERIOD, type ReportKind } from './kinds.ts';
 import { previousPeriod } from './period.ts';
 import { WORKSPACE_TIME_ZONE } from '../time/zone.ts';
+import { shapeOf } from '../shapes.ts';
 
 /**
  * Scheduled briefs: a cron expression (Beijing time, parsed by croner) per schedule. When due,
@@ -116,6 +117,22 @@ export async function deleteSchedule(db: Kysely<Database>, actor: Actor, id: num
   });
 }
 
+export const scheduleSchema = shapeOf<ScheduleRow>()({
+  id: z.number(),
+  name: z.string(),
+  kind: z.string(),
+  format: z.string(),
+  cron: z.string(),
+  department_id: z.number().nullable(),
+  level: z.string(),
+  enabled: z.number(),
+  next_run_at: z.string().nullable(),
+  last_run_at: z.string().nullable(),
+  last_error: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+
 export interface RunResult {
   scheduleId: number;
   period: string;
@@ -201,3 +218,11 @@ export const reportScheduleTask = {
     for (const r of results) if (r.delivered) ctx.log.info({ schedule: r.scheduleId, period: r.period, alerts: r.alertIds.length }, 'scheduled brief delivered');
   },
 };
+
+export const runResultSchema = shapeOf<RunResult>()({
+  scheduleId: z.number(),
+  period: z.string(),
+  delivered: z.boolean().describe('false when this period had already been delivered'),
+  attachmentId: z.number().nullable(),
+  alertIds: z.array(z.number()),
+});

@@ -2,12 +2,14 @@ import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { num } from '../db/values.ts';
 import type { Database } from '../db/schema.ts';
 import { RISK_LEVEL_LABELS, RISK_LEVELS } from '../levels.ts';
-import { calendarEventsFor, type CalendarEvent } from './calendar-events.ts';
-import { heatOf, hotIssues, type ClusterPost, type HotIssue } from './hot-issues.ts';
-import { addDays, type Period } from './period.ts';
-import { bucketCountsOfDays, findPeaks, granularityOf, trendFromCounts, trendRanges, type TrendBucket } from './trend.ts';
+import { calendarEventsFor, type CalendarEvent, calendarEventSchema } from './calendar-events.ts';
+import { heatOf, hotIssues, type ClusterPost, type HotIssue, hotIssueSchema } from './hot-issues.ts';
+import { addDays, type Period, periodSchema } from './period.ts';
+import { bucketCountsOfDays, findPeaks, granularityOf, trendFromCounts, trendRanges, type TrendBucket, trendBucketSchema } from './trend.ts';
 import { dailyCounts } from './rollup.ts';
 import { fromLocalIso } from '../time/zone.ts';
+import { z } from 'zod';
+import { shapeOf } from '../shapes.ts';
 
 /**
  * Volume statistics of a period (DESIGN §4 "Report"): by source, topic, sentiment, risk level
@@ -296,3 +298,35 @@ export async function mostEngaged(db: Kysely<Database>, period: Pick<Period, 'st
     .execute();
   return rows.map((p) => ({ id: p.id, title: p.title, text: p.text, segmented: p.segmented, eventId: p.event_id, engagement: num(p.engagement), at: p.at }));
 }
+
+export const countRowSchema = shapeOf<CountRow>()({ key: z.string(), name: z.string(), count: z.number(), share: z.number() });
+
+export const hotEventSchema = shapeOf<HotEvent>()({
+  eventId: z.number(),
+  title: z.string(),
+  topic: z.string().nullable(),
+  posts: z.number(),
+  engagement: z.number(),
+  heat: z.number(),
+  riskLevel: z.string().nullable(),
+  firstAt: z.string(),
+  lastAt: z.string(),
+});
+
+export const volumeStatsSchema = shapeOf<VolumeStats>()({
+  period: periodSchema,
+  total: z.number(),
+  negative: z.number(),
+  negativeShare: z.number(),
+  bySource: z.array(countRowSchema),
+  byTopic: z.array(countRowSchema),
+  bySentiment: z.array(countRowSchema),
+  byRisk: z.array(countRowSchema),
+  byDepartment: z.array(countRowSchema),
+  trend: z.object({ granularity: z.enum(['hour', 'day', 'month']), buckets: z.array(trendBucketSchema) }),
+  peaks: z.array(trendBucketSchema),
+  calendar: z.array(calendarEventSchema),
+  hotEvents: z.array(hotEventSchema),
+  hotIssues: z.array(hotIssueSchema),
+  topTopics: z.array(shapeOf<TopicRow>()({ ...countRowSchema.shape, months: z.number().describe('in how many of the 12 months up to the period end the topic appeared') })),
+});

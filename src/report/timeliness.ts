@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { ledgerFacts, type LedgerFacts } from './ledger-facts.ts';
 import type { Period } from './period.ts';
+import { z } from 'zod';
+import { shapeOf } from '../shapes.ts';
 
 /**
  * Department timeliness from the ledger (DESIGN §4 "Report"): cases, replied on time and the
@@ -107,3 +109,30 @@ export async function departmentTimeliness(
   const total = opts.departmentId != null ? rows[0] ?? aggregate({ cases: [], memos: [], commitments: [] }, 'all', '合计') : aggregate(facts, 'all', '合计');
   return { departments: rows, total: { ...total, department: '合计' } };
 }
+
+/** Rates are null when nothing counted. */
+export const departmentTimelinessSchema = shapeOf<DepartmentTimeliness>()({
+  departmentId: z.number().nullable(),
+  department: z.string(),
+  cases: z.number(),
+  due: z.number(),
+  replied: z.number(),
+  repliedOnTime: z.number(),
+  onTimeRate: z.number().nullable(),
+  medianReplyHours: z.number().nullable(),
+  overdue: z.number(),
+  memos: z.number(),
+  memosOnTime: z.number(),
+  memoRate: z.number().nullable(),
+  commitments: z.number(),
+  commitmentsOnTime: z.number(),
+  commitmentRate: z.number().nullable(),
+  escalationsWatched: z.number(),
+  escalationsPrevented: z.number(),
+  preventionRate: z.number().nullable(),
+  responsesPosted: z.number(),
+  responsesVerified: z.number(),
+  verificationRate: z.number().nullable(),
+});
+
+export const timelinessReportSchema = shapeOf<TimelinessReport>()({ departments: z.array(departmentTimelinessSchema), total: departmentTimelinessSchema });

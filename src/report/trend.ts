@@ -2,6 +2,8 @@ import { localDate } from '../time/calendar.ts';
 import { eventsOverlapping, type CalendarEvent } from './calendar-events.ts';
 import { addDays, daysOf, type Period } from './period.ts';
 import { fromLocalIso, wallClock } from '../time/zone.ts';
+import { z } from 'zod';
+import { shapeOf } from '../shapes.ts';
 
 /** One point of the volume trend: an hour (daily brief), a day, or a month (long periods). */
 export interface TrendBucket {
@@ -146,3 +148,12 @@ export function findPeaks(buckets: TrendBucket[]): TrendBucket[] {
   });
   return peaks;
 }
+
+export const trendBucketSchema = shapeOf<TrendBucket>()({
+  key: z.string(),
+  label: z.string(),
+  count: z.number(),
+  negative: z.number(),
+  peak: z.boolean(),
+  events: z.array(z.string()).describe('calendar events overlapping the bucket'),
+});

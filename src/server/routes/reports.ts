@@ -6,20 +6,24 @@ import { nowIso, toJson } from '../../db/values.ts';
 import { recordAudit } from '../../audit/audit.ts';
 import { ValidationError } from '../../errors.ts';
 import { t } from '../../i18n/index.ts';
-import { assessment, parseWeights, weightsSchema, WEIGHTS_SETTING, loadWeights } from '../../report/assessment.ts';
-import { dashboard } from '../../report/dashboard.ts';
-import { REPORT_FORMATS, REPORT_KINDS } from '../../report/kinds.ts';
-import { createNamedDate, deleteNamedDate, listNamedDates, namedDateInput } from '../../report/named-dates.ts';
+import { assessment, assessmentReportSchema, parseWeights, weightsAnswerSchema, weightsSchema, WEIGHTS_SETTING, loadWeights } from '../../report/assessment.ts';
+import { dashboard, dashboardSchema } from '../../report/dashboard.ts';
+import { MIME, REPORT_FORMATS, REPORT_KINDS } from '../../report/kinds.ts';
+import { createNamedDate, deleteNamedDate, listNamedDates, namedDateInput, namedDateSchema } from '../../report/named-dates.ts';
 import { parsePeriod, PeriodError, periodContaining, type Period } from '../../report/period.ts';
 import { scopeDepartment, visibleEvent } from '../../report/scope.ts';
-import { createSchedule, deleteSchedule, listSchedules, runSchedule, scheduleInput, updateSchedule } from '../../report/schedules.ts';
-import { volumeStats } from '../../report/stats.ts';
-import { departmentTimeliness } from '../../report/timeliness.ts';
+import { createSchedule, deleteSchedule, listSchedules, runResultSchema, runSchedule, scheduleInput, scheduleSchema, updateSchedule } from '../../report/schedules.ts';
+import { volumeStats, volumeStatsSchema } from '../../report/stats.ts';
+import { departmentTimeliness, timelinessReportSchema } from '../../report/timeliness.ts';
 import { actorOf } from '../session.ts';
 import { typed, type RouteModule } from './types.ts';
+import { fileAnswer, noContent } from '../responses.ts';
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
 const tags = ['reports'];
+
+/** The statistics of a period: volume (hot issues with at most 50 post ids each) and department timeliness. */
+export const statisticsSchema = volumeStatsSchema.extend({ timeliness: timelinessReportSchema });
 
 function periodOf(text: string | undefined, fallback: () => Period): Period {
   if (!text) return fallback();
@@ -52,7 +56,7 @@ export const reportRoutes: RouteModule = (app, ctx) => {
 
   r.get(
     '/api/reports/dashboard',
-    { schema: { tags, summary: "The console dashboard: today's volume and negative share, open alerts, cases by state, overdue, 30-day trend, hot events, timeliness" } },
+    { schema: { tags, summary: "The console dashboard: today's volume and negative share, open alerts, cases by state, overdue, 30-day trend, hot events, timeliness", response: { 200: dashboardSchema } } },
     async (request) => dashboard(db, { departmentId: await scope(actorOf(request)) }),
   );
 
@@ -67,6 +71,7 @@ export const reportRoutes: RouteModule = (app, ctx) => {
           department: z.coerce.number().int().positive().optional(),
           event: z.coerce.number().int().positive().optional(),
         }),
+        response: { 200: statisticsSchema },
       },
     },
     async (request) => {
@@ -92,6 +97,7 @@ export const reportRoutes: RouteModule = (app, ctx) => {
           period: z.string().max(40).optional().describe('a year (with quarterly rankings) or a quarter; default this year'),
           weights: z.string().max(100).optional().describe('timely=0.4,received=0.3,prevented=0.3 (default: the workspace setting)'),
         }),
+        response: { 200: assessmentReportSchema },
       },
     },
     async (request) => {
@@ -104,12 +110,12 @@ export const reportRoutes: RouteModule = (app, ctx) => {
     },
   );
 
-  r.get('/api/reports/assessment/weights', { schema: { tags, summary: 'The assessment weights in use' } }, async (request) => {
+  r.get('/api/reports/assessment/weights', { schema: { tags, summary: 'The assessment weights in use', response: { 200: weightsAnswerSchema } } }, async (request) => {
     assertCan(actorOf(request), 'reports.read');
     return loadWeights(db);
   });
 
-  r.put('/api/reports/assessment/weights', { schema: { tags, summary: 'Set the assessment weights', body: weightsSchema } }, async (request) => {
+  r.put('/api/reports/assessment/weights', { schema: { tags, summary: 'Set the assessment weights', body: weightsSchema, response: { 200: weightsAnswerSchema } } }, async (request) => {
     const actor = actorOf(request);
     assertCan(actor, 'settings.manage');
     const before = await loadWeights(db);
@@ -139,6 +145,7 @@ export const reportRoutes: RouteModule = (app, ctx) => {
           department: z.coerce.number().int().positive().optional(),
           weights: z.string().max(100).optional(),
         }),
+        response: { 200: fileAnswer('The document, named in content-disposition', ...Object.values(MIME)) },
       },
     },
     async (request, reply) => {
@@ -153,18 +160,18 @@ export const reportRoutes: RouteModule = (app, ctx) => {
     },
   );
 
-  r.get('/api/reports/schedules', { schema: { tags, summary: 'Scheduled briefs' } }, async (request) => listSchedules(db, actorOf(request)));
-  r.post('/api/reports/schedules', { schema: { tags, summary: 'Schedule a brief (cron, Beijing time)', body: scheduleInput } }, async (request, reply) =>
+  r.get('/api/reports/schedules', { schema: { tags, summary: 'Scheduled briefs', response: { 200: scheduleSchema.array() } } }, async (request) => listSchedules(db, actorOf(request)));
+  r.post('/api/reports/schedules', { schema: { tags, summary: 'Schedule a brief (cron, Beijing time)', body: scheduleInput, response: { 201: scheduleSchema } } }, async (request, reply) =>
     reply.code(201).send(await createSchedule(db, actorOf(request), request.body)),
   );
-  r.patch('/api/reports/schedules/:id', { schema: { tags, summary: 'Change a scheduled brief', params: idParam, body: scheduleInput.partial() } }, async (request) =>
+  r.patch('/api/reports/schedules/:id', { schema: { tags, summary: 'Change a scheduled brief', params: idParam, body: scheduleInput.partial(), response: { 200: scheduleSchema } } }, async (request) =>
     updateSchedule(db, actorOf(request), request.params.id, request.body),
   );
-  r.delete('/api/reports/schedules/:id', { schema: { tags, summary: 'Remove a scheduled brief', params: idParam } }, async (request, reply) => {
+  r.delete('/api/reports/schedules/:id', { schema: { tags, summary: 'Remove a scheduled brief', params: idParam, response: { 204: noContent } } }, async (request, reply) => {
     await deleteSchedule(db, actorOf(request), request.params.id);
     return reply.code(204).send();
   });
-  r.post('/api/reports/schedules/:id/run', { schema: { tags, summary: "Build and deliver a schedule's brief for the last complete period now", params: idParam } }, async (request) => {
+  r.post('/api/reports/schedules/:id/run', { schema: { tags, summary: "Build and deliver a schedule's brief for the last complete period now", params: idParam, response: { 200: runResultSchema } } }, async (request) => {
     const actor = actorOf(request);
     assertCan(actor, 'settings.manage');
     const row = await db.selectFrom('report_schedules').selectAll().where('id', '=', request.params.id).executeTakeFirst();
@@ -174,11 +181,11 @@ export const reportRoutes: RouteModule = (app, ctx) => {
     return result;
   });
 
-  r.get('/api/reports/named-dates', { schema: { tags, summary: "The workspace's named dates (annotate peaks)" } }, async (request) => listNamedDates(db, actorOf(request)));
-  r.post('/api/reports/named-dates', { schema: { tags, summary: 'Add a named date', body: namedDateInput } }, async (request, reply) =>
+  r.get('/api/reports/named-dates', { schema: { tags, summary: "The workspace's named dates (annotate peaks)", response: { 200: namedDateSchema.array() } } }, async (request) => listNamedDates(db, actorOf(request)));
+  r.post('/api/reports/named-dates', { schema: { tags, summary: 'Add a named date', body: namedDateInput, response: { 201: namedDateSchema } } }, async (request, reply) =>
     reply.code(201).send(await createNamedDate(db, actorOf(request), request.body)),
   );
-  r.delete('/api/reports/named-dates/:id', { schema: { tags, summary: 'Remove a named date', params: idParam } }, async (request, reply) => {
+  r.delete('/api/reports/named-dates/:id', { schema: { tags, summary: 'Remove a named date', params: idParam, response: { 204: noContent } } }, async (request, reply) => {
     await deleteNamedDate(db, actorOf(request), request.params.id);
     return reply.code(204).send();
   });
