@@ -9,6 +9,8 @@ import { kindOf, sourceKinds } from './sources/index.ts';
 import type { CollectOutcome, CollectRun } from './sources/types.ts';
 import { storeItems } from './store.ts';
 import { CollectError, type SourceRow } from './types.ts';
+import { z } from 'zod';
+import { shapeOf } from '../shapes.ts';
 
 export interface SourceRunResult {
   source: string;
@@ -20,6 +22,17 @@ export interface SourceRunResult {
   warnings: string[];
   paused: boolean;
 }
+
+export const sourceRunResultSchema = shapeOf<SourceRunResult>()({
+  source: z.string(),
+  ok: z.boolean(),
+  created: z.number(),
+  updated: z.number(),
+  notModified: z.boolean(),
+  error: z.string().nullable(),
+  warnings: z.array(z.string()),
+  paused: z.boolean(),
+});
 
 /** A lease so that two workers never collect the same source at once. */
 const LEASE_SECONDS = 600;

@@ -10,6 +10,7 @@ import { parseDate } from './parser/dates.ts';
 import { htmlToText, plainText, sanitizeContent } from './sanitize.ts';
 import { storeItems } from './store.ts';
 import type { CollectedItem } from './types.ts';
+import { shapeOf } from '../shapes.ts';
 
 export const PUSH_TOKEN_HEADER = 'x-minsheng-token';
 export const MAX_PUSH_BATCH = 1000;
@@ -41,6 +42,15 @@ export interface IngestResult {
   /** Posts refused, by their index in the batch; `field` and a zh-CN `user_message` where a field is to blame. */
   errors: { index: number; message: string; field?: string; user_message?: string }[];
 }
+
+export const ingestResultSchema = shapeOf<IngestResult>()({
+  source: z.string(),
+  received: z.number(),
+  created: z.number(),
+  updated: z.number(),
+  unchanged: z.number(),
+  errors: z.array(z.object({ index: z.number(), message: z.string(), field: z.string().optional(), user_message: z.string().optional().describe('zh-CN') })).describe('posts refused, by their index in the batch'),
+});
 
 /** Finds the push source whose token this is. */
 export async function sourceForToken(ctx: AppContext, token: string | undefined) {

@@ -13,6 +13,7 @@ import { t } from '../i18n/index.ts';
 import { hasRemovedPrivateNetworkOption, REMOVED_PRIVATE_NETWORK_REASON } from './sources/common.ts';
 import { kindOf, SOURCE_KINDS } from './sources/index.ts';
 import type { SourceRow } from './types.ts';
+import { shapeOf } from '../shapes.ts';
 
 export const DEFAULT_INTERVAL_SECONDS = 300;
 
@@ -51,6 +52,36 @@ export function withStoredSecrets(stored: Record<string, unknown>, given: Record
   return config;
 }
 export type PublicSource = ReturnType<typeof publicSource>;
+
+/** A source as the API shows it (`publicSource`). */
+export const publicSourceSchema = shapeOf<PublicSource>()({
+  id: z.number(),
+  name: z.string(),
+  kind: z.string(),
+  url: z.string().nullable().describe('credentials masked'),
+  config: z.record(z.string(), z.unknown()).describe('secrets masked; empty for those who do not manage sources'),
+  interval_seconds: z.number(),
+  weight: z.number(),
+  department_id: z.number().nullable(),
+  paused: z.number(),
+  etag: z.string().nullable(),
+  last_modified: z.string().nullable(),
+  last_success_at: z.string().nullable(),
+  last_error: z.string().nullable(),
+  last_error_at: z.string().nullable(),
+  error_streak: z.number(),
+  next_check_at: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  error_since: z.string().nullable(),
+  paused_reason: z.string().nullable().describe('why the source paused itself; null when paused by hand or running'),
+  last_warning: z.string().nullable(),
+  last_warning_at: z.string().nullable(),
+  has_push_token: z.boolean(),
+});
+
+/** A source in the list, with its number of posts. */
+export const sourceListItemSchema = shapeOf<Awaited<ReturnType<typeof listSources>>[number]>()({ ...publicSourceSchema.shape, posts: z.number() });
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -236,3 +267,20 @@ export async function sourceHealth(db: Kysely<Database>, actor: Actor) {
     status: r.paused ? 'paused' : r.error_streak > 0 ? 'failing' : r.last_success_at ? 'ok' : 'new',
   }));
 }
+
+export const sourceHealthSchema = shapeOf<Awaited<ReturnType<typeof sourceHealth>>[number]>()({
+  id: z.number(),
+  name: z.string(),
+  kind: z.string(),
+  paused: z.boolean(),
+  paused_reason: z.string().nullable(),
+  last_success_at: z.string().nullable(),
+  last_error: z.string().nullable(),
+  last_error_at: z.string().nullable(),
+  last_warning: z.string().nullable(),
+  last_warning_at: z.string().nullable(),
+  error_streak: z.number(),
+  error_since: z.string().nullable(),
+  next_check_at: z.string().nullable(),
+  status: z.string().describe('paused | failing | ok | new'),
+});

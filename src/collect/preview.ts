@@ -4,6 +4,8 @@ import { fetcherFor, runKind } from './collector.ts';
 import type { Fetcher } from './fetcher/fetch.ts';
 import { validateSource } from './manage.ts';
 import type { SourceRow } from './types.ts';
+import { z } from 'zod';
+import { shapeOf } from '../shapes.ts';
 
 export interface PreviewInput {
   url: string;
@@ -47,3 +49,20 @@ export async function previewSource(ctx: AppContext, input: PreviewInput, fetche
     if (!fetcher) await f.close();
   }
 }
+
+export const previewSchema = shapeOf<Preview>()({
+  kind: z.string(),
+  charset: z.string().nullable(),
+  declaredCharset: z.string().nullable(),
+  items: z.array(
+    shapeOf<Preview['items'][number]>()({
+      title: z.string(),
+      published_at: z.string().nullable(),
+      author: z.string().nullable(),
+      url: z.string().nullable(),
+      text: z.string().describe('the first 200 characters'),
+      replies: z.number(),
+    }),
+  ),
+  warnings: z.array(z.string()),
+});

@@ -7,6 +7,7 @@ import { AppError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import { sections } from './sections/index.ts';
 import type { SectionStats, WorkspaceIssue } from './section.ts';
+import { shapeOf } from '../shapes.ts';
 
 export const WORKSPACE_VERSION = 1;
 /**
@@ -109,6 +110,13 @@ export interface ApplyResult {
   changed: number;
   notices: string[];
 }
+
+/** What applying changed: per section, and in all; plus notices for people. */
+export const applyResultSchema = shapeOf<ApplyResult>()({
+  sections: z.record(z.string(), z.object({ created: z.number(), updated: z.number(), unchanged: z.number() })),
+  changed: z.number(),
+  notices: z.array(z.string()),
+});
 
 /**
  * Applies a workspace file in one transaction: either every section lands or nothing does.

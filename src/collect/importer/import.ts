@@ -12,8 +12,10 @@ import { parseDate } from '../parser/dates.ts';
 import { plainText } from '../sanitize.ts';
 import { storeItems } from '../store.ts';
 import type { CollectedItem, SourceRow } from '../types.ts';
-import { resolveColumns, type ImportField } from './columns.ts';
+import { resolveColumns, type ImportField, IMPORT_FIELDS } from './columns.ts';
 import { ImportFileError, readImportFile, type ImportIssue, type ImportRow } from './readers.ts';
+import { z } from 'zod';
+import { shapeOf } from '../../shapes.ts';
 
 export interface ImportResult {
   source: string;
@@ -28,6 +30,19 @@ export interface ImportResult {
   /** Which field each column filled. */
   columns: Record<string, ImportField>;
 }
+
+const importIssueSchema = shapeOf<ImportIssue>()({ row: z.number(), message: z.string(), column: z.string().optional(), user_message: z.string().optional().describe('zh-CN') });
+
+export const importResultSchema = shapeOf<ImportResult>()({
+  source: z.string(),
+  rows: z.number(),
+  created: z.number(),
+  updated: z.number(),
+  unchanged: z.number(),
+  errors: z.array(importIssueSchema).describe('rows not imported'),
+  warnings: z.array(importIssueSchema).describe('rows imported with a field left empty'),
+  columns: z.record(z.string(), z.enum(IMPORT_FIELDS)).describe('which field each column filled'),
+});
 
 /** Rows stored per transaction: a crash loses at most one uncommitted chunk, and a re-run skips what is stored. */
 const CHUNK = 500;

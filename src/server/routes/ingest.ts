@@ -1,4 +1,4 @@
-import { ingestBatch, ingestBody, PUSH_TOKEN_HEADER } from '../../collect/ingest.ts';
+import { ingestBatch, ingestBody, ingestResultSchema, PUSH_TOKEN_HEADER } from '../../collect/ingest.ts';
 import { typed, type RouteModule } from './types.ts';
 
 /** The push endpoint for other systems: a batch of posts, authenticated by the source's token. */
@@ -12,6 +12,7 @@ export const ingestRoutes: RouteModule = (app, ctx) => {
         tags: ['sources'],
         summary: `Push a batch of posts to a push source (token in the ${PUSH_TOKEN_HEADER} header, or Authorization: Bearer)`,
         body: ingestBody,
+        response: { 200: ingestResultSchema },
       },
     },
     async (request) => {

@@ -1,11 +1,26 @@
 import multipart from '@fastify/multipart';
 import { z } from 'zod';
 import { assertCan } from '../../auth/policy.ts';
-import { collectSource, fetcherFor } from '../../collect/collector.ts';
-import { importFile } from '../../collect/importer/import.ts';
-import { createSource, deleteSource, getSourceRow, issuePushToken, listSources, sourceFor, sourceHealth, sourceInput, updateSource, visibleSource, withStoredSecrets } from '../../collect/manage.ts';
+import { collectSource, fetcherFor, sourceRunResultSchema } from '../../collect/collector.ts';
+import { importFile, importResultSchema } from '../../collect/importer/import.ts';
+import {
+  createSource,
+  deleteSource,
+  getSourceRow,
+  issuePushToken,
+  listSources,
+  publicSourceSchema,
+  sourceFor,
+  sourceHealth,
+  sourceHealthSchema,
+  sourceInput,
+  sourceListItemSchema,
+  updateSource,
+  visibleSource,
+  withStoredSecrets,
+} from '../../collect/manage.ts';
 import { PRESETS } from '../../collect/parser/presets.ts';
-import { previewSource } from '../../collect/preview.ts';
+import { previewSchema, previewSource } from '../../collect/preview.ts';
 import { kindOf } from '../../collect/sources/index.ts';
 import { CollectError } from '../../collect/types.ts';
 import { fromJson } from '../../db/values.ts';
@@ -14,6 +29,7 @@ import { t } from '../../i18n/index.ts';
 import { OutboundRefusedError } from '../../outbound/refusal.ts';
 import { actorOf } from '../session.ts';
 import { typed, type RouteModule } from './types.ts';
+import { noContent } from '../responses.ts';
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
 const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
@@ -31,29 +47,29 @@ export const sourceRoutes: RouteModule = async (app, ctx) => {
   const db = ctx.db.kysely;
   const r = typed(app);
 
-  r.get('/api/sources', { schema: { tags: ['sources'], summary: 'List sources with post counts and health' } }, async (request) => listSources(db, actorOf(request)));
-  r.get('/api/sources/health', { schema: { tags: ['sources'], summary: 'Health of every source: last success, last error, error streak, paused' } }, async (request) =>
+  r.get('/api/sources', { schema: { tags: ['sources'], summary: 'List sources with post counts and health', response: { 200: sourceListItemSchema.array() } } }, async (request) => listSources(db, actorOf(request)));
+  r.get('/api/sources/health', { schema: { tags: ['sources'], summary: 'Health of every source: last success, last error, error streak, paused', response: { 200: sourceHealthSchema.array() } } }, async (request) =>
     sourceHealth(db, actorOf(request)),
   );
-  r.get('/api/sources/:id', { schema: { tags: ['sources'], summary: 'One source', params: idParam } }, async (request) => {
+  r.get('/api/sources/:id', { schema: { tags: ['sources'], summary: 'One source', params: idParam, response: { 200: publicSourceSchema } } }, async (request) => {
     const actor = actorOf(request);
     assertCan(actor, 'posts.read');
     return sourceFor(actor, await visibleSource(db, actor, request.params.id));
   });
-  r.post('/api/sources', { schema: { tags: ['sources'], summary: 'Create a source', body: sourceInput } }, async (request, reply) =>
+  r.post('/api/sources', { schema: { tags: ['sources'], summary: 'Create a source', body: sourceInput, response: { 201: publicSourceSchema } } }, async (request, reply) =>
     reply.code(201).send(await createSource(db, actorOf(request), request.body)),
   );
-  r.patch('/api/sources/:id', { schema: { tags: ['sources'], summary: 'Update a source (pause/resume with paused)', params: idParam, body: sourceInput.partial() } }, async (request) =>
+  r.patch('/api/sources/:id', { schema: { tags: ['sources'], summary: 'Update a source (pause/resume with paused)', params: idParam, body: sourceInput.partial(), response: { 200: publicSourceSchema } } }, async (request) =>
     updateSource(db, actorOf(request), request.params.id, request.body),
   );
-  r.delete('/api/sources/:id', { schema: { tags: ['sources'], summary: 'Delete a source without posts (otherwise pause it)', params: idParam } }, async (request, reply) => {
+  r.delete('/api/sources/:id', { schema: { tags: ['sources'], summary: 'Delete a source without posts (otherwise pause it)', params: idParam, response: { 204: noContent } } }, async (request, reply) => {
     await deleteSource(db, actorOf(request), request.params.id);
     return reply.code(204).send();
   });
-  r.post('/api/sources/:id/push-token', { schema: { tags: ['sources'], summary: 'Issue a new push token (shown once; the old one stops working)', params: idParam } }, async (request) =>
+  r.post('/api/sources/:id/push-token', { schema: { tags: ['sources'], summary: 'Issue a new push token (shown once; the old one stops working)', params: idParam, response: { 200: z.object({ token: z.string() }) } } }, async (request) =>
     issuePushToken(db, actorOf(request), request.params.id),
   );
-  r.post('/api/sources/test', { schema: { tags: ['sources'], summary: 'Fetch a URL once and show what would be collected; stores nothing', body: testBody } }, async (request) => {
+  r.post('/api/sources/test', { schema: { tags: ['sources'], summary: 'Fetch a URL once and show what would be collected; stores nothing', body: testBody, response: { 200: previewSchema } } }, async (request) => {
     assertCan(actorOf(request), 'sources.manage');
     const { source_id, ...body } = request.body;
     const stored = source_id ? await getSourceRow(db, source_id) : null;
@@ -67,7 +83,7 @@ export const sourceRoutes: RouteModule = async (app, ctx) => {
       throw err;
     }
   });
-  r.post('/api/sources/:id/collect', { schema: { tags: ['sources'], summary: 'Collect this source now', params: idParam } }, async (request) => {
+  r.post('/api/sources/:id/collect', { schema: { tags: ['sources'], summary: 'Collect this source now', params: idParam, response: { 200: sourceRunResultSchema } } }, async (request) => {
     assertCan(actorOf(request), 'sources.manage');
     const source = await getSourceRow(db, request.params.id);
     if (!kindOf(source.kind)?.pulled) throw new ValidationError(`source ${source.name} is not fetched`, t('collect.wrongKind', { name: source.name, kind: source.kind, what: '立即采集' }));
@@ -90,6 +106,7 @@ export const sourceRoutes: RouteModule = async (app, ctx) => {
           summary: 'Import an .xlsx/.csv/.jsonl file (multipart field "file"; optional field "map": col=field,…)',
           params: idParam,
           consumes: ['multipart/form-data'],
+          response: { 200: importResultSchema },
         },
       },
       async (request) => {
