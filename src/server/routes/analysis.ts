@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { getSensitiveTerms, sensitiveTermsInput, sensitiveTermsSchema, setSensitiveTerms } from '../../analyze/rules/sensitive.ts';
 import { analyzeStoredPosts } from '../../analyze/step.ts';
-import { analysisResultSchema, type AnalysisResult } from '../../analyze/types.ts';
+import type { AnalysisResult } from '../../analyze/types.ts';
 import { recordAudit } from '../../audit/audit.ts';
 import type { Actor } from '../../auth/actor.ts';
 import { officeDepartmentIds } from '../../auth/departments.ts';
@@ -13,7 +13,7 @@ import { AppError, NotFoundError } from '../../errors.ts';
 import { t } from '../../i18n/index.ts';
 import { actorOf } from '../session.ts';
 import { typed, type RouteModule } from './types.ts';
-import { shapeOf, storedJson } from '../../shapes.ts';
+import { postAnalysisSchema } from '../answers.ts';
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
 
@@ -30,21 +30,6 @@ function shape(post: Awaited<ReturnType<typeof visiblePost>>) {
   const { analysis, ...columns } = post;
   return { ...columns, result: fromJson<AnalysisResult | null>(analysis, null) };
 }
-
-/** A post's analysis columns and the full result with every reason. */
-export const postAnalysisSchema = shapeOf<ReturnType<typeof shape>>()({
-  id: z.number(),
-  department_id: z.number().nullable(),
-  event_id: z.number().nullable(),
-  sentiment_label: z.string().nullable(),
-  sentiment_score: z.number().nullable(),
-  topic: z.string().nullable(),
-  risk_level: z.string().nullable(),
-  risk_score: z.number().nullable(),
-  abuse: z.number(),
-  analyzed_at: z.string().nullable(),
-  result: storedJson(analysisResultSchema).nullable(),
-});
 
 /** A post's analysis (with every reason), re-analysis on demand, and the sensitive-term list. */
 export const analysisRoutes: RouteModule = (app, ctx) => {

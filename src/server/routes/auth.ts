@@ -4,24 +4,14 @@ import { DEVICE_COOKIE, DEVICE_TTL_MS, deviceSecret, issueDeviceToken, knownDevi
 import { verifyPassword } from '../../auth/password.ts';
 import { createSession, destroySession, SESSION_COOKIE, SESSION_TTL_MS } from '../../auth/sessions.ts';
 import { loginFailed, loginSucceeded, reserveLoginAttempt, type LoginGate } from '../../auth/throttle.ts';
-import { changeOwnPassword, roleSchema } from '../../auth/users.ts';
+import { changeOwnPassword } from '../../auth/users.ts';
 import { publicConfig } from '../../config.ts';
 import { t } from '../../i18n/index.ts';
 import { actorOf, clientIp } from '../session.ts';
 import { typed, type RouteModule } from './types.ts';
 import { errorBody, noContent } from '../responses.ts';
+import { meSchema } from '../answers.ts';
 import { localTimeOfDay } from '../../time/format.ts';
-
-export const meSchema = z.object({
-  id: z.number(),
-  username: z.string(),
-  name: z.string(),
-  role: roleSchema,
-  departmentId: z.number().nullable(),
-  mustChangePassword: z.boolean(),
-  csrfToken: z.string(),
-  config: z.object({ publicUrl: z.string().nullable() }),
-});
 
 /** The zh-CN refusal: which counter is locked, how long to wait, and until when (Beijing time). */
 function throttledMessage(gate: Extract<LoginGate, { ok: false }>): string {

@@ -9,21 +9,9 @@ import { t } from '../../i18n/index.ts';
 import { actorOf } from '../session.ts';
 import { typed, type RouteModule } from './types.ts';
 import { noContent } from '../responses.ts';
+import { channelTestSchema } from '../answers.ts';
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
-
-/** What a test message got back from the service. */
-export const channelTestSchema = z.object({
-  ok: z.boolean(),
-  channel: z.string(),
-  kind: z.string(),
-  status: z.number().nullable().describe('HTTP status or SMTP reply code'),
-  serviceCode: z.union([z.number(), z.string()]).nullable().describe("the service's own result code"),
-  answer: z.string().describe("the start of the service's answer"),
-  failure: z.string().nullable().describe('auth | signature | keyword | rate_limit | server | network | timeout | blocked | config | rejected'),
-  error: z.string().nullable(),
-  message: z.string().nullable().describe('zh-CN, when the test failed'),
-});
 
 /** Alert channels (预警渠道): CRUD, test message, failure state, re-enable; and the alert settings. */
 export const channelRoutes: RouteModule = (app, ctx) => {

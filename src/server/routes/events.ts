@@ -7,9 +7,7 @@ import { NotFoundError } from '../../errors.ts';
 import { RISK_LEVELS } from '../../levels.ts';
 import { actorOf } from '../session.ts';
 import { typed, type RouteModule } from './types.ts';
-import { shapeOf } from '../../shapes.ts';
-import type { EventTable } from '../../db/schema.ts';
-import type { Selectable } from 'kysely';
+import { eventDetailSchema, eventPageSchema } from '../answers.ts';
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
 
@@ -27,54 +25,6 @@ const listQuery = z.object({
 });
 
 const HOUR = 3600_000;
-
-/** An event (its signature left out) with its department's code and name. */
-export const eventSchema = shapeOf<Omit<Selectable<EventTable>, 'signature'> & { department: string | null; department_name: string | null }>()({
-  id: z.number(),
-  title: z.string(),
-  topic: z.string().nullable(),
-  first_seen_at: z.string(),
-  last_seen_at: z.string(),
-  post_count: z.number(),
-  risk_level: z.string().nullable(),
-  burst: z.number(),
-  created_at: z.string(),
-  updated_at: z.string(),
-  department_id: z.number().nullable(),
-  burst_reason: z.string().nullable(),
-  burst_at: z.string().nullable(),
-  department: z.string().nullable().describe('department code'),
-  department_name: z.string().nullable(),
-});
-
-export const eventPageSchema = z.object({ total: z.number(), items: z.array(eventSchema) });
-
-/** One event with its posts and the number of posts per hour. */
-export const eventDetailSchema = z.object({
-  event: eventSchema,
-  posts: z.array(
-    z.object({
-      id: z.number(),
-      title: z.string(),
-      url: z.string().nullable(),
-      author: z.string().nullable(),
-      published_at: z.string().nullable(),
-      fetched_at: z.string(),
-      sentiment_label: z.string().nullable(),
-      risk_level: z.string().nullable(),
-      risk_score: z.number().nullable(),
-      topic: z.string().nullable(),
-      department_id: z.number().nullable(),
-      views: z.number(),
-      replies_count: z.number(),
-      likes: z.number(),
-      reposts: z.number(),
-      source: z.string(),
-      at: z.string().describe('published, else fetched'),
-    }),
-  ),
-  timeline: z.array(z.object({ hour: z.string(), count: z.number() })),
-});
 
 /** Events (事件): clusters of posts about one matter, with their posts and hourly timeline. */
 export const eventRoutes: RouteModule = (app, ctx) => {

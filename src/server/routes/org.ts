@@ -3,11 +3,10 @@ import { createDepartment, departmentInput, departmentSchema, listDepartments, u
 import { assertCan } from '../../auth/policy.ts';
 import { createUser, listUsers, publicUserSchema, updateUser, userInput } from '../../auth/users.ts';
 import { actorOf } from '../session.ts';
+import { createdUserSchema } from '../answers.ts';
 import { typed, type RouteModule } from './types.ts';
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
-/** A new user, and the generated password (null when one was given). */
-export const createdUser = z.object({ user: publicUserSchema, initialPassword: z.string().nullable() });
 
 /** Departments and users (the organisation). */
 export const orgRoutes: RouteModule = (app, ctx) => {
@@ -33,7 +32,7 @@ export const orgRoutes: RouteModule = (app, ctx) => {
     // A head sees the people of their own department only.
     return actor.role === 'head' ? users.filter((u) => u.department_id === actor.departmentId) : users;
   });
-  r.post('/api/users', { schema: { tags: ['org'], summary: 'Create a user (a password is generated when none is given)', body: userInput, response: { 201: createdUser } } }, async (request, reply) => {
+  r.post('/api/users', { schema: { tags: ['org'], summary: 'Create a user (a password is generated when none is given)', body: userInput, response: { 201: createdUserSchema } } }, async (request, reply) => {
     const { user, password } = await createUser(db, actorOf(request), request.body);
     return reply.code(201).send({ user, initialPassword: request.body.password ? null : password });
   });

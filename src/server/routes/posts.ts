@@ -5,10 +5,9 @@ import { ValidationError } from '../../errors.ts';
 import { t } from '../../i18n/index.ts';
 import { actorOf } from '../session.ts';
 import { typed, type RouteModule } from './types.ts';
+import { manualPostAnswerSchema } from '../answers.ts';
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
-/** The post's id; 201 when it is new, 200 when the same post was already stored. */
-const manualPostAnswer = z.object({ id: z.number(), created: z.boolean() });
 const listQuery = z.object({
   q: z.string().max(200).optional().describe('words that must all appear in the title or text'),
   since: z.string().max(40).optional().describe('ISO date/time or 2024-11-01'),
@@ -55,7 +54,7 @@ export const postRoutes: RouteModule = (app, ctx) => {
   r.get('/api/posts/:id', { schema: { tags: ['posts'], summary: 'One post with its replies (ours marked), metrics history and near-duplicates', params: idParam, response: { 200: postDetailSchema } } }, async (request) =>
     getPost(db, actorOf(request), request.params.id),
   );
-  r.post('/api/posts', { schema: { tags: ['posts'], summary: 'Enter a post by hand', body: manualPostInput, response: { 200: manualPostAnswer, 201: manualPostAnswer } } }, async (request, reply) => {
+  r.post('/api/posts', { schema: { tags: ['posts'], summary: 'Enter a post by hand', body: manualPostInput, response: { 200: manualPostAnswerSchema, 201: manualPostAnswerSchema } } }, async (request, reply) => {
     const res = await createManualPost(ctx, actorOf(request), request.body);
     return reply.code(res.created ? 201 : 200).send(res);
   });

@@ -13,17 +13,15 @@ import { createNamedDate, deleteNamedDate, listNamedDates, namedDateInput, named
 import { parsePeriod, PeriodError, periodContaining, type Period } from '../../report/period.ts';
 import { scopeDepartment, visibleEvent } from '../../report/scope.ts';
 import { createSchedule, deleteSchedule, listSchedules, runResultSchema, runSchedule, scheduleInput, scheduleSchema, updateSchedule } from '../../report/schedules.ts';
-import { volumeStats, volumeStatsSchema } from '../../report/stats.ts';
-import { departmentTimeliness, timelinessReportSchema } from '../../report/timeliness.ts';
+import { volumeStats } from '../../report/stats.ts';
+import { departmentTimeliness } from '../../report/timeliness.ts';
 import { actorOf } from '../session.ts';
 import { typed, type RouteModule } from './types.ts';
 import { fileAnswer, noContent } from '../responses.ts';
+import { statisticsSchema } from '../answers.ts';
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
 const tags = ['reports'];
-
-/** The statistics of a period: volume (hot issues with at most 50 post ids each) and department timeliness. */
-export const statisticsSchema = volumeStatsSchema.extend({ timeliness: timelinessReportSchema });
 
 function periodOf(text: string | undefined, fallback: () => Period): Period {
   if (!text) return fallback();

@@ -10,7 +10,7 @@ import { useAction, useLoad } from '../lib/hooks.ts';
 import { may } from '../lib/permissions.ts';
 import { Link } from '../lib/router.tsx';
 import { useMe } from '../lib/session.tsx';
-import type { CaseDetail } from '../lib/types.ts';
+import type { CaseCommand, CaseDetail } from '../lib/types.ts';
 import { useDepartments } from '../lib/useDepartments.ts';
 import { Commitments } from './case/Commitments.tsx';
 import { History } from './case/History.tsx';
@@ -35,7 +35,7 @@ function Actions({ c, onChange }: { c: CaseDetail; onChange: () => void }) {
       onChange();
     }
   };
-  const can = (m: string) => c.moves.includes(m);
+  const can = (m: CaseCommand) => c.moves.includes(m);
   return (
     <Space wrap style={{ marginBottom: 12 }}>
       {can('assign') && may(me.role, 'cases.assign') && (
