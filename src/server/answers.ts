@@ -28,6 +28,9 @@ export const meSchema = z.object({
 /** A new user, and the generated password (null when one was given). */
 export const createdUserSchema = z.object({ user: publicUserSchema, initialPassword: z.string().nullable() });
 
+/** A channel kind and the fields of its configuration that are secrets. */
+export const channelKindSchema = z.object({ kind: z.string(), secretFields: z.array(z.string()).readonly() });
+
 /** What a test message got back from the service. */
 export const channelTestSchema = z.object({
   ok: z.boolean(),

@@ -44,6 +44,7 @@ import type { countRowSchema } from '../report/stats.ts';
 import type { departmentTimelinessSchema } from '../report/timeliness.ts';
 import type { applyResultSchema } from '../workspace/workspace.ts';
 import type {
+  channelKindSchema,
   channelTestSchema,
   createdUserSchema,
   eventDetailSchema,
@@ -148,6 +149,7 @@ export type LiveAlert = InappEvent;
 export type Channel = Out<typeof publicChannelSchema>;
 export type ChannelInput = In<typeof channelInput>;
 export type ChannelTest = Out<typeof channelTestSchema>;
+export type ChannelKind = Out<typeof channelKindSchema>;
 export type AlertSettings = Out<typeof alertSettingsSchema>;
 
 // Reports

@@ -9,7 +9,7 @@ import { t } from '../../i18n/index.ts';
 import { actorOf } from '../session.ts';
 import { typed, type RouteModule } from './types.ts';
 import { noContent } from '../responses.ts';
-import { channelTestSchema } from '../answers.ts';
+import { channelKindSchema, channelTestSchema } from '../answers.ts';
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
 
@@ -19,7 +19,7 @@ export const channelRoutes: RouteModule = (app, ctx) => {
   const r = typed(app);
   const tags = ['alerts'];
 
-  r.get('/api/channel-kinds', { schema: { tags, summary: 'Channel kinds and their secret fields', response: { 200: z.array(z.object({ kind: z.string(), secretFields: z.array(z.string()).readonly() })) } } }, async (request) => {
+  r.get('/api/channel-kinds', { schema: { tags, summary: 'Channel kinds and their secret fields', response: { 200: channelKindSchema.array() } } }, async (request) => {
     assertCan(actorOf(request), 'channels.manage');
     return Object.values(channelProviders).map((p) => ({ kind: p.kind, secretFields: p.secretFields }));
   });

@@ -1,23 +1,6 @@
-export interface AlertRow {
-  id: number;
-  kind: string;
-  level: string;
-  title: string;
-  body: string;
-  status: string;
-  sent_at: string | null;
-  acknowledged_by: number | null;
-  acknowledged_at: string | null;
-  escalated_at: string | null;
-  created_at: string;
-  post_id: number | null;
-  event_id: number | null;
-  case_id: number | null;
-  department_id: number | null;
-  matter_key: string | null;
-  channel_name: string;
-  channel_kind: string;
-}
+import type { AlertRow } from './types.ts';
+
+export type { AlertRow };
 
 /** One row per matter: the same notice sent through several channels is shown once, with its channels. */
 export function groupByMatter(rows: AlertRow[]): (AlertRow & { channels: string[] })[] {

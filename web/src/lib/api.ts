@@ -4,6 +4,7 @@
  * ApiError.message, and a 401 handed to the session so that the login page is shown.
  */
 import { t } from '../i18n.ts';
+import type { ErrorBody } from './types.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -71,7 +72,8 @@ async function send(method: string, path: string, opts: RequestOptions = {}): Pr
     throw new ApiError(t('web.app.networkError'), 0, 'network');
   }
   if (res.ok) return res;
-  let payload: { error?: { code?: string; message?: string; details?: unknown } } | null = null;
+  // The server's one error answer (src/server/responses.ts); anything else in front of it (a proxy) may answer otherwise.
+  let payload: Partial<ErrorBody> | null = null;
   try {
     payload = await res.json();
   } catch {

@@ -2,23 +2,15 @@ import { App } from 'antd';
 import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import { t, tk } from '../i18n.ts';
 import { api } from './api.ts';
+import type { AlertRow, LiveAlert } from './types.ts';
+
+export type { LiveAlert };
 
 /**
  * The live in-app alert stream (GET /api/alerts/stream, server-sent events). One connection per
  * console tab; pages subscribe to refresh themselves, and a notification pops up for each new
  * alert. EventSource reconnects by itself and resumes from the last event id.
  */
-export interface LiveAlert {
-  channelId: number;
-  alertIds: number[];
-  departmentId: number | null;
-  kind: string;
-  level: string;
-  title: string;
-  body: string;
-  at: string;
-}
-
 interface LiveApi {
   connected: boolean;
   unread: number;
@@ -36,7 +28,7 @@ export function LiveAlertsProvider({ children }: { children: ReactNode }) {
 
   const refreshUnread = useCallback(() => {
     api
-      .get<unknown[]>('/api/alerts/unread')
+      .get<AlertRow[]>('/api/alerts/unread')
       .then((rows) => setUnread(rows.length))
       .catch(() => undefined);
   }, []);

@@ -1,10 +1,11 @@
 import type { WebMessageKey } from '../i18n.ts';
+import type { Role } from './types.ts';
 
 /**
  * What each role sees in the menu and where it lands after logging in. Pure data so that it
  * can be tested without a browser; the page components are attached in routes.tsx.
  */
-export type Role = 'admin' | 'office' | 'responder' | 'head' | 'leader';
+export type { Role };
 export const ROLES: Role[] = ['admin', 'office', 'responder', 'head', 'leader'];
 
 export interface NavItem {

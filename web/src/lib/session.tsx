@@ -1,17 +1,8 @@
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import { api, onUnauthorized, setCsrfToken } from './api.ts';
-import type { Role } from './navigation.ts';
+import type { Me } from './types.ts';
 
-export interface Me {
-  id: number;
-  username: string;
-  name: string;
-  role: Role;
-  departmentId: number | null;
-  mustChangePassword: boolean;
-  csrfToken: string;
-  config: { publicUrl: string | null };
-}
+export type { Me };
 
 type State = { status: 'loading' } | { status: 'anonymous'; expired?: boolean } | { status: 'user'; me: Me };
 

@@ -9,20 +9,20 @@ import { api } from '../lib/api.ts';
 import { fmtTime } from '../lib/format.ts';
 import { useAction, useLoad } from '../lib/hooks.ts';
 import { Link } from '../lib/router.tsx';
-import type { LedgerItem, ResponseItem } from '../lib/types.ts';
+import type { LedgerItem, LedgerPage, ResponseRow } from '../lib/types.ts';
 
 interface Pending {
   c: LedgerItem;
-  r: ResponseItem;
+  r: ResponseRow;
 }
 
 /** Replies waiting for my approval, as cards that work on a phone: read, approve, or return with a comment. */
 export default function Approvals() {
   const pending = useLoad(async (signal) => {
-    const cases = await api.get<{ items: LedgerItem[] }>('/api/cases', { state: 'awaiting_approval', limit: 100 }, { signal });
+    const cases = await api.get<LedgerPage>('/api/cases', { state: 'awaiting_approval', limit: 100 }, { signal });
     const out: Pending[] = [];
     for (const c of cases.items) {
-      const responses = await api.get<ResponseItem[]>(`/api/cases/${c.id}/responses`, undefined, { signal });
+      const responses = await api.get<ResponseRow[]>(`/api/cases/${c.id}/responses`, undefined, { signal });
       for (const r of responses) if (r.status === 'submitted') out.push({ c, r });
     }
     return out;

@@ -12,18 +12,7 @@ import { useLoad } from '../lib/hooks.ts';
 import { useOnLiveAlert } from '../lib/live.tsx';
 import { Link } from '../lib/router.tsx';
 import { groupByMatter, type AlertRow } from '../lib/alerts.ts';
-
-interface Dashboard {
-  today: { date: string; posts: number; negative: number; negativeShare: number };
-  openAlerts: number;
-  casesByState: Record<string, number>;
-  overdue: number;
-  trend: { key: string; label: string; count: number; negative: number; peak: boolean; events: string[] }[];
-  hotEvents: { eventId: number; title: string; posts: number; heat: number; riskLevel: string | null; lastAt: string }[];
-  hotIssues: { title: string; terms: string[]; posts: number; heat: number }[];
-  timeliness: { departmentId: number | null; department: string; cases: number; replied: number; onTimeRate: number | null; medianReplyHours: number | null; overdue: number }[];
-  generatedAt: string;
-}
+import type { Dashboard } from '../lib/types.ts';
 
 const STATES = ['triage', 'assigned', 'drafting', 'awaiting_approval', 'returned', 'escalated', 'replied', 'following_up', 'closed'];
 const OPEN_STATES = new Set(['triage', 'assigned', 'drafting', 'awaiting_approval', 'returned', 'escalated']);

@@ -11,27 +11,14 @@ import { useAction, useLoad } from '../lib/hooks.ts';
 import { may } from '../lib/permissions.ts';
 import { Link, useRouter } from '../lib/router.tsx';
 import { useMe } from '../lib/session.tsx';
-import type { EventRow } from './Events.tsx';
-
-interface EventPost {
-  id: number;
-  title: string;
-  url: string | null;
-  author: string | null;
-  at: string;
-  sentiment_label: string | null;
-  risk_level: string | null;
-  source: string;
-  views: number;
-  replies_count: number;
-}
+import type { CaseRow, EventDetail, EventPost } from '../lib/types.ts';
 
 export default function EventDetail({ params }: { params: Record<string, string> }) {
   const id = Number(params.id);
   const me = useMe();
   const { navigate } = useRouter();
   const { run, busy } = useAction();
-  const detail = useLoad((signal) => api.get<{ event: EventRow; posts: EventPost[]; timeline: { hour: string; count: number }[] }>(`/api/events/${id}`, undefined, { signal }), [id]);
+  const detail = useLoad((signal) => api.get<EventDetail>(`/api/events/${id}`, undefined, { signal }), [id]);
   const option = useMemo(() => {
     const tl = detail.data?.timeline ?? [];
     return {
@@ -46,7 +33,7 @@ export default function EventDetail({ params }: { params: Record<string, string>
   if (!detail.data) return <Spin style={{ display: 'block', margin: 48 }} />;
   const { event, posts } = detail.data;
   const openCase = async () => {
-    const c = await run(() => api.post<{ id: number }>('/api/cases', { event_id: event.id }));
+    const c = await run(() => api.post<CaseRow>('/api/cases', { event_id: event.id }));
     if (c) navigate(`/cases/${c.id}`);
   };
   return (

@@ -8,20 +8,7 @@ import { api } from '../lib/api.ts';
 import { fmtTime } from '../lib/format.ts';
 import { useLoad } from '../lib/hooks.ts';
 import { Link, useSearchParams } from '../lib/router.tsx';
-
-export interface EventRow {
-  id: number;
-  title: string;
-  topic: string | null;
-  first_seen_at: string;
-  last_seen_at: string;
-  post_count: number;
-  risk_level: string | null;
-  burst: number;
-  burst_reason: string | null;
-  department: string | null;
-  department_name: string | null;
-}
+import type { EventPage, EventRow } from '../lib/types.ts';
 
 const LEVELS = ['blue', 'yellow', 'orange', 'red'];
 const PAGE = 30;
@@ -32,7 +19,7 @@ export default function Events() {
   const level = search.get('level') ?? undefined;
   const burst = search.get('burst') ?? undefined;
   const page = Number(search.get('page') ?? '1') || 1;
-  const list = useLoad((signal) => api.get<{ total: number; items: EventRow[] }>('/api/events', { q, level, burst, limit: PAGE, offset: (page - 1) * PAGE }, { signal }), [q, level, burst, page]);
+  const list = useLoad((signal) => api.get<EventPage>('/api/events', { q, level, burst, limit: PAGE, offset: (page - 1) * PAGE }, { signal }), [q, level, burst, page]);
   return (
     <div className="ms-page">
       <PageTitle title={t('web.events.title')} intro={t('web.events.intro')} />

@@ -12,7 +12,7 @@ import { useAction, useLoad } from '../lib/hooks.ts';
 import { may } from '../lib/permissions.ts';
 import { Link, useRouter, useSearchParams } from '../lib/router.tsx';
 import { useMe } from '../lib/session.tsx';
-import type { LedgerItem } from '../lib/types.ts';
+import type { CaseRow, LedgerItem, LedgerPage } from '../lib/types.ts';
 import { useDepartments } from '../lib/useDepartments.ts';
 
 const STATES = ['triage', 'assigned', 'drafting', 'awaiting_approval', 'returned', 'replied', 'following_up', 'closed', 'escalated'];
@@ -30,7 +30,7 @@ export default function Ledger() {
   const create = async () => {
     const v = await form.validateFields();
     const body = { title: v.title.trim(), level: v.level, ...(v.summary?.trim() ? { summary: v.summary.trim() } : {}), ...(v.lead_department_id ? { lead_department_id: v.lead_department_id } : {}) };
-    const c = await run(() => api.post<{ id: number }>('/api/cases', body), t('web.app.saved'));
+    const c = await run(() => api.post<CaseRow>('/api/cases', body), t('web.app.saved'));
     if (c) {
       setCreating(false);
       navigate(`/cases/${c.id}`);
@@ -51,7 +51,7 @@ export default function Ledger() {
     const params = new URLSearchParams();
     for (const s of filters.state) params.append('state', s);
     for (const [k, v] of Object.entries({ ...filters, state: undefined, limit: PAGE, offset: (page - 1) * PAGE })) if (v !== undefined && v !== '') params.set(k, String(v));
-    return api.get<{ total: number; items: LedgerItem[] }>(`/api/cases?${params}`, undefined, { signal });
+    return api.get<LedgerPage>(`/api/cases?${params}`, undefined, { signal });
   }, [key]);
 
   const exportXlsx = () => {

@@ -8,15 +8,8 @@ import { t } from '../i18n.ts';
 import { api } from '../lib/api.ts';
 import { useLoad } from '../lib/hooks.ts';
 import { Link } from '../lib/router.tsx';
-import type { Memo } from '../lib/types.ts';
+import type { MemoListItem as MemoRow } from '../lib/types.ts';
 import { MemoCard } from './case/Memos.tsx';
-
-interface MemoRow extends Memo {
-  case_number: string;
-  case_title: string;
-  case_level: string;
-  case_state: string;
-}
 
 /** 抄告单: what the office sent up; a leader reads and writes 批示 here, also on a phone. */
 export default function Memos() {

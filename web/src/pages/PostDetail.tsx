@@ -10,7 +10,7 @@ import { useAction, useLoad } from '../lib/hooks.ts';
 import { may } from '../lib/permissions.ts';
 import { Link, useRouter } from '../lib/router.tsx';
 import { useMe } from '../lib/session.tsx';
-import type { AnalysisResult, Department, PostDetail as Post } from '../lib/types.ts';
+import type { AnalysisResult, CaseRow, Department, PostDetail as Post } from '../lib/types.ts';
 
 function Reasons({ title, items, testId }: { title: string; items: string[]; testId?: string }) {
   if (!items.length) return null;
@@ -105,7 +105,7 @@ export default function PostDetailPage({ params }: { params: Record<string, stri
   if (!p) return <Spin style={{ display: 'block', margin: 48 }} />;
   const terms = [...new Set((p.analysis?.rules ?? []).flatMap((r) => r.hits.map((h) => h.term)))];
   const openCase = async () => {
-    const c = await run(() => api.post<{ id: number }>('/api/cases', { post_ids: [p.id] }));
+    const c = await run(() => api.post<CaseRow>('/api/cases', { post_ids: [p.id] }));
     if (c) navigate(`/cases/${c.id}`);
   };
   return (

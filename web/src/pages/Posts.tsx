@@ -11,7 +11,7 @@ import { fmtTime } from '../lib/format.ts';
 import { useLoad } from '../lib/hooks.ts';
 import { useOnLiveAlert } from '../lib/live.tsx';
 import { Link, useSearchParams } from '../lib/router.tsx';
-import type { PostRow } from '../lib/types.ts';
+import type { PostRow, SourceListItem, WatchRule } from '../lib/types.ts';
 import { useDepartments } from '../lib/useDepartments.ts';
 
 const LEVELS = ['blue', 'yellow', 'orange', 'red'];
@@ -23,8 +23,8 @@ const FILTERS = ['q', 'source_id', 'department_id', 'risk_level', 'sentiment', '
 export default function Posts() {
   const [search, setSearch] = useSearchParams();
   const deps = useDepartments();
-  const sources = useLoad((signal) => api.get<{ id: number; name: string }[]>('/api/sources', undefined, { signal }).catch(() => []), []);
-  const rules = useLoad((signal) => api.get<{ id: number; name: string }[]>('/api/rules', undefined, { signal }).catch(() => []), []);
+  const sources = useLoad((signal) => api.get<SourceListItem[]>('/api/sources', undefined, { signal }).catch(() => []), []);
+  const rules = useLoad((signal) => api.get<WatchRule[]>('/api/rules', undefined, { signal }).catch(() => []), []);
   const filters = Object.fromEntries(FILTERS.map((k) => [k, search.get(k) ?? undefined])) as Record<(typeof FILTERS)[number], string | undefined>;
   const page = Number(search.get('page') ?? '1') || 1;
   const key = search.toString();

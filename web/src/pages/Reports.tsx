@@ -12,56 +12,7 @@ import { fmtPercent } from '../lib/format.ts';
 import { useAction, useLoad } from '../lib/hooks.ts';
 import { isoWeekKey } from '../lib/period.ts';
 import { Link } from '../lib/router.tsx';
-
-interface CountRow {
-  key: string;
-  name: string;
-  count: number;
-  share: number;
-}
-interface Statistics {
-  total: number;
-  negative: number;
-  negativeShare: number;
-  bySource: CountRow[];
-  byTopic: CountRow[];
-  bySentiment: CountRow[];
-  byDepartment: CountRow[];
-  trend: { granularity: string; buckets: { label: string; count: number; negative: number; peak: boolean; events: string[] }[] };
-  peaks: { label: string; count: number; events: string[] }[];
-  hotEvents: { eventId: number; title: string; posts: number; riskLevel: string | null }[];
-  timeliness: { departments: TimelinessRow[]; total: TimelinessRow };
-}
-interface TimelinessRow {
-  departmentId: number | null;
-  department: string;
-  cases: number;
-  replied: number;
-  onTimeRate: number | null;
-  medianReplyHours: number | null;
-  overdue: number;
-}
-interface Criterion {
-  criterion: string;
-  name: string;
-  numerator: number;
-  denominator: number;
-  score: number | null;
-  detail: string;
-}
-interface DepartmentAssessment {
-  departmentId: number;
-  department: string;
-  cases: number;
-  criteria: Criterion[];
-  score: number | null;
-  rank: number | null;
-}
-interface Assessment {
-  weights: { timely: number; received: number; prevented: number };
-  departments: DepartmentAssessment[];
-  quarters: { period: { key: string; label: string }; departments: DepartmentAssessment[] }[];
-}
+import type { Assessment, CountRow, DepartmentAssessment, Statistics } from '../lib/types.ts';
 
 type Kind = 'month' | 'quarter' | 'year';
 

@@ -8,14 +8,7 @@ import { fmtTime } from '../../lib/format.ts';
 import { useAction } from '../../lib/hooks.ts';
 import { may } from '../../lib/permissions.ts';
 import { useMe } from '../../lib/session.tsx';
-import type { CaseDetail, Memo } from '../../lib/types.ts';
-
-interface MemoForm {
-  summary?: string;
-  analysis?: string;
-  suggestion?: string;
-  office_opinion?: string;
-}
+import type { CaseDetail, Memo, MemoInput as MemoForm } from '../../lib/types.ts';
 
 function MemoFields() {
   return (

@@ -8,18 +8,7 @@ import { fmtTime } from '../../lib/format.ts';
 import { useAction, useLoad } from '../../lib/hooks.ts';
 import { may } from '../../lib/permissions.ts';
 import { useMe } from '../../lib/session.tsx';
-import type { CaseDetail, ResponderAccount, ResponseItem } from '../../lib/types.ts';
-
-interface CheckResult {
-  ok: boolean;
-  issues: { code: string; message: string; phrase?: string }[];
-}
-interface Template {
-  id: number;
-  name: string;
-  kind: string;
-  body: string;
-}
+import type { CaseDetail, CheckResult, ReplyTemplates, ResponderAccount, ResponseItem } from '../../lib/types.ts';
 
 const STATUS_COLORS: Record<string, string> = { draft: 'default', submitted: 'gold', returned: 'magenta', approved: 'blue', posted: 'green' };
 const KINDS = ['reply', 'firm', 'statement'];
@@ -49,7 +38,7 @@ function DraftForm({ c, onDone }: { c: CaseDetail; onDone: () => void }) {
   const me = useMe();
   const [form] = Form.useForm();
   const kind = Form.useWatch('kind', form) ?? 'reply';
-  const templates = useLoad((signal) => api.get<{ templates: Template[] }>('/api/reply-templates', undefined, { signal }), []);
+  const templates = useLoad((signal) => api.get<ReplyTemplates>('/api/reply-templates', undefined, { signal }), []);
   const { run, busy } = useAction();
   const submit = async () => {
     const v = await form.validateFields();

@@ -7,15 +7,7 @@ import { PageTitle } from '../../components/PageTitle.tsx';
 import { t } from '../../i18n.ts';
 import { api } from '../../lib/api.ts';
 import { useAction, useLoad } from '../../lib/hooks.ts';
-
-interface NamedDate {
-  id: number;
-  name: string;
-  starts_on: string;
-  ends_on: string | null;
-  yearly: number | boolean;
-  note: string | null;
-}
+import type { NamedDate } from '../../lib/types.ts';
 
 /** Named dates (两会, an estate's opening, anniversaries) that annotate peaks in the statistics. */
 export default function Calendar() {

@@ -9,32 +9,15 @@ import { api } from '../../lib/api.ts';
 import { fmtTime } from '../../lib/format.ts';
 import { useAction, useLoad } from '../../lib/hooks.ts';
 import { parseQuietHours } from '../../lib/quiet.ts';
+import type { Channel, ChannelKind, ChannelTest, WatchRule } from '../../lib/types.ts';
 import { useDepartments } from '../../lib/useDepartments.ts';
-
-interface Channel {
-  id: number;
-  name: string;
-  kind: string;
-  config: Record<string, unknown>;
-  department_id: number | null;
-  min_level: string;
-  rule_names: string[];
-  quiet_hours: { start: string; end: string } | null;
-  audience: string;
-  enabled: boolean;
-  failure_streak: number;
-  disabled_reason: string | null;
-  last_success_at: string | null;
-  last_error: string | null;
-  pending: number;
-}
 
 const LEVELS = ['blue', 'yellow', 'orange', 'red'];
 
 export default function Channels() {
   const list = useLoad((signal) => api.get<Channel[]>('/api/channels', undefined, { signal }), []);
-  const kinds = useLoad((signal) => api.get<{ kind: string; secretFields: string[] }[]>('/api/channel-kinds', undefined, { signal }), []);
-  const rules = useLoad((signal) => api.get<{ name: string }[]>('/api/rules', undefined, { signal }), []);
+  const kinds = useLoad((signal) => api.get<ChannelKind[]>('/api/channel-kinds', undefined, { signal }), []);
+  const rules = useLoad((signal) => api.get<WatchRule[]>('/api/rules', undefined, { signal }), []);
   const deps = useDepartments();
   const [editing, setEditing] = useState<Channel | 'new' | null>(null);
   const [form] = Form.useForm();
@@ -66,7 +49,7 @@ export default function Channels() {
     }
   };
   const test = async (c: Channel) => {
-    const r = await run(() => api.post<{ ok: boolean; status: number | null; serviceCode: string | number | null; answer: string | null; error: string | null; message: string | null }>(`/api/channels/${c.id}/test`));
+    const r = await run(() => api.post<ChannelTest>(`/api/channels/${c.id}/test`));
     if (!r) return;
     const detail = [r.message ?? '', r.status ? `HTTP ${r.status}` : '', r.serviceCode !== null ? `code ${r.serviceCode}` : '', r.answer ?? '', r.error ?? ''].filter(Boolean).join(' · ');
     setTestResult({ ok: r.ok, text: r.ok ? t('web.channels.testOk', { detail }) : t('web.channels.testFail', { detail }) });

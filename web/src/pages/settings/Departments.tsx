@@ -7,14 +7,7 @@ import { t } from '../../i18n.ts';
 import { api } from '../../lib/api.ts';
 import { useAction, useLoad } from '../../lib/hooks.ts';
 import { useMe } from '../../lib/session.tsx';
-import type { Department } from '../../lib/types.ts';
-
-interface FormValues {
-  code: string;
-  name: string;
-  phone?: string;
-  is_office?: boolean;
-}
+import type { Department, DepartmentInput as FormValues } from '../../lib/types.ts';
 
 export default function Departments() {
   const me = useMe();

@@ -8,15 +8,7 @@ import { t } from '../../i18n.ts';
 import { api } from '../../lib/api.ts';
 import { fmtDate } from '../../lib/format.ts';
 import { useAction, useLoad } from '../../lib/hooks.ts';
-
-interface Period {
-  id: number;
-  name: string;
-  keywords: string[];
-  starts_at: string;
-  ends_at: string;
-  boost: number;
-}
+import type { WatchPeriod as Period } from '../../lib/types.ts';
 
 export default function Periods() {
   const list = useLoad((signal) => api.get<Period[]>('/api/watch-periods', undefined, { signal }), []);

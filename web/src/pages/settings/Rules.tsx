@@ -11,29 +11,7 @@ import { fmtTime } from '../../lib/format.ts';
 import { useAction, useLoad } from '../../lib/hooks.ts';
 import { Link } from '../../lib/router.tsx';
 import { useDebounced } from '../../lib/useDebounced.ts';
-import type { Department } from '../../lib/types.ts';
-
-interface Rule {
-  id: number;
-  name: string;
-  expression: string;
-  sources: string[];
-  department: string | null;
-  min_level: string;
-  enabled: boolean;
-  terms: { value: string; negated: boolean }[];
-  updated_at: string;
-}
-interface ParseResult {
-  ok: boolean;
-  terms?: { value: string; negated: boolean }[];
-  error?: { position: number; message: string };
-}
-interface TestResult {
-  scanned: number;
-  matched: number;
-  matches: { post: { id: number; title: string; source: string; published_at: string | null; risk_level: string | null }; highlights: Record<string, { text: string; ranges: [number, number][] }> }[];
-}
+import type { Department, SourceListItem, ExpressionCheck as ParseResult, RuleTestResult as TestResult, WatchRule as Rule } from '../../lib/types.ts';
 
 const LEVELS = ['blue', 'yellow', 'orange', 'red'];
 
@@ -123,19 +101,12 @@ function LiveTest({ expression, sources }: { expression: string; sources: string
   );
 }
 
-interface FormValues {
-  name: string;
-  expression: string;
-  sources: string[];
-  department: string | null;
-  min_level: string;
-  enabled: boolean;
-}
+type FormValues = Pick<Rule, 'name' | 'expression' | 'sources' | 'department' | 'min_level' | 'enabled'>;
 
 export default function Rules() {
   const list = useLoad((signal) => api.get<Rule[]>('/api/rules', undefined, { signal }), []);
   const deps = useLoad((signal) => api.get<Department[]>('/api/departments', undefined, { signal }), []);
-  const sources = useLoad((signal) => api.get<{ name: string }[]>('/api/sources', undefined, { signal }).catch(() => [] as { name: string }[]), []);
+  const sources = useLoad((signal) => api.get<SourceListItem[]>('/api/sources', undefined, { signal }).catch(() => [] as SourceListItem[]), []);
   const [editing, setEditing] = useState<Rule | 'new' | null>(null);
   const [form] = Form.useForm<FormValues>();
   const expression = Form.useWatch('expression', form) ?? '';

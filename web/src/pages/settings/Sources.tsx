@@ -8,31 +8,8 @@ import { t, tk } from '../../i18n.ts';
 import { api } from '../../lib/api.ts';
 import { fmtTime } from '../../lib/format.ts';
 import { useAction, useLoad } from '../../lib/hooks.ts';
+import type { SourceListItem as Source, SourcePreview as Preview } from '../../lib/types.ts';
 import { useDepartments } from '../../lib/useDepartments.ts';
-
-interface Source {
-  id: number;
-  name: string;
-  kind: string;
-  url: string | null;
-  config: Record<string, unknown>;
-  interval_seconds: number;
-  weight: number;
-  department_id: number | null;
-  paused: number;
-  paused_reason: string | null;
-  last_success_at: string | null;
-  last_error: string | null;
-  last_warning: string | null;
-  last_warning_at: string | null;
-  error_streak: number;
-  posts: number;
-}
-interface Preview {
-  charset?: string | null;
-  items: { title: string; published_at: string | null; author: string | null; url: string | null; text: string; replies: number }[];
-  warnings: string[];
-}
 
 const KINDS = ['feed', 'html', 'json', 'push', 'import', 'manual'];
 const PULLED = new Set(['feed', 'html', 'json']);

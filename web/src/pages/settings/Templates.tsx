@@ -7,18 +7,13 @@ import { SafeText } from '../../components/SafeText.tsx';
 import { t, tk } from '../../i18n.ts';
 import { api } from '../../lib/api.ts';
 import { useAction, useLoad } from '../../lib/hooks.ts';
+import type { ReplyTemplate as Template, ReplyTemplates } from '../../lib/types.ts';
 
-interface Template {
-  id: number;
-  name: string;
-  kind: string;
-  body: string;
-}
-const KINDS = ['reply', 'firm', 'statement'];
+const KINDS = ['reply', 'firm', 'statement'] as const;
 const PLACEHOLDERS = ['{department}', '{phone}', '{title}', '{case_number}', '{date}', '{situation}', '{measures}', '{facts}'];
 
 export default function Templates() {
-  const list = useLoad((signal) => api.get<{ templates: Template[]; builtin: Record<string, string> }>('/api/reply-templates', undefined, { signal }), []);
+  const list = useLoad((signal) => api.get<ReplyTemplates>('/api/reply-templates', undefined, { signal }), []);
   const [editing, setEditing] = useState<Template | 'new' | null>(null);
   const [form] = Form.useForm<{ name: string; kind: string; body: string }>();
   const { run, busy } = useAction();

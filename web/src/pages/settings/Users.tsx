@@ -8,18 +8,10 @@ import { api } from '../../lib/api.ts';
 import { useAction, useLoad } from '../../lib/hooks.ts';
 import { ROLES, type Role } from '../../lib/navigation.ts';
 import { useMe } from '../../lib/session.tsx';
-import type { User } from '../../lib/types.ts';
+import type { CreatedUser, User, UserInput } from '../../lib/types.ts';
 import { useDepartments } from '../../lib/useDepartments.ts';
 
-interface FormValues {
-  username: string;
-  display_name: string;
-  role: Role;
-  department_id?: number | null;
-  phone?: string;
-  email?: string;
-  active?: boolean;
-}
+type FormValues = Omit<UserInput, 'password'>;
 
 /** A password in a way the user can copy; it is shown once and never again. */
 function showInitialPassword(user: { display_name: string; username: string }, password: string) {
@@ -71,7 +63,7 @@ export default function Users() {
       active: v.active !== false,
     };
     if (editing === 'new') {
-      const created = await run(() => api.post<{ user: User; initialPassword: string | null }>('/api/users', { ...body, username: v.username.trim() }), t('web.app.saved'));
+      const created = await run(() => api.post<CreatedUser>('/api/users', { ...body, username: v.username.trim() }), t('web.app.saved'));
       if (created) {
         setEditing(null);
         list.reload();

@@ -6,6 +6,7 @@ import { t } from '../../i18n.ts';
 import { api } from '../../lib/api.ts';
 import { useAction } from '../../lib/hooks.ts';
 import { useMe } from '../../lib/session.tsx';
+import type { ApplyResult } from '../../lib/types.ts';
 
 export default function Workspace() {
   const me = useMe();
@@ -18,7 +19,7 @@ export default function Workspace() {
   };
   const apply = async () => {
     if (!yaml.trim()) return void run(() => Promise.reject(new Error(t('web.workspace.empty'))));
-    const r = await run(() => api.post<unknown>('/api/workspace/apply', { yaml }), t('web.workspace.applied'));
+    const r = await run(() => api.post<ApplyResult>('/api/workspace/apply', { yaml }), t('web.workspace.applied'));
     if (r !== undefined) setResult(JSON.stringify(r, null, 2));
   };
   return (
