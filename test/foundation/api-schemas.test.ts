@@ -124,7 +124,7 @@ test('the console imports server modules as types only (besides the message cata
   let typeImports = 0;
   for (const file of files) {
     const text = readFileSync(file, 'utf8');
-    for (const m of text.matchAll(/import\s+(type\s+)?[^;]*?from\s+'((?:\.\.\/)+src\/[^']+)'/g)) {
+    for (const m of text.matchAll(/(?:import|export)\s+(type\s+)?[^;]*?from\s+'((?:\.\.\/)+src\/[^']+)'/g)) {
       const target = relative(root, join(file, '..', m[2]!));
       if (m[1]) typeImports++;
       else if (!allowed.has(target)) offending.push(`${relative(root, file)} → ${target}`);
