@@ -106,10 +106,12 @@ export async function removeAccount(db: Kysely<Database>, actor: Actor, id: numb
  * Who replied where: the replies collection found on threads under this account, and the
  * responses recorded as posted with it (with their verification).
  */
-export const accountActivitySchema = shapeOf<Awaited<ReturnType<typeof accountActivity>>>()({
+type Activity = Awaited<ReturnType<typeof accountActivity>>;
+
+export const accountActivitySchema = shapeOf<Activity>()({
   account: accountSchema,
   replies: z.array(
-    z.object({
+    shapeOf<Activity['replies'][number]>()({
       id: z.number(),
       post_id: z.number(),
       post_title: z.string(),
@@ -121,7 +123,7 @@ export const accountActivitySchema = shapeOf<Awaited<ReturnType<typeof accountAc
     }),
   ),
   responses: z.array(
-    z.object({
+    shapeOf<Activity['responses'][number]>()({
       id: z.number(),
       case_id: z.number(),
       case_number: z.string(),

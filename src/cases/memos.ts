@@ -85,11 +85,13 @@ export const instructionRowSchema = shapeOf<Selectable<InstructionTable>>()({
 });
 
 /** A memo with its case, its 批示 (with the leader's name) and its part of the case history. */
-export const memoDetailSchema = shapeOf<Awaited<ReturnType<typeof getMemo>>>()({
+type MemoDetail = Awaited<ReturnType<typeof getMemo>>;
+
+export const memoDetailSchema = shapeOf<MemoDetail>()({
   ...memoRowSchema.shape,
   case: caseRowSchema,
   instructions: z.array(
-    z.object({
+    shapeOf<MemoDetail['instructions'][number]>()({
       id: z.number(),
       text: z.string(),
       at: z.string(),

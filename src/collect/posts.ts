@@ -115,8 +115,8 @@ export const postDetailSchema = shapeOf<PostDetail>()({
       ours: z.boolean().describe('written under a registered responder account'),
     }),
   ),
-  metrics_history: z.array(z.object({ at: z.string(), views: z.number(), replies: z.number(), likes: z.number(), reposts: z.number() })),
-  near_duplicates: z.array(z.object({ id: z.number(), title: z.string(), url: z.string().nullable(), source: z.string(), published_at: z.string().nullable() })),
+  metrics_history: z.array(shapeOf<PostDetail['metrics_history'][number]>()({ at: z.string(), views: z.number(), replies: z.number(), likes: z.number(), reposts: z.number() })),
+  near_duplicates: z.array(shapeOf<PostDetail['near_duplicates'][number]>()({ id: z.number(), title: z.string(), url: z.string().nullable(), source: z.string(), published_at: z.string().nullable() })),
 });
 
 export const manualPostInput = z.object({

@@ -114,7 +114,7 @@ export const tryRuleResultSchema = shapeOf<Tried>()({
   since: z.string(),
   matches: z.array(
     shapeOf<Tried['matches'][number]>()({
-      post: z.object({ id: z.number(), title: z.string(), source: z.string(), url: z.string().nullable(), published_at: z.string().nullable(), fetched_at: z.string(), risk_level: z.string().nullable() }),
+      post: shapeOf<Tried['matches'][number]['post']>()({ id: z.number(), title: z.string(), source: z.string(), url: z.string().nullable(), published_at: z.string().nullable(), fetched_at: z.string(), risk_level: z.string().nullable() }),
       hits: z.array(hitSchema),
       highlights: z.partialRecord(z.enum(FIELDS), shapeOf<Highlight>()({ text: z.string(), ranges: z.array(z.tuple([z.number(), z.number()])) })),
     }),
