@@ -6,7 +6,7 @@ import { PageTitle } from '../../components/PageTitle.tsx';
 import { t, tk } from '../../i18n.ts';
 import { api } from '../../lib/api.ts';
 import { useAction, useLoad } from '../../lib/hooks.ts';
-import { ROLES, type Role } from '../../lib/navigation.ts';
+import { ROLES } from '../../lib/navigation.ts';
 import { useMe } from '../../lib/session.tsx';
 import type { CreatedUser, User, UserInput } from '../../lib/types.ts';
 import { useDepartments } from '../../lib/useDepartments.ts';
