@@ -127,7 +127,6 @@ try {
       const key = `e${i}`;
       const t0 = performance.now();
       await ctx.db.kysely.transaction().execute((trx) => enqueueNotice(trx, { kind: 'post', key: `bench:${i}`, level: 'orange', title: `bench-${key}`, body: 'bench', departmentId: null }));
-      ctx.bus.emit('alert.wake');
       const at = await waitFor(key, 10_000);
       if (at === undefined) missed++;
       else ms.push(at - t0);
