@@ -1,7 +1,7 @@
 import type { Selectable, Transaction } from 'kysely';
 import type { AnalysisResult } from '../analyze/types.ts';
 import type { Database, PostTable } from '../db/schema.ts';
-import type { AnalysisHook } from '../jobs/pipeline.ts';
+import type { AnalysisHook } from '../pipeline/stages.ts';
 import { t } from '../i18n/index.ts';
 import { atLeast, RISK_LEVEL_LABELS } from '../levels.ts';
 import { enqueueNotice, type Notice } from './outbox.ts';

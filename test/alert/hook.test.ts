@@ -7,7 +7,7 @@ import { listenForWakes } from '../../src/alert/runner.ts';
 import { buildMessage } from '../../src/alert/message.ts';
 import { saveAlertSettings } from '../../src/alert/settings.ts';
 import type { AnalysisResult } from '../../src/analyze/types.ts';
-import { analysisHooks } from '../../src/jobs/registry.ts';
+import { analysisHooks } from '../../src/pipeline/index.ts';
 import type { RiskLevel } from '../../src/levels.ts';
 import { testDatabases } from '../helpers/db.ts';
 import { addChannel, alertWorld, type AlertWorld } from './helpers.ts';

@@ -22,7 +22,7 @@ export const memoRoutes: RouteModule = (app, ctx) => {
     return updateMemo(db, actorOf(request), request.params.id, request.body);
   });
   r.get('/api/memos/:id/docx', { schema: { tags, summary: 'The memo as a Word document', params: idParam } }, async (request, reply) => {
-    const { buffer, filename } = await memoDocx(db, actorOf(request), request.params.id);
+    const { buffer, filename } = await memoDocx(db, await getMemo(db, actorOf(request), request.params.id));
     return reply
       .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
       .header('content-disposition', `attachment; filename="${filename}"`)
