@@ -10,7 +10,7 @@ import type { SendResult } from './channels/base.ts';
 import { resolveChannelConfig } from './channel-store.ts';
 import { linkSecret, publicBase } from './links.ts';
 import { buildMessage, type AlertRow } from './message.ts';
-import { enqueueNotice, wakeDeliveryAfterCommit } from './outbox.ts';
+import { enqueueNotice } from './outbox.ts';
 import { quietHoursSchema, quietUntil } from './quiet.ts';
 import { loadAlertSettings, type AlertSettings } from './settings.ts';
 
@@ -331,13 +331,4 @@ export async function deliverDue(ctx: AppContext, opts: DeliveryOptions = {}): P
     }),
   );
   return report;
-}
-
-/**
- * Asks the running delivery loops (if any in this process) to look for new alerts now, outside
- * any transaction. Enqueueing a notice wakes them by itself after commit (outbox.ts); this is for
- * callers with nothing enqueued (a benchmark, a one-shot command).
- */
-export function requestDelivery(ctx: AppContext): void {
-  wakeDeliveryAfterCommit(ctx.db.kysely).catch((err) => ctx.log.warn({ err }, 'could not wake delivery'));
 }

@@ -40,8 +40,8 @@ export function runDelivery(ctx: AppContext): Promise<void> {
 }
 
 /**
- * Lets a committed alert start a round at once: `enqueueNotice` wakes delivery after its
- * transaction commits (and `requestDelivery` outside one), on this process's database.
+ * Lets a committed alert start a round at once: `enqueueNotice` (and re-enabling a channel) wakes
+ * delivery after its transaction commits, on this process's database (`wakeDeliveryAfterCommit`).
  */
 export function listenForWakes(ctx: AppContext): void {
   if (listening.has(ctx)) return;
