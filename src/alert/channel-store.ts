@@ -12,6 +12,7 @@ import { RISK_LEVEL_LABELS, RISK_LEVELS } from '../levels.ts';
 import { outboundPolicyOf } from '../outbound/policy.ts';
 import type { ChannelMessage, ChannelProvider, SendResult } from './channels/base.ts';
 import { CHANNEL_KINDS, providerOf } from './channels/index.ts';
+import { wakeDeliveryAfterCommit } from './outbox.ts';
 import { quietHoursSchema } from './quiet.ts';
 import { maskUrl } from '../auth/secrets.ts';
 import { isEnvRef, maskSecrets, mergeSecrets, MissingEnvError, resolveEnvRefs } from './secrets.ts';
@@ -217,6 +218,8 @@ export async function updateChannel(db: Kysely<Database>, actor: Actor, id: numb
       .returningAll()
       .executeTakeFirstOrThrow();
     await recordAudit(trx, actor, { action: 'channel.update', entity: 'channel', entityId: id, before: current, after: publicChannel(after) });
+    // An enabled channel's held alerts go out now that its settings changed.
+    if (after.enabled) await wakeDeliveryAfterCommit(trx);
     return publicChannel(after);
   });
 }

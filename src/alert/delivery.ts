@@ -332,10 +332,3 @@ export async function deliverDue(ctx: AppContext, opts: DeliveryOptions = {}): P
   );
   return report;
 }
-
-export const DELIVERY_WAKE = 'alert.wake';
-
-/** Asks the running delivery loop (if any in this process) to look for new alerts now. Call after commit. */
-export function requestDelivery(ctx: AppContext): void {
-  ctx.bus.emit(DELIVERY_WAKE);
-}

@@ -2,7 +2,6 @@ import type { AppContext } from '../context.ts';
 import { nowIso } from '../db/values.ts';
 import { t } from '../i18n/index.ts';
 import { isRiskLevel } from '../levels.ts';
-import { requestDelivery } from './delivery.ts';
 import { enqueueNotice } from './outbox.ts';
 import { loadAlertSettings } from './settings.ts';
 
@@ -72,6 +71,5 @@ export async function escalateUnacknowledged(ctx: AppContext, now: Date = new Da
     });
     if (done) escalated++;
   }
-  if (escalated) requestDelivery(ctx);
   return escalated;
 }

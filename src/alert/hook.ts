@@ -1,11 +1,9 @@
 import type { Selectable, Transaction } from 'kysely';
 import type { AnalysisResult } from '../analyze/types.ts';
-import type { AppContext } from '../context.ts';
 import type { Database, PostTable } from '../db/schema.ts';
-import type { AnalysisHook } from '../jobs/pipeline.ts';
+import type { AnalysisHook } from '../pipeline/stages.ts';
 import { t } from '../i18n/index.ts';
 import { atLeast, RISK_LEVEL_LABELS } from '../levels.ts';
-import { requestDelivery } from './delivery.ts';
 import { enqueueNotice, type Notice } from './outbox.ts';
 import { loadAlertSettings } from './settings.ts';
 
@@ -43,7 +41,7 @@ async function describe(trx: Transaction<Database>, post: Post, result: Analysis
  * post that matches no rule but reaches the configured level. The key (matter + rule) and the
  * channel make the idempotency key, so re-fetches and re-analysis never alert a channel twice.
  */
-export const alertHook: AnalysisHook = async (trx, ctx, post, result) => {
+export const alertHook: AnalysisHook = async (trx, _ctx, post, result) => {
   const level = result.risk.level;
   const matter = matterOf(post, result);
   const eventId = typeof result.event === 'number' ? result.event : post.event_id;
@@ -78,16 +76,6 @@ export const alertHook: AnalysisHook = async (trx, ctx, post, result) => {
       notices.push({ kind: eventId ? 'event' : 'post', key: `${matter}|level`, level, ...text, departmentId, postId: post.id, eventId: eventId ?? null });
     }
   }
-  let created = 0;
-  for (const n of notices) created += (await enqueueNotice(trx, n)).length;
-  if (created > 0) wakeAfterCommit(ctx);
+  // The outbox wakes delivery once the analysis transaction commits.
+  for (const n of notices) await enqueueNotice(trx, n);
 };
-
-/**
- * The hook runs inside the caller's transaction, so the alerts are not visible before it
- * commits. Wake the delivery loop a moment later and once more shortly after, so a quick
- * commit is picked up at once and a slow one soon; the periodic task catches anything else.
- */
-function wakeAfterCommit(ctx: AppContext) {
-  for (const ms of [15, 60, 150, 300, 600, 1000, 2000, 3500]) setTimeout(() => requestDelivery(ctx), ms).unref();
-}

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { signalAfterCommit } from '../db/after-commit.ts';
 import type { Database } from '../db/schema.ts';
 import { fromJson, nowIso } from '../db/values.ts';
 import { atLeast, type RiskLevel } from '../levels.ts';
@@ -54,10 +55,21 @@ export async function channelsFor(db: Kysely<Database> | Transaction<Database>, 
   });
 }
 
+/** The signal that wakes this process's delivery loops (runner.ts `listenForWakes`). */
+export const DELIVERY_WAKE = 'alert.wake';
+
+/**
+ * Wakes delivery once the transaction `q` belongs to has committed (at once outside a
+ * transaction; never when it rolls back), once per transaction however often it is asked.
+ */
+export function wakeDeliveryAfterCommit(q: Kysely<Database> | Transaction<Database>): Promise<void> {
+  return signalAfterCommit(q, DELIVERY_WAKE);
+}
+
 /**
  * Writes the notice into the outbox; returns the ids of alerts newly created (none when already
- * notified). Delivery picks them up after the caller commits: call `requestDelivery(ctx)` (see
- * delivery.ts) after the commit, or let the periodic delivery task find them.
+ * notified). When it created any, delivery is woken once the caller's transaction commits
+ * (`afterCommit` in the database layer), so no caller wakes it by hand.
  */
 export async function enqueueNotice(trx: Kysely<Database> | Transaction<Database>, notice: Notice): Promise<number[]> {
   const ids: number[] = [];
@@ -90,5 +102,6 @@ export async function enqueueNotice(trx: Kysely<Database> | Transaction<Database
       .executeTakeFirst();
     if (row) ids.push(row.id);
   }
+  if (ids.length) await wakeDeliveryAfterCommit(trx);
   return ids;
 }

@@ -11,7 +11,9 @@ import { t } from '../i18n/index.ts';
 import { isRiskLevel } from '../levels.ts';
 import { assertWorksOnCase, loadCase, visibleCase, type CaseRow } from './access.ts';
 import { instructionDue } from './deadlines.ts';
+import { caseScope } from './ledger.ts';
 import { logCaseEvent } from './history.ts';
+import { memoDocx } from './memo-docx.ts';
 import { loadCaseSettings } from './settings.ts';
 
 /**
@@ -62,6 +64,8 @@ async function loadMemo(db: Q, id: number) {
   if (!row) throw new NotFoundError(`memo ${id}`);
   return row;
 }
+
+export type MemoDetail = Awaited<ReturnType<typeof getMemo>>;
 
 export async function getMemo(db: Q, actor: Actor, id: number) {
   const memo = await loadMemo(db, id);
@@ -150,8 +154,7 @@ export async function handleInstruction(db: Kysely<Database>, actor: Actor, id: 
  * channels (e-mail attaches it, the others link to it), once per memo.
  */
 async function sendToLeaders(trx: Transaction<Database>, actor: Actor, c: CaseRow, memo: { id: number; number: string; summary: string }): Promise<void> {
-  const { memoDocx } = await import('./memo-docx.ts');
-  const { buffer, filename } = await memoDocx(trx, actor, memo.id);
+  const { buffer, filename } = await memoDocx(trx, await getMemo(trx, actor, memo.id));
   const file = await trx
     .insertInto('attachments')
     .values({ owner_type: 'memo', owner_id: memo.id, filename, mime: DOCX_MIME, size: buffer.length, data: buffer, created_by: actor.id, created_at: nowIso() })
@@ -182,7 +185,6 @@ export const memoListQuery = z.object({
 export async function listMemos(db: Kysely<Database>, actor: Actor, input: z.input<typeof memoListQuery>) {
   assertCan(actor, 'cases.read');
   const q = memoListQuery.parse(input);
-  const { caseScope } = await import('./ledger.ts');
   let query = db
     .selectFrom('memos')
     .innerJoin('cases', 'cases.id', 'memos.case_id')

@@ -1,4 +1,3 @@
-import { requestDelivery } from '../alert/delivery.ts';
 import { localDateTime } from '../time/format.ts';
 import { enqueueNotice } from '../alert/outbox.ts';
 import { recordAudit } from '../audit/audit.ts';
@@ -90,6 +89,5 @@ export async function verifyResponses(ctx: AppContext, caseId?: number, now: Dat
       result.warned.push(r.id);
     });
   }
-  if (result.warned.length) requestDelivery(ctx);
   return result;
 }

@@ -1,13 +1,13 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../context.ts';
 import { fromJson } from '../db/values.ts';
-import { processNewPosts } from '../jobs/pipeline.ts';
 import { outboundPolicyOf } from '../outbound/policy.ts';
+import { ingestPosts } from '../pipeline/index.ts';
+import { StoreError, type StoreResult } from '../pipeline/stages.ts';
 import { Fetcher } from './fetcher/fetch.ts';
 import { recordFailure, recordSuccess } from './health.ts';
 import { kindOf, sourceKinds } from './sources/index.ts';
 import type { CollectOutcome, CollectRun } from './sources/types.ts';
-import { storeItems } from './store.ts';
 import { CollectError, type SourceRow } from './types.ts';
 
 export interface SourceRunResult {
@@ -57,8 +57,9 @@ export async function runKind(ctx: AppContext, fetcher: Fetcher, source: SourceR
 }
 
 /**
- * Collects one source: fetch, parse, store, update health, and hand new posts to the pipeline
- * (analysis, alerts) in the same run. A failure is recorded on the source, never thrown.
+ * Collects one source: fetch and parse, then `ingestPosts` (store, record the run on the source,
+ * hand new posts to analysis → alert / case) in the same run. A failure to fetch or store is
+ * recorded on the source, never thrown.
  */
 export async function collectSource(ctx: AppContext, fetcher: Fetcher, source: SourceRow, now = new Date()): Promise<SourceRunResult> {
   const log = ctx.log.child({ part: 'collect', source: source.name });
@@ -73,20 +74,24 @@ export async function collectSource(ctx: AppContext, fetcher: Fetcher, source: S
     const { paused } = await recordFailure(ctx.db.kysely, source, now, reason, err instanceof CollectError ? err.retryAfterSeconds : null);
     return { ...result, error: reason, paused };
   }
-  let stored;
+  let stored: StoreResult;
   try {
-    stored = await storeItems(ctx.db.kysely, source, outcome.items, now);
+    stored = await ingestPosts(ctx, source, outcome.items, {
+      now,
+      onStored: async (s) => {
+        await recordSuccess(ctx.db.kysely, source, now, { etag: outcome.etag, lastModified: outcome.lastModified }, outcome.warnings);
+        for (const w of outcome.warnings) log.warn({ warning: w }, 'collect warning');
+        log.info({ items: outcome.items.length, created: s.created.length, updated: s.updated, notModified: outcome.notModified, charset: outcome.charset }, 'collected');
+      },
+    });
   } catch (err) {
+    if (!(err instanceof StoreError)) throw err;
     // Batches already committed stay; the rest is stored by the next run.
-    log.error({ err }, 'storing collected posts failed');
-    const reason = `storing posts failed: ${(err as Error).message}`;
+    log.error({ err: err.cause }, 'storing collected posts failed');
+    const reason = `storing posts failed: ${err.message}`;
     const { paused } = await recordFailure(ctx.db.kysely, source, now, reason);
     return { ...result, error: reason, paused };
   }
-  await recordSuccess(ctx.db.kysely, source, now, { etag: outcome.etag, lastModified: outcome.lastModified }, outcome.warnings);
-  for (const w of outcome.warnings) log.warn({ warning: w }, 'collect warning');
-  log.info({ items: outcome.items.length, created: stored.created.length, updated: stored.updated, notModified: outcome.notModified, charset: outcome.charset }, 'collected');
-  await processNewPosts(ctx, stored.created);
   return { ...result, ok: true, created: stored.created.length, updated: stored.updated, notModified: outcome.notModified, warnings: outcome.warnings };
 }
 

@@ -9,13 +9,12 @@ import { fromJson, nowIso } from '../db/values.ts';
 import { dedupKey } from './dedup.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
-import { processNewPosts } from '../jobs/pipeline.ts';
 import type { AppContext } from '../context.ts';
 import { parseDate } from './parser/dates.ts';
+import { ingestPosts } from '../pipeline/index.ts';
 import { htmlToText } from './sanitize.ts';
 import { searchPosts, type PostQuery } from './search.ts';
 import { visibleSource } from './manage.ts';
-import { storeItems } from './store.ts';
 import type { SourceRow } from './types.ts';
 
 export async function listPosts(db: Kysely<Database>, actor: Actor, query: PostQuery) {
@@ -119,15 +118,20 @@ export async function createManualPost(ctx: AppContext, actor: Actor, input: Man
     extra: { entered_by: actor.name },
   };
   const offices = await officeDepartmentIds(db);
-  const stored = await storeItems(db, source, [item], new Date(), { mayUpdate: (d) => canSeeDepartment(actor, d, offices) });
-  let id = stored.created[0];
-  if (id === undefined) {
-    const known = await db.selectFrom('posts').select(['id', 'department_id']).where('source_id', '=', source.id).where('dedup_key', '=', dedupKey(item)).executeTakeFirstOrThrow();
-    // The same post is already stored in another department's records: left as it is, and not named.
-    if (!canSeeDepartment(actor, known.department_id, offices)) throw new ForbiddenError(`${actor.name} entered a post already stored for another department`);
-    id = known.id;
-  }
-  await recordAudit(db, actor, { action: 'post.create', entity: 'post', entityId: id, after: { source: source.name, title: item.title, url: item.url, created: stored.created.length > 0 } });
-  await processNewPosts(ctx, stored.created);
+  let id = 0;
+  const stored = await ingestPosts(ctx, source, [item], {
+    mayUpdate: (d) => canSeeDepartment(actor, d, offices),
+    onStored: async (s) => {
+      let known = s.created[0];
+      if (known === undefined) {
+        const row = await db.selectFrom('posts').select(['id', 'department_id']).where('source_id', '=', source.id).where('dedup_key', '=', dedupKey(item)).executeTakeFirstOrThrow();
+        // The same post is already stored in another department's records: left as it is, and not named.
+        if (!canSeeDepartment(actor, row.department_id, offices)) throw new ForbiddenError(`${actor.name} entered a post already stored for another department`);
+        known = row.id;
+      }
+      id = known;
+      await recordAudit(db, actor, { action: 'post.create', entity: 'post', entityId: id, after: { source: source.name, title: item.title, url: item.url, created: s.created.length > 0 } });
+    },
+  });
   return { id, created: stored.created.length > 0 };
 }

@@ -2,7 +2,7 @@ import type { AppContext } from '../context.ts';
 import { RETRAIN_JOB, runRetrainJob } from '../analyze/learn/retrain-job.ts';
 import { COLLECT_SOURCE_JOB, collectSource, fetcherFor } from '../collect/collector.ts';
 import type { Fetcher } from '../collect/fetcher/fetch.ts';
-import { processNewPosts } from './pipeline.ts';
+import { processNewPosts } from '../pipeline/index.ts';
 import type { JobData } from './queue.ts';
 
 /** A job that periodic tasks fan out into (one per source, …). */

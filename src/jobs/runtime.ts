@@ -1,4 +1,5 @@
 import type { AppContext } from '../context.ts';
+import { jobDefinitions } from './definitions.ts';
 import { InProcessQueue } from './inprocess-queue.ts';
 import { PgBossQueue } from './pgboss-queue.ts';
 import type { JobQueue } from './queue.ts';
@@ -32,7 +33,6 @@ export async function startJobRuntime(ctx: AppContext, tasks: PeriodicTask[], op
     ctx.db.kind === 'postgres' && opts.databaseUrl ? new PgBossQueue(opts.databaseUrl, ctx.log.child({ part: 'jobs' }), { maintenanceSeconds: ctx.config.MINSHENG_JOB_MAINTENANCE_SECONDS }) : new InProcessQueue(ctx.log.child({ part: 'jobs' }));
   await queue.start();
   ctx.jobs = queue;
-  const { jobDefinitions } = await import('./definitions.ts');
   for (const def of jobDefinitions) {
     await queue.work(def.name, (data) => def.run(ctx, data), { concurrency: def.concurrency ?? opts.concurrency ?? 2, expireSeconds: ctx.config.MINSHENG_JOB_LEASE_SECONDS ?? def.expireSeconds, retryLimit: def.retryLimit, singleton: def.singleton });
   }

@@ -2,7 +2,7 @@ import { loadConfig } from '../../src/config.ts';
 import { createContext, type AppContext } from '../../src/context.ts';
 import type { Db } from '../../src/db/connect.ts';
 import { nowIso, toJson } from '../../src/db/values.ts';
-import { newPostSteps } from '../../src/jobs/registry.ts';
+import { newPostSteps } from '../../src/pipeline/index.ts';
 import { createLogger } from '../../src/log.ts';
 import { Fetcher } from '../../src/collect/fetcher/fetch.ts';
 import { createOutboundPolicy } from '../../src/outbound/policy.ts';

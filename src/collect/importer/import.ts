@@ -7,10 +7,9 @@ import type { AppContext } from '../../context.ts';
 import { fromJson } from '../../db/values.ts';
 import { ValidationError } from '../../errors.ts';
 import { t } from '../../i18n/index.ts';
-import { processNewPosts } from '../../jobs/pipeline.ts';
 import { parseDate } from '../parser/dates.ts';
+import { ingestPosts } from '../../pipeline/index.ts';
 import { plainText } from '../sanitize.ts';
-import { storeItems } from '../store.ts';
 import type { CollectedItem, SourceRow } from '../types.ts';
 import { resolveColumns, type ImportField } from './columns.ts';
 import { ImportFileError, readImportFile, type ImportIssue, type ImportRow } from './readers.ts';
@@ -118,11 +117,15 @@ export async function importFile(ctx: AppContext, actor: Actor, source: SourceRo
         result.errors.push({ row: row.row, message: (err as Error).message });
       }
     }
-    const stored = await storeItems(ctx.db.kysely, source, items, now, { mayUpdate });
-    result.created += stored.created.length;
-    result.updated += stored.updated;
-    result.unchanged += stored.unchanged;
-    await processNewPosts(ctx, stored.created);
+    await ingestPosts(ctx, source, items, {
+      now,
+      mayUpdate,
+      onStored: async (stored) => {
+        result.created += stored.created.length;
+        result.updated += stored.updated;
+        result.unchanged += stored.unchanged;
+      },
+    });
   }
   result.errors.sort((a, b) => a.row - b.row);
   if (result.warnings.length || table.broken.length) ctx.log.warn({ file: filename, source: source.name, refused: table.broken.length, warnings: result.warnings.length }, 'import: rows refused or fields left empty');

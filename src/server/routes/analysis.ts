@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { getSensitiveTerms, sensitiveTermsInput, setSensitiveTerms } from '../../analyze/rules/sensitive.ts';
-import { analyzeStoredPosts } from '../../analyze/step.ts';
+import { analyzeStoredPosts } from '../../pipeline/index.ts';
 import type { AnalysisResult } from '../../analyze/types.ts';
 import { recordAudit } from '../../audit/audit.ts';
 import type { Actor } from '../../auth/actor.ts';

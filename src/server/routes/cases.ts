@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { requestDelivery } from '../../alert/delivery.ts';
 import { assertCan } from '../../auth/policy.ts';
 import { nowIso } from '../../db/values.ts';
 import { recordAudit } from '../../audit/audit.ts';
@@ -86,9 +85,7 @@ export const caseRoutes: RouteModule = (app, ctx) => {
     assignCase(db, actorOf(request), request.params.id, request.body),
   );
   r.post('/api/cases/:id/escalate', { schema: { tags, summary: '转办 to the office or a leader', params: idParam, body: escalateInput } }, async (request) => {
-    const after = await escalateCase(db, actorOf(request), request.params.id, request.body);
-    requestDelivery(ctx);
-    return after;
+    return escalateCase(db, actorOf(request), request.params.id, request.body);
   });
   r.post('/api/cases/:id/follow', { schema: { tags, summary: 'Move a replied case to 跟踪', params: idParam, body: commentInput } }, async (request) =>
     followCase(db, actorOf(request), request.params.id, request.body.comment),

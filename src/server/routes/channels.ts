@@ -3,7 +3,6 @@ import { recordAudit } from '../../audit/audit.ts';
 import { assertCan } from '../../auth/policy.ts';
 import { channelInput, createChannel, deleteChannel, getChannel, listChannels, sendTest, setChannelEnabled, updateChannel } from '../../alert/channel-store.ts';
 import { channelProviders } from '../../alert/channels/index.ts';
-import { requestDelivery } from '../../alert/delivery.ts';
 import { alertSettingsSchema, loadAlertSettings, saveAlertSettings } from '../../alert/settings.ts';
 import { t } from '../../i18n/index.ts';
 import { actorOf } from '../session.ts';
@@ -27,9 +26,7 @@ export const channelRoutes: RouteModule = (app, ctx) => {
     reply.code(201).send(await createChannel(db, actorOf(request), request.body)),
   );
   r.patch('/api/channels/:id', { schema: { tags, summary: 'Update a channel (a masked secret "********" keeps the stored one)', params: idParam, body: channelInput.partial() } }, async (request) => {
-    const out = await updateChannel(db, actorOf(request), request.params.id, request.body);
-    if (out.enabled) requestDelivery(ctx);
-    return out;
+    return updateChannel(db, actorOf(request), request.params.id, request.body);
   });
   r.delete('/api/channels/:id', { schema: { tags, summary: 'Delete a channel that has no alerts', params: idParam } }, async (request, reply) => {
     await deleteChannel(db, actorOf(request), request.params.id);
@@ -41,9 +38,7 @@ export const channelRoutes: RouteModule = (app, ctx) => {
     return { ok: res.ok, channel: res.channel, kind: res.kind, status: res.status, serviceCode: res.serviceCode ?? null, answer: res.snippet, failure: res.failure ?? null, error: res.error ?? null, message };
   });
   r.post('/api/channels/:id/enable', { schema: { tags, summary: 'Re-enable a channel: clears the failure streak; held alerts go out', params: idParam } }, async (request) => {
-    const out = await setChannelEnabled(db, actorOf(request), request.params.id, true);
-    requestDelivery(ctx);
-    return out;
+    return setChannelEnabled(db, actorOf(request), request.params.id, true);
   });
   r.post('/api/channels/:id/disable', { schema: { tags, summary: 'Switch a channel off (its alerts wait)', params: idParam } }, async (request) =>
     setChannelEnabled(db, actorOf(request), request.params.id, false),

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { requestDelivery } from '../../alert/delivery.ts';
 import { memoDocx } from '../../cases/memo-docx.ts';
 import { createMemo, getMemo, handleInstruction, instructionInput, listMemos, memoInput, memoListQuery, memoPatch, recordInstruction, updateMemo } from '../../cases/memos.ts';
 import { actorOf } from '../session.ts';
@@ -20,12 +19,10 @@ export const memoRoutes: RouteModule = (app, ctx) => {
   );
   r.get('/api/memos/:id', { schema: { tags, summary: 'A memo with its instructions and history', params: idParam } }, async (request) => getMemo(db, actorOf(request), request.params.id));
   r.patch('/api/memos/:id', { schema: { tags, summary: "Edit a memo, or mark it sent: the Word form goes to the leaders' channels (history kept)", params: idParam, body: memoPatch } }, async (request) => {
-    const after = await updateMemo(db, actorOf(request), request.params.id, request.body);
-    if (request.body.sent) requestDelivery(ctx);
-    return after;
+    return updateMemo(db, actorOf(request), request.params.id, request.body);
   });
   r.get('/api/memos/:id/docx', { schema: { tags, summary: 'The memo as a Word document', params: idParam } }, async (request, reply) => {
-    const { buffer, filename } = await memoDocx(db, actorOf(request), request.params.id);
+    const { buffer, filename } = await memoDocx(db, await getMemo(db, actorOf(request), request.params.id));
     return reply
       .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
       .header('content-disposition', `attachment; filename="${filename}"`)
