@@ -67,6 +67,7 @@ export async function analyzeStoredPosts(ctx: AppContext, postIds: number[], opt
         text: post.text,
         author: post.author ?? undefined,
         source: post.source_name,
+        sourceId: post.source_id,
         sourceWeight: Number(post.source_weight),
         published_at: at,
         metrics: { views: post.views, replies: post.replies_count, likes: post.likes, reposts: post.reposts },

@@ -197,6 +197,11 @@ export async function deleteSource(db: Kysely<Database>, actor: Actor, id: numbe
     const before = await getSourceRow(trx, id);
     const n = num((await trx.selectFrom('posts').select(trx.fn.countAll().as('n')).where('source_id', '=', id).executeTakeFirst())?.n);
     if (n > 0) throw new ConflictError(`source ${before.name} has ${n} posts`, t('collect.sourceHasPosts', { name: before.name, count: n }));
+    const rules = await trx.selectFrom('rule_sources').innerJoin('watch_rules', 'watch_rules.id', 'rule_sources.rule_id').select('watch_rules.name').where('rule_sources.source_id', '=', id).orderBy('watch_rules.name').execute();
+    if (rules.length) {
+      const names = rules.map((r) => r.name);
+      throw new ConflictError(`source ${before.name} is in the scope of watch rule(s) ${names.join(', ')}`, t('collect.sourceInRuleScope', { name: before.name, rules: names.join('、') }));
+    }
     await trx.deleteFrom('sources').where('id', '=', id).execute();
     await recordAudit(trx, actor, { action: 'source.delete', entity: 'source', entityId: id, before: publicSource(before) });
   });
