@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { recordAudit } from '../../audit/audit.ts';
 import { channelInput, channelRules, checkChannelConfig, upsertChannelByName } from '../../alert/channel-store.ts';
 import { providerOf } from '../../alert/channels/index.ts';
 import { quietHoursSchema } from '../../alert/quiet.ts';
 import { maskSecrets, mergeSecrets } from '../../alert/secrets.ts';
 import { maskedPaths } from '../../auth/secrets.ts';
-import { alertSettingsSchema, loadAlertSettings, saveAlertSettings } from '../../alert/settings.ts';
+import { alertSettingsSchema, changeAlertSettings, loadAlertSettings } from '../../alert/settings.ts';
 import { fromJson } from '../../db/values.ts';
 import { RISK_LEVELS } from '../../levels.ts';
 import { count, duplicateIssues, emptyStats, type WorkspaceIssue, type WorkspaceSection } from '../section.ts';
@@ -104,15 +103,7 @@ export const alertSettingsSection: WorkspaceSection<Partial<z.infer<typeof alert
   },
   async apply(trx, items, ctx) {
     const stats = emptyStats();
-    const before = await loadAlertSettings(trx);
-    const next = alertSettingsSchema.parse({ ...before, ...(items[0] ?? {}) });
-    if (JSON.stringify(before) === JSON.stringify(next)) {
-      stats.unchanged++;
-      return stats;
-    }
-    await saveAlertSettings(trx, next);
-    await recordAudit(trx, ctx.actor, { action: 'settings.alert', entity: 'settings', entityId: 'alert', before, after: next });
-    stats.updated++;
+    count(stats, (await changeAlertSettings(trx, ctx.actor, items[0] ?? {}, true)).outcome);
     return stats;
   },
   async export(db) {

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { recordAudit } from '../../audit/audit.ts';
-import { caseSettingsPatch, parseCaseSettings, loadCaseSettings, storeCaseSettings } from '../../cases/settings.ts';
+import { caseSettingsPatch, changeCaseSettings, loadCaseSettings } from '../../cases/settings.ts';
 import { templateInput, upsertTemplateByName } from '../../cases/templates.ts';
 import { count, duplicateIssues, emptyStats, type WorkspaceSection } from '../section.ts';
 
@@ -42,15 +41,7 @@ export const caseSettingsSection: WorkspaceSection<CaseSettingsItem> = {
   },
   async apply(trx, items, ctx) {
     const stats = emptyStats();
-    const before = await loadCaseSettings(trx);
-    const next = parseCaseSettings({ ...before, ...(items[0] ?? {}) });
-    if (JSON.stringify(before) === JSON.stringify(next)) {
-      stats.unchanged++;
-      return stats;
-    }
-    await storeCaseSettings(trx, next);
-    await recordAudit(trx, ctx.actor, { action: 'settings.cases', entity: 'settings', entityId: 'cases.settings', before, after: next });
-    stats.updated++;
+    count(stats, (await changeCaseSettings(trx, ctx.actor, items[0] ?? {}, true)).outcome);
     return stats;
   },
   async export(db) {
