@@ -91,8 +91,8 @@ const waitFor = async (key: string, ms: number) => {
 
 try {
   await saveAlertSettings(db, { digestThreshold: 1000 });
-  await db.insertInto('channels').values({ name: 'bench', kind: 'webhook', config: JSON.stringify({ url: receiverUrl, secret: SECRET }), min_level: 'blue', rule_names: '[]', enabled: 1, failure_streak: 0, created_at: now(), updated_at: now() }).execute();
-  await db.insertInto('watch_rules').values({ name: '漏水', expression: '漏水', scope_sources: '[]', min_level: 'blue', enabled: 1, created_at: now(), updated_at: now() }).execute();
+  await db.insertInto('channels').values({ name: 'bench', kind: 'webhook', config: JSON.stringify({ url: receiverUrl, secret: SECRET }), min_level: 'blue', enabled: 1, failure_streak: 0, created_at: now(), updated_at: now() }).execute();
+  await db.insertInto('watch_rules').values({ name: '漏水', expression: '漏水', min_level: 'blue', enabled: 1, created_at: now(), updated_at: now() }).execute();
   listenForWakes(ctx);
   const collector = await optional('../src/collect/collector.ts');
   const analysis = await optional('../src/pipeline/index.ts');

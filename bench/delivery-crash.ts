@@ -59,7 +59,7 @@ await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
 const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
 
 await saveAlertSettings(db.kysely, { digestThreshold: 1000 });
-await db.kysely.insertInto('channels').values({ name: 'bench', kind: 'webhook', config: JSON.stringify({ url: hook, secret: SECRET }), min_level: 'blue', rule_names: '[]', enabled: 1, failure_streak: 0, created_at: nowIso(), updated_at: nowIso() }).execute();
+await db.kysely.insertInto('channels').values({ name: 'bench', kind: 'webhook', config: JSON.stringify({ url: hook, secret: SECRET }), min_level: 'blue', enabled: 1, failure_streak: 0, created_at: nowIso(), updated_at: nowIso() }).execute();
 
 let worker: ChildProcess | null = null;
 const start = () =>

@@ -15,6 +15,11 @@ export function matterOf(post: Post, result: AnalysisResult): string {
   return eventId ? `event:${eventId}` : `post:${post.id}`;
 }
 
+/** A rule's alerts about a matter: named by the rule's id, so that renaming the rule alerts nobody again (migration 014 rewrote older keys). */
+export function ruleMatterKey(matter: string, ruleId: number): string {
+  return `${matter}|rule-id:${ruleId}`;
+}
+
 function shorten(text: string, max: number): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;
@@ -51,25 +56,28 @@ export const alertHook: AnalysisHook = async (trx, _ctx, post, result) => {
   }
   const departmentName = async (id: number | null) => (id === null ? null : ((await trx.selectFrom('departments').select('name').where('id', '=', id).executeTakeFirst())?.name ?? null));
   const notices: Notice[] = [];
-  const names = [...new Set(result.rules.map((r) => r.rule))];
-  for (const name of names) {
-    const rule = await trx.selectFrom('watch_rules').select(['id', 'department_id', 'min_level', 'enabled']).where('name', '=', name).executeTakeFirst();
+  // One notice per matched rule, found by its id (a match without one, by its name).
+  const matched = new Map<number | string, string>();
+  for (const m of result.rules) if (!matched.has(m.ruleId ?? m.rule)) matched.set(m.ruleId ?? m.rule, m.rule);
+  for (const [ref, name] of matched) {
+    const q = trx.selectFrom('watch_rules').select(['id', 'name', 'department_id', 'min_level', 'enabled']);
+    const rule = await (typeof ref === 'number' ? q.where('id', '=', ref) : q.where('name', '=', ref)).executeTakeFirst();
     if (rule && !atLeast(level, rule.min_level)) continue;
     const dept = rule?.department_id ?? departmentId;
-    const text = await describe(trx, post, result, [name], await departmentName(dept));
+    const text = await describe(trx, post, result, [rule?.name ?? name], await departmentName(dept));
     notices.push({
       kind: eventId ? 'event' : 'post',
-      key: `${matter}|rule:${name}`,
+      key: rule ? ruleMatterKey(matter, rule.id) : `${matter}|rule:${name}`,
       level,
       ...text,
       departmentId: dept,
       postId: post.id,
       eventId: eventId ?? null,
       ruleId: rule?.id ?? null,
-      ruleName: name,
+      ruleName: rule?.name ?? name,
     });
   }
-  if (names.length === 0) {
+  if (matched.size === 0) {
     const settings = await loadAlertSettings(trx);
     if (settings.unmatchedMinLevel !== 'off' && atLeast(level, settings.unmatchedMinLevel)) {
       const text = await describe(trx, post, result, [], await departmentName(departmentId));

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { signalAfterCommit } from '../db/after-commit.ts';
 import type { Database } from '../db/schema.ts';
-import { fromJson, nowIso } from '../db/values.ts';
+import { nowIso } from '../db/values.ts';
 import { atLeast, type RiskLevel } from '../levels.ts';
 
 /**
@@ -40,6 +40,8 @@ const RULE_FILTERED = new Set(['post', 'event']);
 export async function channelsFor(db: Kysely<Database> | Transaction<Database>, notice: Notice) {
   const channels = await db.selectFrom('channels').selectAll().where('enabled', '=', 1).execute();
   const offices = new Set((await db.selectFrom('departments').select('id').where('is_office', '=', 1).execute()).map((d) => d.id));
+  const ruleIds = new Map<number, number[]>();
+  for (const r of await db.selectFrom('channel_rules').select(['channel_id', 'rule_id']).execute()) ruleIds.set(r.channel_id, [...(ruleIds.get(r.channel_id) ?? []), r.rule_id]);
   return channels.filter((c) => {
     if ((c.audience === 'leaders') !== (notice.audience === 'leaders')) return false;
     if (!atLeast(notice.level, c.min_level)) return false;
@@ -48,9 +50,9 @@ export async function channelsFor(db: Kysely<Database> | Transaction<Database>, 
     } else if (c.department_id !== null && c.department_id !== notice.departmentId && !offices.has(c.department_id)) {
       return false;
     }
-    const rules = fromJson<string[]>(c.rule_names, []);
+    const rules = ruleIds.get(c.id) ?? [];
     // A channel limited to some watch rules still carries system notices (deadlines, failing sources).
-    if (rules.length > 0 && RULE_FILTERED.has(notice.kind) && (!notice.ruleName || !rules.includes(notice.ruleName))) return false;
+    if (rules.length > 0 && RULE_FILTERED.has(notice.kind) && (typeof notice.ruleId !== 'number' || !rules.includes(notice.ruleId))) return false;
     return true;
   });
 }

@@ -1,6 +1,10 @@
 import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
+import { recordAudit } from '../audit/audit.ts';
+import type { Actor } from '../auth/actor.ts';
+import { assertCan } from '../auth/policy.ts';
 import type { Database } from '../db/schema.ts';
+import type { Upserted } from '../db/upsert.ts';
 import { fromJson, nowIso, toJson } from '../db/values.ts';
 import { RISK_LEVELS } from '../levels.ts';
 
@@ -48,4 +52,18 @@ export async function saveAlertSettings(db: Kysely<Database> | Transaction<Datab
     .onConflict((oc) => oc.column('key').doUpdateSet({ value: toJson(next), updated_at: now }))
     .execute();
   return next;
+}
+
+/**
+ * The settings changed by a person (the API) or a workspace file, audited, in the caller's
+ * transaction. With `skipUnchanged`, a patch that changes nothing writes nothing.
+ */
+export async function changeAlertSettings(trx: Transaction<Database>, actor: Actor, patch: Partial<AlertSettings>, skipUnchanged = false): Promise<{ settings: AlertSettings; outcome: Upserted }> {
+  assertCan(actor, 'settings.manage');
+  const before = await loadAlertSettings(trx);
+  const next = alertSettingsSchema.parse({ ...before, ...patch });
+  if (skipUnchanged && JSON.stringify(before) === JSON.stringify(next)) return { settings: before, outcome: 'unchanged' };
+  await saveAlertSettings(trx, next);
+  await recordAudit(trx, actor, { action: 'settings.alert', entity: 'settings', entityId: 'alert', before, after: next });
+  return { settings: next, outcome: 'updated' };
 }

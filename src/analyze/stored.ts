@@ -76,6 +76,7 @@ export async function openStoredAnalysis(ctx: AppContext, options: StoredAnalysi
         text: post.text,
         author: post.author ?? undefined,
         source: post.source_name,
+        sourceId: post.source_id,
         sourceWeight: Number(post.source_weight),
         published_at: at,
         metrics: { views: post.views, replies: post.replies_count, likes: post.likes, reposts: post.reposts },

@@ -1,6 +1,10 @@
 import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
+import { recordAudit } from '../audit/audit.ts';
+import type { Actor } from '../auth/actor.ts';
+import { assertCan } from '../auth/policy.ts';
 import type { Database } from '../db/schema.ts';
+import type { Upserted } from '../db/upsert.ts';
 import { fromJson, nowIso, toJson } from '../db/values.ts';
 import { ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
@@ -94,4 +98,19 @@ export async function storeCaseSettings(trx: Kysely<Database> | Transaction<Data
     .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: nowIso() }))
     .execute();
   return settings;
+}
+
+/**
+ * The settings changed by a person (the API) or a workspace file: the fields given replace the
+ * current ones; audited, in the caller's transaction. With `skipUnchanged`, a patch that changes
+ * nothing writes nothing.
+ */
+export async function changeCaseSettings(trx: Transaction<Database>, actor: Actor, patch: Partial<CaseSettings>, skipUnchanged = false): Promise<{ settings: CaseSettings; outcome: Upserted }> {
+  assertCan(actor, 'settings.manage');
+  const before = await loadCaseSettings(trx);
+  const next = parseCaseSettings({ ...before, ...patch });
+  if (skipUnchanged && JSON.stringify(before) === JSON.stringify(next)) return { settings: before, outcome: 'unchanged' };
+  const after = await storeCaseSettings(trx, next);
+  await recordAudit(trx, actor, { action: 'settings.cases', entity: 'settings', entityId: 'cases.settings', before, after });
+  return { settings: after, outcome: 'updated' };
 }

@@ -4,6 +4,7 @@ import { recordAudit } from '../audit/audit.ts';
 import type { Actor } from '../auth/actor.ts';
 import { assertCan } from '../auth/policy.ts';
 import type { Database } from '../db/schema.ts';
+import { upsertByKey, type Upserted } from '../db/upsert.ts';
 import { nowIso } from '../db/values.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
@@ -93,6 +94,13 @@ export async function updateTemplate(db: Kysely<Database>, actor: Actor, id: num
     await recordAudit(trx, actor, { action: 'template.update', entity: 'reply_template', entityId: id, before, after });
     return after;
   });
+}
+
+/** The template of this name made to be exactly `input`, in the caller's transaction (`workspace apply`). */
+export async function upsertTemplateByName(trx: Transaction<Database>, actor: Actor, input: TemplateInput): Promise<Upserted> {
+  assertCan(actor, 'templates.manage');
+  const { name, ...values } = templateInput.parse(input);
+  return (await upsertByKey(trx, actor, { table: 'reply_templates', key: ['name', name], values, entity: 'reply_template', actions: { create: 'template.create', update: 'template.update' } })).outcome;
 }
 
 export async function deleteTemplate(db: Kysely<Database>, actor: Actor, id: number) {

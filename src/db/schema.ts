@@ -163,7 +163,6 @@ export interface WatchRuleTable {
   id: Generated<number>;
   name: string;
   expression: string;
-  scope_sources: string;
   department_id: number | null;
   min_level: string;
   enabled: number;
@@ -216,6 +215,18 @@ export interface EventKeyTable {
   key: string;
 }
 
+/** 014: a channel limited to some watch rules carries only their alerts (system notices still come). */
+export interface ChannelRuleTable {
+  channel_id: number;
+  rule_id: number;
+}
+
+/** 014: a watch rule limited to some sources matches only their posts. */
+export interface RuleSourceTable {
+  rule_id: number;
+  source_id: number;
+}
+
 export interface ChannelTable {
   id: Generated<number>;
   name: string;
@@ -223,7 +234,6 @@ export interface ChannelTable {
   config: string;
   department_id: number | null;
   min_level: string;
-  rule_names: string;
   quiet_hours: string | null;
   enabled: number;
   failure_streak: number;
@@ -532,10 +542,12 @@ export interface Database {
   post_metrics: PostMetricTable;
   post_replies: PostReplyTable;
   watch_rules: WatchRuleTable;
+  rule_sources: RuleSourceTable;
   watch_periods: WatchPeriodTable;
   taxonomy_topics: TaxonomyTopicTable;
   events: EventTable;
   channels: ChannelTable;
+  channel_rules: ChannelRuleTable;
   alerts: AlertTable;
   alert_attempts: AlertAttemptTable;
   alert_reads: AlertReadTable;

@@ -1,5 +1,5 @@
 import { Cron } from 'croner';
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import { z } from 'zod';
 import { enqueueNotice } from '../alert/outbox.ts';
 import { recordAudit } from '../audit/audit.ts';
@@ -7,6 +7,7 @@ import { systemActor, type Actor } from '../auth/actor.ts';
 import { assertCan, departmentScope } from '../auth/policy.ts';
 import type { AppContext } from '../context.ts';
 import type { Database, ReportScheduleTable } from '../db/schema.ts';
+import { upsertByKey, type Upserted } from '../db/upsert.ts';
 import { fromJson, nowIso, toJson } from '../db/values.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
@@ -104,6 +105,24 @@ export async function updateSchedule(db: Kysely<Database>, actor: Actor, id: num
     await recordAudit(trx, actor, { action: 'report_schedule.update', entity: 'report_schedule', entityId: id, before, after });
     return after;
   });
+}
+
+/** The schedule of this name made to be exactly `input`, in the caller's transaction (`workspace apply`). */
+export async function upsertScheduleByName(trx: Transaction<Database>, actor: Actor, input: ScheduleInput): Promise<Upserted> {
+  assertCan(actor, 'settings.manage');
+  const { name, ...values } = scheduleInput.parse(input);
+  await checkDepartment(trx, values.department_id);
+  const next = nextRunOf(values.cron);
+  return (
+    await upsertByKey(trx, actor, {
+      table: 'report_schedules',
+      key: ['name', name],
+      values: { ...values, enabled: values.enabled ? 1 : 0 },
+      derived: { next_run_at: values.enabled ? next : null },
+      entity: 'report_schedule',
+      actions: { create: 'report_schedule.create', update: 'report_schedule.update' },
+    })
+  ).outcome;
 }
 
 export async function deleteSchedule(db: Kysely<Database>, actor: Actor, id: number): Promise<void> {

@@ -63,7 +63,7 @@ export async function insertChannel(db: Db, name: string, departmentId: number |
   const now = nowIso();
   const row = await db.kysely
     .insertInto('channels')
-    .values({ name, kind: 'webhook', config: '{}', department_id: departmentId, min_level: 'blue', rule_names: '[]', enabled: 1, failure_streak: 0, audience, created_at: now, updated_at: now })
+    .values({ name, kind: 'webhook', config: '{}', department_id: departmentId, min_level: 'blue', enabled: 1, failure_streak: 0, audience, created_at: now, updated_at: now })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;

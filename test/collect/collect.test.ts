@@ -151,7 +151,7 @@ for (const tdb of testDatabases) {
 
     test('after repeated failures a source pauses itself and the office is told once', async () => {
       const now = nowIso();
-      await db.kysely.insertInto('channels').values({ name: 'office-webhook', kind: 'webhook', config: '{}', department_id: null, min_level: 'blue', rule_names: '[]', quiet_hours: null, enabled: 1, failure_streak: 0, disabled_reason: null, created_at: now, updated_at: now }).execute();
+      await db.kysely.insertInto('channels').values({ name: 'office-webhook', kind: 'webhook', config: '{}', department_id: null, min_level: 'blue', quiet_hours: null, enabled: 1, failure_streak: 0, disabled_reason: null, created_at: now, updated_at: now }).execute();
       const src = await addSource(db, { name: 'flaky', kind: 'feed', url: `${site.url}/flaky.xml` });
       site.state.failing = true;
       for (let i = 0; i < PAUSE_AFTER_FAILURES + 1; i++) {

@@ -1,9 +1,10 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import { z } from 'zod';
 import { recordAudit } from '../../audit/audit.ts';
 import type { Actor } from '../../auth/actor.ts';
 import { assertCan } from '../../auth/policy.ts';
 import type { Database, WatchPeriodTable } from '../../db/schema.ts';
+import { upsertByKey, type Upserted } from '../../db/upsert.ts';
 import { fromJson, nowIso, toJson } from '../../db/values.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
 import { t } from '../../i18n/index.ts';
@@ -107,6 +108,22 @@ export async function updateWatchPeriod(db: Kysely<Database>, actor: Actor, id: 
     await recordAudit(trx, actor, { action: 'watch_period.update', entity: 'watch_period', entityId: id, before, after });
     return view(after);
   });
+}
+
+/** The period of this name made to be exactly `input`, in the caller's transaction (`workspace apply`). */
+export async function upsertWatchPeriodByName(trx: Transaction<Database>, actor: Actor, input: WatchPeriodInput): Promise<Upserted> {
+  assertCan(actor, 'rules.manage');
+  const { name, ...values } = rowValues(watchPeriodInput.parse(input));
+  return (
+    await upsertByKey(trx, actor, {
+      table: 'watch_periods',
+      key: ['name', name],
+      values,
+      compare: (row) => ({ ...row, boost: Number(row.boost) }),
+      entity: 'watch_period',
+      actions: { create: 'watch_period.create', update: 'watch_period.update' },
+    })
+  ).outcome;
 }
 
 export async function deleteWatchPeriod(db: Kysely<Database>, actor: Actor, id: number): Promise<void> {

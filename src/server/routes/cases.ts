@@ -1,13 +1,12 @@
 import { z } from 'zod';
 import { assertCan } from '../../auth/policy.ts';
 import { nowIso } from '../../db/values.ts';
-import { recordAudit } from '../../audit/audit.ts';
 import { assertWorksOnCase, visibleCase } from '../../cases/access.ts';
 import { accountActivity } from '../../cases/accounts.ts';
 import { caseDetail, ledgerQuery, listLedger } from '../../cases/ledger.ts';
 import { ledgerXlsx } from '../../cases/ledger-xlsx.ts';
 import { joinPosts, joinPostsInput, openCase, openCaseInput } from '../../cases/open.ts';
-import { caseSettingsPatch, loadCaseSettings, parseCaseSettings, storeCaseSettings } from '../../cases/settings.ts';
+import { caseSettingsPatch, changeCaseSettings, loadCaseSettings } from '../../cases/settings.ts';
 import { TRANSITIONS } from '../../cases/states.ts';
 import { verifyResponses } from '../../cases/verify.ts';
 import {
@@ -57,12 +56,7 @@ export const caseRoutes: RouteModule = (app, ctx) => {
   r.put('/api/cases/settings', { schema: { tags, summary: 'Change case settings (fields given replace the current ones)', body: caseSettingsPatch } }, async (request) => {
     const actor = actorOf(request);
     assertCan(actor, 'settings.manage');
-    return db.transaction().execute(async (trx) => {
-      const before = await loadCaseSettings(trx);
-      const after = await storeCaseSettings(trx, parseCaseSettings({ ...before, ...request.body }));
-      await recordAudit(trx, actor, { action: 'settings.cases', entity: 'settings', entityId: 'cases.settings', before, after });
-      return after;
-    });
+    return db.transaction().execute(async (trx) => (await changeCaseSettings(trx, actor, request.body)).settings);
   });
 
   r.post('/api/cases', { schema: { tags, summary: 'Open a case from posts or an event, by hand', body: openCaseInput } }, async (request, reply) =>

@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { recordAudit } from '../../audit/audit.ts';
 import { assertCan } from '../../auth/policy.ts';
 import { channelInput, createChannel, deleteChannel, getChannel, listChannels, sendTest, setChannelEnabled, updateChannel } from '../../alert/channel-store.ts';
 import { channelProviders } from '../../alert/channels/index.ts';
-import { alertSettingsSchema, loadAlertSettings, saveAlertSettings } from '../../alert/settings.ts';
+import { alertSettingsSchema, changeAlertSettings, loadAlertSettings } from '../../alert/settings.ts';
 import { t } from '../../i18n/index.ts';
 import { actorOf } from '../session.ts';
 import { typed, type RouteModule } from './types.ts';
@@ -51,12 +50,6 @@ export const channelRoutes: RouteModule = (app, ctx) => {
   r.put('/api/alert-settings', { schema: { tags, summary: 'Change delivery, flood and escalation settings', body: alertSettingsSchema.partial() } }, async (request) => {
     const actor = actorOf(request);
     assertCan(actor, 'settings.manage');
-    const before = await loadAlertSettings(db);
-    const after = await db.transaction().execute(async (trx) => {
-      const next = await saveAlertSettings(trx, request.body);
-      await recordAudit(trx, actor, { action: 'settings.alert', entity: 'settings', entityId: 'alert', before, after: next });
-      return next;
-    });
-    return after;
+    return db.transaction().execute(async (trx) => (await changeAlertSettings(trx, actor, request.body)).settings);
   });
 };
