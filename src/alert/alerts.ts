@@ -8,13 +8,13 @@ import type { Database } from '../db/schema.ts';
 import { fromJson, nowIso } from '../db/values.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
 import { RISK_LEVELS } from '../levels.ts';
-
-export const ALERT_STATUSES = ['pending', 'sending', 'sent', 'failed', 'digested'] as const;
+import { ALERT_STATUSES } from './states.ts';
+import { ALERT_KINDS } from './vocabulary.ts';
 
 export const alertQuery = z.object({
   status: z.enum(ALERT_STATUSES).optional(),
   level: z.enum(RISK_LEVELS).optional(),
-  kind: z.string().max(40).optional(),
+  kind: z.enum(ALERT_KINDS).optional(),
   channel_id: z.coerce.number().int().positive().optional(),
   department_id: z.coerce.number().int().positive().optional(),
   post_id: z.coerce.number().int().positive().optional(),

@@ -12,6 +12,7 @@ import { RISK_LEVEL_LABELS, RISK_LEVELS } from '../levels.ts';
 import { outboundPolicyOf } from '../outbound/policy.ts';
 import type { ChannelMessage, ChannelProvider, SendResult } from './channels/base.ts';
 import { CHANNEL_KINDS, providerOf } from './channels/index.ts';
+import { CHANNEL_AUDIENCES, isChannelKindName, type ChannelKindName } from './vocabulary.ts';
 import { quietHoursSchema } from './quiet.ts';
 import { maskUrl } from '../auth/secrets.ts';
 import { isEnvRef, maskSecrets, mergeSecrets, MissingEnvError, resolveEnvRefs } from './secrets.ts';
@@ -28,7 +29,7 @@ export const channelInput = z
     min_level: z.enum(RISK_LEVELS).default('blue'),
     rule_names: z.array(z.string().min(1)).default([]),
     quiet_hours: quietHoursSchema.nullable().optional(),
-    audience: z.enum(['department', 'leaders']).default('department'),
+    audience: z.enum(CHANNEL_AUDIENCES).default('department'),
     enabled: z.boolean().default(true),
   })
   .strict();
@@ -144,11 +145,17 @@ async function checkDepartment(db: Kysely<Database> | Transaction<Database>, id:
   if (!d) throw new ValidationError(`department ${id} does not exist`, t('alert.error.unknownDepartment', { code: String(id) }));
 }
 
+/** A channel kind named in input, or the "unknown kind" error (checkChannelConfig reports it first). */
+function channelKind(kind: string): ChannelKindName {
+  if (isChannelKindName(kind)) return kind;
+  throw new ValidationError(`unknown channel kind ${kind}`, t('alert.error.unknownKind', { kind, kinds: CHANNEL_KINDS.join(', ') }));
+}
+
 /** The columns written for a channel (shared by the API and the workspace section). */
 export function channelColumns(data: z.output<typeof channelInput>) {
   return {
     name: data.name,
-    kind: data.kind,
+    kind: channelKind(data.kind),
     config: toJson(data.config),
     department_id: data.department_id ?? null,
     min_level: data.min_level,

@@ -1,7 +1,6 @@
 import type { AppContext } from '../context.ts';
 import { nowIso } from '../db/values.ts';
 import { t } from '../i18n/index.ts';
-import { isRiskLevel } from '../levels.ts';
 import { requestDelivery } from './delivery.ts';
 import { enqueueNotice } from './outbox.ts';
 import { loadAlertSettings } from './settings.ts';
@@ -36,7 +35,7 @@ export async function escalateUnacknowledged(ctx: AppContext, now: Date = new Da
       if (!first) return false;
       const age = (now.getTime() - Date.parse(first)) / 60_000;
       const a = alerts[0];
-      const level = isRiskLevel(a.level) ? a.level : 'blue';
+      const level = a.level;
       const red = level === 'red';
       const due = red ? age >= s.redEscalateAfterMinutes || age >= s.escalateAfterMinutes : age >= s.escalateAfterMinutes;
       if (!due) return false;

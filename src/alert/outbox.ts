@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { fromJson, nowIso } from '../db/values.ts';
 import { atLeast, type RiskLevel } from '../levels.ts';
+import type { AlertKind } from './vocabulary.ts';
 
 /**
  * Something people must be told: a risky post, a case deadline, a failing source. Writing a
@@ -10,8 +11,7 @@ import { atLeast, type RiskLevel } from '../levels.ts';
  * produces a second alert on the same channel (idempotency across restarts and re-fetches).
  */
 export interface Notice {
-  /** e.g. 'post', 'event', 'case.deadline', 'case.overdue', 'source.failing', 'channel.disabled', 'escalation' */
-  kind: string;
+  kind: AlertKind;
   key: string;
   level: RiskLevel;
   title: string;
@@ -33,7 +33,7 @@ export interface Notice {
   escalationOf?: string;
 }
 
-const RULE_FILTERED = new Set(['post', 'event']);
+const RULE_FILTERED = new Set<AlertKind>(['post', 'event']);
 
 /** Channels that should carry a notice: enabled, level high enough, department and rule matching. */
 export async function channelsFor(db: Kysely<Database> | Transaction<Database>, notice: Notice) {

@@ -7,7 +7,8 @@ import { nowIso, toJson } from '../db/values.ts';
 import { ConflictError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import type { CaseRow } from './access.ts';
-import { assertMove, TRANSITIONS, type CaseCommand } from './states.ts';
+import { assertMove, TRANSITIONS, type CaseCommand, type CaseState } from './states.ts';
+import type { CaseEventKind } from './vocabulary.ts';
 
 /**
  * The one way a case changes: inside the caller's transaction, update the case, append its
@@ -16,11 +17,11 @@ import { assertMove, TRANSITIONS, type CaseCommand } from './states.ts';
  * joined posts, memos, commitments) are logged with `logCaseEvent`.
  */
 export interface CaseEventInput {
-  kind: string;
+  kind: CaseEventKind;
   comment?: string | null;
   data?: unknown;
-  fromState?: string | null;
-  toState?: string | null;
+  fromState?: CaseState | null;
+  toState?: CaseState | null;
 }
 
 export async function logCaseEvent(trx: Transaction<Database>, actor: Actor, c: CaseRow, ev: CaseEventInput, at = nowIso()): Promise<void> {

@@ -6,7 +6,6 @@ import { systemActor } from '../auth/actor.ts';
 import type { AppContext } from '../context.ts';
 import { fromJson, toJson } from '../db/values.ts';
 import { t } from '../i18n/index.ts';
-import { isRiskLevel } from '../levels.ts';
 import { logCaseEvent } from './history.ts';
 import { loadCaseSettings } from './settings.ts';
 
@@ -80,7 +79,7 @@ export async function verifyResponses(ctx: AppContext, caseId?: number, now: Dat
       await enqueueNotice(trx, {
         kind: 'case.unverified',
         key: `response.unverified|${r.id}`,
-        level: isRiskLevel(r.level) ? r.level : 'blue',
+        level: r.level,
         title: t('notice.response.unverified', { number: r.number, postedAt: localDateTime(postedAt), url: r.url ?? '' }),
         body: t('notice.response.unverified', { number: r.number, postedAt: localDateTime(postedAt), url: r.url ?? '' }),
         departmentId: r.department_id,

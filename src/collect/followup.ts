@@ -1,4 +1,5 @@
 import type { AppContext } from '../context.ts';
+import type { CaseState } from '../cases/states.ts';
 import { fromJson, nowIso } from '../db/values.ts';
 import { fetcherFor } from './collector.ts';
 import type { Fetcher } from './fetcher/fetch.ts';
@@ -14,7 +15,7 @@ export interface FollowUpResult {
 }
 
 /** States in which a case's threads are no longer watched. */
-const DONE_STATES = ['closed'];
+const DONE_STATES: CaseState[] = ['closed'];
 
 /**
  * Follow-up (跟帖): every thread linked to a case that is not closed is fetched again; new

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { addWorkingDays, localInstant, workingHoursBetween } from '../time/calendar.ts';
+import type { CaseEventKind } from '../cases/vocabulary.ts';
 import type { Database } from '../db/schema.ts';
 import { fromJson } from '../db/values.ts';
 import { levelRank } from '../levels.ts';
@@ -74,7 +75,8 @@ export function markIsGood(data: unknown): boolean | null {
   return null;
 }
 
-export const MARK_EVENT_KINDS = ['rating', 'mark'];
+/** Case events that carry the petitioner's satisfaction mark. */
+export const MARK_EVENT_KINDS: CaseEventKind[] = ['rating'];
 
 export async function ledgerFacts(db: Kysely<Database>, period: Pick<Period, 'start' | 'end'>, asOf: string): Promise<LedgerFacts> {
   const cases = await db

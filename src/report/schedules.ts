@@ -10,7 +10,7 @@ import type { Database, ReportScheduleTable } from '../db/schema.ts';
 import { fromJson, nowIso, toJson } from '../db/values.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
-import { RISK_LEVELS, type RiskLevel } from '../levels.ts';
+import { RISK_LEVELS } from '../levels.ts';
 import { KIND_TITLES, REPORT_FORMATS, SCHEDULE_KINDS, SCHEDULE_PERIOD, type ReportKind } from './kinds.ts';
 import { previousPeriod } from './period.ts';
 import { WORKSPACE_TIME_ZONE } from '../time/zone.ts';
@@ -158,7 +158,7 @@ export async function runSchedule(db: Kysely<Database>, schedule: ScheduleRow, n
     const alertIds = await enqueueNotice(trx, {
       kind: 'report',
       key: `report:${schedule.id}:${period.key}`,
-      level: schedule.level as RiskLevel,
+      level: schedule.level,
       title: t('report.notice.title', { title, period: period.label }),
       body:
         schedule.kind === 'assessment'

@@ -5,6 +5,7 @@ import { cliActor } from '../../src/auth/actor.ts';
 import { correctPost, learnExamples } from '../../src/analyze/learn/labels.ts';
 import { queueRetrain, RETRAIN_JOB, runRetrainJob } from '../../src/analyze/learn/retrain-job.ts';
 import { retrainIdle } from '../../src/analyze/learn/train.ts';
+import type { ModelName } from '../../src/analyze/vocabulary.ts';
 import type { Db } from '../../src/db/connect.ts';
 import { nowIso } from '../../src/db/values.ts';
 import { jobDefinitions } from '../../src/jobs/definitions.ts';
@@ -20,7 +21,7 @@ const EXAMPLES = [
   ...['下午三点开会', '明天报名截止', '请带身份证'].map((text) => ({ text, sentiment: 'neutral' as const })),
 ];
 
-async function modelVersion(db: Db, name = 'sentiment'): Promise<number> {
+async function modelVersion(db: Db, name: ModelName = 'sentiment'): Promise<number> {
   const row = await db.kysely.selectFrom('models').select('version').where('name', '=', name).executeTakeFirst();
   return row?.version ?? 0;
 }

@@ -1,6 +1,7 @@
 import { inflateRawSync } from 'node:zlib';
 import type { Db } from '../../src/db/connect.ts';
 import { nowIso, toJson } from '../../src/db/values.ts';
+import type { RiskLevel } from '../../src/levels.ts';
 import { seedOrg, PASSWORD } from '../helpers/fixtures.ts';
 import { ApiClient, startTestServer, type TestServer } from '../helpers/server.ts';
 
@@ -20,7 +21,7 @@ export interface PostFixture {
   text?: string;
   url?: string;
   departmentId?: number | null;
-  level?: string;
+  level?: RiskLevel;
   abuse?: boolean;
   eventId?: number | null;
   fetchedAt?: string;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLES } from '../../db/schema.ts';
+import { ROLES } from '../../auth/roles.ts';
 import type { ChannelProvider, SendResult } from './base.ts';
 
 /** The bus event carrying a delivered in-app alert to the console's live streams (SSE). */
@@ -25,7 +25,7 @@ export interface InappEvent {
  */
 const config = z
   .object({
-    roles: z.array(z.enum(ROLES as unknown as [string, ...string[]])).optional(),
+    roles: z.array(z.enum(ROLES)).optional(),
   })
   .strict();
 

@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { fromJson, nowIso } from '../../db/values.ts';
+import { MODEL_NAMES, type ModelName } from '../vocabulary.ts';
 import type { FeatureSet } from './features.ts';
 import { deserialize, serialize, type LinearModel, type StoredLinearModel } from './linear.ts';
 
@@ -9,8 +10,7 @@ import { deserialize, serialize, type LinearModel, type StoredLinearModel } from
  * version that increases on every retraining). The repo ships none: every model is learned
  * from the workspace's own labels and ledger.
  */
-export type ModelName = 'sentiment' | 'topic' | 'department';
-export const MODEL_NAMES: readonly ModelName[] = ['sentiment', 'topic', 'department'];
+export { MODEL_NAMES, type ModelName } from '../vocabulary.ts';
 
 export const MODEL_FEATURES: Record<ModelName, FeatureSet> = {
   sentiment: { words: true, bigrams: true, trigrams: false, lexicon: true },
@@ -71,7 +71,7 @@ export async function loadModels(db: Kysely<Database>): Promise<Partial<Record<M
     const stored = fromJson<StoredLinearModel | null>(r.data, null);
     if (!stored || stored.kind !== 'linear') continue;
     try {
-      out[r.name as ModelName] = { model: deserialize(stored), version: r.version, trainedAt: r.trained_at };
+      out[r.name] = { model: deserialize(stored), version: r.version, trainedAt: r.trained_at };
     } catch {
       // A model stored by a newer version (or damaged): analysis goes on without it until retrained.
       continue;

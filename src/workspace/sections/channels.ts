@@ -117,7 +117,7 @@ export const channelsSection: WorkspaceSection<ChannelItem> = {
       if (rules.length) out.rules = rules;
       const quiet = fromJson<ChannelItem['quiet_hours'] | null>(r.quiet_hours, null);
       if (quiet) out.quiet_hours = quiet;
-      if (r.audience !== 'department') out.audience = r.audience as 'leaders';
+      if (r.audience !== 'department') out.audience = r.audience;
       // A channel switched off by its failures is exported as enabled: the file states intent.
       if (r.enabled === 0 && !r.disabled_at) out.enabled = false;
       return out;
