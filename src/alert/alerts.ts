@@ -8,7 +8,7 @@ import type { Database } from '../db/schema.ts';
 import { fromJson, nowIso } from '../db/values.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
 import { RISK_LEVELS } from '../levels.ts';
-import { ALERT_STATUSES } from './states.ts';
+import { ALERT_STATUSES, attentionOf, ATTENTION_MOVES } from './states.ts';
 import { ALERT_KINDS } from './vocabulary.ts';
 
 export const alertQuery = z.object({
@@ -122,7 +122,8 @@ export async function acknowledgeAlert(db: Kysely<Database>, actor: Actor, id: n
   // Acknowledging stops escalation for the whole matter: a responder or head does it only for their own department.
   assertActsForDepartment(actor, alert.department_id);
   const own = isDepartmentScoped(actor) ? actor.departmentId : null;
-  if (alert.acknowledged_at) return { ...alert, alreadyAcknowledged: true };
+  // Acknowledging twice is no error: the second time says when it was done.
+  if (!ATTENTION_MOVES.can(attentionOf(alert), 'acknowledge')) return { ...alert, alreadyAcknowledged: true };
   const at = nowIso();
   await db.transaction().execute(async (trx) => {
     const matters = new Set<string>();

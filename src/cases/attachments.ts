@@ -5,10 +5,11 @@ import type { Actor } from '../auth/actor.ts';
 import { assertCan } from '../auth/policy.ts';
 import type { Database } from '../db/schema.ts';
 import { fromJson, nowIso, toJson } from '../db/values.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import { visibleCase } from './access.ts';
-import { responseWithCase } from './responses.ts';
+import { RESPONSE_MOVES } from './response-states.ts';
+import { moveResponse, responseWithCase } from './responses.ts';
 import { downloadAttachment } from '../alert/attachments.ts';
 
 /** Pictures attached to a reply ("attach pictures where they explain better"). */
@@ -32,7 +33,7 @@ export async function attachPicture(db: Kysely<Database>, actor: Actor, response
   assertCan(actor, 'cases.draft');
   const data = attachmentInput.parse(input);
   const { response } = await responseWithCase(db, actor, responseId, true);
-  if (response.status === 'posted') throw new ConflictError(`response ${responseId} is posted`, t('case.error.responseState', { state: t('response.status.posted') }));
+  RESPONSE_MOVES.next(response.status, 'attach');
   if (!/^[A-Za-z0-9+/=\s]+$/.test(data.data_base64)) throw new ValidationError('attachment is not base64', t('case.error.attachmentData'));
   const buf = Buffer.from(data.data_base64, 'base64');
   const mime = sniffImage(buf);
@@ -45,7 +46,7 @@ export async function attachPicture(db: Kysely<Database>, actor: Actor, response
       .returning(['id', 'filename', 'mime', 'size', 'created_at'])
       .executeTakeFirstOrThrow();
     const ids = [...fromJson<number[]>(response.attachments, []), row.id];
-    await trx.updateTable('responses').set({ attachments: toJson(ids), updated_at: nowIso() }).where('id', '=', responseId).execute();
+    await moveResponse(trx, response, 'attach', { attachments: toJson(ids) });
     await recordAudit(trx, actor, { action: 'response.attach', entity: 'response', entityId: responseId, after: row });
     return row;
   });
