@@ -5,7 +5,8 @@ import type { Actor } from '../auth/actor.ts';
 import { assertActsForDepartment, assertCan, departmentScope, isDepartmentScoped } from '../auth/policy.ts';
 import { caseScope } from '../cases/ledger.ts';
 import type { Database } from '../db/schema.ts';
-import { fromJson, nowIso } from '../db/values.ts';
+import { nowIso, readJson } from '../db/values.ts';
+import { inappConfigJson } from './channels/inapp.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
 import { RISK_LEVELS } from '../levels.ts';
 import { ALERT_STATUSES, attentionOf, ATTENTION_MOVES } from './states.ts';
@@ -164,7 +165,7 @@ export async function unreadInapp(db: Kysely<Database>, actor: Actor, limit = 10
 }
 
 export function inappVisible(actor: Actor, channelConfig: string): boolean {
-  const roles = fromJson<{ roles?: string[] }>(channelConfig, {}).roles;
+  const roles = readJson(inappConfigJson, channelConfig, {}).roles;
   return !roles || roles.length === 0 || roles.includes(actor.role);
 }
 

@@ -5,7 +5,7 @@ import type { Actor } from '../auth/actor.ts';
 import { assertCan } from '../auth/policy.ts';
 import type { AppContext } from '../context.ts';
 import type { ChannelTable, Database } from '../db/schema.ts';
-import { fromJson, nowIso, num, toJson } from '../db/values.ts';
+import { jsonColumn, nowIso, num, readJson, toJson } from '../db/values.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import { RISK_LEVEL_LABELS, RISK_LEVELS } from '../levels.ts';
@@ -13,12 +13,17 @@ import { outboundPolicyOf } from '../outbound/policy.ts';
 import type { ChannelMessage, ChannelProvider, SendResult } from './channels/base.ts';
 import { CHANNEL_KINDS, providerOf } from './channels/index.ts';
 import { CHANNEL_AUDIENCES, isChannelKindName, type ChannelKindName } from './vocabulary.ts';
-import { quietHoursSchema } from './quiet.ts';
+import { quietHoursJson, quietHoursSchema } from './quiet.ts';
 import { maskUrl } from '../auth/secrets.ts';
 import { isEnvRef, maskSecrets, mergeSecrets, MissingEnvError, resolveEnvRefs } from './secrets.ts';
 import { loadAlertSettings } from './settings.ts';
 
 export type ChannelRow = Selectable<ChannelTable>;
+
+/** `channels.config`: the kind's settings (checked against the kind's schema when used), `${ENV}` references unresolved. */
+export const channelConfigJson = jsonColumn('channels.config', z.record(z.string(), z.unknown()));
+/** `channels.rule_names`: the watch rules a channel is limited to (none: all). */
+export const channelRuleNamesJson = jsonColumn('channels.rule_names', z.array(z.string()));
 
 export const channelInput = z
   .object({
@@ -69,7 +74,7 @@ export function resolveChannelConfig(channel: Pick<ChannelRow, 'kind' | 'config'
   if (!provider) return { ok: false, error: `unknown channel kind ${channel.kind}` };
   let raw: unknown;
   try {
-    raw = resolveEnvRefs(fromJson<Record<string, unknown>>(channel.config, {}), env);
+    raw = resolveEnvRefs(readJson(channelConfigJson, channel.config, {}), env);
   } catch (err) {
     return { ok: false, error: err instanceof MissingEnvError ? err.message : String(err) };
   }
@@ -85,11 +90,11 @@ export function publicChannel(row: ChannelRow, pending = 0) {
     id: row.id,
     name: row.name,
     kind: row.kind,
-    config: maskSecrets(provider, fromJson(row.config, {})),
+    config: maskSecrets(provider, readJson(channelConfigJson, row.config, {})),
     department_id: row.department_id,
     min_level: row.min_level,
-    rule_names: fromJson<string[]>(row.rule_names, []),
-    quiet_hours: fromJson(row.quiet_hours, null),
+    rule_names: readJson(channelRuleNamesJson, row.rule_names, []),
+    quiet_hours: readJson(quietHoursJson, row.quiet_hours, null),
     audience: row.audience,
     enabled: row.enabled === 1,
     failure_streak: row.failure_streak,
@@ -191,7 +196,7 @@ export async function updateChannel(db: Kysely<Database>, actor: Actor, id: numb
   return db.transaction().execute(async (trx) => {
     const before = await getChannelRow(trx, id);
     const current = publicChannel(before);
-    const storedConfig = fromJson<Record<string, unknown>>(before.config, {});
+    const storedConfig = readJson(channelConfigJson, before.config, {});
     const kind = patch.kind ?? before.kind;
     const config = patch.config ? mergeSecrets(providerOf(kind), storedConfig, patch.config) : storedConfig;
     const data = channelInput.parse({

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { AppContext } from '../context.ts';
 import type { ChannelTable, Database } from '../db/schema.ts';
-import { fromJson, nowIso } from '../db/values.ts';
+import { readJson } from '../db/values.ts';
 import { t } from '../i18n/index.ts';
 import { levelRank, RISK_LEVELS } from '../levels.ts';
 import { outboundPolicyOf } from '../outbound/policy.ts';
@@ -11,7 +11,7 @@ import { resolveChannelConfig } from './channel-store.ts';
 import { linkSecret, publicBase } from './links.ts';
 import { buildMessage, type AlertRow } from './message.ts';
 import { enqueueNotice } from './outbox.ts';
-import { quietHoursSchema, quietUntil } from './quiet.ts';
+import { quietHoursJson, quietUntil } from './quiet.ts';
 import { ALERT_MOVES, type AlertCommand } from './states.ts';
 import { loadAlertSettings, type AlertSettings } from './settings.ts';
 
@@ -102,8 +102,8 @@ async function claimOne(ctx: AppContext, a: AlertRow, token: string, now: Date, 
 async function holdQuiet(ctx: AppContext, channels: ChannelRow[], now: Date): Promise<void> {
   for (const c of channels) {
     if (!c.quiet_hours) continue;
-    const q = quietHoursSchema.safeParse(fromJson(c.quiet_hours, null));
-    const until = q.success ? quietUntil(q.data, now) : null;
+    const q = readJson(quietHoursJson, c.quiet_hours, null);
+    const until = q ? quietUntil(q, now) : null;
     if (!until) continue;
     await ctx.db.kysely
       .updateTable('alerts')

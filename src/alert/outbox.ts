@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { fromJson, nowIso } from '../db/values.ts';
+import { nowIso, readJson } from '../db/values.ts';
+import { channelRuleNamesJson } from './channel-store.ts';
 import { atLeast, type RiskLevel } from '../levels.ts';
 import type { AlertKind } from './vocabulary.ts';
 
@@ -47,7 +48,7 @@ export async function channelsFor(db: Kysely<Database> | Transaction<Database>, 
     } else if (c.department_id !== null && c.department_id !== notice.departmentId && !offices.has(c.department_id)) {
       return false;
     }
-    const rules = fromJson<string[]>(c.rule_names, []);
+    const rules = readJson(channelRuleNamesJson, c.rule_names, []);
     // A channel limited to some watch rules still carries system notices (deadlines, failing sources).
     if (rules.length > 0 && RULE_FILTERED.has(notice.kind) && (!notice.ruleName || !rules.includes(notice.ruleName))) return false;
     return true;

@@ -4,7 +4,7 @@ import { recordAudit } from '../audit/audit.ts';
 import type { Actor } from '../auth/actor.ts';
 import { assertCan } from '../auth/policy.ts';
 import type { Database } from '../db/schema.ts';
-import { fromJson, nowIso, toJson } from '../db/values.ts';
+import { jsonColumn, nowIso, readJson, toJson } from '../db/values.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import { visibleCase } from './access.ts';
@@ -29,6 +29,9 @@ export function sniffImage(buf: Buffer): string | null {
   return null;
 }
 
+/** `responses.attachments`: the ids of the reply's pictures, in order. */
+export const responseAttachmentsJson = jsonColumn('responses.attachments', z.array(z.number().int()));
+
 export async function attachPicture(db: Kysely<Database>, actor: Actor, responseId: number, input: z.infer<typeof attachmentInput>) {
   assertCan(actor, 'cases.draft');
   const data = attachmentInput.parse(input);
@@ -45,7 +48,7 @@ export async function attachPicture(db: Kysely<Database>, actor: Actor, response
       .values({ owner_type: 'response', owner_id: responseId, filename: data.filename, mime, size: buf.length, data: buf, created_by: actor.id, created_at: nowIso() })
       .returning(['id', 'filename', 'mime', 'size', 'created_at'])
       .executeTakeFirstOrThrow();
-    const ids = [...fromJson<number[]>(response.attachments, []), row.id];
+    const ids = [...readJson(responseAttachmentsJson, response.attachments, []), row.id];
     await moveResponse(trx, response, 'attach', { attachments: toJson(ids) });
     await recordAudit(trx, actor, { action: 'response.attach', entity: 'response', entityId: responseId, after: row });
     return row;

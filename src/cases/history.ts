@@ -3,7 +3,8 @@ import { recordAudit } from '../audit/audit.ts';
 import type { Actor } from '../auth/actor.ts';
 import { assertCan } from '../auth/policy.ts';
 import type { CaseTable, Database } from '../db/schema.ts';
-import { nowIso, toJson } from '../db/values.ts';
+import { z } from 'zod';
+import { jsonColumn, nowIso, toJson } from '../db/values.ts';
 import { ConflictError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import type { CaseRow } from './access.ts';
@@ -16,10 +17,13 @@ import type { CaseEventKind } from './vocabulary.ts';
  * which first checks the transition table and the permission; other changes (routing edits,
  * joined posts, memos, commitments) are logged with `logCaseEvent`.
  */
+/** `case_events.data`: what the event concerns, a different object per kind (shown as it is in the case's history). */
+export const caseEventDataJson = jsonColumn('case_events.data', z.record(z.string(), z.unknown()));
+
 export interface CaseEventInput {
   kind: CaseEventKind;
   comment?: string | null;
-  data?: unknown;
+  data?: Record<string, unknown>;
   fromState?: CaseState | null;
   toState?: CaseState | null;
 }
@@ -74,7 +78,7 @@ export async function moveCase(
   command: CaseCommand,
   patch: Updateable<CaseTable> = {},
   comment: string | null = null,
-  data?: unknown,
+  data?: Record<string, unknown>,
 ): Promise<CaseRow> {
   assertCan(actor, TRANSITIONS[command].permission);
   // Re-read under the transaction so two concurrent moves cannot both pass the state check.

@@ -267,7 +267,7 @@ async function tellDepartment(trx: Trx, c: CaseRow, r: ResponseRow, title: strin
 }
 
 /** Writes a case event about a response without moving the case (e.g. verification). */
-export async function noteOnCase(trx: Trx, actor: Actor, c: CaseRow, kind: CaseEventKind, data: unknown): Promise<void> {
+export async function noteOnCase(trx: Trx, actor: Actor, c: CaseRow, kind: CaseEventKind, data: Record<string, unknown>): Promise<void> {
   await logCaseEvent(trx, actor, c, { kind, data });
   await recordAudit(trx, actor, { action: `case.${kind}`, entity: 'case', entityId: c.id, after: data });
 }

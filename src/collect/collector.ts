@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../context.ts';
-import { fromJson } from '../db/values.ts';
+import { readJson } from '../db/values.ts';
 import { processNewPosts } from '../jobs/pipeline.ts';
 import { outboundPolicyOf } from '../outbound/policy.ts';
 import { Fetcher } from './fetcher/fetch.ts';
@@ -8,7 +8,7 @@ import { recordFailure, recordSuccess } from './health.ts';
 import { kindOf, sourceKinds } from './sources/index.ts';
 import type { CollectOutcome, CollectRun } from './sources/types.ts';
 import { storeItems } from './store.ts';
-import { CollectError, type SourceRow } from './types.ts';
+import { CollectError, sourceConfigJson, type SourceRow } from './types.ts';
 
 export interface SourceRunResult {
   source: string;
@@ -33,7 +33,14 @@ export async function runKind(ctx: AppContext, fetcher: Fetcher, source: SourceR
   const kind = kindOf(source.kind);
   if (!kind?.collect) throw new CollectError(`source kind "${source.kind}" is not fetched`, null, 'config');
   if (kind.needsUrl && !source.url) throw new CollectError('no URL configured', null, 'config');
-  const parsed = kind.config.safeParse(fromJson(source.config, {}));
+  let stored: Record<string, unknown>;
+  try {
+    // A stored config that is not what the column holds stops the source rather than collecting with defaults.
+    stored = readJson(sourceConfigJson, source.config, {}, { strict: true });
+  } catch (err) {
+    throw new CollectError(`bad config: ${(err as Error).message}`, null, 'config');
+  }
+  const parsed = kind.config.safeParse(stored);
   if (!parsed.success) throw new CollectError(`bad config: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, null, 'config');
   const run: CollectRun = {
     ctx,

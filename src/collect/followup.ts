@@ -1,11 +1,11 @@
 import type { AppContext } from '../context.ts';
 import type { CaseState } from '../cases/states.ts';
-import { fromJson, nowIso } from '../db/values.ts';
+import { nowIso, readJson } from '../db/values.ts';
 import { fetcherFor } from './collector.ts';
 import type { Fetcher } from './fetcher/fetch.ts';
 import { kindOf } from './sources/index.ts';
 import { accountMatcher, storeReplies } from './store.ts';
-import { CollectError } from './types.ts';
+import { CollectError, sourceConfigJson } from './types.ts';
 
 export interface FollowUpResult {
   threads: number;
@@ -43,7 +43,7 @@ export async function followUpThreads(ctx: AppContext, opts: { fetcher?: Fetcher
       const source = await db.selectFrom('sources').selectAll().where('id', '=', r.source_id).executeTakeFirstOrThrow();
       const kind = kindOf(source.kind);
       if (!kind?.fetchThread) continue;
-      const parsed = kind.config.safeParse(fromJson(source.config, {}));
+      const parsed = kind.config.safeParse(readJson(sourceConfigJson, source.config, {}));
       if (!parsed.success) continue;
       result.threads++;
       try {

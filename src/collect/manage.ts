@@ -7,12 +7,12 @@ import { officeDepartmentIds } from '../auth/departments.ts';
 import { assertCan, can, canSeeDepartment, departmentScope } from '../auth/policy.ts';
 import { keepMaskedSecrets, maskedPaths, maskSecrets, maskUrl } from '../auth/secrets.ts';
 import type { Database } from '../db/schema.ts';
-import { fromJson, nowIso, num, toJson } from '../db/values.ts';
+import { nowIso, num, readJson, toJson } from '../db/values.ts';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import { hasRemovedPrivateNetworkOption, REMOVED_PRIVATE_NETWORK_REASON } from './sources/common.ts';
 import { kindOf, SOURCE_KINDS } from './sources/index.ts';
-import type { SourceRow } from './types.ts';
+import { sourceConfigJson, type SourceRow } from './types.ts';
 
 export const DEFAULT_INTERVAL_SECONDS = 300;
 
@@ -31,7 +31,7 @@ export type SourceInput = z.infer<typeof sourceInput>;
 /** A source as shown to people: config parsed with its secrets masked, the push token hash never included. */
 export function publicSource(row: SourceRow) {
   const { push_token_hash, config, url, last_error, ...rest } = row;
-  return { ...rest, url: url === null ? null : maskUrl(url), last_error: last_error === null ? null : maskUrl(last_error), config: maskSecrets(fromJson<Record<string, unknown>>(config, {})), has_push_token: !!push_token_hash };
+  return { ...rest, url: url === null ? null : maskUrl(url), last_error: last_error === null ? null : maskUrl(last_error), config: maskSecrets(readJson(sourceConfigJson, config, {})), has_push_token: !!push_token_hash };
 }
 
 /** A source as this actor may see it: only those who manage sources see how one is configured. */
@@ -156,7 +156,7 @@ export async function updateSource(db: Kysely<Database>, actor: Actor, id: numbe
   return db.transaction().execute(async (trx) => {
     const before = await getSourceRow(trx, id);
     const kind = data.kind ?? before.kind;
-    const stored = { url: before.url, config: fromJson<Record<string, unknown>>(before.config, {}) };
+    const stored = { url: before.url, config: readJson(sourceConfigJson, before.config, {}) };
     const given = withStoredSecrets(stored, { url: data.url !== undefined ? data.url : before.url, config: data.config ?? stored.config }) as typeof stored;
     const url = given.url;
     const config = validateSource(kind, url, given.config);

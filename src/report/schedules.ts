@@ -7,7 +7,7 @@ import { systemActor, type Actor } from '../auth/actor.ts';
 import { assertCan, departmentScope } from '../auth/policy.ts';
 import type { AppContext } from '../context.ts';
 import type { Database, ReportScheduleTable } from '../db/schema.ts';
-import { fromJson, nowIso, toJson } from '../db/values.ts';
+import { jsonColumn, nowIso, readJson, toJson } from '../db/values.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import { RISK_LEVELS } from '../levels.ts';
@@ -129,11 +129,14 @@ export interface RunResult {
  * Builds and delivers one schedule's brief for the last complete period before `now`.
  * Idempotent per (schedule, period).
  */
+/** `report_runs.alert_ids`: the alerts that delivered the run's file. */
+const reportRunAlertIdsJson = jsonColumn('report_runs.alert_ids', z.array(z.number().int()));
+
 export async function runSchedule(db: Kysely<Database>, schedule: ScheduleRow, now: Date = new Date()): Promise<RunResult> {
   const kind = schedule.kind as Exclude<ReportKind, 'special'>;
   const period = previousPeriod(SCHEDULE_PERIOD[kind], now);
   const done = await db.selectFrom('report_runs').select(['attachment_id', 'alert_ids']).where('schedule_id', '=', schedule.id).where('period', '=', period.key).executeTakeFirst();
-  if (done) return { scheduleId: schedule.id, period: period.key, delivered: false, attachmentId: done.attachment_id, alertIds: fromJson(done.alert_ids, []) };
+  if (done) return { scheduleId: schedule.id, period: period.key, delivered: false, attachmentId: done.attachment_id, alertIds: readJson(reportRunAlertIdsJson, done.alert_ids, []) };
 
   // Loaded on first use: the document and chart libraries are heavy and most processes never need them.
   const { buildReport } = await import('./render.ts');

@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import { fromJson } from '../../db/values.ts';
+import { readJson } from '../../db/values.ts';
 import { isRiskLevel, type RiskLevel } from '../../levels.ts';
 import type { RuleMatch } from '../types.ts';
 import { RuleMatcher, type MatchDoc, type Normalizer } from './matcher.ts';
+import { scopeSourcesJson } from './store.ts';
 
 /** A watch rule ready to match: parsed once, with its scope, department and minimum level. */
 export interface CompiledRule {
@@ -39,7 +40,7 @@ export async function loadCompiledRules(db: Kysely<Database>, normalize: Normali
         id: r.id,
         name: r.name,
         matcher: new RuleMatcher(r.expression, normalize),
-        sources: fromJson<string[]>(r.scope_sources, []),
+        sources: readJson(scopeSourcesJson, r.scope_sources, []),
         department: r.department_code ?? null,
         departmentId: r.department_id,
         minLevel: isRiskLevel(r.min_level) ? r.min_level : 'blue',

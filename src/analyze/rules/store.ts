@@ -5,7 +5,7 @@ import type { Actor } from '../../auth/actor.ts';
 import { officeDepartmentIds } from '../../auth/departments.ts';
 import { assertCan, assertSeesDepartment, departmentScope } from '../../auth/policy.ts';
 import type { Database, WatchRuleTable } from '../../db/schema.ts';
-import { fromJson, nowIso, toJson } from '../../db/values.ts';
+import { jsonColumn, nowIso, readJson, toJson } from '../../db/values.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
 import { t } from '../../i18n/index.ts';
 import { RISK_LEVELS } from '../../levels.ts';
@@ -39,6 +39,9 @@ export interface WatchRuleView {
   updated_at: string;
 }
 
+/** `watch_rules.scope_sources`: the sources a rule is limited to (none: all). */
+export const scopeSourcesJson = jsonColumn('watch_rules.scope_sources', z.array(z.string()));
+
 type Row = Selectable<WatchRuleTable> & { department_code: string | null };
 
 function view(r: Row): WatchRuleView {
@@ -52,7 +55,7 @@ function view(r: Row): WatchRuleView {
     id: r.id,
     name: r.name,
     expression: r.expression,
-    sources: fromJson<string[]>(r.scope_sources, []),
+    sources: readJson(scopeSourcesJson, r.scope_sources, []),
     department: r.department_code,
     department_id: r.department_id,
     min_level: r.min_level,

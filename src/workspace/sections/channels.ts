@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { recordAudit } from '../../audit/audit.ts';
-import { channelColumns, channelInput, checkChannelConfig, publicChannel } from '../../alert/channel-store.ts';
+import { channelColumns, channelConfigJson, channelInput, channelRuleNamesJson, checkChannelConfig, publicChannel } from '../../alert/channel-store.ts';
 import { providerOf } from '../../alert/channels/index.ts';
-import { quietHoursSchema } from '../../alert/quiet.ts';
+import { quietHoursJson, quietHoursSchema } from '../../alert/quiet.ts';
 import { maskSecrets, mergeSecrets } from '../../alert/secrets.ts';
 import { maskedPaths } from '../../auth/secrets.ts';
 import { alertSettingsSchema, loadAlertSettings, saveAlertSettings } from '../../alert/settings.ts';
-import { fromJson, nowIso } from '../../db/values.ts';
+import { nowIso, readJson } from '../../db/values.ts';
 import { RISK_LEVELS } from '../../levels.ts';
 import { duplicateIssues, emptyStats, sameFields, type WorkspaceIssue, type WorkspaceSection } from '../section.ts';
 
@@ -54,7 +54,7 @@ export const channelsSection: WorkspaceSection<ChannelItem> = {
         continue;
       }
       const stored = await db.selectFrom('channels').select('config').where('name', '=', c.name).executeTakeFirst();
-      const config = mergeSecrets(provider, fromJson(stored?.config, {}), c.config);
+      const config = mergeSecrets(provider, readJson(channelConfigJson, stored?.config, {}), c.config);
       for (const at of maskedPaths(config)) issues.push({ path: ['channels', i, 'config', ...at], message: `"${at.join('.')}" is masked and no stored value exists: give the secret or an \${ENV} reference` });
       for (const p of checkChannelConfig(c.kind, config)) issues.push({ path: ['channels', i, 'config'], message: p });
       if (c.department && !fileDepartments.has(c.department)) {
@@ -74,7 +74,7 @@ export const channelsSection: WorkspaceSection<ChannelItem> = {
     const departments = new Map((await trx.selectFrom('departments').select(['id', 'code']).execute()).map((d) => [d.code, d.id]));
     for (const c of items) {
       const row = await trx.selectFrom('channels').selectAll().where('name', '=', c.name).executeTakeFirst();
-      const config = mergeSecrets(providerOf(c.kind), fromJson(row?.config, {}), c.config);
+      const config = mergeSecrets(providerOf(c.kind), readJson(channelConfigJson, row?.config, {}), c.config);
       const data = channelInput.parse({
         name: c.name,
         kind: c.kind,
@@ -110,12 +110,12 @@ export const channelsSection: WorkspaceSection<ChannelItem> = {
   async export(db) {
     const rows = await db.selectFrom('channels').leftJoin('departments', 'departments.id', 'channels.department_id').selectAll('channels').select('departments.code as department').orderBy('channels.name').execute();
     return rows.map((r) => {
-      const out: ChannelItem = { name: r.name, kind: r.kind, config: maskSecrets(providerOf(r.kind), fromJson(r.config, {})) };
+      const out: ChannelItem = { name: r.name, kind: r.kind, config: maskSecrets(providerOf(r.kind), readJson(channelConfigJson, r.config, {})) };
       if (r.department) out.department = r.department;
       if (r.min_level !== 'blue') out.min_level = r.min_level as ChannelItem['min_level'];
-      const rules = fromJson<string[]>(r.rule_names, []);
+      const rules = readJson(channelRuleNamesJson, r.rule_names, []);
       if (rules.length) out.rules = rules;
-      const quiet = fromJson<ChannelItem['quiet_hours'] | null>(r.quiet_hours, null);
+      const quiet = readJson(quietHoursJson, r.quiet_hours, null);
       if (quiet) out.quiet_hours = quiet;
       if (r.audience !== 'department') out.audience = r.audience;
       // A channel switched off by its failures is exported as enabled: the file states intent.

@@ -4,7 +4,8 @@ import { keepMaskedSecrets, maskedPaths, maskSecrets, maskUrl } from '../../auth
 import { DEFAULT_INTERVAL_SECONDS, hashToken, publicSource } from '../../collect/manage.ts';
 import { hasRemovedPrivateNetworkOption, REMOVED_PRIVATE_NETWORK_OPTION, REMOVED_PRIVATE_NETWORK_REASON } from '../../collect/sources/common.ts';
 import { kindOf, SOURCE_KINDS } from '../../collect/sources/index.ts';
-import { fromJson, nowIso, toJson } from '../../db/values.ts';
+import { sourceConfigJson } from '../../collect/types.ts';
+import { nowIso, readJson, toJson } from '../../db/values.ts';
 import { duplicateIssues, emptyStats, sameFields, type WorkspaceIssue, type WorkspaceSection } from '../section.ts';
 
 const interval = z.union([
@@ -68,7 +69,7 @@ export const sourcesSection: WorkspaceSection<SourceItem> = {
         if (!ok) issues.push({ path: ['sources', i, 'url'], message: s.url ? `not an http(s) URL: ${s.url}` : `a ${s.kind} source needs a url` });
       }
       const stored = await db.selectFrom('sources').select(['url', 'config']).where('name', '=', s.name).executeTakeFirst();
-      const given = keepMaskedSecrets({ url: stored?.url ?? null, config: fromJson(stored?.config, {}) }, { url: s.url ?? null, config: s.config ?? {} });
+      const given = keepMaskedSecrets({ url: stored?.url ?? null, config: readJson(sourceConfigJson, stored?.config, {}) }, { url: s.url ?? null, config: s.config ?? {} });
       for (const at of maskedPaths(given)) issues.push({ path: ['sources', i, ...at], message: `"${at.join('.')}" is masked and no stored value exists: give the secret` });
       const cfg = kind.config.safeParse(s.config ?? {});
       if (hasRemovedPrivateNetworkOption(s.config)) issues.push({ path: ['sources', i, 'config', REMOVED_PRIVATE_NETWORK_OPTION], message: REMOVED_PRIVATE_NETWORK_REASON });
@@ -94,7 +95,7 @@ export const sourcesSection: WorkspaceSection<SourceItem> = {
     const deptId = new Map((await trx.selectFrom('departments').select(['id', 'code']).execute()).map((d) => [d.code, d.id]));
     for (const s of items) {
       const row = await trx.selectFrom('sources').selectAll().where('name', '=', s.name).executeTakeFirst();
-      const given = keepMaskedSecrets({ url: row?.url ?? null, config: fromJson(row?.config, {}) }, { url: s.url ?? null, config: s.config ?? {} });
+      const given = keepMaskedSecrets({ url: row?.url ?? null, config: readJson(sourceConfigJson, row?.config, {}) }, { url: s.url ?? null, config: s.config ?? {} });
       const config = kindOf(s.kind)!.config.parse(given.config);
       const tokenHash = s.push_token ? hashToken(s.push_token) : (s.push_token_sha256 ?? row?.push_token_hash ?? null);
       const next = {
@@ -114,7 +115,7 @@ export const sourcesSection: WorkspaceSection<SourceItem> = {
         stats.created++;
         continue;
       }
-      const same = sameFields({ ...row, config: toJson(fromJson(row.config, {})), weight: Number(row.weight) }, next);
+      const same = sameFields({ ...row, config: toJson(readJson(sourceConfigJson, row.config, {})), weight: Number(row.weight) }, next);
       if (same) {
         stats.unchanged++;
         continue;
@@ -140,7 +141,7 @@ export const sourcesSection: WorkspaceSection<SourceItem> = {
       if (Number(r.weight) !== 1) out.weight = Number(r.weight);
       if (r.department) out.department = r.department;
       if (r.paused) out.paused = true;
-      const config = maskSecrets(fromJson<Record<string, unknown>>(r.config, {}));
+      const config = maskSecrets(readJson(sourceConfigJson, r.config, {}));
       if (Object.keys(config).length) out.config = config;
       if (r.push_token_hash) out.push_token_sha256 = r.push_token_hash;
       return out;

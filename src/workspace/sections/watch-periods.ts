@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { periodBound } from '../../analyze/risk/periods.ts';
 import { recordAudit } from '../../audit/audit.ts';
-import { fromJson, nowIso, toJson } from '../../db/values.ts';
+import { periodKeywordsJson } from '../../analyze/risk/periods.ts';
+import { nowIso, readJson, toJson } from '../../db/values.ts';
 import { duplicateIssues, emptyStats, sameFields, type WorkspaceIssue, type WorkspaceSection } from '../section.ts';
 import { wallClock } from '../../time/zone.ts';
 
@@ -74,7 +75,7 @@ export const watchPeriodsSection: WorkspaceSection<WatchPeriodItem> = {
     const rows = await db.selectFrom('watch_periods').selectAll().orderBy('starts_at').execute();
     return rows.map((r) => {
       const out: WatchPeriodItem = { name: r.name, starts: exportBound(r.starts_at, false), ends: exportBound(r.ends_at, true) };
-      const keywords = fromJson<string[]>(r.keywords, []);
+      const keywords = readJson(periodKeywordsJson, r.keywords, []);
       if (keywords.length) out.keywords = keywords;
       if (Number(r.boost) !== 1) out.boost = Number(r.boost);
       return out;

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { parseExpression } from '../../analyze/rules/parser.ts';
 import { RuleSyntaxError } from '../../analyze/rules/syntax-error.ts';
 import { recordAudit } from '../../audit/audit.ts';
-import { fromJson, nowIso, toJson } from '../../db/values.ts';
+import { scopeSourcesJson } from '../../analyze/rules/store.ts';
+import { nowIso, readJson, toJson } from '../../db/values.ts';
 import { RISK_LEVELS } from '../../levels.ts';
 import { duplicateIssues, emptyStats, sameFields, type WorkspaceIssue, type WorkspaceSection } from '../section.ts';
 
@@ -83,7 +84,7 @@ export const watchRulesSection: WorkspaceSection<WatchRuleItem> = {
       .execute();
     return rows.map((r) => {
       const out: WatchRuleItem = { name: r.name, expression: r.expression };
-      const sources = fromJson<string[]>(r.scope_sources, []);
+      const sources = readJson(scopeSourcesJson, r.scope_sources, []);
       if (sources.length) out.sources = sources;
       if (r.department_code) out.department = r.department_code;
       if (r.min_level !== 'blue') out.min_level = r.min_level as WatchRuleItem['min_level'];
