@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
+import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { readJson } from '../db/values.ts';
 import { processNewPosts } from '../jobs/pipeline.ts';
+import { jobType } from '../jobs/queue.ts';
 import { outboundPolicyOf } from '../outbound/policy.ts';
 import { Fetcher } from './fetcher/fetch.ts';
 import { recordFailure, recordSuccess } from './health.ts';
@@ -107,7 +109,8 @@ async function claim(ctx: AppContext, source: SourceRow, now: Date, leaseSeconds
 }
 
 /** The job that collects one source (scaled-out and embedded job runtime). */
-export const COLLECT_SOURCE_JOB = 'collect.source';
+/** Fetch, store and analyse one source (planned by the collect task, one job per source at a time). */
+export const collectSourceJob = jobType('collect.source', z.object({ sourceId: z.number().int().positive() }));
 
 /**
  * The planner of the job runtime: leases each due, unpaused, pulled source (so no other
