@@ -5,16 +5,17 @@ import type { Actor } from '../auth/actor.ts';
 import { assertActsForDepartment, assertCan, departmentScope, isDepartmentScoped } from '../auth/policy.ts';
 import { caseScope } from '../cases/ledger.ts';
 import type { Database } from '../db/schema.ts';
-import { fromJson, nowIso } from '../db/values.ts';
+import { nowIso, readJson } from '../db/values.ts';
+import { inappConfigJson } from './channels/inapp.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
 import { RISK_LEVELS } from '../levels.ts';
-
-export const ALERT_STATUSES = ['pending', 'sending', 'sent', 'failed', 'digested'] as const;
+import { ALERT_STATUSES, attentionOf, ATTENTION_MOVES } from './states.ts';
+import { ALERT_KINDS } from './vocabulary.ts';
 
 export const alertQuery = z.object({
   status: z.enum(ALERT_STATUSES).optional(),
   level: z.enum(RISK_LEVELS).optional(),
-  kind: z.string().max(40).optional(),
+  kind: z.enum(ALERT_KINDS).optional(),
   channel_id: z.coerce.number().int().positive().optional(),
   department_id: z.coerce.number().int().positive().optional(),
   post_id: z.coerce.number().int().positive().optional(),
@@ -122,7 +123,8 @@ export async function acknowledgeAlert(db: Kysely<Database>, actor: Actor, id: n
   // Acknowledging stops escalation for the whole matter: a responder or head does it only for their own department.
   assertActsForDepartment(actor, alert.department_id);
   const own = isDepartmentScoped(actor) ? actor.departmentId : null;
-  if (alert.acknowledged_at) return { ...alert, alreadyAcknowledged: true };
+  // Acknowledging twice is no error: the second time says when it was done.
+  if (!ATTENTION_MOVES.can(attentionOf(alert), 'acknowledge')) return { ...alert, alreadyAcknowledged: true };
   const at = nowIso();
   await db.transaction().execute(async (trx) => {
     const matters = new Set<string>();
@@ -163,7 +165,7 @@ export async function unreadInapp(db: Kysely<Database>, actor: Actor, limit = 10
 }
 
 export function inappVisible(actor: Actor, channelConfig: string): boolean {
-  const roles = fromJson<{ roles?: string[] }>(channelConfig, {}).roles;
+  const roles = readJson(inappConfigJson, channelConfig, {}).roles;
   return !roles || roles.length === 0 || roles.includes(actor.role);
 }
 

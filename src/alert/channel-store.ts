@@ -6,7 +6,7 @@ import { assertCan } from '../auth/policy.ts';
 import type { AppContext } from '../context.ts';
 import type { ChannelTable, Database } from '../db/schema.ts';
 import { sameFields, type Upserted } from '../db/upsert.ts';
-import { fromJson, nowIso, num, toJson } from '../db/values.ts';
+import { jsonColumn, nowIso, num, readJson, toJson } from '../db/values.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import { RISK_LEVEL_LABELS, RISK_LEVELS } from '../levels.ts';
@@ -14,12 +14,18 @@ import { outboundPolicyOf } from '../outbound/policy.ts';
 import type { ChannelMessage, ChannelProvider, SendResult } from './channels/base.ts';
 import { CHANNEL_KINDS, providerOf } from './channels/index.ts';
 import { wakeDeliveryAfterCommit } from './outbox.ts';
-import { quietHoursSchema } from './quiet.ts';
+import { CHANNEL_AUDIENCES, isChannelKindName, type ChannelKindName } from './vocabulary.ts';
+import { quietHoursJson, quietHoursSchema } from './quiet.ts';
 import { maskUrl } from '../auth/secrets.ts';
 import { isEnvRef, maskSecrets, mergeSecrets, MissingEnvError, resolveEnvRefs } from './secrets.ts';
 import { loadAlertSettings } from './settings.ts';
 
 export type ChannelRow = Selectable<ChannelTable>;
+
+/** `channels.config`: the kind's settings (checked against the kind's schema when used), `${ENV}` references unresolved. */
+export const channelConfigJson = jsonColumn('channels.config', z.record(z.string(), z.unknown()));
+/** `channels.rule_names`: the watch rules a channel is limited to (none: all). */
+export const channelRuleNamesJson = jsonColumn('channels.rule_names', z.array(z.string()));
 
 export const channelInput = z
   .object({
@@ -33,7 +39,7 @@ export const channelInput = z
     /** The same by the rules' names (stored by id, so renaming a rule changes nothing); used when rule_ids is absent. */
     rule_names: z.array(z.string().min(1)).optional(),
     quiet_hours: quietHoursSchema.nullable().optional(),
-    audience: z.enum(['department', 'leaders']).default('department'),
+    audience: z.enum(CHANNEL_AUDIENCES).default('department'),
     enabled: z.boolean().default(true),
   })
   .strict();
@@ -73,7 +79,7 @@ export function resolveChannelConfig(channel: Pick<ChannelRow, 'kind' | 'config'
   if (!provider) return { ok: false, error: `unknown channel kind ${channel.kind}` };
   let raw: unknown;
   try {
-    raw = resolveEnvRefs(fromJson<Record<string, unknown>>(channel.config, {}), env);
+    raw = resolveEnvRefs(readJson(channelConfigJson, channel.config, {}), env);
   } catch (err) {
     return { ok: false, error: err instanceof MissingEnvError ? err.message : String(err) };
   }
@@ -110,12 +116,12 @@ export function publicChannel(row: ChannelRow, pending = 0, rules: readonly Chan
     id: row.id,
     name: row.name,
     kind: row.kind,
-    config: maskSecrets(provider, fromJson(row.config, {})),
+    config: maskSecrets(provider, readJson(channelConfigJson, row.config, {})),
     department_id: row.department_id,
     min_level: row.min_level,
     rule_ids: rules.map((r) => r.id),
     rule_names: rules.map((r) => r.name),
-    quiet_hours: fromJson(row.quiet_hours, null),
+    quiet_hours: readJson(quietHoursJson, row.quiet_hours, null),
     audience: row.audience,
     enabled: row.enabled === 1,
     failure_streak: row.failure_streak,
@@ -172,11 +178,17 @@ async function checkDepartment(db: Kysely<Database> | Transaction<Database>, id:
   if (!d) throw new ValidationError(`department ${id} does not exist`, t('alert.error.unknownDepartment', { code: String(id) }));
 }
 
-/** The columns written for a channel. */
-function channelColumns(data: z.output<typeof channelInput>) {
+/** A channel kind named in input, or the "unknown kind" error (checkChannelConfig reports it first). */
+function channelKind(kind: string): ChannelKindName {
+  if (isChannelKindName(kind)) return kind;
+  throw new ValidationError(`unknown channel kind ${kind}`, t('alert.error.unknownKind', { kind, kinds: CHANNEL_KINDS.join(', ') }));
+}
+
+/** The columns written for a channel (shared by the API and the workspace section). */
+export function channelColumns(data: z.output<typeof channelInput>) {
   return {
     name: data.name,
-    kind: data.kind,
+    kind: channelKind(data.kind),
     config: toJson(data.config),
     department_id: data.department_id ?? null,
     min_level: data.min_level,
@@ -266,7 +278,7 @@ export async function updateChannel(db: Kysely<Database>, actor: Actor, id: numb
   return db.transaction().execute(async (trx) => {
     const before = await getChannelRow(trx, id);
     const current = publicChannel(before, 0, await rulesOf(trx, id));
-    const storedConfig = fromJson<Record<string, unknown>>(before.config, {});
+    const storedConfig = readJson(channelConfigJson, before.config, {});
     const kind = patch.kind ?? before.kind;
     const config = patch.config ? mergeSecrets(providerOf(kind), storedConfig, patch.config) : storedConfig;
     const data = channelInput.parse({
@@ -293,7 +305,7 @@ export async function updateChannel(db: Kysely<Database>, actor: Actor, id: numb
 export async function upsertChannelByName(trx: Transaction<Database>, actor: Actor, input: ChannelInput): Promise<Upserted> {
   assertCan(actor, 'channels.manage');
   const before = (await trx.selectFrom('channels').selectAll().where('name', '=', input.name).executeTakeFirst()) ?? null;
-  const config = mergeSecrets(providerOf(input.kind), fromJson(before?.config, {}), input.config ?? {});
+  const config = mergeSecrets(providerOf(input.kind), readJson(channelConfigJson, before?.config, {}), input.config ?? {});
   const data = channelInput.parse({
     ...input,
     config,

@@ -3,6 +3,7 @@ import { signalAfterCommit } from '../db/after-commit.ts';
 import type { Database } from '../db/schema.ts';
 import { nowIso } from '../db/values.ts';
 import { atLeast, type RiskLevel } from '../levels.ts';
+import type { AlertKind } from './vocabulary.ts';
 
 /**
  * Something people must be told: a risky post, a case deadline, a failing source. Writing a
@@ -11,8 +12,7 @@ import { atLeast, type RiskLevel } from '../levels.ts';
  * produces a second alert on the same channel (idempotency across restarts and re-fetches).
  */
 export interface Notice {
-  /** e.g. 'post', 'event', 'case.deadline', 'case.overdue', 'source.failing', 'channel.disabled', 'escalation' */
-  kind: string;
+  kind: AlertKind;
   key: string;
   level: RiskLevel;
   title: string;
@@ -34,7 +34,7 @@ export interface Notice {
   escalationOf?: string;
 }
 
-const RULE_FILTERED = new Set(['post', 'event']);
+const RULE_FILTERED = new Set<AlertKind>(['post', 'event']);
 
 /** Channels that should carry a notice: enabled, level high enough, department and rule matching. */
 export async function channelsFor(db: Kysely<Database> | Transaction<Database>, notice: Notice) {

@@ -5,7 +5,7 @@ import type { Actor } from '../auth/actor.ts';
 import { assertCan } from '../auth/policy.ts';
 import type { Database } from '../db/schema.ts';
 import type { Upserted } from '../db/upsert.ts';
-import { fromJson, nowIso, toJson } from '../db/values.ts';
+import { jsonColumn, nowIso, readJson, toJson } from '../db/values.ts';
 import { RISK_LEVELS } from '../levels.ts';
 
 /** Delivery, flood, escalation settings of the workspace (settings key `alert`). */
@@ -34,12 +34,14 @@ export const alertSettingsSchema = z
 
 export type AlertSettings = z.infer<typeof alertSettingsSchema>;
 
+/** The `alert` row of `settings`. */
+const alertSettingsJson = jsonColumn('settings.value (alert)', alertSettingsSchema);
+
 const KEY = 'alert';
 
 export async function loadAlertSettings(db: Kysely<Database> | Transaction<Database>): Promise<AlertSettings> {
   const row = await db.selectFrom('settings').select('value').where('key', '=', KEY).executeTakeFirst();
-  const parsed = alertSettingsSchema.safeParse(fromJson(row?.value, {}));
-  return parsed.success ? parsed.data : alertSettingsSchema.parse({});
+  return readJson(alertSettingsJson, row?.value, alertSettingsSchema.parse({}));
 }
 
 export async function saveAlertSettings(db: Kysely<Database> | Transaction<Database>, patch: Partial<AlertSettings>): Promise<AlertSettings> {

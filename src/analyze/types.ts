@@ -1,4 +1,7 @@
-import type { RiskLevel } from '../levels.ts';
+import { z } from 'zod';
+import { jsonColumn } from '../db/values.ts';
+import { RISK_LEVELS, type RiskLevel } from '../levels.ts';
+import { SENTIMENT_LABELS, type SentimentLabel } from './vocabulary.ts';
 
 /** A post as analysis sees it (the `analyze` contract input, DESIGN §6). */
 export interface PostInput {
@@ -28,7 +31,7 @@ export interface RuleMatch {
  */
 export interface AnalysisResult {
   id?: string | number;
-  sentiment: { label: 'negative' | 'neutral' | 'positive'; score: number; reasons: string[] };
+  sentiment: { label: SentimentLabel; score: number; reasons: string[] };
   topic: string | null;
   topicReasons: string[];
   /** Department code suggested for routing. */
@@ -41,3 +44,30 @@ export interface AnalysisResult {
   event: number | string | null;
   abuse: { flagged: boolean; reasons: string[] };
 }
+
+const reasons = z.array(z.string());
+
+/** An AnalysisResult as stored in `posts.analysis` (analyze/step.ts writes it); unknown extra fields are kept. */
+export const analysisResultSchema = z.looseObject({
+  id: z.union([z.string(), z.number()]).optional(),
+  sentiment: z.looseObject({ label: z.enum(SENTIMENT_LABELS), score: z.number(), reasons }),
+  topic: z.string().nullable(),
+  topicReasons: reasons,
+  department: z.string().nullable(),
+  departmentReasons: reasons,
+  risk: z.looseObject({ level: z.enum(RISK_LEVELS), score: z.number(), reasons }),
+  keywords: z.array(z.string()),
+  rules: z.array(
+    z.looseObject({
+      rule: z.string(),
+      ruleId: z.number().optional(),
+      hits: z.array(z.looseObject({ term: z.string(), field: z.string(), offset: z.number(), length: z.number().optional() })),
+      department: z.string().nullable().optional(),
+      minLevel: z.enum(RISK_LEVELS).optional(),
+    }),
+  ),
+  event: z.union([z.number(), z.string()]).nullable(),
+  abuse: z.looseObject({ flagged: z.boolean(), reasons }),
+}) satisfies z.ZodType<AnalysisResult>;
+
+export const postAnalysisJson = jsonColumn<AnalysisResult>('posts.analysis', analysisResultSchema);

@@ -3,10 +3,11 @@ import type { Actor } from '../auth/actor.ts';
 import type { Database } from '../db/schema.ts';
 import { nowIso, toJson } from '../db/values.ts';
 import { maskSecrets } from '../auth/secrets.ts';
+import { isAuditEntity, type AuditEntity } from './vocabulary.ts';
 
 export interface AuditEntry {
   action: string;
-  entity: string;
+  entity: AuditEntity;
   entityId?: string | number | null;
   before?: unknown;
   after?: unknown;
@@ -42,8 +43,11 @@ export interface AuditQuery {
 }
 
 export async function listAudit(db: Kysely<Database>, q: AuditQuery = {}) {
+  // The console's filter is free text: a word that names no entity finds nothing.
+  const entity = q.entity || undefined;
+  if (entity !== undefined && !isAuditEntity(entity)) return [];
   let query = db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(Math.min(q.limit ?? 100, 1000));
-  if (q.entity) query = query.where('entity', '=', q.entity);
+  if (entity !== undefined) query = query.where('entity', '=', entity);
   if (q.entityId) query = query.where('entity_id', '=', q.entityId);
   if (q.actorId) query = query.where('actor_id', '=', q.actorId);
   if (q.beforeId) query = query.where('id', '<', q.beforeId);

@@ -1,8 +1,9 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { z } from 'zod';
 import { recordAudit } from '../audit/audit.ts';
-import { ROLES, type Database, type Role, type UserTable } from '../db/schema.ts';
+import type { Database, UserTable } from '../db/schema.ts';
 import { sameFields, type Upserted } from '../db/upsert.ts';
+import { ROLES, type Role } from './roles.ts';
 import { nowIso } from '../db/values.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
@@ -19,7 +20,7 @@ export function publicUser(u: User): PublicUser {
   return rest;
 }
 
-export const roleSchema = z.enum(ROLES as [Role, ...Role[]]);
+export const roleSchema = z.enum(ROLES);
 
 export const userInput = z.object({
   username: z.string().min(2).max(64).regex(/^[A-Za-z0-9_.@-]+$/, 'username: letters, digits, _ . @ - only'),

@@ -3,11 +3,13 @@ import { recordAudit } from '../audit/audit.ts';
 import type { Actor } from '../auth/actor.ts';
 import { assertCan } from '../auth/policy.ts';
 import type { CaseTable, Database } from '../db/schema.ts';
-import { nowIso, toJson } from '../db/values.ts';
+import { z } from 'zod';
+import { jsonColumn, nowIso, toJson } from '../db/values.ts';
 import { ConflictError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import type { CaseRow } from './access.ts';
-import { assertMove, TRANSITIONS, type CaseCommand } from './states.ts';
+import { assertMove, TRANSITIONS, type CaseCommand, type CaseState } from './states.ts';
+import type { CaseEventKind } from './vocabulary.ts';
 
 /**
  * The one way a case changes: inside the caller's transaction, update the case, append its
@@ -15,12 +17,15 @@ import { assertMove, TRANSITIONS, type CaseCommand } from './states.ts';
  * which first checks the transition table and the permission; other changes (routing edits,
  * joined posts, memos, commitments) are logged with `logCaseEvent`.
  */
+/** `case_events.data`: what the event concerns, a different object per kind (shown as it is in the case's history). */
+export const caseEventDataJson = jsonColumn('case_events.data', z.record(z.string(), z.unknown()));
+
 export interface CaseEventInput {
-  kind: string;
+  kind: CaseEventKind;
   comment?: string | null;
-  data?: unknown;
-  fromState?: string | null;
-  toState?: string | null;
+  data?: Record<string, unknown>;
+  fromState?: CaseState | null;
+  toState?: CaseState | null;
 }
 
 export async function logCaseEvent(trx: Transaction<Database>, actor: Actor, c: CaseRow, ev: CaseEventInput, at = nowIso()): Promise<void> {
@@ -73,7 +78,7 @@ export async function moveCase(
   command: CaseCommand,
   patch: Updateable<CaseTable> = {},
   comment: string | null = null,
-  data?: unknown,
+  data?: Record<string, unknown>,
 ): Promise<CaseRow> {
   assertCan(actor, TRANSITIONS[command].permission);
   // Re-read under the transaction so two concurrent moves cannot both pass the state check.

@@ -3,7 +3,10 @@ import { z } from 'zod';
 import type { Actor } from '../auth/actor.ts';
 import { assertCan, can, isDepartmentScoped } from '../auth/policy.ts';
 import type { Database } from '../db/schema.ts';
-import { fromJson, num } from '../db/values.ts';
+import { num, readJson } from '../db/values.ts';
+import { caseEventDataJson } from './history.ts';
+import { suggestionReasonsJson } from './open.ts';
+import { responseVerificationJson } from './verify.ts';
 import { RISK_LEVELS } from '../levels.ts';
 import { visibleCase } from './access.ts';
 import { localInstant } from '../time/calendar.ts';
@@ -184,11 +187,11 @@ export async function caseDetail(db: Kysely<Database>, actor: Actor, id: number)
     moves: movesFrom(c.state).filter((m) => can(actor, TRANSITIONS[m].permission)),
     lead_department: dept(c.lead_department_id),
     suggested_department: dept(c.suggested_department_id),
-    suggestion_reasons: fromJson<string[]>(c.suggestion_reasons, []),
+    suggestion_reasons: readJson(suggestionReasonsJson, c.suggestion_reasons, []),
     assisting_departments: assisting.map((a) => dept(a.department_id)).filter((d) => d !== null),
     posts,
-    events: events.map((e) => ({ ...e, data: fromJson<unknown>(e.data, null) })),
-    responses: await Promise.all(responses.map(async (r) => ({ ...r, verification: fromJson<unknown>(r.verification, null), attachments: await listAttachments(db, r.id) }))),
+    events: events.map((e) => ({ ...e, data: readJson(caseEventDataJson, e.data, null) })),
+    responses: await Promise.all(responses.map(async (r) => ({ ...r, verification: readJson(responseVerificationJson, r.verification, null), attachments: await listAttachments(db, r.id) }))),
     memos: memos.map((m) => ({ ...m, instructions: instructions.filter((i) => i.memo_id === m.id) })),
     commitments,
   };

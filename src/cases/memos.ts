@@ -8,7 +8,6 @@ import type { Database } from '../db/schema.ts';
 import { nowIso } from '../db/values.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
-import { isRiskLevel } from '../levels.ts';
 import { assertWorksOnCase, loadCase, visibleCase, type CaseRow } from './access.ts';
 import { instructionDue } from './deadlines.ts';
 import { caseScope } from './ledger.ts';
@@ -164,7 +163,7 @@ async function sendToLeaders(trx: Transaction<Database>, actor: Actor, c: CaseRo
   await enqueueNotice(trx, {
     kind: 'memo.sent',
     key: `memo.sent|${memo.id}`,
-    level: isRiskLevel(c.level) ? c.level : 'blue',
+    level: c.level,
     title,
     body: memo.summary,
     departmentId: null,

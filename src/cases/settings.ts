@@ -5,7 +5,7 @@ import type { Actor } from '../auth/actor.ts';
 import { assertCan } from '../auth/policy.ts';
 import type { Database } from '../db/schema.ts';
 import type { Upserted } from '../db/upsert.ts';
-import { fromJson, nowIso, toJson } from '../db/values.ts';
+import { jsonColumn, nowIso, readJson, toJson } from '../db/values.ts';
 import { ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import { RISK_LEVELS } from '../levels.ts';
@@ -68,13 +68,16 @@ export const DEFAULT_CASE_SETTINGS: CaseSettings = {
 
 const KEY = 'cases.settings';
 
+/** The `cases.settings` row of `settings`: an object whose fields are checked one by one (a bad one falls back to its default). */
+const caseSettingsJson = jsonColumn('settings.value (cases.settings)', z.record(z.string(), z.unknown()));
+
 export async function loadCaseSettings(db: Kysely<Database> | Transaction<Database>): Promise<CaseSettings> {
   const row = await db.selectFrom('settings').select('value').where('key', '=', KEY).executeTakeFirst();
-  const stored = fromJson<Record<string, unknown>>(row?.value, {});
+  const stored = readJson(caseSettingsJson, row?.value, {});
   const out: Record<string, unknown> = { ...DEFAULT_CASE_SETTINGS };
   // A stored field that no longer validates falls back to its default instead of breaking deadlines.
   for (const [k, schema] of Object.entries(fields)) {
-    const v = (schema as z.ZodType).safeParse(stored?.[k]);
+    const v = (schema as z.ZodType).safeParse(stored[k]);
     if (v.success) out[k] = v.data;
   }
   return out as CaseSettings;

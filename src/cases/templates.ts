@@ -8,6 +8,7 @@ import { upsertByKey, type Upserted } from '../db/upsert.ts';
 import { nowIso } from '../db/values.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
+import { RESPONSE_KINDS, type ResponseKind } from './vocabulary.ts';
 
 /**
  * Reply templates (回复模板). `reply` is the three-part reply (thanks; the concrete situation
@@ -16,8 +17,7 @@ import { t } from '../i18n/index.ts';
  * dedicated statement post. Placeholders in braces are filled from the case and the
  * department's record; the ones the drafter must write stay as 【请填写…】 markers.
  */
-export const RESPONSE_KINDS = ['reply', 'firm', 'statement'] as const;
-export type ResponseKind = (typeof RESPONSE_KINDS)[number];
+export { RESPONSE_KINDS, type ResponseKind };
 
 export const PLACEHOLDERS = ['department', 'phone', 'title', 'case_number', 'date', 'situation', 'measures', 'facts'] as const;
 

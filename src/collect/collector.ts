@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
+import { z } from 'zod';
 import type { AppContext } from '../context.ts';
-import { fromJson } from '../db/values.ts';
+import { readJson } from '../db/values.ts';
+import { jobType } from '../jobs/queue.ts';
 import { outboundPolicyOf } from '../outbound/policy.ts';
 import { ingestPosts } from '../pipeline/index.ts';
 import { StoreError, type StoreResult } from '../pipeline/stages.ts';
@@ -8,7 +10,7 @@ import { Fetcher } from './fetcher/fetch.ts';
 import { recordFailure, recordSuccess } from './health.ts';
 import { kindOf, sourceKinds } from './sources/index.ts';
 import type { CollectOutcome, CollectRun } from './sources/types.ts';
-import { CollectError, type SourceRow } from './types.ts';
+import { CollectError, sourceConfigJson, type SourceRow } from './types.ts';
 
 export interface SourceRunResult {
   source: string;
@@ -33,7 +35,14 @@ export async function runKind(ctx: AppContext, fetcher: Fetcher, source: SourceR
   const kind = kindOf(source.kind);
   if (!kind?.collect) throw new CollectError(`source kind "${source.kind}" is not fetched`, null, 'config');
   if (kind.needsUrl && !source.url) throw new CollectError('no URL configured', null, 'config');
-  const parsed = kind.config.safeParse(fromJson(source.config, {}));
+  let stored: Record<string, unknown>;
+  try {
+    // A stored config that is not what the column holds stops the source rather than collecting with defaults.
+    stored = readJson(sourceConfigJson, source.config, {}, { strict: true });
+  } catch (err) {
+    throw new CollectError(`bad config: ${(err as Error).message}`, null, 'config');
+  }
+  const parsed = kind.config.safeParse(stored);
   if (!parsed.success) throw new CollectError(`bad config: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, null, 'config');
   const run: CollectRun = {
     ctx,
@@ -105,7 +114,8 @@ async function claim(ctx: AppContext, source: SourceRow, now: Date, leaseSeconds
 }
 
 /** The job that collects one source (scaled-out and embedded job runtime). */
-export const COLLECT_SOURCE_JOB = 'collect.source';
+/** Fetch, store and analyse one source (planned by the collect task, one job per source at a time). */
+export const collectSourceJob = jobType('collect.source', z.object({ sourceId: z.number().int().positive() }));
 
 /**
  * The planner of the job runtime: leases each due, unpaused, pulled source (so no other

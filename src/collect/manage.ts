@@ -8,12 +8,12 @@ import { assertCan, can, canSeeDepartment, departmentScope } from '../auth/polic
 import { keepMaskedSecrets, maskedPaths, maskSecrets, maskUrl } from '../auth/secrets.ts';
 import type { Database } from '../db/schema.ts';
 import { sameFields, type Upserted } from '../db/upsert.ts';
-import { fromJson, nowIso, num, toJson } from '../db/values.ts';
+import { nowIso, num, readJson, toJson } from '../db/values.ts';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import { hasRemovedPrivateNetworkOption, REMOVED_PRIVATE_NETWORK_REASON } from './sources/common.ts';
 import { kindOf, SOURCE_KINDS } from './sources/index.ts';
-import type { SourceRow } from './types.ts';
+import { sourceConfigJson, type SourceRow } from './types.ts';
 
 export const DEFAULT_INTERVAL_SECONDS = 300;
 
@@ -32,7 +32,7 @@ export type SourceInput = z.infer<typeof sourceInput>;
 /** A source as shown to people: config parsed with its secrets masked, the push token hash never included. */
 export function publicSource(row: SourceRow) {
   const { push_token_hash, config, url, last_error, ...rest } = row;
-  return { ...rest, url: url === null ? null : maskUrl(url), last_error: last_error === null ? null : maskUrl(last_error), config: maskSecrets(fromJson<Record<string, unknown>>(config, {})), has_push_token: !!push_token_hash };
+  return { ...rest, url: url === null ? null : maskUrl(url), last_error: last_error === null ? null : maskUrl(last_error), config: maskSecrets(readJson(sourceConfigJson, config, {})), has_push_token: !!push_token_hash };
 }
 
 /** A source as this actor may see it: only those who manage sources see how one is configured. */
@@ -157,7 +157,7 @@ export async function createSource(db: Kysely<Database>, actor: Actor, input: So
 /** The stored source with the given fields written (masked secrets keep the stored ones), audited. */
 async function changeSource(trx: Transaction<Database>, actor: Actor, before: SourceRow, data: Partial<SourceInput>, pushTokenHash?: string | null) {
   const kind = data.kind ?? before.kind;
-  const stored = { url: before.url, config: fromJson<Record<string, unknown>>(before.config, {}) };
+  const stored = { url: before.url, config: readJson(sourceConfigJson, before.config, {}) };
   const given = withStoredSecrets(stored, { url: data.url !== undefined ? data.url : before.url, config: data.config ?? stored.config }) as typeof stored;
   const url = given.url;
   const config = validateSource(kind, url, given.config);
@@ -213,7 +213,7 @@ export async function upsertSourceByName(trx: Transaction<Database>, actor: Acto
     return 'created';
   }
   const full = { ...data, url: data.url ?? null, config: data.config ?? {}, interval_seconds: data.interval_seconds ?? DEFAULT_INTERVAL_SECONDS, weight: data.weight ?? 1, department_id: data.department_id ?? null, paused: data.paused ?? false };
-  const given = withStoredSecrets({ url: before.url, config: fromJson<Record<string, unknown>>(before.config, {}) }, { url: full.url, config: full.config });
+  const given = withStoredSecrets({ url: before.url, config: readJson(sourceConfigJson, before.config, {}) }, { url: full.url, config: full.config });
   const next = {
     kind: full.kind,
     url: given.url ?? null,
@@ -224,7 +224,7 @@ export async function upsertSourceByName(trx: Transaction<Database>, actor: Acto
     paused: full.paused ? 1 : 0,
     push_token_hash: pushTokenHash === undefined ? before.push_token_hash : pushTokenHash,
   };
-  if (sameFields({ ...before, config: toJson(fromJson(before.config, {})), weight: Number(before.weight) }, next)) return 'unchanged';
+  if (sameFields({ ...before, config: toJson(readJson(sourceConfigJson, before.config, {})), weight: Number(before.weight) }, next)) return 'unchanged';
   await changeSource(trx, actor, before, full, next.push_token_hash);
   return 'updated';
 }

@@ -5,7 +5,8 @@ import type { Actor } from '../auth/actor.ts';
 import { officeDepartmentIds } from '../auth/departments.ts';
 import { assertCan, assertSeesDepartment, canSeeDepartment } from '../auth/policy.ts';
 import type { Database } from '../db/schema.ts';
-import { fromJson, nowIso } from '../db/values.ts';
+import { postAnalysisJson } from '../analyze/types.ts';
+import { nowIso, readJson } from '../db/values.ts';
 import { dedupKey } from './dedup.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
@@ -15,12 +16,12 @@ import { ingestPosts } from '../pipeline/index.ts';
 import { htmlToText } from './sanitize.ts';
 import { searchPosts, type PostQuery } from './search.ts';
 import { visibleSource } from './manage.ts';
-import type { SourceRow } from './types.ts';
+import { postExtraJson, type SourceRow } from './types.ts';
 
 export async function listPosts(db: Kysely<Database>, actor: Actor, query: PostQuery) {
   assertCan(actor, 'posts.read');
   const rows = await searchPosts(db, actor, query);
-  return rows.map((r) => ({ ...r, analysis: fromJson<unknown>(r.analysis, null), extra: fromJson<Record<string, unknown> | null>(r.extra, null) }));
+  return rows.map((r) => ({ ...r, analysis: readJson(postAnalysisJson, r.analysis, null), extra: readJson(postExtraJson, r.extra, null) }));
 }
 
 /** One post with its replies (ours marked), metrics history and near-duplicates. */
@@ -52,8 +53,8 @@ export async function getPost(db: Kysely<Database>, actor: Actor, id: number) {
   const { simhash: _s, segmented: _g, ...rest } = post;
   return {
     ...rest,
-    analysis: fromJson<unknown>(post.analysis, null),
-    extra: fromJson<Record<string, unknown> | null>(post.extra, null),
+    analysis: readJson(postAnalysisJson, post.analysis, null),
+    extra: readJson(postExtraJson, post.extra, null),
     replies: replies.map((r) => ({ ...r, ours: r.responder_account_id !== null })),
     metrics_history: metrics,
     near_duplicates: duplicates,

@@ -1,3 +1,4 @@
+import type { AuditEntity } from '../audit/vocabulary.ts';
 import type { Kysely, Transaction } from 'kysely';
 import { recordAudit } from '../audit/audit.ts';
 import type { Actor } from '../auth/actor.ts';
@@ -30,7 +31,7 @@ export interface UpsertSpec<T extends keyof Database> {
   /** The row as stored, for the comparison (e.g. numbers back from PostgreSQL's numeric). */
   compare?: (row: Record<string, unknown>) => Record<string, unknown>;
   /** The audit entity and actions, e.g. `watch_period` and `watch_period.create` / `.update`. */
-  entity: string;
+  entity: AuditEntity;
   actions: { create: string; update: string };
   /** The row as the audit trail shows it (default: as stored). */
   audited?: (row: Record<string, unknown>) => unknown;

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/schema.ts';
-import { fromJson } from '../db/values.ts';
+import { jsonColumn, readJson } from '../db/values.ts';
 import { ledgerFacts, type CaseFacts } from './ledger-facts.ts';
 import { parsePeriod, type Period } from './period.ts';
 import { rate } from './timeliness.ts';
@@ -60,10 +60,12 @@ export interface AssessmentReport {
   quarters: { period: Period; departments: DepartmentAssessment[] }[];
 }
 
+/** The assessment weights row of `settings`. */
+const weightsJson = jsonColumn('settings.value (assessment weights)', weightsSchema);
+
 export async function loadWeights(db: Kysely<Database>): Promise<Weights> {
   const row = await db.selectFrom('settings').select('value').where('key', '=', WEIGHTS_SETTING).executeTakeFirst();
-  const parsed = weightsSchema.safeParse(fromJson(row?.value, null));
-  return parsed.success ? parsed.data : DEFAULT_WEIGHTS;
+  return readJson(weightsJson, row?.value, DEFAULT_WEIGHTS);
 }
 
 function round1(x: number): number {

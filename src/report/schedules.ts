@@ -8,10 +8,10 @@ import { assertCan, departmentScope } from '../auth/policy.ts';
 import type { AppContext } from '../context.ts';
 import type { Database, ReportScheduleTable } from '../db/schema.ts';
 import { upsertByKey, type Upserted } from '../db/upsert.ts';
-import { fromJson, nowIso, toJson } from '../db/values.ts';
+import { jsonColumn, nowIso, readJson, toJson } from '../db/values.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
-import { RISK_LEVELS, type RiskLevel } from '../levels.ts';
+import { RISK_LEVELS } from '../levels.ts';
 import { KIND_TITLES, REPORT_FORMATS, SCHEDULE_KINDS, SCHEDULE_PERIOD, type ReportKind } from './kinds.ts';
 import { previousPeriod } from './period.ts';
 import { WORKSPACE_TIME_ZONE } from '../time/zone.ts';
@@ -148,11 +148,14 @@ export interface RunResult {
  * Builds and delivers one schedule's brief for the last complete period before `now`.
  * Idempotent per (schedule, period).
  */
+/** `report_runs.alert_ids`: the alerts that delivered the run's file. */
+const reportRunAlertIdsJson = jsonColumn('report_runs.alert_ids', z.array(z.number().int()));
+
 export async function runSchedule(db: Kysely<Database>, schedule: ScheduleRow, now: Date = new Date()): Promise<RunResult> {
   const kind = schedule.kind as Exclude<ReportKind, 'special'>;
   const period = previousPeriod(SCHEDULE_PERIOD[kind], now);
   const done = await db.selectFrom('report_runs').select(['attachment_id', 'alert_ids']).where('schedule_id', '=', schedule.id).where('period', '=', period.key).executeTakeFirst();
-  if (done) return { scheduleId: schedule.id, period: period.key, delivered: false, attachmentId: done.attachment_id, alertIds: fromJson(done.alert_ids, []) };
+  if (done) return { scheduleId: schedule.id, period: period.key, delivered: false, attachmentId: done.attachment_id, alertIds: readJson(reportRunAlertIdsJson, done.alert_ids, []) };
 
   // Loaded on first use: the document and chart libraries are heavy and most processes never need them.
   const { buildReport } = await import('./render.ts');
@@ -177,7 +180,7 @@ export async function runSchedule(db: Kysely<Database>, schedule: ScheduleRow, n
     const alertIds = await enqueueNotice(trx, {
       kind: 'report',
       key: `report:${schedule.id}:${period.key}`,
-      level: schedule.level as RiskLevel,
+      level: schedule.level,
       title: t('report.notice.title', { title, period: period.label }),
       body:
         schedule.kind === 'assessment'

@@ -5,7 +5,7 @@ import type { Actor } from '../../auth/actor.ts';
 import { assertCan } from '../../auth/policy.ts';
 import type { Database, WatchPeriodTable } from '../../db/schema.ts';
 import { upsertByKey, type Upserted } from '../../db/upsert.ts';
-import { fromJson, nowIso, toJson } from '../../db/values.ts';
+import { jsonColumn, nowIso, readJson, toJson } from '../../db/values.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
 import { t } from '../../i18n/index.ts';
 import { lowerAscii, type Normalizer } from '../rules/matcher.ts';
@@ -46,6 +46,9 @@ export function periodBound(value: string, end: boolean): string {
   return d.toISOString();
 }
 
+/** `watch_periods.keywords`: a post must mention one to fall into the period (none: every post). */
+export const periodKeywordsJson = jsonColumn('watch_periods.keywords', z.array(z.string()));
+
 export interface WatchPeriodView {
   id: number;
   name: string;
@@ -58,7 +61,7 @@ export interface WatchPeriodView {
 }
 
 function view(r: Selectable<WatchPeriodTable>): WatchPeriodView {
-  return { ...r, keywords: fromJson<string[]>(r.keywords, []), boost: Number(r.boost) };
+  return { ...r, keywords: readJson(periodKeywordsJson, r.keywords, []), boost: Number(r.boost) };
 }
 
 function rowValues(data: WatchPeriodInput) {

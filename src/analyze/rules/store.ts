@@ -6,7 +6,7 @@ import { officeDepartmentIds } from '../../auth/departments.ts';
 import { assertCan, assertSeesDepartment, departmentScope } from '../../auth/policy.ts';
 import type { Database, WatchRuleTable } from '../../db/schema.ts';
 import { sameFields, type Upserted } from '../../db/upsert.ts';
-import { nowIso } from '../../db/values.ts';
+import { jsonColumn, nowIso, readJson, toJson } from '../../db/values.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
 import { t } from '../../i18n/index.ts';
 import { RISK_LEVELS } from '../../levels.ts';
@@ -42,6 +42,9 @@ export interface WatchRuleView {
   created_at: string;
   updated_at: string;
 }
+
+/** `watch_rules.scope_sources`: the sources a rule is limited to (none: all). */
+export const scopeSourcesJson = jsonColumn('watch_rules.scope_sources', z.array(z.string()));
 
 type Row = Selectable<WatchRuleTable> & { department_code: string | null };
 type Scope = { id: number; name: string }[];

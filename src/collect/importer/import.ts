@@ -4,7 +4,8 @@ import { officeDepartmentIds } from '../../auth/departments.ts';
 import { assertCan, canSeeDepartment } from '../../auth/policy.ts';
 import { assertSourceVisible } from '../manage.ts';
 import type { AppContext } from '../../context.ts';
-import { fromJson } from '../../db/values.ts';
+import { readJson } from '../../db/values.ts';
+import { importConfigJson } from '../sources/import.ts';
 import { ValidationError } from '../../errors.ts';
 import { t } from '../../i18n/index.ts';
 import { parseDate } from '../parser/dates.ts';
@@ -103,7 +104,7 @@ export async function importFile(ctx: AppContext, actor: Actor, source: SourceRo
     if (err instanceof ImportFileError) throw new ValidationError(`${filename}: ${err.message}`, t('collect.importBadFile', { file: filename, reason: err.message }));
     throw err;
   }
-  const sourceMap = fromJson<{ map?: Record<string, string> }>(source.config, {}).map ?? {};
+  const sourceMap = readJson(importConfigJson, source.config, {}).map ?? {};
   const columns = resolveColumns(table.headers, { ...sourceMap, ...map });
   const result: ImportResult = { source: source.name, rows: table.rows.length + table.broken.length, created: 0, updated: 0, unchanged: 0, errors: [...table.broken], warnings: table.warnings, columns: Object.fromEntries(columns) };
   if (!table.rows.length && !table.broken.length) throw new ValidationError(`${filename}: no data rows`, t('collect.importEmpty'));

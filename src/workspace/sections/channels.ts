@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { channelInput, channelRules, checkChannelConfig, upsertChannelByName } from '../../alert/channel-store.ts';
+import { channelConfigJson, channelInput, channelRules, checkChannelConfig, upsertChannelByName } from '../../alert/channel-store.ts';
 import { providerOf } from '../../alert/channels/index.ts';
-import { quietHoursSchema } from '../../alert/quiet.ts';
+import { quietHoursJson, quietHoursSchema } from '../../alert/quiet.ts';
 import { maskSecrets, mergeSecrets } from '../../alert/secrets.ts';
 import { maskedPaths } from '../../auth/secrets.ts';
 import { alertSettingsSchema, changeAlertSettings, loadAlertSettings } from '../../alert/settings.ts';
-import { fromJson } from '../../db/values.ts';
+import { readJson } from '../../db/values.ts';
 import { RISK_LEVELS } from '../../levels.ts';
 import { count, duplicateIssues, emptyStats, type WorkspaceIssue, type WorkspaceSection } from '../section.ts';
 
@@ -51,7 +51,7 @@ export const channelsSection: WorkspaceSection<ChannelItem> = {
         continue;
       }
       const stored = await db.selectFrom('channels').select('config').where('name', '=', c.name).executeTakeFirst();
-      const config = mergeSecrets(provider, fromJson(stored?.config, {}), c.config);
+      const config = mergeSecrets(provider, readJson(channelConfigJson, stored?.config, {}), c.config);
       for (const at of maskedPaths(config)) issues.push({ path: ['channels', i, 'config', ...at], message: `"${at.join('.')}" is masked and no stored value exists: give the secret or an \${ENV} reference` });
       for (const p of checkChannelConfig(c.kind, config)) issues.push({ path: ['channels', i, 'config'], message: p });
       if (c.department && !fileDepartments.has(c.department)) {
@@ -78,14 +78,14 @@ export const channelsSection: WorkspaceSection<ChannelItem> = {
     const rows = await db.selectFrom('channels').leftJoin('departments', 'departments.id', 'channels.department_id').selectAll('channels').select('departments.code as department').orderBy('channels.name').execute();
     const byChannel = await channelRules(db);
     return rows.map((r) => {
-      const out: ChannelItem = { name: r.name, kind: r.kind, config: maskSecrets(providerOf(r.kind), fromJson(r.config, {})) };
+      const out: ChannelItem = { name: r.name, kind: r.kind, config: maskSecrets(providerOf(r.kind), readJson(channelConfigJson, r.config, {})) };
       if (r.department) out.department = r.department;
       if (r.min_level !== 'blue') out.min_level = r.min_level as ChannelItem['min_level'];
       const rules = (byChannel.get(r.id) ?? []).map((x) => x.name);
       if (rules.length) out.rules = rules;
-      const quiet = fromJson<ChannelItem['quiet_hours'] | null>(r.quiet_hours, null);
+      const quiet = readJson(quietHoursJson, r.quiet_hours, null);
       if (quiet) out.quiet_hours = quiet;
-      if (r.audience !== 'department') out.audience = r.audience as 'leaders';
+      if (r.audience !== 'department') out.audience = r.audience;
       // A channel switched off by its failures is exported as enabled: the file states intent.
       if (r.enabled === 0 && !r.disabled_at) out.enabled = false;
       return out;

@@ -3,7 +3,8 @@ import { keepMaskedSecrets, maskedPaths, maskSecrets, maskUrl } from '../../auth
 import { DEFAULT_INTERVAL_SECONDS, hashToken, sourceInput, upsertSourceByName } from '../../collect/manage.ts';
 import { hasRemovedPrivateNetworkOption, REMOVED_PRIVATE_NETWORK_OPTION, REMOVED_PRIVATE_NETWORK_REASON } from '../../collect/sources/common.ts';
 import { kindOf } from '../../collect/sources/index.ts';
-import { fromJson } from '../../db/values.ts';
+import { sourceConfigJson } from '../../collect/types.ts';
+import { readJson } from '../../db/values.ts';
 import { count, duplicateIssues, emptyStats, type WorkspaceIssue, type WorkspaceSection } from '../section.ts';
 
 const interval = z.union([
@@ -63,7 +64,7 @@ export const sourcesSection: WorkspaceSection<SourceItem> = {
         if (!ok) issues.push({ path: ['sources', i, 'url'], message: s.url ? `not an http(s) URL: ${s.url}` : `a ${s.kind} source needs a url` });
       }
       const stored = await db.selectFrom('sources').select(['url', 'config']).where('name', '=', s.name).executeTakeFirst();
-      const given = keepMaskedSecrets({ url: stored?.url ?? null, config: fromJson(stored?.config, {}) }, { url: s.url ?? null, config: s.config ?? {} });
+      const given = keepMaskedSecrets({ url: stored?.url ?? null, config: readJson(sourceConfigJson, stored?.config, {}) }, { url: s.url ?? null, config: s.config ?? {} });
       for (const at of maskedPaths(given)) issues.push({ path: ['sources', i, ...at], message: `"${at.join('.')}" is masked and no stored value exists: give the secret` });
       const cfg = kind.config.safeParse(s.config ?? {});
       if (hasRemovedPrivateNetworkOption(s.config)) issues.push({ path: ['sources', i, 'config', REMOVED_PRIVATE_NETWORK_OPTION], message: REMOVED_PRIVATE_NETWORK_REASON });
@@ -102,7 +103,7 @@ export const sourcesSection: WorkspaceSection<SourceItem> = {
       if (Number(r.weight) !== 1) out.weight = Number(r.weight);
       if (r.department) out.department = r.department;
       if (r.paused) out.paused = true;
-      const config = maskSecrets(fromJson<Record<string, unknown>>(r.config, {}));
+      const config = maskSecrets(readJson(sourceConfigJson, r.config, {}));
       if (Object.keys(config).length) out.config = config;
       if (r.push_token_hash) out.push_token_sha256 = r.push_token_hash;
       return out;

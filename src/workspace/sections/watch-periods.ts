@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { periodBound, upsertWatchPeriodByName, watchPeriodInput } from '../../analyze/risk/periods.ts';
-import { fromJson } from '../../db/values.ts';
+import { periodBound, periodKeywordsJson, upsertWatchPeriodByName, watchPeriodInput } from '../../analyze/risk/periods.ts';
+import { readJson } from '../../db/values.ts';
 import { count, duplicateIssues, emptyStats, type WorkspaceIssue, type WorkspaceSection } from '../section.ts';
 import { wallClock } from '../../time/zone.ts';
 
@@ -56,7 +56,7 @@ export const watchPeriodsSection: WorkspaceSection<WatchPeriodItem> = {
     const rows = await db.selectFrom('watch_periods').selectAll().orderBy('starts_at').execute();
     return rows.map((r) => {
       const out: WatchPeriodItem = { name: r.name, starts: exportBound(r.starts_at, false), ends: exportBound(r.ends_at, true) };
-      const keywords = fromJson<string[]>(r.keywords, []);
+      const keywords = readJson(periodKeywordsJson, r.keywords, []);
       if (keywords.length) out.keywords = keywords;
       if (Number(r.boost) !== 1) out.boost = Number(r.boost);
       return out;
