@@ -24,8 +24,6 @@ export type ChannelRow = Selectable<ChannelTable>;
 
 /** `channels.config`: the kind's settings (checked against the kind's schema when used), `${ENV}` references unresolved. */
 export const channelConfigJson = jsonColumn('channels.config', z.record(z.string(), z.unknown()));
-/** `channels.rule_names`: the watch rules a channel is limited to (none: all). */
-export const channelRuleNamesJson = jsonColumn('channels.rule_names', z.array(z.string()));
 
 export const channelInput = z
   .object({

@@ -3,7 +3,6 @@ import type { Database } from '../../db/schema.ts';
 import { isRiskLevel, type RiskLevel } from '../../levels.ts';
 import type { RuleMatch } from '../types.ts';
 import { RuleMatcher, type MatchDoc, type Normalizer } from './matcher.ts';
-import { scopeSourcesJson } from './store.ts';
 
 /** A watch rule ready to match: parsed once, with its scope, department and minimum level. */
 export interface CompiledRule {

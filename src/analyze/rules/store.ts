@@ -43,8 +43,6 @@ export interface WatchRuleView {
   updated_at: string;
 }
 
-/** `watch_rules.scope_sources`: the sources a rule is limited to (none: all). */
-export const scopeSourcesJson = jsonColumn('watch_rules.scope_sources', z.array(z.string()));
 
 type Row = Selectable<WatchRuleTable> & { department_code: string | null };
 type Scope = { id: number; name: string }[];
