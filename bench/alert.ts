@@ -91,11 +91,11 @@ const waitFor = async (key: string, ms: number) => {
 
 try {
   await saveAlertSettings(db, { digestThreshold: 1000 });
-  await db.insertInto('channels').values({ name: 'bench', kind: 'webhook', config: JSON.stringify({ url: receiverUrl, secret: SECRET }), min_level: 'blue', rule_names: '[]', enabled: 1, failure_streak: 0, created_at: now(), updated_at: now() }).execute();
-  await db.insertInto('watch_rules').values({ name: '漏水', expression: '漏水', scope_sources: '[]', min_level: 'blue', enabled: 1, created_at: now(), updated_at: now() }).execute();
+  await db.insertInto('channels').values({ name: 'bench', kind: 'webhook', config: JSON.stringify({ url: receiverUrl, secret: SECRET }), min_level: 'blue', enabled: 1, failure_streak: 0, created_at: now(), updated_at: now() }).execute();
+  await db.insertInto('watch_rules').values({ name: '漏水', expression: '漏水', min_level: 'blue', enabled: 1, created_at: now(), updated_at: now() }).execute();
   listenForWakes(ctx);
   const collector = await optional('../src/collect/collector.ts');
-  const analysis = await optional('../src/analyze/step.ts');
+  const analysis = await optional('../src/pipeline/index.ts');
   const pipeline = collector && analysis && (await db.selectFrom('sources').select('id').limit(1).execute().then(() => true, () => false));
   const tasks = [deliveryTask];
   // The shipped collection planner, as serve and workers run it.
@@ -127,7 +127,6 @@ try {
       const key = `e${i}`;
       const t0 = performance.now();
       await ctx.db.kysely.transaction().execute((trx) => enqueueNotice(trx, { kind: 'post', key: `bench:${i}`, level: 'orange', title: `bench-${key}`, body: 'bench', departmentId: null }));
-      ctx.bus.emit('alert.wake');
       const at = await waitFor(key, 10_000);
       if (at === undefined) missed++;
       else ms.push(at - t0);

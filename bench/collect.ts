@@ -20,7 +20,7 @@ import { loadConfig } from '../src/config.ts';
 import { createContext, type AppContext } from '../src/context.ts';
 import { openDatabase } from '../src/db/connect.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
-import { newPostSteps } from '../src/jobs/registry.ts';
+import { newPostSteps } from '../src/pipeline/index.ts';
 import { createLogger } from '../src/log.ts';
 import { createOutboundPolicy } from '../src/outbound/policy.ts';
 

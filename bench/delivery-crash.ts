@@ -5,7 +5,7 @@
  *
  * A process runs the shipped job runtime with the alert tasks (bench/lib/delivery-worker.ts; on
  * PostgreSQL through pg-boss, as `minsheng worker` does). This process writes `--alerts` alerts into
- * the outbox in `--kills` bursts 10 s apart, kills the worker one second into sending each burst
+ * the outbox in `--kills` bursts 10 s apart, kills the worker once the first of each burst arrived
  * and starts a new one a second later (as systemd's Restart= would). A loopback webhook receiver (40 ms per request)
  * notes each alert's first arrival. Printed: the delay from enqueue to arrival (p50, p95, max),
  * alerts over 60 s, alerts that arrived twice. Without --db a throwaway SQLite file is used; with a
@@ -39,7 +39,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const fresh = await freshDatabase(arg('db', ''), 'minsheng_bench_crash');
 const db = await openDatabase(fresh.url);
 await migrateToLatest(db);
-console.log(`database: ${db.kind === 'postgres' ? 'PostgreSQL' : 'SQLite'}; ${ALERTS} alerts in ${KILLS} bursts ${ROUND_MS / 1000} s apart, the worker killed 1 s into each`);
+console.log(`database: ${db.kind === 'postgres' ? 'PostgreSQL' : 'SQLite'}; ${ALERTS} alerts in ${KILLS} bursts ${ROUND_MS / 1000} s apart, the worker killed as the first of each arrive`);
 
 const enqueuedAt = new Map<string, number>();
 const arrivals = new Map<string, number>();
@@ -59,7 +59,7 @@ await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
 const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
 
 await saveAlertSettings(db.kysely, { digestThreshold: 1000 });
-await db.kysely.insertInto('channels').values({ name: 'bench', kind: 'webhook', config: JSON.stringify({ url: hook, secret: SECRET }), min_level: 'blue', rule_names: '[]', enabled: 1, failure_streak: 0, created_at: nowIso(), updated_at: nowIso() }).execute();
+await db.kysely.insertInto('channels').values({ name: 'bench', kind: 'webhook', config: JSON.stringify({ url: hook, secret: SECRET }), min_level: 'blue', enabled: 1, failure_streak: 0, created_at: nowIso(), updated_at: nowIso() }).execute();
 
 let worker: ChildProcess | null = null;
 const start = () =>
@@ -71,17 +71,21 @@ const start = () =>
 
 try {
   worker = await start();
-  // Each round: a burst of alerts (a flood after a hot post), the worker killed one second into
-  // sending it, a new worker a second later (as systemd's Restart= would).
+  // Each round: a burst of alerts (a flood after a hot post), the worker killed while sending it,
+  // a new worker a second later (as systemd's Restart= would).
   const perRound = Math.ceil(ALERTS / KILLS);
   for (let round = 0, i = 0; round < KILLS; round++) {
     const roundStart = Date.now();
+    const first = i;
     for (let k = 0; k < perRound && i < ALERTS; k++, i++) {
       const key = `crash:${i}`;
       enqueuedAt.set(key, Date.now());
       await db.kysely.transaction().execute((trx) => enqueueNotice(trx, { kind: 'post', key, level: 'orange', title: `bench ${i}`, body: 'bench', departmentId: null }));
     }
-    await sleep(1000);
+    // Killed mid-send: once the receiver has seen the first few of this burst.
+    const seen = () => [...arrivals.keys()].filter((k) => Number(k.split(':')[1]) >= first).length;
+    const waitUntil = Date.now() + ROUND_MS / 2;
+    while (seen() < Math.min(5, perRound) && Date.now() < waitUntil) await sleep(10);
     worker!.kill('SIGKILL');
     await new Promise((r) => worker!.once('exit', r));
     await sleep(1000);

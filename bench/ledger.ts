@@ -53,7 +53,7 @@ try {
           lead_department_id: deptIds[1 + (j % 11)],
           opened_at: opened,
           deadline_at: opened,
-          deadline_kind: 'same_day',
+          deadline_kind: 'same_day' as const,
           overdue: j % 9 === 0 ? 1 : 0,
           updated_at: opened,
         });
@@ -61,7 +61,7 @@ try {
       await trx.insertInto('cases').values(rows).execute();
     }
     const ids = await trx.selectFrom('cases').select('id').where((eb) => eb(eb.ref('id'), '<=', N)).execute();
-    const assists = ids.filter((r) => r.id % 5 === 0).map((r) => ({ case_id: r.id, department_id: deptIds[1 + ((r.id + 3) % 11)], role: 'assist' }));
+    const assists = ids.filter((r) => r.id % 5 === 0).map((r) => ({ case_id: r.id, department_id: deptIds[1 + ((r.id + 3) % 11)], role: 'assist' as const }));
     for (let i = 0; i < assists.length; i += 500) await trx.insertInto('case_departments').values(assists.slice(i, i + 500)).onConflict((oc) => oc.doNothing()).execute();
   });
   await k.insertInto('case_counters').values({ year: 2026, last_seq: N }).execute();

@@ -1,10 +1,13 @@
+import type { SentimentLabel } from '../src/analyze/vocabulary.ts';
 import { cliActor } from '../src/auth/actor.ts';
+import type { CaseState } from '../src/cases/states.ts';
 import { openDatabase } from '../src/db/connect.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { buildReport } from '../src/report/render.ts';
 import { volumeStats } from '../src/report/stats.ts';
 import { parsePeriod } from '../src/report/period.ts';
 import { departmentTimeliness } from '../src/report/timeliness.ts';
+import type { RiskLevel } from '../src/levels.ts';
 import { freshDatabase } from './lib/throwaway.ts';
 
 /**
@@ -39,8 +42,8 @@ const ISSUES: [topic: string, text: string][] = [
   ['供水/停水', '小区突然停水，没有提前通知，老人孩子生活困难'],
   ['物业/管理', '物业乱收费，公共区域卫生脏乱差'],
 ];
-const SENTIMENTS = ['negative', 'negative', 'negative', 'neutral', 'neutral', 'positive'];
-const LEVELS = ['blue', 'blue', 'blue', 'blue', 'yellow', 'yellow', 'orange', 'red'];
+const SENTIMENTS: SentimentLabel[] = ['negative', 'negative', 'negative', 'neutral', 'neutral', 'positive'];
+const LEVELS: RiskLevel[] = ['blue', 'blue', 'blue', 'blue', 'yellow', 'yellow', 'orange', 'red'];
 
 const db = await openDatabase(url);
 const k = db.kysely;
@@ -53,7 +56,7 @@ try {
   }
   const sources: number[] = [];
   for (const name of ['县论坛', '公众留言板', '新闻网民生栏目', '微博', '12345热线']) {
-    sources.push((await k.insertInto('sources').values({ name, kind: 'rss', config: '{}', interval_seconds: 300, weight: 1, paused: 0, error_streak: 0, created_at: now, updated_at: now }).returning('id').executeTakeFirstOrThrow()).id);
+    sources.push((await k.insertInto('sources').values({ name, kind: 'feed', config: '{}', interval_seconds: 300, weight: 1, paused: 0, error_streak: 0, created_at: now, updated_at: now }).returning('id').executeTakeFirstOrThrow()).id);
   }
   const monthStart = Date.parse('2026-10-01T00:00:00+08:00');
   const monthMs = 31 * 86_400_000;
@@ -100,10 +103,10 @@ try {
     for (let j = i; j < Math.min(CASES, i + BATCH); j++) {
       const opened = at();
       const replied = rnd() < 0.8 ? new Date(Date.parse(opened) + Math.floor(rnd() * 3 * 86_400_000)).toISOString() : null;
-      rows.push({ number: `2026-${j + 1}`, year: 2026, seq: j + 1, title: `处置单${j}`, state: replied ? pick(['replied', 'following_up', 'closed']) : pick(['triage', 'assigned', 'drafting']), level: pick(LEVELS), lead_department_id: pick(depts), opened_at: opened, deadline_at: new Date(Date.parse(opened) + 86_400_000).toISOString(), replied_at: replied, overdue: 0, updated_at: now });
+      rows.push({ number: `2026-${j + 1}`, year: 2026, seq: j + 1, title: `处置单${j}`, state: replied ? pick<CaseState>(['replied', 'following_up', 'closed']) : pick<CaseState>(['triage', 'assigned', 'drafting']), level: pick(LEVELS), lead_department_id: pick(depts), opened_at: opened, deadline_at: new Date(Date.parse(opened) + 86_400_000).toISOString(), replied_at: replied, overdue: 0, updated_at: now });
     }
     const ids = await k.insertInto('cases').values(rows).returning(['id', 'replied_at']).execute();
-    const responses = ids.filter((c) => c.replied_at).map((c) => ({ case_id: c.id, body: '感谢关注', department_id: pick(depts), status: 'posted', drafted_at: c.replied_at!, posted_at: c.replied_at!, verified_at: rnd() < 0.7 ? c.replied_at! : null, attachments: '[]', updated_at: now }));
+    const responses = ids.filter((c) => c.replied_at).map((c) => ({ case_id: c.id, body: '感谢关注', department_id: pick(depts), status: 'posted' as const, drafted_at: c.replied_at!, posted_at: c.replied_at!, verified_at: rnd() < 0.7 ? c.replied_at! : null, attachments: '[]', updated_at: now }));
     if (responses.length) await k.insertInto('responses').values(responses).execute();
     await k.insertInto('case_posts').values(ids.map((c) => ({ case_id: c.id, post_id: 1 + Math.floor(rnd() * POSTS) }))).execute();
   }

@@ -3,19 +3,20 @@ import { z } from 'zod';
 import { recordAudit } from '../audit/audit.ts';
 import type { Actor } from '../auth/actor.ts';
 import { assertActsForDepartment, assertCan, departmentScope, isDepartmentScoped } from '../auth/policy.ts';
-import { caseScope } from '../cases/ledger.ts';
+import { caseScope } from '../cases/access.ts';
 import type { AlertAttemptTable, Database } from '../db/schema.ts';
-import { fromJson, nowIso } from '../db/values.ts';
+import { nowIso, readJson } from '../db/values.ts';
+import { inappConfigJson } from './channels/inapp.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
 import { RISK_LEVELS } from '../levels.ts';
+import { ALERT_STATUSES, attentionOf, ATTENTION_MOVES } from './states.ts';
+import { ALERT_KINDS, CHANNEL_KIND_NAMES } from './vocabulary.ts';
 import { shapeOf } from '../shapes.ts';
-
-export const ALERT_STATUSES = ['pending', 'sending', 'sent', 'failed', 'digested'] as const;
 
 export const alertQuery = z.object({
   status: z.enum(ALERT_STATUSES).optional(),
   level: z.enum(RISK_LEVELS).optional(),
-  kind: z.string().max(40).optional(),
+  kind: z.enum(ALERT_KINDS).optional(),
   channel_id: z.coerce.number().int().positive().optional(),
   department_id: z.coerce.number().int().positive().optional(),
   post_id: z.coerce.number().int().positive().optional(),
@@ -106,11 +107,11 @@ export async function getAlert(db: Kysely<Database>, actor: Actor, id: number) {
 /** An alert as people see it, with its channel's name and kind. */
 export const alertRowSchema = shapeOf<Awaited<ReturnType<typeof getAlert>>>()({
   id: z.number(),
-  kind: z.string(),
-  level: z.string(),
+  kind: z.enum(ALERT_KINDS),
+  level: z.enum(RISK_LEVELS),
   title: z.string(),
   body: z.string(),
-  status: z.string().describe(ALERT_STATUSES.join(' | ')),
+  status: z.enum(ALERT_STATUSES),
   attempts: z.number(),
   next_attempt_at: z.string().nullable(),
   last_error: z.string().nullable(),
@@ -129,7 +130,7 @@ export const alertRowSchema = shapeOf<Awaited<ReturnType<typeof getAlert>>>()({
   digest_id: z.number().nullable(),
   matter_key: z.string().nullable().describe('alerts about one matter share it'),
   channel_name: z.string(),
-  channel_kind: z.string(),
+  channel_kind: z.enum(CHANNEL_KIND_NAMES),
 });
 
 export const alertAttemptSchema = shapeOf<Selectable<AlertAttemptTable>>()({
@@ -166,7 +167,8 @@ export async function acknowledgeAlert(db: Kysely<Database>, actor: Actor, id: n
   // Acknowledging stops escalation for the whole matter: a responder or head does it only for their own department.
   assertActsForDepartment(actor, alert.department_id);
   const own = isDepartmentScoped(actor) ? actor.departmentId : null;
-  if (alert.acknowledged_at) return { ...alert, alreadyAcknowledged: true };
+  // Acknowledging twice is no error: the second time says when it was done.
+  if (!ATTENTION_MOVES.can(attentionOf(alert), 'acknowledge')) return { ...alert, alreadyAcknowledged: true };
   const at = nowIso();
   await db.transaction().execute(async (trx) => {
     const matters = new Set<string>();
@@ -207,7 +209,7 @@ export async function unreadInapp(db: Kysely<Database>, actor: Actor, limit = 10
 }
 
 export function inappVisible(actor: Actor, channelConfig: string): boolean {
-  const roles = fromJson<{ roles?: string[] }>(channelConfig, {}).roles;
+  const roles = readJson(inappConfigJson, channelConfig, {}).roles;
   return !roles || roles.length === 0 || roles.includes(actor.role);
 }
 

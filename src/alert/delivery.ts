@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { AppContext } from '../context.ts';
-import type { ChannelTable } from '../db/schema.ts';
-import { fromJson, nowIso } from '../db/values.ts';
+import type { ChannelTable, Database } from '../db/schema.ts';
+import { readJson } from '../db/values.ts';
 import { t } from '../i18n/index.ts';
 import { levelRank, RISK_LEVELS } from '../levels.ts';
 import { outboundPolicyOf } from '../outbound/policy.ts';
@@ -11,7 +11,8 @@ import { resolveChannelConfig } from './channel-store.ts';
 import { linkSecret, publicBase } from './links.ts';
 import { buildMessage, type AlertRow } from './message.ts';
 import { enqueueNotice } from './outbox.ts';
-import { quietHoursSchema, quietUntil } from './quiet.ts';
+import { quietHoursJson, quietUntil } from './quiet.ts';
+import { ALERT_MOVES, type AlertCommand } from './states.ts';
 import { loadAlertSettings, type AlertSettings } from './settings.ts';
 
 type ChannelRow = Selectable<ChannelTable>;
@@ -38,6 +39,22 @@ export function backoffMs(n: number, s: Pick<AlertSettings, 'backoffBaseSeconds'
 }
 
 const addMs = (d: Date, ms: number) => new Date(d.getTime() + ms).toISOString();
+
+/**
+ * The one way an alert's delivery status changes: the transition table (states.ts) must allow
+ * `command` from the status each alert was read in (else it throws), and the update touches only
+ * rows still in a status the command may leave. Callers add their own guard (the claim token,
+ * the due condition) and the other columns with `.set(…)`.
+ */
+function moveAlerts(db: Kysely<Database> | Transaction<Database>, alerts: readonly Pick<AlertRow, 'id' | 'status'>[], command: AlertCommand) {
+  for (const a of alerts) ALERT_MOVES.next(a.status, command);
+  const { from, to } = ALERT_MOVES.moves[command];
+  return db
+    .updateTable('alerts')
+    .set(to === null ? {} : { status: to })
+    .where('id', 'in', alerts.map((a) => a.id))
+    .where('status', 'in', from);
+}
 
 /** Alerts due now, oldest first: pending and due, or sending with an expired lease (their process died). */
 function dueWhere(eb: any, p: string, at: string) {
@@ -71,12 +88,10 @@ async function dueAlerts(ctx: AppContext, now: Date, limit: number): Promise<Ale
  * Claims one alert just before it is sent, with a short lease. The repeated due condition makes
  * the update a compare-and-set: of several processes only one gets the row; the others move on.
  */
-async function claimOne(ctx: AppContext, id: number, token: string, now: Date, s: AlertSettings): Promise<AlertRow | null> {
+async function claimOne(ctx: AppContext, a: AlertRow, token: string, now: Date, s: AlertSettings): Promise<AlertRow | null> {
   const at = now.toISOString();
-  const row = await ctx.db.kysely
-    .updateTable('alerts')
-    .set({ status: 'sending', claim_token: token, lease_until: addMs(now, claimLeaseMs(s)), attempts: sql`attempts + 1` })
-    .where('id', '=', id)
+  const row = await moveAlerts(ctx.db.kysely, [a], 'claim')
+    .set({ claim_token: token, lease_until: addMs(now, claimLeaseMs(s)), attempts: sql`attempts + 1` })
     .where((eb) => dueWhere(eb, '', at))
     .returningAll()
     .executeTakeFirst();
@@ -87,8 +102,8 @@ async function claimOne(ctx: AppContext, id: number, token: string, now: Date, s
 async function holdQuiet(ctx: AppContext, channels: ChannelRow[], now: Date): Promise<void> {
   for (const c of channels) {
     if (!c.quiet_hours) continue;
-    const q = quietHoursSchema.safeParse(fromJson(c.quiet_hours, null));
-    const until = q.success ? quietUntil(q.data, now) : null;
+    const q = readJson(quietHoursJson, c.quiet_hours, null);
+    const until = q ? quietUntil(q, now) : null;
     if (!until) continue;
     await ctx.db.kysely
       .updateTable('alerts')
@@ -153,7 +168,7 @@ async function createDigest(ctx: AppContext, channel: ChannelRow, fold: AlertRow
   return ctx.db.kysely.transaction().execute(async (trx) => {
     const taken = await trx
       .selectFrom('alerts')
-      .select(['id', 'level'])
+      .select(['id', 'level', 'status'])
       .where('id', 'in', fold.map((a) => a.id))
       .where((eb) => dueWhere(eb, '', at))
       .$if(ctx.db.kind === 'postgres', (q) => q.forUpdate().skipLocked())
@@ -180,11 +195,7 @@ async function createDigest(ctx: AppContext, channel: ChannelRow, fold: AlertRow
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await trx
-      .updateTable('alerts')
-      .set({ status: 'digested', digest_id: digest.id, claim_token: null, lease_until: null })
-      .where('id', 'in', taken.map((a) => a.id))
-      .execute();
+    await moveAlerts(trx, taken, 'fold').set({ digest_id: digest.id, claim_token: null, lease_until: null }).execute();
     return { digest, folded: taken.length };
   });
 }
@@ -241,12 +252,7 @@ async function deliverOne(ctx: AppContext, channel: ChannelRow, a: AlertRow, tok
   const iso = at.toISOString();
   await logAttempt(ctx, a.id, iso, result, performance.now() - started);
   if (result.ok) {
-    await db
-      .updateTable('alerts')
-      .set({ status: 'sent', sent_at: iso, last_error: null, claim_token: null, lease_until: null })
-      .where('id', '=', a.id)
-      .where('claim_token', '=', token)
-      .execute();
+    await moveAlerts(db, [a], 'deliver').set({ sent_at: iso, last_error: null, claim_token: null, lease_until: null }).where('claim_token', '=', token).execute();
     if (a.kind === 'digest') await db.updateTable('alerts').set({ sent_at: iso }).where('digest_id', '=', a.id).execute();
     await db.updateTable('channels').set({ failure_streak: 0, retry_at: null, last_success_at: iso }).where('id', '=', channel.id).execute();
     report.sent++;
@@ -257,10 +263,8 @@ async function deliverOne(ctx: AppContext, channel: ChannelRow, a: AlertRow, tok
   ctx.log.warn({ channel: channel.name, alert: a.id, failure: result.failure, error: result.error, status: result.status }, 'alert delivery failed');
   if (result.failure === 'rejected') {
     const giveUp = a.attempts >= s.maxAttempts;
-    await db
-      .updateTable('alerts')
-      .set({ status: giveUp ? 'failed' : 'pending', next_attempt_at: addMs(at, backoffMs(a.attempts, s)), last_error: lastError, claim_token: null, lease_until: null })
-      .where('id', '=', a.id)
+    await moveAlerts(db, [a], giveUp ? 'giveUp' : 'retry')
+      .set({ next_attempt_at: addMs(at, backoffMs(a.attempts, s)), last_error: lastError, claim_token: null, lease_until: null })
       .where('claim_token', '=', token)
       .execute();
     await db.updateTable('channels').set({ last_failure_at: iso, last_error: lastError }).where('id', '=', channel.id).execute();
@@ -278,12 +282,7 @@ async function deliverOne(ctx: AppContext, channel: ChannelRow, a: AlertRow, tok
   const wait = result.failure === 'rate_limit' ? Math.max(result.retryAfterMs ?? 0, backoffMs(1, s)) : Math.max(result.retryAfterMs ?? 0, backoffMs(streak, s));
   const retryAt = addMs(at, wait);
   await db.updateTable('channels').set({ retry_at: retryAt }).where('id', '=', channel.id).execute();
-  await db
-    .updateTable('alerts')
-    .set({ status: 'pending', next_attempt_at: retryAt, last_error: lastError, claim_token: null, lease_until: null })
-    .where('id', '=', a.id)
-    .where('claim_token', '=', token)
-    .execute();
+  await moveAlerts(db, [a], 'retry').set({ next_attempt_at: retryAt, last_error: lastError, claim_token: null, lease_until: null }).where('claim_token', '=', token).execute();
   if (counts && streak >= s.failureStreakLimit) await disableChannel(ctx, channel, streak, result, at);
   return false;
 }
@@ -323,7 +322,7 @@ export async function deliverDue(ctx: AppContext, opts: DeliveryOptions = {}): P
         }
       }
       for (const next of queue) {
-        const a = 'digest' in next ? next.digest : await claimOne(ctx, next.id, token, now(), s);
+        const a = 'digest' in next ? next.digest : await claimOne(ctx, next, token, now(), s);
         if (!a) continue; // another process took it
         if (!('digest' in next)) report.claimed++;
         if (!(await deliverOne(ctx, channel, a, token, now, s, report, link))) break;
@@ -331,11 +330,4 @@ export async function deliverDue(ctx: AppContext, opts: DeliveryOptions = {}): P
     }),
   );
   return report;
-}
-
-export const DELIVERY_WAKE = 'alert.wake';
-
-/** Asks the running delivery loop (if any in this process) to look for new alerts now. Call after commit. */
-export function requestDelivery(ctx: AppContext): void {
-  ctx.bus.emit(DELIVERY_WAKE);
 }

@@ -1,9 +1,8 @@
 import type { AppContext } from '../context.ts';
 import { nowIso } from '../db/values.ts';
 import { t } from '../i18n/index.ts';
-import { isRiskLevel } from '../levels.ts';
-import { requestDelivery } from './delivery.ts';
 import { enqueueNotice } from './outbox.ts';
+import { attentionOf, ATTENTION_MOVES } from './states.ts';
 import { loadAlertSettings } from './settings.ts';
 
 /**
@@ -31,12 +30,12 @@ export async function escalateUnacknowledged(ctx: AppContext, now: Date = new Da
     const matter = c.matter_key!;
     const done = await db.transaction().execute(async (trx) => {
       const alerts = await trx.selectFrom('alerts').selectAll().where('matter_key', '=', matter).orderBy('id').execute();
-      if (alerts.some((a) => a.acknowledged_at !== null || a.escalated_at !== null)) return false;
+      if (!alerts.every((a) => ATTENTION_MOVES.can(attentionOf(a), 'escalate'))) return false;
       const first = alerts.filter((a) => a.sent_at).map((a) => a.sent_at!).sort()[0];
       if (!first) return false;
       const age = (now.getTime() - Date.parse(first)) / 60_000;
       const a = alerts[0];
-      const level = isRiskLevel(a.level) ? a.level : 'blue';
+      const level = a.level;
       const red = level === 'red';
       const due = red ? age >= s.redEscalateAfterMinutes || age >= s.escalateAfterMinutes : age >= s.escalateAfterMinutes;
       if (!due) return false;
@@ -72,6 +71,5 @@ export async function escalateUnacknowledged(ctx: AppContext, now: Date = new Da
     });
     if (done) escalated++;
   }
-  if (escalated) requestDelivery(ctx);
   return escalated;
 }

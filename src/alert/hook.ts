@@ -1,11 +1,9 @@
 import type { Selectable, Transaction } from 'kysely';
 import type { AnalysisResult } from '../analyze/types.ts';
-import type { AppContext } from '../context.ts';
 import type { Database, PostTable } from '../db/schema.ts';
-import type { AnalysisHook } from '../jobs/pipeline.ts';
+import type { AnalysisHook } from '../pipeline/stages.ts';
 import { t } from '../i18n/index.ts';
 import { atLeast, RISK_LEVEL_LABELS } from '../levels.ts';
-import { requestDelivery } from './delivery.ts';
 import { enqueueNotice, type Notice } from './outbox.ts';
 import { loadAlertSettings } from './settings.ts';
 
@@ -15,6 +13,11 @@ type Post = Selectable<PostTable>;
 export function matterOf(post: Post, result: AnalysisResult): string {
   const eventId = typeof result.event === 'number' ? result.event : post.event_id;
   return eventId ? `event:${eventId}` : `post:${post.id}`;
+}
+
+/** A rule's alerts about a matter: named by the rule's id, so that renaming the rule alerts nobody again (migration 014 rewrote older keys). */
+export function ruleMatterKey(matter: string, ruleId: number): string {
+  return `${matter}|rule-id:${ruleId}`;
 }
 
 function shorten(text: string, max: number): string {
@@ -43,7 +46,7 @@ async function describe(trx: Transaction<Database>, post: Post, result: Analysis
  * post that matches no rule but reaches the configured level. The key (matter + rule) and the
  * channel make the idempotency key, so re-fetches and re-analysis never alert a channel twice.
  */
-export const alertHook: AnalysisHook = async (trx, ctx, post, result) => {
+export const alertHook: AnalysisHook = async (trx, _ctx, post, result) => {
   const level = result.risk.level;
   const matter = matterOf(post, result);
   const eventId = typeof result.event === 'number' ? result.event : post.event_id;
@@ -53,41 +56,34 @@ export const alertHook: AnalysisHook = async (trx, ctx, post, result) => {
   }
   const departmentName = async (id: number | null) => (id === null ? null : ((await trx.selectFrom('departments').select('name').where('id', '=', id).executeTakeFirst())?.name ?? null));
   const notices: Notice[] = [];
-  const names = [...new Set(result.rules.map((r) => r.rule))];
-  for (const name of names) {
-    const rule = await trx.selectFrom('watch_rules').select(['id', 'department_id', 'min_level', 'enabled']).where('name', '=', name).executeTakeFirst();
+  // One notice per matched rule, found by its id (a match without one, by its name).
+  const matched = new Map<number | string, string>();
+  for (const m of result.rules) if (!matched.has(m.ruleId ?? m.rule)) matched.set(m.ruleId ?? m.rule, m.rule);
+  for (const [ref, name] of matched) {
+    const q = trx.selectFrom('watch_rules').select(['id', 'name', 'department_id', 'min_level', 'enabled']);
+    const rule = await (typeof ref === 'number' ? q.where('id', '=', ref) : q.where('name', '=', ref)).executeTakeFirst();
     if (rule && !atLeast(level, rule.min_level)) continue;
     const dept = rule?.department_id ?? departmentId;
-    const text = await describe(trx, post, result, [name], await departmentName(dept));
+    const text = await describe(trx, post, result, [rule?.name ?? name], await departmentName(dept));
     notices.push({
       kind: eventId ? 'event' : 'post',
-      key: `${matter}|rule:${name}`,
+      key: rule ? ruleMatterKey(matter, rule.id) : `${matter}|rule:${name}`,
       level,
       ...text,
       departmentId: dept,
       postId: post.id,
       eventId: eventId ?? null,
       ruleId: rule?.id ?? null,
-      ruleName: name,
+      ruleName: rule?.name ?? name,
     });
   }
-  if (names.length === 0) {
+  if (matched.size === 0) {
     const settings = await loadAlertSettings(trx);
     if (settings.unmatchedMinLevel !== 'off' && atLeast(level, settings.unmatchedMinLevel)) {
       const text = await describe(trx, post, result, [], await departmentName(departmentId));
       notices.push({ kind: eventId ? 'event' : 'post', key: `${matter}|level`, level, ...text, departmentId, postId: post.id, eventId: eventId ?? null });
     }
   }
-  let created = 0;
-  for (const n of notices) created += (await enqueueNotice(trx, n)).length;
-  if (created > 0) wakeAfterCommit(ctx);
+  // The outbox wakes delivery once the analysis transaction commits.
+  for (const n of notices) await enqueueNotice(trx, n);
 };
-
-/**
- * The hook runs inside the caller's transaction, so the alerts are not visible before it
- * commits. Wake the delivery loop a moment later and once more shortly after, so a quick
- * commit is picked up at once and a slow one soon; the periodic task catches anything else.
- */
-function wakeAfterCommit(ctx: AppContext) {
-  for (const ms of [15, 60, 150, 300, 600, 1000, 2000, 3500]) setTimeout(() => requestDelivery(ctx), ms).unref();
-}

@@ -1,7 +1,9 @@
 import type { Kysely, Transaction } from 'kysely';
+import { signalAfterCommit } from '../db/after-commit.ts';
 import type { Database } from '../db/schema.ts';
-import { fromJson, nowIso } from '../db/values.ts';
+import { nowIso } from '../db/values.ts';
 import { atLeast, type RiskLevel } from '../levels.ts';
+import type { AlertKind } from './vocabulary.ts';
 
 /**
  * Something people must be told: a risky post, a case deadline, a failing source. Writing a
@@ -10,8 +12,7 @@ import { atLeast, type RiskLevel } from '../levels.ts';
  * produces a second alert on the same channel (idempotency across restarts and re-fetches).
  */
 export interface Notice {
-  /** e.g. 'post', 'event', 'case.deadline', 'case.overdue', 'source.failing', 'channel.disabled', 'escalation' */
-  kind: string;
+  kind: AlertKind;
   key: string;
   level: RiskLevel;
   title: string;
@@ -33,12 +34,14 @@ export interface Notice {
   escalationOf?: string;
 }
 
-const RULE_FILTERED = new Set(['post', 'event']);
+const RULE_FILTERED = new Set<AlertKind>(['post', 'event']);
 
 /** Channels that should carry a notice: enabled, level high enough, department and rule matching. */
 export async function channelsFor(db: Kysely<Database> | Transaction<Database>, notice: Notice) {
   const channels = await db.selectFrom('channels').selectAll().where('enabled', '=', 1).execute();
   const offices = new Set((await db.selectFrom('departments').select('id').where('is_office', '=', 1).execute()).map((d) => d.id));
+  const ruleIds = new Map<number, number[]>();
+  for (const r of await db.selectFrom('channel_rules').select(['channel_id', 'rule_id']).execute()) ruleIds.set(r.channel_id, [...(ruleIds.get(r.channel_id) ?? []), r.rule_id]);
   return channels.filter((c) => {
     if ((c.audience === 'leaders') !== (notice.audience === 'leaders')) return false;
     if (!atLeast(notice.level, c.min_level)) return false;
@@ -47,17 +50,28 @@ export async function channelsFor(db: Kysely<Database> | Transaction<Database>, 
     } else if (c.department_id !== null && c.department_id !== notice.departmentId && !offices.has(c.department_id)) {
       return false;
     }
-    const rules = fromJson<string[]>(c.rule_names, []);
+    const rules = ruleIds.get(c.id) ?? [];
     // A channel limited to some watch rules still carries system notices (deadlines, failing sources).
-    if (rules.length > 0 && RULE_FILTERED.has(notice.kind) && (!notice.ruleName || !rules.includes(notice.ruleName))) return false;
+    if (rules.length > 0 && RULE_FILTERED.has(notice.kind) && (typeof notice.ruleId !== 'number' || !rules.includes(notice.ruleId))) return false;
     return true;
   });
 }
 
+/** The signal that wakes this process's delivery loops (runner.ts `listenForWakes`). */
+export const DELIVERY_WAKE = 'alert.wake';
+
+/**
+ * Wakes delivery once the transaction `q` belongs to has committed (at once outside a
+ * transaction; never when it rolls back), once per transaction however often it is asked.
+ */
+export function wakeDeliveryAfterCommit(q: Kysely<Database> | Transaction<Database>): Promise<void> {
+  return signalAfterCommit(q, DELIVERY_WAKE);
+}
+
 /**
  * Writes the notice into the outbox; returns the ids of alerts newly created (none when already
- * notified). Delivery picks them up after the caller commits: call `requestDelivery(ctx)` (see
- * delivery.ts) after the commit, or let the periodic delivery task find them.
+ * notified). When it created any, delivery is woken once the caller's transaction commits
+ * (`afterCommit` in the database layer), so no caller wakes it by hand.
  */
 export async function enqueueNotice(trx: Kysely<Database> | Transaction<Database>, notice: Notice): Promise<number[]> {
   const ids: number[] = [];
@@ -90,5 +104,6 @@ export async function enqueueNotice(trx: Kysely<Database> | Transaction<Database
       .executeTakeFirst();
     if (row) ids.push(row.id);
   }
+  if (ids.length) await wakeDeliveryAfterCommit(trx);
   return ids;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jsonColumn } from '../db/values.ts';
 import { WORKSPACE_TIME_ZONE } from '../time/zone.ts';
 
 /**
@@ -22,6 +23,9 @@ export const quietHoursSchema = z
       return false;
     }
   }, 'unknown time zone');
+/** `channels.quiet_hours`. */
+export const quietHoursJson = jsonColumn('channels.quiet_hours', quietHoursSchema);
+
 export type QuietHours = z.infer<typeof quietHoursSchema>;
 
 function minutesOf(s: string): number {

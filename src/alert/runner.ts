@@ -1,6 +1,8 @@
 import type { AppContext } from '../context.ts';
 import type { PeriodicTask } from '../jobs/scheduler.ts';
-import { deliverDue, DELIVERY_WAKE, type DeliveryReport } from './delivery.ts';
+import { onCommitSignal } from '../db/after-commit.ts';
+import { deliverDue, type DeliveryReport } from './delivery.ts';
+import { DELIVERY_WAKE } from './outbox.ts';
 import { escalateUnacknowledged } from './escalation.ts';
 
 interface LoopState {
@@ -37,11 +39,14 @@ export function runDelivery(ctx: AppContext): Promise<void> {
   return state.running;
 }
 
-/** Lets `requestDelivery` (after an alert is committed) start a round at once. */
+/**
+ * Lets a committed alert start a round at once: `enqueueNotice` (and re-enabling a channel) wakes
+ * delivery after its transaction commits, on this process's database (`wakeDeliveryAfterCommit`).
+ */
 export function listenForWakes(ctx: AppContext): void {
   if (listening.has(ctx)) return;
   listening.add(ctx);
-  ctx.bus.on(DELIVERY_WAKE, () => {
+  onCommitSignal(ctx.db.kysely, DELIVERY_WAKE, () => {
     runDelivery(ctx).catch((err) => ctx.log.warn({ err }, 'alert delivery round failed'));
   });
 }

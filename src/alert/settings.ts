@@ -1,7 +1,11 @@
 import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
+import { recordAudit } from '../audit/audit.ts';
+import type { Actor } from '../auth/actor.ts';
+import { assertCan } from '../auth/policy.ts';
 import type { Database } from '../db/schema.ts';
-import { fromJson, nowIso, toJson } from '../db/values.ts';
+import type { Upserted } from '../db/upsert.ts';
+import { jsonColumn, nowIso, readJson, toJson } from '../db/values.ts';
 import { RISK_LEVELS } from '../levels.ts';
 
 /** Delivery, flood, escalation settings of the workspace (settings key `alert`). */
@@ -30,12 +34,14 @@ export const alertSettingsSchema = z
 
 export type AlertSettings = z.infer<typeof alertSettingsSchema>;
 
+/** The `alert` row of `settings`. */
+const alertSettingsJson = jsonColumn('settings.value (alert)', alertSettingsSchema);
+
 const KEY = 'alert';
 
 export async function loadAlertSettings(db: Kysely<Database> | Transaction<Database>): Promise<AlertSettings> {
   const row = await db.selectFrom('settings').select('value').where('key', '=', KEY).executeTakeFirst();
-  const parsed = alertSettingsSchema.safeParse(fromJson(row?.value, {}));
-  return parsed.success ? parsed.data : alertSettingsSchema.parse({});
+  return readJson(alertSettingsJson, row?.value, alertSettingsSchema.parse({}));
 }
 
 export async function saveAlertSettings(db: Kysely<Database> | Transaction<Database>, patch: Partial<AlertSettings>): Promise<AlertSettings> {
@@ -48,4 +54,18 @@ export async function saveAlertSettings(db: Kysely<Database> | Transaction<Datab
     .onConflict((oc) => oc.column('key').doUpdateSet({ value: toJson(next), updated_at: now }))
     .execute();
   return next;
+}
+
+/**
+ * The settings changed by a person (the API) or a workspace file, audited, in the caller's
+ * transaction. With `skipUnchanged`, a patch that changes nothing writes nothing.
+ */
+export async function changeAlertSettings(trx: Transaction<Database>, actor: Actor, patch: Partial<AlertSettings>, skipUnchanged = false): Promise<{ settings: AlertSettings; outcome: Upserted }> {
+  assertCan(actor, 'settings.manage');
+  const before = await loadAlertSettings(trx);
+  const next = alertSettingsSchema.parse({ ...before, ...patch });
+  if (skipUnchanged && JSON.stringify(before) === JSON.stringify(next)) return { settings: before, outcome: 'unchanged' };
+  await saveAlertSettings(trx, next);
+  await recordAudit(trx, actor, { action: 'settings.alert', entity: 'settings', entityId: 'alert', before, after: next });
+  return { settings: next, outcome: 'updated' };
 }

@@ -22,6 +22,8 @@ import type { AnalysisResult, PostInput, RuleMatch } from './types.ts';
  * two; `analyze` links them in memory (the `minsheng analyze` stream).
  */
 export interface PostSubject extends PostInput {
+  /** The stored post's source (watch-rule scopes go by it; `source` names it for the rest). */
+  sourceId?: number;
   /** Source weight (sources.weight); looked up by name when absent. */
   sourceWeight?: number;
   velocity?: Velocity | null;
@@ -146,7 +148,7 @@ export function composeAnalyzer(parts: AnalyzerParts, options: AnalyzerOptions =
     const lower = lowerAscii(language.normalized);
     const published = validIso(post.published_at);
     const at = published ?? now();
-    const rules = matchRules(parts.rules, doc, post.source);
+    const rules = matchRules(parts.rules, doc, post.source, post.sourceId);
     const routing = routePost(parts.routing, {
       rules,
       topic: language.topic,

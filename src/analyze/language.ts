@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { fromJson } from '../db/values.ts';
+import { readJson } from '../db/values.ts';
+import { topicKeywordsJson } from './topic/taxonomy.ts';
 import { t } from '../i18n/index.ts';
 import { abusePhrases, detectAbuse } from './sentiment/abuse.ts';
 import { extractKeywords } from './text/keywords.ts';
@@ -181,7 +182,7 @@ export async function loadLanguageConfig(db: Kysely<Database>): Promise<Language
   const codeOf = new Map(departments.map((d) => [d.id, d.code]));
   const topics = await db.selectFrom('taxonomy_topics').select(['path', 'keywords', 'department_id']).orderBy('path').execute();
   const taxonomy: TaxonomyTopic[] = topics.length
-    ? topics.map((r) => ({ path: r.path, keywords: fromJson<string[]>(r.keywords, []), department: r.department_id ? (codeOf.get(r.department_id) ?? null) : null }))
+    ? topics.map((r) => ({ path: r.path, keywords: readJson(topicKeywordsJson, r.keywords, []), department: r.department_id ? (codeOf.get(r.department_id) ?? null) : null }))
     : DEFAULT_TAXONOMY.map((d) => ({ path: d.path, keywords: d.keywords, department: null }));
   const loaded = await loadModels(db);
   const models: LanguageConfig['models'] = {};

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { jsonColumn } from '../db/values.ts';
 import { RISK_LEVELS, type RiskLevel } from '../levels.ts';
+import { SENTIMENT_LABELS, type SentimentLabel } from './vocabulary.ts';
 import { shapeOf } from '../shapes.ts';
 
 /** A post as analysis sees it (the `analyze` contract input, DESIGN §6). */
@@ -14,7 +16,8 @@ export interface PostInput {
   metrics?: { views?: number; replies?: number; likes?: number; reposts?: number };
 }
 
-export interface RuleMatch {
+/** (Type aliases, not interfaces: the stored form keeps unknown extra fields, see analysisResultSchema.) */
+export type RuleMatch = {
   rule: string;
   /** The watch rule's id (stored rules). */
   ruleId?: number;
@@ -22,15 +25,15 @@ export interface RuleMatch {
   hits: { term: string; field: string; offset: number; length?: number }[];
   department?: string | null;
   minLevel?: RiskLevel;
-}
+};
 
 /**
  * The result of analysing one post (the `analyze` contract output, DESIGN §6). Every
  * decision carries its reasons, which the console shows to people.
  */
-export interface AnalysisResult {
+export type AnalysisResult = {
   id?: string | number;
-  sentiment: { label: 'negative' | 'neutral' | 'positive'; score: number; reasons: string[] };
+  sentiment: { label: SentimentLabel; score: number; reasons: string[] };
   topic: string | null;
   topicReasons: string[];
   /** Department code suggested for routing. */
@@ -42,27 +45,35 @@ export interface AnalysisResult {
   /** Event id (stored posts) or cluster key (stream mode). */
   event: number | string | null;
   abuse: { flagged: boolean; reasons: string[] };
-}
+};
+
+const reasons = z.array(z.string());
 
 const ruleMatchSchema = shapeOf<RuleMatch>()({
   rule: z.string(),
   ruleId: z.number().optional(),
-  hits: z.array(z.object({ term: z.string(), field: z.string(), offset: z.number(), length: z.number().optional() })),
+  hits: z.array(z.looseObject({ term: z.string(), field: z.string(), offset: z.number(), length: z.number().optional() })),
   department: z.string().nullable().optional(),
   minLevel: z.enum(RISK_LEVELS).optional(),
-});
+}).loose();
 
-/** An analysis result as stored with a post and sent to the console. */
+/**
+ * An AnalysisResult as stored in `posts.analysis` (analyze/stored.ts writes it) and as the API
+ * sends it: the one schema, read through `postAnalysisJson`. The compiler holds its keys to
+ * AnalysisResult's (`shapeOf`); unknown extra fields a newer version stored are kept.
+ */
 export const analysisResultSchema = shapeOf<AnalysisResult>()({
   id: z.union([z.string(), z.number()]).optional(),
-  sentiment: z.object({ label: z.enum(['negative', 'neutral', 'positive']), score: z.number(), reasons: z.array(z.string()) }),
+  sentiment: z.looseObject({ label: z.enum(SENTIMENT_LABELS), score: z.number(), reasons }),
   topic: z.string().nullable(),
-  topicReasons: z.array(z.string()),
+  topicReasons: reasons,
   department: z.string().nullable().describe('department code suggested for routing'),
-  departmentReasons: z.array(z.string()),
-  risk: z.object({ level: z.enum(RISK_LEVELS), score: z.number(), reasons: z.array(z.string()) }),
+  departmentReasons: reasons,
+  risk: z.looseObject({ level: z.enum(RISK_LEVELS), score: z.number(), reasons }),
   keywords: z.array(z.string()),
   rules: z.array(ruleMatchSchema),
   event: z.union([z.number(), z.string()]).nullable().describe('event id (stored posts) or cluster key (stream mode)'),
-  abuse: z.object({ flagged: z.boolean(), reasons: z.array(z.string()) }),
-});
+  abuse: z.looseObject({ flagged: z.boolean(), reasons }),
+}).loose() satisfies z.ZodType<AnalysisResult>;
+
+export const postAnalysisJson = jsonColumn<AnalysisResult>('posts.analysis', analysisResultSchema);

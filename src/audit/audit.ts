@@ -5,10 +5,11 @@ import type { AuditLogTable, Database } from '../db/schema.ts';
 import { nowIso, toJson } from '../db/values.ts';
 import { maskSecrets } from '../auth/secrets.ts';
 import { shapeOf } from '../shapes.ts';
+import { AUDIT_ENTITIES, isAuditEntity, type AuditEntity } from './vocabulary.ts';
 
 export interface AuditEntry {
   action: string;
-  entity: string;
+  entity: AuditEntity;
   entityId?: string | number | null;
   before?: unknown;
   after?: unknown;
@@ -51,15 +52,18 @@ export const auditRowSchema = shapeOf<Selectable<AuditLogTable>>()({
   actor_name: z.string(),
   via: z.enum(['api', 'cli', 'system']),
   action: z.string(),
-  entity: z.string(),
+  entity: z.enum(AUDIT_ENTITIES),
   entity_id: z.string().nullable(),
   before: z.string().nullable().describe('JSON'),
   after: z.string().nullable().describe('JSON'),
 });
 
 export async function listAudit(db: Kysely<Database>, q: AuditQuery = {}) {
+  // The console's filter is free text: a word that names no entity finds nothing.
+  const entity = q.entity || undefined;
+  if (entity !== undefined && !isAuditEntity(entity)) return [];
   let query = db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(Math.min(q.limit ?? 100, 1000));
-  if (q.entity) query = query.where('entity', '=', q.entity);
+  if (entity !== undefined) query = query.where('entity', '=', entity);
   if (q.entityId) query = query.where('entity_id', '=', q.entityId);
   if (q.actorId) query = query.where('actor_id', '=', q.actorId);
   if (q.beforeId) query = query.where('id', '<', q.beforeId);

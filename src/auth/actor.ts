@@ -1,5 +1,5 @@
 import { userInfo } from 'node:os';
-import type { Role } from '../db/schema.ts';
+import type { Role } from './roles.ts';
 
 /** Who is doing something: a logged-in user, the CLI operator, or the system itself. */
 export interface Actor {

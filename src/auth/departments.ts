@@ -1,7 +1,8 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import { recordAudit } from '../audit/audit.ts';
 import type { Database, DepartmentTable } from '../db/schema.ts';
+import { upsertByKey, type Upserted } from '../db/upsert.ts';
 import { nowIso } from '../db/values.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import type { Actor } from './actor.ts';
@@ -71,4 +72,12 @@ export async function updateDepartment(db: Kysely<Database>, actor: Actor, id: n
     await recordAudit(trx, actor, { action: 'department.update', entity: 'department', entityId: id, before, after });
     return after;
   });
+}
+
+/** The department of this code made to be exactly `input`, in the caller's transaction (`workspace apply`). */
+export async function upsertDepartmentByCode(trx: Transaction<Database>, actor: Actor, input: DepartmentInput): Promise<Upserted> {
+  assertCan(actor, 'departments.manage');
+  const data = departmentInput.parse(input);
+  const values = { name: data.name, phone: data.phone ?? null, is_office: data.is_office ? 1 : 0 };
+  return (await upsertByKey(trx, actor, { table: 'departments', key: ['code', data.code], values, entity: 'department', actions: { create: 'department.create', update: 'department.update' } })).outcome;
 }

@@ -1,4 +1,4 @@
-import type { Role } from '../db/schema.ts';
+import type { Role } from './roles.ts';
 
 /**
  * Who may do what (DESIGN §2): the one table, read by the server's policy (src/auth/policy.ts)

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Database, Role } from '../db/schema.ts';
+import type { Database } from '../db/schema.ts';
 import { nowIso } from '../db/values.ts';
 import type { Actor } from './actor.ts';
 
@@ -88,7 +88,7 @@ export async function readSession(db: Kysely<Database>, token: string | undefine
     csrfToken: row.csrf_token,
     username: row.username,
     mustChangePassword: row.must_change_password === 1,
-    actor: { id: row.user_id, name: row.display_name || row.username, role: row.role as Role, departmentId: row.department_id, via: 'api' },
+    actor: { id: row.user_id, name: row.display_name || row.username, role: row.role, departmentId: row.department_id, via: 'api' },
   };
 }
 

@@ -1,7 +1,9 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import { z } from 'zod';
 import { recordAudit } from '../audit/audit.ts';
-import { ROLES, type Database, type Role, type UserTable } from '../db/schema.ts';
+import type { Database, UserTable } from '../db/schema.ts';
+import { sameFields, type Upserted } from '../db/upsert.ts';
+import { ROLES, type Role } from './roles.ts';
 import { nowIso } from '../db/values.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
@@ -19,7 +21,7 @@ export function publicUser(u: User): PublicUser {
   return rest;
 }
 
-export const roleSchema = z.enum(ROLES as [Role, ...Role[]]);
+export const roleSchema = z.enum(ROLES);
 
 /** A user as the API sends it (never the password hash). */
 export const publicUserSchema = shapeOf<PublicUser>()({
@@ -60,36 +62,72 @@ export async function listUsers(db: Kysely<Database>): Promise<PublicUser[]> {
   return rows.map(publicUser);
 }
 
+async function insertUser(trx: Transaction<Database>, actor: Actor, data: UserInput, password_hash: string): Promise<User> {
+  const exists = await trx.selectFrom('users').select('id').where('username', '=', data.username).executeTakeFirst();
+  if (exists) throw new ConflictError(`user ${data.username} exists`, `用户名“${data.username}”已存在`);
+  const now = nowIso();
+  const row = await trx
+    .insertInto('users')
+    .values({
+      username: data.username,
+      display_name: data.display_name,
+      role: data.role,
+      department_id: data.department_id ?? null,
+      phone: data.phone ?? null,
+      email: data.email ?? null,
+      password_hash,
+      active: data.active === false ? 0 : 1,
+      must_change_password: data.password ? 0 : 1,
+      created_at: now,
+      updated_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(trx, actor, { action: 'user.create', entity: 'user', entityId: row.id, after: publicUser(row) });
+  return row;
+}
+
 export async function createUser(db: Kysely<Database>, actor: Actor, input: UserInput): Promise<{ user: PublicUser; password: string }> {
   assertCan(actor, 'users.manage');
   const data = userInput.parse(input);
   checkDepartmentRule(data.role, data.department_id);
   const password = data.password ?? generatePassword();
   const password_hash = await hashPassword(password);
-  return db.transaction().execute(async (trx) => {
-    const exists = await trx.selectFrom('users').select('id').where('username', '=', data.username).executeTakeFirst();
-    if (exists) throw new ConflictError(`user ${data.username} exists`, `用户名“${data.username}”已存在`);
-    const now = nowIso();
-    const row = await trx
-      .insertInto('users')
-      .values({
-        username: data.username,
-        display_name: data.display_name,
-        role: data.role,
-        department_id: data.department_id ?? null,
-        phone: data.phone ?? null,
-        email: data.email ?? null,
-        password_hash,
-        active: data.active === false ? 0 : 1,
-        must_change_password: data.password ? 0 : 1,
-        created_at: now,
-        updated_at: now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await recordAudit(trx, actor, { action: 'user.create', entity: 'user', entityId: row.id, after: publicUser(row) });
-    return { user: publicUser(row), password };
-  });
+  return db.transaction().execute(async (trx) => ({ user: publicUser(await insertUser(trx, actor, data, password_hash)), password }));
+}
+
+/**
+ * The user of this username made to be exactly `input` (absent fields take their defaults), in
+ * the caller's transaction (`workspace apply`). A new user without a password gets a generated
+ * one (returned, to be shown once) that must be changed; a password given for an existing user
+ * is set only when it differs from the current one. Ending the sessions of a user switched off
+ * or given a new password.
+ */
+export async function upsertUserByUsername(trx: Transaction<Database>, actor: Actor, input: UserInput): Promise<{ outcome: Upserted; generatedPassword?: string }> {
+  assertCan(actor, 'users.manage');
+  const data = userInput.parse(input);
+  checkDepartmentRule(data.role, data.department_id);
+  const before = await trx.selectFrom('users').selectAll().where('username', '=', data.username).executeTakeFirst();
+  if (!before) {
+    const password = data.password ?? generatePassword();
+    await insertUser(trx, actor, data, await hashPassword(password));
+    return data.password ? { outcome: 'created' } : { outcome: 'created', generatedPassword: password };
+  }
+  const next = {
+    display_name: data.display_name,
+    role: data.role,
+    department_id: data.department_id ?? null,
+    phone: data.phone ?? null,
+    email: data.email ?? null,
+    active: data.active === false ? 0 : 1,
+  };
+  const passwordChanged = data.password !== undefined && !(await verifyPassword(before.password_hash, data.password));
+  if (sameFields(before, next) && !passwordChanged) return { outcome: 'unchanged' };
+  const set = { ...next, updated_at: nowIso(), ...(passwordChanged ? { password_hash: await hashPassword(data.password!) } : {}) };
+  const after = await trx.updateTable('users').set(set).where('id', '=', before.id).returningAll().executeTakeFirstOrThrow();
+  await recordAudit(trx, actor, { action: 'user.update', entity: 'user', entityId: before.id, before: publicUser(before), after: publicUser(after) });
+  if (passwordChanged || next.active === 0) await destroyUserSessions(trx, before.id);
+  return { outcome: 'updated' };
 }
 
 export async function updateUser(db: Kysely<Database>, actor: Actor, id: number, patch: Partial<UserInput>): Promise<PublicUser> {

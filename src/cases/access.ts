@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { z } from 'zod';
 import type { Actor } from '../auth/actor.ts';
 import { officeDepartmentIds } from '../auth/departments.ts';
@@ -7,6 +7,9 @@ import type { CaseTable, Database } from '../db/schema.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import { shapeOf } from '../shapes.ts';
+import { RISK_LEVELS } from '../levels.ts';
+import { CASE_STATES } from './states.ts';
+import { DEADLINE_KINDS, ESCALATION_TARGETS } from './vocabulary.ts';
 
 export type CaseRow = Selectable<CaseTable>;
 
@@ -18,8 +21,8 @@ export const caseRowSchema = shapeOf<CaseRow>()({
   seq: z.number(),
   title: z.string(),
   summary: z.string().nullable(),
-  state: z.string(),
-  level: z.string(),
+  state: z.enum(CASE_STATES),
+  level: z.enum(RISK_LEVELS),
   lead_department_id: z.number().nullable(),
   suggested_department_id: z.number().nullable(),
   suggestion_reasons: z.string().nullable().describe('JSON list'),
@@ -27,7 +30,7 @@ export const caseRowSchema = shapeOf<CaseRow>()({
   opened_by: z.number().nullable(),
   opened_at: z.string(),
   deadline_at: z.string().nullable(),
-  deadline_kind: z.string().nullable(),
+  deadline_kind: z.enum(DEADLINE_KINDS).nullable(),
   overdue: z.number(),
   closed_at: z.string().nullable(),
   updated_at: z.string(),
@@ -36,7 +39,7 @@ export const caseRowSchema = shapeOf<CaseRow>()({
   replied_at: z.string().nullable(),
   press_deadline_at: z.string().nullable(),
   press_held_at: z.string().nullable(),
-  escalated_to: z.string().nullable(),
+  escalated_to: z.enum(ESCALATION_TARGETS).nullable(),
 });
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -60,6 +63,23 @@ export async function assistingIds(db: Q, caseId: number): Promise<number[]> {
 export async function caseDepartmentIds(db: Q, c: CaseRow): Promise<number[]> {
   const assisting = await assistingIds(db, c.id);
   return c.lead_department_id === null ? assisting : [c.lead_department_id, ...assisting.filter((d) => d !== c.lead_department_id)];
+}
+
+/**
+ * The cases an actor sees, as a where clause on `cases` (the ledger, memos, alerts). Responders and
+ * heads: lead is theirs, an office's, unassigned, or they assist.
+ */
+export function caseScope(actor: Actor) {
+  return (eb: ExpressionBuilder<Database, 'cases'>) => {
+    if (!isDepartmentScoped(actor)) return sql<boolean>`1 = 1`;
+    const mine = actor.departmentId ?? -1;
+    return eb.or([
+      eb('cases.lead_department_id', 'is', null),
+      eb('cases.lead_department_id', '=', mine),
+      eb('cases.lead_department_id', 'in', eb.selectFrom('departments').select('departments.id').where('departments.is_office', '=', 1)),
+      eb.exists(eb.selectFrom('case_departments').select('case_departments.case_id').whereRef('case_departments.case_id', '=', 'cases.id').where('case_departments.department_id', '=', mine)),
+    ]);
+  };
 }
 
 export async function canSeeCase(db: Q, actor: Actor, c: CaseRow): Promise<boolean> {

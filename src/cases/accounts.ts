@@ -8,6 +8,7 @@ import type { Database } from '../db/schema.ts';
 import { nowIso } from '../db/values.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
 import { shapeOf } from '../shapes.ts';
+import { RESPONSE_KINDS } from './vocabulary.ts';
 
 /**
  * The responder accounts registry (网评员账号): the usernames each responder replies under on
@@ -128,7 +129,7 @@ export const accountActivitySchema = shapeOf<Activity>()({
       case_id: z.number(),
       case_number: z.string(),
       case_title: z.string(),
-      kind: z.string(),
+      kind: z.enum(RESPONSE_KINDS),
       url: z.string().nullable(),
       posted_at: z.string().nullable(),
       verified_at: z.string().nullable(),

@@ -4,11 +4,12 @@ import { recordAudit } from '../audit/audit.ts';
 import type { Actor } from '../auth/actor.ts';
 import { assertCan } from '../auth/policy.ts';
 import type { Database } from '../db/schema.ts';
-import { fromJson, nowIso, toJson } from '../db/values.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import { jsonColumn, nowIso, readJson, toJson } from '../db/values.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import { visibleCase } from './access.ts';
-import { responseWithCase } from './responses.ts';
+import { RESPONSE_MOVES } from './response-states.ts';
+import { moveResponse, responseWithCase } from './responses.ts';
 import { downloadAttachment } from '../alert/attachments.ts';
 import { shapeOf } from '../shapes.ts';
 
@@ -29,11 +30,14 @@ export function sniffImage(buf: Buffer): string | null {
   return null;
 }
 
+/** `responses.attachments`: the ids of the reply's pictures, in order. */
+export const responseAttachmentsJson = jsonColumn('responses.attachments', z.array(z.number().int()));
+
 export async function attachPicture(db: Kysely<Database>, actor: Actor, responseId: number, input: z.infer<typeof attachmentInput>) {
   assertCan(actor, 'cases.draft');
   const data = attachmentInput.parse(input);
   const { response } = await responseWithCase(db, actor, responseId, true);
-  if (response.status === 'posted') throw new ConflictError(`response ${responseId} is posted`, t('case.error.responseState', { state: t('response.status.posted') }));
+  RESPONSE_MOVES.next(response.status, 'attach');
   if (!/^[A-Za-z0-9+/=\s]+$/.test(data.data_base64)) throw new ValidationError('attachment is not base64', t('case.error.attachmentData'));
   const buf = Buffer.from(data.data_base64, 'base64');
   const mime = sniffImage(buf);
@@ -45,8 +49,8 @@ export async function attachPicture(db: Kysely<Database>, actor: Actor, response
       .values({ owner_type: 'response', owner_id: responseId, filename: data.filename, mime, size: buf.length, data: buf, created_by: actor.id, created_at: nowIso() })
       .returning(['id', 'filename', 'mime', 'size', 'created_at'])
       .executeTakeFirstOrThrow();
-    const ids = [...fromJson<number[]>(response.attachments, []), row.id];
-    await trx.updateTable('responses').set({ attachments: toJson(ids), updated_at: nowIso() }).where('id', '=', responseId).execute();
+    const ids = [...readJson(responseAttachmentsJson, response.attachments, []), row.id];
+    await moveResponse(trx, response, 'attach', { attachments: toJson(ids) });
     await recordAudit(trx, actor, { action: 'response.attach', entity: 'response', entityId: responseId, after: row });
     return row;
   });

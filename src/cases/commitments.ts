@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Kysely, Selectable, Transaction, Updateable } from 'kysely';
 import { z } from 'zod';
 import { recordAudit } from '../audit/audit.ts';
 import type { Actor } from '../auth/actor.ts';
@@ -9,9 +9,11 @@ import { nowIso } from '../db/values.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import { assertWorksOnCase, canSeeCase, caseDepartmentIds, loadCase, visibleCase, type CaseRow } from './access.ts';
+import { COMMITMENT_MOVES, COMMITMENT_STATUSES, type CommitmentCommand } from './commitment-states.ts';
 import { logCaseEvent } from './history.ts';
 import { assertDepartmentExists } from './open.ts';
 import { shapeOf } from '../shapes.ts';
+import type { CaseEventKind } from './vocabulary.ts';
 
 /**
  * Commitments (整改承诺): a promised fix with an owner department and a due date, supervised by
@@ -27,7 +29,7 @@ export const commitmentSchema = shapeOf<CommitmentRow>()({
   department_id: z.number().nullable(),
   owner_id: z.number().nullable(),
   due_at: z.string(),
-  status: z.string().describe('open | done | waived'),
+  status: z.enum(COMMITMENT_STATUSES),
   done_at: z.string().nullable(),
   result_url: z.string().nullable(),
   created_at: z.string(),
@@ -99,23 +101,31 @@ export async function listCommitments(db: Kysely<Database>, actor: Actor, caseId
   return db.selectFrom('commitments').selectAll().where('case_id', '=', caseId).orderBy('due_at').execute();
 }
 
-async function finish(db: Kysely<Database>, actor: Actor, id: number, status: 'done' | 'waived', patch: Partial<CommitmentRow>, comment: string | null) {
+/** The case event (and audit action) of each command. */
+const COMMITMENT_EVENTS: Record<CommitmentCommand, CaseEventKind> = { complete: 'commitment.done', waive: 'commitment.waived' };
+
+/**
+ * The one way a commitment changes status: the transition table (commitment-states.ts) must allow
+ * `command` from the status read before, and the update is guarded by that status.
+ */
+async function moveCommitment(db: Kysely<Database>, actor: Actor, id: number, command: CommitmentCommand, patch: Updateable<CommitmentTable>, comment: string | null) {
   const before = await loadCommitment(db, id);
   const c = await visibleCase(db, actor, before.case_id);
   await assertWorksOnCase(db, actor, c);
-  if (before.status !== 'open') throw new ConflictError(`commitment ${id} is ${before.status}`, t('case.error.commitmentState', { state: before.status === 'done' ? '完成' : '豁免' }));
+  const status = COMMITMENT_MOVES.next(before.status, command);
   return db.transaction().execute(async (trx) => {
     const now = nowIso();
     const after = await trx
       .updateTable('commitments')
       .set({ ...patch, status, updated_at: now })
       .where('id', '=', id)
-      .where('status', '=', 'open')
+      .where('status', '=', before.status)
       .returningAll()
       .executeTakeFirst();
     if (!after) throw new ConflictError(`commitment ${id} changed`, t('case.error.commitmentState', { state: '处理' }));
-    await logCaseEvent(trx, actor, c, { kind: `commitment.${status}`, comment, data: { commitment_id: id, ...patch } }, now);
-    await recordAudit(trx, actor, { action: `commitment.${status}`, entity: 'commitment', entityId: id, before, after });
+    const kind = COMMITMENT_EVENTS[command];
+    await logCaseEvent(trx, actor, c, { kind, comment, data: { commitment_id: id, ...patch } }, now);
+    await recordAudit(trx, actor, { action: kind, entity: 'commitment', entityId: id, before, after });
     return after;
   });
 }
@@ -123,11 +133,11 @@ async function finish(db: Kysely<Database>, actor: Actor, id: number, status: 'd
 export async function completeCommitment(db: Kysely<Database>, actor: Actor, id: number, input: z.infer<typeof doneInput>) {
   assertCan(actor, 'commitments.manage');
   const data = doneInput.parse(input);
-  return finish(db, actor, id, 'done', { done_at: nowIso(), result_url: data.result_url }, data.comment ?? null);
+  return moveCommitment(db, actor, id, 'complete', { done_at: nowIso(), result_url: data.result_url }, data.comment ?? null);
 }
 
 export async function waiveCommitment(db: Kysely<Database>, actor: Actor, id: number, input: z.infer<typeof waiveInput>) {
   assertCan(actor, 'commitments.waive');
   const data = waiveInput.parse(input);
-  return finish(db, actor, id, 'waived', { waived_reason: data.reason, waived_by: actor.id }, data.reason);
+  return moveCommitment(db, actor, id, 'waive', { waived_reason: data.reason, waived_by: actor.id }, data.reason);
 }

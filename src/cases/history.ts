@@ -4,12 +4,13 @@ import { recordAudit } from '../audit/audit.ts';
 import type { Actor } from '../auth/actor.ts';
 import { assertCan } from '../auth/policy.ts';
 import type { CaseEventTable, CaseTable, Database } from '../db/schema.ts';
-import { nowIso, toJson } from '../db/values.ts';
+import { jsonColumn, nowIso, toJson } from '../db/values.ts';
 import { ConflictError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import { shapeOf } from '../shapes.ts';
 import type { CaseRow } from './access.ts';
-import { assertMove, TRANSITIONS, type CaseCommand } from './states.ts';
+import { assertMove, CASE_STATES, TRANSITIONS, type CaseCommand, type CaseState } from './states.ts';
+import { CASE_NOTE_KINDS, type CaseEventKind } from './vocabulary.ts';
 
 /**
  * The one way a case changes: inside the caller's transaction, update the case, append its
@@ -17,25 +18,31 @@ import { assertMove, TRANSITIONS, type CaseCommand } from './states.ts';
  * which first checks the transition table and the permission; other changes (routing edits,
  * joined posts, memos, commitments) are logged with `logCaseEvent`.
  */
-/** A case event (the case history) as stored; `data` is JSON text. */
+/** `case_events.data`: what the event concerns, a different object per kind (shown as it is in the case's history). */
+export const caseEventDataJson = jsonColumn('case_events.data', z.record(z.string(), z.unknown()));
+
+/** Every kind of case event: the workflow commands and the other changes. */
+export const CASE_EVENT_KINDS: readonly [CaseEventKind, ...CaseEventKind[]] = [...CASE_NOTE_KINDS, ...(Object.keys(TRANSITIONS) as CaseCommand[])];
+
+/** A case event (the case history) as stored; `data` is JSON text (`caseEventDataJson`). */
 export const caseEventRowSchema = shapeOf<Selectable<CaseEventTable>>()({
   id: z.number(),
   case_id: z.number(),
   at: z.string(),
   actor_id: z.number().nullable(),
-  kind: z.string(),
-  from_state: z.string().nullable(),
-  to_state: z.string().nullable(),
+  kind: z.enum(CASE_EVENT_KINDS),
+  from_state: z.enum(CASE_STATES).nullable(),
+  to_state: z.enum(CASE_STATES).nullable(),
   comment: z.string().nullable(),
   data: z.string().nullable().describe('JSON'),
 });
 
 export interface CaseEventInput {
-  kind: string;
+  kind: CaseEventKind;
   comment?: string | null;
-  data?: unknown;
-  fromState?: string | null;
-  toState?: string | null;
+  data?: Record<string, unknown>;
+  fromState?: CaseState | null;
+  toState?: CaseState | null;
 }
 
 export async function logCaseEvent(trx: Transaction<Database>, actor: Actor, c: CaseRow, ev: CaseEventInput, at = nowIso()): Promise<void> {
@@ -88,7 +95,7 @@ export async function moveCase(
   command: CaseCommand,
   patch: Updateable<CaseTable> = {},
   comment: string | null = null,
-  data?: unknown,
+  data?: Record<string, unknown>,
 ): Promise<CaseRow> {
   assertCan(actor, TRANSITIONS[command].permission);
   // Re-read under the transaction so two concurrent moves cannot both pass the state check.

@@ -1,6 +1,6 @@
 import { systemActor } from '../auth/actor.ts';
 import { ConflictError } from '../errors.ts';
-import type { AnalysisHook } from '../jobs/pipeline.ts';
+import type { AnalysisHook } from '../pipeline/stages.ts';
 import { atLeast, levelRank } from '../levels.ts';
 import { changeCase } from './history.ts';
 import { joinPostsInTrx, openCaseInTrx } from './open.ts';

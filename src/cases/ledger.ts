@@ -1,11 +1,14 @@
-import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Actor } from '../auth/actor.ts';
 import { assertCan, can, isDepartmentScoped } from '../auth/policy.ts';
 import type { Database } from '../db/schema.ts';
-import { fromJson, num } from '../db/values.ts';
+import { num, readJson } from '../db/values.ts';
+import { caseEventDataJson } from './history.ts';
+import { suggestionReasonsJson } from './open.ts';
+import { responseVerificationJson } from './verify.ts';
 import { RISK_LEVELS } from '../levels.ts';
-import { caseRowSchema, visibleCase } from './access.ts';
+import { caseRowSchema, caseScope, visibleCase } from './access.ts';
 import { localInstant } from '../time/calendar.ts';
 import { attachmentInfoSchema, listAttachments } from './attachments.ts';
 import { commitmentSchema } from './commitments.ts';
@@ -31,20 +34,6 @@ export const ledgerQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 });
 export type LedgerQuery = z.input<typeof ledgerQuery>;
-
-/** Responders and heads: lead is theirs, an office's, unassigned, or they assist. */
-export function caseScope(actor: Actor) {
-  return (eb: ExpressionBuilder<Database, 'cases'>) => {
-    if (!isDepartmentScoped(actor)) return sql<boolean>`1 = 1`;
-    const mine = actor.departmentId ?? -1;
-    return eb.or([
-      eb('cases.lead_department_id', 'is', null),
-      eb('cases.lead_department_id', '=', mine),
-      eb('cases.lead_department_id', 'in', eb.selectFrom('departments').select('departments.id').where('departments.is_office', '=', 1)),
-      eb.exists(eb.selectFrom('case_departments').select('case_departments.case_id').whereRef('case_departments.case_id', '=', 'cases.id').where('case_departments.department_id', '=', mine)),
-    ]);
-  };
-}
 
 /** A plain date is a Beijing calendar day (its local midnight); a full timestamp is taken as given. */
 function periodBound(v: string): string {
@@ -192,11 +181,11 @@ export async function caseDetail(db: Kysely<Database>, actor: Actor, id: number)
     moves: movesFrom(c.state).filter((m) => can(actor, TRANSITIONS[m].permission)),
     lead_department: dept(c.lead_department_id),
     suggested_department: dept(c.suggested_department_id),
-    suggestion_reasons: fromJson<string[]>(c.suggestion_reasons, []),
+    suggestion_reasons: readJson(suggestionReasonsJson, c.suggestion_reasons, []),
     assisting_departments: assisting.map((a) => dept(a.department_id)).filter((d) => d !== null),
     posts,
-    events: events.map((e) => ({ ...e, data: fromJson<unknown>(e.data, null) })),
-    responses: await Promise.all(responses.map(async (r) => ({ ...r, verification: fromJson<unknown>(r.verification, null), attachments: await listAttachments(db, r.id) }))),
+    events: events.map((e) => ({ ...e, data: readJson(caseEventDataJson, e.data, null) })),
+    responses: await Promise.all(responses.map(async (r) => ({ ...r, verification: readJson(responseVerificationJson, r.verification, null), attachments: await listAttachments(db, r.id) }))),
     memos: memos.map((m) => ({ ...m, instructions: instructions.filter((i) => i.memo_id === m.id) })),
     commitments,
   };
@@ -221,13 +210,13 @@ export const caseDetailSchema = shapeOf<CaseDetail>()({
       url: z.string().nullable(),
       author: z.string().nullable(),
       published_at: z.string().nullable(),
-      risk_level: z.string().nullable(),
+      risk_level: z.enum(RISK_LEVELS).nullable(),
       abuse: z.number(),
       source_name: z.string(),
     }),
   ),
-  events: z.array(caseEventRowSchema.extend({ actor_name: z.string().nullable(), data: z.unknown() })),
-  responses: z.array(responseRowSchema.extend({ verification: z.unknown(), attachments: z.array(attachmentInfoSchema) })),
+  events: z.array(caseEventRowSchema.extend({ actor_name: z.string().nullable(), data: caseEventDataJson.schema.nullable() })),
+  responses: z.array(responseRowSchema.extend({ verification: responseVerificationJson.schema.nullable(), attachments: z.array(attachmentInfoSchema) })),
   memos: z.array(memoRowSchema.extend({ instructions: z.array(instructionRowSchema) })),
   commitments: z.array(commitmentSchema),
 });

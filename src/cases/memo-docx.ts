@@ -1,12 +1,12 @@
 import { AlignmentType, Document, HeightRule, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
 import type { Kysely, Transaction } from 'kysely';
-import type { Actor } from '../auth/actor.ts';
 import type { Database } from '../db/schema.ts';
-import { fromJson } from '../db/values.ts';
+import { postAnalysisJson } from '../analyze/types.ts';
+import { readJson } from '../db/values.ts';
 import { t } from '../i18n/index.ts';
 import { RISK_LEVEL_LABELS, isRiskLevel } from '../levels.ts';
 import { localDate } from '../time/calendar.ts';
-import { getMemo } from './memos.ts';
+import type { MemoDetail } from './memos.ts';
 
 /**
  * The 《网络舆情抄告单》 as a Word document: the form the office sends to leaders, with the
@@ -29,8 +29,8 @@ function row(label: string, value: string, minHeight?: number): TableRow {
   });
 }
 
-export async function memoDocx(db: Kysely<Database> | Transaction<Database>, actor: Actor, memoId: number): Promise<{ buffer: Buffer; filename: string }> {
-  const memo = await getMemo(db, actor, memoId);
+/** The memo (as `getMemo` reads it for someone who may see it) as a Word form. */
+export async function memoDocx(db: Kysely<Database> | Transaction<Database>, memo: MemoDetail): Promise<{ buffer: Buffer; filename: string }> {
   const c = memo.case;
   const posts = await db
     .selectFrom('case_posts')
@@ -42,7 +42,7 @@ export async function memoDocx(db: Kysely<Database> | Transaction<Database>, act
     .execute();
   const sources = [...new Set(posts.map((p) => p.source_name))].join('、');
   const links = posts.map((p) => p.url).filter((u): u is string => !!u).join('\n');
-  const reasons = posts.flatMap((p) => fromJson<{ risk?: { reasons?: string[] } }>(p.analysis, {}).risk?.reasons ?? []);
+  const reasons = posts.flatMap((p) => readJson(postAnalysisJson, p.analysis, null)?.risk.reasons ?? []);
   const analysis = memo.analysis ?? [...new Set(reasons)].join('；');
   const leaderSpace = memo.instructions.map((i) => `${i.leader_name ?? ''}（${localDate(i.at)}）：${i.text}`).join('\n');
   const level = isRiskLevel(c.level) ? RISK_LEVEL_LABELS[c.level] : c.level;

@@ -8,10 +8,12 @@ import type { Database, InstructionTable, MemoTable } from '../db/schema.ts';
 import { nowIso } from '../db/values.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
-import { isRiskLevel } from '../levels.ts';
-import { assertWorksOnCase, loadCase, visibleCase, type CaseRow, caseRowSchema } from './access.ts';
+import { RISK_LEVELS } from '../levels.ts';
+import { CASE_STATES } from './states.ts';
+import { assertWorksOnCase, caseScope, loadCase, visibleCase, type CaseRow, caseRowSchema } from './access.ts';
 import { instructionDue } from './deadlines.ts';
 import { logCaseEvent, caseEventRowSchema } from './history.ts';
+import { memoDocx } from './memo-docx.ts';
 import { loadCaseSettings } from './settings.ts';
 import { shapeOf } from '../shapes.ts';
 
@@ -85,8 +87,6 @@ export const instructionRowSchema = shapeOf<Selectable<InstructionTable>>()({
 });
 
 /** A memo with its case, its 批示 (with the leader's name) and its part of the case history. */
-type MemoDetail = Awaited<ReturnType<typeof getMemo>>;
-
 export const memoDetailSchema = shapeOf<MemoDetail>()({
   ...memoRowSchema.shape,
   case: caseRowSchema,
@@ -109,8 +109,8 @@ export const memoListItemSchema = shapeOf<Awaited<ReturnType<typeof listMemos>>[
   ...memoRowSchema.shape,
   case_number: z.string(),
   case_title: z.string(),
-  case_level: z.string(),
-  case_state: z.string(),
+  case_level: z.enum(RISK_LEVELS),
+  case_state: z.enum(CASE_STATES),
   instructions: z.array(instructionRowSchema.extend({ leader_name: z.string().nullable() })),
 });
 
@@ -119,6 +119,8 @@ async function loadMemo(db: Q, id: number) {
   if (!row) throw new NotFoundError(`memo ${id}`);
   return row;
 }
+
+export type MemoDetail = Awaited<ReturnType<typeof getMemo>>;
 
 export async function getMemo(db: Q, actor: Actor, id: number) {
   const memo = await loadMemo(db, id);
@@ -207,8 +209,7 @@ export async function handleInstruction(db: Kysely<Database>, actor: Actor, id: 
  * channels (e-mail attaches it, the others link to it), once per memo.
  */
 async function sendToLeaders(trx: Transaction<Database>, actor: Actor, c: CaseRow, memo: { id: number; number: string; summary: string }): Promise<void> {
-  const { memoDocx } = await import('./memo-docx.ts');
-  const { buffer, filename } = await memoDocx(trx, actor, memo.id);
+  const { buffer, filename } = await memoDocx(trx, await getMemo(trx, actor, memo.id));
   const file = await trx
     .insertInto('attachments')
     .values({ owner_type: 'memo', owner_id: memo.id, filename, mime: DOCX_MIME, size: buffer.length, data: buffer, created_by: actor.id, created_at: nowIso() })
@@ -218,7 +219,7 @@ async function sendToLeaders(trx: Transaction<Database>, actor: Actor, c: CaseRo
   await enqueueNotice(trx, {
     kind: 'memo.sent',
     key: `memo.sent|${memo.id}`,
-    level: isRiskLevel(c.level) ? c.level : 'blue',
+    level: c.level,
     title,
     body: memo.summary,
     departmentId: null,
@@ -239,7 +240,6 @@ export const memoListQuery = z.object({
 export async function listMemos(db: Kysely<Database>, actor: Actor, input: z.input<typeof memoListQuery>) {
   assertCan(actor, 'cases.read');
   const q = memoListQuery.parse(input);
-  const { caseScope } = await import('./ledger.ts');
   let query = db
     .selectFrom('memos')
     .innerJoin('cases', 'cases.id', 'memos.case_id')

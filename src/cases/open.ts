@@ -5,7 +5,8 @@ import type { Actor } from '../auth/actor.ts';
 import { officeDepartmentIds } from '../auth/departments.ts';
 import { assertActsForDepartment, assertCan, canSeeDepartment, departmentScope, isDepartmentScoped } from '../auth/policy.ts';
 import type { Database } from '../db/schema.ts';
-import { fromJson, nowIso, toJson } from '../db/values.ts';
+import { postAnalysisJson } from '../analyze/types.ts';
+import { jsonColumn, nowIso, readJson, toJson } from '../db/values.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import { levelRank, RISK_LEVELS, type RiskLevel } from '../levels.ts';
@@ -82,6 +83,9 @@ function maxLevel(levels: (string | null)[]): RiskLevel {
   return best;
 }
 
+/** `cases.suggestion_reasons`: why analysis suggested the department (null: no suggestion). */
+export const suggestionReasonsJson = jsonColumn('cases.suggestion_reasons', z.array(z.string()));
+
 /** The department analysis suggested most often among the posts, with its reasons. */
 function suggestionFromPosts(posts: { department_id: number | null; analysis: string | null }[]) {
   const counts = new Map<number, number>();
@@ -90,7 +94,7 @@ function suggestionFromPosts(posts: { department_id: number | null; analysis: st
   const reasons = new Set<string>();
   for (const p of posts) {
     if (p.department_id !== best) continue;
-    for (const r of fromJson<{ departmentReasons?: string[] }>(p.analysis, {}).departmentReasons ?? []) reasons.add(r);
+    for (const r of readJson(postAnalysisJson, p.analysis, null)?.departmentReasons ?? []) reasons.add(r);
   }
   return { id: best, reasons: [...reasons] };
 }

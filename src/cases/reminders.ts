@@ -1,6 +1,5 @@
 import type { Transaction } from 'kysely';
 import { localDateTime } from '../time/format.ts';
-import { requestDelivery } from '../alert/delivery.ts';
 import { enqueueNotice } from '../alert/outbox.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { systemActor } from '../auth/actor.ts';
@@ -134,6 +133,5 @@ export async function checkDeadlines(ctx: AppContext, now: Date = new Date()): P
       else run.reminders += ids.length;
     });
   }
-  if (run.reminders || run.overdue) requestDelivery(ctx);
   return run;
 }

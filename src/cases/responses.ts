@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Kysely, Selectable, Transaction, Updateable } from 'kysely';
 import { z } from 'zod';
 import { enqueueNotice } from '../alert/outbox.ts';
 import { recordAudit } from '../audit/audit.ts';
@@ -9,13 +9,14 @@ import type { Database, ResponseTable } from '../db/schema.ts';
 import { nowIso } from '../db/values.ts';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
-import { isRiskLevel } from '../levels.ts';
 import { assertWorksOnCase, loadCase, visibleCase, type CaseRow } from './access.ts';
 import { localDate } from '../time/calendar.ts';
 import { checkResponse, type CheckIssue } from './checks.ts';
 import { logCaseEvent, moveCase } from './history.ts';
 import { loadCaseSettings } from './settings.ts';
-import { fillTemplate, RESPONSE_KINDS, templateBody, type ResponseKind } from './templates.ts';
+import { RESPONSE_MOVES, RESPONSE_STATUSES, type ResponseCommand } from './response-states.ts';
+import { fillTemplate, templateBody } from './templates.ts';
+import { RESPONSE_KINDS, type CaseEventKind, type ResponseKind } from './vocabulary.ts';
 import { shapeOf } from '../shapes.ts';
 
 /**
@@ -30,11 +31,11 @@ export type ResponseRow = Selectable<ResponseTable>;
 export const responseRowSchema = shapeOf<ResponseRow>()({
   id: z.number(),
   case_id: z.number(),
-  kind: z.string().describe('reply | firm | statement'),
+  kind: z.enum(RESPONSE_KINDS),
   body: z.string(),
   department_id: z.number().nullable(),
   responder_account_id: z.number().nullable(),
-  status: z.string().describe('draft | submitted | returned | approved | posted'),
+  status: z.enum(RESPONSE_STATUSES),
   url: z.string().nullable(),
   drafted_by: z.number().nullable(),
   drafted_at: z.string(),
@@ -72,10 +73,6 @@ export async function responseWithCase(db: Kysely<Database>, actor: Actor, id: n
   const c = await visibleCase(db, actor, response.case_id);
   if (work) await assertWorksOnCase(db, actor, c);
   return { response, case: c };
-}
-
-function statusError(r: ResponseRow): ConflictError {
-  return new ConflictError(`response ${r.id} is ${r.status}`, t('case.error.responseState', { state: t(`response.status.${r.status}`) }));
 }
 
 async function replyingDepartment(db: Kysely<Database> | Trx, actor: Actor, inNameOf: DraftInput['in_name_of']): Promise<number | null> {
@@ -135,16 +132,9 @@ export async function editResponse(db: Kysely<Database>, actor: Actor, id: numbe
   assertCan(actor, 'cases.draft');
   const data = editInput.parse(input);
   const { response } = await responseWithCase(db, actor, id, true);
-  if (response.status !== 'draft' && response.status !== 'returned') throw statusError(response);
+  RESPONSE_MOVES.next(response.status, 'edit');
   return db.transaction().execute(async (trx) => {
-    const after = await trx
-      .updateTable('responses')
-      .set({ body: data.body, kind: data.kind ?? response.kind, updated_at: nowIso() })
-      .where('id', '=', id)
-      .where('status', '=', response.status)
-      .returningAll()
-      .executeTakeFirst();
-    if (!after) throw statusError(await loadResponse(trx, id));
+    const after = await moveResponse(trx, response, 'edit', { body: data.body, kind: data.kind ?? response.kind });
     await recordAudit(trx, actor, { action: 'response.edit', entity: 'response', entityId: id, before: response, after });
     return after;
   });
@@ -163,35 +153,41 @@ export const checkResultSchema = shapeOf<Awaited<ReturnType<typeof checkDraft>>>
 
 export async function checkDraft(db: Kysely<Database>, actor: Actor, id: number): Promise<{ ok: boolean; issues: CheckIssue[] }> {
   const { response } = await responseWithCase(db, actor, id);
-  const issues = checkResponse(response.kind as ResponseKind, response.body, (await loadCaseSettings(db)).stock_phrases);
+  const issues = checkResponse(response.kind, response.body, (await loadCaseSettings(db)).stock_phrases);
   return { ok: issues.length === 0, issues };
 }
 
 async function assertPasses(trx: Trx, r: ResponseRow): Promise<void> {
-  const issues = checkResponse(r.kind as ResponseKind, r.body, (await loadCaseSettings(trx)).stock_phrases);
+  const issues = checkResponse(r.kind, r.body, (await loadCaseSettings(trx)).stock_phrases);
   if (issues.length) throw new ValidationError(`draft fails ${issues.length} checks`, t('case.error.checkFailed', { issues: issues.map((i) => i.message).join('；') }), issues);
 }
 
-async function setResponse(trx: Trx, r: ResponseRow, expect: string, patch: Partial<ResponseRow>): Promise<ResponseRow> {
+/**
+ * The one way a response changes status (and its other fields with it): the transition table
+ * (response-states.ts) must allow `command` from the status read before, and the update is
+ * guarded by that status, so a concurrent change that got there first is refused the same way.
+ */
+export async function moveResponse(trx: Trx, r: ResponseRow, command: ResponseCommand, patch: Updateable<ResponseTable> = {}): Promise<ResponseRow> {
+  const status = RESPONSE_MOVES.next(r.status, command);
   const after = await trx
     .updateTable('responses')
-    .set({ ...patch, updated_at: nowIso() })
+    .set({ ...patch, status, updated_at: nowIso() })
     .where('id', '=', r.id)
-    .where('status', '=', expect)
+    .where('status', '=', r.status)
     .returningAll()
     .executeTakeFirst();
-  if (!after) throw statusError(await loadResponse(trx, r.id));
+  if (!after) throw RESPONSE_MOVES.refuse((await loadResponse(trx, r.id)).status, command);
   return after;
 }
 
 export async function submitResponse(db: Kysely<Database>, actor: Actor, id: number): Promise<ResponseRow> {
   assertCan(actor, 'cases.draft');
   const { response } = await responseWithCase(db, actor, id, true);
-  if (response.status !== 'draft' && response.status !== 'returned') throw statusError(response);
+  RESPONSE_MOVES.next(response.status, 'submit');
   return db.transaction().execute(async (trx) => {
     await assertPasses(trx, response);
     const c = await loadCase(trx, response.case_id);
-    const after = await setResponse(trx, response, response.status, { status: 'submitted' });
+    const after = await moveResponse(trx, response, 'submit');
     await moveCase(trx, actor, c, 'submit', {}, null, { response_id: id });
     await recordAudit(trx, actor, { action: 'response.submit', entity: 'response', entityId: id, before: response, after });
     await tellDepartment(trx, c, after, t('notice.response.submitted', { number: c.number, title: c.title, who: t(`case.error.approver.${c.hard === 1 ? 'leader' : 'head'}`) }));
@@ -220,11 +216,11 @@ export async function approveResponse(db: Kysely<Database>, actor: Actor, id: nu
   assertCan(actor, 'cases.approve');
   const { response, case: c } = await responseWithCase(db, actor, id);
   await assertApprover(db, actor, c, response);
-  if (response.status !== 'submitted') throw statusError(response);
+  RESPONSE_MOVES.next(response.status, 'approve');
   return db.transaction().execute(async (trx) => {
     await assertPasses(trx, response);
     const now = nowIso();
-    const after = await setResponse(trx, response, 'submitted', { status: 'approved', reviewer_id: actor.id, review_comment: comment ?? null, approved_at: now });
+    const after = await moveResponse(trx, response, 'approve', { reviewer_id: actor.id, review_comment: comment ?? null, approved_at: now });
     await moveCase(trx, actor, await loadCase(trx, c.id), 'approve', {}, comment ?? null, { response_id: id });
     await recordAudit(trx, actor, { action: 'response.approve', entity: 'response', entityId: id, before: response, after });
     return after;
@@ -236,9 +232,9 @@ export async function returnResponse(db: Kysely<Database>, actor: Actor, id: num
   if (!comment || !comment.trim()) throw new ValidationError('a return needs a comment', t('case.error.commentRequired'));
   const { response, case: c } = await responseWithCase(db, actor, id);
   await assertApprover(db, actor, c, response);
-  if (response.status !== 'submitted') throw statusError(response);
+  RESPONSE_MOVES.next(response.status, 'return');
   return db.transaction().execute(async (trx) => {
-    const after = await setResponse(trx, response, 'submitted', { status: 'returned', reviewer_id: actor.id, review_comment: comment });
+    const after = await moveResponse(trx, response, 'return', { reviewer_id: actor.id, review_comment: comment });
     await moveCase(trx, actor, await loadCase(trx, c.id), 'return', {}, comment, { response_id: id });
     await recordAudit(trx, actor, { action: 'response.return', entity: 'response', entityId: id, before: response, after });
     await tellDepartment(trx, c, after, t('notice.response.returned', { number: c.number, title: c.title, comment }));
@@ -257,10 +253,9 @@ export async function recordPosted(db: Kysely<Database>, actor: Actor, id: numbe
   assertCan(actor, 'cases.recordReply');
   const data = postedInput.parse(input);
   const { response, case: c } = await responseWithCase(db, actor, id, true);
-  if (response.status !== 'approved') {
-    if (response.status === 'posted') throw statusError(response);
-    throw new ConflictError(`response ${id} is not approved`, t('case.error.noApprovedResponse'));
-  }
+  // Posting waits for the approval; a reply already posted is refused by the table.
+  if (response.status !== 'posted' && !RESPONSE_MOVES.can(response.status, 'post')) throw new ConflictError(`response ${id} is not approved`, t('case.error.noApprovedResponse'));
+  RESPONSE_MOVES.next(response.status, 'post');
   return db.transaction().execute(async (trx) => {
     if (data.responder_account_id !== undefined) {
       const acc = await trx
@@ -277,7 +272,7 @@ export async function recordPosted(db: Kysely<Database>, actor: Actor, id: numbe
       }
     }
     const postedAt = data.posted_at ? new Date(data.posted_at).toISOString() : nowIso();
-    const after = await setResponse(trx, response, 'approved', { status: 'posted', url: data.url, responder_account_id: data.responder_account_id ?? null, posted_at: postedAt });
+    const after = await moveResponse(trx, response, 'post', { url: data.url, responder_account_id: data.responder_account_id ?? null, posted_at: postedAt });
     const current = await loadCase(trx, c.id);
     // Answered after the deadline counts as overdue even if the deadline watch had not run yet.
     const late = current.replied_at === null && current.deadline_at !== null && postedAt > current.deadline_at;
@@ -297,7 +292,7 @@ async function tellDepartment(trx: Trx, c: CaseRow, r: ResponseRow, title: strin
   await enqueueNotice(trx, {
     kind: 'case.review',
     key: `case.review|response:${r.id}|${r.status}|${r.updated_at}`,
-    level: isRiskLevel(c.level) ? c.level : 'blue',
+    level: c.level,
     title,
     body: r.body.slice(0, 500),
     departmentId: r.department_id,
@@ -306,7 +301,7 @@ async function tellDepartment(trx: Trx, c: CaseRow, r: ResponseRow, title: strin
 }
 
 /** Writes a case event about a response without moving the case (e.g. verification). */
-export async function noteOnCase(trx: Trx, actor: Actor, c: CaseRow, kind: string, data: unknown): Promise<void> {
+export async function noteOnCase(trx: Trx, actor: Actor, c: CaseRow, kind: CaseEventKind, data: Record<string, unknown>): Promise<void> {
   await logCaseEvent(trx, actor, c, { kind, data });
   await recordAudit(trx, actor, { action: `case.${kind}`, entity: 'case', entityId: c.id, after: data });
 }

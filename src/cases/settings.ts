@@ -1,7 +1,11 @@
 import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
+import { recordAudit } from '../audit/audit.ts';
+import type { Actor } from '../auth/actor.ts';
+import { assertCan } from '../auth/policy.ts';
 import type { Database } from '../db/schema.ts';
-import { fromJson, nowIso, toJson } from '../db/values.ts';
+import type { Upserted } from '../db/upsert.ts';
+import { jsonColumn, nowIso, readJson, toJson } from '../db/values.ts';
 import { ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import { RISK_LEVELS } from '../levels.ts';
@@ -64,13 +68,16 @@ export const DEFAULT_CASE_SETTINGS: CaseSettings = {
 
 const KEY = 'cases.settings';
 
+/** The `cases.settings` row of `settings`: an object whose fields are checked one by one (a bad one falls back to its default). */
+const caseSettingsJson = jsonColumn('settings.value (cases.settings)', z.record(z.string(), z.unknown()));
+
 export async function loadCaseSettings(db: Kysely<Database> | Transaction<Database>): Promise<CaseSettings> {
   const row = await db.selectFrom('settings').select('value').where('key', '=', KEY).executeTakeFirst();
-  const stored = fromJson<Record<string, unknown>>(row?.value, {});
+  const stored = readJson(caseSettingsJson, row?.value, {});
   const out: Record<string, unknown> = { ...DEFAULT_CASE_SETTINGS };
   // A stored field that no longer validates falls back to its default instead of breaking deadlines.
   for (const [k, schema] of Object.entries(fields)) {
-    const v = (schema as z.ZodType).safeParse(stored?.[k]);
+    const v = (schema as z.ZodType).safeParse(stored[k]);
     if (v.success) out[k] = v.data;
   }
   return out as CaseSettings;
@@ -94,4 +101,19 @@ export async function storeCaseSettings(trx: Kysely<Database> | Transaction<Data
     .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: nowIso() }))
     .execute();
   return settings;
+}
+
+/**
+ * The settings changed by a person (the API) or a workspace file: the fields given replace the
+ * current ones; audited, in the caller's transaction. With `skipUnchanged`, a patch that changes
+ * nothing writes nothing.
+ */
+export async function changeCaseSettings(trx: Transaction<Database>, actor: Actor, patch: Partial<CaseSettings>, skipUnchanged = false): Promise<{ settings: CaseSettings; outcome: Upserted }> {
+  assertCan(actor, 'settings.manage');
+  const before = await loadCaseSettings(trx);
+  const next = parseCaseSettings({ ...before, ...patch });
+  if (skipUnchanged && JSON.stringify(before) === JSON.stringify(next)) return { settings: before, outcome: 'unchanged' };
+  const after = await storeCaseSettings(trx, next);
+  await recordAudit(trx, actor, { action: 'settings.cases', entity: 'settings', entityId: 'cases.settings', before, after });
+  return { settings: after, outcome: 'updated' };
 }

@@ -4,10 +4,12 @@ import { recordAudit } from '../audit/audit.ts';
 import type { Actor } from '../auth/actor.ts';
 import { assertCan } from '../auth/policy.ts';
 import type { Database, ReplyTemplateTable } from '../db/schema.ts';
+import { upsertByKey, type Upserted } from '../db/upsert.ts';
 import { nowIso } from '../db/values.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import { shapeOf } from '../shapes.ts';
+import { RESPONSE_KINDS, type ResponseKind } from './vocabulary.ts';
 
 /**
  * Reply templates (回复模板). `reply` is the three-part reply (thanks; the concrete situation
@@ -16,8 +18,7 @@ import { shapeOf } from '../shapes.ts';
  * dedicated statement post. Placeholders in braces are filled from the case and the
  * department's record; the ones the drafter must write stay as 【请填写…】 markers.
  */
-export const RESPONSE_KINDS = ['reply', 'firm', 'statement'] as const;
-export type ResponseKind = (typeof RESPONSE_KINDS)[number];
+export { RESPONSE_KINDS, type ResponseKind };
 
 export const PLACEHOLDERS = ['department', 'phone', 'title', 'case_number', 'date', 'situation', 'measures', 'facts'] as const;
 
@@ -47,7 +48,7 @@ type Q = Kysely<Database> | Transaction<Database>;
 export const templateSchema = shapeOf<Selectable<ReplyTemplateTable>>()({
   id: z.number(),
   name: z.string(),
-  kind: z.string().describe('reply | firm | statement'),
+  kind: z.enum(RESPONSE_KINDS),
   body: z.string(),
   created_at: z.string(),
   updated_at: z.string(),
@@ -105,6 +106,13 @@ export async function updateTemplate(db: Kysely<Database>, actor: Actor, id: num
     await recordAudit(trx, actor, { action: 'template.update', entity: 'reply_template', entityId: id, before, after });
     return after;
   });
+}
+
+/** The template of this name made to be exactly `input`, in the caller's transaction (`workspace apply`). */
+export async function upsertTemplateByName(trx: Transaction<Database>, actor: Actor, input: TemplateInput): Promise<Upserted> {
+  assertCan(actor, 'templates.manage');
+  const { name, ...values } = templateInput.parse(input);
+  return (await upsertByKey(trx, actor, { table: 'reply_templates', key: ['name', name], values, entity: 'reply_template', actions: { create: 'template.create', update: 'template.update' } })).outcome;
 }
 
 export async function deleteTemplate(db: Kysely<Database>, actor: Actor, id: number) {

@@ -1,15 +1,23 @@
-import { z } from 'zod';
-import { requestDelivery } from '../alert/delivery.ts';
 import { localDateTime } from '../time/format.ts';
 import { enqueueNotice } from '../alert/outbox.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { systemActor } from '../auth/actor.ts';
 import type { AppContext } from '../context.ts';
-import { fromJson, toJson } from '../db/values.ts';
+import { z } from 'zod';
+import { jsonColumn, readJson, toJson } from '../db/values.ts';
 import { t } from '../i18n/index.ts';
-import { isRiskLevel } from '../levels.ts';
 import { logCaseEvent } from './history.ts';
 import { loadCaseSettings } from './settings.ts';
+
+/** `responses.verification`: whether collection saw the posted reply on the thread. */
+export const responseVerificationJson = jsonColumn(
+  'responses.verification',
+  z.discriminatedUnion('status', [
+    z.object({ status: z.literal('verified'), post_reply_id: z.number().int(), post_id: z.number().int(), account: z.string(), seen_at: z.string() }),
+    z.object({ status: z.literal('missing'), since: z.string() }),
+  ]),
+);
+type Verification = z.infer<typeof responseVerificationJson.schema>;
 
 /**
  * Confirms that posted replies really appear on the case's threads. Collection re-fetches the
@@ -61,7 +69,7 @@ export async function verifyResponses(ctx: AppContext, caseId?: number, now: Dat
     await db.transaction().execute(async (trx) => {
       const c = await trx.selectFrom('cases').selectAll().where('id', '=', r.case_id).executeTakeFirstOrThrow();
       if (match) {
-        const verification = { status: 'verified', post_reply_id: match.id, post_id: match.post_id, account: match.username, seen_at: match.published_at ?? match.fetched_at };
+        const verification: Verification = { status: 'verified', post_reply_id: match.id, post_id: match.post_id, account: match.username, seen_at: match.published_at ?? match.fetched_at };
         const done = await trx
           .updateTable('responses')
           .set({ verified_at: nowIso, verification: toJson(verification), updated_at: nowIso })
@@ -75,14 +83,14 @@ export async function verifyResponses(ctx: AppContext, caseId?: number, now: Dat
         return;
       }
       const overdue = Date.parse(postedAt) + settings.verify_within_hours * 3_600_000 <= now.getTime();
-      const previous = fromJson<{ status?: string }>(r.verification, {});
-      if (!overdue || previous.status === 'missing') return;
-      const verification = { status: 'missing', since: nowIso };
+      const previous = readJson(responseVerificationJson, r.verification, null);
+      if (!overdue || previous?.status === 'missing') return;
+      const verification: Verification = { status: 'missing', since: nowIso };
       await trx.updateTable('responses').set({ verification: toJson(verification), updated_at: nowIso }).where('id', '=', r.id).execute();
       await enqueueNotice(trx, {
         kind: 'case.unverified',
         key: `response.unverified|${r.id}`,
-        level: isRiskLevel(r.level) ? r.level : 'blue',
+        level: r.level,
         title: t('notice.response.unverified', { number: r.number, postedAt: localDateTime(postedAt), url: r.url ?? '' }),
         body: t('notice.response.unverified', { number: r.number, postedAt: localDateTime(postedAt), url: r.url ?? '' }),
         departmentId: r.department_id,
@@ -92,6 +100,5 @@ export async function verifyResponses(ctx: AppContext, caseId?: number, now: Dat
       result.warned.push(r.id);
     });
   }
-  if (result.warned.length) requestDelivery(ctx);
   return result;
 }

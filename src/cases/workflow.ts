@@ -1,20 +1,21 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Updateable } from 'kysely';
 import { enqueueNotice } from '../alert/outbox.ts';
 import { z } from 'zod';
 import type { Actor } from '../auth/actor.ts';
 import { assertCan } from '../auth/policy.ts';
-import type { Database } from '../db/schema.ts';
+import type { CaseTable, Database } from '../db/schema.ts';
 import { nowIso } from '../db/values.ts';
 import { AppError, ConflictError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
-import { isRiskLevel, levelRank, RISK_LEVELS } from '../levels.ts';
+import { levelRank, RISK_LEVELS } from '../levels.ts';
 import { assertWorksOnCase, loadCase, visibleCase, type CaseRow } from './access.ts';
 import { localDateTime } from '../time/format.ts';
 import { answerDeadlines, isEmergency } from './deadlines.ts';
 import { changeCase, moveCase } from './history.ts';
 import { assertDepartmentExists } from './open.ts';
 import { loadCaseSettings } from './settings.ts';
-import { ANSWER_PENDING, type CaseState } from './states.ts';
+import { ANSWER_PENDING } from './states.ts';
+import { ESCALATION_TARGETS } from './vocabulary.ts';
 
 /** Routing, escalation, follow-up, closing and the office's edits of a case. */
 export const assignInput = z.object({
@@ -44,7 +45,7 @@ export async function assignCase(db: Kysely<Database>, actor: Actor, caseId: num
       await enqueueNotice(trx, {
         kind: 'case.assigned',
         key: `case.assigned|case:${after.id}|dept:${dept}|${after.updated_at}`,
-        level: isRiskLevel(after.level) ? after.level : 'blue',
+        level: after.level,
         title,
         body: after.summary ?? after.title,
         departmentId: dept,
@@ -56,7 +57,7 @@ export async function assignCase(db: Kysely<Database>, actor: Actor, caseId: num
 }
 
 export const escalateInput = z.object({
-  to: z.enum(['office', 'leader']).describe('已转办: to the office (coordination) or to a leader (hard case)'),
+  to: z.enum(ESCALATION_TARGETS).describe('已转办: to the office (coordination) or to a leader (hard case)'),
   reason: z.string().min(1).max(2000),
 });
 
@@ -65,13 +66,13 @@ export async function escalateCase(db: Kysely<Database>, actor: Actor, caseId: n
   const c = await visibleCase(db, actor, caseId);
   await assertWorksOnCase(db, actor, c);
   return db.transaction().execute(async (trx) => {
-    const patch = data.to === 'leader' ? { escalated_to: 'leader', hard: 1 } : { escalated_to: 'office' };
+    const patch: Updateable<CaseTable> = data.to === 'leader' ? { escalated_to: 'leader', hard: 1 } : { escalated_to: 'office' };
     const after = await moveCase(trx, actor, await loadCase(trx, caseId), 'escalate', patch, data.reason, { to: data.to });
     const title = t(`notice.case.escalated.${data.to}`, { number: after.number, title: after.title, reason: data.reason });
     await enqueueNotice(trx, {
       kind: 'case.escalated',
       key: `case.escalated|case:${after.id}|${after.updated_at}`,
-      level: isRiskLevel(after.level) ? after.level : 'blue',
+      level: after.level,
       title,
       body: data.reason,
       departmentId: null,
@@ -132,7 +133,7 @@ export async function updateCase(db: Kysely<Database>, actor: Actor, caseId: num
     else if (data.level !== undefined && levelRank(data.level) >= levelRank('orange')) patch.hard = 1;
     const level = data.level ?? c.level;
     const emergency = data.emergency ?? c.emergency === 1;
-    if ((data.level !== undefined || data.emergency !== undefined) && ANSWER_PENDING.includes(c.state as CaseState) && c.replied_at === null) {
+    if ((data.level !== undefined || data.emergency !== undefined) && ANSWER_PENDING.includes(c.state) && c.replied_at === null) {
       const d = answerDeadlines(c.opened_at, level, emergency, await loadCaseSettings(trx));
       Object.assign(patch, { deadline_at: d.deadlineAt, deadline_kind: d.deadlineKind, press_deadline_at: d.pressDeadlineAt, overdue: d.deadlineAt < nowIso() ? 1 : 0 });
     }

@@ -1,15 +1,16 @@
 import { sql } from 'kysely';
+import { z } from 'zod';
 import type { AppContext } from '../context.ts';
-import { fromJson } from '../db/values.ts';
-import { processNewPosts } from '../jobs/pipeline.ts';
+import { readJson } from '../db/values.ts';
+import { jobType } from '../jobs/queue.ts';
 import { outboundPolicyOf } from '../outbound/policy.ts';
+import { ingestPosts } from '../pipeline/index.ts';
+import { StoreError, type StoreResult } from '../pipeline/stages.ts';
 import { Fetcher } from './fetcher/fetch.ts';
 import { recordFailure, recordSuccess } from './health.ts';
 import { kindOf, sourceKinds } from './sources/index.ts';
 import type { CollectOutcome, CollectRun } from './sources/types.ts';
-import { storeItems } from './store.ts';
-import { CollectError, type SourceRow } from './types.ts';
-import { z } from 'zod';
+import { CollectError, sourceConfigJson, type SourceRow } from './types.ts';
 import { shapeOf } from '../shapes.ts';
 
 export interface SourceRunResult {
@@ -46,7 +47,14 @@ export async function runKind(ctx: AppContext, fetcher: Fetcher, source: SourceR
   const kind = kindOf(source.kind);
   if (!kind?.collect) throw new CollectError(`source kind "${source.kind}" is not fetched`, null, 'config');
   if (kind.needsUrl && !source.url) throw new CollectError('no URL configured', null, 'config');
-  const parsed = kind.config.safeParse(fromJson(source.config, {}));
+  let stored: Record<string, unknown>;
+  try {
+    // A stored config that is not what the column holds stops the source rather than collecting with defaults.
+    stored = readJson(sourceConfigJson, source.config, {}, { strict: true });
+  } catch (err) {
+    throw new CollectError(`bad config: ${(err as Error).message}`, null, 'config');
+  }
+  const parsed = kind.config.safeParse(stored);
   if (!parsed.success) throw new CollectError(`bad config: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, null, 'config');
   const run: CollectRun = {
     ctx,
@@ -70,8 +78,9 @@ export async function runKind(ctx: AppContext, fetcher: Fetcher, source: SourceR
 }
 
 /**
- * Collects one source: fetch, parse, store, update health, and hand new posts to the pipeline
- * (analysis, alerts) in the same run. A failure is recorded on the source, never thrown.
+ * Collects one source: fetch and parse, then `ingestPosts` (store, record the run on the source,
+ * hand new posts to analysis → alert / case) in the same run. A failure to fetch or store is
+ * recorded on the source, never thrown.
  */
 export async function collectSource(ctx: AppContext, fetcher: Fetcher, source: SourceRow, now = new Date()): Promise<SourceRunResult> {
   const log = ctx.log.child({ part: 'collect', source: source.name });
@@ -86,20 +95,24 @@ export async function collectSource(ctx: AppContext, fetcher: Fetcher, source: S
     const { paused } = await recordFailure(ctx.db.kysely, source, now, reason, err instanceof CollectError ? err.retryAfterSeconds : null);
     return { ...result, error: reason, paused };
   }
-  let stored;
+  let stored: StoreResult;
   try {
-    stored = await storeItems(ctx.db.kysely, source, outcome.items, now);
+    stored = await ingestPosts(ctx, source, outcome.items, {
+      now,
+      onStored: async (s) => {
+        await recordSuccess(ctx.db.kysely, source, now, { etag: outcome.etag, lastModified: outcome.lastModified }, outcome.warnings);
+        for (const w of outcome.warnings) log.warn({ warning: w }, 'collect warning');
+        log.info({ items: outcome.items.length, created: s.created.length, updated: s.updated, notModified: outcome.notModified, charset: outcome.charset }, 'collected');
+      },
+    });
   } catch (err) {
+    if (!(err instanceof StoreError)) throw err;
     // Batches already committed stay; the rest is stored by the next run.
-    log.error({ err }, 'storing collected posts failed');
-    const reason = `storing posts failed: ${(err as Error).message}`;
+    log.error({ err: err.cause }, 'storing collected posts failed');
+    const reason = `storing posts failed: ${err.message}`;
     const { paused } = await recordFailure(ctx.db.kysely, source, now, reason);
     return { ...result, error: reason, paused };
   }
-  await recordSuccess(ctx.db.kysely, source, now, { etag: outcome.etag, lastModified: outcome.lastModified }, outcome.warnings);
-  for (const w of outcome.warnings) log.warn({ warning: w }, 'collect warning');
-  log.info({ items: outcome.items.length, created: stored.created.length, updated: stored.updated, notModified: outcome.notModified, charset: outcome.charset }, 'collected');
-  await processNewPosts(ctx, stored.created);
   return { ...result, ok: true, created: stored.created.length, updated: stored.updated, notModified: outcome.notModified, warnings: outcome.warnings };
 }
 
@@ -113,7 +126,8 @@ async function claim(ctx: AppContext, source: SourceRow, now: Date, leaseSeconds
 }
 
 /** The job that collects one source (scaled-out and embedded job runtime). */
-export const COLLECT_SOURCE_JOB = 'collect.source';
+/** Fetch, store and analyse one source (planned by the collect task, one job per source at a time). */
+export const collectSourceJob = jobType('collect.source', z.object({ sourceId: z.number().int().positive() }));
 
 /**
  * The planner of the job runtime: leases each due, unpaused, pulled source (so no other

@@ -1,10 +1,11 @@
 import type { AppContext } from '../context.ts';
-import { fromJson, nowIso } from '../db/values.ts';
+import type { CaseState } from '../cases/states.ts';
+import { nowIso, readJson } from '../db/values.ts';
 import { fetcherFor } from './collector.ts';
 import type { Fetcher } from './fetcher/fetch.ts';
 import { kindOf } from './sources/index.ts';
 import { accountMatcher, storeReplies } from './store.ts';
-import { CollectError } from './types.ts';
+import { CollectError, sourceConfigJson } from './types.ts';
 
 export interface FollowUpResult {
   threads: number;
@@ -14,7 +15,7 @@ export interface FollowUpResult {
 }
 
 /** States in which a case's threads are no longer watched. */
-const DONE_STATES = ['closed'];
+const DONE_STATES: CaseState[] = ['closed'];
 
 /**
  * Follow-up (跟帖): every thread linked to a case that is not closed is fetched again; new
@@ -42,7 +43,7 @@ export async function followUpThreads(ctx: AppContext, opts: { fetcher?: Fetcher
       const source = await db.selectFrom('sources').selectAll().where('id', '=', r.source_id).executeTakeFirstOrThrow();
       const kind = kindOf(source.kind);
       if (!kind?.fetchThread) continue;
-      const parsed = kind.config.safeParse(fromJson(source.config, {}));
+      const parsed = kind.config.safeParse(readJson(sourceConfigJson, source.config, {}));
       if (!parsed.success) continue;
       result.threads++;
       try {

@@ -3,12 +3,11 @@ import { recordAudit } from '../audit/audit.ts';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
-import { processNewPosts } from '../jobs/pipeline.ts';
 import { pathsWithInvalidUtf8 } from './encoding/invalid-utf8.ts';
 import { hashToken, publicSource } from './manage.ts';
 import { parseDate } from './parser/dates.ts';
+import { ingestPosts } from '../pipeline/index.ts';
 import { htmlToText, plainText, sanitizeContent } from './sanitize.ts';
-import { storeItems } from './store.ts';
 import type { CollectedItem } from './types.ts';
 import { shapeOf } from '../shapes.ts';
 
@@ -93,14 +92,17 @@ export async function ingestBatch(ctx: AppContext, token: string | undefined, bo
   });
   const badBytes = errors.filter((e) => e.field);
   if (badBytes.length) ctx.log.warn({ source: source.name, posts: badBytes.map((e) => e.index) }, 'push: posts with invalid UTF-8 refused');
-  const stored = await storeItems(ctx.db.kysely, source, items, now);
-  await ctx.db.kysely.updateTable('sources').set({ last_success_at: now.toISOString() }).where('id', '=', source.id).execute();
-  await recordAudit(ctx.db.kysely, { id: null, name: `push:${source.name}`, role: 'office', departmentId: null, via: 'api' }, {
-    action: 'posts.ingest',
-    entity: 'source',
-    entityId: source.id,
-    after: { source: publicSource(source).name, received: body.posts.length, created: stored.created.length, updated: stored.updated, rejected: errors.length },
+  const stored = await ingestPosts(ctx, source, items, {
+    now,
+    onStored: async (s) => {
+      await ctx.db.kysely.updateTable('sources').set({ last_success_at: now.toISOString() }).where('id', '=', source.id).execute();
+      await recordAudit(ctx.db.kysely, { id: null, name: `push:${source.name}`, role: 'office', departmentId: null, via: 'api' }, {
+        action: 'posts.ingest',
+        entity: 'source',
+        entityId: source.id,
+        after: { source: publicSource(source).name, received: body.posts.length, created: s.created.length, updated: s.updated, rejected: errors.length },
+      });
+    },
   });
-  await processNewPosts(ctx, stored.created);
   return { source: source.name, received: body.posts.length, created: stored.created.length, updated: stored.updated, unchanged: stored.unchanged, errors };
 }

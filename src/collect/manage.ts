@@ -7,12 +7,13 @@ import { officeDepartmentIds } from '../auth/departments.ts';
 import { assertCan, can, canSeeDepartment, departmentScope } from '../auth/policy.ts';
 import { keepMaskedSecrets, maskedPaths, maskSecrets, maskUrl } from '../auth/secrets.ts';
 import type { Database } from '../db/schema.ts';
-import { fromJson, nowIso, num, toJson } from '../db/values.ts';
+import { sameFields, type Upserted } from '../db/upsert.ts';
+import { nowIso, num, readJson, toJson } from '../db/values.ts';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import { hasRemovedPrivateNetworkOption, REMOVED_PRIVATE_NETWORK_REASON } from './sources/common.ts';
 import { kindOf, SOURCE_KINDS } from './sources/index.ts';
-import type { SourceRow } from './types.ts';
+import { sourceConfigJson, type SourceRow } from './types.ts';
 import { shapeOf } from '../shapes.ts';
 
 export const DEFAULT_INTERVAL_SECONDS = 300;
@@ -32,7 +33,7 @@ export type SourceInput = z.infer<typeof sourceInput>;
 /** A source as shown to people: config parsed with its secrets masked, the push token hash never included. */
 export function publicSource(row: SourceRow) {
   const { push_token_hash, config, url, last_error, ...rest } = row;
-  return { ...rest, url: url === null ? null : maskUrl(url), last_error: last_error === null ? null : maskUrl(last_error), config: maskSecrets(fromJson<Record<string, unknown>>(config, {})), has_push_token: !!push_token_hash };
+  return { ...rest, url: url === null ? null : maskUrl(url), last_error: last_error === null ? null : maskUrl(last_error), config: maskSecrets(readJson(sourceConfigJson, config, {})), has_push_token: !!push_token_hash };
 }
 
 /** A source as this actor may see it: only those who manage sources see how one is configured. */
@@ -57,7 +58,7 @@ export type PublicSource = ReturnType<typeof publicSource>;
 export const publicSourceSchema = shapeOf<PublicSource>()({
   id: z.number(),
   name: z.string(),
-  kind: z.string(),
+  kind: z.enum(SOURCE_KINDS),
   url: z.string().nullable().describe('credentials masked'),
   config: z.record(z.string(), z.unknown()).describe('secrets masked; empty for those who do not manage sources'),
   interval_seconds: z.number(),
@@ -150,76 +151,113 @@ async function assertDepartment(db: Kysely<Database> | Transaction<Database>, id
   if (!d) throw new ValidationError(`department ${id} does not exist`, t('error.validation', { detail: `department_id ${id}` }));
 }
 
+async function insertSource(trx: Transaction<Database>, actor: Actor, data: SourceInput, config: Record<string, unknown>, pushTokenHash: string | null = null) {
+  await assertDepartment(trx, data.department_id);
+  const dup = await trx.selectFrom('sources').select('id').where('name', '=', data.name).executeTakeFirst();
+  if (dup) throw new ConflictError(`source ${data.name} exists`, t('collect.sourceExists', { name: data.name }));
+  const now = nowIso();
+  const row = await trx
+    .insertInto('sources')
+    .values({
+      name: data.name,
+      kind: data.kind,
+      url: data.url ?? null,
+      config: toJson(config),
+      interval_seconds: data.interval_seconds ?? DEFAULT_INTERVAL_SECONDS,
+      weight: data.weight ?? 1,
+      department_id: data.department_id ?? null,
+      paused: data.paused ? 1 : 0,
+      error_streak: 0,
+      push_token_hash: pushTokenHash,
+      created_at: now,
+      updated_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(trx, actor, { action: 'source.create', entity: 'source', entityId: row.id, after: publicSource(row) });
+  return row;
+}
+
 export async function createSource(db: Kysely<Database>, actor: Actor, input: SourceInput) {
   assertCan(actor, 'sources.manage');
   const data = sourceInput.parse(input);
   const config = validateSource(data.kind, data.url, withStoredSecrets({}, { url: data.url, config: data.config ?? {} }).config);
-  return db.transaction().execute(async (trx) => {
-    await assertDepartment(trx, data.department_id);
+  return db.transaction().execute(async (trx) => publicSource(await insertSource(trx, actor, data, config)));
+}
+
+/** The stored source with the given fields written (masked secrets keep the stored ones), audited. */
+async function changeSource(trx: Transaction<Database>, actor: Actor, before: SourceRow, data: Partial<SourceInput>, pushTokenHash?: string | null) {
+  const kind = data.kind ?? before.kind;
+  const stored = { url: before.url, config: readJson(sourceConfigJson, before.config, {}) };
+  const given = withStoredSecrets(stored, { url: data.url !== undefined ? data.url : before.url, config: data.config ?? stored.config }) as typeof stored;
+  const url = given.url;
+  const config = validateSource(kind, url, given.config);
+  await assertDepartment(trx, data.department_id);
+  if (data.name && data.name !== before.name) {
     const dup = await trx.selectFrom('sources').select('id').where('name', '=', data.name).executeTakeFirst();
     if (dup) throw new ConflictError(`source ${data.name} exists`, t('collect.sourceExists', { name: data.name }));
-    const now = nowIso();
-    const row = await trx
-      .insertInto('sources')
-      .values({
-        name: data.name,
-        kind: data.kind,
-        url: data.url ?? null,
-        config: toJson(config),
-        interval_seconds: data.interval_seconds ?? DEFAULT_INTERVAL_SECONDS,
-        weight: data.weight ?? 1,
-        department_id: data.department_id ?? null,
-        paused: data.paused ? 1 : 0,
-        error_streak: 0,
-        created_at: now,
-        updated_at: now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await recordAudit(trx, actor, { action: 'source.create', entity: 'source', entityId: row.id, after: publicSource(row) });
-    return publicSource(row);
-  });
+  }
+  const resumed = data.paused === false && before.paused === 1;
+  const after = await trx
+    .updateTable('sources')
+    .set({
+      ...(data.name !== undefined ? { name: data.name } : {}),
+      kind,
+      url: url ?? null,
+      config: toJson(config),
+      ...(data.interval_seconds !== undefined ? { interval_seconds: data.interval_seconds } : {}),
+      ...(data.weight !== undefined ? { weight: data.weight } : {}),
+      ...(data.department_id !== undefined ? { department_id: data.department_id } : {}),
+      ...(data.paused !== undefined ? { paused: data.paused ? 1 : 0, paused_reason: null } : {}),
+      ...(pushTokenHash !== undefined ? { push_token_hash: pushTokenHash } : {}),
+      // Resuming or re-pointing a source clears its failure streak and checks it soon.
+      ...(resumed || url !== before.url ? { error_streak: 0, error_since: null, next_check_at: null, etag: null, last_modified: null } : {}),
+      // Warnings were about the old address or settings (e.g. a forced charset).
+      ...(url !== before.url || toJson(config) !== before.config ? { last_warning: null, last_warning_at: null } : {}),
+      updated_at: nowIso(),
+    })
+    .where('id', '=', before.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(trx, actor, { action: 'source.update', entity: 'source', entityId: before.id, before: publicSource(before), after: publicSource(after) });
+  return after;
 }
 
 export async function updateSource(db: Kysely<Database>, actor: Actor, id: number, input: Partial<SourceInput>) {
   assertCan(actor, 'sources.manage');
   const data = sourceInput.partial().parse(input);
-  return db.transaction().execute(async (trx) => {
-    const before = await getSourceRow(trx, id);
-    const kind = data.kind ?? before.kind;
-    const stored = { url: before.url, config: fromJson<Record<string, unknown>>(before.config, {}) };
-    const given = withStoredSecrets(stored, { url: data.url !== undefined ? data.url : before.url, config: data.config ?? stored.config }) as typeof stored;
-    const url = given.url;
-    const config = validateSource(kind, url, given.config);
-    await assertDepartment(trx, data.department_id);
-    if (data.name && data.name !== before.name) {
-      const dup = await trx.selectFrom('sources').select('id').where('name', '=', data.name).executeTakeFirst();
-      if (dup) throw new ConflictError(`source ${data.name} exists`, t('collect.sourceExists', { name: data.name }));
-    }
-    const resumed = data.paused === false && before.paused === 1;
-    const after = await trx
-      .updateTable('sources')
-      .set({
-        ...(data.name !== undefined ? { name: data.name } : {}),
-        kind,
-        url: url ?? null,
-        config: toJson(config),
-        ...(data.interval_seconds !== undefined ? { interval_seconds: data.interval_seconds } : {}),
-        ...(data.weight !== undefined ? { weight: data.weight } : {}),
-        ...(data.department_id !== undefined ? { department_id: data.department_id } : {}),
-        ...(data.paused !== undefined ? { paused: data.paused ? 1 : 0, paused_reason: null } : {}),
-        // Resuming or re-pointing a source clears its failure streak and checks it soon.
-        ...(resumed || url !== before.url ? { error_streak: 0, error_since: null, next_check_at: null, etag: null, last_modified: null } : {}),
-        // Warnings were about the old address or settings (e.g. a forced charset).
-        ...(url !== before.url || toJson(config) !== before.config ? { last_warning: null, last_warning_at: null } : {}),
-        updated_at: nowIso(),
-      })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await recordAudit(trx, actor, { action: 'source.update', entity: 'source', entityId: id, before: publicSource(before), after: publicSource(after) });
-    return publicSource(after);
-  });
+  return db.transaction().execute(async (trx) => publicSource(await changeSource(trx, actor, await getSourceRow(trx, id), data)));
+}
+
+/**
+ * The source of this name made to be exactly `input` (absent fields take their defaults), in
+ * the caller's transaction: what `workspace apply` does with each item of `sources`. A masked
+ * secret keeps the stored one; `push_token_hash` undefined keeps the stored push token.
+ */
+export async function upsertSourceByName(trx: Transaction<Database>, actor: Actor, input: SourceInput, pushTokenHash?: string | null): Promise<Upserted> {
+  assertCan(actor, 'sources.manage');
+  const data = sourceInput.parse(input);
+  const before = await trx.selectFrom('sources').selectAll().where('name', '=', data.name).executeTakeFirst();
+  if (!before) {
+    const config = validateSource(data.kind, data.url, withStoredSecrets({}, { url: data.url ?? null, config: data.config ?? {} }).config);
+    await insertSource(trx, actor, data, config, pushTokenHash ?? null);
+    return 'created';
+  }
+  const full = { ...data, url: data.url ?? null, config: data.config ?? {}, interval_seconds: data.interval_seconds ?? DEFAULT_INTERVAL_SECONDS, weight: data.weight ?? 1, department_id: data.department_id ?? null, paused: data.paused ?? false };
+  const given = withStoredSecrets({ url: before.url, config: readJson(sourceConfigJson, before.config, {}) }, { url: full.url, config: full.config });
+  const next = {
+    kind: full.kind,
+    url: given.url ?? null,
+    config: toJson(validateSource(full.kind, given.url as string | null, given.config)),
+    interval_seconds: full.interval_seconds,
+    weight: full.weight,
+    department_id: full.department_id,
+    paused: full.paused ? 1 : 0,
+    push_token_hash: pushTokenHash === undefined ? before.push_token_hash : pushTokenHash,
+  };
+  if (sameFields({ ...before, config: toJson(readJson(sourceConfigJson, before.config, {})), weight: Number(before.weight) }, next)) return 'unchanged';
+  await changeSource(trx, actor, before, full, next.push_token_hash);
+  return 'updated';
 }
 
 export async function deleteSource(db: Kysely<Database>, actor: Actor, id: number) {
@@ -228,6 +266,11 @@ export async function deleteSource(db: Kysely<Database>, actor: Actor, id: numbe
     const before = await getSourceRow(trx, id);
     const n = num((await trx.selectFrom('posts').select(trx.fn.countAll().as('n')).where('source_id', '=', id).executeTakeFirst())?.n);
     if (n > 0) throw new ConflictError(`source ${before.name} has ${n} posts`, t('collect.sourceHasPosts', { name: before.name, count: n }));
+    const rules = await trx.selectFrom('rule_sources').innerJoin('watch_rules', 'watch_rules.id', 'rule_sources.rule_id').select('watch_rules.name').where('rule_sources.source_id', '=', id).orderBy('watch_rules.name').execute();
+    if (rules.length) {
+      const names = rules.map((r) => r.name);
+      throw new ConflictError(`source ${before.name} is in the scope of watch rule(s) ${names.join(', ')}`, t('collect.sourceInRuleScope', { name: before.name, rules: names.join('、') }));
+    }
     await trx.deleteFrom('sources').where('id', '=', id).execute();
     await recordAudit(trx, actor, { action: 'source.delete', entity: 'source', entityId: id, before: publicSource(before) });
   });
@@ -271,7 +314,7 @@ export async function sourceHealth(db: Kysely<Database>, actor: Actor) {
 export const sourceHealthSchema = shapeOf<Awaited<ReturnType<typeof sourceHealth>>[number]>()({
   id: z.number(),
   name: z.string(),
-  kind: z.string(),
+  kind: z.enum(SOURCE_KINDS),
   paused: z.boolean(),
   paused_reason: z.string().nullable(),
   last_success_at: z.string().nullable(),

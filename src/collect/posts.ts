@@ -5,25 +5,27 @@ import type { Actor } from '../auth/actor.ts';
 import { officeDepartmentIds } from '../auth/departments.ts';
 import { assertCan, assertSeesDepartment, canSeeDepartment } from '../auth/policy.ts';
 import type { Database } from '../db/schema.ts';
-import { fromJson, nowIso } from '../db/values.ts';
+import { analysisResultSchema, postAnalysisJson } from '../analyze/types.ts';
+import { nowIso, readJson } from '../db/values.ts';
 import { dedupKey } from './dedup.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
-import { processNewPosts } from '../jobs/pipeline.ts';
 import type { AppContext } from '../context.ts';
 import { parseDate } from './parser/dates.ts';
+import { ingestPosts } from '../pipeline/index.ts';
 import { htmlToText } from './sanitize.ts';
 import { searchPosts, type PostQuery } from './search.ts';
 import { visibleSource } from './manage.ts';
-import { storeItems } from './store.ts';
-import type { SourceRow } from './types.ts';
-import { analysisResultSchema, type AnalysisResult } from '../analyze/types.ts';
-import { shapeOf, storedJson } from '../shapes.ts';
+import { postExtraJson, type SourceRow } from './types.ts';
+import { shapeOf } from '../shapes.ts';
+import { RISK_LEVELS } from '../levels.ts';
+import { SENTIMENT_LABELS } from '../analyze/vocabulary.ts';
+import { SOURCE_KIND_NAMES } from './vocabulary.ts';
 
 export async function listPosts(db: Kysely<Database>, actor: Actor, query: PostQuery) {
   assertCan(actor, 'posts.read');
   const rows = await searchPosts(db, actor, query);
-  return rows.map((r) => ({ ...r, analysis: fromJson<AnalysisResult | null>(r.analysis, null), extra: fromJson<Record<string, unknown> | null>(r.extra, null) }));
+  return rows.map((r) => ({ ...r, analysis: readJson(postAnalysisJson, r.analysis, null), extra: readJson(postExtraJson, r.extra, null) }));
 }
 
 /** One post with its replies (ours marked), metrics history and near-duplicates. */
@@ -55,8 +57,8 @@ export async function getPost(db: Kysely<Database>, actor: Actor, id: number) {
   const { simhash: _s, segmented: _g, ...rest } = post;
   return {
     ...rest,
-    analysis: fromJson<AnalysisResult | null>(post.analysis, null),
-    extra: fromJson<Record<string, unknown> | null>(post.extra, null),
+    analysis: readJson(postAnalysisJson, post.analysis, null),
+    extra: readJson(postExtraJson, post.extra, null),
     replies: replies.map((r) => ({ ...r, ours: r.responder_account_id !== null })),
     metrics_history: metrics,
     near_duplicates: duplicates,
@@ -83,15 +85,15 @@ export const postRowSchema = shapeOf<Awaited<ReturnType<typeof listPosts>>[numbe
   near_duplicate_of: z.number().nullable(),
   event_id: z.number().nullable(),
   department_id: z.number().nullable(),
-  sentiment_label: z.string().nullable(),
+  sentiment_label: z.enum(SENTIMENT_LABELS).nullable(),
   sentiment_score: z.number().nullable(),
   topic: z.string().nullable(),
-  risk_level: z.string().nullable(),
+  risk_level: z.enum(RISK_LEVELS).nullable(),
   risk_score: z.number().nullable(),
   abuse: z.number(),
-  analysis: storedJson(analysisResultSchema).nullable(),
+  analysis: analysisResultSchema.nullable(),
   analyzed_at: z.string().nullable(),
-  extra: z.record(z.string(), z.unknown()).nullable().describe('collected fields without a column of their own'),
+  extra: postExtraJson.schema.nullable().describe('collected fields without a column of their own'),
 });
 
 type PostDetail = Awaited<ReturnType<typeof getPost>>;
@@ -99,7 +101,7 @@ type PostDetail = Awaited<ReturnType<typeof getPost>>;
 /** One post with its replies, metrics history and near-duplicates. */
 export const postDetailSchema = shapeOf<PostDetail>()({
   ...postRowSchema.shape,
-  source_kind: z.string(),
+  source_kind: z.enum(SOURCE_KIND_NAMES),
   dedup_key: z.string(),
   content_html: z.string().nullable().describe('sanitized'),
   replies: z.array(
@@ -177,15 +179,20 @@ export async function createManualPost(ctx: AppContext, actor: Actor, input: Man
     extra: { entered_by: actor.name },
   };
   const offices = await officeDepartmentIds(db);
-  const stored = await storeItems(db, source, [item], new Date(), { mayUpdate: (d) => canSeeDepartment(actor, d, offices) });
-  let id = stored.created[0];
-  if (id === undefined) {
-    const known = await db.selectFrom('posts').select(['id', 'department_id']).where('source_id', '=', source.id).where('dedup_key', '=', dedupKey(item)).executeTakeFirstOrThrow();
-    // The same post is already stored in another department's records: left as it is, and not named.
-    if (!canSeeDepartment(actor, known.department_id, offices)) throw new ForbiddenError(`${actor.name} entered a post already stored for another department`);
-    id = known.id;
-  }
-  await recordAudit(db, actor, { action: 'post.create', entity: 'post', entityId: id, after: { source: source.name, title: item.title, url: item.url, created: stored.created.length > 0 } });
-  await processNewPosts(ctx, stored.created);
+  let id = 0;
+  const stored = await ingestPosts(ctx, source, [item], {
+    mayUpdate: (d) => canSeeDepartment(actor, d, offices),
+    onStored: async (s) => {
+      let known = s.created[0];
+      if (known === undefined) {
+        const row = await db.selectFrom('posts').select(['id', 'department_id']).where('source_id', '=', source.id).where('dedup_key', '=', dedupKey(item)).executeTakeFirstOrThrow();
+        // The same post is already stored in another department's records: left as it is, and not named.
+        if (!canSeeDepartment(actor, row.department_id, offices)) throw new ForbiddenError(`${actor.name} entered a post already stored for another department`);
+        known = row.id;
+      }
+      id = known;
+      await recordAudit(db, actor, { action: 'post.create', entity: 'post', entityId: id, after: { source: source.name, title: item.title, url: item.url, created: s.created.length > 0 } });
+    },
+  });
   return { id, created: stored.created.length > 0 };
 }

@@ -3,6 +3,8 @@ import type { Actor } from '../auth/actor.ts';
 import { departmentScope, isDepartmentScoped } from '../auth/policy.ts';
 import type { Database } from '../db/schema.ts';
 import { getLanguageAnalyzer } from '../analyze/language.ts';
+import type { SentimentLabel } from '../analyze/vocabulary.ts';
+import type { RiskLevel } from '../levels.ts';
 
 export interface PostQuery {
   /** Words that must all appear in the title, the text or the segmented text. */
@@ -11,9 +13,9 @@ export interface PostQuery {
   until?: string;
   sourceId?: number;
   departmentId?: number;
-  riskLevel?: string;
+  riskLevel?: RiskLevel;
   /** Console filters: sentiment label, topic (with its sub-topics), event, matched watch rule name. */
-  sentiment?: string;
+  sentiment?: SentimentLabel;
   topic?: string;
   eventId?: number;
   rule?: string;

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import { hammingDistance, parseSimhash, simhash, simhashHex } from '../analyze/events/simhash.ts';
+import { hammingDistance, parseSimhash, simhash, simhashHex } from './simhash.ts';
 import type { Database } from '../db/schema.ts';
 import { toJson } from '../db/values.ts';
 import { canonicalUrl, dedupKey, normaliseForSimilarity } from './dedup.ts';

@@ -1,5 +1,5 @@
 import type { PeriodicTask } from '../jobs/scheduler.ts';
-import { collectDue, COLLECT_SOURCE_JOB, leaseDueSources } from './collector.ts';
+import { collectDue, collectSourceJob, leaseDueSources } from './collector.ts';
 import { followUpThreads } from './followup.ts';
 
 /**
@@ -16,7 +16,7 @@ export const collectTask: PeriodicTask = {
       // Job runtime (serve, workers): one job per due source, so several workers share the sources.
       const jobs = ctx.jobs;
       const lease = 2 * (ctx.config.MINSHENG_JOB_LEASE_SECONDS ?? 300);
-      await leaseDueSources(ctx, async (sourceId) => void (await jobs.send(COLLECT_SOURCE_JOB, { sourceId }, { singletonKey: `source:${sourceId}` })), new Date(), lease);
+      await leaseDueSources(ctx, async (sourceId) => void (await jobs.send(collectSourceJob, { sourceId }, { singletonKey: `source:${sourceId}` })), new Date(), lease);
       return;
     }
     const results = await collectDue(ctx);

@@ -1,7 +1,14 @@
 import type { Selectable } from 'kysely';
+import { z } from 'zod';
 import type { SourceTable } from '../db/schema.ts';
+import { jsonColumn } from '../db/values.ts';
 
 export type SourceRow = Selectable<SourceTable>;
+
+/** `sources.config`: the kind's settings, checked against the kind's own schema when used. */
+export const sourceConfigJson = jsonColumn('sources.config', z.record(z.string(), z.unknown()));
+/** `posts.extra`: collected fields without a column of their own (e.g. dislikes). */
+export const postExtraJson = jsonColumn('posts.extra', z.record(z.string(), z.unknown()));
 
 export interface Metrics {
   views?: number;

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { trackCommits } from './after-commit.ts';
 import type { Database } from './schema.ts';
 
 export type DbKind = 'sqlite' | 'postgres';
@@ -45,7 +46,9 @@ async function openSqlite(url: string): Promise<Db> {
   } catch (err) {
     throw new DatabaseOpenError(`cannot open SQLite database at ${path}: ${(err as Error).message}`);
   }
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: handle }) });
+  const tracked = trackCommits(new SqliteDialect({ database: handle }));
+  const kysely = new Kysely<Database>({ dialect: tracked.dialect });
+  tracked.bind(kysely);
   return {
     kysely,
     kind: 'sqlite',
@@ -75,7 +78,9 @@ async function openPostgres(url: string): Promise<Db> {
     await pool.end().catch(() => undefined);
     throw new DatabaseOpenError(`cannot connect to PostgreSQL at ${parsed.host}${parsed.pathname}: ${(err as Error).message}`);
   }
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const tracked = trackCommits(new PostgresDialect({ pool }));
+  const kysely = new Kysely<Database>({ dialect: tracked.dialect });
+  tracked.bind(kysely);
   return {
     kysely,
     kind: 'postgres',

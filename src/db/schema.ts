@@ -1,9 +1,23 @@
 import type { Generated } from 'kysely';
+import type { AlertStatus } from '../alert/states.ts';
+import type { AlertKind, ChannelAudience, ChannelKindName } from '../alert/vocabulary.ts';
+import type { LabelOrigin, ModelName, SentimentLabel, WordKind } from '../analyze/vocabulary.ts';
+import type { AuditEntity } from '../audit/vocabulary.ts';
+import type { Role } from '../auth/roles.ts';
+import type { CommitmentStatus } from '../cases/commitment-states.ts';
+import type { ResponseStatus } from '../cases/response-states.ts';
+import type { CaseState } from '../cases/states.ts';
+import type { AttachmentOwner, CaseDepartmentRole, CaseEventKind, DeadlineKind, EscalationTarget, ResponseKind } from '../cases/vocabulary.ts';
+import type { SourceKindName } from '../collect/vocabulary.ts';
+import type { RiskLevel } from '../levels.ts';
+import type { ReportFormat, ScheduleKind } from '../report/kinds.ts';
 
 /**
  * Row types for every table. Conventions (see values.ts): timestamps are ISO strings,
- * booleans 0/1 integers, JSON columns are text. Later stages add columns through new
- * migrations and extend these interfaces.
+ * booleans 0/1 integers, JSON columns are text (read with `readJson` and the column's schema).
+ * Every state and kind column has the literal union of its vocabulary, defined once in the room
+ * that owns it (a `states.ts` with its transition table, or a pure-data `vocabulary.ts`).
+ * Later stages add columns through new migrations and extend these interfaces.
  */
 export interface DepartmentTable {
   id: Generated<number>;
@@ -14,9 +28,6 @@ export interface DepartmentTable {
   created_at: string;
   updated_at: string;
 }
-
-export type Role = 'admin' | 'office' | 'responder' | 'head' | 'leader';
-export const ROLES: readonly Role[] = ['admin', 'office', 'responder', 'head', 'leader'];
 
 export interface UserTable {
   id: Generated<number>;
@@ -67,7 +78,7 @@ export interface AuditLogTable {
   actor_name: string;
   via: 'api' | 'cli' | 'system';
   action: string;
-  entity: string;
+  entity: AuditEntity;
   entity_id: string | null;
   before: string | null;
   after: string | null;
@@ -76,7 +87,7 @@ export interface AuditLogTable {
 export interface SourceTable {
   id: Generated<number>;
   name: string;
-  kind: string;
+  kind: SourceKindName;
   url: string | null;
   config: string;
   interval_seconds: number;
@@ -121,11 +132,11 @@ export interface PostTable {
   reposts: number;
   near_duplicate_of: number | null;
   event_id: number | null;
-  sentiment_label: string | null;
+  sentiment_label: SentimentLabel | null;
   sentiment_score: number | null;
   topic: string | null;
   department_id: number | null;
-  risk_level: string | null;
+  risk_level: RiskLevel | null;
   risk_score: number | null;
   abuse: number;
   analysis: string | null;
@@ -163,9 +174,8 @@ export interface WatchRuleTable {
   id: Generated<number>;
   name: string;
   expression: string;
-  scope_sources: string;
   department_id: number | null;
-  min_level: string;
+  min_level: RiskLevel;
   enabled: number;
   created_at: string;
   updated_at: string;
@@ -199,7 +209,7 @@ export interface EventTable {
   first_seen_at: string;
   last_seen_at: string;
   post_count: number;
-  risk_level: string | null;
+  risk_level: RiskLevel | null;
   burst: number;
   created_at: string;
   updated_at: string;
@@ -216,14 +226,25 @@ export interface EventKeyTable {
   key: string;
 }
 
+/** 014: a channel limited to some watch rules carries only their alerts (system notices still come). */
+export interface ChannelRuleTable {
+  channel_id: number;
+  rule_id: number;
+}
+
+/** 014: a watch rule limited to some sources matches only their posts. */
+export interface RuleSourceTable {
+  rule_id: number;
+  source_id: number;
+}
+
 export interface ChannelTable {
   id: Generated<number>;
   name: string;
-  kind: string;
+  kind: ChannelKindName;
   config: string;
   department_id: number | null;
-  min_level: string;
-  rule_names: string;
+  min_level: RiskLevel;
   quiet_hours: string | null;
   enabled: number;
   failure_streak: number;
@@ -231,7 +252,7 @@ export interface ChannelTable {
   created_at: string;
   updated_at: string;
   /** 'department' (normal routing) or 'leaders' (only notices addressed to the leaders). */
-  audience: Generated<string>;
+  audience: Generated<ChannelAudience>;
   /** The channel is not tried again before this time (backoff after a failure, or a rate limit). */
   retry_at: string | null;
   last_success_at: string | null;
@@ -248,11 +269,11 @@ export interface AlertTable {
   case_id: number | null;
   rule_id: number | null;
   channel_id: number;
-  kind: string;
-  level: string;
+  kind: AlertKind;
+  level: RiskLevel;
   title: string;
   body: string;
-  status: string;
+  status: AlertStatus;
   attempts: number;
   next_attempt_at: string | null;
   last_error: string | null;
@@ -297,8 +318,8 @@ export interface CaseTable {
   seq: number;
   title: string;
   summary: string | null;
-  state: string;
-  level: string;
+  state: CaseState;
+  level: RiskLevel;
   lead_department_id: number | null;
   suggested_department_id: number | null;
   suggestion_reasons: string | null;
@@ -306,7 +327,7 @@ export interface CaseTable {
   opened_by: number | null;
   opened_at: string;
   deadline_at: string | null;
-  deadline_kind: string | null;
+  deadline_kind: DeadlineKind | null;
   overdue: number;
   closed_at: string | null;
   updated_at: string;
@@ -317,7 +338,7 @@ export interface CaseTable {
   replied_at: string | null;
   press_deadline_at: string | null;
   press_held_at: string | null;
-  escalated_to: string | null;
+  escalated_to: EscalationTarget | null;
 }
 
 export interface CaseCounterTable {
@@ -333,7 +354,7 @@ export interface CasePostTable {
 export interface CaseDepartmentTable {
   case_id: number;
   department_id: number;
-  role: string;
+  role: CaseDepartmentRole;
 }
 
 export interface CaseEventTable {
@@ -341,9 +362,9 @@ export interface CaseEventTable {
   case_id: number;
   at: string;
   actor_id: number | null;
-  kind: string;
-  from_state: string | null;
-  to_state: string | null;
+  kind: CaseEventKind;
+  from_state: CaseState | null;
+  to_state: CaseState | null;
   comment: string | null;
   data: string | null;
 }
@@ -352,11 +373,11 @@ export interface ResponseTable {
   id: Generated<number>;
   case_id: number;
   /** reply | firm | statement; the column defaults to 'reply'. */
-  kind: Generated<string>;
+  kind: Generated<ResponseKind>;
   body: string;
   department_id: number | null;
   responder_account_id: number | null;
-  status: string;
+  status: ResponseStatus;
   url: string | null;
   drafted_by: number | null;
   drafted_at: string;
@@ -401,7 +422,7 @@ export interface CommitmentTable {
   department_id: number | null;
   owner_id: number | null;
   due_at: string;
-  status: string;
+  status: CommitmentStatus;
   done_at: string | null;
   result_url: string | null;
   created_at: string;
@@ -422,10 +443,10 @@ export interface LabelTable {
   id: Generated<number>;
   post_id: number | null;
   text: string;
-  sentiment: string | null;
+  sentiment: SentimentLabel | null;
   topic: string | null;
   department: string | null;
-  origin: string;
+  origin: LabelOrigin;
   created_by: number | null;
   created_at: string;
 }
@@ -433,14 +454,14 @@ export interface LabelTable {
 export interface ReplyTemplateTable {
   id: Generated<number>;
   name: string;
-  kind: string;
+  kind: ResponseKind;
   body: string;
   created_at: string;
   updated_at: string;
 }
 
 export interface ModelTable {
-  name: string;
+  name: ModelName;
   version: number;
   data: string;
   examples: number;
@@ -449,7 +470,7 @@ export interface ModelTable {
 
 export interface AttachmentTable {
   id: Generated<number>;
-  owner_type: string;
+  owner_type: AttachmentOwner;
   owner_id: number;
   filename: string;
   mime: string;
@@ -462,11 +483,11 @@ export interface AttachmentTable {
 export interface ReportScheduleTable {
   id: Generated<number>;
   name: string;
-  kind: string;
-  format: string;
+  kind: ScheduleKind;
+  format: ReportFormat;
   cron: string;
   department_id: number | null;
-  level: string;
+  level: RiskLevel;
   enabled: number;
   next_run_at: string | null;
   last_run_at: string | null;
@@ -500,7 +521,7 @@ export interface DictionaryWordTable {
   id: Generated<number>;
   word: string;
   /** place | road | estate | department | other */
-  kind: string;
+  kind: WordKind;
   created_at: string;
 }
 
@@ -508,7 +529,7 @@ export interface DictionaryWordTable {
 export interface PostDailyTable {
   day: string;
   department_key: number;
-  sentiment: string;
+  sentiment: SentimentLabel | '';
   posts: number;
 }
 
@@ -516,7 +537,7 @@ export interface PostDailyTable {
 export interface PostDailyDeltaTable {
   day: string;
   department_key: number;
-  sentiment: string;
+  sentiment: SentimentLabel | '';
   n: number;
 }
 
@@ -532,10 +553,12 @@ export interface Database {
   post_metrics: PostMetricTable;
   post_replies: PostReplyTable;
   watch_rules: WatchRuleTable;
+  rule_sources: RuleSourceTable;
   watch_periods: WatchPeriodTable;
   taxonomy_topics: TaxonomyTopicTable;
   events: EventTable;
   channels: ChannelTable;
+  channel_rules: ChannelRuleTable;
   alerts: AlertTable;
   alert_attempts: AlertAttemptTable;
   alert_reads: AlertReadTable;

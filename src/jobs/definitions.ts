@@ -1,14 +1,14 @@
 import type { AppContext } from '../context.ts';
-import { RETRAIN_JOB, runRetrainJob } from '../analyze/learn/retrain-job.ts';
-import { COLLECT_SOURCE_JOB, collectSource, fetcherFor } from '../collect/collector.ts';
+import { retrainJob, runRetrainJob } from '../analyze/learn/retrain-job.ts';
+import { collectSource, collectSourceJob, fetcherFor } from '../collect/collector.ts';
 import type { Fetcher } from '../collect/fetcher/fetch.ts';
-import { processNewPosts } from './pipeline.ts';
-import type { JobData } from './queue.ts';
+import { processNewPosts } from '../pipeline/index.ts';
+import type { JobPayload, JobType } from './queue.ts';
 
-/** A job that periodic tasks fan out into (one per source, …). */
-export interface JobDefinition {
-  name: string;
-  run(ctx: AppContext, data: JobData): Promise<void>;
+/** A job that periodic tasks fan out into (one per source, …): its type (name and payload schema) and handler. */
+export interface JobDefinition<J extends JobType = JobType> {
+  job: J;
+  run(ctx: AppContext, data: JobPayload<J>): Promise<void>;
   concurrency?: number;
   expireSeconds?: number;
   retryLimit?: number;
@@ -26,17 +26,22 @@ function sharedFetcher(ctx: AppContext): Fetcher {
   return f;
 }
 
-export const jobDefinitions: JobDefinition[] = [
-  {
+/** Ties a handler to its job's payload type. */
+function define<J extends JobType>(def: JobDefinition<J>): JobDefinition<J> {
+  return def;
+}
+
+/** Every fanned-out job. The list holds definitions of different payload types, each checked by `define`. */
+export const jobDefinitions: JobDefinition<any>[] = [
+  define({
     // Fetch, store and analyse one source. The planner has already leased the source
     // (next_check_at moved forward), and the queue keeps one job per source at a time.
-    name: COLLECT_SOURCE_JOB,
+    job: collectSourceJob,
     concurrency: 4,
     singleton: true,
     expireSeconds: 300,
     retryLimit: 2,
-    async run(ctx, data) {
-      const sourceId = Number(data.sourceId);
+    async run(ctx, { sourceId }) {
       const source = await ctx.db.kysely.selectFrom('sources').selectAll().where('id', '=', sourceId).executeTakeFirst();
       if (!source || source.paused) return;
       // Posts a previous run stored but did not get to analyse (its worker died) are finished
@@ -45,10 +50,10 @@ export const jobDefinitions: JobDefinition[] = [
       if (leftovers.length) await processNewPosts(ctx, leftovers.map((p) => p.id));
       await collectSource(ctx, sharedFetcher(ctx), source);
     },
-  },
-  {
+  }),
+  define({
     // Retraining after corrections in the console; requests already covered are skipped.
-    name: RETRAIN_JOB,
+    job: retrainJob,
     concurrency: 1,
     expireSeconds: 900,
     retryLimit: 2,
@@ -56,5 +61,5 @@ export const jobDefinitions: JobDefinition[] = [
       const results = await runRetrainJob(ctx.db.kysely, data);
       if (results.length) ctx.log.info({ part: 'learn', models: results.map((r) => `${r.name}:${r.examples}`) }, 'models retrained');
     },
-  },
+  }),
 ];

@@ -1,14 +1,23 @@
 import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
 import type { Logger } from '../log.ts';
-import type { JobData, JobHandler, JobOptions, JobQueue, SendOptions } from './queue.ts';
+import { takePayload, type JobHandler, type JobOptions, type JobQueue, type JobType, type SendOptions } from './queue.ts';
 
 interface Queued {
   id: string;
   name: string;
-  data: JobData;
+  /** As sent; checked against the job's type when taken. */
+  data: unknown;
   key?: string;
   attempts: number;
   notBefore: number;
+}
+
+/** A registered handler; `run` checks the payload against the job's type first. */
+interface Worker {
+  run(data: unknown): Promise<void>;
+  opts: JobOptions;
+  running: number;
 }
 
 /**
@@ -18,7 +27,7 @@ interface Queued {
  */
 export class InProcessQueue implements JobQueue {
   readonly kind = 'inprocess' as const;
-  private handlers = new Map<string, { handler: JobHandler; opts: JobOptions; running: number }>();
+  private handlers = new Map<string, Worker>();
   private queue: Queued[] = [];
   private activeKeys = new Set<string>();
   private lastByKey = new Map<string, number>();
@@ -40,7 +49,8 @@ export class InProcessQueue implements JobQueue {
     await Promise.all(this.running);
   }
 
-  async send(name: string, data: JobData, opts: SendOptions = {}): Promise<string | null> {
+  async send<S extends z.ZodType>(type: JobType<S>, data: z.input<S>, opts: SendOptions = {}): Promise<string | null> {
+    const name = type.name;
     const key = opts.singletonKey ? `${name}|${opts.singletonKey}` : undefined;
     if (key) {
       if (this.queue.some((q) => q.key === key)) return null;
@@ -56,8 +66,8 @@ export class InProcessQueue implements JobQueue {
     return job.id;
   }
 
-  async work(name: string, handler: JobHandler, opts: JobOptions = {}): Promise<void> {
-    this.handlers.set(name, { handler, opts, running: 0 });
+  async work<S extends z.ZodType>(type: JobType<S>, handler: JobHandler<S>, opts: JobOptions = {}): Promise<void> {
+    this.handlers.set(type.name, { run: async (data) => handler(takePayload(type, data)), opts, running: 0 });
   }
 
   /** Jobs waiting or running (for tests and shutdown). */
@@ -79,11 +89,11 @@ export class InProcessQueue implements JobQueue {
     }
   }
 
-  private run(job: Queued, h: { handler: JobHandler; opts: JobOptions; running: number }): void {
+  private run(job: Queued, h: Worker): void {
     h.running++;
     if (job.key) this.activeKeys.add(job.key);
     const p = h
-      .handler(job.data)
+      .run(job.data)
       .catch((err) => {
         job.attempts++;
         const limit = h.opts.retryLimit ?? 2;

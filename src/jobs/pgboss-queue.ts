@@ -1,7 +1,8 @@
 import pg from 'pg';
 import PgBoss from 'pg-boss';
+import type { z } from 'zod';
 import type { Logger } from '../log.ts';
-import type { JobData, JobHandler, JobOptions, JobQueue, SendOptions } from './queue.ts';
+import { MalformedJobError, takePayload, type JobHandler, type JobOptions, type JobQueue, type JobType, type SendOptions } from './queue.ts';
 
 /** pg-boss keeps its tables in this schema of the workspace database. */
 export const PGBOSS_SCHEMA = 'pgboss';
@@ -82,22 +83,34 @@ export class PgBossQueue implements JobQueue {
     this.created.add(name);
   }
 
-  async send(name: string, data: JobData, opts: SendOptions = {}): Promise<string | null> {
+  async send<S extends z.ZodType>(type: JobType<S>, data: z.input<S>, opts: SendOptions = {}): Promise<string | null> {
+    const name = type.name;
     await this.ensureQueue(name);
-    return this.boss.send(name, data, {
+    return this.boss.send(name, data as object, {
       singletonKey: opts.singletonKey,
       singletonSeconds: opts.singletonSeconds,
     });
   }
 
-  async work(name: string, handler: JobHandler, opts: JobOptions = {}): Promise<void> {
+  async work<S extends z.ZodType>(type: JobType<S>, handler: JobHandler<S>, opts: JobOptions = {}): Promise<void> {
+    const name = type.name;
     if (opts.singleton) this.singleton.add(name);
     await this.ensureQueue(name, opts);
     const concurrency = Math.max(1, opts.concurrency ?? 1);
     // pg-boss runs one handler call per work() registration at a time; register several for parallelism.
     for (let i = 0; i < concurrency; i++) {
-      await this.boss.work<JobData>(name, { batchSize: 1, pollingIntervalSeconds: 1 }, async (jobs) => {
-        for (const job of jobs) await handler(job.data ?? {});
+      await this.boss.work<unknown>(name, { batchSize: 1, pollingIntervalSeconds: 1 }, async (jobs) => {
+        for (const job of jobs) {
+          let data;
+          try {
+            data = takePayload(type, job.data);
+          } catch (err) {
+            // pg-boss records the failure on the job; the log says which payload and why.
+            if (err instanceof MalformedJobError) this.log.error({ err, job: name, id: job.id }, 'job payload malformed');
+            throw err;
+          }
+          await handler(data);
+        }
       });
     }
   }

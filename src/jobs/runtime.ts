@@ -1,7 +1,8 @@
 import type { AppContext } from '../context.ts';
+import { jobDefinitions } from './definitions.ts';
 import { InProcessQueue } from './inprocess-queue.ts';
 import { PgBossQueue } from './pgboss-queue.ts';
-import type { JobQueue } from './queue.ts';
+import { jobType, noPayload, type JobQueue } from './queue.ts';
 import type { PeriodicTask } from './scheduler.ts';
 
 export interface JobRuntime {
@@ -21,6 +22,11 @@ export function taskJobName(task: PeriodicTask): string {
   return `task.${task.name}`;
 }
 
+/** The job that runs a periodic task (no payload). */
+export function taskJob(task: PeriodicTask) {
+  return jobType(taskJobName(task), noPayload);
+}
+
 /**
  * Starts the job machinery of a process: the queue (in-process for SQLite, pg-boss for
  * PostgreSQL), a handler for every periodic task and every job a task fans out into, and the
@@ -32,20 +38,19 @@ export async function startJobRuntime(ctx: AppContext, tasks: PeriodicTask[], op
     ctx.db.kind === 'postgres' && opts.databaseUrl ? new PgBossQueue(opts.databaseUrl, ctx.log.child({ part: 'jobs' }), { maintenanceSeconds: ctx.config.MINSHENG_JOB_MAINTENANCE_SECONDS }) : new InProcessQueue(ctx.log.child({ part: 'jobs' }));
   await queue.start();
   ctx.jobs = queue;
-  const { jobDefinitions } = await import('./definitions.ts');
   for (const def of jobDefinitions) {
-    await queue.work(def.name, (data) => def.run(ctx, data), { concurrency: def.concurrency ?? opts.concurrency ?? 2, expireSeconds: ctx.config.MINSHENG_JOB_LEASE_SECONDS ?? def.expireSeconds, retryLimit: def.retryLimit, singleton: def.singleton });
+    await queue.work(def.job, (data) => def.run(ctx, data), { concurrency: def.concurrency ?? opts.concurrency ?? 2, expireSeconds: ctx.config.MINSHENG_JOB_LEASE_SECONDS ?? def.expireSeconds, retryLimit: def.retryLimit, singleton: def.singleton });
   }
   const queued = tasks.filter((t) => !t.local);
   for (const task of queued) {
-    await queue.work(taskJobName(task), () => task.run(ctx), { concurrency: 1, expireSeconds: ctx.config.MINSHENG_JOB_LEASE_SECONDS ?? task.expireSeconds ?? 900, retryLimit: 0, singleton: true });
+    await queue.work(taskJob(task), () => task.run(ctx), { concurrency: 1, expireSeconds: ctx.config.MINSHENG_JOB_LEASE_SECONDS ?? task.expireSeconds ?? 900, retryLimit: 0, singleton: true });
   }
   const timers: NodeJS.Timeout[] = [];
   let stopped = false;
   const plan = async (task: PeriodicTask) => {
     if (stopped) return;
     try {
-      await queue.send(taskJobName(task), {}, { singletonKey: task.name, singletonSeconds: Math.max(1, Math.floor(task.intervalMs / 1000)) });
+      await queue.send(taskJob(task), {}, { singletonKey: task.name, singletonSeconds: Math.max(1, Math.floor(task.intervalMs / 1000)) });
     } catch (err) {
       ctx.log.warn({ err, task: task.name }, 'could not enqueue periodic task');
     }

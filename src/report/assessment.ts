@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/schema.ts';
-import { fromJson } from '../db/values.ts';
+import { jsonColumn, readJson } from '../db/values.ts';
 import { ledgerFacts, type CaseFacts } from './ledger-facts.ts';
 import { parsePeriod, type Period, periodSchema } from './period.ts';
 import { rate } from './timeliness.ts';
@@ -61,6 +61,9 @@ export interface AssessmentReport {
   quarters: { period: Period; departments: DepartmentAssessment[] }[];
 }
 
+/** The assessment weights row of `settings`. */
+const weightsJson = jsonColumn('settings.value (assessment weights)', weightsSchema);
+
 /** The weights as stored and sent (the input schema less its check that one is above 0). */
 export const weightsAnswerSchema = z.object({ timely: z.number(), received: z.number(), prevented: z.number() });
 
@@ -93,8 +96,7 @@ export const assessmentReportSchema = shapeOf<AssessmentReport>()({
 
 export async function loadWeights(db: Kysely<Database>): Promise<Weights> {
   const row = await db.selectFrom('settings').select('value').where('key', '=', WEIGHTS_SETTING).executeTakeFirst();
-  const parsed = weightsSchema.safeParse(fromJson(row?.value, null));
-  return parsed.success ? parsed.data : DEFAULT_WEIGHTS;
+  return readJson(weightsJson, row?.value, DEFAULT_WEIGHTS);
 }
 
 function round1(x: number): number {

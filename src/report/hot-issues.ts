@@ -1,5 +1,5 @@
 import { createSegmenter, type Segmenter } from '../analyze/text/segment.ts';
-import { hammingDistance, simhash } from '../analyze/events/simhash.ts';
+import { hammingDistance, simhash } from '../collect/simhash.ts';
 import { z } from 'zod';
 import { shapeOf } from '../shapes.ts';
 

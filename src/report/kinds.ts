@@ -6,6 +6,7 @@ export type ReportKind = (typeof REPORT_KINDS)[number];
 
 /** Kinds a schedule can produce (a 专报 is about one event, so it is made by hand). */
 export const SCHEDULE_KINDS = ['daily', 'weekly', 'monthly', 'quarterly', 'annual', 'assessment'] as const satisfies readonly ReportKind[];
+export type ScheduleKind = (typeof SCHEDULE_KINDS)[number];
 
 export const REPORT_FORMATS = ['docx', 'pdf', 'xlsx'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];

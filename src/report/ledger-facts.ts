@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
 import { addWorkingDays, localInstant, workingHoursBetween } from '../time/calendar.ts';
+import type { CaseEventKind } from '../cases/vocabulary.ts';
 import type { Database } from '../db/schema.ts';
-import { fromJson } from '../db/values.ts';
+import { caseEventDataJson } from '../cases/history.ts';
+import { readJson } from '../db/values.ts';
 import { levelRank } from '../levels.ts';
 import { addDays, type Period } from './period.ts';
 
@@ -74,7 +76,8 @@ export function markIsGood(data: unknown): boolean | null {
   return null;
 }
 
-export const MARK_EVENT_KINDS = ['rating', 'mark'];
+/** Case events that carry the petitioner's satisfaction mark. */
+export const MARK_EVENT_KINDS: CaseEventKind[] = ['rating'];
 
 export async function ledgerFacts(db: Kysely<Database>, period: Pick<Period, 'start' | 'end'>, asOf: string): Promise<LedgerFacts> {
   const cases = await db
@@ -144,7 +147,7 @@ export async function ledgerFacts(db: Kysely<Database>, period: Pick<Period, 'st
       const after = allPosts.filter((p) => p.at > repliedAt);
       const levelEvents = evs
         .filter((e) => e.kind === 'update' || e.kind === 'join')
-        .map((e) => ({ at: e.at, level: fromJson<{ level?: string }>(e.data, {}).level }))
+        .map((e) => ({ at: e.at, level: readJson(caseEventDataJson, e.data, {}).level }))
         .filter((e): e is { at: string; level: string } => typeof e.level === 'string');
       const known = [...before.map((p) => levelRank(p.risk)), ...levelEvents.filter((e) => e.at <= repliedAt).map((e) => levelRank(e.level))];
       const baseline = known.length ? Math.max(...known) : levelRank(c.level);
@@ -162,7 +165,7 @@ export async function ledgerFacts(db: Kysely<Database>, period: Pick<Period, 'st
     let marksBad = 0;
     for (const e of evs) {
       if (!MARK_EVENT_KINDS.includes(e.kind)) continue;
-      const good = markIsGood(fromJson(e.data, {}));
+      const good = markIsGood(readJson(caseEventDataJson, e.data, {}));
       if (good === true) marksGood++;
       else if (good === false) marksBad++;
     }

@@ -1,9 +1,10 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import { z } from 'zod';
 import { recordAudit } from '../audit/audit.ts';
 import type { Actor } from '../auth/actor.ts';
 import { assertCan } from '../auth/policy.ts';
 import type { Database, NamedDateTable } from '../db/schema.ts';
+import { upsertByKey, type Upserted } from '../db/upsert.ts';
 import { nowIso } from '../db/values.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
@@ -72,6 +73,14 @@ export async function createNamedDate(db: Kysely<Database>, actor: Actor, input:
     await recordAudit(trx, actor, { action: 'named_date.create', entity: 'named_date', entityId: row.id, after: row });
     return row;
   });
+}
+
+/** The named date of this name made to be exactly `input`, in the caller's transaction (`workspace apply`). */
+export async function upsertNamedDateByName(trx: Transaction<Database>, actor: Actor, input: NamedDateInput): Promise<Upserted> {
+  assertCan(actor, 'settings.manage');
+  const d = parse(input);
+  const values = { starts_on: d.starts_on, ends_on: d.ends_on ?? d.starts_on, yearly: d.yearly ? 1 : 0, note: d.note ?? null };
+  return (await upsertByKey(trx, actor, { table: 'named_dates', key: ['name', d.name], values, entity: 'named_date', actions: { create: 'named_date.create', update: 'named_date.update' } })).outcome;
 }
 
 export async function deleteNamedDate(db: Kysely<Database>, actor: Actor, id: number): Promise<void> {

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
 import { cliActor } from '../auth/actor.ts';
-import { analyzeStoredPosts } from '../analyze/step.ts';
+import { analyzeStoredPosts } from '../pipeline/index.ts';
 import { correctPost } from '../analyze/learn/labels.ts';
 import { localDate } from '../time/calendar.ts';
 import { storeItems } from '../collect/store.ts';

@@ -1,5 +1,5 @@
 import { Cron } from 'croner';
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import { z } from 'zod';
 import { enqueueNotice } from '../alert/outbox.ts';
 import { recordAudit } from '../audit/audit.ts';
@@ -7,10 +7,11 @@ import { systemActor, type Actor } from '../auth/actor.ts';
 import { assertCan, departmentScope } from '../auth/policy.ts';
 import type { AppContext } from '../context.ts';
 import type { Database, ReportScheduleTable } from '../db/schema.ts';
-import { fromJson, nowIso, toJson } from '../db/values.ts';
+import { upsertByKey, type Upserted } from '../db/upsert.ts';
+import { jsonColumn, nowIso, readJson, toJson } from '../db/values.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
-import { RISK_LEVELS, type RiskLevel } from '../levels.ts';
+import { RISK_LEVELS } from '../levels.ts';
 import { KIND_TITLES, REPORT_FORMATS, SCHEDULE_KINDS, SCHEDULE_PERIOD, type ReportKind } from './kinds.ts';
 import { previousPeriod } from './period.ts';
 import { WORKSPACE_TIME_ZONE } from '../time/zone.ts';
@@ -107,6 +108,24 @@ export async function updateSchedule(db: Kysely<Database>, actor: Actor, id: num
   });
 }
 
+/** The schedule of this name made to be exactly `input`, in the caller's transaction (`workspace apply`). */
+export async function upsertScheduleByName(trx: Transaction<Database>, actor: Actor, input: ScheduleInput): Promise<Upserted> {
+  assertCan(actor, 'settings.manage');
+  const { name, ...values } = scheduleInput.parse(input);
+  await checkDepartment(trx, values.department_id);
+  const next = nextRunOf(values.cron);
+  return (
+    await upsertByKey(trx, actor, {
+      table: 'report_schedules',
+      key: ['name', name],
+      values: { ...values, enabled: values.enabled ? 1 : 0 },
+      derived: { next_run_at: values.enabled ? next : null },
+      entity: 'report_schedule',
+      actions: { create: 'report_schedule.create', update: 'report_schedule.update' },
+    })
+  ).outcome;
+}
+
 export async function deleteSchedule(db: Kysely<Database>, actor: Actor, id: number): Promise<void> {
   assertCan(actor, 'settings.manage');
   await db.transaction().execute(async (trx) => {
@@ -120,11 +139,11 @@ export async function deleteSchedule(db: Kysely<Database>, actor: Actor, id: num
 export const scheduleSchema = shapeOf<ScheduleRow>()({
   id: z.number(),
   name: z.string(),
-  kind: z.string(),
-  format: z.string(),
+  kind: z.enum(SCHEDULE_KINDS),
+  format: z.enum(REPORT_FORMATS),
   cron: z.string(),
   department_id: z.number().nullable(),
-  level: z.string(),
+  level: z.enum(RISK_LEVELS),
   enabled: z.number(),
   next_run_at: z.string().nullable(),
   last_run_at: z.string().nullable(),
@@ -146,11 +165,14 @@ export interface RunResult {
  * Builds and delivers one schedule's brief for the last complete period before `now`.
  * Idempotent per (schedule, period).
  */
+/** `report_runs.alert_ids`: the alerts that delivered the run's file. */
+const reportRunAlertIdsJson = jsonColumn('report_runs.alert_ids', z.array(z.number().int()));
+
 export async function runSchedule(db: Kysely<Database>, schedule: ScheduleRow, now: Date = new Date()): Promise<RunResult> {
   const kind = schedule.kind as Exclude<ReportKind, 'special'>;
   const period = previousPeriod(SCHEDULE_PERIOD[kind], now);
   const done = await db.selectFrom('report_runs').select(['attachment_id', 'alert_ids']).where('schedule_id', '=', schedule.id).where('period', '=', period.key).executeTakeFirst();
-  if (done) return { scheduleId: schedule.id, period: period.key, delivered: false, attachmentId: done.attachment_id, alertIds: fromJson(done.alert_ids, []) };
+  if (done) return { scheduleId: schedule.id, period: period.key, delivered: false, attachmentId: done.attachment_id, alertIds: readJson(reportRunAlertIdsJson, done.alert_ids, []) };
 
   // Loaded on first use: the document and chart libraries are heavy and most processes never need them.
   const { buildReport } = await import('./render.ts');
@@ -175,7 +197,7 @@ export async function runSchedule(db: Kysely<Database>, schedule: ScheduleRow, n
     const alertIds = await enqueueNotice(trx, {
       kind: 'report',
       key: `report:${schedule.id}:${period.key}`,
-      level: schedule.level as RiskLevel,
+      level: schedule.level,
       title: t('report.notice.title', { title, period: period.label }),
       body:
         schedule.kind === 'assessment'

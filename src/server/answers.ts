@@ -5,7 +5,10 @@ import { publicUserSchema, roleSchema } from '../auth/users.ts';
 import type { EventTable, PostTable } from '../db/schema.ts';
 import { volumeStatsSchema } from '../report/stats.ts';
 import { timelinessReportSchema } from '../report/timeliness.ts';
-import { shapeOf, storedJson } from '../shapes.ts';
+import { shapeOf } from '../shapes.ts';
+import { CHANNEL_KIND_NAMES } from '../alert/vocabulary.ts';
+import { RISK_LEVELS } from '../levels.ts';
+import { SENTIMENT_LABELS } from '../analyze/vocabulary.ts';
 
 /**
  * Answers the route modules put together themselves (the others sit beside the store function that
@@ -29,7 +32,7 @@ export const meSchema = z.object({
 export const createdUserSchema = z.object({ user: publicUserSchema, initialPassword: z.string().nullable() });
 
 /** A channel kind and the fields of its configuration that are secrets. */
-export const channelKindSchema = z.object({ kind: z.string(), secretFields: z.array(z.string()).readonly() });
+export const channelKindSchema = z.object({ kind: z.enum(CHANNEL_KIND_NAMES), secretFields: z.array(z.string()).readonly() });
 
 /** What a test message got back from the service. */
 export const channelTestSchema = z.object({
@@ -52,7 +55,7 @@ export const eventSchema = shapeOf<Omit<Selectable<EventTable>, 'signature'> & {
   first_seen_at: z.string(),
   last_seen_at: z.string(),
   post_count: z.number(),
-  risk_level: z.string().nullable(),
+  risk_level: z.enum(RISK_LEVELS).nullable(),
   burst: z.number(),
   created_at: z.string(),
   updated_at: z.string(),
@@ -76,7 +79,7 @@ export const eventDetailSchema = z.object({
       author: z.string().nullable(),
       published_at: z.string().nullable(),
       fetched_at: z.string(),
-      sentiment_label: z.string().nullable(),
+      sentiment_label: z.enum(SENTIMENT_LABELS).nullable(),
       risk_level: z.string().nullable(),
       risk_score: z.number().nullable(),
       topic: z.string().nullable(),
@@ -103,14 +106,14 @@ export const postAnalysisSchema = shapeOf<AnalysisColumns & { result: AnalysisRe
   id: z.number(),
   department_id: z.number().nullable(),
   event_id: z.number().nullable(),
-  sentiment_label: z.string().nullable(),
+  sentiment_label: z.enum(SENTIMENT_LABELS).nullable(),
   sentiment_score: z.number().nullable(),
   topic: z.string().nullable(),
-  risk_level: z.string().nullable(),
+  risk_level: z.enum(RISK_LEVELS).nullable(),
   risk_score: z.number().nullable(),
   abuse: z.number(),
   analyzed_at: z.string().nullable(),
-  result: storedJson(analysisResultSchema).nullable(),
+  result: analysisResultSchema.nullable(),
 });
 
 /** A post entered by hand: its id; 201 when it is new, 200 when the same post was already stored. */

@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { z } from 'zod';
 import type { Actor } from '../auth/actor.ts';
 import type { Database } from '../db/schema.ts';
+import type { Upserted } from '../db/upsert.ts';
 
 /** One problem in a workspace file, located by its YAML path (e.g. `users[2].department`). */
 export interface WorkspaceIssue {
@@ -55,7 +56,9 @@ export function duplicateIssues<T>(key: string, items: T[], naturalKey: (item: T
   return issues;
 }
 
-/** Shallow equality of the fields a section manages; used to skip no-op updates. */
-export function sameFields(row: Record<string, unknown>, next: Record<string, unknown>): boolean {
-  return Object.keys(next).every((k) => JSON.stringify(row[k] ?? null) === JSON.stringify(next[k] ?? null));
+export { sameFields } from '../db/upsert.ts';
+
+/** Counts what a store's `upsert…` did. */
+export function count(stats: SectionStats, outcome: Upserted): void {
+  stats[outcome]++;
 }

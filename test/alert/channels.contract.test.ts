@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import type { ChannelMessage, SendContext } from '../../src/alert/channels/base.ts';
 import { channelProviders } from '../../src/alert/channels/index.ts';
 import { INAPP_EVENT } from '../../src/alert/channels/inapp.ts';
+import type { ChannelKindName } from '../../src/alert/vocabulary.ts';
 import { createOutboundPolicy } from '../../src/outbound/policy.ts';
 import { REFUSED_HOSTS, watchConnections } from '../helpers/connections.ts';
 import { closedPort, dingtalkStandin, feishuStandin, silentServer, smtpStandin, webhookReceiver, wecomStandin, type Mode } from './standins.ts';
@@ -55,7 +56,7 @@ interface Rig {
 
 interface Harness {
   label: string;
-  kind: string;
+  kind: ChannelKindName;
   http5xx: boolean;
   rig(): Promise<Rig>;
 }

@@ -4,6 +4,7 @@ import { acknowledgeAlert } from '../../src/alert/alerts.ts';
 import { deliverDue } from '../../src/alert/delivery.ts';
 import { escalateUnacknowledged } from '../../src/alert/escalation.ts';
 import { saveAlertSettings } from '../../src/alert/settings.ts';
+import { createWatchRule } from '../../src/analyze/rules/store.ts';
 import { cliActor } from '../../src/auth/actor.ts';
 import { testDatabases } from '../helpers/db.ts';
 import { addChannel, alertWorld, enqueue, plus, type AlertWorld } from './helpers.ts';
@@ -12,11 +13,13 @@ for (const tdb of testDatabases) {
   describe(`escalation [${tdb.kind}]`, () => {
     let w: AlertWorld;
     let dept: number;
+    let rule: number;
     let office: number;
     let leaders: number;
     beforeEach(async () => {
       w = await alertWorld(tdb);
       await saveAlertSettings(w.db.kysely, { escalateAfterMinutes: 30, redEscalateAfterMinutes: 15 });
+      rule = (await createWatchRule(w.db.kysely, cliActor(), { name: '小区漏水', expression: '漏水' })).id;
       dept = (await addChannel(w, { name: '住房科群', kind: 'inapp', department_id: w.departments.zfk })).id;
       office = (await addChannel(w, { name: '办公室群', kind: 'inapp', department_id: w.departments.office, rule_names: ['小区漏水'] })).id;
       leaders = (await addChannel(w, { name: '领导', kind: 'inapp', audience: 'leaders', config: { roles: ['leader'] } })).id;
@@ -26,7 +29,7 @@ for (const tdb of testDatabases) {
     const byChannel = async (id: number) => w.db.kysely.selectFrom('alerts').selectAll().where('channel_id', '=', id).orderBy('id').execute();
 
     test('an unacknowledged alert escalates to the office once, after the configured time', async () => {
-      await enqueue(w, { key: 'post:1|rule:小区漏水', ruleName: '小区漏水', departmentId: w.departments.zfk, level: 'orange' });
+      await enqueue(w, { key: 'post:1|rule:小区漏水', ruleId: rule, departmentId: w.departments.zfk, level: 'orange' });
       const t0 = new Date();
       await deliverDue(w.ctx, { now: () => t0 });
       assert.equal((await byChannel(office)).length, 1, 'the office saw the original');
@@ -42,7 +45,7 @@ for (const tdb of testDatabases) {
     });
 
     test('a red alert goes to the leaders too, after the shorter red time', async () => {
-      await enqueue(w, { key: 'post:2|rule:小区漏水', ruleName: '小区漏水', departmentId: w.departments.zfk, level: 'red' });
+      await enqueue(w, { key: 'post:2|rule:小区漏水', ruleId: rule, departmentId: w.departments.zfk, level: 'red' });
       const t0 = new Date();
       await deliverDue(w.ctx, { now: () => t0 });
       assert.equal(await escalateUnacknowledged(w.ctx, plus(t0, 16 * 60_000)), 1);
@@ -53,7 +56,7 @@ for (const tdb of testDatabases) {
     });
 
     test('acknowledging any alert of the matter stops escalation', async () => {
-      await enqueue(w, { key: 'post:3|rule:小区漏水', ruleName: '小区漏水', departmentId: w.departments.zfk, level: 'red' });
+      await enqueue(w, { key: 'post:3|rule:小区漏水', ruleId: rule, departmentId: w.departments.zfk, level: 'red' });
       const t0 = new Date();
       await deliverDue(w.ctx, { now: () => t0 });
       const [mine] = await byChannel(dept);
@@ -66,7 +69,7 @@ for (const tdb of testDatabases) {
 
     test('acknowledging a digest acknowledges every alert folded into it', async () => {
       await saveAlertSettings(w.db.kysely, { digestThreshold: 1 });
-      for (let i = 0; i < 4; i++) await enqueue(w, { key: `post:${10 + i}|rule:小区漏水`, ruleName: '小区漏水', departmentId: w.departments.zfk, level: 'yellow' });
+      for (let i = 0; i < 4; i++) await enqueue(w, { key: `post:${10 + i}|rule:小区漏水`, ruleId: rule, departmentId: w.departments.zfk, level: 'yellow' });
       const t0 = new Date();
       await deliverDue(w.ctx, { now: () => t0 });
       const digest = (await byChannel(dept)).find((a) => a.kind === 'digest');
@@ -79,7 +82,7 @@ for (const tdb of testDatabases) {
     });
 
     test('an alert not yet delivered does not escalate', async () => {
-      await enqueue(w, { key: 'post:4|rule:小区漏水', ruleName: '小区漏水', departmentId: w.departments.zfk });
+      await enqueue(w, { key: 'post:4|rule:小区漏水', ruleId: rule, departmentId: w.departments.zfk });
       assert.equal(await escalateUnacknowledged(w.ctx, plus(new Date(), 3 * 3600_000)), 0);
     });
   });

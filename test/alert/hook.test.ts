@@ -7,7 +7,7 @@ import { listenForWakes } from '../../src/alert/runner.ts';
 import { buildMessage } from '../../src/alert/message.ts';
 import { saveAlertSettings } from '../../src/alert/settings.ts';
 import type { AnalysisResult } from '../../src/analyze/types.ts';
-import { analysisHooks } from '../../src/jobs/registry.ts';
+import { analysisHooks } from '../../src/pipeline/index.ts';
 import type { RiskLevel } from '../../src/levels.ts';
 import { testDatabases } from '../helpers/db.ts';
 import { addChannel, alertWorld, type AlertWorld } from './helpers.ts';
@@ -120,7 +120,6 @@ for (const tdb of testDatabases) {
         assert.ok(rx.received[0].links.some((l: { url: string }) => l.url === `https://yq.example.gov.cn/posts/${p.id}`));
       } finally {
         await rx.close();
-        await new Promise((r) => setTimeout(r, 3600)); // let the remaining wake timers fire before the database closes
       }
     });
 

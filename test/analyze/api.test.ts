@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { analyzeStoredPosts } from '../../src/analyze/step.ts';
+import { analyzeStoredPosts } from '../../src/pipeline/index.ts';
 import type { Db } from '../../src/db/connect.ts';
 import { testDatabases } from '../helpers/db.ts';
 import { PASSWORD, seedOrg } from '../helpers/fixtures.ts';

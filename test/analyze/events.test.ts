@@ -5,7 +5,7 @@ import { MemoryEventLinker } from '../../src/analyze/events/linker.ts';
 import { createLanguageAnalyzer } from '../../src/analyze/language.ts';
 import { composeAnalyzer } from '../../src/analyze/analyzer.ts';
 import { contentFeatures, minhash, similarity } from '../../src/analyze/events/minhash.ts';
-import { analyzeStoredPosts } from '../../src/analyze/step.ts';
+import { analyzeStoredPosts } from '../../src/pipeline/index.ts';
 import type { Db } from '../../src/db/connect.ts';
 import { testDatabases } from '../helpers/db.ts';
 import { insertPost, insertSource, NOISE_MATTER, OTHER_MATTER, SAME_MATTER, testContext } from './helpers.ts';

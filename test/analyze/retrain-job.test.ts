@@ -3,12 +3,14 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cliActor } from '../../src/auth/actor.ts';
 import { correctPost, learnExamples } from '../../src/analyze/learn/labels.ts';
-import { queueRetrain, RETRAIN_JOB, runRetrainJob } from '../../src/analyze/learn/retrain-job.ts';
+import { queueRetrain, retrainJob, runRetrainJob } from '../../src/analyze/learn/retrain-job.ts';
 import { retrainIdle } from '../../src/analyze/learn/train.ts';
+import type { ModelName } from '../../src/analyze/vocabulary.ts';
 import type { Db } from '../../src/db/connect.ts';
 import { nowIso } from '../../src/db/values.ts';
 import { jobDefinitions } from '../../src/jobs/definitions.ts';
 import { PgBossQueue } from '../../src/jobs/pgboss-queue.ts';
+import { takePayload } from '../../src/jobs/queue.ts';
 import { createLogger } from '../../src/log.ts';
 import { testDatabases } from '../helpers/db.ts';
 import { seedOrg } from '../helpers/fixtures.ts';
@@ -20,7 +22,7 @@ const EXAMPLES = [
   ...['下午三点开会', '明天报名截止', '请带身份证'].map((text) => ({ text, sentiment: 'neutral' as const })),
 ];
 
-async function modelVersion(db: Db, name = 'sentiment'): Promise<number> {
+async function modelVersion(db: Db, name: ModelName = 'sentiment'): Promise<number> {
   const row = await db.kysely.selectFrom('models').select('version').where('name', '=', name).executeTakeFirst();
   return row?.version ?? 0;
 }
@@ -54,7 +56,7 @@ for (const tdb of testDatabases) {
       assert.deepEqual(await runRetrainJob(db.kysely, { models: ['sentiment'], throughLabelId: through }), [], 'covered: skipped');
       assert.equal(await modelVersion(db), v1);
       // A topic request for the same labels is not covered by the sentiment retraining.
-      assert.deepEqual((await runRetrainJob(db.kysely, { models: ['topic', 'bogus'], throughLabelId: through })).map((r) => r.name), ['topic']);
+      assert.deepEqual((await runRetrainJob(db.kysely, takePayload(retrainJob, { models: ['topic', 'bogus'], throughLabelId: through }))).map((r) => r.name), ['topic']);
       const more = await learnExamples(db.kysely, admin, [{ text: '蓝鲸计划太差劲', sentiment: 'negative' }], 'cli', { retrain: 'none' });
       await runRetrainJob(db.kysely, { models: ['sentiment'], throughLabelId: more.labelIds[0] });
       assert.equal(await modelVersion(db), v1 + 1, 'the newer label is learned');
@@ -80,10 +82,10 @@ for (const tdb of testDatabases) {
         await worker.start();
         await web.start();
         try {
-          const def = jobDefinitions.find((d) => d.name === RETRAIN_JOB);
+          const def = jobDefinitions.find((d) => d.job === retrainJob);
           assert.ok(def, 'the retrain job is defined');
           const ctx = { db, log, config: {} } as never;
-          await worker.work(RETRAIN_JOB, (data) => def.run(ctx, data), { concurrency: 1, retryLimit: def.retryLimit });
+          await worker.work(retrainJob, (data) => def.run(ctx, data), { concurrency: 1, retryLimit: def.retryLimit });
           const before = await modelVersion(db);
           const postId = await addPost(db, '白鸽行动的事');
           await correctPost(db.kysely, admin, postId, { sentiment: 'positive' }, queueRetrain(web));

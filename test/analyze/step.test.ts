@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { analyzeStoredPosts, pendingAnalysisTask } from '../../src/analyze/step.ts';
+import { analysisHooks, analyzeStoredPosts, newPostSteps, pendingAnalysisTask, processNewPosts } from '../../src/pipeline/index.ts';
 import type { AnalysisResult } from '../../src/analyze/types.ts';
 import { cliActor } from '../../src/auth/actor.ts';
 import type { Db } from '../../src/db/connect.ts';
-import type { AnalysisHook } from '../../src/jobs/pipeline.ts';
-import { processNewPosts } from '../../src/jobs/pipeline.ts';
-import { analysisHooks, newPostSteps } from '../../src/jobs/registry.ts';
+import type { AnalysisHook } from '../../src/pipeline/stages.ts';
 import { applyWorkspace } from '../../src/workspace/workspace.ts';
 import { testDatabases } from '../helpers/db.ts';
 import { seedOrg } from '../helpers/fixtures.ts';

@@ -13,6 +13,7 @@ import { createContext, type AppContext } from '../../src/context.ts';
 import type { Db } from '../../src/db/connect.ts';
 import { nowIso } from '../../src/db/values.ts';
 import { createLogger } from '../../src/log.ts';
+import type { RiskLevel } from '../../src/levels.ts';
 import { testDatabases } from '../helpers/db.ts';
 import { seedOrg } from '../helpers/fixtures.ts';
 import { insertChannel, insertPost, insertSource } from './helpers.ts';
@@ -88,7 +89,7 @@ for (const tdb of testDatabases) {
     });
     after(async () => drop());
 
-    async function open(foundAt: string, level = 'yellow', emergency = false) {
+    async function open(foundAt: string, level: RiskLevel = 'yellow', emergency = false) {
       const post = await insertPost(db, sourceId, { departmentId: depts.jsk, level, fetchedAt: foundAt });
       return db.kysely.transaction().execute((trx) => openCaseInTrx(trx, cliActor(), { post_ids: [post], lead_department_id: depts.jsk, emergency }, { foundAt }));
     }

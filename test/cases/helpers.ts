@@ -1,6 +1,8 @@
 import { inflateRawSync } from 'node:zlib';
 import type { Db } from '../../src/db/connect.ts';
 import { nowIso, toJson } from '../../src/db/values.ts';
+import type { RiskLevel } from '../../src/levels.ts';
+import type { AnalysisResult } from '../../src/analyze/types.ts';
 import { seedOrg, PASSWORD } from '../helpers/fixtures.ts';
 import { ApiClient, startTestServer, type TestServer } from '../helpers/server.ts';
 
@@ -20,7 +22,7 @@ export interface PostFixture {
   text?: string;
   url?: string;
   departmentId?: number | null;
-  level?: string;
+  level?: RiskLevel;
   abuse?: boolean;
   eventId?: number | null;
   fetchedAt?: string;
@@ -28,6 +30,22 @@ export interface PostFixture {
 }
 
 let postSeq = 0;
+/** A complete analysis result as the analysis step stores it, with the department reasons given. */
+function storedAnalysis(level: RiskLevel, departmentReasons: string[]): AnalysisResult {
+  return {
+    sentiment: { label: 'negative', score: -0.6, reasons: ['负面情绪较强'] },
+    topic: null,
+    topicReasons: [],
+    department: null,
+    departmentReasons,
+    risk: { level, score: 55, reasons: ['负面情绪较强', '回复数快速增长'] },
+    keywords: [],
+    rules: [],
+    event: null,
+    abuse: { flagged: false, reasons: [] },
+  };
+}
+
 export async function insertPost(db: Db, sourceId: number, p: PostFixture = {}): Promise<number> {
   postSeq++;
   const now = p.fetchedAt ?? nowIso();
@@ -52,7 +70,7 @@ export async function insertPost(db: Db, sourceId: number, p: PostFixture = {}):
       likes: 0,
       reposts: 0,
       event_id: p.eventId ?? null,
-      analysis: toJson({ departmentReasons: p.reasons ?? ['规则“道路施工”指向建设科'], risk: { reasons: ['负面情绪较强', '回复数快速增长'] } }),
+      analysis: toJson(storedAnalysis(p.level ?? 'yellow', p.reasons ?? ['规则“道路施工”指向建设科'])),
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -63,7 +81,7 @@ export async function insertChannel(db: Db, name: string, departmentId: number |
   const now = nowIso();
   const row = await db.kysely
     .insertInto('channels')
-    .values({ name, kind: 'webhook', config: '{}', department_id: departmentId, min_level: 'blue', rule_names: '[]', enabled: 1, failure_streak: 0, audience, created_at: now, updated_at: now })
+    .values({ name, kind: 'webhook', config: '{}', department_id: departmentId, min_level: 'blue', enabled: 1, failure_streak: 0, audience, created_at: now, updated_at: now })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;

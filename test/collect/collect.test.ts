@@ -8,6 +8,7 @@ import type { Db } from '../../src/db/connect.ts';
 import { nowIso } from '../../src/db/values.ts';
 import { testDatabases } from '../helpers/db.ts';
 import { seedOrg } from '../helpers/fixtures.ts';
+import type { SourceKindName } from '../../src/collect/vocabulary.ts';
 import { startFakeSite, type FakeSite } from './fixtures/site.ts';
 import { addSource, spyPipeline, testContext, testFetcher } from './helpers.ts';
 
@@ -130,7 +131,7 @@ for (const tdb of testDatabases) {
     });
 
     test('bad sources fail with a reason naming the cause while the others go on', async () => {
-      const cases: [string, string, string | undefined, RegExp][] = [
+      const cases: [string, string, SourceKindName | undefined, RegExp][] = [
         ['malformed', '/malformed.xml', undefined, /malformed feed|not a feed/],
         ['not-feed', '/not-a-feed.html', undefined, /not a feed/],
         ['nomatch', '/nomatch.html', 'html', /list item selector .* matched nothing/],
@@ -151,7 +152,7 @@ for (const tdb of testDatabases) {
 
     test('after repeated failures a source pauses itself and the office is told once', async () => {
       const now = nowIso();
-      await db.kysely.insertInto('channels').values({ name: 'office-webhook', kind: 'webhook', config: '{}', department_id: null, min_level: 'blue', rule_names: '[]', quiet_hours: null, enabled: 1, failure_streak: 0, disabled_reason: null, created_at: now, updated_at: now }).execute();
+      await db.kysely.insertInto('channels').values({ name: 'office-webhook', kind: 'webhook', config: '{}', department_id: null, min_level: 'blue', quiet_hours: null, enabled: 1, failure_streak: 0, disabled_reason: null, created_at: now, updated_at: now }).execute();
       const src = await addSource(db, { name: 'flaky', kind: 'feed', url: `${site.url}/flaky.xml` });
       site.state.failing = true;
       for (let i = 0; i < PAUSE_AFTER_FAILURES + 1; i++) {

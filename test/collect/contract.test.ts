@@ -8,6 +8,7 @@ import { hashToken, validateSource } from '../../src/collect/manage.ts';
 import { createManualPost } from '../../src/collect/posts.ts';
 import { sourceKinds } from '../../src/collect/sources/index.ts';
 import type { SourceRow } from '../../src/collect/types.ts';
+import type { SourceKindName } from '../../src/collect/vocabulary.ts';
 import type { AppContext } from '../../src/context.ts';
 import type { Db } from '../../src/db/connect.ts';
 import { ValidationError } from '../../src/errors.ts';
@@ -23,7 +24,7 @@ import { addSource, spyPipeline, testContext, testFetcher } from './helpers.ts';
  * nothing already stored.
  */
 interface Harness {
-  kind: string;
+  kind: SourceKindName;
   config: Record<string, unknown>;
   badConfig: { config: Record<string, unknown>; path: RegExp };
   url?: (site: FakeSite) => string;

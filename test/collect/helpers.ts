@@ -2,11 +2,12 @@ import { loadConfig } from '../../src/config.ts';
 import { createContext, type AppContext } from '../../src/context.ts';
 import type { Db } from '../../src/db/connect.ts';
 import { nowIso, toJson } from '../../src/db/values.ts';
-import { newPostSteps } from '../../src/jobs/registry.ts';
+import { newPostSteps } from '../../src/pipeline/index.ts';
 import { createLogger } from '../../src/log.ts';
 import { Fetcher } from '../../src/collect/fetcher/fetch.ts';
 import { createOutboundPolicy } from '../../src/outbound/policy.ts';
 import type { SourceRow } from '../../src/collect/types.ts';
+import type { SourceKindName } from '../../src/collect/vocabulary.ts';
 
 export function testContext(db: Db, env: Record<string, string> = { MINSHENG_ALLOW_PRIVATE_NETWORKS: '1' }): AppContext {
   return createContext(db, loadConfig({ ...process.env, ...env }), createLogger('silent'));
@@ -18,7 +19,7 @@ export function testFetcher(opts: { allowPrivate?: boolean; allowHosts?: string;
   return new Fetcher({ outbound, perHostDelayMs: 0, perHostConcurrency: 4, timeoutMs: opts.timeoutMs ?? 5000, maxBytes: opts.maxBytes, retries: 1 });
 }
 
-export async function addSource(db: Db, s: { name: string; kind: string; url?: string | null; config?: object; department_id?: number | null; interval_seconds?: number }): Promise<SourceRow> {
+export async function addSource(db: Db, s: { name: string; kind: SourceKindName; url?: string | null; config?: object; department_id?: number | null; interval_seconds?: number }): Promise<SourceRow> {
   const now = nowIso();
   return db.kysely
     .insertInto('sources')

@@ -1,4 +1,9 @@
+import type { SentimentLabel } from '../../src/analyze/vocabulary.ts';
+import type { CommitmentStatus } from '../../src/cases/commitment-states.ts';
+import type { CaseState } from '../../src/cases/states.ts';
+import type { CaseEventKind } from '../../src/cases/vocabulary.ts';
 import type { Db } from '../../src/db/connect.ts';
+import type { RiskLevel } from '../../src/levels.ts';
 import { seedOrg } from '../helpers/fixtures.ts';
 
 /**
@@ -26,7 +31,7 @@ export async function seedReportFixture(db: Db): Promise<Fixture> {
   const dept = await seedOrg(db);
   const now = new Date().toISOString();
   const source = async (name: string) =>
-    (await k.insertInto('sources').values({ name, kind: 'rss', config: '{}', interval_seconds: 300, weight: 1, paused: 0, error_streak: 0, created_at: now, updated_at: now }).returning('id').executeTakeFirstOrThrow()).id;
+    (await k.insertInto('sources').values({ name, kind: 'feed', config: '{}', interval_seconds: 300, weight: 1, paused: 0, error_streak: 0, created_at: now, updated_at: now }).returning('id').executeTakeFirstOrThrow()).id;
   const forum = await source('县论坛');
   const board = await source('公众留言板');
   const event = await k
@@ -35,7 +40,7 @@ export async function seedReportFixture(db: Db): Promise<Fixture> {
     .returning('id')
     .executeTakeFirstOrThrow();
 
-  type P = [name: string, at: string, src: number, topic: string | null, sentiment: string, risk: string, dept: string | null, event: boolean, likes: number, title: string];
+  type P = [name: string, at: string, src: number, topic: string | null, sentiment: SentimentLabel, risk: RiskLevel, dept: string | null, event: boolean, likes: number, title: string];
   const list: P[] = [
     ['P1', '2026-09-30T23:00:00', forum, '住房', 'negative', 'blue', 'zfk', false, 0, '九月的帖子'],
     ['P2', '2026-10-01T00:30:00', forum, '住房', 'neutral', 'blue', 'zfk', false, 0, '国庆第一天咨询公租房'],
@@ -79,7 +84,7 @@ export async function seedReportFixture(db: Db): Promise<Fixture> {
 
   await k.insertInto('watch_periods').values({ name: '某楼盘开盘', keywords: '[]', starts_at: bj('2026-10-18T00:00:00'), ends_at: bj('2026-10-22T23:59:59'), boost: 1.5, created_at: now, updated_at: now }).execute();
 
-  type C = [name: string, d: string, opened: string, deadline: string | null, repliedAt: string | null, level: string, state: string];
+  type C = [name: string, d: string, opened: string, deadline: string | null, repliedAt: string | null, level: RiskLevel, state: CaseState];
   const caseList: C[] = [
     ['C0', 'jsk', '2026-09-29T10:00:00', null, '2026-09-29T11:00:00', 'blue', 'closed'],
     // Fri 10:00 → Sat (make-up workday) 09:30: late; 7.5 h + 1 h = 8.5 working hours.
@@ -127,7 +132,7 @@ export async function seedReportFixture(db: Db): Promise<Fixture> {
   await response('C4', 'zfk', '2026-10-20T11:00:00', true);
 
   await k.insertInto('case_posts').values([{ case_id: cases.C2, post_id: posts.P7 }, { case_id: cases.C4, post_id: posts.P9 }]).execute();
-  const ev = (c: string, at: string, kind: string, to: string | null, data: unknown) =>
+  const ev = (c: string, at: string, kind: CaseEventKind, to: CaseState | null, data: unknown) =>
     k.insertInto('case_events').values({ case_id: cases[c], at: bj(at), kind, to_state: to, data: data === null ? null : JSON.stringify(data) }).execute();
   await ev('C1', '2026-10-11T10:00:00', 'escalate', 'escalated', { to: 'office' });
   await ev('C3', '2026-10-13T10:00:00', 'update', null, { level: 'red' });
@@ -142,7 +147,7 @@ export async function seedReportFixture(db: Db): Promise<Fixture> {
   await memo('C1', 'M-1', '2026-10-08T10:00:00', '2026-10-13T10:00:00');
   await memo('C4', 'M-2', '2026-10-20T10:00:00', '2026-10-21T10:00:00');
 
-  const commitment = (c: string, d: string, due: string, done: string | null, status: string) =>
+  const commitment = (c: string, d: string, due: string, done: string | null, status: CommitmentStatus) =>
     k.insertInto('commitments').values({ case_id: cases[c], what: '整改', department_id: dept[d], due_at: due, status, done_at: done, created_at: now, updated_at: now }).execute();
   await commitment('C2', 'jsk', '2026-10-15', bj('2026-10-15T16:00:00'), 'done');
   await commitment('C4', 'zfk', bj('2026-10-25T17:30:00'), null, 'open');

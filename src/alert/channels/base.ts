@@ -1,6 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import type { z } from 'zod';
 import type { RiskLevel } from '../../levels.ts';
+import type { ChannelKindName } from '../vocabulary.ts';
 import type { OutboundPolicy } from '../../outbound/policy.ts';
 
 /** A link shown under a message (the post, the case, the acknowledgement page, a download). */
@@ -83,7 +84,7 @@ export interface SendContext {
 
 /** One kind of channel (one file each under channels/). */
 export interface ChannelProvider<C = any> {
-  kind: string;
+  kind: ChannelKindName;
   /** Validates the channel's config (after env references are resolved). */
   config: z.ZodType<C>;
   /** Config fields that are secrets: masked in the API and in workspace exports. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ROLES } from '../../db/schema.ts';
+import { ROLES } from '../../auth/roles.ts';
+import { jsonColumn } from '../../db/values.ts';
 import type { ChannelProvider, SendResult } from './base.ts';
 
 /** The bus event carrying a delivered in-app alert to the console's live streams (SSE). */
@@ -25,9 +26,12 @@ export interface InappEvent {
  */
 const config = z
   .object({
-    roles: z.array(z.enum(ROLES as unknown as [string, ...string[]])).optional(),
+    roles: z.array(z.enum(ROLES)).optional(),
   })
   .strict();
+
+/** `channels.config` of an in-app channel. */
+export const inappConfigJson = jsonColumn('channels.config (inapp)', config);
 
 export const inappChannel: ChannelProvider<z.infer<typeof config>> = {
   kind: 'inapp',

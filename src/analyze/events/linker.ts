@@ -386,7 +386,7 @@ export async function updateStoredEvent(
 ): Promise<void> {
   const e = await trx.selectFrom('events').select(['risk_level', 'burst', 'burst_at']).where('id', '=', eventId).executeTakeFirst();
   if (!e) return;
-  const set: { risk_level?: string; burst?: number; burst_reason?: string | null; burst_at?: string | null; updated_at: string } = { updated_at: nowIso() };
+  const set: { risk_level?: RiskLevel; burst?: number; burst_reason?: string | null; burst_at?: string | null; updated_at: string } = { updated_at: nowIso() };
   if (!e.risk_level || (atLeast(level, e.risk_level) && level !== e.risk_level)) set.risk_level = level;
   if (burst) {
     set.burst = 1;

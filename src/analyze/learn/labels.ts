@@ -9,7 +9,7 @@ import { nowIso } from '../../db/values.ts';
 import { NotFoundError, ValidationError } from '../../errors.ts';
 import { t } from '../../i18n/index.ts';
 import { bumpLanguageRevision, type ModelName } from './models.ts';
-import type { SentimentLabel } from '../sentiment/score.ts';
+import { SENTIMENT_LABELS, type LabelOrigin, type SentimentLabel } from '../vocabulary.ts';
 import { DEFAULT_TAXONOMY } from '../topic/default-taxonomy.ts';
 import { topicPathParts } from '../topic/taxonomy.ts';
 import type { RetrainRequester } from './retrain-job.ts';
@@ -27,7 +27,7 @@ export interface LabelExample {
   postId?: number;
 }
 
-export type LabelOrigin = 'cli' | 'ui' | 'api' | 'import';
+export type { LabelOrigin } from '../vocabulary.ts';
 
 // Labelled sets from elsewhere name polarity in their own words: Chinese (正面/负面/中性), short
 // forms, or emotions (SMP2020-EWECT, NLPCC: angry/sad/fear → negative, happy → positive).
@@ -45,7 +45,7 @@ export function sentimentOf(label: string): SentimentLabel | null {
 
 export const labelInput = z
   .object({
-    sentiment: z.enum(['negative', 'neutral', 'positive']).optional(),
+    sentiment: z.enum(SENTIMENT_LABELS).optional(),
     topic: z.string().trim().min(1).max(200).optional(),
     department: z.string().trim().min(1).max(100).optional(),
   })
@@ -230,7 +230,7 @@ export async function correctPost(
   if (!post) throw new NotFoundError(`post ${postId}`);
   assertSeesDepartment(actor, post.department_id, await officeDepartmentIds(db));
   const result = await learnExamples(db, actor, [{ text: post.text, title: post.title || undefined, postId, ...input }], 'ui', { retrain: 'background', requestRetrain });
-  const set: { sentiment_label?: string; topic?: string; department_id?: number } = {};
+  const set: { sentiment_label?: SentimentLabel; topic?: string; department_id?: number } = {};
   if (input.sentiment) set.sentiment_label = input.sentiment;
   if (input.topic) set.topic = input.topic.split('/').map((p) => p.trim()).join('/');
   if (input.department) {

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { CaseState } from '../../cases/states.ts';
 import type { Database } from '../../db/schema.ts';
 import { matchDepartment, parseReplySignature } from './signature.ts';
 
@@ -11,7 +12,7 @@ export interface DepartmentExample {
 }
 
 /** States in which a case's lead department really answered it. */
-const HANDLED_STATES = ['replied', 'following_up', 'closed'];
+const HANDLED_STATES: CaseState[] = ['replied', 'following_up', 'closed'];
 
 /**
  * Routing examples from the ledger (DESIGN §4 "what was learned from the ledger"): the posts

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { centroidLogits } from './centroid.ts';
 import { forEachFeatureIndex, lexiconSize, type FeatureSet, type TextFeatures } from './features.ts';
 
@@ -251,6 +252,30 @@ export interface StoredLinearModel {
   idf?: string;
   temperature?: number;
 }
+
+/** A StoredLinearModel as kept in `models.data`. */
+export const storedLinearModelSchema = z.object({
+  kind: z.literal('linear'),
+  format: z.literal(1),
+  classes: z.array(z.string()),
+  bits: z.number().int(),
+  features: z.object({
+    words: z.boolean(),
+    otherTokens: z.boolean().optional(),
+    bigrams: z.boolean(),
+    trigrams: z.boolean(),
+    lexicon: z.boolean(),
+    externalLexicon: z.boolean().optional(),
+    lead: z.boolean().optional(),
+  }),
+  examples: z.number(),
+  counts: z.array(z.number()),
+  rows: z.string(),
+  values: z.string(),
+  tail: z.string(),
+  idf: z.string().optional(),
+  temperature: z.number().optional(),
+}) satisfies z.ZodType<StoredLinearModel>;
 
 export function serialize(model: LinearModel, prune = 1e-4): StoredLinearModel {
   const K = model.classes.length;

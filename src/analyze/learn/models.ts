@@ -1,8 +1,9 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import { fromJson, nowIso } from '../../db/values.ts';
+import { jsonColumn, nowIso, readJson } from '../../db/values.ts';
+import { MODEL_NAMES, type ModelName } from '../vocabulary.ts';
 import type { FeatureSet } from './features.ts';
-import { deserialize, serialize, type LinearModel, type StoredLinearModel } from './linear.ts';
+import { deserialize, serialize, storedLinearModelSchema, type LinearModel } from './linear.ts';
 import { z } from 'zod';
 import { shapeOf } from '../../shapes.ts';
 
@@ -11,8 +12,7 @@ import { shapeOf } from '../../shapes.ts';
  * version that increases on every retraining). The repo ships none: every model is learned
  * from the workspace's own labels and ledger.
  */
-export type ModelName = 'sentiment' | 'topic' | 'department';
-export const MODEL_NAMES: readonly ModelName[] = ['sentiment', 'topic', 'department'];
+export { MODEL_NAMES, type ModelName } from '../vocabulary.ts';
 
 export const MODEL_FEATURES: Record<ModelName, FeatureSet> = {
   sentiment: { words: true, bigrams: true, trigrams: false, lexicon: true },
@@ -60,6 +60,9 @@ export async function deleteModel(db: Kysely<Database> | Transaction<Database>, 
   if (Number(res.numDeletedRows) > 0) await bumpLanguageRevision(db);
 }
 
+/** `models.data`: the trained model, compact (linear.ts). */
+const modelDataJson = jsonColumn('models.data', storedLinearModelSchema);
+
 export interface LoadedModel {
   model: LinearModel;
   version: number;
@@ -70,10 +73,10 @@ export async function loadModels(db: Kysely<Database>): Promise<Partial<Record<M
   const rows = await db.selectFrom('models').selectAll().where('name', 'in', [...MODEL_NAMES]).execute();
   const out: Partial<Record<ModelName, LoadedModel>> = {};
   for (const r of rows) {
-    const stored = fromJson<StoredLinearModel | null>(r.data, null);
-    if (!stored || stored.kind !== 'linear') continue;
+    const stored = readJson(modelDataJson, r.data, null);
+    if (!stored) continue;
     try {
-      out[r.name as ModelName] = { model: deserialize(stored), version: r.version, trainedAt: r.trained_at };
+      out[r.name] = { model: deserialize(stored), version: r.version, trainedAt: r.trained_at };
     } catch {
       // A model stored by a newer version (or damaged): analysis goes on without it until retrained.
       continue;
@@ -84,7 +87,7 @@ export async function loadModels(db: Kysely<Database>): Promise<Partial<Record<M
 
 /** Model summaries for the console (no weights). */
 export const modelInfoSchema = shapeOf<Awaited<ReturnType<typeof describeModels>>[number]>()({
-  name: z.string(),
+  name: z.enum(MODEL_NAMES),
   version: z.number(),
   examples: z.number(),
   trainedAt: z.string(),
@@ -96,16 +99,16 @@ export const modelInfoSchema = shapeOf<Awaited<ReturnType<typeof describeModels>
 export async function describeModels(db: Kysely<Database>) {
   const rows = await db.selectFrom('models').select(['name', 'version', 'examples', 'trained_at', 'data']).where('name', 'in', [...MODEL_NAMES]).execute();
   return rows.map((r) => {
-    const stored = fromJson<Partial<StoredLinearModel>>(r.data, {});
+    const stored = readJson(modelDataJson, r.data, null);
     return {
       name: r.name,
       version: r.version,
       examples: r.examples,
       trainedAt: r.trained_at,
-      classes: stored.classes ?? [],
-      counts: stored.counts ?? [],
+      classes: stored?.classes ?? [],
+      counts: stored?.counts ?? [],
       // whether the model also reads the external sentiment lexicons (sentiment/external-lexicon.ts)
-      externalLexicon: stored.features?.externalLexicon === true,
+      externalLexicon: stored?.features.externalLexicon === true,
     };
   });
 }

@@ -1,18 +1,26 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { nowIso } from '../../db/values.ts';
-import type { JobData, JobQueue } from '../../jobs/queue.ts';
+import { z } from 'zod';
+import { jobType, type JobPayload, type JobQueue } from '../../jobs/queue.ts';
 import { MODEL_NAMES, type ModelName } from './models.ts';
 import { scheduleRetrain, type RetrainResult } from './train.ts';
 
 /** The job that retrains models after corrections, run by whichever worker takes it. */
-export const RETRAIN_JOB = 'models.retrain';
+export const retrainJob = jobType(
+  'models.retrain',
+  z.object({
+    // Names this version does not know (a newer worker's models) are skipped, not an error.
+    models: z.array(z.string()).transform((names) => names.filter((n): n is ModelName => (MODEL_NAMES as readonly string[]).includes(n))),
+    throughLabelId: z.number().int().nonnegative(),
+  }),
+);
 
 /** Asks for the named models to be retrained with every label up to `throughLabelId`. */
 export type RetrainRequester = (names: ModelName[], throughLabelId: number) => Promise<void>;
 
 export function queueRetrain(jobs: JobQueue): RetrainRequester {
-  return async (names, throughLabelId) => void (await jobs.send(RETRAIN_JOB, { models: names, throughLabelId }));
+  return async (names, throughLabelId) => void (await jobs.send(retrainJob, { models: names, throughLabelId }));
 }
 
 const throughKey = (name: ModelName) => `models.trained_through_label.${name}`;
@@ -22,9 +30,9 @@ const throughKey = (name: ModelName) => `models.trained_through_label.${name}`;
  * already run: a burst of corrections becomes one or two retrainings, whichever worker runs them.
  * Label ids, not clocks, say what a retraining saw, so workers on other machines agree.
  */
-export async function runRetrainJob(db: Kysely<Database>, data: JobData): Promise<RetrainResult[]> {
-  const asked = (Array.isArray(data.models) ? data.models : []).filter((n): n is ModelName => MODEL_NAMES.includes(n as ModelName));
-  const through = Number(data.throughLabelId) || 0;
+export async function runRetrainJob(db: Kysely<Database>, data: JobPayload<typeof retrainJob>): Promise<RetrainResult[]> {
+  const asked = data.models;
+  const through = data.throughLabelId;
   const rows = await db.selectFrom('settings').select(['key', 'value']).where('key', 'in', asked.map(throughKey)).execute();
   const done = new Map(rows.map((r) => [r.key, Number(r.value) || 0]));
   const names = asked.filter((n) => (done.get(throughKey(n)) ?? 0) < through);

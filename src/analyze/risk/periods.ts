@@ -1,10 +1,11 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import { z } from 'zod';
 import { recordAudit } from '../../audit/audit.ts';
 import type { Actor } from '../../auth/actor.ts';
 import { assertCan } from '../../auth/policy.ts';
 import type { Database, WatchPeriodTable } from '../../db/schema.ts';
-import { fromJson, nowIso, toJson } from '../../db/values.ts';
+import { upsertByKey, type Upserted } from '../../db/upsert.ts';
+import { jsonColumn, nowIso, readJson, toJson } from '../../db/values.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
 import { t } from '../../i18n/index.ts';
 import { lowerAscii, type Normalizer } from '../rules/matcher.ts';
@@ -46,6 +47,9 @@ export function periodBound(value: string, end: boolean): string {
   return d.toISOString();
 }
 
+/** `watch_periods.keywords`: a post must mention one to fall into the period (none: every post). */
+export const periodKeywordsJson = jsonColumn('watch_periods.keywords', z.array(z.string()));
+
 export interface WatchPeriodView {
   id: number;
   name: string;
@@ -69,7 +73,7 @@ export const watchPeriodViewSchema = shapeOf<WatchPeriodView>()({
 });
 
 function view(r: Selectable<WatchPeriodTable>): WatchPeriodView {
-  return { ...r, keywords: fromJson<string[]>(r.keywords, []), boost: Number(r.boost) };
+  return { ...r, keywords: readJson(periodKeywordsJson, r.keywords, []), boost: Number(r.boost) };
 }
 
 function rowValues(data: WatchPeriodInput) {
@@ -119,6 +123,22 @@ export async function updateWatchPeriod(db: Kysely<Database>, actor: Actor, id: 
     await recordAudit(trx, actor, { action: 'watch_period.update', entity: 'watch_period', entityId: id, before, after });
     return view(after);
   });
+}
+
+/** The period of this name made to be exactly `input`, in the caller's transaction (`workspace apply`). */
+export async function upsertWatchPeriodByName(trx: Transaction<Database>, actor: Actor, input: WatchPeriodInput): Promise<Upserted> {
+  assertCan(actor, 'rules.manage');
+  const { name, ...values } = rowValues(watchPeriodInput.parse(input));
+  return (
+    await upsertByKey(trx, actor, {
+      table: 'watch_periods',
+      key: ['name', name],
+      values,
+      compare: (row) => ({ ...row, boost: Number(row.boost) }),
+      entity: 'watch_period',
+      actions: { create: 'watch_period.create', update: 'watch_period.update' },
+    })
+  ).outcome;
 }
 
 export async function deleteWatchPeriod(db: Kysely<Database>, actor: Actor, id: number): Promise<void> {

@@ -4,7 +4,7 @@ import { recordAudit } from '../../audit/audit.ts';
 import type { Actor } from '../../auth/actor.ts';
 import { assertCan } from '../../auth/policy.ts';
 import type { Database } from '../../db/schema.ts';
-import { fromJson, nowIso, toJson } from '../../db/values.ts';
+import { jsonColumn, nowIso, readJson, toJson } from '../../db/values.ts';
 import { CueScanner } from './cues.ts';
 import { lowerAscii, type Normalizer } from './matcher.ts';
 
@@ -29,9 +29,12 @@ export const sensitiveTermsInput = z.object({
 /** The sensitive-term list, and whether it is still the default one. */
 export const sensitiveTermsSchema = z.object({ terms: z.array(z.string()), isDefault: z.boolean() });
 
+/** The workspace's sensitive terms row of `settings` (absent: the defaults). */
+const sensitiveTermsJson = jsonColumn('settings.value (sensitive terms)', z.array(z.string()));
+
 export async function getSensitiveTerms(db: Kysely<Database>): Promise<{ terms: string[]; isDefault: boolean }> {
   const row = await db.selectFrom('settings').select('value').where('key', '=', SENSITIVE_SETTING).executeTakeFirst();
-  const stored = row ? fromJson<string[] | null>(row.value, null) : null;
+  const stored = row ? readJson(sensitiveTermsJson, row.value, null) : null;
   return stored ? { terms: stored, isDefault: false } : { terms: [...DEFAULT_SENSITIVE_TERMS], isDefault: true };
 }
 

@@ -9,6 +9,7 @@ import { prepareDoc, RuleMatcher, type Hit } from './matcher.ts';
 import { termsOf } from './parser.ts';
 import { RuleSyntaxError } from './syntax-error.ts';
 import { shapeOf } from '../../shapes.ts';
+import { RISK_LEVELS } from '../../levels.ts';
 
 /** "Test this expression against recent posts": the console's live rule editor. */
 export const tryRuleInput = z.object({
@@ -114,7 +115,7 @@ export const tryRuleResultSchema = shapeOf<Tried>()({
   since: z.string(),
   matches: z.array(
     shapeOf<Tried['matches'][number]>()({
-      post: shapeOf<Tried['matches'][number]['post']>()({ id: z.number(), title: z.string(), source: z.string(), url: z.string().nullable(), published_at: z.string().nullable(), fetched_at: z.string(), risk_level: z.string().nullable() }),
+      post: shapeOf<Tried['matches'][number]['post']>()({ id: z.number(), title: z.string(), source: z.string(), url: z.string().nullable(), published_at: z.string().nullable(), fetched_at: z.string(), risk_level: z.enum(RISK_LEVELS).nullable() }),
       hits: z.array(hitSchema),
       highlights: z.partialRecord(z.enum(FIELDS), shapeOf<Highlight>()({ text: z.string(), ranges: z.array(z.tuple([z.number(), z.number()])) })),
     }),

@@ -5,8 +5,9 @@ import {
 } from '../text/token-info.ts';
 import { EMOJI, EMOTICONS } from './lexicon.ts';
 
-export type SentimentLabel = 'negative' | 'neutral' | 'positive';
-export const SENTIMENT_LABELS: readonly SentimentLabel[] = ['negative', 'neutral', 'positive'];
+import type { SentimentLabel } from '../vocabulary.ts';
+
+export { SENTIMENT_LABELS, type SentimentLabel } from '../vocabulary.ts';
 
 /** What the lexicon saw in one text: the raw sum, its parts (features for the learned model), and reasons. */
 export interface LexiconScore {

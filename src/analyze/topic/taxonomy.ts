@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { jsonColumn } from '../../db/values.ts';
 import { t } from '../../i18n/index.ts';
 import { hashToken } from '../learn/features.ts';
 import { IntIndex } from '../text/int-index.ts';
@@ -9,6 +11,9 @@ export interface TaxonomyTopic {
   /** Owner department code, if the taxonomy names one. */
   department: string | null;
 }
+
+/** `taxonomy_topics.keywords`. */
+export const topicKeywordsJson = jsonColumn('taxonomy_topics.keywords', z.array(z.string()));
 
 export interface TopicMatch {
   topic: string;

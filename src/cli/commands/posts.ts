@@ -3,7 +3,9 @@ import { cliActor } from '../../auth/actor.ts';
 import { sourceByName } from '../../collect/manage.ts';
 import { parseDate } from '../../collect/parser/dates.ts';
 import { searchPosts } from '../../collect/search.ts';
-import { fromJson } from '../../db/values.ts';
+import { postAnalysisJson } from '../../analyze/types.ts';
+import { postExtraJson } from '../../collect/types.ts';
+import { readJson } from '../../db/values.ts';
 import { AppError } from '../../errors.ts';
 import { CliError, withContext } from '../context.ts';
 
@@ -27,8 +29,8 @@ function jsonl(r: Row) {
     department_id: r.department_id,
     risk: r.risk_level ? { level: r.risk_level, score: r.risk_score } : null,
     event: r.event_id,
-    analysis: fromJson<unknown>(r.analysis, null),
-    extra: fromJson<unknown>(r.extra, null),
+    analysis: readJson(postAnalysisJson, r.analysis, null),
+    extra: readJson(postExtraJson, r.extra, null),
   };
 }
 

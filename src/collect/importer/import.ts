@@ -4,13 +4,13 @@ import { officeDepartmentIds } from '../../auth/departments.ts';
 import { assertCan, canSeeDepartment } from '../../auth/policy.ts';
 import { assertSourceVisible } from '../manage.ts';
 import type { AppContext } from '../../context.ts';
-import { fromJson } from '../../db/values.ts';
+import { readJson } from '../../db/values.ts';
+import { importConfigJson } from '../sources/import.ts';
 import { ValidationError } from '../../errors.ts';
 import { t } from '../../i18n/index.ts';
-import { processNewPosts } from '../../jobs/pipeline.ts';
 import { parseDate } from '../parser/dates.ts';
+import { ingestPosts } from '../../pipeline/index.ts';
 import { plainText } from '../sanitize.ts';
-import { storeItems } from '../store.ts';
 import type { CollectedItem, SourceRow } from '../types.ts';
 import { resolveColumns, type ImportField, IMPORT_FIELDS } from './columns.ts';
 import { ImportFileError, readImportFile, type ImportIssue, type ImportRow } from './readers.ts';
@@ -119,7 +119,7 @@ export async function importFile(ctx: AppContext, actor: Actor, source: SourceRo
     if (err instanceof ImportFileError) throw new ValidationError(`${filename}: ${err.message}`, t('collect.importBadFile', { file: filename, reason: err.message }));
     throw err;
   }
-  const sourceMap = fromJson<{ map?: Record<string, string> }>(source.config, {}).map ?? {};
+  const sourceMap = readJson(importConfigJson, source.config, {}).map ?? {};
   const columns = resolveColumns(table.headers, { ...sourceMap, ...map });
   const result: ImportResult = { source: source.name, rows: table.rows.length + table.broken.length, created: 0, updated: 0, unchanged: 0, errors: [...table.broken], warnings: table.warnings, columns: Object.fromEntries(columns) };
   if (!table.rows.length && !table.broken.length) throw new ValidationError(`${filename}: no data rows`, t('collect.importEmpty'));
@@ -133,11 +133,15 @@ export async function importFile(ctx: AppContext, actor: Actor, source: SourceRo
         result.errors.push({ row: row.row, message: (err as Error).message });
       }
     }
-    const stored = await storeItems(ctx.db.kysely, source, items, now, { mayUpdate });
-    result.created += stored.created.length;
-    result.updated += stored.updated;
-    result.unchanged += stored.unchanged;
-    await processNewPosts(ctx, stored.created);
+    await ingestPosts(ctx, source, items, {
+      now,
+      mayUpdate,
+      onStored: async (stored) => {
+        result.created += stored.created.length;
+        result.updated += stored.updated;
+        result.unchanged += stored.unchanged;
+      },
+    });
   }
   result.errors.sort((a, b) => a.row - b.row);
   if (result.warnings.length || table.broken.length) ctx.log.warn({ file: filename, source: source.name, refused: table.broken.length, warnings: result.warnings.length }, 'import: rows refused or fields left empty');

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { SourceKindName } from '../vocabulary.ts';
 import type { AppContext } from '../../context.ts';
 import type { Fetcher } from '../fetcher/fetch.ts';
 import type { CollectedItem, CollectedReply, Metrics, SourceRow } from '../types.ts';
@@ -39,7 +40,7 @@ export interface ThreadUpdate {
  * the scheduler; push, import and manual receive posts another way and only validate config.
  */
 export interface SourceKind<C = unknown> {
-  kind: string;
+  kind: SourceKindName;
   config: z.ZodType<C>;
   /** Needs a URL to fetch. */
   needsUrl: boolean;

@@ -13,6 +13,7 @@ import * as m010 from './010_rollup.ts';
 import * as m011 from './011_login_throttle.ts';
 import * as m012 from './012_source_warnings.ts';
 import * as m013 from './013_outbound.ts';
+import * as m014 from './014_references.ts';
 
 export interface MigrationModule {
   up(db: Kysely<any>, kind: DbKind): Promise<void>;
@@ -36,4 +37,5 @@ export const migrations: Record<string, MigrationModule> = {
   '011_login_throttle': m011,
   '012_source_warnings': m012,
   '013_outbound': m013,
+  '014_references': m014,
 };

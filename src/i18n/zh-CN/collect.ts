@@ -5,6 +5,7 @@ export default {
   'collect.maskedSecret': '“{detail}”仍是隐藏的 ********，且没有已保存的值：请填写真实的密钥或请求头',
   'collect.sourceExists': '信息源名称“{name}”已被使用',
   'collect.sourceHasPosts': '信息源“{name}”已有 {count} 条信息，不能删除；可以改为暂停',
+  'collect.sourceInRuleScope': '信息源“{name}”是监测规则“{rules}”的限定信息源，不能删除；请先修改这些规则',
   'collect.urlRequired': '“{kind}”类信息源需要填写网址',
   'collect.badUrl': '网址“{url}”无效，只支持 http 或 https',
   'collect.badConfig': '信息源配置有误：{detail}',

@@ -6,6 +6,7 @@ export default {
   'error.forbidden': '您没有权限执行此操作',
   'error.csrf': '安全校验失败（CSRF），请刷新页面后重试',
   'error.conflict': '数据冲突：{detail}',
+  'error.storedJson': '已保存的数据（{column}）已损坏，请联系管理员修复',
   'error.invalidUtf8': '提交的内容含有无效的 UTF-8 字节，无法读取；请以 UTF-8 编码重新提交',
   'role.admin': '系统管理员',
   'role.office': '舆情管理员',

@@ -21,6 +21,7 @@ export default {
   'rules.duplicateName': '监测规则“{name}”已存在',
   'rules.unknownDepartment': '部门“{code}”不存在',
   'rules.unknownSources': '信息源“{names}”不存在',
+  'rules.usedByChannels': '监测规则“{name}”被预警渠道“{channels}”引用，不能删除，请先在渠道中移除',
   'rules.hasAlerts': '监测规则“{name}”已产生预警，不能删除，请改为停用',
   'rules.badLevel': '等级“{level}”无效，应为 blue、yellow、orange 或 red',
   'periods.duplicateName': '重点时段“{name}”已存在',

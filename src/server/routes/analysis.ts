@@ -1,14 +1,14 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { getSensitiveTerms, sensitiveTermsInput, sensitiveTermsSchema, setSensitiveTerms } from '../../analyze/rules/sensitive.ts';
-import { analyzeStoredPosts } from '../../analyze/step.ts';
-import type { AnalysisResult } from '../../analyze/types.ts';
+import { analyzeStoredPosts } from '../../pipeline/index.ts';
+import { postAnalysisJson } from '../../analyze/types.ts';
 import { recordAudit } from '../../audit/audit.ts';
 import type { Actor } from '../../auth/actor.ts';
 import { officeDepartmentIds } from '../../auth/departments.ts';
 import { assertCan, assertSeesDepartment } from '../../auth/policy.ts';
 import type { Database } from '../../db/schema.ts';
-import { fromJson } from '../../db/values.ts';
+import { readJson } from '../../db/values.ts';
 import { AppError, NotFoundError } from '../../errors.ts';
 import { t } from '../../i18n/index.ts';
 import { actorOf } from '../session.ts';
@@ -28,7 +28,7 @@ async function visiblePost(db: Kysely<Database>, actor: Actor, id: number) {
 
 function shape(post: Awaited<ReturnType<typeof visiblePost>>) {
   const { analysis, ...columns } = post;
-  return { ...columns, result: fromJson<AnalysisResult | null>(analysis, null) };
+  return { ...columns, result: readJson(postAnalysisJson, analysis, null) };
 }
 
 /** A post's analysis (with every reason), re-analysis on demand, and the sensitive-term list. */

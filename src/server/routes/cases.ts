@@ -1,15 +1,13 @@
 import { z } from 'zod';
-import { requestDelivery } from '../../alert/delivery.ts';
 import { assertCan } from '../../auth/policy.ts';
 import { nowIso } from '../../db/values.ts';
-import { recordAudit } from '../../audit/audit.ts';
 import { assertWorksOnCase, visibleCase, caseRowSchema } from '../../cases/access.ts';
 import { accountActivity, accountActivitySchema } from '../../cases/accounts.ts';
 import { caseEventRowSchema } from '../../cases/history.ts';
 import { caseDetail, caseDetailSchema, ledgerPageSchema, ledgerQuery, listLedger } from '../../cases/ledger.ts';
 import { ledgerXlsx } from '../../cases/ledger-xlsx.ts';
 import { joinPosts, joinPostsInput, openCase, openCaseInput } from '../../cases/open.ts';
-import { caseSettingsPatch, caseSettingsSchema, loadCaseSettings, parseCaseSettings, storeCaseSettings } from '../../cases/settings.ts';
+import { caseSettingsPatch, caseSettingsSchema, changeCaseSettings, loadCaseSettings } from '../../cases/settings.ts';
 import { transitionTableSchema, TRANSITIONS } from '../../cases/states.ts';
 import { verifyResponses, verifyResultSchema } from '../../cases/verify.ts';
 import {
@@ -62,12 +60,7 @@ export const caseRoutes: RouteModule = (app, ctx) => {
   r.put('/api/cases/settings', { schema: { tags, summary: 'Change case settings (fields given replace the current ones)', body: caseSettingsPatch, response: { 200: caseSettingsSchema } } }, async (request) => {
     const actor = actorOf(request);
     assertCan(actor, 'settings.manage');
-    return db.transaction().execute(async (trx) => {
-      const before = await loadCaseSettings(trx);
-      const after = await storeCaseSettings(trx, parseCaseSettings({ ...before, ...request.body }));
-      await recordAudit(trx, actor, { action: 'settings.cases', entity: 'settings', entityId: 'cases.settings', before, after });
-      return after;
-    });
+    return db.transaction().execute(async (trx) => (await changeCaseSettings(trx, actor, request.body)).settings);
   });
 
   r.post('/api/cases', { schema: { tags, summary: 'Open a case from posts or an event, by hand', body: openCaseInput, response: { 201: caseRowSchema } } }, async (request, reply) =>
@@ -90,9 +83,7 @@ export const caseRoutes: RouteModule = (app, ctx) => {
     assignCase(db, actorOf(request), request.params.id, request.body),
   );
   r.post('/api/cases/:id/escalate', { schema: { tags, summary: '转办 to the office or a leader', params: idParam, body: escalateInput, response: { 200: caseRowSchema } } }, async (request) => {
-    const after = await escalateCase(db, actorOf(request), request.params.id, request.body);
-    requestDelivery(ctx);
-    return after;
+    return escalateCase(db, actorOf(request), request.params.id, request.body);
   });
   r.post('/api/cases/:id/follow', { schema: { tags, summary: 'Move a replied case to 跟踪', params: idParam, body: commentInput, response: { 200: caseRowSchema } } }, async (request) =>
     followCase(db, actorOf(request), request.params.id, request.body.comment),

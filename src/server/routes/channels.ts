@@ -1,10 +1,8 @@
 import { z } from 'zod';
-import { recordAudit } from '../../audit/audit.ts';
 import { assertCan } from '../../auth/policy.ts';
 import { channelInput, createChannel, deleteChannel, getChannel, listChannels, publicChannelSchema, sendTest, setChannelEnabled, updateChannel } from '../../alert/channel-store.ts';
 import { channelProviders } from '../../alert/channels/index.ts';
-import { requestDelivery } from '../../alert/delivery.ts';
-import { alertSettingsSchema, loadAlertSettings, saveAlertSettings } from '../../alert/settings.ts';
+import { alertSettingsSchema, changeAlertSettings, loadAlertSettings } from '../../alert/settings.ts';
 import { t } from '../../i18n/index.ts';
 import { actorOf } from '../session.ts';
 import { typed, type RouteModule } from './types.ts';
@@ -29,9 +27,7 @@ export const channelRoutes: RouteModule = (app, ctx) => {
     reply.code(201).send(await createChannel(db, actorOf(request), request.body)),
   );
   r.patch('/api/channels/:id', { schema: { tags, summary: 'Update a channel (a masked secret "********" keeps the stored one)', params: idParam, body: channelInput.partial(), response: { 200: publicChannelSchema } } }, async (request) => {
-    const out = await updateChannel(db, actorOf(request), request.params.id, request.body);
-    if (out.enabled) requestDelivery(ctx);
-    return out;
+    return updateChannel(db, actorOf(request), request.params.id, request.body);
   });
   r.delete('/api/channels/:id', { schema: { tags, summary: 'Delete a channel that has no alerts', params: idParam, response: { 204: noContent } } }, async (request, reply) => {
     await deleteChannel(db, actorOf(request), request.params.id);
@@ -43,9 +39,7 @@ export const channelRoutes: RouteModule = (app, ctx) => {
     return { ok: res.ok, channel: res.channel, kind: res.kind, status: res.status, serviceCode: res.serviceCode ?? null, answer: res.snippet, failure: res.failure ?? null, error: res.error ?? null, message };
   });
   r.post('/api/channels/:id/enable', { schema: { tags, summary: 'Re-enable a channel: clears the failure streak; held alerts go out', params: idParam, response: { 200: publicChannelSchema } } }, async (request) => {
-    const out = await setChannelEnabled(db, actorOf(request), request.params.id, true);
-    requestDelivery(ctx);
-    return out;
+    return setChannelEnabled(db, actorOf(request), request.params.id, true);
   });
   r.post('/api/channels/:id/disable', { schema: { tags, summary: 'Switch a channel off (its alerts wait)', params: idParam, response: { 200: publicChannelSchema } } }, async (request) =>
     setChannelEnabled(db, actorOf(request), request.params.id, false),
@@ -58,12 +52,6 @@ export const channelRoutes: RouteModule = (app, ctx) => {
   r.put('/api/alert-settings', { schema: { tags, summary: 'Change delivery, flood and escalation settings', body: alertSettingsSchema.partial(), response: { 200: alertSettingsSchema } } }, async (request) => {
     const actor = actorOf(request);
     assertCan(actor, 'settings.manage');
-    const before = await loadAlertSettings(db);
-    const after = await db.transaction().execute(async (trx) => {
-      const next = await saveAlertSettings(trx, request.body);
-      await recordAudit(trx, actor, { action: 'settings.alert', entity: 'settings', entityId: 'alert', before, after: next });
-      return next;
-    });
-    return after;
+    return db.transaction().execute(async (trx) => (await changeAlertSettings(trx, actor, request.body)).settings);
   });
 };

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { requestDelivery } from '../../alert/delivery.ts';
 import { memoDocx } from '../../cases/memo-docx.ts';
 import {
   createMemo,
@@ -37,12 +36,10 @@ export const memoRoutes: RouteModule = (app, ctx) => {
   );
   r.get('/api/memos/:id', { schema: { tags, summary: 'A memo with its instructions and history', params: idParam, response: { 200: memoDetailSchema } } }, async (request) => getMemo(db, actorOf(request), request.params.id));
   r.patch('/api/memos/:id', { schema: { tags, summary: "Edit a memo, or mark it sent: the Word form goes to the leaders' channels (history kept)", params: idParam, body: memoPatch, response: { 200: memoRowSchema } } }, async (request) => {
-    const after = await updateMemo(db, actorOf(request), request.params.id, request.body);
-    if (request.body.sent) requestDelivery(ctx);
-    return after;
+    return updateMemo(db, actorOf(request), request.params.id, request.body);
   });
   r.get('/api/memos/:id/docx', { schema: { tags, summary: 'The memo as a Word document', params: idParam, response: { 200: fileAnswer('The 抄告单 form', DOCX_MIME) } } }, async (request, reply) => {
-    const { buffer, filename } = await memoDocx(db, actorOf(request), request.params.id);
+    const { buffer, filename } = await memoDocx(db, await getMemo(db, actorOf(request), request.params.id));
     return reply
       .type(DOCX_MIME)
       .header('content-disposition', `attachment; filename="${filename}"`)

@@ -22,8 +22,8 @@ import {
 import { PRESETS } from '../../collect/parser/presets.ts';
 import { previewSchema, previewSource } from '../../collect/preview.ts';
 import { kindOf } from '../../collect/sources/index.ts';
-import { CollectError } from '../../collect/types.ts';
-import { fromJson } from '../../db/values.ts';
+import { CollectError, sourceConfigJson } from '../../collect/types.ts';
+import { readJson } from '../../db/values.ts';
 import { ValidationError } from '../../errors.ts';
 import { t } from '../../i18n/index.ts';
 import { OutboundRefusedError } from '../../outbound/refusal.ts';
@@ -73,7 +73,7 @@ export const sourceRoutes: RouteModule = async (app, ctx) => {
     assertCan(actorOf(request), 'sources.manage');
     const { source_id, ...body } = request.body;
     const stored = source_id ? await getSourceRow(db, source_id) : null;
-    const given = withStoredSecrets({ url: stored?.url ?? null, config: fromJson<Record<string, unknown>>(stored?.config, {}) }, { url: body.url, config: body.config ?? {} });
+    const given = withStoredSecrets({ url: stored?.url ?? null, config: readJson(sourceConfigJson, stored?.config, {}) }, { url: body.url, config: body.config ?? {} });
     try {
       return await previewSource(ctx, { ...body, url: given.url as string, config: given.config as Record<string, unknown> } as Parameters<typeof previewSource>[1]);
     } catch (err) {

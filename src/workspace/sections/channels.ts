@@ -1,34 +1,31 @@
 import { z } from 'zod';
-import { recordAudit } from '../../audit/audit.ts';
-import { channelColumns, channelInput, checkChannelConfig, publicChannel } from '../../alert/channel-store.ts';
+import { channelConfigJson, channelInput, channelRules, checkChannelConfig, upsertChannelByName } from '../../alert/channel-store.ts';
 import { providerOf } from '../../alert/channels/index.ts';
-import { quietHoursSchema } from '../../alert/quiet.ts';
+import { quietHoursJson, quietHoursSchema } from '../../alert/quiet.ts';
 import { maskSecrets, mergeSecrets } from '../../alert/secrets.ts';
 import { maskedPaths } from '../../auth/secrets.ts';
-import { alertSettingsSchema, loadAlertSettings, saveAlertSettings } from '../../alert/settings.ts';
-import { fromJson, nowIso } from '../../db/values.ts';
+import { alertSettingsSchema, changeAlertSettings, loadAlertSettings } from '../../alert/settings.ts';
+import { readJson } from '../../db/values.ts';
 import { RISK_LEVELS } from '../../levels.ts';
-import { duplicateIssues, emptyStats, sameFields, type WorkspaceIssue, type WorkspaceSection } from '../section.ts';
+import { count, duplicateIssues, emptyStats, type WorkspaceIssue, type WorkspaceSection } from '../section.ts';
 
 /**
  * `channels`: where alerts go. Secrets may be written as `${ENV_NAME}` (resolved when sending);
  * an export never contains a secret in clear: it shows env references as they are and other
  * secrets as "********", which, applied again, keeps the stored value.
  */
-const item = z
-  .object({
-    name: z.string().min(1).max(100),
-    kind: z.string().min(1),
+const item = channelInput
+  .omit({ department_id: true, rule_ids: true, rule_names: true })
+  .extend({
     /** Department code; omitted: the office / every department. */
     department: z.string().optional(),
     min_level: z.enum(RISK_LEVELS).optional(),
-    /** Only alerts of these watch rules (system notices still come). */
+    /** Only alerts of these watch rules, by name (system notices still come). */
     rules: z.array(z.string().min(1)).optional(),
     quiet_hours: quietHoursSchema.optional(),
     /** 'leaders': receives only escalations addressed to the leaders. */
     audience: z.enum(['department', 'leaders']).optional(),
     enabled: z.boolean().optional(),
-    config: z.record(z.string(), z.unknown()).default({}),
   })
   .strict();
 export type ChannelItem = z.infer<typeof item>;
@@ -54,7 +51,7 @@ export const channelsSection: WorkspaceSection<ChannelItem> = {
         continue;
       }
       const stored = await db.selectFrom('channels').select('config').where('name', '=', c.name).executeTakeFirst();
-      const config = mergeSecrets(provider, fromJson(stored?.config, {}), c.config);
+      const config = mergeSecrets(provider, readJson(channelConfigJson, stored?.config, {}), c.config);
       for (const at of maskedPaths(config)) issues.push({ path: ['channels', i, 'config', ...at], message: `"${at.join('.')}" is masked and no stored value exists: give the secret or an \${ENV} reference` });
       for (const p of checkChannelConfig(c.kind, config)) issues.push({ path: ['channels', i, 'config'], message: p });
       if (c.department && !fileDepartments.has(c.department)) {
@@ -72,52 +69,23 @@ export const channelsSection: WorkspaceSection<ChannelItem> = {
   async apply(trx, items, ctx) {
     const stats = emptyStats();
     const departments = new Map((await trx.selectFrom('departments').select(['id', 'code']).execute()).map((d) => [d.code, d.id]));
-    for (const c of items) {
-      const row = await trx.selectFrom('channels').selectAll().where('name', '=', c.name).executeTakeFirst();
-      const config = mergeSecrets(providerOf(c.kind), fromJson(row?.config, {}), c.config);
-      const data = channelInput.parse({
-        name: c.name,
-        kind: c.kind,
-        config,
-        department_id: c.department ? (departments.get(c.department) ?? null) : null,
-        min_level: c.min_level ?? 'blue',
-        rule_names: c.rules ?? [],
-        quiet_hours: c.quiet_hours ?? null,
-        audience: c.audience ?? 'department',
-        // A channel switched off by its failures stays off until someone says `enabled: true` (or re-enables it).
-        enabled: c.enabled ?? !(row && row.enabled === 0 && row.disabled_at),
-      });
-      const next = channelColumns(data);
-      if (!row) {
-        const now = nowIso();
-        const created = await trx.insertInto('channels').values({ ...next, failure_streak: 0, disabled_reason: null, created_at: now, updated_at: now }).returningAll().executeTakeFirstOrThrow();
-        await recordAudit(trx, ctx.actor, { action: 'channel.create', entity: 'channel', entityId: created.id, after: publicChannel(created) });
-        stats.created++;
-      } else if (!sameFields(row, next)) {
-        const reenable = next.enabled === 1 && row.enabled === 0;
-        const after = await trx
-          .updateTable('channels')
-          .set({ ...next, updated_at: nowIso(), ...(reenable ? { failure_streak: 0, retry_at: null, disabled_reason: null, disabled_at: null } : {}) })
-          .where('id', '=', row.id)
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        await recordAudit(trx, ctx.actor, { action: 'channel.update', entity: 'channel', entityId: row.id, before: publicChannel(row), after: publicChannel(after) });
-        stats.updated++;
-      } else stats.unchanged++;
+    for (const { department, rules, ...c } of items) {
+      count(stats, await upsertChannelByName(trx, ctx.actor, { ...c, department_id: department ? (departments.get(department) ?? null) : null, rule_names: rules ?? [] }));
     }
     return stats;
   },
   async export(db) {
     const rows = await db.selectFrom('channels').leftJoin('departments', 'departments.id', 'channels.department_id').selectAll('channels').select('departments.code as department').orderBy('channels.name').execute();
+    const byChannel = await channelRules(db);
     return rows.map((r) => {
-      const out: ChannelItem = { name: r.name, kind: r.kind, config: maskSecrets(providerOf(r.kind), fromJson(r.config, {})) };
+      const out: ChannelItem = { name: r.name, kind: r.kind, config: maskSecrets(providerOf(r.kind), readJson(channelConfigJson, r.config, {})) };
       if (r.department) out.department = r.department;
       if (r.min_level !== 'blue') out.min_level = r.min_level as ChannelItem['min_level'];
-      const rules = fromJson<string[]>(r.rule_names, []);
+      const rules = (byChannel.get(r.id) ?? []).map((x) => x.name);
       if (rules.length) out.rules = rules;
-      const quiet = fromJson<ChannelItem['quiet_hours'] | null>(r.quiet_hours, null);
+      const quiet = readJson(quietHoursJson, r.quiet_hours, null);
       if (quiet) out.quiet_hours = quiet;
-      if (r.audience !== 'department') out.audience = r.audience as 'leaders';
+      if (r.audience !== 'department') out.audience = r.audience;
       // A channel switched off by its failures is exported as enabled: the file states intent.
       if (r.enabled === 0 && !r.disabled_at) out.enabled = false;
       return out;
@@ -135,15 +103,7 @@ export const alertSettingsSection: WorkspaceSection<Partial<z.infer<typeof alert
   },
   async apply(trx, items, ctx) {
     const stats = emptyStats();
-    const before = await loadAlertSettings(trx);
-    const next = alertSettingsSchema.parse({ ...before, ...(items[0] ?? {}) });
-    if (JSON.stringify(before) === JSON.stringify(next)) {
-      stats.unchanged++;
-      return stats;
-    }
-    await saveAlertSettings(trx, next);
-    await recordAudit(trx, ctx.actor, { action: 'settings.alert', entity: 'settings', entityId: 'alert', before, after: next });
-    stats.updated++;
+    count(stats, (await changeAlertSettings(trx, ctx.actor, items[0] ?? {}, true)).outcome);
     return stats;
   },
   async export(db) {

@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import { recordAudit } from '../../audit/audit.ts';
-import { nowIso } from '../../db/values.ts';
-import { duplicateIssues, emptyStats, sameFields, type WorkspaceSection } from '../section.ts';
+import { departmentInput, upsertDepartmentByCode } from '../../auth/departments.ts';
+import { count, duplicateIssues, emptyStats, type WorkspaceSection } from '../section.ts';
 
-const item = z
-  .object({
-    code: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
-    name: z.string().min(1).max(100),
+/** The file's item is the store's input, with `office` for is_office and the department's responders. */
+const item = departmentInput
+  .omit({ is_office: true })
+  .extend({
     phone: z.string().max(40).optional(),
     /** The 局办公室: coordinates, replies in the bureau's name; its items are shared with everyone. */
     office: z.boolean().optional(),
@@ -41,20 +40,7 @@ export const departmentsSection: WorkspaceSection<DepartmentItem> = {
   },
   async apply(trx, items, ctx) {
     const stats = emptyStats();
-    for (const d of items) {
-      const next = { name: d.name, phone: d.phone ?? null, is_office: d.office ? 1 : 0 };
-      const row = await trx.selectFrom('departments').selectAll().where('code', '=', d.code).executeTakeFirst();
-      if (!row) {
-        const now = nowIso();
-        const created = await trx.insertInto('departments').values({ code: d.code, ...next, created_at: now, updated_at: now }).returningAll().executeTakeFirstOrThrow();
-        await recordAudit(trx, ctx.actor, { action: 'department.create', entity: 'department', entityId: created.id, after: created });
-        stats.created++;
-      } else if (!sameFields(row, next)) {
-        const after = await trx.updateTable('departments').set({ ...next, updated_at: nowIso() }).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow();
-        await recordAudit(trx, ctx.actor, { action: 'department.update', entity: 'department', entityId: row.id, before: row, after });
-        stats.updated++;
-      } else stats.unchanged++;
-    }
+    for (const d of items) count(stats, await upsertDepartmentByCode(trx, ctx.actor, { code: d.code, name: d.name, phone: d.phone ?? null, is_office: d.office ?? false }));
     return stats;
   },
   async export(db) {

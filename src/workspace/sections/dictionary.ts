@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { recordAudit } from '../../audit/audit.ts';
 import { bumpLanguageRevision } from '../../analyze/learn/models.ts';
+import { WORD_KINDS, type WordKind } from '../../analyze/vocabulary.ts';
 import { nowIso } from '../../db/values.ts';
 import { duplicateIssues, emptyStats, type WorkspaceIssue, type WorkspaceSection } from '../section.ts';
-
-export const WORD_KINDS = ['place', 'road', 'estate', 'department', 'other'] as const;
 
 const entry = z.object({ word: z.string().min(1).max(40), kind: z.enum(WORD_KINDS).optional() }).strict();
 /** A word, or `{ word, kind }`. */
@@ -14,7 +13,7 @@ export type DictionaryItem = z.infer<typeof item>;
 function wordOf(i: DictionaryItem): string {
   return (typeof i === 'string' ? i : i.word).trim();
 }
-function kindOf(i: DictionaryItem): string {
+function kindOf(i: DictionaryItem): WordKind {
   return typeof i === 'string' ? 'other' : (i.kind ?? 'other');
 }
 
@@ -55,6 +54,6 @@ export const dictionarySection: WorkspaceSection<DictionaryItem> = {
   },
   async export(db) {
     const rows = await db.selectFrom('dictionary_words').select(['word', 'kind']).orderBy('kind').orderBy('word').execute();
-    return rows.map((r) => (r.kind === 'other' ? r.word : { word: r.word, kind: r.kind as (typeof WORD_KINDS)[number] }));
+    return rows.map((r) => (r.kind === 'other' ? r.word : { word: r.word, kind: r.kind }));
   },
 };

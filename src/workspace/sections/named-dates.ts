@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { recordAudit } from '../../audit/audit.ts';
-import { nowIso } from '../../db/values.ts';
-import { namedDateInput } from '../../report/named-dates.ts';
-import { duplicateIssues, emptyStats, sameFields, type WorkspaceSection } from '../section.ts';
+import { namedDateInput, upsertNamedDateByName } from '../../report/named-dates.ts';
+import { count, duplicateIssues, emptyStats, type WorkspaceSection } from '../section.ts';
 
 /**
+ * The file names the store's starts_on/ends_on `from`/`to`; its items are checked with the store's
+ * schema (namedDateInput) and written by the store.
+ *
  * `named_dates`: the workspace's own dates that explain peaks in the reports' trend, e.g.
  *   - { name: 文明城市复检, from: 2026-11-10, to: 2026-11-14 }
  *   - { name: 县城建成纪念日, from: 2026-06-18, yearly: true }
@@ -34,20 +35,7 @@ export const namedDatesSection: WorkspaceSection<NamedDateItem> = {
   },
   async apply(trx, items, ctx) {
     const stats = emptyStats();
-    for (const d of items) {
-      const next = { starts_on: d.from, ends_on: d.to ?? d.from, yearly: d.yearly ? 1 : 0, note: d.note ?? null };
-      const row = await trx.selectFrom('named_dates').selectAll().where('name', '=', d.name).executeTakeFirst();
-      const now = nowIso();
-      if (!row) {
-        const created = await trx.insertInto('named_dates').values({ name: d.name, ...next, created_at: now, updated_at: now }).returningAll().executeTakeFirstOrThrow();
-        await recordAudit(trx, ctx.actor, { action: 'named_date.create', entity: 'named_date', entityId: created.id, after: created });
-        stats.created++;
-      } else if (!sameFields(row, next)) {
-        const after = await trx.updateTable('named_dates').set({ ...next, updated_at: now }).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow();
-        await recordAudit(trx, ctx.actor, { action: 'named_date.update', entity: 'named_date', entityId: row.id, before: row, after });
-        stats.updated++;
-      } else stats.unchanged++;
-    }
+    for (const d of items) count(stats, await upsertNamedDateByName(trx, ctx.actor, { name: d.name, starts_on: d.from, ends_on: d.to, yearly: d.yearly ?? false, note: d.note ?? null }));
     return stats;
   },
   async export(db) {

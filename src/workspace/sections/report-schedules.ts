@@ -1,22 +1,18 @@
 import { z } from 'zod';
-import { recordAudit } from '../../audit/audit.ts';
-import { nowIso } from '../../db/values.ts';
 import { RISK_LEVELS } from '../../levels.ts';
-import { REPORT_FORMATS, SCHEDULE_KINDS } from '../../report/kinds.ts';
-import { nextRunOf } from '../../report/schedules.ts';
-import { duplicateIssues, emptyStats, sameFields, type WorkspaceSection } from '../section.ts';
+import { REPORT_FORMATS } from '../../report/kinds.ts';
+import { nextRunOf, scheduleInput, upsertScheduleByName } from '../../report/schedules.ts';
+import { count, duplicateIssues, emptyStats, type WorkspaceSection } from '../section.ts';
 
 /**
  * `report_schedules`: briefs built on a cron schedule (Beijing time) and delivered through the
  * alert channels, e.g. the 舆情日报 at 08:00 every day:
  *   - { name: 日报, kind: daily, format: pdf, cron: "0 8 * * *" }
  */
-const item = z
-  .object({
-    name: z.string().min(1).max(100),
-    kind: z.enum(SCHEDULE_KINDS),
+const item = scheduleInput
+  .omit({ department_id: true })
+  .extend({
     format: z.enum(REPORT_FORMATS).optional(),
-    cron: z.string().min(1).max(100),
     /** Department code: only its figures, to its channels. */
     department: z.string().optional(),
     /** Lowest channel level that receives it (default blue: every channel). */
@@ -49,21 +45,7 @@ export const reportSchedulesSection: WorkspaceSection<ReportScheduleItem> = {
   async apply(trx, items, ctx) {
     const stats = emptyStats();
     const deptId = new Map((await trx.selectFrom('departments').select(['id', 'code']).execute()).map((d) => [d.code, d.id]));
-    for (const s of items) {
-      const enabled = s.enabled ?? true;
-      const next = { kind: s.kind, format: s.format ?? 'docx', cron: s.cron, department_id: s.department ? (deptId.get(s.department) ?? null) : null, level: s.level ?? 'blue', enabled: enabled ? 1 : 0 };
-      const row = await trx.selectFrom('report_schedules').selectAll().where('name', '=', s.name).executeTakeFirst();
-      const now = nowIso();
-      if (!row) {
-        const created = await trx.insertInto('report_schedules').values({ name: s.name, ...next, next_run_at: enabled ? nextRunOf(s.cron) : null, created_at: now, updated_at: now }).returningAll().executeTakeFirstOrThrow();
-        await recordAudit(trx, ctx.actor, { action: 'report_schedule.create', entity: 'report_schedule', entityId: created.id, after: created });
-        stats.created++;
-      } else if (!sameFields(row, next)) {
-        const after = await trx.updateTable('report_schedules').set({ ...next, next_run_at: enabled ? nextRunOf(s.cron) : null, updated_at: now }).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow();
-        await recordAudit(trx, ctx.actor, { action: 'report_schedule.update', entity: 'report_schedule', entityId: row.id, before: row, after });
-        stats.updated++;
-      } else stats.unchanged++;
-    }
+    for (const { department, ...s } of items) count(stats, await upsertScheduleByName(trx, ctx.actor, { ...s, department_id: department ? (deptId.get(department) ?? null) : null }));
     return stats;
   },
   async export(db) {

@@ -1,30 +1,26 @@
 import { z } from 'zod';
-import { recordAudit } from '../../audit/audit.ts';
 import { keepMaskedSecrets, maskedPaths, maskSecrets, maskUrl } from '../../auth/secrets.ts';
-import { DEFAULT_INTERVAL_SECONDS, hashToken, publicSource } from '../../collect/manage.ts';
+import { DEFAULT_INTERVAL_SECONDS, hashToken, sourceInput, upsertSourceByName } from '../../collect/manage.ts';
 import { hasRemovedPrivateNetworkOption, REMOVED_PRIVATE_NETWORK_OPTION, REMOVED_PRIVATE_NETWORK_REASON } from '../../collect/sources/common.ts';
-import { kindOf, SOURCE_KINDS } from '../../collect/sources/index.ts';
-import { fromJson, nowIso, toJson } from '../../db/values.ts';
-import { duplicateIssues, emptyStats, sameFields, type WorkspaceIssue, type WorkspaceSection } from '../section.ts';
+import { kindOf } from '../../collect/sources/index.ts';
+import { sourceConfigJson } from '../../collect/types.ts';
+import { readJson } from '../../db/values.ts';
+import { count, duplicateIssues, emptyStats, type WorkspaceIssue, type WorkspaceSection } from '../section.ts';
 
 const interval = z.union([
   z.number().int().min(60).max(7 * 86400),
   z.string().regex(/^\d+\s*(s|m|min|h|d)$/i, 'an interval such as 300, "5m", "1h"'),
 ]);
 
-const item = z
-  .object({
-    name: z.string().min(1).max(100),
-    kind: z.enum(SOURCE_KINDS),
+/** The file's item is the store's input, with `department` by code and `interval` as text. */
+const item = sourceInput
+  .omit({ interval_seconds: true, department_id: true })
+  .extend({
     url: z.string().max(2000).optional(),
     /** Seconds, or "5m", "1h" (default 5m, at least 1 minute). */
     interval: interval.optional(),
-    weight: z.number().min(0).max(10).optional(),
     /** Department code the source's posts belong to by default. */
     department: z.string().optional(),
-    paused: z.boolean().optional(),
-    /** Kind-specific: preset/list/detail selectors (html), items/fields mapping (json), charset … */
-    config: z.record(z.string(), z.unknown()).optional(),
     /** push only: a token to set (at least 24 characters); only its hash is stored and exported. */
     push_token: z.string().min(24).max(200).optional(),
     /** push only: the SHA-256 of the token, as exported; keeps the current token. */
@@ -68,7 +64,7 @@ export const sourcesSection: WorkspaceSection<SourceItem> = {
         if (!ok) issues.push({ path: ['sources', i, 'url'], message: s.url ? `not an http(s) URL: ${s.url}` : `a ${s.kind} source needs a url` });
       }
       const stored = await db.selectFrom('sources').select(['url', 'config']).where('name', '=', s.name).executeTakeFirst();
-      const given = keepMaskedSecrets({ url: stored?.url ?? null, config: fromJson(stored?.config, {}) }, { url: s.url ?? null, config: s.config ?? {} });
+      const given = keepMaskedSecrets({ url: stored?.url ?? null, config: readJson(sourceConfigJson, stored?.config, {}) }, { url: s.url ?? null, config: s.config ?? {} });
       for (const at of maskedPaths(given)) issues.push({ path: ['sources', i, ...at], message: `"${at.join('.')}" is masked and no stored value exists: give the secret` });
       const cfg = kind.config.safeParse(s.config ?? {});
       if (hasRemovedPrivateNetworkOption(s.config)) issues.push({ path: ['sources', i, 'config', REMOVED_PRIVATE_NETWORK_OPTION], message: REMOVED_PRIVATE_NETWORK_REASON });
@@ -92,42 +88,9 @@ export const sourcesSection: WorkspaceSection<SourceItem> = {
   async apply(trx, items, ctx) {
     const stats = emptyStats();
     const deptId = new Map((await trx.selectFrom('departments').select(['id', 'code']).execute()).map((d) => [d.code, d.id]));
-    for (const s of items) {
-      const row = await trx.selectFrom('sources').selectAll().where('name', '=', s.name).executeTakeFirst();
-      const given = keepMaskedSecrets({ url: row?.url ?? null, config: fromJson(row?.config, {}) }, { url: s.url ?? null, config: s.config ?? {} });
-      const config = kindOf(s.kind)!.config.parse(given.config);
-      const tokenHash = s.push_token ? hashToken(s.push_token) : (s.push_token_sha256 ?? row?.push_token_hash ?? null);
-      const next = {
-        kind: s.kind,
-        url: given.url,
-        config: toJson(config),
-        interval_seconds: intervalSeconds(s.interval),
-        weight: s.weight ?? 1,
-        department_id: s.department ? (deptId.get(s.department) ?? null) : null,
-        paused: s.paused ? 1 : 0,
-        push_token_hash: tokenHash,
-      };
-      if (!row) {
-        const now = nowIso();
-        const created = await trx.insertInto('sources').values({ name: s.name, ...next, error_streak: 0, created_at: now, updated_at: now }).returningAll().executeTakeFirstOrThrow();
-        await recordAudit(trx, ctx.actor, { action: 'source.create', entity: 'source', entityId: created.id, after: publicSource(created) });
-        stats.created++;
-        continue;
-      }
-      const same = sameFields({ ...row, config: toJson(fromJson(row.config, {})), weight: Number(row.weight) }, next);
-      if (same) {
-        stats.unchanged++;
-        continue;
-      }
-      const resumed = row.paused === 1 && next.paused === 0;
-      const after = await trx
-        .updateTable('sources')
-        .set({ ...next, ...(resumed ? { paused_reason: null, error_streak: 0, error_since: null, next_check_at: null } : {}), updated_at: nowIso() })
-        .where('id', '=', row.id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      await recordAudit(trx, ctx.actor, { action: 'source.update', entity: 'source', entityId: row.id, before: publicSource(row), after: publicSource(after) });
-      stats.updated++;
+    for (const { interval, department, push_token, push_token_sha256, ...s } of items) {
+      const input = { ...s, interval_seconds: intervalSeconds(interval), department_id: department ? (deptId.get(department) ?? null) : null };
+      count(stats, await upsertSourceByName(trx, ctx.actor, input, push_token ? hashToken(push_token) : push_token_sha256));
     }
     return stats;
   },
@@ -140,7 +103,7 @@ export const sourcesSection: WorkspaceSection<SourceItem> = {
       if (Number(r.weight) !== 1) out.weight = Number(r.weight);
       if (r.department) out.department = r.department;
       if (r.paused) out.paused = true;
-      const config = maskSecrets(fromJson<Record<string, unknown>>(r.config, {}));
+      const config = maskSecrets(readJson(sourceConfigJson, r.config, {}));
       if (Object.keys(config).length) out.config = config;
       if (r.push_token_hash) out.push_token_sha256 = r.push_token_hash;
       return out;

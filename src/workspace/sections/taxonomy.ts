@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { recordAudit } from '../../audit/audit.ts';
 import { bumpLanguageRevision } from '../../analyze/learn/models.ts';
 import { topicPathParts } from '../../analyze/topic/taxonomy.ts';
-import { fromJson } from '../../db/values.ts';
+import { topicKeywordsJson } from '../../analyze/topic/taxonomy.ts';
+import { readJson } from '../../db/values.ts';
 import { duplicateIssues, emptyStats, sameFields, type WorkspaceIssue, type WorkspaceSection } from '../section.ts';
 
 const item = z
@@ -81,7 +82,7 @@ export const taxonomySection: WorkspaceSection<TaxonomyItem> = {
     const rows = await db.selectFrom('taxonomy_topics').leftJoin('departments', 'departments.id', 'taxonomy_topics.department_id').select(['taxonomy_topics.path', 'taxonomy_topics.keywords', 'departments.code']).orderBy('taxonomy_topics.path').execute();
     return rows.map((r) => {
       const out: TaxonomyItem = { path: r.path };
-      const kws = fromJson<string[]>(r.keywords, []);
+      const kws = readJson(topicKeywordsJson, r.keywords, []);
       if (kws.length) out.keywords = kws;
       if (r.code) out.department = r.code;
       return out;

@@ -1,22 +1,19 @@
 import { z } from 'zod';
-import { recordAudit } from '../../audit/audit.ts';
-import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from '../../auth/password.ts';
-import { publicUser, roleSchema } from '../../auth/users.ts';
-import { nowIso } from '../../db/values.ts';
-import { duplicateIssues, emptyStats, sameFields, type WorkspaceSection } from '../section.ts';
+import { MIN_PASSWORD_LENGTH } from '../../auth/password.ts';
+import { upsertUserByUsername, userInput } from '../../auth/users.ts';
+import { count, duplicateIssues, emptyStats, type WorkspaceSection } from '../section.ts';
 
-const item = z
-  .object({
-    username: z.string().min(2).max(64).regex(/^[A-Za-z0-9_.@-]+$/, 'letters, digits, _ . @ - only'),
-    name: z.string().min(1).max(100),
-    role: roleSchema,
+/** The file's item is the store's input, with `name` for display_name and `department` by code. */
+const item = userInput
+  .omit({ display_name: true, department_id: true })
+  .extend({
+    name: userInput.shape.display_name,
     /** Department code; required for responder and head. */
     department: z.string().optional(),
     phone: z.string().max(40).optional(),
     email: z.string().email().optional(),
     /** Initial password. Omit it to have one generated and printed once. Never exported. */
     password: z.string().min(MIN_PASSWORD_LENGTH).optional(),
-    active: z.boolean().optional(),
   })
   .strict();
 export type UserItem = z.infer<typeof item>;
@@ -52,40 +49,11 @@ export const usersSection: WorkspaceSection<UserItem> = {
     for (const d of (ctx.doc.departments as { code: string; responders?: string[] }[] | undefined) ?? []) {
       for (const r of d.responders ?? []) responderOf.set(r, d.code);
     }
-    for (const u of items) {
-      const code = u.department ?? responderOf.get(u.username);
-      const next = {
-        display_name: u.name,
-        role: u.role,
-        department_id: code ? (deptId.get(code) ?? null) : null,
-        phone: u.phone ?? null,
-        email: u.email ?? null,
-        active: u.active === false ? 0 : 1,
-      };
-      const row = await trx.selectFrom('users').selectAll().where('username', '=', u.username).executeTakeFirst();
-      if (!row) {
-        const password = u.password ?? generatePassword();
-        if (!u.password) ctx.notices.push(`user ${u.username}: generated password ${password}`);
-        const now = nowIso();
-        const created = await trx
-          .insertInto('users')
-          .values({ username: u.username, ...next, password_hash: await hashPassword(password), must_change_password: u.password ? 0 : 1, created_at: now, updated_at: now })
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        await recordAudit(trx, ctx.actor, { action: 'user.create', entity: 'user', entityId: created.id, after: publicUser(created) });
-        stats.created++;
-        continue;
-      }
-      const passwordChanged = u.password !== undefined && !(await verifyPassword(row.password_hash, u.password));
-      if (sameFields(row, next) && !passwordChanged) {
-        stats.unchanged++;
-        continue;
-      }
-      const set = { ...next, updated_at: nowIso(), ...(passwordChanged ? { password_hash: await hashPassword(u.password!) } : {}) };
-      const after = await trx.updateTable('users').set(set).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow();
-      await recordAudit(trx, ctx.actor, { action: 'user.update', entity: 'user', entityId: row.id, before: publicUser(row), after: publicUser(after) });
-      if (passwordChanged || next.active === 0) await trx.deleteFrom('sessions').where('user_id', '=', row.id).execute();
-      stats.updated++;
+    for (const { name, department, ...u } of items) {
+      const code = department ?? responderOf.get(u.username);
+      const done = await upsertUserByUsername(trx, ctx.actor, { ...u, display_name: name, department_id: code ? (deptId.get(code) ?? null) : null });
+      if (done.generatedPassword) ctx.notices.push(`user ${u.username}: generated password ${done.generatedPassword}`);
+      count(stats, done.outcome);
     }
     return stats;
   },

@@ -1,22 +1,17 @@
 import { z } from 'zod';
-import { periodBound } from '../../analyze/risk/periods.ts';
-import { recordAudit } from '../../audit/audit.ts';
-import { fromJson, nowIso, toJson } from '../../db/values.ts';
-import { duplicateIssues, emptyStats, sameFields, type WorkspaceIssue, type WorkspaceSection } from '../section.ts';
+import { periodBound, periodKeywordsJson, upsertWatchPeriodByName, watchPeriodInput } from '../../analyze/risk/periods.ts';
+import { readJson } from '../../db/values.ts';
+import { count, duplicateIssues, emptyStats, type WorkspaceIssue, type WorkspaceSection } from '../section.ts';
 import { wallClock } from '../../time/zone.ts';
 
 const dateText = z.union([z.string().min(1), z.date()]).transform((v) => (v instanceof Date ? v.toISOString() : v));
 
-const item = z
-  .object({
-    name: z.string().min(1).max(100),
-    /** Posts mentioning one of these words get the boost; omitted means every post in the dates. */
-    keywords: z.array(z.string().min(1)).optional(),
+/** The file's item is the store's input; YAML may give the dates as dates. */
+const item = watchPeriodInput
+  .extend({
     /** YYYY-MM-DD (Beijing time) or an ISO date-time. */
     starts: dateText,
     ends: dateText,
-    /** Risk points added: 10 × boost (default 1). */
-    boost: z.number().min(0).max(5).optional(),
   })
   .strict();
 export type WatchPeriodItem = z.infer<typeof item>;
@@ -54,27 +49,14 @@ export const watchPeriodsSection: WorkspaceSection<WatchPeriodItem> = {
   },
   async apply(trx, items, ctx) {
     const stats = emptyStats();
-    for (const p of items) {
-      const next = { keywords: toJson(p.keywords ?? []), starts_at: periodBound(p.starts, false), ends_at: periodBound(p.ends, true), boost: p.boost ?? 1 };
-      const row = await trx.selectFrom('watch_periods').selectAll().where('name', '=', p.name).executeTakeFirst();
-      if (!row) {
-        const now = nowIso();
-        const created = await trx.insertInto('watch_periods').values({ name: p.name, ...next, created_at: now, updated_at: now }).returningAll().executeTakeFirstOrThrow();
-        await recordAudit(trx, ctx.actor, { action: 'watch_period.create', entity: 'watch_period', entityId: created.id, after: created });
-        stats.created++;
-      } else if (!sameFields({ ...row, boost: Number(row.boost) }, next)) {
-        const after = await trx.updateTable('watch_periods').set({ ...next, updated_at: nowIso() }).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow();
-        await recordAudit(trx, ctx.actor, { action: 'watch_period.update', entity: 'watch_period', entityId: row.id, before: row, after });
-        stats.updated++;
-      } else stats.unchanged++;
-    }
+    for (const p of items) count(stats, await upsertWatchPeriodByName(trx, ctx.actor, p));
     return stats;
   },
   async export(db) {
     const rows = await db.selectFrom('watch_periods').selectAll().orderBy('starts_at').execute();
     return rows.map((r) => {
       const out: WatchPeriodItem = { name: r.name, starts: exportBound(r.starts_at, false), ends: exportBound(r.ends_at, true) };
-      const keywords = fromJson<string[]>(r.keywords, []);
+      const keywords = readJson(periodKeywordsJson, r.keywords, []);
       if (keywords.length) out.keywords = keywords;
       if (Number(r.boost) !== 1) out.boost = Number(r.boost);
       return out;

@@ -1,22 +1,18 @@
 import { z } from 'zod';
 import { parseExpression } from '../../analyze/rules/parser.ts';
 import { RuleSyntaxError } from '../../analyze/rules/syntax-error.ts';
-import { recordAudit } from '../../audit/audit.ts';
-import { fromJson, nowIso, toJson } from '../../db/values.ts';
-import { RISK_LEVELS } from '../../levels.ts';
-import { duplicateIssues, emptyStats, sameFields, type WorkspaceIssue, type WorkspaceSection } from '../section.ts';
+import { ruleSources } from '../../analyze/rules/compiled.ts';
+import { upsertWatchRuleByName, watchRuleInput } from '../../analyze/rules/store.ts';
+import { count, duplicateIssues, emptyStats, type WorkspaceIssue, type WorkspaceSection } from '../section.ts';
 
-const item = z
-  .object({
-    name: z.string().min(1).max(100),
-    /** The watch-rule expression (docs/rules.md). */
-    expression: z.string().min(1).max(2000),
-    /** Source names the rule is limited to; omitted means every source. */
-    sources: z.array(z.string().min(1)).optional(),
+/**
+ * The file's item is the store's input: `sources` by name, `department` by code (both stored
+ * by id, so renaming a source or a department's code changes nothing here but the names shown).
+ */
+const item = watchRuleInput
+  .extend({
     /** Department code that handles what the rule finds. */
-    department: z.string().min(1).optional(),
-    min_level: z.enum(RISK_LEVELS).optional(),
-    enabled: z.boolean().optional(),
+    department: z.string().min(1).max(64).optional(),
   })
   .strict();
 export type WatchRuleItem = z.infer<typeof item>;
@@ -50,27 +46,7 @@ export const watchRulesSection: WorkspaceSection<WatchRuleItem> = {
   },
   async apply(trx, items, ctx) {
     const stats = emptyStats();
-    for (const r of items) {
-      const dep = r.department ? await trx.selectFrom('departments').select('id').where('code', '=', r.department).executeTakeFirstOrThrow() : null;
-      const next = {
-        expression: r.expression,
-        scope_sources: toJson(r.sources ?? []),
-        department_id: dep?.id ?? null,
-        min_level: r.min_level ?? 'blue',
-        enabled: r.enabled === false ? 0 : 1,
-      };
-      const row = await trx.selectFrom('watch_rules').selectAll().where('name', '=', r.name).executeTakeFirst();
-      if (!row) {
-        const now = nowIso();
-        const created = await trx.insertInto('watch_rules').values({ name: r.name, ...next, created_at: now, updated_at: now }).returningAll().executeTakeFirstOrThrow();
-        await recordAudit(trx, ctx.actor, { action: 'watch_rule.create', entity: 'watch_rule', entityId: created.id, after: created });
-        stats.created++;
-      } else if (!sameFields(row, next)) {
-        const after = await trx.updateTable('watch_rules').set({ ...next, updated_at: nowIso() }).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow();
-        await recordAudit(trx, ctx.actor, { action: 'watch_rule.update', entity: 'watch_rule', entityId: row.id, before: row, after });
-        stats.updated++;
-      } else stats.unchanged++;
-    }
+    for (const r of items) count(stats, await upsertWatchRuleByName(trx, ctx.actor, r));
     return stats;
   },
   async export(db) {
@@ -81,9 +57,10 @@ export const watchRulesSection: WorkspaceSection<WatchRuleItem> = {
       .select('departments.code as department_code')
       .orderBy('watch_rules.name')
       .execute();
+    const scopes = await ruleSources(db);
     return rows.map((r) => {
       const out: WatchRuleItem = { name: r.name, expression: r.expression };
-      const sources = fromJson<string[]>(r.scope_sources, []);
+      const sources = (scopes.get(r.id) ?? []).map((s) => s.name);
       if (sources.length) out.sources = sources;
       if (r.department_code) out.department = r.department_code;
       if (r.min_level !== 'blue') out.min_level = r.min_level as WatchRuleItem['min_level'];

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { groupByMatter, type AlertRow } from './alerts.ts';
 
 const row = (id: number, matter: string | null, channel: string, ack: string | null = null): AlertRow =>
-  ({ id, matter_key: matter, channel_name: channel, acknowledged_at: ack, kind: 'alert', level: 'yellow', title: 't', body: 'b', status: 'sent' }) as AlertRow;
+  ({ id, matter_key: matter, channel_name: channel, acknowledged_at: ack, kind: 'post', level: 'yellow', title: 't', body: 'b', status: 'sent' }) as AlertRow;
 
 test('one notice sent through several channels is one row, acknowledged when any copy is', () => {
   const rows = groupByMatter([row(3, 'post:1|rule:2', '站内'), row(2, 'post:1|rule:2', '企业微信', '2026-11-25T01:00:00Z'), row(1, 'post:9|rule:2', '站内')]);

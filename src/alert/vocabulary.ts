@@ -1,0 +1,38 @@
+/**
+ * The words the alert room stores besides the delivery status (states.ts): what an alert is
+ * about, and the channels' kinds and audiences. Pure data: the schema reads it.
+ */
+
+/** What an alert is about (`alerts.kind`, the `kind` of a Notice). */
+export const ALERT_KINDS = [
+  /** A risky post, or a post of a risky event (the alert hook). */
+  'post',
+  'event',
+  /** Alerts folded into one message under a flood (delivery). */
+  'digest',
+  /** A matter nobody acknowledged in time. */
+  'escalation',
+  'case.assigned',
+  'case.escalated',
+  'case.review',
+  'case.deadline',
+  'case.overdue',
+  'case.unverified',
+  'memo.sent',
+  'report',
+  'source.failing',
+  'channel.disabled',
+] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+/** Channel kinds (`channels.kind`); each has its provider file under channels/, registered in channels/index.ts. */
+export const CHANNEL_KIND_NAMES = ['wecom', 'dingtalk', 'feishu', 'email', 'webhook', 'inapp'] as const;
+export type ChannelKindName = (typeof CHANNEL_KIND_NAMES)[number];
+
+export function isChannelKindName(v: unknown): v is ChannelKindName {
+  return typeof v === 'string' && (CHANNEL_KIND_NAMES as readonly string[]).includes(v);
+}
+
+/** `channels.audience`: 'department' (normal routing) or 'leaders' (only notices addressed to the leaders). */
+export const CHANNEL_AUDIENCES = ['department', 'leaders'] as const;
+export type ChannelAudience = (typeof CHANNEL_AUDIENCES)[number];
