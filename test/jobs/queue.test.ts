@@ -81,6 +81,7 @@ function contract(name: string, make: () => Promise<{ queues: JobQueue[]; cleanu
         );
         await queues[0].send('flaky', {});
         await until(() => tries >= 2, 30_000);
+        assert.equal(tries, 2, 'retried once, then it succeeded');
       } finally {
         await cleanup();
       }
