@@ -6,9 +6,10 @@
 // included, fails the run.
 // Usage: npm test [-- path-filter ...]   (a filtered run skips the type-check unless TEST_TYPECHECK=1)
 // TEST_CONCURRENCY (default 2): test files run at once. TEST_SLOWEST (default 8): files listed.
+// TEST_REPORT_FILE: where to keep the run's figures as JSON (each file's time, counts, skips).
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -83,6 +84,7 @@ try {
 } catch {
   /* the runner died before reporting */
 }
+if (report && process.env.TEST_REPORT_FILE) writeFileSync(process.env.TEST_REPORT_FILE, `${JSON.stringify(report, null, 1)}\n`);
 rmSync(reportDir, { recursive: true, force: true });
 
 const lines = [''];

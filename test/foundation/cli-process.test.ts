@@ -18,13 +18,10 @@ describe('the minsheng binary', () => {
   const dir = mkdtempSync(join(tmpdir(), 'minsheng-process-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  test('--help lists the commands and exits 0; an unknown command, a usage error and a failure exit non-zero', async () => {
+  test('--help lists the commands and exits 0; a usage error and a failure exit 1', async () => {
     const help = await runBin(['--help']);
     assert.equal(help.code, 0, help.stderr);
     for (const c of ['serve', 'migrate', 'workspace', 'analyze', 'case']) assert.match(help.stdout, new RegExp(`\\b${c}\\b`));
-    const unknown = await runBin(['frobnicate']);
-    assert.equal(unknown.code, 1);
-    assert.match(unknown.stderr, /unknown command 'frobnicate'/);
     const usage = await runBin(['migrate', '--frobnicate']);
     assert.equal(usage.code, 1);
     assert.match(usage.stderr, /unknown option '--frobnicate'/);
@@ -75,8 +72,9 @@ describe('the minsheng binary', () => {
         await db.close();
       }
     };
+    // more rows than one stored chunk (500), so that the kill falls after a commit and before the end
     const file = join(dir, 'big.jsonl');
-    const n = 1500;
+    const n = 700;
     const lines: string[] = [];
     for (let i = 0; i < n; i++) lines.push(JSON.stringify({ 留言编号: i + 1, 留言主题: `第${i + 1}条留言`, 留言时间: '2019/2/28 11:25:05', 留言详情: `内容 ${i} ${'某小区路灯不亮，'.repeat(3)}` }));
     writeFileSync(file, lines.join('\n'));
@@ -84,7 +82,7 @@ describe('the minsheng binary', () => {
     assert.equal((await runCli(['migrate', '--db', killed])).code, 0);
     const child = spawn(process.execPath, [BIN, 'import', file, '--source', '批量', '--db', killed], { env: { ...process.env, LOG_LEVEL: 'silent' }, stdio: 'ignore' });
     // Wait until part of the file is stored, then kill the process without warning.
-    for (let i = 0; i < 600; i++) {
+    for (let i = 0; i < 1200; i++) {
       await new Promise((r) => setTimeout(r, 50));
       const c = await countPosts(killed).catch(() => ({ total: 0, distinct: 0 }));
       if (c.total > 0 || child.exitCode !== null) break;
@@ -97,7 +95,7 @@ describe('the minsheng binary', () => {
     const full = await countPosts(killed);
     assert.equal(full.total, n);
     assert.equal(full.distinct, n);
-    assert.ok(partial.total <= n);
+    assert.ok(partial.total > 0 && partial.total < n, `killed after a commit and before the end (${partial.total} of ${n} stored)`);
     assert.match(r.stdout, new RegExp(`${n - partial.total} new`));
   });
 });
