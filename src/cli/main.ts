@@ -16,20 +16,33 @@ export function buildProgram(commands: CommandModule[]): Command {
   return program;
 }
 
-/** Runs the CLI; any failure prints one line and exits non-zero. */
-export async function main(argv: string[]): Promise<void> {
+/**
+ * Runs the CLI and says how it ended, without exiting: `null` when the command finished normally
+ * (the process then ends once nothing is left to do, or keeps serving), else the code to exit with
+ * at once: 0 after help or the version, commander's code after a usage error it printed, 1 after
+ * a known failure and 70 after an unexpected one, each printed as one line on stderr. Tests run
+ * commands in-process through this (test/helpers/cli.ts); `main` is the binary's entry.
+ */
+export async function runProgram(argv: string[]): Promise<number | null> {
   const program = buildProgram(await loadCommands(argv));
   try {
     await program.parseAsync(argv);
+    return null;
   } catch (err) {
     if (err instanceof CommanderError) {
       // help and version exit 0; usage errors were already printed by commander
-      process.exit(err.exitCode);
+      return err.exitCode;
     }
     const known = err instanceof CliError || err instanceof ConfigError || err instanceof DatabaseOpenError || err instanceof MigrationError || err instanceof AppError;
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`minsheng: ${message.split('\n')[0]}\n`);
     if (!known && process.env.MINSHENG_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
-    process.exit(known ? 1 : 70);
+    return known ? 1 : 70;
   }
+}
+
+/** The binary's entry: runs the CLI; any failure prints one line and exits non-zero at once. */
+export async function main(argv: string[]): Promise<void> {
+  const code = await runProgram(argv);
+  if (code !== null) process.exit(code);
 }

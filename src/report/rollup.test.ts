@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
@@ -10,6 +9,7 @@ import { localDate } from '../time/calendar.ts';
 import { storeItems } from '../collect/store.ts';
 import type { CollectedItem } from '../collect/types.ts';
 import type { Db } from '../db/connect.ts';
+import { runCli } from '../../test/helpers/cli.ts';
 import { testDatabases } from '../../test/helpers/db.ts';
 import { seedOrg } from '../../test/helpers/fixtures.ts';
 import { addSource, testContext } from '../../test/collect/helpers.ts';
@@ -17,8 +17,6 @@ import { dashboard } from './dashboard.ts';
 import { addDays, parsePeriod } from './period.ts';
 import { compactRollup, dailyCounts, rebuildRollup } from './rollup.ts';
 import { trendCountedFromPosts, trendOf } from './stats.ts';
-
-const BIN = new URL('../../bin/minsheng.mjs', import.meta.url).pathname;
 
 /*
  * The dashboard's figures come from the daily roll-up; they must always equal the figures
@@ -140,8 +138,8 @@ for (const kind of testDatabases) {
 
     test('`minsheng migrate --rebuild-rollup` rebuilds it from the command line', async () => {
       await db.kysely.deleteFrom('post_daily').execute();
-      const run = spawnSync(process.execPath, [BIN, 'migrate', '--rebuild-rollup', '--db', url], { encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'silent' }, timeout: 60_000 });
-      assert.equal(run.status, 0, run.stderr);
+      const run = await runCli(['migrate', '--rebuild-rollup', '--db', url]);
+      assert.equal(run.code, 0, run.stderr);
       assert.match(run.stdout, /daily roll-up rebuilt: \d+ posts over \d+ days/);
       await assertMatchesPosts('rebuilt from the CLI');
     });

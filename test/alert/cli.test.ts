@@ -1,24 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { runCli } from '../helpers/cli.ts';
 import { wecomStandin, type Standin } from './standins.ts';
 
-const BIN = new URL('../../bin/minsheng.mjs', import.meta.url).pathname;
-
-/** Runs the CLI without blocking this process (the stand-in server must keep answering). */
-function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, LOG_LEVEL: 'silent', MINSHENG_ALLOW_PRIVATE_NETWORKS: '1', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** In this process, beside the stand-in server; TEST_WECOM_KEY is unset unless given. */
+const run = (args: string[], env: Record<string, string> = {}) => runCli(args, { env: { MINSHENG_ALLOW_PRIVATE_NETWORKS: '1', TEST_WECOM_KEY: undefined, ...env } });
 
 describe('minsheng channel', () => {
   const dir = mkdtempSync(join(tmpdir(), 'minsheng-channel-cli-'));

@@ -1,25 +1,21 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { runCli } from '../helpers/cli.ts';
 import { SAME_MATTER } from './helpers.ts';
 
-const BIN = new URL('../../bin/minsheng.mjs', import.meta.url).pathname;
-
-function run(args: string[], input?: string, env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'silent', ...env }, timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+/** In this process; test/foundation/cli-process.test.ts pipes posts through the real binary and its bundle. */
+const run = (args: string[], stdin?: string) => runCli(args, { stdin });
 
 const lines = (s: string) => s.split('\n').filter(Boolean).map((l) => JSON.parse(l));
 
-describe('minsheng analyze (JSONL in, JSONL out)', () => {
+describe('minsheng analyze (JSONL in, JSONL out)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'minsheng-analyze-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  test('creates the workspace when --db names a new file; one result per good line; a malformed line is reported by number', () => {
+  test('creates the workspace when --db names a new file; one result per good line; a malformed line is reported by number', async () => {
     const dbPath = join(dir, 'new.db');
     assert.equal(existsSync(dbPath), false);
     const input = [
@@ -30,7 +26,7 @@ describe('minsheng analyze (JSONL in, JSONL out)', () => {
       '',
       JSON.stringify({ text: '没有编号的帖子也有结果' }),
     ].join('\n');
-    const r = run(['analyze', '--db', dbPath], `${input}\n`);
+    const r = await run(['analyze', '--db', dbPath], `${input}\n`);
     assert.equal(r.code, 0, r.stderr);
     assert.ok(existsSync(dbPath));
     const out = lines(r.stdout);
@@ -47,7 +43,7 @@ describe('minsheng analyze (JSONL in, JSONL out)', () => {
     assert.equal(out[1].sentiment.label === 'negative', false);
   });
 
-  test("uses the workspace's watch rules and departments, and links events across the stream", () => {
+  test("uses the workspace's watch rules and departments, and links events across the stream", async () => {
     const dbPath = join(dir, 'ws.db');
     const ws = join(dir, 'ws.yaml');
     writeFileSync(
@@ -61,14 +57,14 @@ watch_rules:
     min_level: orange
 `,
     );
-    const applied = run(['workspace', 'apply', ws, '--db', dbPath]);
+    const applied = await run(['workspace', 'apply', ws, '--db', dbPath]);
     assert.equal(applied.code, 0, applied.stderr);
     const posts = [
       { id: 1, text: '沿港西路工地夜里打桩，噪音扰民，投诉无门！', published_at: '2026-11-20T14:00:00Z' },
       { id: 2, text: SAME_MATTER[0], published_at: '2026-11-20T14:10:00Z' },
       { id: 3, text: SAME_MATTER[1], published_at: '2026-11-20T14:20:00Z' },
     ];
-    const r = run(['analyze', '--db', dbPath], posts.map((p) => JSON.stringify(p)).join('\n'));
+    const r = await run(['analyze', '--db', dbPath], posts.map((p) => JSON.stringify(p)).join('\n'));
     assert.equal(r.code, 0, r.stderr);
     const [a, b, c] = lines(r.stdout);
     assert.equal(a.rules[0].rule, '夜间施工');
@@ -84,7 +80,7 @@ watch_rules:
     assert.notEqual(a.event, b.event);
   });
 
-  test('worker threads give the same results, in input order, as one thread', () => {
+  test('worker threads give the same results, in input order, as one thread', async () => {
     const dbPath = join(dir, 'ws.db');
     const posts = [];
     for (let i = 0; i < 400; i++) {
@@ -93,17 +89,17 @@ watch_rules:
     }
     posts.splice(123, 0, '{oops');
     const input = posts.join('\n');
-    const one = run(['analyze', '--workers', '0', '--db', dbPath], input);
-    const three = run(['analyze', '--workers', '3', '--db', dbPath], input);
+    const one = await run(['analyze', '--workers', '0', '--db', dbPath], input);
+    const three = await run(['analyze', '--workers', '3', '--db', dbPath], input);
     assert.equal(one.code, 0, one.stderr);
     assert.equal(three.code, 0, three.stderr);
     assert.equal(three.stdout, one.stdout);
     assert.equal(lines(three.stdout).length, 400);
     assert.match(three.stderr, /^line 124: invalid JSON/m);
-    assert.notEqual(run(['analyze', '--workers', 'many', '--db', dbPath], '').code, 0);
+    assert.notEqual((await run(['analyze', '--workers', 'many', '--db', dbPath], '')).code, 0);
   });
 
-  test('a reading thread (the default on two cores) and the bundled CLI give the same output as one thread from the sources', () => {
+  test('a reading thread (the default on two cores) gives the same output as one thread', async () => {
     const dbPath = join(dir, 'ws.db');
     const posts = [];
     for (let i = 0; i < 300; i++) {
@@ -112,24 +108,22 @@ watch_rules:
     }
     posts.splice(77, 0, '{oops', '');
     const input = `${posts.join('\r\n')}\n`;
-    const reference = run(['analyze', '--workers', '0', '--db', dbPath], input, { MINSHENG_BUNDLE: '0' });
+    const reference = await run(['analyze', '--workers', '0', '--db', dbPath], input);
     assert.equal(reference.code, 0, reference.stderr);
     assert.equal(lines(reference.stdout).length, 300);
     assert.match(reference.stderr, /^line 78: invalid JSON/m);
-    for (const [workers, bundle] of [['1', '1'], ['1', '0'], ['0', '1']]) {
-      const r = run(['analyze', '--workers', workers, '--db', dbPath], input, { MINSHENG_BUNDLE: bundle });
-      assert.equal(r.code, 0, r.stderr);
-      assert.equal(r.stdout, reference.stdout, `--workers ${workers}, bundle ${bundle}`);
-      assert.equal(r.stderr, reference.stderr, `--workers ${workers}, bundle ${bundle}`);
-    }
-    // a workspace that cannot be opened: one line, non-zero exit, and the reading thread does not keep the process alive
-    const bad = run(['analyze', '--workers', '1', '--db', dir], input);
+    const piped = await run(['analyze', '--workers', '1', '--db', dbPath], input);
+    assert.equal(piped.code, 0, piped.stderr);
+    assert.equal(piped.stdout, reference.stdout);
+    assert.equal(piped.stderr, reference.stderr);
+    // a workspace that cannot be opened: one line and a non-zero exit (cli-process.test.ts: nor does the thread keep the process alive)
+    const bad = await run(['analyze', '--workers', '1', '--db', dir], input);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /^minsheng: cannot open SQLite database/m);
   });
 
-  test('--help describes the contract', () => {
-    const r = run(['analyze', '--help']);
+  test('--help describes the contract', async () => {
+    const r = await run(['analyze', '--help']);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /JSONL/);
     assert.match(r.stdout, /--db/);

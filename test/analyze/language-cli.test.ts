@@ -1,18 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { openDatabase } from '../../src/db/connect.ts';
+import { runCli } from '../helpers/cli.ts';
 
-const BIN = new URL('../../bin/minsheng.mjs', import.meta.url).pathname;
-function run(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'silent' }, timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const run = (args: string[]) => runCli(args);
 
-describe('minsheng learn', () => {
+describe('minsheng learn', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'minsheng-learn-'));
   const dbPath = join(dir, 'ws.db');
 
@@ -36,7 +32,7 @@ describe('minsheng learn', () => {
         JSON.stringify({ text: '服务很好', sentiment: '正面' }),
       ].join('\n') + '\n',
     );
-    const r = run(['learn', file, '--db', dbPath]);
+    const r = await run(['learn', file, '--db', dbPath]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /labels\.jsonl:2: invalid JSON/);
     assert.match(r.stderr, /labels\.jsonl:4: sentiment must be negative, neutral or positive/);
@@ -60,23 +56,23 @@ describe('minsheng learn', () => {
     }
   });
 
-  test('a file with nothing learnable, or no file, exits non-zero with one line', () => {
+  test('a file with nothing learnable, or no file, exits non-zero with one line', async () => {
     const file = join(dir, 'bad.jsonl');
     writeFileSync(file, 'nope\n{"text":"x"}\n');
-    const r = run(['learn', file, '--db', dbPath]);
+    const r = await run(['learn', file, '--db', dbPath]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /bad\.jsonl:1: invalid JSON/);
     assert.match(r.stderr, /bad\.jsonl:2: a label needs at least one of sentiment, topic, department/);
     assert.match(r.stderr, /minsheng: .*nothing learned/);
-    const missing = run(['learn', join(dir, 'missing.jsonl'), '--db', dbPath]);
+    const missing = await run(['learn', join(dir, 'missing.jsonl'), '--db', dbPath]);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /cannot read .*missing\.jsonl: ENOENT/);
   });
 
-  test('minsheng eval skips cleanly when the datasets are absent', () => {
-    const r = run(['eval', '--data', join(dir, 'no-datasets')]);
+  test('minsheng eval skips cleanly when the datasets are absent', async () => {
+    const r = await run(['eval', '--data', join(dir, 'no-datasets')]);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /datasets not found .*skipping/);
-    assert.equal(run(['eval', '--only', 'nonsense', '--data', dir]).code, 1);
+    assert.equal((await run(['eval', '--only', 'nonsense', '--data', dir])).code, 1);
   });
 });

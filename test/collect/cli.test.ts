@@ -1,37 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { openDatabase } from '../../src/db/connect.ts';
+import { runCli } from '../helpers/cli.ts';
 import { startFakeSite, type FakeSite } from './fixtures/site.ts';
 
-const BIN = new URL('../../bin/minsheng.mjs', import.meta.url).pathname;
-
-/** Runs the CLI without blocking this process (the stand-in site lives here). */
-function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, LOG_LEVEL: 'silent', MINSHENG_ALLOW_PRIVATE_NETWORKS: '1', ...env } });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-async function countPosts(dbPath: string, source?: string) {
-  const db = await openDatabase(dbPath);
-  try {
-    let q = db.kysely.selectFrom('posts').innerJoin('sources', 'sources.id', 'posts.source_id').select(['posts.external_id']);
-    if (source) q = q.where('sources.name', '=', source);
-    const rows = await q.execute();
-    return { total: rows.length, distinct: new Set(rows.map((r) => r.external_id)).size };
-  } finally {
-    await db.close();
-  }
-}
+/** In this process (the stand-in site lives here too); the kill -9 of an import is in test/foundation/cli-process.test.ts. */
+const run = (args: string[]) => runCli(args, { env: { MINSHENG_ALLOW_PRIVATE_NETWORKS: '1' } });
 
 describe('collection commands', () => {
   const dir = mkdtempSync(join(tmpdir(), 'minsheng-collect-cli-'));
@@ -131,32 +107,5 @@ describe('collection commands', () => {
     const bad = await run(['import', xlsx, '--source', '12345热线', '--db', dbPath]);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /^minsheng: fake\.xlsx: not an \.xlsx/);
-  });
-
-  test('kill -9 during an import, then running it again, stores every post exactly once', async () => {
-    const file = join(dir, 'big.jsonl');
-    const n = 1500;
-    const lines: string[] = [];
-    for (let i = 0; i < n; i++) lines.push(JSON.stringify({ 留言编号: i + 1, 留言主题: `第${i + 1}条留言`, 留言时间: '2019/2/28 11:25:05', 留言详情: `内容 ${i} ${'某小区路灯不亮，'.repeat(3)}` }));
-    writeFileSync(file, lines.join('\n'));
-    const killed = join(dir, 'killed.db');
-    assert.equal((await run(['migrate', '--db', killed])).code, 0);
-    const child = spawn(process.execPath, [BIN, 'import', file, '--source', '批量', '--db', killed], { env: { ...process.env, LOG_LEVEL: 'silent' }, stdio: 'ignore' });
-    // Wait until part of the file is stored, then kill the process without warning.
-    for (let i = 0; i < 600; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      const c = await countPosts(killed).catch(() => ({ total: 0, distinct: 0 }));
-      if (c.total > 0 || child.exitCode !== null) break;
-    }
-    child.kill('SIGKILL');
-    await new Promise((r) => child.once('close', r));
-    const partial = await countPosts(killed);
-    const r = await run(['import', file, '--source', '批量', '--db', killed]);
-    assert.equal(r.code, 0, r.stderr);
-    const full = await countPosts(killed);
-    assert.equal(full.total, n);
-    assert.equal(full.distinct, n);
-    assert.ok(partial.total <= n);
-    assert.match(r.stdout, new RegExp(`${n - partial.total} new`));
   });
 });

@@ -33,10 +33,13 @@ describe('console: login, first run and role landing', { skip: skipReason }, () 
   test('an empty form is refused before it is sent', async () => {
     const context = await browser.newContext({ baseURL: srv.url });
     const page = await context.newPage();
+    const sent: string[] = [];
+    page.on('request', (r) => void (r.url().includes('/api/auth/login') && sent.push(r.url())));
     await page.goto('/');
     await page.click('[data-testid=login-submit]');
     await page.waitForSelector('text=请输入用户名');
     await page.waitForSelector('text=请输入密码');
+    assert.deepEqual(sent, [], 'nothing was sent');
     await context.close();
   });
 

@@ -90,6 +90,7 @@ function contract(name: string, make: () => Promise<{ queues: JobQueue[]; cleanu
         );
         await queues[0].send(flakyJob, {});
         await until(() => tries >= 2, 30_000);
+        assert.equal(tries, 2, 'retried once, then it succeeded');
       } finally {
         await cleanup();
       }

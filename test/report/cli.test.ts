@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,16 +6,12 @@ import { after, before, describe, test } from 'node:test';
 import ExcelJS from 'exceljs';
 import { openDatabase } from '../../src/db/connect.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
+import { runCli } from '../helpers/cli.ts';
 import { seedReportFixture } from './fixture.ts';
 
-const BIN = new URL('../../bin/minsheng.mjs', import.meta.url).pathname;
+const run = (args: string[]) => runCli(args);
 
-function run(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'silent' }, timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-describe('minsheng report', () => {
+describe('minsheng report', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'minsheng-report-cli-'));
   const dbPath = join(dir, 'ws.db');
   before(async () => {
@@ -29,7 +24,7 @@ describe('minsheng report', () => {
 
   test('writes the monthly statistics and ledger as .xlsx', async () => {
     const out = join(dir, 'october.xlsx');
-    const r = run(['report', '--period', '2026-10', '--kind', 'monthly', '--format', 'xlsx', '--out', out, '--db', dbPath]);
+    const r = await run(['report', '--period', '2026-10', '--kind', 'monthly', '--format', 'xlsx', '--out', out, '--db', dbPath]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /october\.xlsx: 舆情月报 \(2026-10\)/);
     const wb = new ExcelJS.Workbook();
@@ -37,14 +32,14 @@ describe('minsheng report', () => {
     assert.equal(wb.getWorksheet('概况')!.getRow(3).getCell(2).value, 9);
   });
 
-  test("writes one department's assessment with custom weights", () => {
+  test("writes one department's assessment with custom weights", async () => {
     const out = join(dir, 'assessment.docx');
-    const r = run(['report', '--period', '2026', '--kind', 'assessment', '--format', 'docx', '--department', 'jsk', '--weights', 'timely=1,received=0,prevented=0', '--out', out, '--db', dbPath]);
+    const r = await run(['report', '--period', '2026', '--kind', 'assessment', '--format', 'docx', '--department', 'jsk', '--weights', 'timely=1,received=0,prevented=0', '--out', out, '--db', dbPath]);
     assert.equal(r.code, 0, r.stderr);
     assert.ok(existsSync(out));
   });
 
-  test('bad input exits non-zero with a one-line reason', () => {
+  test('bad input exits non-zero with a one-line reason', async () => {
     const cases: [string[], RegExp][] = [
       [['--period', '2026-10-05', '--kind', 'monthly'], /needs a month period/],
       [['--period', 'October', '--kind', 'monthly'], /period "October" not understood/],
@@ -55,19 +50,19 @@ describe('minsheng report', () => {
       [['--kind', 'special'], /needs an event/],
     ];
     for (const [args, reason] of cases) {
-      const r = run(['report', ...args, '--out', join(dir, 'x.docx'), '--db', dbPath]);
+      const r = await run(['report', ...args, '--out', join(dir, 'x.docx'), '--db', dbPath]);
       assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, reason);
       assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
     }
     assert.ok(!existsSync(join(dir, 'x.docx')));
-    const missing = run(['report', '--kind', 'monthly', '--period', '2026-10', '--db', join(dir, 'none.db')]);
+    const missing = await run(['report', '--kind', 'monthly', '--period', '2026-10', '--db', join(dir, 'none.db')]);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /database file not found/);
   });
 
-  test('--format json prints the figures: the hot issues and the timeliness', () => {
-    const r = run(['report', '--period', '2026-10', '--kind', 'monthly', '--format', 'json', '--db', dbPath]);
+  test('--format json prints the figures: the hot issues and the timeliness', async () => {
+    const r = await run(['report', '--period', '2026-10', '--kind', 'monthly', '--format', 'json', '--db', dbPath]);
     assert.equal(r.code, 0, r.stderr);
     const figures = JSON.parse(r.stdout);
     assert.equal(figures.total, 9);
@@ -75,8 +70,8 @@ describe('minsheng report', () => {
     assert.equal(figures.timeliness.total.cases, 6);
   });
 
-  test('--help documents the periods', () => {
-    const r = run(['report', '--help']);
+  test('--help documents the periods', async () => {
+    const r = await run(['report', '--help']);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /2026-W41/);
   });
