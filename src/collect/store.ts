@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { hammingDistance, parseSimhash, simhash, simhashHex } from './simhash.ts';
 import type { Database } from '../db/schema.ts';
 import { toJson } from '../db/values.ts';
@@ -21,13 +21,6 @@ const BATCH = 200;
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-interface Candidate {
-  id: number;
-  source: number;
-  hash: bigint;
-  at: number;
-  root: number;
-}
 
 /**
  * Stores collected items for a source: new posts inserted, known ones (same dedup key) get
@@ -48,14 +41,13 @@ export async function storeItems(db: Kysely<Database>, source: SourceRow, items:
   const result: StoreResult = { created: [], updated: 0, unchanged: 0, repliesAdded: 0 };
   if (!items.length) return result;
   const accounts = await accountMatcher(db, source);
-  const candidates = await loadCandidates(db, source.id, now);
   for (let i = 0; i < items.length; i += BATCH) {
     const batch = items.slice(i, i + BATCH);
     await db.transaction().execute(async (trx) => {
       const keys = [...new Set(batch.map((item) => dedupKey(item)))];
       const rows = await trx.selectFrom('posts').select(['id', 'dedup_key', 'views', 'replies_count', 'likes', 'reposts', 'title', 'text', 'department_id']).where('source_id', '=', source.id).where('dedup_key', 'in', keys).execute();
       const known = new Map(rows.map((r) => [r.dedup_key, { ...r, frozen: opts.mayUpdate ? !opts.mayUpdate(r.department_id) : false }]));
-      for (const item of batch) await storeOne(trx, source, item, now, result, candidates, accounts, known);
+      for (const item of batch) await storeOne(trx, source, item, now, result, accounts, known);
     });
   }
   return result;
@@ -73,7 +65,7 @@ interface KnownPost {
   frozen?: boolean;
 }
 
-async function storeOne(trx: Transaction<Database>, source: SourceRow, item: CollectedItem, now: Date, result: StoreResult, candidates: Candidate[], accounts: AccountMatcher, known: Map<string, KnownPost>) {
+async function storeOne(trx: Transaction<Database>, source: SourceRow, item: CollectedItem, now: Date, result: StoreResult, accounts: AccountMatcher, known: Map<string, KnownPost>) {
   const at = now.toISOString();
   const key = dedupKey(item);
   const m = { views: item.metrics.views ?? 0, replies_count: item.metrics.replies ?? item.replies?.length ?? 0, likes: item.metrics.likes ?? 0, reposts: item.metrics.reposts ?? 0 };
@@ -82,7 +74,7 @@ async function storeOne(trx: Transaction<Database>, source: SourceRow, item: Col
     const norm = normaliseForSimilarity(item.title, item.text);
     const hash = norm.length >= MIN_SIMILARITY_CHARS ? simhash(norm) : null;
     const when = Date.parse(item.publishedAt ?? at);
-    const dupOf = hash === null ? null : nearest(candidates, source.id, hash, when);
+    const dupOf = hash === null || Number.isNaN(when) ? null : await nearDuplicateOf(trx, source.id, hash, when);
     const row = await trx
       .insertInto('posts')
       .values({
@@ -184,30 +176,52 @@ export async function accountMatcher(db: Db, source: Pick<SourceRow, 'name' | 'u
   return (author) => (author ? (byName.get(author.trim()) ?? null) : null);
 }
 
-async function loadCandidates(db: Db, sourceId: number, now: Date): Promise<Candidate[]> {
-  const since = new Date(now.getTime() - 2 * NEAR_DUPLICATE_WINDOW_MS).toISOString();
-  const rows = await db
-    .selectFrom('posts')
-    .select(['id', 'source_id', 'simhash', 'published_at', 'fetched_at', 'near_duplicate_of'])
-    .where('source_id', '!=', sourceId)
-    .where('simhash', 'is not', null)
-    .where((eb) => eb.or([eb('published_at', '>=', since), eb('fetched_at', '>=', since)]))
-    .orderBy('id', 'desc')
-    .limit(20000)
-    .execute();
-  return rows.map((r) => ({ id: r.id, source: r.source_id, hash: parseSimhash(r.simhash!), at: Date.parse(r.published_at ?? r.fetched_at), root: r.near_duplicate_of ?? r.id }));
+/** SimHash bands (16 bits, 4 hex digits each), indexed by migration 018 with the post's time. */
+const BANDS = 4;
+
+/** A band's 4 hex digits and its 16 one-bit neighbours. */
+function bandProbes(hex: string, band: number): string[] {
+  const value = parseInt(hex.slice(band * 4, band * 4 + 4), 16);
+  const out = [hex.slice(band * 4, band * 4 + 4)];
+  for (let bit = 0; bit < 16; bit++) out.push((value ^ (1 << bit)).toString(16).padStart(4, '0'));
+  return out;
 }
 
-function nearest(candidates: Candidate[], sourceId: number, hash: bigint, at: number): number | null {
-  let best: Candidate | null = null;
-  let bestDist = NEAR_DUPLICATE_BITS + 1;
-  for (const c of candidates) {
-    if (c.source === sourceId || Math.abs(c.at - at) > NEAR_DUPLICATE_WINDOW_MS) continue;
-    const d = hammingDistance(c.hash, hash);
-    if (d < bestDist || (d === bestDist && best && c.root < best.root)) {
-      best = c;
-      bestDist = d;
-    }
+/**
+ * The earliest post of the group this post nearly duplicates (within NEAR_DUPLICATE_BITS, in
+ * another source, within the window of its time), or null. Posts within 6 bits agree to within
+ * 1 bit in at least one of the four bands, so probing each band's value and its one-bit
+ * neighbours finds every candidate through the band indexes; the nearest wins, the earliest
+ * root on a tie.
+ */
+export async function nearDuplicateOf(db: Db, sourceId: number, hash: bigint, at: number): Promise<number | null> {
+  let best: { root: number; dist: number } | null = null;
+  for (const c of await nearDuplicateCandidates(db, hash, at).execute()) {
+    if (c.source_id === sourceId) continue;
+    const dist = hammingDistance(parseSimhash(c.simhash!), hash);
+    if (dist > NEAR_DUPLICATE_BITS) continue;
+    const root = c.near_duplicate_of ?? c.id;
+    if (!best || dist < best.dist || (dist === best.dist && root < best.root)) best = { root, dist };
   }
   return best ? best.root : null;
+}
+
+/** Posts sharing a band with `hash` up to one bit, within the window of `at`: one indexed probe per band. */
+export function nearDuplicateCandidates(db: Db, hash: bigint, at: number) {
+  const hex = simhashHex(hash);
+  const from = new Date(at - NEAR_DUPLICATE_WINDOW_MS).toISOString();
+  const to = new Date(at + NEAR_DUPLICATE_WINDOW_MS).toISOString();
+  const when = sql<string>`coalesce(published_at, fetched_at)`;
+  // The band expression is written exactly as the index's (literal positions), so that both planners use it.
+  const band = (b: number) =>
+    db
+      .selectFrom('posts')
+      .select(['id', 'source_id', 'simhash', 'near_duplicate_of'])
+      .where('simhash', 'is not', null)
+      .where(sql`substr(simhash, ${sql.lit(b * 4 + 1)}, 4)`, 'in', bandProbes(hex, b))
+      .where(when, '>=', from)
+      .where(when, '<=', to);
+  let q = band(0);
+  for (let b = 1; b < BANDS; b++) q = q.union(band(b));
+  return q;
 }

@@ -92,10 +92,16 @@ function isoMinus(at: string, ms: number): string {
  * before, by publication time (fetch time when unknown), plus the post being analysed.
  */
 export async function storedCounts(db: Kysely<Database>, by: { eventId: number } | { topic: string }, at: string, exceptPostId: number): Promise<{ last: number; previous: number }> {
+  const row = await storedCountsQuery(db, by, at, exceptPostId).executeTakeFirst();
+  return { last: num(row?.last ?? 0) + 1, previous: num(row?.previous ?? 0) };
+}
+
+/** The count behind `storedCounts`: a range of the (topic, time) or (event, time) index (migration 018). */
+export function storedCountsQuery(db: Kysely<Database>, by: { eventId: number } | { topic: string }, at: string, exceptPostId: number) {
   const time = sql<string>`coalesce(posts.published_at, posts.fetched_at)`;
   const hourAgo = isoMinus(at, HOUR);
   const start = isoMinus(at, 13 * HOUR);
-  let q = db
+  const q = db
     .selectFrom('posts')
     .select([
       sql<number>`sum(case when ${time} > ${hourAgo} then 1 else 0 end)`.as('last'),
@@ -104,7 +110,5 @@ export async function storedCounts(db: Kysely<Database>, by: { eventId: number }
     .where('posts.id', '!=', exceptPostId)
     .where(time, '>', start)
     .where(time, '<=', at);
-  q = 'eventId' in by ? q.where('posts.event_id', '=', by.eventId) : q.where('posts.topic', '=', by.topic);
-  const row = await q.executeTakeFirst();
-  return { last: num(row?.last ?? 0) + 1, previous: num(row?.previous ?? 0) };
+  return 'eventId' in by ? q.where('posts.event_id', '=', by.eventId) : q.where('posts.topic', '=', by.topic);
 }
