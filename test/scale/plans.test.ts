@@ -62,6 +62,10 @@ for (const kind of testDatabases) {
           updated_at: at,
           simhash: simhashHex(hash),
           topic: ['城乡建设/物业管理', '环境保护/噪声污染', '交通运输/道路交通'][i % 3],
+          views: 0,
+          replies_count: 0,
+          likes: 0,
+          reposts: 0,
           abuse: 0,
         };
       });
@@ -76,7 +80,7 @@ for (const kind of testDatabases) {
       const n = Math.random().toString(36).slice(2);
       const r = await db.kysely
         .insertInto('posts')
-        .values({ source_id: source, external_id: n, dedup_key: `id:${n}`, title: '', text: '', published_at: iso, fetched_at: iso, updated_at: iso, simhash: simhashHex(hash), near_duplicate_of: nearDuplicateOf, abuse: 0 })
+        .values({ source_id: source, external_id: n, dedup_key: `id:${n}`, title: '', text: '', published_at: iso, fetched_at: iso, updated_at: iso, simhash: simhashHex(hash), near_duplicate_of: nearDuplicateOf, views: 0, replies_count: 0, likes: 0, reposts: 0, abuse: 0 })
         .returning('id')
         .executeTakeFirstOrThrow();
       return r.id;

@@ -6,6 +6,7 @@ import { migrateToLatest } from '../../db/migrate.ts';
 import { startJobRuntime } from '../../jobs/runtime.ts';
 import { periodicTasks } from '../../jobs/tasks.ts';
 import { createLogger } from '../../log.ts';
+import { processEventLoop } from '../../server/event-loop.ts';
 import { CliError } from '../context.ts';
 
 export function workerCommand(program: Command) {
@@ -26,6 +27,8 @@ export function workerCommand(program: Command) {
       const db = await openDatabase(url);
       await migrateToLatest(db);
       const ctx = createContext(db, config, log);
+      // stalls of a second or more are logged (a worker has no /api/health)
+      processEventLoop(log);
       const runtime = await startJobRuntime(ctx, periodicTasks, { databaseUrl: url, concurrency });
       log.info({ database: db.location, concurrency }, 'worker started');
       const shutdown = async (signal: string) => {
