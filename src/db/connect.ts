@@ -16,6 +16,35 @@ export interface Db {
 
 export class DatabaseOpenError extends Error {}
 
+export interface OpenOptions {
+  /**
+   * 'reader': a second connection that only reads (a read thread's, db/read-thread.ts): SQLite
+   * refuses writes on it and leaves the planner's statistics to the main connection; PostgreSQL
+   * keeps a small pool.
+   */
+  role?: 'main' | 'reader';
+}
+
+/** Each database's connection string (with credentials: never logged), for a read thread opening the same database. */
+const urls = new WeakMap<Db, string>();
+/** Work to do before a database closes (a read thread to stop). */
+const closers = new WeakMap<Db, (() => Promise<void>)[]>();
+
+export function connectionUrlOf(db: Db): string | undefined {
+  return urls.get(db);
+}
+
+/** Runs `fn` when `db` closes, before its connections go. */
+export function onClose(db: Db, fn: () => Promise<void>): void {
+  closers.set(db, [...(closers.get(db) ?? []), fn]);
+}
+
+async function runClosers(db: Db): Promise<void> {
+  const fns = closers.get(db) ?? [];
+  closers.delete(db);
+  for (const fn of fns) await fn().catch(() => undefined);
+}
+
 export const DEFAULT_SQLITE_PATH = './data/minsheng.db';
 
 /** `--db` value, else DATABASE_URL, else the embedded SQLite file. */
@@ -27,11 +56,18 @@ export function dbKindOf(url: string): DbKind {
   return /^postgres(ql)?:\/\//i.test(url) ? 'postgres' : 'sqlite';
 }
 
-export async function openDatabase(url: string): Promise<Db> {
-  return dbKindOf(url) === 'postgres' ? openPostgres(url) : openSqlite(url);
+export async function openDatabase(url: string, opts: OpenOptions = {}): Promise<Db> {
+  const db = dbKindOf(url) === 'postgres' ? await openPostgres(url, opts) : await openSqlite(url, opts);
+  urls.set(db, url);
+  const close = db.close;
+  db.close = async () => {
+    await runClosers(db);
+    await close();
+  };
+  return db;
 }
 
-async function openSqlite(url: string): Promise<Db> {
+async function openSqlite(url: string, opts: OpenOptions): Promise<Db> {
   const { default: SQLite } = await import('better-sqlite3');
   const path = url.replace(/^sqlite:(\/\/)?/i, '');
   let handle: InstanceType<typeof SQLite>;
@@ -42,6 +78,11 @@ async function openSqlite(url: string): Promise<Db> {
     handle.pragma('foreign_keys = ON');
     handle.pragma('busy_timeout = 10000');
     handle.pragma('synchronous = NORMAL');
+    if (opts.role === 'reader') handle.pragma('query_only = 1');
+    // The planner's statistics, which nothing else keeps (issue 23): tables whose statistics are
+    // missing or stale are analysed, each on a sample (SQLite bounds the work itself), so that a
+    // database that grew to a million posts is planned as such. db/maintenance.ts repeats it hourly.
+    else if (path !== ':memory:') handle.pragma('optimize = 0x10002');
     handle.prepare('select 1').get();
   } catch (err) {
     throw new DatabaseOpenError(`cannot open SQLite database at ${path}: ${(err as Error).message}`);
@@ -59,7 +100,7 @@ async function openSqlite(url: string): Promise<Db> {
   };
 }
 
-async function openPostgres(url: string): Promise<Db> {
+async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
   const pg = await import('pg');
   let parsed: URL;
   try {
@@ -67,7 +108,7 @@ async function openPostgres(url: string): Promise<Db> {
   } catch {
     throw new DatabaseOpenError(`bad PostgreSQL URL: ${url.replace(/:[^:@/]*@/, ':***@')}`);
   }
-  const pool = new pg.default.Pool({ connectionString: url, max: Number(process.env.PG_POOL_MAX ?? 10), connectionTimeoutMillis: 10000 });
+  const pool = new pg.default.Pool({ connectionString: url, max: opts.role === 'reader' ? 3 : Number(process.env.PG_POOL_MAX ?? 10), connectionTimeoutMillis: 10000 });
   // An idle client terminated by the server (restart, pg_terminate_backend, a dropped test database)
   // must not crash the process: the pool discards it and connects afresh when next needed.
   pool.on('error', () => undefined);
