@@ -50,6 +50,15 @@ const configSchema = z.object({
   MINSHENG_JOB_LEASE_SECONDS: z.coerce.number().int().min(1).max(86400).optional(),
   /** Scaled-out mode: how often pg-boss looks for expired jobs. */
   MINSHENG_JOB_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /**
+   * `serve` runs heavy reads (dashboard, statistics, search) on read threads with their own
+   * database connections, off the thread that serves requests (db/read-thread.ts). `0` runs them
+   * inline, as before (for comparison, or a machine very short of memory).
+   */
+  MINSHENG_READ_THREADS: z
+    .enum(['0', '1', 'true', 'false'])
+    .default('1')
+    .transform((v) => v === '1' || v === 'true'),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -14,7 +14,7 @@ import type { AppContext } from '../context.ts';
 import { parseDate } from './parser/dates.ts';
 import { ingestPosts } from '../pipeline/index.ts';
 import { htmlToText } from './sanitize.ts';
-import { searchPosts, type PostQuery } from './search.ts';
+import { searchPostsOffThread, type PostQuery } from './search.ts';
 import { visibleSource } from './manage.ts';
 import { postExtraJson, type SourceRow } from './types.ts';
 import { shapeOf } from '../shapes.ts';
@@ -24,7 +24,7 @@ import { SOURCE_KIND_NAMES } from './vocabulary.ts';
 
 export async function listPosts(db: Kysely<Database>, actor: Actor, query: PostQuery) {
   assertCan(actor, 'posts.read');
-  const rows = await searchPosts(db, actor, query);
+  const rows = await searchPostsOffThread(db, { actor, query });
   return rows.map((r) => ({ ...r, analysis: readJson(postAnalysisJson, r.analysis, null), extra: readJson(postExtraJson, r.extra, null) }));
 }
 

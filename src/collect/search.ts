@@ -5,6 +5,7 @@ import type { Database } from '../db/schema.ts';
 import { getLanguageAnalyzer } from '../analyze/language.ts';
 import type { SentimentLabel } from '../analyze/vocabulary.ts';
 import type { RiskLevel } from '../levels.ts';
+import { threadRead } from '../db/read-thread.ts';
 
 export interface PostQuery {
   /** Words that must all appear in the title, the text or the segmented text. */
@@ -135,6 +136,9 @@ export async function searchPosts(db: Kysely<Database>, actor: Actor, query: Pos
   }
   return q.orderBy(postWhen, 'desc').orderBy('posts.id', 'desc').limit(limit).offset(offset).execute();
 }
+
+/** `searchPosts` on the search read thread (db/read-thread.ts) when the database has read threads. */
+export const searchPostsOffThread = threadRead(import.meta.url, 'searchPosts', 'search', (db, args: { actor: Actor; query: PostQuery }) => searchPosts(db, args.actor, args.query));
 
 /** How many of the newest posts the PostgreSQL window holds (see `newestWindowPostgres`). */
 export const NEWEST_WINDOW = 20_000;

@@ -16,6 +16,20 @@ export interface Db {
 
 export class DatabaseOpenError extends Error {}
 
+/**
+ * The SQLite planner's statistics, which nothing else keeps (issue 23; `ANALYZE` is never run by
+ * hand on a user's database): `PRAGMA optimize` analyses the tables whose statistics are missing
+ * or stale, each on a sample of at most `analysis_limit` rows per index, so the work stays bounded
+ * (well under a second at a million posts) and a database that grew to a million posts is planned
+ * as one. On open every table is considered (0x10000); the hourly `db.optimize` task
+ * (db/maintenance.ts) repeats it with the default mask, which looks at the tables this
+ * connection used.
+ */
+export function optimizeSqlite(handle: { pragma(source: string): unknown }, when: 'open' | 'periodic'): void {
+  handle.pragma('analysis_limit = 1000');
+  handle.pragma(when === 'open' ? 'optimize = 0x10002' : 'optimize');
+}
+
 export interface OpenOptions {
   /**
    * 'reader': a second connection that only reads (a read thread's, db/read-thread.ts): SQLite
@@ -79,10 +93,7 @@ async function openSqlite(url: string, opts: OpenOptions): Promise<Db> {
     handle.pragma('busy_timeout = 10000');
     handle.pragma('synchronous = NORMAL');
     if (opts.role === 'reader') handle.pragma('query_only = 1');
-    // The planner's statistics, which nothing else keeps (issue 23): tables whose statistics are
-    // missing or stale are analysed, each on a sample (SQLite bounds the work itself), so that a
-    // database that grew to a million posts is planned as such. db/maintenance.ts repeats it hourly.
-    else if (path !== ':memory:') handle.pragma('optimize = 0x10002');
+    else if (path !== ':memory:') optimizeSqlite(handle, 'open');
     handle.prepare('select 1').get();
   } catch (err) {
     throw new DatabaseOpenError(`cannot open SQLite database at ${path}: ${(err as Error).message}`);

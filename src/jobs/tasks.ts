@@ -5,6 +5,7 @@ import { pendingAnalysisTask } from '../pipeline/index.ts';
 import { collectTask, followUpTask } from '../collect/tasks.ts';
 import { reportScheduleTask } from '../report/schedules.ts';
 import { rollupTask } from '../report/rollup.ts';
+import { optimizeTask } from '../db/maintenance.ts';
 
 /** Every periodic task of a running platform. A stage adds its task here (collection, delivery, deadlines …). */
 export const periodicTasks: PeriodicTask[] = [
@@ -23,4 +24,5 @@ export const periodicTasks: PeriodicTask[] = [
   followUpTask,
   reportScheduleTask,
   rollupTask,
+  optimizeTask,
 ];

@@ -10,6 +10,7 @@ import type { TrendBucket } from './trend.ts';
 import { z } from 'zod';
 import { shapeOf } from '../shapes.ts';
 import { trendBucketSchema } from './trend.ts';
+import { threadRead } from '../db/read-thread.ts';
 
 /**
  * The figures of the console's dashboard and reports page: today's volume and negative share,
@@ -40,11 +41,27 @@ export const dashboardSchema = shapeOf<Dashboard>()({
   generatedAt: z.string(),
 });
 
+/**
+ * The dashboard: its counts on the figures read thread and the week's hot items from the cache
+ * (recomputed on the refresh thread), so that neither holds the serving thread (issue 23).
+ */
 export async function dashboard(db: Kysely<Database>, opts: { departmentId?: number | null; now?: Date } = {}): Promise<Dashboard> {
   const now = opts.now ?? new Date();
-  const nowIso = now.toISOString();
   const today = localDate(now);
   const dept = opts.departmentId ?? null;
+  const week = parsePeriod(`${addDays(today, -6)}..${today}`);
+  const [figures, hot] = await Promise.all([dashboardFigures(db, { departmentId: dept, now: now.toISOString() }), weekHotItems(db, week, dept, now.getTime())]);
+  return { ...figures, hotEvents: hot.hotEvents, hotIssues: hot.hotIssues };
+}
+
+type DashboardFigures = Omit<Dashboard, 'hotEvents' | 'hotIssues'>;
+
+/** Everything on the dashboard but the hot items: counts the database makes. */
+const dashboardFigures = threadRead(import.meta.url, 'dashboardFigures', 'figures', async (db, args: { departmentId: number | null; now: string }): Promise<DashboardFigures> => {
+  const now = new Date(args.now);
+  const nowIso = args.now;
+  const today = localDate(now);
+  const dept = args.departmentId;
 
   let casesQ = db.selectFrom('cases').select(['state', (eb) => eb.fn.countAll().as('n')]).groupBy('state');
   if (dept !== null) casesQ = casesQ.where('lead_department_id', '=', dept);
@@ -73,12 +90,9 @@ export async function dashboard(db: Kysely<Database>, opts: { departmentId?: num
   const openAlerts = new Set((await alertsQ.execute()).map((a) => a.idempotency_key.replace(/\|ch\d+$/, ''))).size;
 
   const last30 = parsePeriod(`${addDays(today, -29)}..${today}`);
-  const week = parsePeriod(`${addDays(today, -6)}..${today}`);
-  // Counts are made by the database (never the rows); the week's hot items (events summed over
-  // the week's posts, issues clustered over its most engaged posts) are kept for a few minutes.
-  const [trend, hot, timeliness] = await Promise.all([
+  // Counts are made by the database (never the rows).
+  const [trend, timeliness] = await Promise.all([
     trendOf(db, last30, { departmentId: dept }),
-    weekHotItems(db, week, dept, now.getTime()),
     departmentTimeliness(db, periodContaining('month', today), { departmentId: dept, asOf: nowIso }),
   ]);
   // Today is the trend's last day (both from the daily roll-up).
@@ -91,12 +105,10 @@ export async function dashboard(db: Kysely<Database>, opts: { departmentId?: num
     casesByState,
     overdue,
     trend: trend.buckets,
-    hotEvents: hot.hotEvents,
-    hotIssues: hot.hotIssues,
     timeliness: timeliness.departments,
     generatedAt: nowIso,
   };
-}
+});
 
 /** The dashboard clusters at most this many posts of the week for its hot issues: the most engaged. */
 export const DASHBOARD_CLUSTER_SAMPLE = 2_000;
@@ -115,12 +127,17 @@ interface HotEntry {
 }
 const hotCache = new WeakMap<Kysely<Database>, Map<string, HotEntry>>();
 
-async function computeHotItems(db: Kysely<Database>, week: Period, dept: number | null): Promise<HotItems> {
+/** The week's hot events (summed over its posts) and hot issues (clustered over its most engaged posts): seconds at a million posts, so on the refresh thread. */
+const hotItemsOf = threadRead(import.meta.url, 'hotItems', 'refresh', async (db, args: { week: Period; dept: number | null }): Promise<HotItems> => {
   const [hotEvents, sample] = await Promise.all([
-    hotEventsOf(db, week, { departmentId: dept }, 5),
-    mostEngaged(db, week, { departmentId: dept }, DASHBOARD_CLUSTER_SAMPLE),
+    hotEventsOf(db, args.week, { departmentId: args.dept }, 5),
+    mostEngaged(db, args.week, { departmentId: args.dept }, DASHBOARD_CLUSTER_SAMPLE),
   ]);
   return { hotEvents, hotIssues: hotIssues(sample, { limit: 5 }).map(({ postIds: _ids, ...rest }) => rest) };
+});
+
+function computeHotItems(db: Kysely<Database>, week: Period, dept: number | null): Promise<HotItems> {
+  return hotItemsOf(db, { week, dept });
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import { createContext, type AppContext } from '../context.ts';
 import { openDatabase } from '../db/connect.ts';
 import { migrateToLatest } from '../db/migrate.ts';
+import { startReadThreads } from '../db/read-thread.ts';
 import { PgBossQueue } from '../jobs/pgboss-queue.ts';
 import { startJobRuntime, type JobRuntime } from '../jobs/runtime.ts';
 import { periodicTasks } from '../jobs/tasks.ts';
@@ -59,6 +60,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     if (applied.length) opts.log.info({ applied }, 'database migrated');
     const admin = await ensureAdmin(db.kysely, opts.config.MINSHENG_ADMIN_PASSWORD);
     if (admin) opts.onAdminCreated?.(admin);
+    if (opts.config.MINSHENG_READ_THREADS) await startReadThreads(db);
     app = await buildApp(ctx);
     const address = await app.listen({ port: opts.port ?? opts.config.PORT, host: opts.host ?? opts.config.HOST });
     if (opts.scheduler !== false) jobs = await startJobRuntime(ctx, periodicTasks, { databaseUrl: opts.dbUrl, concurrency: opts.concurrency });

@@ -13,8 +13,7 @@ import { createNamedDate, deleteNamedDate, listNamedDates, namedDateInput, named
 import { parsePeriod, PeriodError, periodContaining, type Period } from '../../report/period.ts';
 import { scopeDepartment, visibleEvent } from '../../report/scope.ts';
 import { createSchedule, deleteSchedule, listSchedules, runResultSchema, runSchedule, scheduleInput, scheduleSchema, updateSchedule } from '../../report/schedules.ts';
-import { volumeStats } from '../../report/stats.ts';
-import { departmentTimeliness } from '../../report/timeliness.ts';
+import { periodStatistics } from '../../report/statistics.ts';
 import { actorOf } from '../session.ts';
 import { typed, type RouteModule } from './types.ts';
 import { fileAnswer, noContent } from '../responses.ts';
@@ -77,11 +76,7 @@ export const reportRoutes: RouteModule = (app, ctx) => {
       const departmentId = await scope(actor, request.query.department);
       if (request.query.event !== undefined) await visibleEvent(db, actor, request.query.event);
       const period = periodOf(request.query.period, () => periodContaining('month', localDate(new Date())));
-      const [volume, timeliness] = await Promise.all([
-        volumeStats(db, period, { departmentId, eventId: request.query.event }),
-        departmentTimeliness(db, period, { departmentId }),
-      ]);
-      return { ...volume, hotIssues: volume.hotIssues.map((h) => ({ ...h, postIds: h.postIds.slice(0, 50) })), timeliness };
+      return periodStatistics(db, { period, departmentId, eventId: request.query.event });
     },
   );
 
