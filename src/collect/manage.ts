@@ -17,13 +17,25 @@ import { sourceConfigJson, type SourceRow } from './types.ts';
 import { shapeOf } from '../shapes.ts';
 
 export const DEFAULT_INTERVAL_SECONDS = 300;
+/** The shortest interval of a source; a 高频 (high-frequency) source may go down to HIGH_FREQUENCY_MIN_SECONDS. */
+export const MIN_INTERVAL_SECONDS = 60;
+export const HIGH_FREQUENCY_MIN_SECONDS = 10;
+/** At most this many 高频 sources per host, so that one site sees at most a request every few seconds from us. */
+export const HIGH_FREQUENCY_PER_HOST = 3;
 
 export const sourceInput = z.object({
   name: z.string().trim().min(1).max(100),
   kind: z.enum(SOURCE_KINDS),
   url: z.string().max(2000).nullable().optional(),
   config: z.record(z.string(), z.unknown()).optional().describe('kind-specific options: selectors/preset (html), field mapping (json), charset …'),
-  interval_seconds: z.number().int().min(60).max(7 * 86400).optional(),
+  interval_seconds: z
+    .number()
+    .int()
+    .min(HIGH_FREQUENCY_MIN_SECONDS)
+    .max(7 * 86400)
+    .optional()
+    .describe(`seconds between checks: at least ${MIN_INTERVAL_SECONDS}, or ${HIGH_FREQUENCY_MIN_SECONDS} for a high-frequency source`),
+  high_frequency: z.boolean().optional().describe(`高频: a polled source checked every ${HIGH_FREQUENCY_MIN_SECONDS}–${MIN_INTERVAL_SECONDS - 1} s (at most ${HIGH_FREQUENCY_PER_HOST} per host)`),
   weight: z.number().min(0).max(10).optional(),
   department_id: z.number().int().positive().nullable().optional(),
   paused: z.boolean().optional(),
@@ -78,6 +90,7 @@ export const publicSourceSchema = shapeOf<PublicSource>()({
   paused_reason: z.string().nullable().describe('why the source paused itself; null when paused by hand or running'),
   last_warning: z.string().nullable(),
   last_warning_at: z.string().nullable(),
+  high_frequency: z.number().describe('1: 高频, checked every 10–59 s'),
   has_push_token: z.boolean(),
 });
 
@@ -109,6 +122,36 @@ export function validateSource(kind: string, url: string | null | undefined, con
     throw new ValidationError(`bad ${kind} config: ${detail}`, t('collect.badConfig', { detail }), parsed.error.issues);
   }
   return parsed.data as Record<string, unknown>;
+}
+
+/**
+ * A source's interval: at least a minute, unless the office marked the source 高频 (high
+ * frequency): a polled source (feed, HTML, JSON API) on a host with fewer than
+ * HIGH_FREQUENCY_PER_HOST other 高频 sources, checked every 10 s or more. The fetcher stays polite
+ * to it as to any source: robots.txt and its Crawl-delay, the per-host cap and delay, conditional GET.
+ */
+async function assertInterval(
+  trx: Kysely<Database> | Transaction<Database>,
+  s: { kind: string; url: string | null | undefined; interval: number; highFrequency: boolean; id: number | null },
+): Promise<void> {
+  if (s.interval < MIN_INTERVAL_SECONDS && !s.highFrequency) {
+    throw new ValidationError(`interval ${s.interval} s is below ${MIN_INTERVAL_SECONDS} s for a source not marked high-frequency`, t('collect.intervalTooShort', { min: MIN_INTERVAL_SECONDS, fast: HIGH_FREQUENCY_MIN_SECONDS }));
+  }
+  if (!s.highFrequency) return;
+  if (!kindOf(s.kind)?.needsUrl || !s.url) throw new ValidationError(`a ${s.kind} source is not polled and cannot be high-frequency`, t('collect.highFrequencyNotPolled', { kind: s.kind }));
+  const host = new URL(s.url).host.toLowerCase();
+  let others = trx.selectFrom('sources').select(['id', 'url']).where('high_frequency', '=', 1);
+  if (s.id !== null) others = others.where('id', '!=', s.id);
+  const sameHost = (await others.execute()).filter((o) => {
+    try {
+      return o.url !== null && new URL(o.url).host.toLowerCase() === host;
+    } catch {
+      return false;
+    }
+  });
+  if (sameHost.length >= HIGH_FREQUENCY_PER_HOST) {
+    throw new ValidationError(`host ${host} already has ${sameHost.length} high-frequency sources`, t('collect.highFrequencyHostFull', { host, max: HIGH_FREQUENCY_PER_HOST }));
+  }
 }
 
 export async function listSources(db: Kysely<Database>, actor: Actor) {
@@ -155,6 +198,7 @@ async function insertSource(trx: Transaction<Database>, actor: Actor, data: Sour
   await assertDepartment(trx, data.department_id);
   const dup = await trx.selectFrom('sources').select('id').where('name', '=', data.name).executeTakeFirst();
   if (dup) throw new ConflictError(`source ${data.name} exists`, t('collect.sourceExists', { name: data.name }));
+  await assertInterval(trx, { kind: data.kind, url: data.url, interval: data.interval_seconds ?? DEFAULT_INTERVAL_SECONDS, highFrequency: data.high_frequency ?? false, id: null });
   const now = nowIso();
   const row = await trx
     .insertInto('sources')
@@ -164,6 +208,7 @@ async function insertSource(trx: Transaction<Database>, actor: Actor, data: Sour
       url: data.url ?? null,
       config: toJson(config),
       interval_seconds: data.interval_seconds ?? DEFAULT_INTERVAL_SECONDS,
+      high_frequency: data.high_frequency ? 1 : 0,
       weight: data.weight ?? 1,
       department_id: data.department_id ?? null,
       paused: data.paused ? 1 : 0,
@@ -197,6 +242,9 @@ async function changeSource(trx: Transaction<Database>, actor: Actor, before: So
     const dup = await trx.selectFrom('sources').select('id').where('name', '=', data.name).executeTakeFirst();
     if (dup) throw new ConflictError(`source ${data.name} exists`, t('collect.sourceExists', { name: data.name }));
   }
+  const interval = data.interval_seconds ?? before.interval_seconds;
+  const highFrequency = data.high_frequency ?? before.high_frequency === 1;
+  await assertInterval(trx, { kind, url, interval, highFrequency, id: before.id });
   const resumed = data.paused === false && before.paused === 1;
   const after = await trx
     .updateTable('sources')
@@ -206,6 +254,9 @@ async function changeSource(trx: Transaction<Database>, actor: Actor, before: So
       url: url ?? null,
       config: toJson(config),
       ...(data.interval_seconds !== undefined ? { interval_seconds: data.interval_seconds } : {}),
+      ...(data.high_frequency !== undefined ? { high_frequency: data.high_frequency ? 1 : 0 } : {}),
+      // A shorter interval takes effect at once rather than after the check already planned.
+      ...(interval < before.interval_seconds ? { next_check_at: null } : {}),
       ...(data.weight !== undefined ? { weight: data.weight } : {}),
       ...(data.department_id !== undefined ? { department_id: data.department_id } : {}),
       ...(data.paused !== undefined ? { paused: data.paused ? 1 : 0, paused_reason: null } : {}),
@@ -243,13 +294,14 @@ export async function upsertSourceByName(trx: Transaction<Database>, actor: Acto
     await insertSource(trx, actor, data, config, pushTokenHash ?? null);
     return 'created';
   }
-  const full = { ...data, url: data.url ?? null, config: data.config ?? {}, interval_seconds: data.interval_seconds ?? DEFAULT_INTERVAL_SECONDS, weight: data.weight ?? 1, department_id: data.department_id ?? null, paused: data.paused ?? false };
+  const full = { ...data, url: data.url ?? null, config: data.config ?? {}, interval_seconds: data.interval_seconds ?? DEFAULT_INTERVAL_SECONDS, high_frequency: data.high_frequency ?? false, weight: data.weight ?? 1, department_id: data.department_id ?? null, paused: data.paused ?? false };
   const given = withStoredSecrets({ url: before.url, config: readJson(sourceConfigJson, before.config, {}) }, { url: full.url, config: full.config });
   const next = {
     kind: full.kind,
     url: given.url ?? null,
     config: toJson(validateSource(full.kind, given.url as string | null, given.config)),
     interval_seconds: full.interval_seconds,
+    high_frequency: full.high_frequency ? 1 : 0,
     weight: full.weight,
     department_id: full.department_id,
     paused: full.paused ? 1 : 0,

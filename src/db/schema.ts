@@ -111,6 +111,8 @@ export interface SourceTable {
   /** The warnings of the last run that had any (charset trouble, selectors matching nothing), migration 012. */
   last_warning: string | null;
   last_warning_at: string | null;
+  /** 高频: checked every 10–59 s (otherwise at least every 60 s), migration 020. */
+  high_frequency: Generated<number>;
 }
 
 export interface PostTable {

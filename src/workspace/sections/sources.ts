@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { keepMaskedSecrets, maskedPaths, maskSecrets, maskUrl } from '../../auth/secrets.ts';
-import { DEFAULT_INTERVAL_SECONDS, hashToken, sourceInput, upsertSourceByName } from '../../collect/manage.ts';
+import { DEFAULT_INTERVAL_SECONDS, HIGH_FREQUENCY_MIN_SECONDS, hashToken, MIN_INTERVAL_SECONDS, sourceInput, upsertSourceByName } from '../../collect/manage.ts';
 import { hasRemovedPrivateNetworkOption, REMOVED_PRIVATE_NETWORK_OPTION, REMOVED_PRIVATE_NETWORK_REASON } from '../../collect/sources/common.ts';
 import { kindOf } from '../../collect/sources/index.ts';
 import { sourceConfigJson } from '../../collect/types.ts';
@@ -8,7 +8,7 @@ import { readJson } from '../../db/values.ts';
 import { count, duplicateIssues, emptyStats, type WorkspaceIssue, type WorkspaceSection } from '../section.ts';
 
 const interval = z.union([
-  z.number().int().min(60).max(7 * 86400),
+  z.number().int().min(HIGH_FREQUENCY_MIN_SECONDS).max(7 * 86400),
   z.string().regex(/^\d+\s*(s|m|min|h|d)$/i, 'an interval such as 300, "5m", "1h"'),
 ]);
 
@@ -17,7 +17,7 @@ const item = sourceInput
   .omit({ interval_seconds: true, department_id: true })
   .extend({
     url: z.string().max(2000).optional(),
-    /** Seconds, or "5m", "1h" (default 5m, at least 1 minute). */
+    /** Seconds, or "5m", "1h" (default 5m, at least 1 minute; 10 s with `high_frequency: true`). */
     interval: interval.optional(),
     /** Department code the source's posts belong to by default. */
     department: z.string().optional(),
@@ -76,7 +76,9 @@ export const sourcesSection: WorkspaceSection<SourceItem> = {
         }
       }
       const s2 = intervalSeconds(s.interval);
-      if (s2 < 60 || s2 > 7 * 86400) issues.push({ path: ['sources', i, 'interval'], message: 'between 1 minute and 7 days' });
+      const min = s.high_frequency ? HIGH_FREQUENCY_MIN_SECONDS : MIN_INTERVAL_SECONDS;
+      if (s2 < min || s2 > 7 * 86400) issues.push({ path: ['sources', i, 'interval'], message: s.high_frequency ? `between ${min} seconds and 7 days` : 'between 1 minute and 7 days (10 seconds with high_frequency: true)' });
+      if (s.high_frequency && !kind.needsUrl) issues.push({ path: ['sources', i, 'high_frequency'], message: `a ${s.kind} source is not polled` });
       if ((s.push_token || s.push_token_sha256) && s.kind !== 'push') issues.push({ path: ['sources', i, s.push_token ? 'push_token' : 'push_token_sha256'], message: 'only push sources have a token' });
       if (s.department && !fileDepartments.has(s.department)) {
         const row = await db.selectFrom('departments').select('id').where('code', '=', s.department).executeTakeFirst();
@@ -102,6 +104,7 @@ export const sourcesSection: WorkspaceSection<SourceItem> = {
       if (r.interval_seconds !== DEFAULT_INTERVAL_SECONDS) out.interval = intervalText(r.interval_seconds) as SourceItem['interval'];
       if (Number(r.weight) !== 1) out.weight = Number(r.weight);
       if (r.department) out.department = r.department;
+      if (r.high_frequency) out.high_frequency = true;
       if (r.paused) out.paused = true;
       const config = maskSecrets(readJson(sourceConfigJson, r.config, {}));
       if (Object.keys(config).length) out.config = config;

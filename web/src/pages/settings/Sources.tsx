@@ -1,5 +1,5 @@
 import { ExperimentOutlined, PlusOutlined } from '@ant-design/icons';
-import { Alert, Button, Form, Input, InputNumber, List, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Checkbox, Form, Input, InputNumber, List, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { LoadError } from '../../App.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
@@ -21,14 +21,15 @@ export default function Sources() {
   const [preview, setPreview] = useState<{ name: string; result: Preview } | null>(null);
   const [form] = Form.useForm();
   const kind = Form.useWatch('kind', form);
+  const highFrequency = Form.useWatch('high_frequency', form) === true;
   const { run, busy } = useAction();
 
   const open = (s: Source | 'new') => {
     setEditing(s);
     form.setFieldsValue(
       s === 'new'
-        ? { name: '', kind: 'feed', url: '', preset: undefined, config: '{}', interval_seconds: 300, weight: 1, department_id: null }
-        : { ...s, preset: (s.config.preset as string | undefined) ?? undefined, config: JSON.stringify(Object.fromEntries(Object.entries(s.config).filter(([k]) => k !== 'preset')), null, 2) },
+        ? { name: '', kind: 'feed', url: '', preset: undefined, config: '{}', interval_seconds: 300, high_frequency: false, weight: 1, department_id: null }
+        : { ...s, high_frequency: s.high_frequency === 1, preset: (s.config.preset as string | undefined) ?? undefined, config: JSON.stringify(Object.fromEntries(Object.entries(s.config).filter(([k]) => k !== 'preset')), null, 2) },
     );
   };
   const configOf = (v: { config?: string; preset?: string }): Record<string, unknown> | null => {
@@ -45,7 +46,7 @@ export default function Sources() {
     const v = await form.validateFields();
     const config = configOf(v);
     if (!config) return;
-    const body = { name: v.name.trim(), kind: v.kind, url: v.url?.trim() || null, config, interval_seconds: v.interval_seconds, weight: v.weight, department_id: v.department_id ?? null };
+    const body = { name: v.name.trim(), kind: v.kind, url: v.url?.trim() || null, config, interval_seconds: v.interval_seconds, high_frequency: PULLED.has(v.kind) && v.high_frequency === true, weight: v.weight, department_id: v.department_id ?? null };
     if (await run(() => (editing === 'new' ? api.post('/api/sources', body) : api.patch(`/api/sources/${(editing as Source).id}`, body)), t('web.app.saved'))) {
       setEditing(null);
       list.reload();
@@ -88,7 +89,7 @@ export default function Sources() {
         columns={[
           { title: t('web.sources.name'), dataIndex: 'name', render: (v: string, s) => <Space direction="vertical" size={0}><span>{v}</span><ExternalLink url={s.url}>{s.url ?? ''}</ExternalLink></Space> },
           { title: t('web.sources.kind'), dataIndex: 'kind', render: (k: string, s) => <>{tk('web.sources.kind', k)} {typeof s.config.preset === 'string' && <Tag>{s.config.preset}</Tag>}</> },
-          { title: t('web.sources.interval'), dataIndex: 'interval_seconds' },
+          { title: t('web.sources.interval'), dataIndex: 'interval_seconds', render: (v: number, s) => <>{v} {s.high_frequency === 1 && <Tag color="volcano">{t('web.sources.highFrequency')}</Tag>}</> },
           { title: t('web.posts.title'), dataIndex: 'posts' },
           {
             title: t('web.sources.health'),
@@ -167,9 +168,14 @@ export default function Sources() {
             <Input.TextArea autoSize={{ minRows: 3 }} style={{ fontFamily: 'monospace' }} spellCheck={false} />
           </Form.Item>
           <Space wrap>
-            <Form.Item name="interval_seconds" label={t('web.sources.interval')}>
-              <InputNumber min={60} max={604800} />
+            <Form.Item name="interval_seconds" label={t('web.sources.interval')} extra={PULLED.has(kind) ? t('web.sources.intervalHelp') : undefined}>
+              <InputNumber min={highFrequency ? 10 : 60} max={604800} />
             </Form.Item>
+            {PULLED.has(kind) && (
+              <Form.Item name="high_frequency" valuePropName="checked" label={t('web.sources.highFrequency')} tooltip={t('web.sources.highFrequencyHelp')}>
+                <Checkbox data-testid="source-high-frequency">{t('web.sources.highFrequencyMark')}</Checkbox>
+              </Form.Item>
+            )}
             <Form.Item name="weight" label={t('web.sources.weight')}>
               <InputNumber min={0} max={10} step={0.1} />
             </Form.Item>
