@@ -154,8 +154,46 @@ async function planFolding(ctx: AppContext, channel: ChannelRow, claimed: AlertR
       if (a.level !== 'red') allowance--;
     } else fold.push(a);
   }
-  if (fold.length === 1) single.push(fold.pop()!);
-  return { single: single.sort((a, b) => a.id - b.id), fold };
+  // A lone alert over the allowance waits for the next digest slot, so that the alerts of a flood
+  // arriving one per round (each post analysed and delivered on its own, as workers do) fold
+  // together there; one already held to its slot goes alone (nothing else came).
+  const hold: AlertRow[] = [];
+  if (fold.length === 1) {
+    const a = fold.pop()!;
+    if (a.status === 'pending' && !onDigestSlot(a.next_attempt_at)) hold.push(a);
+    else single.push(a);
+  }
+  return { single: single.sort((a, b) => a.id - b.id), fold, hold };
+}
+
+/**
+ * Over a channel's allowance, lone alerts are held to the next multiple of DIGEST_SLOT_MS (UTC),
+ * the same instant for every process, where a round finds them together and folds them: the
+ * same digests whether one process analyses a burst in one round or workers deliver post by
+ * post (issue 23). Red is never held.
+ */
+export const DIGEST_SLOT_MS = 30_000;
+
+export function nextDigestSlot(now: Date): Date {
+  return new Date((Math.floor(now.getTime() / DIGEST_SLOT_MS) + 1) * DIGEST_SLOT_MS);
+}
+
+function onDigestSlot(at: string): boolean {
+  return Date.parse(at) % DIGEST_SLOT_MS === 0;
+}
+
+/** Moves lone over-allowance alerts to the next digest slot, unless another process took them meanwhile (compare-and-set). */
+async function holdForDigest(ctx: AppContext, alerts: AlertRow[], now: Date): Promise<void> {
+  const slot = nextDigestSlot(now).toISOString();
+  for (const a of alerts) {
+    await ctx.db.kysely
+      .updateTable('alerts')
+      .set({ next_attempt_at: slot })
+      .where('id', '=', a.id)
+      .where('status', '=', 'pending')
+      .where('next_attempt_at', '=', a.next_attempt_at)
+      .execute();
+  }
 }
 
 /**
@@ -312,6 +350,7 @@ export async function deliverDue(ctx: AppContext, opts: DeliveryOptions = {}): P
       const channel = channels.find((c) => c.id === channelId);
       if (!channel) return;
       const plan = await planFolding(ctx, channel, alerts, now(), s);
+      if (plan.hold.length) await holdForDigest(ctx, plan.hold, now());
       const queue: (AlertRow | { digest: AlertRow })[] = [...plan.single];
       if (plan.fold.length) {
         const d = await createDigest(ctx, channel, plan.fold, token, now(), s);
