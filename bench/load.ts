@@ -136,10 +136,12 @@ async function runMode(mode: 'inline' | 'threads', info: Awaited<ReturnType<type
       }
     };
     const start = performance.now();
+    const progress = setInterval(() => console.log(`    … ${figures.ingest.length}/${INGEST} pushed, ${figures.dashboard.length} dashboards, ${figures.search.length} searches (${((performance.now() - start) / 1000).toFixed(0)} s, ${machine()})`), 30_000);
     const readers = Array.from({ length: READERS }, reader);
     await Promise.all(Array.from({ length: PUSHERS }, pusher));
     done = true;
     await Promise.all(readers);
+    clearInterval(progress);
     figures.seconds = (performance.now() - start) / 1000;
     figures.load = machine();
     const health = (await (await fetch(`${base}/api/health`)).json()) as { eventLoop: Figures['loop'] };

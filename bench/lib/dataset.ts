@@ -127,7 +127,7 @@ export function cacheDir(): string {
 }
 
 /** Bump when what the builder writes changes, so kept datasets are rebuilt. */
-const BUILDER_VERSION = 1;
+const BUILDER_VERSION = 2;
 
 function datasetName(o: Required<Pick<DatasetOptions, 'posts' | 'cases' | 'days' | 'seed'>> & { corpus: string }): string {
   return `ds-v${BUILDER_VERSION}-${o.posts}-${o.cases}c-${o.days}d-s${o.seed}-${o.corpus.startsWith('real') ? 'real' : 'gen'}`;

@@ -10,7 +10,8 @@ import type { DbKind } from '../connect.ts';
  *   one-bit neighbours within the time window (collect/store.ts) instead of reading 20,000 posts.
  * - Bursts count a topic's or an event's posts of the last 13 hours: (topic, time) and
  *   (event, time) replace the indexes on topic and on event alone.
- * - A post's near-duplicates are listed by their root (`near_duplicate_of`).
+ * - A post's near-duplicates are listed by their root (`near_duplicate_of`); one source's newest
+ *   posts by (source, time).
  * - PostgreSQL: autovacuum analyses the tables that grow with every post after 2% of them changed
  *   (default 10%: 100,000 posts behind at a million) and vacuums them after 5% (default 20%).
  *   SQLite keeps its statistics with `PRAGMA optimize` (db/maintenance.ts).
@@ -30,4 +31,6 @@ export async function up(db: Kysely<any>, kind: DbKind): Promise<void> {
   await sql`create index posts_event_when on posts (event_id, ${when})`.execute(db);
   await sql`drop index posts_event`.execute(db);
   await sql`create index posts_near_duplicate on posts (near_duplicate_of) where near_duplicate_of is not null`.execute(db);
+  // One source's newest posts (the console's list filtered by source) in time order.
+  await sql`create index posts_source_when on posts (source_id, ${when})`.execute(db);
 }
