@@ -160,7 +160,7 @@ async function planFolding(ctx: AppContext, channel: ChannelRow, claimed: AlertR
   const hold: AlertRow[] = [];
   if (fold.length === 1) {
     const a = fold.pop()!;
-    if (a.status === 'pending' && !onDigestSlot(a.next_attempt_at)) hold.push(a);
+    if (a.status === 'pending' && a.next_attempt_at !== null && !onDigestSlot(a.next_attempt_at)) hold.push(a);
     else single.push(a);
   }
   return { single: single.sort((a, b) => a.id - b.id), fold, hold };
@@ -191,7 +191,7 @@ async function holdForDigest(ctx: AppContext, alerts: AlertRow[], now: Date): Pr
       .set({ next_attempt_at: slot })
       .where('id', '=', a.id)
       .where('status', '=', 'pending')
-      .where('next_attempt_at', '=', a.next_attempt_at)
+      .where('next_attempt_at', '=', a.next_attempt_at!)
       .execute();
   }
 }
