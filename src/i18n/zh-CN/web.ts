@@ -512,6 +512,7 @@ const web = {
   'web.sources.pause': '暂停',
   'web.sources.resume': '恢复',
   'web.sources.new': '新建信息源',
+  'web.sources.editTitle': '编辑信息源：{name}',
   'web.sources.preset': '预设',
   'web.sources.preset.discuz': 'Discuz! 论坛',
   'web.sources.preset.board': '留言板',

@@ -133,7 +133,7 @@ export default function Sources() {
       <Modal
         open={editing !== null}
         width={680}
-        title={t('web.sources.new')}
+        title={editing === 'new' || editing === null ? t('web.sources.new') : t('web.sources.editTitle', { name: editing.name })}
         onCancel={() => setEditing(null)}
         onOk={() => void save()}
         confirmLoading={busy}
