@@ -2,11 +2,18 @@ import type { Selectable, Transaction } from 'kysely';
 import type { AppContext } from '../context.ts';
 import type { Database, PostTable } from '../db/schema.ts';
 import { nowIso, toJson } from '../db/values.ts';
-import { createAnalyzer, type Analyzer, type AnalyzerOptions, type Prepared } from './analyzer.ts';
+import { createAnalyzer, type Analyzer, type AnalyzerOptions, type PostSubject, type Prepared } from './analyzer.ts';
+import { hasReadThreads, threadRead } from '../db/read-thread.ts';
 import { finding, isBurst, storedCounts, DEFAULT_BURST } from './risk/bursts.ts';
 import { linkStoredPost, updateStoredEvent } from './events/linker.ts';
 import { burstReason, type BurstFinding, type Velocity } from './risk/score.ts';
 import type { AnalysisResult } from './types.ts';
+
+/**
+ * A stored post prepared by the workspace's analyzer as it is now (loaded afresh, as
+ * openStoredAnalysis does for every batch). On the analysis read thread under `serve`.
+ */
+const prepareOffThread = threadRead(import.meta.url, 'prepareStored', 'analysis', async (db, args: { subject: PostSubject }): Promise<Prepared> => (await createAnalyzer(db)).prepare(args.subject));
 
 async function velocityOf(ctx: AppContext, postId: number): Promise<Velocity | null> {
   const rows = await ctx.db.kysely.selectFrom('post_metrics').selectAll().where('post_id', '=', postId).orderBy('at', 'desc').orderBy('id', 'desc').limit(2).execute();
@@ -56,6 +63,7 @@ export async function openStoredAnalysis(ctx: AppContext, options: StoredAnalysi
     departments.set(d.code, d.id);
   }
   const burstOptions = options.bursts ?? DEFAULT_BURST;
+  const defaultAnalyzer = !options.analyzer && Object.keys(options).length === 0;
 
   return {
     read(postId) {
@@ -70,7 +78,7 @@ export async function openStoredAnalysis(ctx: AppContext, options: StoredAnalysi
 
     async prepare(post) {
       const at = post.published_at ?? post.fetched_at;
-      const prepared = analyzer.prepare({
+      const subject: PostSubject = {
         id: post.id,
         title: post.title,
         text: post.text,
@@ -81,7 +89,11 @@ export async function openStoredAnalysis(ctx: AppContext, options: StoredAnalysi
         published_at: at,
         metrics: { views: post.views, replies: post.replies_count, likes: post.likes, reposts: post.reposts },
         velocity: await velocityOf(ctx, post.id),
-      });
+      };
+      // The language layer (normalising, jieba, the models, rules) is the costly part: on the
+      // analysis thread when the database has read threads and the workspace's analyzer is used as
+      // it is (db/read-thread.ts), so that a push's analysis does not hold every other request.
+      const prepared = defaultAnalyzer && hasReadThreads(db) ? await prepareOffThread(db, { subject }) : analyzer.prepare(subject);
       const departmentId = prepared.routing.department ? (departments.get(prepared.routing.department) ?? null) : null;
       return { postId: post.id, prepared, departmentId };
     },

@@ -8,9 +8,12 @@ import type { SourceRow } from './types.ts';
 export const PAUSE_AFTER_FAILURES = 5;
 const MAX_BACKOFF_SECONDS = 6 * 3600;
 
-/** The next check, jittered by ±10% so that sources with equal intervals spread out. */
-export function nextCheckAfter(now: Date, seconds: number, jitter = true): string {
-  const j = jitter ? seconds * (Math.random() * 0.2 - 0.1) : 0;
+/**
+ * The next check, jittered by ±10% so that sources with equal intervals spread out; `early` (a
+ * 高频 source) only by −10%…0, so that it is never checked later than its interval promises.
+ */
+export function nextCheckAfter(now: Date, seconds: number, jitter: boolean | 'early' = true): string {
+  const j = jitter === 'early' ? -seconds * Math.random() * 0.1 : jitter ? seconds * (Math.random() * 0.2 - 0.1) : 0;
   return new Date(now.getTime() + Math.max(1, seconds + j) * 1000).toISOString();
 }
 
@@ -41,7 +44,7 @@ export async function recordSuccess(
       error_since: null,
       etag: validators.etag,
       last_modified: validators.lastModified,
-      next_check_at: nextCheckAfter(now, source.interval_seconds),
+      next_check_at: nextCheckAfter(now, source.interval_seconds, source.high_frequency === 1 ? 'early' : true),
     })
     .where('id', '=', source.id)
     .execute();

@@ -18,7 +18,7 @@ import type { Database } from './schema.ts';
  * same function runs inline, so a read has one code path. Arguments and answers cross threads by
  * structured clone: plain data only. An `AppError` thrown in a thread is thrown again as one.
  */
-export const READ_LANES = ['search', 'figures', 'reports', 'refresh'] as const;
+export const READ_LANES = ['search', 'figures', 'reports', 'refresh', 'analysis'] as const;
 export type ReadLane = (typeof READ_LANES)[number];
 
 type ReadFn<A, R> = (db: Kysely<Database>, args: A) => Promise<R>;
@@ -38,6 +38,11 @@ export function threadRead<A, R>(moduleUrl: string, name: string, lane: ReadLane
     const threads = threadsOf.get(db);
     return threads ? (threads.run(lane, moduleUrl, key, args) as Promise<R>) : fn(db, args);
   };
+}
+
+/** Whether `db` runs its thread reads on read threads (else they run inline). */
+export function hasReadThreads(db: Kysely<Database>): boolean {
+  return threadsOf.has(db);
 }
 
 /** The function a read thread runs for `key` (read-worker.ts). */
@@ -165,7 +170,7 @@ export interface ReadThreadFigures {
  * once, the others on first use). Stopped when the database closes. A database whose connection
  * another thread cannot open (in-memory SQLite) keeps running its reads inline: returns false.
  */
-export async function startReadThreads(db: Db, warm: readonly ReadLane[] = ['search', 'figures', 'refresh']): Promise<boolean> {
+export async function startReadThreads(db: Db, warm: readonly ReadLane[] = ['search', 'figures', 'refresh', 'analysis']): Promise<boolean> {
   const url = connectionUrlOf(db);
   if (!url || /^(sqlite:(\/\/)?)?:memory:$/i.test(url)) return false;
   if (threadsOf.has(db.kysely)) return true;

@@ -94,9 +94,10 @@ for (const kind of testDatabases) {
 
     test('a read on a thread leaves the serving thread free, and a slow lane does not hold a quick one', async () => {
       await startReadThreads(db);
-      const { value, maxMs } = await maxDelayDuring(() => spinRead(db.kysely, { ms: 600 }));
+      const { value, maxMs } = await maxDelayDuring(() => spinRead(db.kysely, { ms: 1000 }));
       assert.notEqual(value.threadId, threadId);
-      assert.ok(maxMs < 200, `delay ${maxMs} ms`);
+      // far below the 1,000 ms the read took (a busy machine may delay a timer by some 100 ms)
+      assert.ok(maxMs < 400, `delay ${maxMs} ms`);
 
       const spinning = spinRead(db.kysely, { ms: 1500 });
       const t0 = performance.now();
@@ -105,6 +106,19 @@ for (const kind of testDatabases) {
       assert.equal(search.status, 200);
       assert.ok(searchMs < 1000, `search took ${searchMs} ms while the refresh lane was busy`);
       await spinning;
+    });
+
+    test('a post entered while the threads run is prepared on the analysis thread, with the same analysis as inline', async () => {
+      await startReadThreads(db);
+      const before = (await office.get('/api/health')).body.readThreads.lanes.find((l: { lane: string }) => l.lane === 'analysis').completed;
+      const res = await office.post('/api/posts', { title: '建设路路灯不亮 0', text: '建设路的路灯坏了好几天，晚上漆黑一片，希望尽快维修。第0次反映。', url: 'http://phone.example/lamp/again' });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      const after = (await office.get('/api/health')).body.readThreads.lanes.find((l: { lane: string }) => l.lane === 'analysis').completed;
+      assert.equal(after, before + 1);
+      const rows = await db.kysely.selectFrom('posts').select(['url', 'analysis', 'segmented', 'sentiment_label', 'topic', 'risk_level']).where('url', 'in', ['http://phone.example/lamp/0', 'http://phone.example/lamp/again']).orderBy('id').execute();
+      assert.equal(rows.length, 2);
+      const [inline, threaded] = rows.map((r) => ({ ...r, url: null, analysis: (({ event: _e, id: _id, risk, ...a }) => ({ ...a, risk: risk.level }))(JSON.parse(r.analysis!)) }));
+      assert.deepEqual(threaded, inline);
     });
 
     test("a thread's AppError is thrown again as one; a reader refuses writes (SQLite)", async () => {
