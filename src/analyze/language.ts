@@ -5,16 +5,18 @@ import { topicKeywordsJson } from './topic/taxonomy.ts';
 import { t } from '../i18n/index.ts';
 import { abusePhrases, detectAbuse } from './sentiment/abuse.ts';
 import { extractKeywords } from './text/keywords.ts';
-import { extractFeatures, markMentions, type TextFeatures } from './learn/features.ts';
+import { extractFeatures, leadTokenCount, markMentions, type TextFeatures } from './learn/features.ts';
+import { appealCues, decideAppeal, APPEAL_TEXT, type AppealResult } from './appeal/classify.ts';
+import { appealPhrases } from './appeal/cues.ts';
 import { predict, type LinearModel } from './learn/linear.ts';
 import { languageRevision, loadModels, type ModelName } from './learn/models.ts';
 import { createSegmenter, type Segmenter } from './text/segment.ts';
 import { externalLexicon, type ExternalLexicon } from './sentiment/external-lexicon.ts';
 import { lexiconPhrases } from './sentiment/lexicon.ts';
-import { NO_CUE_REASON, scoreTokens, type SentimentLabel } from './sentiment/score.ts';
+import { NO_CUE_REASON, scoreTokens, type LexiconScore, type SentimentLabel } from './sentiment/score.ts';
 import { normalize, normalizePost } from './text/normalize.ts';
 import { DEFAULT_TAXONOMY } from './topic/default-taxonomy.ts';
-import { viewTokens } from './text/token-info.ts';
+import { viewTokens, type TokenInfo } from './text/token-info.ts';
 import { TopicMatcher, type TaxonomyTopic } from './topic/taxonomy.ts';
 import { borrowedWords, TopicDecider } from './topic/decide.ts';
 
@@ -26,6 +28,8 @@ export interface LanguageResult {
   tokens: string[];
   sentiment: { label: SentimentLabel; score: number; reasons: string[] };
   abuse: { flagged: boolean; reasons: string[] };
+  /** 诉求类型 (appeal/classify.ts). */
+  appeal: AppealResult;
   /** Taxonomy keywords first, then the learned classifier. */
   topic: string | null;
   topicReasons: string[];
@@ -77,11 +81,42 @@ function pct(p: number): string {
   return `${Math.round(p * 100)}%`;
 }
 
+/**
+ * The lexicon's reading of a text and its appeal cues: whether it is a message to a public body
+ * decides how the lexicon reads its polite words (sentiment/score.ts), so training and analysis
+ * both read a text through this one function.
+ */
+export function readLexicon(normalized: string, tokens: readonly string[], infos: readonly (TokenInfo | undefined)[]) {
+  const lead = leadTokenCount(normalized, tokens);
+  const scan = appealCues(tokens, infos, lead);
+  const lex = scoreTokens(tokens, infos, { message: scan.message, lead });
+  return { lead, scan, lex };
+}
+
+const NOT_POSITIVE = (label: string) => t('signal.reason.complaintNotPositive', { label });
+const GRIEVANCE_NEGATIVE = (label: string) => t('signal.reason.complaintNegative', { label });
+
+/**
+ * A complaint or a request for help is never positive: its good words are thanks and wishes.
+ * When the lexicon still leans positive, the message is negative where it names anything wrong,
+ * else neutral.
+ */
+export function grievanceSentiment(lex: LexiconScore, appeal: AppealResult, message: boolean): { label: SentimentLabel; score: number; reasons: string[] } {
+  const base = { label: lex.label, score: lex.score, reasons: lex.reasons };
+  if (!message || appeal.score === 0 || (appeal.label !== 'complaint' && appeal.label !== 'help')) return base;
+  if (lex.label === 'positive') {
+    const negative = lex.negative >= 0.5;
+    const reasons = [(negative ? GRIEVANCE_NEGATIVE : NOT_POSITIVE)(APPEAL_TEXT[appeal.label]), ...lex.reasons.filter((r) => r !== NO_CUE_REASON)];
+    return { label: negative ? 'negative' : 'neutral', score: negative ? -Math.max(0.1, Math.abs(lex.score) / 2) : 0, reasons };
+  }
+  return base;
+}
+
 /** The analyzer over an explicit configuration (tests, evaluation, and loadLanguageAnalyzer). */
 export function createLanguageAnalyzer(config: LanguageConfig): LanguageAnalyzer {
   const matcher = new TopicMatcher(config.taxonomy);
   const userWords = new Set(config.userWords);
-  const dictionary = [...config.userWords, ...matcher.keywords(), ...borrowedWords(config.taxonomy), ...lexiconPhrases(), ...abusePhrases()];
+  const dictionary = [...config.userWords, ...matcher.keywords(), ...borrowedWords(config.taxonomy), ...lexiconPhrases(), ...abusePhrases(), ...appealPhrases()];
   // loading jieba takes a while: a stream whose posts are cut in another thread never needs it here
   let segmenter: Segmenter | null = null;
   const { sentiment: sModel, topic: tModel, department: dModel } = config.models;
@@ -107,7 +142,7 @@ export function createLanguageAnalyzer(config: LanguageConfig): LanguageAnalyzer
 
   const features = (normalized: string, tokens: readonly string[], external: ExternalLexicon | null = null) => {
     const view = viewTokens(tokens);
-    return extractFeatures(normalized, tokens, view.hashes, scoreTokens(tokens, view.infos), true, false, external);
+    return extractFeatures(normalized, tokens, view.hashes, readLexicon(normalized, tokens, view.infos).lex, true, false, external);
   };
   // A model trained with the external lexicons gets their features; were the lexicons gone since, those read as zero.
   const external = sentimentModel?.features.externalLexicon ? externalLexicon() : null;
@@ -124,10 +159,11 @@ export function createLanguageAnalyzer(config: LanguageConfig): LanguageAnalyzer
     },
     analyzeCut(normalized, tokens, hashes) {
       const view = viewTokens(tokens, true, hashes);
-      const lex = scoreTokens(tokens, view.infos);
+      const { scan, lex } = readLexicon(normalized, tokens, view.infos);
       const f = needFeatures ? extractFeatures(normalized, tokens, view.hashes, lex, needTrigrams, true, external) : null;
+      const appeal = decideAppeal(scan, lex);
 
-      let sentiment: LanguageResult['sentiment'] = { label: lex.label, score: lex.score, reasons: lex.reasons };
+      let sentiment: LanguageResult['sentiment'] = grievanceSentiment(lex, appeal, scan.message);
       if (sentimentModel && f) {
         const pr = predict(sentimentModel, f, sBuf);
         const get = (c: string) => {
@@ -163,6 +199,7 @@ export function createLanguageAnalyzer(config: LanguageConfig): LanguageAnalyzer
         tokens,
         sentiment,
         abuse: detectAbuse(tokens, view.infos),
+        appeal,
         topic,
         topicReasons,
         topicDepartment,
