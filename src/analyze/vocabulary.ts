@@ -28,7 +28,7 @@ export function isEmotionLabel(v: unknown): v is EmotionLabel {
 }
 
 /** The learned models (`models.name`). */
-export const MODEL_NAMES = ['sentiment', 'topic', 'department'] as const;
+export const MODEL_NAMES = ['sentiment', 'topic', 'department', 'appeal', 'emotion'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 
 /** Where a labelled example came from (`labels.origin`). */

@@ -1,5 +1,7 @@
 import { CUE_KINDS, abuseCues } from '../sentiment/abuse.ts';
 import { APPEAL_CUES, type AppealCue } from '../appeal/cues.ts';
+import { EMOTION_CUES } from '../emotion/lexicon.ts';
+import type { EmotionLabel } from '../vocabulary.ts';
 import { idfIndex } from './idf.ts';
 import { isKeywordCandidate, STOPWORDS } from './keywords.ts';
 import { hashToken } from '../learn/features.ts';
@@ -45,6 +47,8 @@ export interface TokenInfo {
   idf: number;
   /** What the word says about the message's appeal type (appeal/cues.ts), when anything. */
   appeal?: readonly AppealCue[];
+  /** The emotions the word expresses (emotion/lexicon.ts), when any. */
+  emotion?: readonly { emotion: Exclude<EmotionLabel, 'neutral'>; weight: number }[];
 }
 
 /** Per post: the info of each token (undefined for words without a role) and each token's hash. */
@@ -103,6 +107,7 @@ function build(): Map<string, TokenInfo> {
   }
   for (const [w, kind] of abuseCues()) entry(w).abuse = CUE_KINDS.indexOf(kind) + 1;
   for (const [w, cues] of APPEAL_CUES) entry(w).appeal = cues;
+  for (const [w, cues] of EMOTION_CUES) entry(w).emotion = cues;
   pairs = new Map();
   for (const lexicon of [POSITIVE, NEGATIVE]) {
     for (const w of lexicon.keys()) {
