@@ -1,5 +1,5 @@
 import { t } from '../../i18n/index.ts';
-import { F_QUESTION, type TokenInfo } from '../text/token-info.ts';
+import { F_COMPLAINT, F_QUESTION, type TokenInfo } from '../text/token-info.ts';
 import type { LexiconScore } from '../sentiment/score.ts';
 import type { AppealLabel } from '../vocabulary.ts';
 
@@ -58,6 +58,9 @@ const R = {
 
 const seen = new Map<string, number>();
 
+/** Words by which a writer asks a public body for something (a sign of a message whatever its type). */
+const ASKING = new Set(['希望', '恳请', '恳求', '请求', '要求', '强烈要求', '呼吁', '盼望', '期盼', '希望政府', '希望有关部门', '希望能', '希望能够', '敬请', '烦请']);
+
 /** The cue words of a text (`lead`: how many tokens make up the title line). */
 export function appealCues(tokens: readonly string[], infos: readonly (TokenInfo | undefined)[], lead: number): AppealCueScan {
   const scores: Record<AppealLabel, number> = { complaint: 0, help: 0, inquiry: 0, suggestion: 0, praise: 0 };
@@ -65,6 +68,8 @@ export function appealCues(tokens: readonly string[], infos: readonly (TokenInfo
   let address = 0;
   let titleQuestions = 0;
   let textQuestions = 0;
+  /** Complaint phrases (不服, 迟迟不, 没人管) and asking words (希望, 恳请, 要求): signs of a message, not of a type. */
+  let signs = 0;
   seen.clear();
   for (let i = 0; i < tokens.length; i++) {
     const info = infos[i];
@@ -74,6 +79,8 @@ export function appealCues(tokens: readonly string[], infos: readonly (TokenInfo
       else textQuestions++;
       continue;
     }
+    if (info.flags & F_COMPLAINT) signs++;
+    else if (ASKING.has(tokens[i])) signs++;
     const cues = info.appeal;
     if (cues === undefined) continue;
     const tok = tokens[i];
@@ -97,7 +104,7 @@ export function appealCues(tokens: readonly string[], infos: readonly (TokenInfo
     }
   }
   const total = scores.complaint + scores.help + scores.inquiry + scores.suggestion + scores.praise;
-  const message = total >= MESSAGE_AT || (address >= 1 && total >= 1) || titleQuestions > 0 && total > 0;
+  const message = total + Math.min(signs, 2) >= MESSAGE_AT || (address >= 1 && total >= 1) || (titleQuestions > 0 && total > 0);
   return { scores, words, address, titleQuestions, textQuestions, message };
 }
 

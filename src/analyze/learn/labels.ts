@@ -11,8 +11,7 @@ import { t } from '../../i18n/index.ts';
 import { bumpLanguageRevision, type ModelName } from './models.ts';
 import { APPEAL_LABELS, EMOTION_LABELS, SENTIMENT_LABELS, type AppealLabel, type EmotionLabel, type LabelOrigin, type SentimentLabel } from '../vocabulary.ts';
 import { normalizePost } from '../text/normalize.ts';
-import { simhashText, textFingerprint, textSimhash } from './memory.ts';
-import { hammingDistance, parseSimhash } from '../../collect/simhash.ts';
+import { CorrectionMemory, simhashText, textFingerprint, textSimhash } from './memory.ts';
 import { DEFAULT_TAXONOMY } from '../topic/default-taxonomy.ts';
 import { topicPathParts } from '../topic/taxonomy.ts';
 import type { RetrainRequester } from './retrain-job.ts';
@@ -286,18 +285,20 @@ export async function learnExamples(
 
 /** Stored posts within this many days of a corrected post are looked at for its duplicates. */
 const DUPLICATE_WINDOW_DAYS = 30;
-/** Candidates for duplicates: collected SimHashes this close (the analysis then decides with its own, learn/memory.ts). */
-const DUPLICATE_CANDIDATE_BITS = 6;
+/** At most this many of the latest posts in that window are compared with the corrected post. */
+const DUPLICATE_CANDIDATES = 5000;
 /** At most this many duplicates are re-analysed with a correction (a flood of copies is re-analysed as it is collected). */
 export const MAX_DUPLICATES = 200;
 
 /**
- * The stored posts a correction of `postId` reaches at once: the post, the posts collected as its
- * near-duplicates (posts.near_duplicate_of), and posts of the same or nearly the same text within
- * DUPLICATE_WINDOW_DAYS, the corrected post first.
+ * The stored posts a correction of `postId` reaches at once, the corrected post first: the posts
+ * collected as its near-duplicates (posts.near_duplicate_of), and every post within
+ * DUPLICATE_WINDOW_DAYS whose text the memory of corrections (learn/memory.ts) matches with the
+ * corrected post's: the same text, or a near-duplicate. These are the posts whose analysis the
+ * correction changes.
  */
 export async function correctionReach(db: Kysely<Database>, postId: number): Promise<number[]> {
-  const post = await db.selectFrom('posts').select(['id', 'near_duplicate_of', 'simhash', 'published_at', 'fetched_at']).where('id', '=', postId).executeTakeFirst();
+  const post = await db.selectFrom('posts').select(['id', 'title', 'text', 'near_duplicate_of', 'published_at', 'fetched_at']).where('id', '=', postId).executeTakeFirst();
   if (!post) return [];
   const root = post.near_duplicate_of ?? post.id;
   const out = new Set<number>([post.id]);
@@ -309,28 +310,25 @@ export async function correctionReach(db: Kysely<Database>, postId: number): Pro
     .limit(MAX_DUPLICATES)
     .execute();
   for (const g of group) out.add(g.id);
-  if (post.simhash) {
-    const at = Date.parse(post.published_at ?? post.fetched_at);
-    const day = 86_400_000;
-    const from = new Date(at - DUPLICATE_WINDOW_DAYS * day).toISOString();
-    const to = new Date(at + DUPLICATE_WINDOW_DAYS * day).toISOString();
-    const mine = parseSimhash(post.simhash);
-    const rows = await db
-      .selectFrom('posts')
-      .select(['id', 'simhash'])
-      .where('simhash', 'is not', null)
-      .where('id', '!=', post.id)
-      .where('fetched_at', '>=', from)
-      .where('fetched_at', '<=', to)
-      .orderBy('id', 'desc')
-      .limit(20_000)
-      .execute();
-    for (const r of rows) {
-      if (out.size >= MAX_DUPLICATES) break;
-      if (hammingDistance(parseSimhash(r.simhash!), mine) <= DUPLICATE_CANDIDATE_BITS) out.add(r.id);
-    }
+  const normalized = normalizePost({ title: post.title, text: post.text });
+  const near = textSimhash(normalized);
+  const memory = new CorrectionMemory([{ fingerprint: textFingerprint(normalized), simhash: near ? simhashText(near) : null, correction: true, sentiment: 'neutral', by: null, at: nowIso() }]);
+  const at = Date.parse(post.published_at ?? post.fetched_at);
+  const day = 86_400_000;
+  const rows = await db
+    .selectFrom('posts')
+    .select(['id', 'title', 'text'])
+    .where('id', '!=', post.id)
+    .where('fetched_at', '>=', new Date(at - DUPLICATE_WINDOW_DAYS * day).toISOString())
+    .where('fetched_at', '<=', new Date(Math.max(at, Date.now()) + day).toISOString())
+    .orderBy('id', 'desc')
+    .limit(DUPLICATE_CANDIDATES)
+    .execute();
+  for (const r of rows) {
+    if (out.size >= MAX_DUPLICATES) break;
+    if (memory.lookup(normalizePost({ title: r.title, text: r.text }))) out.add(r.id);
   }
-  return [...out].slice(0, MAX_DUPLICATES);
+  return [...out];
 }
 
 /**
@@ -351,6 +349,16 @@ export async function correctPost(
   if (!post) throw new NotFoundError(`post ${postId}`);
   assertSeesDepartment(actor, post.department_id, await officeDepartmentIds(db));
   const result = await learnExamples(db, actor, [{ text: post.text, title: post.title || undefined, postId, ...input }], 'ui', { retrain: 'background', requestRetrain });
+  await writeCorrection(db, postId, input);
+  return { labelId: result.labelIds[0], topicsAdded: result.topicsAdded, reach: await correctionReach(db, postId) };
+}
+
+/**
+ * Writes a correction's labels to the corrected post's columns. The analysis applies them too
+ * (learn/memory.ts); this holds them where a later analysis would decide otherwise (a watch rule's
+ * department outranks a learned one, and a person's word outranks both).
+ */
+export async function writeCorrection(db: Kysely<Database>, postId: number, input: LabelInput): Promise<void> {
   const set: { sentiment_label?: SentimentLabel; appeal_label?: AppealLabel; emotion_label?: EmotionLabel; topic?: string; department_id?: number } = {};
   if (input.sentiment) set.sentiment_label = input.sentiment;
   if (input.appeal) set.appeal_label = input.appeal;
@@ -361,7 +369,6 @@ export async function correctPost(
     if (d) set.department_id = d.id;
   }
   if (Object.keys(set).length) await db.updateTable('posts').set(set).where('id', '=', postId).execute();
-  return { labelId: result.labelIds[0], topicsAdded: result.topicsAdded, reach: await correctionReach(db, postId) };
 }
 
 export interface LabelRow {

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { t } from '../../i18n/index.ts';
 import { localDateTime } from '../../time/format.ts';
+import { normalize } from '../text/normalize.ts';
 import type { AppealLabel, EmotionLabel, SentimentLabel } from '../vocabulary.ts';
 
 /**
@@ -31,7 +32,10 @@ export interface MemoryHit {
 }
 
 /** A corrected post's near-duplicates differ in at most this many of the 64 SimHash bits. */
-export const NEAR_BITS = 3;
+export const NEAR_BITS = 6;
+/** …and texts shorter than NEAR_LONG characters in at most SHORT_NEAR_BITS (one other name in a short text moves few bits). */
+export const SHORT_NEAR_BITS = 3;
+export const NEAR_LONG = 40;
 /** Texts shorter than this (after spaces and punctuation) are matched exactly only: too short for similarity. */
 export const MIN_NEAR_CHARS = 12;
 
@@ -150,8 +154,6 @@ const REASON = {
 export class CorrectionMemory {
   private readonly exact = new Map<string, Remembered>();
   private readonly near: NearEntry[] = [];
-  /** SimHash band (16 bits, 4 bands) → indexes into `near`. */
-  private readonly bands = new Map<number, number[]>();
 
   /** Records in the order they were given (the latest of each field wins). */
   constructor(records: readonly LabelRecord[] = []) {
@@ -167,7 +169,7 @@ export class CorrectionMemory {
         for (const f of MEMORY_FIELDS) {
           const v = r[f];
           if (!v) continue;
-          (target as Record<string, unknown>)[f] = v;
+          (target as unknown as Record<string, unknown>)[f] = v;
           target.reasons[f] = reason;
         }
       };
@@ -179,12 +181,7 @@ export class CorrectionMemory {
       if (!n) {
         n = { lo: h[0], hi: h[1], labels: { reasons: {} } };
         nearByPrint.set(r.fingerprint, n);
-        const at = this.near.push(n) - 1;
-        for (const key of bandKeys(h[0], h[1])) {
-          const list = this.bands.get(key);
-          if (list) list.push(at);
-          else this.bands.set(key, [at]);
-        }
+        this.near.push(n);
       }
       set(n.labels, nearReason);
     }
@@ -207,24 +204,29 @@ export class CorrectionMemory {
     const h = textSimhash(normalized);
     if (!h) return null;
     let best: NearEntry | null = null;
-    let bestBits = NEAR_BITS + 1;
-    for (const key of bandKeys(h[0], h[1])) {
-      for (const i of this.bands.get(key) ?? []) {
-        const e = this.near[i];
-        const d = popcount((e.lo ^ h[0]) >>> 0) + popcount((e.hi ^ h[1]) >>> 0);
-        if (d < bestBits) {
-          best = e;
-          bestBits = d;
-        }
+    let bestBits = (contentLength(normalized) >= NEAR_LONG ? NEAR_BITS : SHORT_NEAR_BITS) + 1;
+    // corrections are few (people make them one by one): a scan of all is cheaper than an index
+    for (const e of this.near) {
+      const d = popcount((e.lo ^ h[0]) >>> 0) + popcount((e.hi ^ h[1]) >>> 0);
+      if (d < bestBits) {
+        best = e;
+        bestBits = d;
       }
     }
     return best ? { labels: best.labels, exact: false } : null;
   }
 }
 
-/** Four 16-bit bands, each tagged with its position: two texts within 3 bits share at least one. */
-function bandKeys(lo: number, hi: number): number[] {
-  return [lo & 0xffff, 0x10000 | (lo >>> 16), 0x20000 | (hi & 0xffff), 0x30000 | (hi >>> 16)];
+/** Characters of a normalised text without spaces and punctuation. */
+export function contentLength(normalized: string): number {
+  let n = 0;
+  for (let i = 0; i < normalized.length; i++) if (!isSkipped(normalized.charCodeAt(i))) n++;
+  return n;
+}
+
+function simhashOrNull(normalized: string): string | null {
+  const h = textSimhash(normalized);
+  return h ? simhashText(h) : null;
 }
 
 /** The memory of a workspace: every label with a fingerprint, oldest first. */
@@ -232,14 +234,14 @@ export async function loadMemory(db: Kysely<Database>): Promise<CorrectionMemory
   const rows = await db
     .selectFrom('labels')
     .leftJoin('users', 'users.id', 'labels.created_by')
-    .select(['labels.fingerprint', 'labels.simhash', 'labels.post_id', 'labels.sentiment', 'labels.appeal', 'labels.emotion', 'labels.topic', 'labels.department', 'labels.created_at', 'users.display_name'])
-    .where('labels.fingerprint', 'is not', null)
+    .select(['labels.fingerprint', 'labels.simhash', 'labels.text', 'labels.post_id', 'labels.sentiment', 'labels.appeal', 'labels.emotion', 'labels.topic', 'labels.department', 'labels.created_at', 'users.display_name'])
     .orderBy('labels.id')
     .execute();
   return new CorrectionMemory(
     rows.map((r) => ({
-      fingerprint: r.fingerprint!,
-      simhash: r.simhash,
+      // labels stored before 015 have no fingerprint: their text is title and text joined as normalizePost joins them
+      fingerprint: r.fingerprint ?? textFingerprint(normalize(r.text)),
+      simhash: r.simhash ?? (r.post_id !== null ? simhashOrNull(normalize(r.text)) : null),
       correction: r.post_id !== null,
       sentiment: r.sentiment,
       appeal: r.appeal,
