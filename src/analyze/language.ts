@@ -179,7 +179,7 @@ export function createLanguageAnalyzer(config: LanguageConfig): LanguageAnalyzer
     return extractFeatures(normalized, tokens, view.hashes, lex, true, false, external, { emotion: Float32Array.from(emotion.evidence), appeal: scan });
   };
   // A model trained with the external lexicons gets their features; were the lexicons gone since, those read as zero.
-  const external = sentimentModel?.features.externalLexicon ? externalLexicon() : null;
+  const external = sentimentModel?.features.externalLexicon || emotionModel?.features.externalLexicon ? externalLexicon() : null;
 
   const analyzer: LanguageAnalyzer = {
     get segmenter() {

@@ -52,8 +52,8 @@ export function trainModel(name: ModelName, analyzer: LanguageAnalyzer, items: L
   return train(examples, {
     features,
     bits: bitsFor(name, classes.size),
-    epochs: name === 'topic' || name === 'department' ? 10 : name === 'sentiment' ? 6 : Number(process.env.X_EP ?? 6),
-    learningRate: name === 'topic' || name === 'department' ? 0.5 : name === 'sentiment' ? 0.1 : Number(process.env.X_LR ?? 0.1),
+    epochs: name === 'topic' || name === 'department' ? 10 : 6,
+    learningRate: name === 'topic' || name === 'department' ? 0.5 : 0.1,
     // Weighting rare sentiment classes up (0.6 before) cost macro-F1 on held-out training data
     // and on the evaluation (bench/eval-analysis.ts); topics keep it, as their classes are few-shot.
     // Emotions and appeal types have rare classes that matter (fear, surprise; help, praise): 0.5 raised
