@@ -105,6 +105,7 @@ export function readLexicon(normalized: string, tokens: readonly string[], infos
 const NOT_POSITIVE = (label: string) => t('signal.reason.complaintNotPositive', { label });
 const GRIEVANCE_NEGATIVE = (label: string) => t('signal.reason.complaintNegative', { label });
 const PRAISE_POSITIVE = t('signal.reason.praisePositive');
+const appealText = (l: AppealLabel) => APPEAL_TEXT[l];
 
 /**
  * A complaint or a request for help is never positive: its good words are thanks and wishes.
@@ -175,7 +176,7 @@ export function createLanguageAnalyzer(config: LanguageConfig): LanguageAnalyzer
     const view = viewTokens(tokens);
     const { scan, lex } = readLexicon(normalized, tokens, view.infos);
     const appeal = decideAppeal(scan, lex);
-    const emotion = scoreEmotion(tokens, view.infos, lex, appeal, scan.message, (l) => APPEAL_TEXT[l]);
+    const emotion = scoreEmotion(tokens, view.infos, lex, appeal, scan.message, appealText);
     return extractFeatures(normalized, tokens, view.hashes, lex, true, false, external, { emotion: Float32Array.from(emotion.evidence), appeal: scan });
   };
   // A model trained with the external lexicons gets their features; were the lexicons gone since, those read as zero.
@@ -195,7 +196,7 @@ export function createLanguageAnalyzer(config: LanguageConfig): LanguageAnalyzer
       const view = viewTokens(tokens, true, hashes);
       const { scan, lex } = readLexicon(normalized, tokens, view.infos);
       const cued = decideAppeal(scan, lex);
-      const emo = scoreEmotion(tokens, view.infos, lex, cued, scan.message, (l) => APPEAL_TEXT[l]);
+      const emo = scoreEmotion(tokens, view.infos, lex, cued, scan.message, appealText);
       const signal = appealModel || emotionModel ? { emotion: emo.evidence, appeal: scan } : null;
       const f = needFeatures ? extractFeatures(normalized, tokens, view.hashes, lex, needTrigrams, true, external, signal) : null;
       let appeal: LanguageResult['appeal'] = cued;

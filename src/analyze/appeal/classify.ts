@@ -1,4 +1,5 @@
 import { t } from '../../i18n/index.ts';
+import { compileMessage } from '../../i18n/compiled.ts';
 import { F_COMPLAINT, F_QUESTION, type TokenInfo } from '../text/token-info.ts';
 import type { LexiconScore } from '../sentiment/score.ts';
 import type { AppealLabel } from '../vocabulary.ts';
@@ -48,12 +49,16 @@ export const APPEAL_TEXT: Record<AppealLabel, string> = {
   praise: t('signal.appeal.praise'),
 };
 
+// reasons are filled for every post: the templates are compiled once
+const CUES_MSG = compileMessage('signal.appeal.cues');
+const GUESS: Record<AppealLabel, string> = Object.fromEntries(KINDS.map((k) => [k, t('signal.appeal.guess', { label: APPEAL_TEXT[k] })])) as Record<AppealLabel, string>;
+const DECIDED: Record<AppealLabel, string> = Object.fromEntries(KINDS.map((k) => [k, t('signal.appeal.decided', { label: APPEAL_TEXT[k] })])) as Record<AppealLabel, string>;
 const R = {
-  cues: (label: AppealLabel, words: string[]) => t('signal.appeal.cues', { label: APPEAL_TEXT[label], words: words.join('、') }),
+  cues: (label: AppealLabel, words: string[]) => CUES_MSG({ label: APPEAL_TEXT[label], words: words.join('、') }),
   grievance: t('signal.appeal.grievance'),
   questions: t('signal.appeal.questions'),
-  guess: (label: AppealLabel) => t('signal.appeal.guess', { label: APPEAL_TEXT[label] }),
-  decided: (label: AppealLabel) => t('signal.appeal.decided', { label: APPEAL_TEXT[label] }),
+  guess: (label: AppealLabel) => GUESS[label],
+  decided: (label: AppealLabel) => DECIDED[label],
 };
 
 const seen = new Map<string, number>();

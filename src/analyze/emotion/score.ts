@@ -1,4 +1,5 @@
 import { t } from '../../i18n/index.ts';
+import { compileMessage } from '../../i18n/compiled.ts';
 import { F_END, F_NEGATION, type TokenInfo } from '../text/token-info.ts';
 import type { AppealResult } from '../appeal/classify.ts';
 import type { LexiconScore } from '../sentiment/score.ts';
@@ -37,9 +38,12 @@ const EMOJI_EMOTION = new Map<string, (typeof EMOTIONS)[number]>([
   ...[...'😮😲😯🤯😳❗❓'].map((e) => [e, 'surprise'] as const),
 ]);
 
+// reasons are filled for every post: the templates are compiled once
+const WORDS_MSG = compileMessage('signal.emotion.words');
+const FROM_APPEAL_MSG = compileMessage('signal.emotion.fromAppeal');
 const R = {
-  words: (label: EmotionLabel, words: string[]) => t('signal.emotion.words', { label: EMOTION_TEXT[label], words: words.join('、') }),
-  fromAppeal: (label: EmotionLabel, appeal: string) => t('signal.emotion.fromAppeal', { label: EMOTION_TEXT[label], appeal }),
+  words: (label: EmotionLabel, words: string[]) => WORDS_MSG({ label: EMOTION_TEXT[label], words: words.join('、') }),
+  fromAppeal: (label: EmotionLabel, appeal: string) => FROM_APPEAL_MSG({ label: EMOTION_TEXT[label], appeal }),
   none: t('signal.emotion.none'),
 };
 

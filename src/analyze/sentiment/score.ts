@@ -78,16 +78,25 @@ export interface ScoreOptions {
   lead?: number;
 }
 
+/** Notes a word for a reason (at most four, each once). */
+function note(list: string[] | null, tok: string): string[] {
+  const l = list ?? [];
+  if (l.length < 4 && !l.includes(tok)) l.push(tok);
+  return l;
+}
+
 /** Whether the good word at i is part of a name (博才阳光实验小学, 萌萌哒幼儿园): a name's end follows within three words. */
 function inName(tokens: readonly string[], infos: readonly (TokenInfo | undefined)[], i: number): boolean {
   for (let j = i + 1; j < tokens.length && j <= i + 3; j++) {
     const f = infos[j]?.flags ?? 0;
     if (f & F_END) return false;
     const tok = tokens[j];
-    for (const end of NAME_ENDS) if (tok.endsWith(end)) return true;
+    const n = tok.length;
+    if (NAME_END_SET.has(tok.slice(n - 1)) || (n >= 2 && NAME_END_SET.has(tok.slice(n - 2))) || (n >= 3 && NAME_END_SET.has(tok.slice(n - 3)))) return true;
   }
   return false;
 }
+const NAME_END_SET = new Set(NAME_ENDS);
 
 /**
  * Scores tokens (of normalised text) with the lexicon: negation flips the governed word, degree
@@ -103,11 +112,6 @@ export function scoreTokens(tokens: readonly string[], infos: readonly (TokenInf
   let asking = false;
   let framed: string[] | null = null;
   let asked: string[] | null = null;
-  const note = (list: string[] | null, tok: string): string[] => {
-    const l = list ?? [];
-    if (l.length < 4 && !l.includes(tok)) l.push(tok);
-    return l;
-  };
   let total = 0;
   let clause = 0;
   let clauseWeight = 1;
