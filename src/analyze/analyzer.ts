@@ -201,6 +201,8 @@ export function composeAnalyzer(parts: AnalyzerParts, options: AnalyzerOptions =
     const risk = link.bursts.length || !p.baseRisk ? riskOf(p, link.bursts) : p.baseRisk;
     const result: AnalysisResult = {
       sentiment: p.language.sentiment,
+      appeal: p.language.appeal,
+      emotion: p.language.emotion,
       topic: p.language.topic,
       topicReasons: p.language.topicReasons,
       department: p.routing.department,

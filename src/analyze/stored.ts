@@ -130,6 +130,8 @@ export async function openStoredAnalysis(ctx: AppContext, options: StoredAnalysi
         .set({
           sentiment_label: result.sentiment.label,
           sentiment_score: result.sentiment.score,
+          appeal_label: result.appeal?.label ?? null,
+          emotion_label: result.emotion?.label ?? null,
           topic: result.topic,
           department_id: departmentId,
           risk_level: result.risk.level,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { jsonColumn } from '../db/values.ts';
 import { RISK_LEVELS, type RiskLevel } from '../levels.ts';
-import { SENTIMENT_LABELS, type SentimentLabel } from './vocabulary.ts';
+import { APPEAL_LABELS, EMOTION_LABELS, SENTIMENT_LABELS, type AppealLabel, type EmotionLabel, type SentimentLabel } from './vocabulary.ts';
 import { shapeOf } from '../shapes.ts';
 
 /** A post as analysis sees it (the `analyze` contract input, DESIGN §6). */
@@ -34,6 +34,10 @@ export type RuleMatch = {
 export type AnalysisResult = {
   id?: string | number;
   sentiment: { label: SentimentLabel; score: number; reasons: string[] };
+  /** 诉求类型 (always given by analysis since 015; absent in analyses stored before). */
+  appeal?: { label: AppealLabel; score: number; reasons: string[] };
+  /** 情绪, SMP2020-EWECT's six classes (as appeal). */
+  emotion?: { label: EmotionLabel; score: number; reasons: string[] };
   topic: string | null;
   topicReasons: string[];
   /** Department code suggested for routing. */
@@ -65,6 +69,8 @@ const ruleMatchSchema = shapeOf<RuleMatch>()({
 export const analysisResultSchema = shapeOf<AnalysisResult>()({
   id: z.union([z.string(), z.number()]).optional(),
   sentiment: z.looseObject({ label: z.enum(SENTIMENT_LABELS), score: z.number(), reasons }),
+  appeal: z.looseObject({ label: z.enum(APPEAL_LABELS), score: z.number(), reasons }).optional().describe('诉求类型'),
+  emotion: z.looseObject({ label: z.enum(EMOTION_LABELS), score: z.number(), reasons }).optional().describe('情绪'),
   topic: z.string().nullable(),
   topicReasons: reasons,
   department: z.string().nullable().describe('department code suggested for routing'),

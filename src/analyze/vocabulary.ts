@@ -11,8 +11,24 @@ export function isSentimentLabel(v: unknown): v is SentimentLabel {
   return typeof v === 'string' && (SENTIMENT_LABELS as readonly string[]).includes(v);
 }
 
+/** 诉求类型, as 12345 centres file a message: 投诉/举报/反映问题, 求助, 咨询, 建议, 表扬/感谢 (`posts.appeal_label`, `labels.appeal`). */
+export const APPEAL_LABELS = ['complaint', 'help', 'inquiry', 'suggestion', 'praise'] as const;
+export type AppealLabel = (typeof APPEAL_LABELS)[number];
+
+export function isAppealLabel(v: unknown): v is AppealLabel {
+  return typeof v === 'string' && (APPEAL_LABELS as readonly string[]).includes(v);
+}
+
+/** 情绪, the six classes of SMP2020-EWECT (`posts.emotion_label`, `labels.emotion`). */
+export const EMOTION_LABELS = ['angry', 'sad', 'fear', 'happy', 'surprise', 'neutral'] as const;
+export type EmotionLabel = (typeof EMOTION_LABELS)[number];
+
+export function isEmotionLabel(v: unknown): v is EmotionLabel {
+  return typeof v === 'string' && (EMOTION_LABELS as readonly string[]).includes(v);
+}
+
 /** The learned models (`models.name`). */
-export const MODEL_NAMES = ['sentiment', 'topic', 'department'] as const;
+export const MODEL_NAMES = ['sentiment', 'topic', 'department', 'appeal', 'emotion'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 
 /** Where a labelled example came from (`labels.origin`). */

@@ -8,6 +8,7 @@ import { caseEventDataJson } from './history.ts';
 import { suggestionReasonsJson } from './open.ts';
 import { responseVerificationJson } from './verify.ts';
 import { RISK_LEVELS } from '../levels.ts';
+import { APPEAL_LABELS } from '../analyze/vocabulary.ts';
 import { caseRowSchema, caseScope, visibleCase } from './access.ts';
 import { localInstant } from '../time/calendar.ts';
 import { attachmentInfoSchema, listAttachments } from './attachments.ts';
@@ -26,6 +27,7 @@ export const ledgerQuery = z.object({
     .transform((v) => (v === undefined ? undefined : Array.isArray(v) ? v : [v])),
   department_id: z.coerce.number().int().positive().optional().describe('lead or assisting'),
   level: z.enum(RISK_LEVELS).optional(),
+  appeal: z.enum(APPEAL_LABELS).optional().describe('cases with a post of this 诉求类型'),
   overdue: z.union([z.boolean(), z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true')]).optional(),
   from: z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'YYYY-MM-DD').optional().describe('opened on or after this Beijing date (or ISO instant)'),
   to: z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'YYYY-MM-DD').optional().describe('opened before this Beijing date (or ISO instant), exclusive'),
@@ -51,6 +53,14 @@ function filtered(db: Kysely<Database>, actor: Actor, q: z.output<typeof ledgerQ
   if (q.state?.length) query = query.where('cases.state', 'in', q.state);
   if (q.level) query = query.where('cases.level', '=', q.level);
   if (q.overdue !== undefined) query = query.where('cases.overdue', '=', q.overdue ? 1 : 0);
+  if (q.appeal) {
+    const appeal = q.appeal;
+    query = query.where((eb) =>
+      eb.exists(
+        eb.selectFrom('case_posts').innerJoin('posts', 'posts.id', 'case_posts.post_id').select('case_posts.case_id').whereRef('case_posts.case_id', '=', 'cases.id').where('posts.appeal_label', '=', appeal),
+      ),
+    );
+  }
   if (q.from) query = query.where('cases.opened_at', '>=', periodBound(q.from));
   if (q.to) query = query.where('cases.opened_at', '<', periodBound(q.to));
   if (q.department_id) {

@@ -19,7 +19,7 @@ import { visibleSource } from './manage.ts';
 import { postExtraJson, type SourceRow } from './types.ts';
 import { shapeOf } from '../shapes.ts';
 import { RISK_LEVELS } from '../levels.ts';
-import { SENTIMENT_LABELS } from '../analyze/vocabulary.ts';
+import { APPEAL_LABELS, EMOTION_LABELS, SENTIMENT_LABELS } from '../analyze/vocabulary.ts';
 import { SOURCE_KIND_NAMES } from './vocabulary.ts';
 
 export async function listPosts(db: Kysely<Database>, actor: Actor, query: PostQuery) {
@@ -87,6 +87,8 @@ export const postRowSchema = shapeOf<Awaited<ReturnType<typeof listPosts>>[numbe
   department_id: z.number().nullable(),
   sentiment_label: z.enum(SENTIMENT_LABELS).nullable(),
   sentiment_score: z.number().nullable(),
+  appeal_label: z.enum(APPEAL_LABELS).nullable().describe('诉求类型'),
+  emotion_label: z.enum(EMOTION_LABELS).nullable().describe('情绪'),
   topic: z.string().nullable(),
   risk_level: z.enum(RISK_LEVELS).nullable(),
   risk_score: z.number().nullable(),

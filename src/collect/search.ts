@@ -3,7 +3,7 @@ import type { Actor } from '../auth/actor.ts';
 import { departmentScope, isDepartmentScoped } from '../auth/policy.ts';
 import type { Database } from '../db/schema.ts';
 import { getLanguageAnalyzer } from '../analyze/language.ts';
-import type { SentimentLabel } from '../analyze/vocabulary.ts';
+import type { AppealLabel, EmotionLabel, SentimentLabel } from '../analyze/vocabulary.ts';
 import type { RiskLevel } from '../levels.ts';
 import { threadRead } from '../db/read-thread.ts';
 
@@ -17,6 +17,9 @@ export interface PostQuery {
   riskLevel?: RiskLevel;
   /** Console filters: sentiment label, topic (with its sub-topics), event, matched watch rule name. */
   sentiment?: SentimentLabel;
+  /** 诉求类型 and 情绪 (posts.appeal_label, posts.emotion_label). */
+  appeal?: AppealLabel;
+  emotion?: EmotionLabel;
   topic?: string;
   eventId?: number;
   rule?: string;
@@ -46,6 +49,8 @@ export const POST_COLUMNS = [
   'posts.department_id',
   'posts.sentiment_label',
   'posts.sentiment_score',
+  'posts.appeal_label',
+  'posts.emotion_label',
   'posts.topic',
   'posts.risk_level',
   'posts.risk_score',
@@ -93,6 +98,8 @@ function filteredPosts(db: Kysely<Database>, actor: Actor, query: PostQuery) {
   if (query.departmentId) q = q.where('posts.department_id', '=', query.departmentId);
   if (query.riskLevel) q = q.where('posts.risk_level', '=', query.riskLevel);
   if (query.sentiment) q = q.where('posts.sentiment_label', '=', query.sentiment);
+  if (query.appeal) q = q.where('posts.appeal_label', '=', query.appeal);
+  if (query.emotion) q = q.where('posts.emotion_label', '=', query.emotion);
   if (query.topic) {
     const sub = `${query.topic.replace(/[\\%_]/g, (c) => `\\${c}`)}/%`;
     q = q.where((eb) => eb.or([eb('posts.topic', '=', query.topic!), eb(sql`posts.topic`, 'like', sql`${sub} escape '\\'`)]));

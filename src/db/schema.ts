@@ -1,7 +1,7 @@
 import type { Generated } from 'kysely';
 import type { AlertStatus } from '../alert/states.ts';
 import type { AlertKind, ChannelAudience, ChannelKindName } from '../alert/vocabulary.ts';
-import type { LabelOrigin, ModelName, SentimentLabel, WordKind } from '../analyze/vocabulary.ts';
+import type { AppealLabel, EmotionLabel, LabelOrigin, ModelName, SentimentLabel, WordKind } from '../analyze/vocabulary.ts';
 import type { AuditEntity } from '../audit/vocabulary.ts';
 import type { Role } from '../auth/roles.ts';
 import type { CommitmentStatus } from '../cases/commitment-states.ts';
@@ -149,6 +149,9 @@ export interface PostTable {
   simhash: string | null;
   /** JSON object of collected fields without a column of their own (e.g. dislikes). */
   extra: string | null;
+  /** 015: 诉求类型 and 情绪 of the analysis (or of a correction). */
+  appeal_label: AppealLabel | null;
+  emotion_label: EmotionLabel | null;
 }
 
 export interface PostMetricTable {
@@ -448,6 +451,11 @@ export interface LabelTable {
   sentiment: SentimentLabel | null;
   topic: string | null;
   department: string | null;
+  /** 015: appeal type and emotion labels; the text's fingerprint and SimHash (analyze/learn/memory.ts). */
+  appeal: AppealLabel | null;
+  emotion: EmotionLabel | null;
+  fingerprint: string | null;
+  simhash: string | null;
   origin: LabelOrigin;
   created_by: number | null;
   created_at: string;

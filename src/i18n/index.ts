@@ -10,6 +10,7 @@ import cases from './zh-CN/cases.ts';
 import report from './zh-CN/report.ts';
 import learn from './zh-CN/learn.ts';
 import outbound from './zh-CN/outbound.ts';
+import signal from './zh-CN/signal.ts';
 
 /**
  * The one zh-CN message catalogue. Each area keeps its messages in its own file under zh-CN/;
@@ -28,6 +29,7 @@ const zhCN: Record<string, string> = {
   ...report,
   ...learn,
   ...outbound,
+  ...signal,
 };
 
 export type MessageKey = string;

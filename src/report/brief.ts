@@ -246,6 +246,9 @@ export async function buildBrief(db: Kysely<Database>, opts: BriefOptions): Prom
   const bySentiment = [...stats.bySentiment].sort((a, b) => SENTIMENT_ORDER.indexOf(a.key) - SENTIMENT_ORDER.indexOf(b.key));
   if (charts && stats.total > 0) blocks.push({ type: 'chart', chart: pieChart(d('chart.sentiment'), bySentiment) });
   blocks.push({ type: 'heading', level: 2, text: d('heading.sentiment') }, countTable(bySentiment, d('col.sentiment')));
+  // 诉求类型 and 情绪分布 (issue 17): what people asked for, and how they felt
+  blocks.push({ type: 'heading', level: 2, text: d('heading.appeal') }, countTable(stats.byAppeal, d('col.appeal')));
+  blocks.push({ type: 'heading', level: 2, text: d('heading.emotion') }, countTable(stats.byEmotion, d('col.emotion')));
   blocks.push({ type: 'heading', level: 2, text: d('heading.risk') }, countTable(stats.byRisk, d('col.level')));
   blocks.push({ type: 'heading', level: 2, text: d('heading.source') }, countTable(stats.bySource, d('col.source')));
   if (charts && stats.byTopic.length > 1) blocks.push({ type: 'chart', chart: barChart(d('chart.topic'), stats.byTopic) });
@@ -255,6 +258,8 @@ export async function buildBrief(db: Kysely<Database>, opts: BriefOptions): Prom
     countSheet(d('sheet.source'), d('col.source'), stats.bySource),
     countSheet(d('sheet.topic'), d('col.topic'), stats.byTopic),
     countSheet(d('sheet.sentiment'), d('col.sentiment'), bySentiment),
+    countSheet(d('sheet.appeal'), d('col.appeal'), stats.byAppeal),
+    countSheet(d('sheet.emotion'), d('col.emotion'), stats.byEmotion),
     countSheet(d('sheet.risk'), d('col.level'), stats.byRisk),
     countSheet(d('sheet.department'), d('col.department'), stats.byDepartment),
   );

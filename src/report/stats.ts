@@ -55,6 +55,9 @@ export interface VolumeStats {
   bySource: CountRow[];
   byTopic: CountRow[];
   bySentiment: CountRow[];
+  /** 诉求类型 and 情绪 of the period's posts (issue 17; '' for posts analysed before them). */
+  byAppeal: CountRow[];
+  byEmotion: CountRow[];
   byRisk: CountRow[];
   byDepartment: CountRow[];
   trend: { granularity: 'hour' | 'day' | 'month'; buckets: TrendBucket[] };
@@ -64,6 +67,10 @@ export interface VolumeStats {
   hotIssues: HotIssue[];
   topTopics: TopicRow[];
 }
+
+import { APPEAL_TEXT } from '../analyze/appeal/classify.ts';
+import { EMOTION_TEXT } from '../analyze/emotion/score.ts';
+import { isAppealLabel, isEmotionLabel } from '../analyze/vocabulary.ts';
 
 const SENTIMENT_NAMES: Record<string, string> = { negative: '负面', neutral: '中性', positive: '正面' };
 const UNKNOWN = '未分类';
@@ -86,7 +93,7 @@ async function countBy(
   db: Kysely<Database>,
   period: Pick<Period, 'start' | 'end'>,
   scope: Scope,
-  column: 'posts.source_id' | 'posts.topic' | 'posts.sentiment_label' | 'posts.risk_level' | 'posts.department_id',
+  column: 'posts.source_id' | 'posts.topic' | 'posts.sentiment_label' | 'posts.appeal_label' | 'posts.emotion_label' | 'posts.risk_level' | 'posts.department_id',
 ): Promise<Map<string, number>> {
   const rows = await postsIn(db, period, scope)
     .select([sql<string | number | null>`${sql.ref(column)}`.as('key'), (eb) => eb.fn.countAll().as('n')])
@@ -111,10 +118,12 @@ export async function volumeStats(db: Kysely<Database>, period: Period, scope: S
   const hotLimit = opts.hotLimit ?? 10;
   // Counts, the trend and the hot events are made by the database; only the hot-issue
   // clustering reads posts (the whole period up to `cap`, the most engaged kept beyond it).
-  const [bySourceC, byTopicC, bySentimentC, byRiskC, byDepartmentC, sources, departments, trend, hotEvents] = await Promise.all([
+  const [bySourceC, byTopicC, bySentimentC, byAppealC, byEmotionC, byRiskC, byDepartmentC, sources, departments, trend, hotEvents] = await Promise.all([
     countBy(db, period, scope, 'posts.source_id'),
     countBy(db, period, scope, 'posts.topic'),
     countBy(db, period, scope, 'posts.sentiment_label'),
+    countBy(db, period, scope, 'posts.appeal_label'),
+    countBy(db, period, scope, 'posts.emotion_label'),
     countBy(db, period, scope, 'posts.risk_level'),
     countBy(db, period, scope, 'posts.department_id'),
     db.selectFrom('sources').select(['id', 'name']).execute(),
@@ -156,6 +165,8 @@ export async function volumeStats(db: Kysely<Database>, period: Period, scope: S
     bySource: rowsOf(bySourceC, total, (k) => sourceName.get(k) ?? k),
     byTopic,
     bySentiment: rowsOf(bySentimentC, total, (k) => SENTIMENT_NAMES[k] ?? k),
+    byAppeal: rowsOf(byAppealC, total, (k) => (isAppealLabel(k) ? APPEAL_TEXT[k] : k)),
+    byEmotion: rowsOf(byEmotionC, total, (k) => (isEmotionLabel(k) ? EMOTION_TEXT[k] : k)),
     byRisk,
     byDepartment: rowsOf(byDepartmentC, total, (k) => deptName.get(k) ?? k),
     trend: { granularity: trend.granularity, buckets: trend.buckets },
@@ -321,6 +332,8 @@ export const volumeStatsSchema = shapeOf<VolumeStats>()({
   bySource: z.array(countRowSchema),
   byTopic: z.array(countRowSchema),
   bySentiment: z.array(countRowSchema),
+  byAppeal: z.array(countRowSchema).describe('诉求类型'),
+  byEmotion: z.array(countRowSchema).describe('情绪分布'),
   byRisk: z.array(countRowSchema),
   byDepartment: z.array(countRowSchema),
   trend: z.object({ granularity: z.enum(['hour', 'day', 'month']), buckets: z.array(trendBucketSchema) }),

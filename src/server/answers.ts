@@ -8,7 +8,7 @@ import { timelinessReportSchema } from '../report/timeliness.ts';
 import { shapeOf } from '../shapes.ts';
 import { CHANNEL_KIND_NAMES } from '../alert/vocabulary.ts';
 import { RISK_LEVELS } from '../levels.ts';
-import { SENTIMENT_LABELS } from '../analyze/vocabulary.ts';
+import { APPEAL_LABELS, EMOTION_LABELS, SENTIMENT_LABELS, type AppealLabel, type EmotionLabel } from '../analyze/vocabulary.ts';
 
 /**
  * Answers the route modules put together themselves (the others sit beside the store function that
@@ -68,7 +68,14 @@ export const eventSchema = shapeOf<Omit<Selectable<EventTable>, 'signature'> & {
 
 export const eventPageSchema = z.object({ total: z.number(), items: z.array(eventSchema) });
 
-/** One event with its posts and the number of posts per hour. */
+/** How many of the posts carry each label, most first. */
+export function labelCounts<L extends AppealLabel | EmotionLabel>(labels: readonly (L | null)[]): { label: L; count: number }[] {
+  const counts = new Map<L, number>();
+  for (const l of labels) if (l) counts.set(l, (counts.get(l) ?? 0) + 1);
+  return [...counts.entries()].map(([label, count]) => ({ label, count })).sort((a, b) => b.count - a.count);
+}
+
+/** One event with its posts, the number of posts per hour, and its emotion and appeal distributions. */
 export const eventDetailSchema = z.object({
   event: eventSchema,
   posts: z.array(
@@ -80,6 +87,8 @@ export const eventDetailSchema = z.object({
       published_at: z.string().nullable(),
       fetched_at: z.string(),
       sentiment_label: z.enum(SENTIMENT_LABELS).nullable(),
+      appeal_label: z.enum(APPEAL_LABELS).nullable(),
+      emotion_label: z.enum(EMOTION_LABELS).nullable(),
       risk_level: z.string().nullable(),
       risk_score: z.number().nullable(),
       topic: z.string().nullable(),
@@ -93,6 +102,8 @@ export const eventDetailSchema = z.object({
     }),
   ),
   timeline: z.array(z.object({ hour: z.string(), count: z.number() })),
+  emotions: z.array(z.object({ label: z.enum(EMOTION_LABELS), count: z.number() })).describe("情绪分布 of the event's posts, most first"),
+  appeals: z.array(z.object({ label: z.enum(APPEAL_LABELS), count: z.number() })).describe("诉求类型 of the event's posts, most first"),
 });
 
 /** The statistics of a period: volume (hot issues with at most 50 post ids each) and department timeliness. */

@@ -138,6 +138,11 @@ for (const tdb of testDatabases) {
       const detail = await as.resp_js.get(`/api/events/${post.event_id}`);
       assert.equal(detail.status, 200);
       assert.equal(detail.body.posts.length, 3);
+      // 情绪分布 and 诉求类型 of the event's posts (issue 17)
+      const emotions = detail.body.posts.map((p: { emotion_label: string }) => p.emotion_label);
+      assert.equal(detail.body.emotions.reduce((n: number, e: { count: number }) => n + e.count, 0), emotions.filter(Boolean).length);
+      assert.ok(detail.body.emotions.every((e: { label: string; count: number }) => emotions.filter((x: string) => x === e.label).length === e.count));
+      assert.ok(detail.body.appeals.length > 0 && detail.body.appeals[0].count >= detail.body.appeals.at(-1).count);
       assert.deepEqual(detail.body.timeline, [
         { hour: '2026-11-20T00:00:00.000Z', count: 1 },
         { hour: '2026-11-20T01:00:00.000Z', count: 1 },

@@ -34,8 +34,12 @@ describe('minsheng analyze (JSONL in, JSONL out)', async () => {
     assert.match(r.stderr, /^line 2: invalid JSON/m);
     assert.match(r.stderr, /^line 4: "text" must be a string$/m);
     const first = out[0];
-    for (const key of ['id', 'sentiment', 'topic', 'department', 'risk', 'keywords', 'rules', 'event', 'abuse']) assert.ok(key in first, key);
+    for (const key of ['id', 'sentiment', 'appeal', 'emotion', 'topic', 'department', 'risk', 'keywords', 'rules', 'event', 'abuse']) assert.ok(key in first, key);
     assert.equal(first.sentiment.label, 'negative');
+    // 投诉无门、没人管: a complaint, angry at what it complains of; the invitation to come and see the blossom is neither
+    assert.deepEqual([first.appeal.label, first.emotion.label], ['complaint', 'angry']);
+    assert.equal(typeof first.appeal.score, 'number');
+    assert.notEqual(out[1].appeal.label, 'complaint');
     assert.equal(typeof first.sentiment.score, 'number');
     assert.ok(['blue', 'yellow', 'orange', 'red'].includes(first.risk.level));
     assert.ok(first.risk.reasons.length > 0);

@@ -38,7 +38,7 @@ describe('minsheng learn', async () => {
     assert.match(r.stderr, /labels\.jsonl:4: sentiment must be negative, neutral or positive/);
     assert.match(r.stderr, /labels\.jsonl:8: text is empty/);
     assert.match(r.stderr, /labels\.jsonl:9: "text" must be a string/);
-    assert.match(r.stdout, /learned 7 example\(s\): sentiment 6, topic 1, department 1/);
+    assert.match(r.stdout, /learned 7 example\(s\): sentiment 6, appeal 0, emotion 0, topic 1, department 1/);
     assert.match(r.stdout, /1 department label\(s\) name no department of this workspace and were learned by name: A市城管局/);
     assert.match(r.stdout, /taxonomy: added .*重点工程\/蓝鲸计划/);
     assert.match(r.stdout, /sentiment: retrained on 6 examples, 3 classes/);
@@ -62,7 +62,7 @@ describe('minsheng learn', async () => {
     const r = await run(['learn', file, '--db', dbPath]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /bad\.jsonl:1: invalid JSON/);
-    assert.match(r.stderr, /bad\.jsonl:2: a label needs at least one of sentiment, topic, department/);
+    assert.match(r.stderr, /bad\.jsonl:2: a label needs at least one of sentiment, appeal, emotion, topic, department/);
     assert.match(r.stderr, /minsheng: .*nothing learned/);
     const missing = await run(['learn', join(dir, 'missing.jsonl'), '--db', dbPath]);
     assert.equal(missing.code, 1);

@@ -78,6 +78,24 @@ for (const tdb of testDatabases) {
       assert.equal(JSON.parse(audit[0].after!).count, 18);
     });
 
+    test('appeal types and emotions are learned from two labelled examples on (issue 17): the models say so in their reasons', async () => {
+      // made-up words the cue lists know nothing about: 青蛙工程 posts are inquiries, 红树林 posts are praise; 紫藤 reads as fear, 橙风 as surprise
+      const examples = [
+        ...['青蛙工程几号开始', '青蛙工程哪天动工', '青蛙工程的时间表'].map((text) => ({ text, appeal: 'inquiry' as const, emotion: 'fear' as const })),
+        ...['红树林项目做得好', '红树林项目值得一提', '红树林项目大家都满意'].map((text) => ({ text, appeal: 'praise' as const, emotion: 'surprise' as const })),
+      ];
+      const result = await learnExamples(db.kysely, admin, examples, 'cli');
+      assert.deepEqual(result.retrained.map((r) => [r.name, r.trained, r.classes]), [['appeal', true, 2], ['emotion', true, 2]]);
+      const a = await getLanguageAnalyzer(db.kysely);
+      const r = a.analyze({ text: '青蛙工程的安排' });
+      assert.equal(r.appeal.label, 'inquiry');
+      assert.match(r.appeal.reasons[0], /学习模型（6 条标注）判为咨询/);
+      assert.equal(r.emotion.label, 'fear');
+      assert.equal(a.analyze({ text: '红树林项目的安排' }).appeal.label, 'praise');
+      const one = await learnExamples(db.kysely, admin, [{ text: '白鹭湾今天的安排', appeal: 'suggestion' }], 'cli');
+      assert.equal(one.retrained.find((x) => x.name === 'appeal')?.trained, true, 'a third class from one example');
+    });
+
     test('retraining bumps the model version; the cached analyzer picks the new model up', async () => {
       const cached = await getLanguageAnalyzer(db.kysely);
       assert.equal(cached, await getLanguageAnalyzer(db.kysely), 'unchanged workspace: same analyzer');

@@ -44,7 +44,9 @@ describe('risk level with reasons', () => {
 
   test('sensitive terms and the six kinds of matter of 国办发〔2016〕80号 are named with their cue words', () => {
     const r = assessRisk(base({ text: '工地脚手架坍塌，两名工人死亡，家属拉横幅维权', sensitive }));
-    assert.ok(r.reasons.some((x) => x.startsWith('含敏感词：') && x.includes('拉横幅') && x.includes('维权')));
+    assert.ok(r.reasons.some((x) => x.startsWith('含敏感词：') && x.includes('维权') && !x.includes('拉横幅')));
+    // collective action is its own reason (issue 17), reported once
+    assert.ok(r.reasons.some((x) => x.startsWith('群体性事件苗头') && x.includes('拉横幅')));
     assert.ok(r.reasons.some((x) => x.startsWith('属于需回应的“突发事件与灾害”（国办发〔2016〕80号），线索：') && x.includes('坍塌') && x.includes('死亡')));
     const policy = assessRisk(base({ text: '新政一刀切，限购政策被误读' }));
     assert.ok(policy.reasons.some((x) => x.includes('“重大政策误读”')));

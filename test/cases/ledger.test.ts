@@ -58,6 +58,21 @@ for (const tdb of testDatabases) {
       assert.deepEqual(await titles({}, zf), ['物业费上涨100%引发不满', '超期未回复的道路问题']);
     });
 
+    test('诉求类型: cases with a post of that appeal type (issue 17)', async () => {
+      const now = '2026-11-10T02:00:00.000Z';
+      const source = await db.kysely.insertInto('sources').values({ name: 'ledger-board', kind: 'manual', created_at: now, updated_at: now } as never).returning('id').executeTakeFirstOrThrow();
+      const post = await db.kysely
+        .insertInto('posts')
+        .values({ source_id: source.id, dedup_key: 'ledger-appeal', title: '物业费', text: '求助', fetched_at: now, updated_at: now, appeal_label: 'help' } as never)
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const c = await db.kysely.selectFrom('cases').select('id').where('title', '=', '物业费上涨100%引发不满').executeTakeFirstOrThrow();
+      await db.kysely.insertInto('case_posts').values({ case_id: c.id, post_id: post.id }).execute();
+      assert.deepEqual(await titles({ appeal: 'help' }), ['物业费上涨100%引发不满']);
+      assert.deepEqual(await titles({ appeal: 'complaint' }), []);
+      await assert.rejects(listLedger(db.kysely, office, { appeal: 'angry' as never }));
+    });
+
     test('bad filters are refused', async () => {
       await assert.rejects(listLedger(db.kysely, office, { level: 'purple' as never }));
       await assert.rejects(listLedger(db.kysely, office, { from: 'yesterday' }));

@@ -4,7 +4,7 @@ import { testDatabases } from '../helpers/db.ts';
 import { PASSWORD, seedOrg } from '../helpers/fixtures.ts';
 import { ApiClient, startTestServer } from '../helpers/server.ts';
 
-/** The 信息 page's filters (sentiment, topic with sub-topics, event, matched rule) narrow the list on the server. */
+/** The 信息 page's filters (sentiment, appeal type, emotion, topic with sub-topics, event, matched rule) narrow the list on the server. */
 for (const tdb of testDatabases) {
   describe(`posts filters (${tdb.kind})`, () => {
     test('sentiment, topic, event and rule filters return only the matching posts', async () => {
@@ -35,6 +35,14 @@ for (const tdb of testDatabases) {
         assert.deepEqual(await list(`rule=${encodeURIComponent('延期交房')}`), [ids[1]]);
         assert.deepEqual(await list(`rule=${encodeURIComponent('物业_费%')}`), [ids[2]], 'LIKE wildcards in a rule name are literal');
         assert.deepEqual(await list(`rule=${encodeURIComponent('物业')}`), [], 'a rule name matches whole');
+        // 诉求类型 and 情绪 (issue 17)
+        await set(ids[0], { appeal_label: 'complaint', emotion_label: 'angry' });
+        await set(ids[1], { appeal_label: 'complaint', emotion_label: 'sad' });
+        await set(ids[2], { appeal_label: 'inquiry', emotion_label: 'neutral' });
+        assert.deepEqual(await list('appeal=complaint'), [ids[0], ids[1]]);
+        assert.deepEqual(await list('appeal=inquiry'), [ids[2]]);
+        assert.deepEqual(await list('appeal=complaint&emotion=sad'), [ids[1]]);
+        assert.equal((await api.get('/api/posts?appeal=angry')).status, 400);
         const bad = await api.get('/api/posts?sentiment=angry');
         assert.equal(bad.status, 400);
         assert.match(bad.body.error.message, /提交的内容不符合要求/);

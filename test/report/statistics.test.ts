@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { parsePeriod } from '../../src/report/period.ts';
-import { volumeStats } from '../../src/report/stats.ts';
+import { postTime, volumeStats } from '../../src/report/stats.ts';
 import { departmentTimeliness } from '../../src/report/timeliness.ts';
 import { assessment, DEFAULT_WEIGHTS } from '../../src/report/assessment.ts';
 import { testDatabases } from '../helpers/db.ts';
@@ -29,6 +29,24 @@ for (const tdb of testDatabases) {
       assert.deepEqual(by(s.byRisk), { 特别重大: 1, 重大: 1, 较大: 2, 一般: 5 });
       assert.deepEqual(by(s.byDepartment), { 建设科: 5, 住房保障科: 3, 未分类: 1 });
       assert.equal(s.byRisk[0].key, 'red', 'risk levels are listed from the highest');
+    });
+
+    test('诉求类型 and 情绪分布 are counted, posts analysed before them as 未分类 (issue 17)', async () => {
+      const period = parsePeriod('2026-10');
+      const ids = (await env.db.kysely.selectFrom('posts').select('id').where(postTime, '>=', period.start).where(postTime, '<', period.end).orderBy('id').execute()).map((r) => r.id);
+      const set = (i: number, appeal: 'complaint' | 'inquiry', emotion: 'angry' | 'sad') => env.db.kysely.updateTable('posts').set({ appeal_label: appeal, emotion_label: emotion }).where('id', '=', ids[i]).execute();
+      await set(0, 'complaint', 'angry');
+      await set(1, 'complaint', 'angry');
+      await set(2, 'inquiry', 'sad');
+      try {
+        const s = await volumeStats(env.db.kysely, period);
+        const by = (rows: { name: string; count: number }[]) => Object.fromEntries(rows.map((r) => [r.name, r.count]));
+        assert.deepEqual(by(s.byAppeal), { 投诉: 2, 咨询: 1, 未分类: s.total - 3 });
+        assert.deepEqual(by(s.byEmotion), { 愤怒: 2, 悲伤: 1, 未分类: s.total - 3 });
+        assert.equal(s.byAppeal.find((r) => r.name === '投诉')?.key, 'complaint');
+      } finally {
+        await env.db.kysely.updateTable('posts').set({ appeal_label: null, emotion_label: null }).execute();
+      }
     });
 
     test('the daily trend peaks on 10-05 and names National Day; the watch period marks its days', async () => {

@@ -30,10 +30,43 @@ export interface TextFeatures {
 export const LEXICON_FEATURES = 8;
 /** Dense features from the external lexicons (sentiment/external-lexicon.ts). */
 export const EXTERNAL_LEXICON_FEATURES = 15;
+/** Dense features from the built-in emotion lexicon (emotion/score.ts): evidence per emotion. */
+export const EMOTION_FEATURES = 5;
+/** Dense features from the appeal cues (appeal/classify.ts): cue weight per appeal type, a question in the title, an address. */
+export const APPEAL_FEATURES = 7;
+/** Where each block starts in TextFeatures.lexicon (every text carries every block; a model reads those it uses). */
+const EXTERNAL_AT = LEXICON_FEATURES;
+const EMOTION_AT = EXTERNAL_AT + EXTERNAL_LEXICON_FEATURES;
+const APPEAL_AT = EMOTION_AT + EMOTION_FEATURES;
+const DENSE = APPEAL_AT + APPEAL_FEATURES;
 
 /** How many dense lexicon weights a model with these features has per class. */
 export function lexiconSize(fs: FeatureSet): number {
-  return LEXICON_FEATURES + (fs.externalLexicon ? EXTERNAL_LEXICON_FEATURES : 0);
+  return LEXICON_FEATURES + (fs.externalLexicon ? EXTERNAL_LEXICON_FEATURES : 0) + (fs.emotion ? EMOTION_FEATURES : 0) + (fs.appeal ? APPEAL_FEATURES : 0);
+}
+
+const positions = new Map<number, Int32Array>();
+/** For each dense weight of a model with these features, the position of its value in TextFeatures.lexicon. */
+export function densePositions(fs: FeatureSet): Int32Array {
+  const key = (fs.externalLexicon ? 1 : 0) | (fs.emotion ? 2 : 0) | (fs.appeal ? 4 : 0);
+  let out = positions.get(key);
+  if (!out) {
+    const list: number[] = [];
+    for (let j = 0; j < LEXICON_FEATURES; j++) list.push(j);
+    if (fs.externalLexicon) for (let j = 0; j < EXTERNAL_LEXICON_FEATURES; j++) list.push(EXTERNAL_AT + j);
+    if (fs.emotion) for (let j = 0; j < EMOTION_FEATURES; j++) list.push(EMOTION_AT + j);
+    if (fs.appeal) for (let j = 0; j < APPEAL_FEATURES; j++) list.push(APPEAL_AT + j);
+    positions.set(key, (out = Int32Array.from(list)));
+  }
+  return out;
+}
+
+/** The emotion and appeal readings of a text, for the dense features of the models that use them. */
+export interface SignalReading {
+  /** Evidence per emotion (angry, sad, fear, happy, surprise). */
+  emotion?: Float32Array | null;
+  /** Cue weight per appeal type (complaint, help, inquiry, suggestion, praise), and the question and address signs. */
+  appeal?: { scores: Record<'complaint' | 'help' | 'inquiry' | 'suggestion' | 'praise', number>; titleQuestions: number; address: number } | null;
 }
 
 function mix(h: number): number {
@@ -114,7 +147,7 @@ export function leadTokenCount(normalized: string, tokens: readonly string[]): n
   return 0;
 }
 
-const sharedLexicon = new Float32Array(LEXICON_FEATURES + EXTERNAL_LEXICON_FEATURES);
+const sharedLexicon = new Float32Array(DENSE);
 
 export function extractFeatures(
   normalized: string,
@@ -126,6 +159,8 @@ export function extractFeatures(
   transient = false,
   /** Adds the external lexicons' features after the built-in ones (sentiment models trained with them). */
   external: ExternalLexicon | null = null,
+  /** The emotion and appeal readings (emotion and appeal models). */
+  signal: SignalReading | null = null,
 ): TextFeatures {
   const need = tokens.length + normalized.length * 2 + 8;
   if (scratch.length < need) scratch = new Int32Array(need * 2);
@@ -186,7 +221,7 @@ export function extractFeatures(
     hashes.set(out.subarray(0, bigramsEnd), 0);
     hashes.set(out.subarray(triStart, nt), bigramsEnd);
   }
-  const lexicon = transient ? sharedLexicon.fill(0) : new Float32Array(LEXICON_FEATURES + EXTERNAL_LEXICON_FEATURES);
+  const lexicon = transient ? sharedLexicon.fill(0) : new Float32Array(DENSE);
   if (lex) {
     lexicon[0] = Math.tanh(lex.raw / 2);
     lexicon[1] = Math.min(lex.positive, 4) / 2;
@@ -197,7 +232,18 @@ export function extractFeatures(
     lexicon[6] = Math.max(-2, Math.min(2, lex.emoticons)) / 2;
     lexicon[7] = Math.min(lex.rhetorical, 2);
   }
-  if (external) external.fill(tokens, tokenHashes, lexicon, LEXICON_FEATURES, mentions);
+  if (external) external.fill(tokens, tokenHashes, lexicon, EXTERNAL_AT, mentions);
+  if (signal?.emotion) for (let k = 0; k < EMOTION_FEATURES; k++) lexicon[EMOTION_AT + k] = Math.log1p(signal.emotion[k]);
+  if (signal?.appeal) {
+    const a = signal.appeal;
+    lexicon[APPEAL_AT] = Math.log1p(a.scores.complaint);
+    lexicon[APPEAL_AT + 1] = Math.log1p(a.scores.help);
+    lexicon[APPEAL_AT + 2] = Math.log1p(a.scores.inquiry);
+    lexicon[APPEAL_AT + 3] = Math.log1p(a.scores.suggestion);
+    lexicon[APPEAL_AT + 4] = Math.log1p(a.scores.praise);
+    lexicon[APPEAL_AT + 5] = a.titleQuestions > 0 ? 1 : 0;
+    lexicon[APPEAL_AT + 6] = a.address > 0 ? 1 : 0;
+  }
   return { hashes, contentEnd, wordsEnd, bigramsEnd, lexicon, leadEnd, leadTokens };
 }
 
@@ -224,6 +270,10 @@ export interface FeatureSet {
   externalLexicon?: boolean;
   /** The lead's content words count twice (nearest-centroid topic models; absent in models trained before it). */
   lead?: boolean;
+  /** Also the built-in emotion lexicon's evidence (emotion models). */
+  emotion?: boolean;
+  /** Also the appeal cues' weights (appeal models). */
+  appeal?: boolean;
 }
 
 /** Walks the hashed feature indices of `f` that the feature set `fs` uses, masked to the model's size. */

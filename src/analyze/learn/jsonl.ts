@@ -11,7 +11,7 @@ export interface ParsedLabels {
 }
 
 /**
- * Reads labelled examples as JSONL (`{"text","title"?,"sentiment"?,"topic"?,"department"?}` per
+ * Reads labelled examples as JSONL (`{"text","title"?,"sentiment"?,"appeal"?,"emotion"?,"topic"?,"department"?}` per
  * line, DESIGN §6). Each bad line is reported with its number; the others are kept. Extra fields
  * (ids, dates) are ignored so that exports from other systems can be learned directly.
  */
@@ -34,7 +34,7 @@ export async function readLabelLines(input: Readable, checker: LabelChecker): Pr
       continue;
     }
     const o = v as Record<string, unknown>;
-    const wrongType = (['text', 'title', 'sentiment', 'topic', 'department'] as const).find((k) => o[k] !== undefined && o[k] !== null && typeof o[k] !== 'string');
+    const wrongType = (['text', 'title', 'sentiment', 'appeal', 'emotion', 'topic', 'department'] as const).find((k) => o[k] !== undefined && o[k] !== null && typeof o[k] !== 'string');
     if (wrongType) {
       out.bad.push({ line: out.lines, reason: `"${wrongType}" must be a string` });
       continue;
@@ -44,6 +44,8 @@ export async function readLabelLines(input: Readable, checker: LabelChecker): Pr
       text: (o.text as string | undefined) ?? '',
       title: (o.title as string | undefined) ?? undefined,
       sentiment: (o.sentiment as LabelExample['sentiment']) ?? undefined,
+      appeal: (o.appeal as LabelExample['appeal']) ?? undefined,
+      emotion: (o.emotion as LabelExample['emotion']) ?? undefined,
       topic: (o.topic as string | undefined) ?? undefined,
       department: (o.department as string | undefined) ?? undefined,
       },

@@ -9,7 +9,9 @@ import { nowIso } from '../../db/values.ts';
 import { NotFoundError, ValidationError } from '../../errors.ts';
 import { t } from '../../i18n/index.ts';
 import { bumpLanguageRevision, type ModelName } from './models.ts';
-import { SENTIMENT_LABELS, type LabelOrigin, type SentimentLabel } from '../vocabulary.ts';
+import { APPEAL_LABELS, EMOTION_LABELS, SENTIMENT_LABELS, type AppealLabel, type EmotionLabel, type LabelOrigin, type SentimentLabel } from '../vocabulary.ts';
+import { normalizePost } from '../text/normalize.ts';
+import { CorrectionMemory, simhashText, textFingerprint, textSimhash } from './memory.ts';
 import { DEFAULT_TAXONOMY } from '../topic/default-taxonomy.ts';
 import { topicPathParts } from '../topic/taxonomy.ts';
 import type { RetrainRequester } from './retrain-job.ts';
@@ -21,6 +23,10 @@ export interface LabelExample {
   text: string;
   title?: string;
   sentiment?: SentimentLabel;
+  /** 诉求类型. */
+  appeal?: AppealLabel;
+  /** 情绪 (SMP2020-EWECT's six classes). */
+  emotion?: EmotionLabel;
   topic?: string;
   /** Department code (or the department's name). */
   department?: string;
@@ -43,9 +49,40 @@ export function sentimentOf(label: string): SentimentLabel | null {
   return SENTIMENT_ALIASES.get(label.trim().toLowerCase()) ?? null;
 }
 
+// Appeal types as 12345 centres and other systems name them.
+const APPEAL_ALIASES = new Map<string, AppealLabel>([
+  ...['complaint', '投诉', '举报', '反映', '反映问题', '投诉举报', '检举', 'report'].map((w) => [w, 'complaint'] as const),
+  ...['help', '求助', '求援', 'request for help', 'assistance'].map((w) => [w, 'help'] as const),
+  ...['inquiry', 'enquiry', 'question', 'consultation', '咨询', '询问', '问询'].map((w) => [w, 'inquiry'] as const),
+  ...['suggestion', 'proposal', 'advice', '建议', '意见建议', '意见', '建言'].map((w) => [w, 'suggestion'] as const),
+  ...['praise', 'thanks', 'compliment', '表扬', '感谢', '表扬感谢', '点赞'].map((w) => [w, 'praise'] as const),
+]);
+
+/** The appeal type a label names, or null. */
+export function appealOf(label: string): AppealLabel | null {
+  return APPEAL_ALIASES.get(label.trim().toLowerCase()) ?? null;
+}
+
+// Emotions as SMP2020-EWECT, NLPCC and Chinese annotation tools name them.
+const EMOTION_ALIASES = new Map<string, EmotionLabel>([
+  ...['angry', 'anger', 'disgust', '愤怒', '生气', '怒', '厌恶'].map((w) => [w, 'angry'] as const),
+  ...['sad', 'sadness', '悲伤', '伤心', '哀'].map((w) => [w, 'sad'] as const),
+  ...['fear', 'afraid', '恐惧', '害怕', '惧'].map((w) => [w, 'fear'] as const),
+  ...['happy', 'happiness', 'joy', 'like', '喜悦', '高兴', '开心', '乐'].map((w) => [w, 'happy'] as const),
+  ...['surprise', 'surprised', '惊奇', '惊讶', '惊'].map((w) => [w, 'surprise'] as const),
+  ...['neutral', 'none', 'other', '中性', '无', '无情绪', '无明显情绪'].map((w) => [w, 'neutral'] as const),
+]);
+
+/** The emotion a label names, or null. */
+export function emotionOf(label: string): EmotionLabel | null {
+  return EMOTION_ALIASES.get(label.trim().toLowerCase()) ?? null;
+}
+
 export const labelInput = z
   .object({
     sentiment: z.enum(SENTIMENT_LABELS).optional(),
+    appeal: z.enum(APPEAL_LABELS).optional().describe('诉求类型'),
+    emotion: z.enum(EMOTION_LABELS).optional().describe('情绪'),
     topic: z.string().trim().min(1).max(200).optional(),
     department: z.string().trim().min(1).max(100).optional(),
   })
@@ -91,6 +128,16 @@ export class LabelChecker {
       }
       out.sentiment = polarity;
     }
+    if (e.appeal !== undefined && e.appeal !== null) {
+      const appeal = typeof e.appeal === 'string' ? appealOf(e.appeal) : null;
+      if (!appeal) return { ok: false, message: `appeal must be complaint, help, inquiry, suggestion or praise (got ${JSON.stringify(e.appeal)})`, userMessage: t('signal.label.invalidAppeal') };
+      out.appeal = appeal;
+    }
+    if (e.emotion !== undefined && e.emotion !== null) {
+      const emotion = typeof e.emotion === 'string' ? emotionOf(e.emotion) : null;
+      if (!emotion) return { ok: false, message: `emotion must be angry, sad, fear, happy, surprise or neutral (got ${JSON.stringify(e.emotion)})`, userMessage: t('signal.label.invalidEmotion') };
+      out.emotion = emotion;
+    }
     if (e.topic !== undefined && e.topic !== null) {
       const parts = typeof e.topic === 'string' ? topicPathParts(e.topic) : null;
       if (!parts) return { ok: false, message: `topic must be a path like "城乡建设/住房保障" (got ${JSON.stringify(e.topic)})`, userMessage: t('language.label.badTopic', { topic: String(e.topic) }) };
@@ -105,8 +152,8 @@ export class LabelChecker {
         this.unknownDepartments.add(d);
       } else return { ok: false, message: `unknown department "${d}" (use a department code or name)`, userMessage: t('language.label.unknownDepartment', { code: d }) };
     }
-    if (!out.sentiment && !out.topic && !out.department) {
-      return { ok: false, message: 'a label needs at least one of sentiment, topic, department', userMessage: t('language.label.empty') };
+    if (!out.sentiment && !out.appeal && !out.emotion && !out.topic && !out.department) {
+      return { ok: false, message: 'a label needs at least one of sentiment, appeal, emotion, topic, department', userMessage: t('language.label.empty') };
     }
     return { ok: true, value: out };
   }
@@ -174,22 +221,31 @@ export async function learnExamples(
   let topicsAdded: string[] = [];
   await db.transaction().execute(async (trx) => {
     for (let i = 0; i < clean.length; i += 500) {
-      const rows = clean.slice(i, i + 500).map((e) => ({
-        post_id: e.postId ?? null,
-        text: e.title ? `${e.title}\n${e.text}` : e.text,
-        sentiment: e.sentiment ?? null,
-        topic: e.topic ?? null,
-        department: e.department ?? null,
-        origin,
-        created_by: actor.id,
-        created_at: now,
-      }));
+      const rows = clean.slice(i, i + 500).map((e) => {
+        const normalized = normalizePost({ title: e.title, text: e.text });
+        const near = textSimhash(normalized);
+        return {
+          post_id: e.postId ?? null,
+          text: e.title ? `${e.title}\n${e.text}` : e.text,
+          sentiment: e.sentiment ?? null,
+          appeal: e.appeal ?? null,
+          emotion: e.emotion ?? null,
+          topic: e.topic ?? null,
+          department: e.department ?? null,
+          fingerprint: textFingerprint(normalized),
+          simhash: near ? simhashText(near) : null,
+          origin,
+          created_by: actor.id,
+          created_at: now,
+        };
+      });
       const ids = await trx.insertInto('labels').values(rows).returning('id').execute();
       for (const r of ids) labelIds.push(r.id);
     }
     topicsAdded = await addMissingTopics(trx, clean.flatMap((e) => (e.topic ? [e.topic] : [])), origin === 'ui');
-    if (topicsAdded.length) await bumpLanguageRevision(trx);
-    const count = (k: 'sentiment' | 'topic' | 'department') => clean.filter((e) => e[k]).length;
+    // the labels take effect at once (learn/memory.ts): analyzers reload on the next post
+    await bumpLanguageRevision(trx);
+    const count = (k: 'sentiment' | 'appeal' | 'emotion' | 'topic' | 'department') => clean.filter((e) => e[k]).length;
     await recordAudit(trx, actor, {
       action: 'labels.learn',
       entity: 'label',
@@ -197,11 +253,24 @@ export async function learnExamples(
       after:
         clean.length === 1
           ? { ...clean[0], origin, id: labelIds[0], text: clean[0].text.slice(0, 200) }
-          : { origin, count: clean.length, firstId: labelIds[0], lastId: labelIds[labelIds.length - 1], sentiment: count('sentiment'), topic: count('topic'), department: count('department'), topicsAdded },
+          : {
+              origin,
+              count: clean.length,
+              firstId: labelIds[0],
+              lastId: labelIds[labelIds.length - 1],
+              sentiment: count('sentiment'),
+              appeal: count('appeal'),
+              emotion: count('emotion'),
+              topic: count('topic'),
+              department: count('department'),
+              topicsAdded,
+            },
     });
   });
   const names: ModelName[] = [];
   if (clean.some((e) => e.sentiment)) names.push('sentiment');
+  if (clean.some((e) => e.appeal)) names.push('appeal');
+  if (clean.some((e) => e.emotion)) names.push('emotion');
   if (clean.some((e) => e.topic)) names.push('topic');
   if (clean.some((e) => e.department)) names.push('department');
   let retrained: RetrainResult[] = [];
@@ -214,9 +283,59 @@ export async function learnExamples(
   return { stored: clean.length, labelIds, topicsAdded, retrained };
 }
 
+/** Stored posts within this many days of a corrected post are looked at for its duplicates. */
+const DUPLICATE_WINDOW_DAYS = 30;
+/** At most this many of the latest posts in that window are compared with the corrected post. */
+const DUPLICATE_CANDIDATES = 5000;
+/** At most this many duplicates are re-analysed with a correction (a flood of copies is re-analysed as it is collected). */
+export const MAX_DUPLICATES = 200;
+
+/**
+ * The stored posts a correction of `postId` reaches at once, the corrected post first: the posts
+ * collected as its near-duplicates (posts.near_duplicate_of), and every post within
+ * DUPLICATE_WINDOW_DAYS whose text the memory of corrections (learn/memory.ts) matches with the
+ * corrected post's: the same text, or a near-duplicate. These are the posts whose analysis the
+ * correction changes.
+ */
+export async function correctionReach(db: Kysely<Database>, postId: number): Promise<number[]> {
+  const post = await db.selectFrom('posts').select(['id', 'title', 'text', 'near_duplicate_of', 'published_at', 'fetched_at']).where('id', '=', postId).executeTakeFirst();
+  if (!post) return [];
+  const root = post.near_duplicate_of ?? post.id;
+  const out = new Set<number>([post.id]);
+  const group = await db
+    .selectFrom('posts')
+    .select('id')
+    .where((eb) => eb.or([eb('id', '=', root), eb('near_duplicate_of', '=', root)]))
+    .orderBy('id')
+    .limit(MAX_DUPLICATES)
+    .execute();
+  for (const g of group) out.add(g.id);
+  const normalized = normalizePost({ title: post.title, text: post.text });
+  const near = textSimhash(normalized);
+  const memory = new CorrectionMemory([{ fingerprint: textFingerprint(normalized), simhash: near ? simhashText(near) : null, correction: true, sentiment: 'neutral', by: null, at: nowIso() }]);
+  const at = Date.parse(post.published_at ?? post.fetched_at);
+  const day = 86_400_000;
+  const rows = await db
+    .selectFrom('posts')
+    .select(['id', 'title', 'text'])
+    .where('id', '!=', post.id)
+    .where('fetched_at', '>=', new Date(at - DUPLICATE_WINDOW_DAYS * day).toISOString())
+    .where('fetched_at', '<=', new Date(Math.max(at, Date.now()) + day).toISOString())
+    .orderBy('id', 'desc')
+    .limit(DUPLICATE_CANDIDATES)
+    .execute();
+  for (const r of rows) {
+    if (out.size >= MAX_DUPLICATES) break;
+    if (memory.lookup(normalizePost({ title: r.title, text: r.text }))) out.add(r.id);
+  }
+  return [...out];
+}
+
 /**
  * A correction of one post from the console (one click): stored as a label of that post's
- * text, applied to the post's own analysis at once, and learned in the background.
+ * text, written to the post at once, and learned in the background. It also takes effect at once
+ * for the post's duplicates and for every later post of the same text (learn/memory.ts):
+ * `reach` lists the stored posts to analyse again now (the corrected post first).
  */
 export async function correctPost(
   db: Kysely<Database>,
@@ -224,21 +343,32 @@ export async function correctPost(
   postId: number,
   input: LabelInput,
   requestRetrain?: RetrainRequester,
-): Promise<{ labelId: number; topicsAdded: string[] }> {
+): Promise<{ labelId: number; topicsAdded: string[]; reach: number[] }> {
   assertCan(actor, 'posts.label');
   const post = await db.selectFrom('posts').select(['id', 'title', 'text', 'department_id']).where('id', '=', postId).executeTakeFirst();
   if (!post) throw new NotFoundError(`post ${postId}`);
   assertSeesDepartment(actor, post.department_id, await officeDepartmentIds(db));
   const result = await learnExamples(db, actor, [{ text: post.text, title: post.title || undefined, postId, ...input }], 'ui', { retrain: 'background', requestRetrain });
-  const set: { sentiment_label?: SentimentLabel; topic?: string; department_id?: number } = {};
+  await writeCorrection(db, postId, input);
+  return { labelId: result.labelIds[0], topicsAdded: result.topicsAdded, reach: await correctionReach(db, postId) };
+}
+
+/**
+ * Writes a correction's labels to the corrected post's columns. The analysis applies them too
+ * (learn/memory.ts); this holds them where a later analysis would decide otherwise (a watch rule's
+ * department outranks a learned one, and a person's word outranks both).
+ */
+export async function writeCorrection(db: Kysely<Database>, postId: number, input: LabelInput): Promise<void> {
+  const set: { sentiment_label?: SentimentLabel; appeal_label?: AppealLabel; emotion_label?: EmotionLabel; topic?: string; department_id?: number } = {};
   if (input.sentiment) set.sentiment_label = input.sentiment;
+  if (input.appeal) set.appeal_label = input.appeal;
+  if (input.emotion) set.emotion_label = input.emotion;
   if (input.topic) set.topic = input.topic.split('/').map((p) => p.trim()).join('/');
   if (input.department) {
     const d = await db.selectFrom('departments').select('id').where((eb) => eb.or([eb('code', '=', input.department!), eb('name', '=', input.department!)])).executeTakeFirst();
     if (d) set.department_id = d.id;
   }
   if (Object.keys(set).length) await db.updateTable('posts').set(set).where('id', '=', postId).execute();
-  return { labelId: result.labelIds[0], topicsAdded: result.topicsAdded };
 }
 
 export interface LabelRow {
@@ -246,6 +376,8 @@ export interface LabelRow {
   postId: number | null;
   text: string;
   sentiment: string | null;
+  appeal: string | null;
+  emotion: string | null;
   topic: string | null;
   department: string | null;
   origin: string;
@@ -258,6 +390,8 @@ export const labelRowSchema = shapeOf<LabelRow>()({
   postId: z.number().nullable(),
   text: z.string(),
   sentiment: z.string().nullable(),
+  appeal: z.string().nullable(),
+  emotion: z.string().nullable(),
   topic: z.string().nullable(),
   department: z.string().nullable(),
   origin: z.string(),
@@ -265,8 +399,12 @@ export const labelRowSchema = shapeOf<LabelRow>()({
   createdAt: z.string(),
 });
 
-/** A correction's label, and the topics it added to the taxonomy. */
-export const correctionSchema = z.object({ labelId: z.number(), topicsAdded: z.array(z.string()) });
+/** A correction's label, the topics it added to the taxonomy, and the posts it was applied to at once. */
+export const correctionSchema = z.object({
+  labelId: z.number(),
+  topicsAdded: z.array(z.string()),
+  reach: z.array(z.number()).describe('the corrected post and its duplicates, analysed again with the correction'),
+});
 
 /** The label history of one post, newest first. */
 export async function listPostLabels(db: Kysely<Database>, actor: Actor, postId: number): Promise<LabelRow[]> {
@@ -275,5 +413,17 @@ export async function listPostLabels(db: Kysely<Database>, actor: Actor, postId:
   if (!post) throw new NotFoundError(`post ${postId}`);
   assertSeesDepartment(actor, post.department_id, await officeDepartmentIds(db));
   const rows = await db.selectFrom('labels').selectAll().where('post_id', '=', postId).orderBy('id', 'desc').execute();
-  return rows.map((r) => ({ id: r.id, postId: r.post_id, text: r.text, sentiment: r.sentiment, topic: r.topic, department: r.department, origin: r.origin, createdBy: r.created_by, createdAt: r.created_at }));
+  return rows.map((r) => ({
+    id: r.id,
+    postId: r.post_id,
+    text: r.text,
+    sentiment: r.sentiment,
+    appeal: r.appeal,
+    emotion: r.emotion,
+    topic: r.topic,
+    department: r.department,
+    origin: r.origin,
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+  }));
 }

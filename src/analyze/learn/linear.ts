@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { centroidLogits } from './centroid.ts';
-import { forEachFeatureIndex, lexiconSize, type FeatureSet, type TextFeatures } from './features.ts';
+import { densePositions, forEachFeatureIndex, lexiconSize, type FeatureSet, type TextFeatures } from './features.ts';
 
 /**
  * A multinomial logistic-regression classifier over hashed text features, trained with
@@ -106,8 +106,9 @@ export function logits(model: LinearModel, f: TextFeatures, out: Float64Array): 
   const lo = lexOffset(model.bits, K);
   const L = lexiconSize(fs);
   if (fs.lexicon) {
+    const pos = densePositions(fs);
     for (let j = 0; j < L; j++) {
-      const v = f.lexicon[j];
+      const v = f.lexicon[pos[j]];
       if (v === 0) continue;
       for (let k = 0; k < K; k++) out[k] += w[lo + j * K + k] * v;
     }
@@ -181,6 +182,7 @@ export function train(examples: Example[], opts: TrainOptions): LinearModel {
   const mask = (1 << bits) - 1;
   const lo = lexOffset(bits, K);
   const bo = lo + L * K;
+  const pos = densePositions(opts.features);
   const eps = 1e-6;
   const idx: number[] = [];
   // Weights are averaged over the epochs after the first (a cheap form of Polyak averaging): steadier than the last iterate.
@@ -211,7 +213,7 @@ export function train(examples: Example[], opts: TrainOptions): LinearModel {
       }
       if (opts.features.lexicon) {
         for (let j = 0; j < L; j++) {
-          const v = f.lexicon[j];
+          const v = f.lexicon[pos[j]];
           if (v === 0) continue;
           for (let k = 0; k < K; k++) {
             const p = lo + j * K + k;
@@ -267,6 +269,8 @@ export const storedLinearModelSchema = z.object({
     lexicon: z.boolean(),
     externalLexicon: z.boolean().optional(),
     lead: z.boolean().optional(),
+    emotion: z.boolean().optional(),
+    appeal: z.boolean().optional(),
   }),
   examples: z.number(),
   counts: z.array(z.number()),

@@ -18,11 +18,14 @@ export const MODEL_FEATURES: Record<ModelName, FeatureSet> = {
   sentiment: { words: true, bigrams: true, trigrams: false, lexicon: true },
   topic: { words: true, otherTokens: false, bigrams: true, trigrams: false, lexicon: false },
   department: { words: true, otherTokens: false, bigrams: true, trigrams: false, lexicon: false },
+  // appeal type and emotion read the words, the sentiment lexicon and their own cue evidence (appeal/cues.ts, emotion/lexicon.ts)
+  appeal: { words: true, bigrams: true, trigrams: false, lexicon: true, appeal: true },
+  emotion: { words: true, bigrams: true, trigrams: false, lexicon: true, emotion: true },
 };
 
 /** Hash bits for a model with `classes` classes: keeps weights at about 2M floats at most. */
 export function bitsFor(name: ModelName, classes: number): number {
-  const cap = name === 'sentiment' ? 18 : 17;
+  const cap = name === 'sentiment' || name === 'emotion' ? 18 : 17;
   return Math.max(11, Math.min(cap, Math.floor(Math.log2((1 << 21) / Math.max(2, classes)))));
 }
 

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { createLanguageAnalyzer, loadLanguageConfig, type LanguageAnalyzer } from '../language.ts';
-import { bitsFor, deleteModel, MODEL_FEATURES, saveModel, type ModelName } from './models.ts';
+import { bitsFor, deleteModel, MODEL_FEATURES, MODEL_NAMES, saveModel, type ModelName } from './models.ts';
 import { normalizePost } from '../text/normalize.ts';
 import { ledgerDepartmentExamples } from './ledger.ts';
 import { trainCentroid } from './centroid.ts';
@@ -11,8 +11,11 @@ import { train, type Example, type LinearModel } from './linear.ts';
 import { z } from 'zod';
 import { shapeOf } from '../../shapes.ts';
 
-/** Fewer examples than this (or a single class) trains nothing; the lexicon / rules stand alone. */
-export const MIN_EXAMPLES = 4;
+/**
+ * A model needs two classes to tell apart (so two examples); until then a correction still takes
+ * effect at once through the memory of taught texts (learn/memory.ts), and the console says so.
+ */
+export const MIN_EXAMPLES = 2;
 /** Average examples per class below which topic and department models are nearest-centroid. */
 export const CENTROID_BELOW = 150;
 
@@ -41,7 +44,7 @@ export function trainModel(name: ModelName, analyzer: LanguageAnalyzer, items: L
   const examples: Example[] = items.map((i) => ({ features: featuresOf(i), label: i.label }));
   // Topics and departments start with few labels per class, where a nearest-centroid classifier
   // generalises better; with plenty of labels (or for sentiment) logistic regression wins.
-  if (name !== 'sentiment' && items.length / classes.size < CENTROID_BELOW) {
+  if ((name === 'topic' || name === 'department') && items.length / classes.size < CENTROID_BELOW) {
     const pool = name === 'topic' ? unlabeled.slice(0, SELF_TRAINING_POSTS).filter((u) => u.text.trim() || u.title?.trim()).map(featuresOf) : [];
     // Class offsets help topics (a few broad classes); departments are many classes of one or two examples, where they cost accuracy.
     return trainCentroid(examples, { bits: bitsFor(name, classes.size), features: name === 'topic' ? { ...MODEL_FEATURES[name], lead: true } : MODEL_FEATURES[name], unlabeled: pool, calibrate: name === 'topic' });
@@ -49,10 +52,12 @@ export function trainModel(name: ModelName, analyzer: LanguageAnalyzer, items: L
   return train(examples, {
     features,
     bits: bitsFor(name, classes.size),
-    epochs: name === 'sentiment' ? 6 : 10,
-    learningRate: name === 'sentiment' ? 0.1 : 0.5,
+    epochs: name === 'topic' || name === 'department' ? 10 : 6,
+    learningRate: name === 'topic' || name === 'department' ? 0.5 : 0.1,
     // Weighting rare sentiment classes up (0.6 before) cost macro-F1 on held-out training data
     // and on the evaluation (bench/eval-analysis.ts); topics keep it, as their classes are few-shot.
+    // Emotions and appeal types have rare classes that matter (fear, surprise; help, praise): 0.5 raised
+    // the emotion macro-F1 from 0.580/0.579 to 0.602/0.593 (bench/eval-signal.ts), 0.8 gave 0.597/0.580.
     balance: name === 'sentiment' ? 0 : 0.5,
   });
 }
@@ -62,27 +67,29 @@ export function trainModel(name: ModelName, analyzer: LanguageAnalyzer, items: L
  * every label without a post. Older labels for the same post are kept in the table (audit)
  * but do not train.
  */
-async function currentLabels(db: Kysely<Database>) {
-  const rows = await db.selectFrom('labels').select(['id', 'post_id', 'text', 'sentiment', 'topic', 'department']).orderBy('id', 'desc').execute();
-  const perPost = new Map<number, { sentiment: boolean; topic: boolean; department: boolean }>();
-  const out: { text: string; sentiment: string | null; topic: string | null; department: string | null }[] = [];
+type LabelFields = Record<ModelName, string | null>;
+
+async function currentLabels(db: Kysely<Database>): Promise<({ text: string } & LabelFields)[]> {
+  const rows = await db.selectFrom('labels').select(['id', 'post_id', 'text', 'sentiment', 'appeal', 'emotion', 'topic', 'department']).orderBy('id', 'desc').execute();
+  const perPost = new Map<number, Set<ModelName>>();
+  const out: ({ text: string } & LabelFields)[] = [];
   for (const r of rows) {
     if (r.post_id === null) {
       out.push(r);
       continue;
     }
-    const taken = perPost.get(r.post_id) ?? { sentiment: false, topic: false, department: false };
-    const next = {
-      text: r.text,
-      sentiment: r.sentiment && !taken.sentiment ? r.sentiment : null,
-      topic: r.topic && !taken.topic ? r.topic : null,
-      department: r.department && !taken.department ? r.department : null,
-    };
-    if (next.sentiment) taken.sentiment = true;
-    if (next.topic) taken.topic = true;
-    if (next.department) taken.department = true;
+    const taken = perPost.get(r.post_id) ?? new Set<ModelName>();
+    const next: { text: string } & LabelFields = { text: r.text, sentiment: null, appeal: null, emotion: null, topic: null, department: null };
+    let any = false;
+    for (const f of MODEL_NAMES) {
+      const v = r[f];
+      if (!v || taken.has(f)) continue;
+      next[f] = v;
+      taken.add(f);
+      any = true;
+    }
     perPost.set(r.post_id, taken);
-    if (next.sentiment || next.topic || next.department) out.push(next);
+    if (any) out.push(next);
   }
   return out.reverse();
 }
@@ -97,7 +104,7 @@ export interface RetrainResult {
 }
 
 export const retrainResultSchema = shapeOf<RetrainResult>()({
-  name: z.enum(['sentiment', 'topic', 'department']),
+  name: z.enum(MODEL_NAMES),
   examples: z.number(),
   classes: z.number(),
   trained: z.boolean().describe('false when there was too little to learn from (the model is removed)'),

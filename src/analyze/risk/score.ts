@@ -53,6 +53,8 @@ export interface RiskCues {
   sensitive: string[];
   matters: MatterFinding[];
   rumour: string[];
+  /** Collective action (群体性事件苗头): rules/matters.ts. */
+  collective: string[];
 }
 
 /** The sensitive terms, matters and rumour cues of a normalised, ASCII-lower-cased text. */
@@ -101,6 +103,9 @@ const M = {
   matter: compileMessage('risk.matter'),
   abuse: compileMessage('risk.abuse'),
   rumour: compileMessage('risk.rumour'),
+  collective: compileMessage('risk.collective'),
+  sensitivePassing: compileMessage('risk.sensitivePassing'),
+  matterPassing: compileMessage('risk.matterPassing'),
   ruleMinimum: compileMessage('risk.ruleMinimum'),
   level: compileMessage('risk.level'),
 };
@@ -114,6 +119,35 @@ function matterLabel(kind: string): string {
 export function burstReason(b: BurstFinding): string {
   const scope = b.scope === 'event' ? M.burstEvent() : M.burstTopic({ topic: b.topic ?? '' });
   return M.burst({ scope, last: b.last, baseline: round1(b.baseline) });
+}
+
+/** Words that make a mention an excuse or a circumstance ("受疫情影响", "以疫情为由", "因为疫情原因"), not the matter. */
+const CIRCUMSTANCE_BEFORE = ['因为', '由于', '受', '借口', '推说', '推脱', '因'];
+const SUFFERED = ['遭受', '蒙受'];
+const CIRCUMSTANCE_AFTER = ['影响', '原因', '为由', '期间', '之后', '以来', '防控'];
+/** A body longer than this with one mention outside its title and first sentence mentions the word in passing. */
+const LONG_BODY = 150;
+
+/**
+ * Whether a cue word is a word in passing rather than the post's subject (issue 17): it is the subject
+ * when the title names it, when the text says it twice, or when the first sentence says it; one mention
+ * framed as a circumstance or an excuse ("开发商以疫情为由延期交房"), or one mention deep in a long text,
+ * is in passing. `text` is the normalised title and text (a title is the first line).
+ */
+export function inPassing(text: string, term: string): boolean {
+  const at = text.indexOf(term);
+  if (at < 0) return false;
+  if (text.indexOf(term, at + term.length) >= 0) return false;
+  const nl = text.indexOf('\n');
+  if (nl >= 0 && at < nl) return false;
+  const body = nl >= 0 ? nl + 1 : 0;
+  const before = text.slice(Math.max(body, at - 4), at);
+  const after = text.slice(at + term.length, at + term.length + 3);
+  const framed = CIRCUMSTANCE_BEFORE.some((w) => before.endsWith(w) || before.slice(0, -1).endsWith(w)) && !SUFFERED.some((w) => before.endsWith(w) || before.slice(0, -1).endsWith(w));
+  if (framed || CIRCUMSTANCE_AFTER.some((w) => after.startsWith(w))) return true;
+  const firstEnd = text.slice(body).search(/[。！？!?]/);
+  if (firstEnd < 0 || at < body + firstEnd) return false;
+  return text.length - body > LONG_BODY;
 }
 
 export function levelForScore(score: number): RiskLevel {
@@ -151,9 +185,15 @@ export function assessRisk(input: RiskInput): RiskResult {
   }
 
   const cues = input.cues ?? findCues(input.text, input.sensitive);
+  const collective = cues.collective ?? [];
+  if (collective.length) add(Math.min(24, 12 + 6 * collective.length), M.collective({ terms: collective.slice(0, 5).join('、') }));
   {
-    const terms = cues.sensitive;
-    if (terms.length) add(Math.min(24, 8 * terms.length), M.sensitive({ terms: terms.slice(0, 6).join('、') }));
+    // a collective-action word is reported once, as collective action
+    const terms = cues.sensitive.filter((w) => !collective.some((c) => c.includes(w) || w.includes(c)));
+    const subject = terms.filter((w) => !inPassing(input.text, w));
+    const passing = terms.filter((w) => !subject.includes(w));
+    if (subject.length) add(Math.min(24, 8 * subject.length), M.sensitive({ terms: subject.slice(0, 6).join('、') }));
+    if (passing.length) add(Math.min(6, 2 * passing.length), M.sensitivePassing({ terms: passing.slice(0, 6).join('、') }));
   }
 
   let periodPoints = 0;
@@ -165,10 +205,11 @@ export function assessRisk(input: RiskInput): RiskResult {
 
   let matterPoints = 0;
   for (const f of cues.matters) {
-    const points = Math.min(30 - matterPoints, f.points);
+    const passing = f.terms.every((w) => inPassing(input.text, w));
+    const points = Math.min(30 - matterPoints, passing ? Math.round(f.points / 4) : f.points);
     if (points <= 0) break;
     matterPoints += points;
-    add(points, M.matter({ kind: matterLabel(f.kind), terms: f.terms.slice(0, 5).join('、') }));
+    add(points, (passing ? M.matterPassing : M.matter)({ kind: matterLabel(f.kind), terms: f.terms.slice(0, 5).join('、') }));
   }
 
   if (input.abuse.flagged) add(8, M.abuse());

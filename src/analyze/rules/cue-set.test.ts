@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { scanCues } from './cue-set.ts';
-import { findMatters, findRumourCues } from './matters.ts';
+import { findCollective, findMatters, findRumourCues } from './matters.ts';
 import { compileSensitive, DEFAULT_SENSITIVE_TERMS, findSensitive } from './sensitive.ts';
 import { normalize } from '../text/normalize.ts';
 
@@ -17,11 +17,13 @@ test('one pass over the text finds the same sensitive terms, matters and rumour 
   for (const text of TEXTS) {
     for (const list of [...lists, null]) {
       const got = scanCues(text, list);
-      assert.deepEqual(got, { sensitive: list ? findSensitive(list, text) : [], matters: findMatters(text), rumour: findRumourCues(text) }, text);
+      assert.deepEqual(got, { sensitive: list ? findSensitive(list, text) : [], matters: findMatters(text), rumour: findRumourCues(text), collective: findCollective(text) }, text);
     }
   }
   const one = scanCues(TEXTS[1], lists[1]);
   assert.deepEqual(one.sensitive, ['上访', '草菅人命']);
   assert.deepEqual(one.rumour, ['听说']);
   assert.deepEqual(one.matters.map((m) => m.kind), ['morals', 'interests', 'hotspot']);
+  assert.deepEqual(one.collective, ['集体上访']);
+  assert.deepEqual(scanCues(TEXTS[0], null).collective, ['拉横幅', '堵路']);
 });

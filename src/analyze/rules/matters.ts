@@ -52,6 +52,20 @@ export const MATTERS: readonly MatterCues[] = [
   },
 ];
 
+/**
+ * Collective action (群体性事件苗头): people saying they will act together in public. A risk reason
+ * that raises the level — the office must get ahead of it — and never abuse: protest is not an
+ * attack on anyone (issue 17).
+ */
+export const COLLECTIVE_CUES: readonly string[] = [
+  '拉横幅', '打横幅', '挂横幅', '拉条幅', '举横幅', '举牌', '集体上访', '群体上访', '联名上访', '组团上访', '集体维权', '群体维权', '堵路', '堵门', '堵大门', '围堵',
+  '静坐', '游行', '罢工', '罢课', '罢市', '聚集', '群体性', '集体到', '一起去市政府', '一起去政府', '去政府门口', '到政府门口', '集体去',
+];
+
+export function findCollective(text: string): string[] {
+  return [...collectiveScanner.scan(text)];
+}
+
 /** Words that suggest a rumour is spreading (造谣 cues); rumours endangering order go to the police / 网信. */
 export const RUMOUR_CUES: readonly string[] = ['网传', '据传', '传言', '谣言', '造谣', '疯传', '内部消息', '小道消息', '不实信息', '据说', '听说', '爆料'];
 
@@ -63,6 +77,7 @@ export interface MatterFinding {
 
 const matterScanner = new CueScanner(MATTERS.flatMap((m, order) => m.cues.map((cue) => ({ needle: cue, tag: { order, cue } }))));
 const rumourScanner = new CueScanner(RUMOUR_CUES.map((cue) => ({ needle: cue, tag: cue })));
+const collectiveScanner = new CueScanner(COLLECTIVE_CUES.map((cue) => ({ needle: cue, tag: cue })));
 
 /** Which of the six kinds the text shows, each with the cue words found (text normalised, ASCII lower-cased). */
 export function findMatters(text: string): MatterFinding[] {

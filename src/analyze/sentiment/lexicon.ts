@@ -92,6 +92,55 @@ export const NEGATIVE = table([
     倒大霉 破事 闹得慌 慌得一批 心慌慌 憔悴 心酸酸 哭唧唧 不爽快 恶心巴拉 糟糕透顶`],
 ]);
 
+/**
+ * What citizens write to a public body about a grievance (a 12345 hotline, a 领导留言板, a county forum):
+ * the harms, the wrongdoing and the waiting, in the words of the messages (written for Minsheng from
+ * general knowledge of such messages, not from any evaluation set).
+ */
+export const GRIEVANCE = table([
+  [0.6, `超载 超标 超限 噪声 黑车 违停 乱停 乱停乱放 乱摆 占道 占道经营 无证 无照 套牌 漏雨 渗漏 开裂 塌陷 危房 脱落 停运 停工 断电 断水 缺水
+    收费贵 偏高 过高 太高 太贵 昂贵 高价 天价 乱涨价 不均 紧缺 缺少 黑灯瞎火 坑坑洼洼 坑洼 泥泞 烂路 倒塌 滑坡 无缘 拒绝 不予 强烈要求
+    扣押 没收 罚款 扣分 不便 极不方便 十分不便 很不方便 难耐 酷暑难耐 难以忍受 不堪 不堪重负 受损 损害 侵害 侵犯 受害 受害者 未退 不退 无证经营`],
+  [1, `偷排 直排 乱排 排污 污水横流 臭气 臭气熏天 恶臭 刺鼻 黑水 垃圾成堆 垃圾遍地 违规收费 乱罚款 乱扣 扣发 强迫 私吞 挪用 截留 套取 冒领 骗取
+    以权谋私 权钱交易 暗箱操作 猫腻 弄虚作假 虚报 串标 围标 村霸 无果 未果 拖了 迟迟 仍未 至今仍 一直未 未兑现 不兑现 不认可 不接受 无法接受
+    难以接受 不服 不合规 安全隐患 不堪其扰 无法正常 无法入睡 无法居住 无法通行 无法生存 不予理睬 不理不睬 推来推去 相互推脱 互相推脱 打官腔 官腔
+    拒不 拒不执行 拒不整改 无理 违规操作 违规建设 违法建设 违章建筑 违法建筑 私搭乱建 乱搭乱建 乱倒 乱排乱放 偷工减料 豆腐渣 质量问题 克扣工资
+    被拖欠 欠款 追讨 讨要 索要 勒索 敲诈 敲诈勒索 钓鱼执法 选择性执法 执法不公 不公正 不公开 不透明 一女二嫁`],
+  [2, `一拖再拖 等不起 耗不起 久拖不决 拖而不决 置若罔闻 坐视不理 视若无睹 熟视无睹 无动于衷 不管不顾 无人处理 没人处理 得不到处理 未得到处理
+    不予处理 迟迟未 迟迟不 至今仍未 仍未解决 一直未解决 一直没解决 投诉多次 多次投诉无果 多次反映无果 求告无门 走投无路 有苦难言 苦不堪言`],
+]);
+for (const [w, v] of GRIEVANCE) if (!NEGATIVE.has(w)) NEGATIVE.set(w, v);
+
+/**
+ * The polite formulas of a message to a public body (尊敬的…书记、您好、谢谢、此致敬礼、祝您身体健康): in a
+ * message they frame the request, whatever it is, and say nothing about how its writer feels about the
+ * matter. They count as feeling only outside messages (a Weibo post thanking medical staff).
+ */
+export const FRAMING = new Set(
+  `尊敬 尊敬的 您好 你好 谢谢 谢谢您 谢谢你们 感谢 感谢您 感谢你们 多谢 非常感谢 十分感谢 万分感谢 衷心感谢 特别感谢 感激 感激不尽 不胜感激
+   不甚感激 不胜感谢 敬礼 此致 致敬 鞠躬 辛苦了 辛苦 辛勤 打扰 冒昧 祝 祝您 身体健康 工作顺利 万事如意 阖家幸福 生活愉快 希望 期盼 盼望 期待 期望
+   恳请 敬请 烦请 麻烦 拜托 支持 理解 关心 关怀 关注 重视 父母官 好书记 好领导 为民 为民做主 为民请命 为人民服务 办实事 实事 感恩 信任 相信
+   早日 尽快 盼复 望复 回复 希望政府 希望有关部门 希望能 希望能够`.split(/\s+/).filter(Boolean),
+);
+
+/**
+ * Words that open a request (希望…、恳请…、要求…、建议…、能否…、还…一个…): in a message, the good words that
+ * follow in the same sentence describe what the writer asks for, not what is ("希望做到公平公正").
+ */
+export const REQUEST_MARKERS = new Set(
+  `希望 期盼 盼 盼望 期待 期望 恳请 恳求 请 请求 敬请 烦请 要求 强烈要求 建议 呼吁 应该 应当 应 必须 务必 能否 能不能 可否 望 为了 确保 保障 以便
+   争取 早日 尽快 给 给予 让 使 还 还给 一个 做到 实现 营造 打造 创造 保证 保护 维护 恢复 希望政府 希望有关部门 希望能 希望能够 能否考虑 可否考虑`.split(/\s+/).filter(Boolean),
+);
+
+/**
+ * The ends of names (学校、公司、小区、村、路…). A good word right before one is part of a name (博才阳光实验小学,
+ * 萌萌哒幼儿园, 幸福村), not a feeling.
+ */
+export const NAME_ENDS = [
+  '小学', '中学', '大学', '学校', '学院', '幼儿园', '医院', '卫生院', '公司', '集团', '银行', '超市', '商场', '酒店', '宾馆', '广场', '花园', '小区',
+  '社区', '大厦', '公寓', '山庄', '新城', '单车', '品牌', '市场', '城市', '家园', '公园', '村', '镇', '乡', '县', '路', '街', '巷', '厂', '苑',
+];
+
 /** Words that flip the polarity of the sentiment word they govern. */
 export const NEGATIONS = new Set(
   `不 没 没有 无 非 未 别 莫 勿 甭 不是 并非 并不 并没有 毫无 绝不 绝非 从不 从未 从没 不曾 未曾 未必 不必 不用 不要 不能 不会 不可 不再
@@ -121,7 +170,9 @@ export const COMPLAINT_PHRASES = new Set(
    乱作为 慢作为 懒政 怠政 推诿 互相推诿 相互推诿 踢皮球 扯皮 石沉大海 杳无音信 敷衍了事 敷衍塞责 推三阻四 官官相护 欺上瞒下 拖欠工资
    恶意拖欠 讨薪 欠薪 烂尾 烂尾楼 强拆 暴力执法 野蛮执法 粗暴执法 乱收费 乱罚款 扰民 噪音扰民 彻夜难眠 夜不能寐 苦不堪言 怨声载道
    没有解决 未解决 没解决 还没解决 得不到解决 不解决 未得到解决 没有得到解决 不负责任 多次反映 反复反映 多次投诉 反复投诉 多次举报 至今未 至今没有 迟迟不 迟迟没有 一直没有 始终没有 久拖不决 不了了之 没有回音 没有下文
-   没有结果 没人回复 无人回复 形式主义 官僚主义 走过场 一刀切 寒了心 心寒 何时才能 什么时候才能 还有没有王法 天理何在`.split(/\s+/).filter(Boolean),
+   没有结果 没人回复 无人回复 形式主义 官僚主义 走过场 一刀切 寒了心 心寒 何时才能 什么时候才能 还有没有王法 天理何在
+   不服 一拖再拖 等不起 耗不起 拖而不决 迟迟未 至今仍未 仍未 仍未解决 一直未解决 一直没解决 无人处理 没人处理 得不到处理 未得到处理 不予处理
+   置若罔闻 坐视不理 不理不睬 视若无睹 熟视无睹 无动于衷 不管不顾 互相推脱 相互推脱 推来推去 打官腔 无果 未果 求告无门 有苦难言 一女二嫁`.split(/\s+/).filter(Boolean),
 );
 
 /** Weibo-style bracket emoticons ("[心]") and their polarity. */
@@ -154,5 +205,7 @@ export function lexiconPhrases(): string[] {
   for (const m of [POSITIVE, NEGATIVE]) for (const w of m.keys()) if (w.length >= 3) out.push(w);
   for (const w of COMPLAINT_PHRASES) if (w.length >= 3) out.push(w);
   for (const w of RHETORICAL) if (w.length >= 3) out.push(w);
+  for (const w of FRAMING) if (w.length >= 3) out.push(w);
+  for (const w of REQUEST_MARKERS) if (w.length >= 3) out.push(w);
   return out;
 }

@@ -1,9 +1,9 @@
 import { t } from '../../i18n/index.ts';
 import {
-  F_COMPLAINT, F_CONCESSIVE, F_CONTRAST, F_EMOJI, F_END, F_EXCLAIM, F_NEGATES_NEXT, F_NEGATION, F_PAIR_HEAD, F_QUESTION, F_RHETORICAL, pairInfo, tokenInfoTable, viewTokens,
-  type TokenInfo,
+  F_COMPLAINT, F_CONCESSIVE, F_CONTRAST, F_EMOJI, F_END, F_EXCLAIM, F_FRAMING, F_NEGATES_NEXT, F_NEGATION, F_PAIR_HEAD, F_QUESTION, F_REQUEST, F_RHETORICAL, F_SENTENCE,
+  pairInfo, tokenInfoTable, viewTokens, type TokenInfo,
 } from '../text/token-info.ts';
-import { EMOJI, EMOTICONS } from './lexicon.ts';
+import { EMOJI, EMOTICONS, NAME_ENDS } from './lexicon.ts';
 
 import type { SentimentLabel } from '../vocabulary.ts';
 
@@ -58,6 +58,8 @@ const R = {
   emoticon: t('language.reason.emoticon') + '：',
   rhetorical: t('language.reason.rhetorical'),
   noCue: t('language.reason.noCue'),
+  framing: t('signal.reason.framing') + '：',
+  asked: t('signal.reason.asked') + '：',
 };
 export const NO_CUE_REASON = R.noCue;
 
@@ -65,14 +67,51 @@ const MAX_REASONS = 6;
 /** Words weaker than this (疫情, 隔离, 排队) only tip a post that has a stronger cue. */
 const WEAK = 0.5;
 
+/** How the lexicon reads a text. */
+export interface ScoreOptions {
+  /**
+   * The text is a message to a public body (appeal/classify.ts found its cues): polite formulas are
+   * framing, and the good words of a request ("希望…做到公平公正") are what is asked for, not what is.
+   */
+  message?: boolean;
+  /** How many tokens make up the title line (a sentence of its own, without a full stop). */
+  lead?: number;
+}
+
+/** Notes a word for a reason (at most four, each once). */
+function note(list: string[] | null, tok: string): string[] {
+  const l = list ?? [];
+  if (l.length < 4 && !l.includes(tok)) l.push(tok);
+  return l;
+}
+
+/** Whether the good word at i is part of a name (博才阳光实验小学, 萌萌哒幼儿园): a name's end follows within three words. */
+function inName(tokens: readonly string[], infos: readonly (TokenInfo | undefined)[], i: number): boolean {
+  for (let j = i + 1; j < tokens.length && j <= i + 3; j++) {
+    const f = infos[j]?.flags ?? 0;
+    if (f & F_END) return false;
+    const tok = tokens[j];
+    const n = tok.length;
+    if (NAME_END_SET.has(tok.slice(n - 1)) || (n >= 2 && NAME_END_SET.has(tok.slice(n - 2))) || (n >= 3 && NAME_END_SET.has(tok.slice(n - 3)))) return true;
+  }
+  return false;
+}
+const NAME_END_SET = new Set(NAME_ENDS);
+
 /**
  * Scores tokens (of normalised text) with the lexicon: negation flips the governed word, degree
  * adverbs scale it, a clause after "但是/可是/却…" outweighs what came before (and a
  * "虽然…" clause counts less), complaint phrases and bracket emoticons count, an exclamation mark
  * strengthens the clause, and a rhetorical question with negative content reads as a complaint.
  */
-export function scoreTokens(tokens: readonly string[], infos: readonly (TokenInfo | undefined)[] = viewTokens(tokens).infos): LexiconScore {
+export function scoreTokens(tokens: readonly string[], infos: readonly (TokenInfo | undefined)[] = viewTokens(tokens).infos, options: ScoreOptions = {}): LexiconScore {
   const table = tokenInfoTable();
+  const message = options.message === true;
+  const lead = options.lead ?? 0;
+  /** Inside a request's sentence (message only): good words there are asked for. */
+  let asking = false;
+  let framed: string[] | null = null;
+  let asked: string[] | null = null;
   let total = 0;
   let clause = 0;
   let clauseWeight = 1;
@@ -126,10 +165,23 @@ export function scoreTokens(tokens: readonly string[], infos: readonly (TokenInf
       inTopic = !inTopic;
       continue;
     }
+    // The title line ends a sentence of its own (its line break is not a token).
+    if (i === lead && lead > 0) {
+      if (clause !== 0) total += clause * clauseWeight;
+      clause = 0;
+      clauseWeight = 1;
+      clauseRhetorical = false;
+      negate = false;
+      negateTtl = 0;
+      degree = 1;
+      degreeTtl = 0;
+      asking = false;
+    }
     const flags = i === n ? F_END : (e?.flags ?? 0);
     if (inTopic && e !== undefined && !(flags & F_END) && e.polarity > -1 && e.polarity < 1) continue;
     if (flags & F_END) {
       inTopic = false;
+      if (flags & F_SENTENCE) asking = false;
       if (clause !== 0) total += clause * clauseWeight * (flags & F_EXCLAIM ? 1.3 : 1);
       if (flags & F_QUESTION && clauseRhetorical && clause <= 0) {
         total -= 0.8;
@@ -191,6 +243,14 @@ export function scoreTokens(tokens: readonly string[], infos: readonly (TokenInf
       contrasted = true;
       continue;
     }
+    if (message && e.flags & (F_FRAMING | F_REQUEST)) {
+      if (e.flags & F_REQUEST) asking = true;
+      // a polite formula or a request word is framing: its own good sense does not count
+      if (e.polarity > 0) {
+        framed = note(framed, tok);
+        continue;
+      }
+    }
     if (e.flags & F_RHETORICAL) {
       clauseRhetorical = true;
       if (tok === '凭什么' || tok === '难道') reason(`${R.rhetorical}：${tok}`);
@@ -223,6 +283,19 @@ export function scoreTokens(tokens: readonly string[], infos: readonly (TokenInf
     if (p === 0) {
       if (negateTtl > 0 && --negateTtl === 0) negate = false;
       if (degreeTtl > 0 && --degreeTtl === 0) degree = 1;
+      continue;
+    }
+    if (p > 0 && !negate && !(e.flags & F_EMOJI) && inName(tokens, infos, i)) {
+      if (degreeTtl > 0 && --degreeTtl === 0) degree = 1;
+      continue;
+    }
+    // What a message asks for ("希望…公平公正", "还我们一个安静的环境", "希望不再扰民") is not what is.
+    if (message && asking && (negate ? p < 0 : p > 0)) {
+      asked = note(asked, tok);
+      negate = false;
+      negateTtl = 0;
+      degree = 1;
+      degreeTtl = 0;
       continue;
     }
     const isEmoji = (e.flags & F_EMOJI) !== 0;
@@ -262,11 +335,14 @@ export function scoreTokens(tokens: readonly string[], infos: readonly (TokenInf
   }
   const out: string[] = reasons ?? [];
   if (contrasted && out.length < MAX_REASONS) out.push(R.contrast);
+  if (asked && out.length < MAX_REASONS) out.push(R.asked + asked.join('、'));
+  if (framed && out.length < MAX_REASONS) out.push(R.framing + framed.join('、'));
   if (rhetorical > 0 && !out.some((r) => r.startsWith(R.rhetorical)) && out.length < MAX_REASONS) out.push(R.rhetorical);
   // Weak words alone (疫情, 隔离, 排队 in a news repost) do not make a post negative: a label
   // needs a cue that the reasons can name.
-  const label: SentimentLabel = !cued && out.length === 0 ? 'neutral' : total >= POSITIVE_AT ? 'positive' : total <= NEGATIVE_AT ? 'negative' : 'neutral';
-  if (out.length === 0 && label !== 'neutral') out.push(...weak.filter((r) => r.startsWith(label === 'positive' ? R.positive : R.negative)));
+  const named = out.length - (asked ? 1 : 0) - (framed ? 1 : 0);
+  const label: SentimentLabel = !cued && named === 0 ? 'neutral' : total >= POSITIVE_AT ? 'positive' : total <= NEGATIVE_AT ? 'negative' : 'neutral';
+  if (named === 0 && label !== 'neutral') out.unshift(...weak.filter((r) => r.startsWith(label === 'positive' ? R.positive : R.negative)));
   if (out.length === 0) out.push(R.noCue);
   const score = Math.round(Math.tanh(total / 3) * 1000) / 1000;
   return { raw: total, positive, negative, complaints, negations, emoticons, rhetorical, label, score, reasons: out };

@@ -1,8 +1,11 @@
 import { CUE_KINDS, abuseCues } from '../sentiment/abuse.ts';
+import { APPEAL_CUES, type AppealCue } from '../appeal/cues.ts';
+import { EMOTION_CUES } from '../emotion/lexicon.ts';
+import type { EmotionLabel } from '../vocabulary.ts';
 import { idfIndex } from './idf.ts';
 import { isKeywordCandidate, STOPWORDS } from './keywords.ts';
 import { hashToken } from '../learn/features.ts';
-import { COMPLAINT_PHRASES, CONCESSIVE, CONTRAST_AFTER, DEGREES, EMOJI, NEGATIONS, NEGATIVE, POSITIVE, RHETORICAL } from '../sentiment/lexicon.ts';
+import { COMPLAINT_PHRASES, CONCESSIVE, CONTRAST_AFTER, DEGREES, EMOJI, FRAMING, NEGATIONS, NEGATIVE, POSITIVE, REQUEST_MARKERS, RHETORICAL } from '../sentiment/lexicon.ts';
 
 /**
  * Everything the language layer knows about a word with a role (sentiment, degree, negation,
@@ -23,6 +26,12 @@ export const F_EMOJI = 256;
 export const F_NEGATES_NEXT = 512;
 /** The first character of a two-character lexicon word that jieba may cut in two ("醉/了", "妈/的"). */
 export const F_PAIR_HEAD = 1024;
+/** A polite formula of a message (尊敬、谢谢、希望…): framing, not feeling, in a message to a public body. */
+export const F_FRAMING = 2048;
+/** Opens a request (希望、恳请、要求…): in a message, the good words after it in its sentence are asked for. */
+export const F_REQUEST = 4096;
+/** Ends a sentence (。！？…), not just a clause. */
+export const F_SENTENCE = 8192;
 
 export interface TokenInfo {
   flags: number;
@@ -36,6 +45,10 @@ export interface TokenInfo {
   abuse: number;
   /** IDF weight for keywords; 0 when the token is never a keyword (stopword, punctuation). */
   idf: number;
+  /** What the word says about the message's appeal type (appeal/cues.ts), when anything. */
+  appeal?: readonly AppealCue[];
+  /** The emotions the word expresses (emotion/lexicon.ts), when any. */
+  emotion?: readonly { emotion: Exclude<EmotionLabel, 'neutral'>; weight: number }[];
 }
 
 /** Per post: the info of each token (undefined for words without a role) and each token's hash. */
@@ -47,6 +60,7 @@ export interface TokenView {
 /** Words that intensify the sentiment word before them ("气死了", "好极了"). */
 const POST_DEGREES = new Map([['死了', 1.6], ['极了', 1.8], ['透了', 1.6], ['爆了', 1.6], ['坏了', 1.4], ['透顶', 1.8], ['至极', 1.8], ['要命', 1.6]]);
 const CLAUSE_END = ['，', ',', '。', '.', '；', ';', '…', '……', '~', '～', '\n', '、', ':', '：'];
+const SENTENCE_END = ['。', '…', '……', '\n', '。。', '。。。'];
 const EXCLAIM = ['！', '!', '!!', '!!!', '！！', '！！！'];
 const QUESTION = ['？', '?', '??', '???', '？？', '？？？', '?!', '!?'];
 
@@ -77,7 +91,11 @@ function build(): Map<string, TokenInfo> {
   for (const [w, v] of POST_DEGREES) entry(w).post = v;
   for (const w of CLAUSE_END) entry(w).flags |= F_END;
   for (const w of EXCLAIM) entry(w).flags |= F_END | F_EXCLAIM;
-  for (const w of QUESTION) entry(w).flags |= F_END | F_QUESTION;
+  for (const w of QUESTION) entry(w).flags |= F_END | F_QUESTION | F_SENTENCE;
+  for (const w of SENTENCE_END) entry(w).flags |= F_END | F_SENTENCE;
+  for (const w of EXCLAIM) entry(w).flags |= F_SENTENCE;
+  for (const w of FRAMING) entry(w).flags |= F_FRAMING;
+  for (const w of REQUEST_MARKERS) entry(w).flags |= F_REQUEST;
   for (const w of CONCESSIVE) entry(w).flags |= F_CONCESSIVE;
   for (const w of CONTRAST_AFTER) entry(w).flags |= F_CONTRAST;
   for (const w of RHETORICAL) entry(w).flags |= F_RHETORICAL;
@@ -88,6 +106,8 @@ function build(): Map<string, TokenInfo> {
     if (NEGATIONS.has(w.slice(-1)) || w.endsWith('没有')) e.flags |= F_NEGATES_NEXT;
   }
   for (const [w, kind] of abuseCues()) entry(w).abuse = CUE_KINDS.indexOf(kind) + 1;
+  for (const [w, cues] of APPEAL_CUES) entry(w).appeal = cues;
+  for (const [w, cues] of EMOTION_CUES) entry(w).emotion = cues;
   pairs = new Map();
   for (const lexicon of [POSITIVE, NEGATIVE]) {
     for (const w of lexicon.keys()) {

@@ -10,7 +10,7 @@ import { CliError, withContext } from '../context.ts';
 export function learnCommand(program: Command) {
   program
     .command('learn')
-    .description('learn labelled examples (JSONL: {"text","sentiment"?,"topic"?,"department"?}); same store as corrections in the console')
+    .description('learn labelled examples (JSONL: {"text","sentiment"?,"appeal"?,"emotion"?,"topic"?,"department"?}); same store as corrections in the console')
     .argument('[file]', 'JSONL file of labelled examples')
     .option('--db <url>', 'SQLite path or postgres:// URL')
     .option('--retrain', 'only retrain every model from the labels and ledger already stored')
@@ -38,8 +38,10 @@ export function learnCommand(program: Command) {
           throw new CliError(`${file}: nothing learned (${parsed.bad.length} bad line(s) of ${parsed.lines})`);
         }
         const result = await learnExamples(db, cliActor(), parsed.examples, 'cli');
-        const count = (k: 'sentiment' | 'topic' | 'department') => parsed.examples.filter((e) => e[k]).length;
-        console.log(`learned ${result.stored} example(s): sentiment ${count('sentiment')}, topic ${count('topic')}, department ${count('department')}`);
+        const count = (k: 'sentiment' | 'appeal' | 'emotion' | 'topic' | 'department') => parsed.examples.filter((e) => e[k]).length;
+        console.log(
+          `learned ${result.stored} example(s): sentiment ${count('sentiment')}, appeal ${count('appeal')}, emotion ${count('emotion')}, topic ${count('topic')}, department ${count('department')}`,
+        );
         if (result.topicsAdded.length) console.log(`taxonomy: added ${result.topicsAdded.join(', ')}`);
         if (checker.unknownDepartments.size) {
           const names = [...checker.unknownDepartments];

@@ -14,6 +14,7 @@ import * as m011 from './011_login_throttle.ts';
 import * as m012 from './012_source_warnings.ts';
 import * as m013 from './013_outbound.ts';
 import * as m014 from './014_references.ts';
+import * as m015 from './015_signal.ts';
 import * as m018 from './018_performance.ts';
 import * as m020 from './020_high_frequency_sources.ts';
 
@@ -40,6 +41,7 @@ export const migrations: Record<string, MigrationModule> = {
   '012_source_warnings': m012,
   '013_outbound': m013,
   '014_references': m014,
+  '015_signal': m015,
   '018_performance': m018,
   '020_high_frequency_sources': m020,
 };

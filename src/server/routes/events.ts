@@ -7,7 +7,7 @@ import { NotFoundError } from '../../errors.ts';
 import { RISK_LEVELS } from '../../levels.ts';
 import { actorOf } from '../session.ts';
 import { typed, type RouteModule } from './types.ts';
-import { eventDetailSchema, eventPageSchema } from '../answers.ts';
+import { eventDetailSchema, eventPageSchema, labelCounts } from '../answers.ts';
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
 
@@ -78,6 +78,8 @@ export const eventRoutes: RouteModule = (app, ctx) => {
         'posts.published_at',
         'posts.fetched_at',
         'posts.sentiment_label',
+        'posts.appeal_label',
+        'posts.emotion_label',
         'posts.risk_level',
         'posts.risk_score',
         'posts.topic',
@@ -103,6 +105,6 @@ export const eventRoutes: RouteModule = (app, ctx) => {
     }
     const timeline = [...buckets.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([hour, count]) => ({ hour, count }));
     const { signature: _s, ...rest } = event;
-    return { event: rest, posts, timeline };
+    return { event: rest, posts, timeline, emotions: labelCounts(posts.map((p) => p.emotion_label)), appeals: labelCounts(posts.map((p) => p.appeal_label)) };
   });
 };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { assertCan } from '../../auth/policy.ts';
-import { correctionSchema, correctPost, labelInput, labelRowSchema, listPostLabels } from '../../analyze/learn/labels.ts';
+import { correctionSchema, correctPost, labelInput, labelRowSchema, listPostLabels, writeCorrection } from '../../analyze/learn/labels.ts';
+import { analyzeStoredPosts } from '../../pipeline/index.ts';
 import { queueRetrain } from '../../analyze/learn/retrain-job.ts';
 import { retrainModels, retrainResultSchema } from '../../analyze/learn/train.ts';
 import { describeModels, MODEL_NAMES, modelInfoSchema } from '../../analyze/learn/models.ts';
@@ -20,7 +21,11 @@ export const labelRoutes: RouteModule = (app, ctx) => {
     async (request, reply) => {
       // With a job queue (serve, or serve --no-jobs beside workers) the retraining runs as a job.
       const requestRetrain = ctx.jobs ? queueRetrain(ctx.jobs) : undefined;
-      return reply.code(201).send(await correctPost(db, actorOf(request), request.params.id, request.body, requestRetrain));
+      const res = await correctPost(db, actorOf(request), request.params.id, request.body, requestRetrain);
+      // the correction takes effect at once: the post and its duplicates are analysed again with it (learn/memory.ts)
+      await analyzeStoredPosts(ctx, res.reach);
+      await writeCorrection(db, request.params.id, request.body);
+      return reply.code(201).send(res);
     },
   );
   r.get('/api/posts/:id/labels', { schema: { tags: ['learning'], summary: "A post's corrections, newest first", params: idParam, response: { 200: labelRowSchema.array() } } }, async (request) =>

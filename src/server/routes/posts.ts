@@ -6,6 +6,7 @@ import { t } from '../../i18n/index.ts';
 import { actorOf } from '../session.ts';
 import { typed, type RouteModule } from './types.ts';
 import { manualPostAnswerSchema } from '../answers.ts';
+import { APPEAL_LABELS, EMOTION_LABELS } from '../../analyze/vocabulary.ts';
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
 const listQuery = z.object({
@@ -16,6 +17,8 @@ const listQuery = z.object({
   department_id: z.coerce.number().int().positive().optional(),
   risk_level: z.enum(['blue', 'yellow', 'orange', 'red']).optional(),
   sentiment: z.enum(['negative', 'neutral', 'positive']).optional(),
+  appeal: z.enum(APPEAL_LABELS).optional().describe('诉求类型'),
+  emotion: z.enum(EMOTION_LABELS).optional().describe('情绪'),
   topic: z.string().max(200).optional().describe('a taxonomy path; its sub-topics are included'),
   event_id: z.coerce.number().int().positive().optional(),
   rule: z.string().max(100).optional().describe('posts that matched this watch rule'),
@@ -44,6 +47,8 @@ export const postRoutes: RouteModule = (app, ctx) => {
       departmentId: q.department_id,
       riskLevel: q.risk_level,
       sentiment: q.sentiment,
+      appeal: q.appeal,
+      emotion: q.emotion,
       topic: q.topic,
       eventId: q.event_id,
       rule: q.rule,

@@ -33,3 +33,26 @@ export function SentimentTag({ label, score }: { label: string | null | undefine
     </Tag>
   );
 }
+
+const APPEAL_COLORS: Record<string, string> = { complaint: 'volcano', help: 'magenta', inquiry: 'blue', suggestion: 'cyan', praise: 'green' };
+const EMOTION_COLORS: Record<string, string> = { angry: 'red', sad: 'purple', fear: 'orange', happy: 'green', surprise: 'gold', neutral: 'default' };
+
+/** 诉求类型 (complaint, help, inquiry, suggestion, praise). */
+export function AppealTag({ label }: { label: string | null | undefined }) {
+  if (!label) return null;
+  return (
+    <Tag color={APPEAL_COLORS[label] ?? 'default'} data-testid="appeal-tag">
+      {tk('web.appeal', label)}
+    </Tag>
+  );
+}
+
+/** 情绪 (SMP2020-EWECT's six classes); "no clear emotion" shows nothing in lists. */
+export function EmotionTag({ label, always }: { label: string | null | undefined; always?: boolean }) {
+  if (!label || (label === 'neutral' && !always)) return null;
+  return (
+    <Tag color={EMOTION_COLORS[label] ?? 'default'} data-testid="emotion-tag">
+      {tk('web.emotion', label)}
+    </Tag>
+  );
+}

@@ -3,8 +3,8 @@ import { Alert, Button, Card, Descriptions, Result, Space, Spin, Table, Tag, Typ
 import { useMemo } from 'react';
 import { Chart } from '../components/Chart.tsx';
 import { ExternalLink, SafeText } from '../components/SafeText.tsx';
-import { LevelTag, SentimentTag } from '../components/Tags.tsx';
-import { t } from '../i18n.ts';
+import { AppealTag, EmotionTag, LevelTag, SentimentTag } from '../components/Tags.tsx';
+import { t, tk } from '../i18n.ts';
 import { api } from '../lib/api.ts';
 import { fmtTime } from '../lib/format.ts';
 import { useAction, useLoad } from '../lib/hooks.ts';
@@ -55,6 +55,10 @@ export default function EventDetail({ params }: { params: Record<string, string>
           <Descriptions.Item label={t('web.events.topic')}>{event.topic ?? '—'}</Descriptions.Item>
           <Descriptions.Item label={t('web.events.firstSeen')}>{fmtTime(event.first_seen_at)}</Descriptions.Item>
           <Descriptions.Item label={t('web.events.lastSeen')}>{fmtTime(event.last_seen_at)}</Descriptions.Item>
+          <Descriptions.Item label={t('web.signal.emotion')}>
+            <span data-testid="event-emotions">{detail.data!.emotions.map((e) => `${tk('web.emotion', e.label)} ${e.count}`).join(' · ') || '—'}</span>
+          </Descriptions.Item>
+          <Descriptions.Item label={t('web.signal.appeal')}>{detail.data!.appeals.map((e) => `${tk('web.appeal', e.label)} ${e.count}`).join(' · ') || '—'}</Descriptions.Item>
         </Descriptions>
       </Card>
       <Card size="small" title={t('web.events.timeline')} style={{ marginBottom: 12 }}>
@@ -72,6 +76,8 @@ export default function EventDetail({ params }: { params: Record<string, string>
             { title: t('web.posts.title'), dataIndex: 'title', render: (v: string, p) => <Link to={`/posts/${p.id}`}><SafeText text={v} /></Link> },
             { title: t('web.posts.source'), dataIndex: 'source' },
             { title: t('web.posts.sentiment'), dataIndex: 'sentiment_label', render: (s: string | null) => <SentimentTag label={s} /> },
+            { title: t('web.signal.appeal'), dataIndex: 'appeal_label', render: (s: string | null) => <AppealTag label={s} /> },
+            { title: t('web.signal.emotion'), dataIndex: 'emotion_label', render: (s: string | null) => <EmotionTag label={s} always /> },
             { title: t('web.posts.level'), dataIndex: 'risk_level', render: (l: string | null) => <LevelTag level={l} /> },
             { title: t('web.posts.original'), dataIndex: 'url', render: (u: string | null) => <ExternalLink url={u}>{t('web.common.open')}</ExternalLink> },
           ]}

@@ -39,6 +39,7 @@ export default function Ledger() {
   const filters = {
     state: search.get('state')?.split(',').filter(Boolean) ?? [],
     level: search.get('level') ?? undefined,
+    appeal: search.get('appeal') ?? undefined,
     department_id: search.get('department_id') ?? undefined,
     overdue: search.get('overdue') ?? undefined,
     q: search.get('q') ?? undefined,
@@ -90,6 +91,15 @@ export default function Ledger() {
           onChange={(v: string[]) => setSearch({ state: v.join(','), page: null })}
         />
         <Select allowClear placeholder={t('web.cases.level')} style={{ width: 110 }} value={filters.level} options={LEVELS.map((l) => ({ value: l, label: tk('web.level', l) }))} onChange={(v) => setSearch({ level: v, page: null })} />
+        <Select
+          allowClear
+          placeholder={t('web.signal.appeal')}
+          style={{ width: 110 }}
+          value={filters.appeal}
+          options={['complaint', 'help', 'inquiry', 'suggestion', 'praise'].map((a) => ({ value: a, label: tk('web.appeal', a) }))}
+          onChange={(v) => setSearch({ appeal: v, page: null })}
+          data-testid="ledger-appeal"
+        />
         <Select
           allowClear
           placeholder={t('web.common.department')}

@@ -1,8 +1,8 @@
 import { ArrowLeftOutlined, ReloadOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Col, Descriptions, Empty, Input, List, Radio, Result, Row, Select, Space, Spin, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Descriptions, Empty, Input, List, Radio, Result, Row, Select, Space, Spin, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { ExternalLink, SafeText } from '../components/SafeText.tsx';
-import { LevelTag, SentimentTag } from '../components/Tags.tsx';
+import { AppealTag, EmotionTag, LevelTag, SentimentTag } from '../components/Tags.tsx';
 import { t, tk } from '../i18n.ts';
 import { api } from '../lib/api.ts';
 import { fmtTime } from '../lib/format.ts';
@@ -10,7 +10,7 @@ import { useAction, useLoad } from '../lib/hooks.ts';
 import { may } from '../lib/permissions.ts';
 import { Link, useRouter } from '../lib/router.tsx';
 import { useMe } from '../lib/session.tsx';
-import type { AnalysisResult, CaseRow, Department, PostDetail as Post } from '../lib/types.ts';
+import type { AnalysisResult, CaseRow, Correction, Department, ModelInfo, PostDetail as Post } from '../lib/types.ts';
 
 function Reasons({ title, items, testId }: { title: string; items: string[]; testId?: string }) {
   if (!items.length) return null;
@@ -48,6 +48,8 @@ function Why({ a }: { a: AnalysisResult }) {
         </div>
       )}
       <Reasons title={`${t('web.posts.whySentiment')}（${tk('web.sentiment', a.sentiment.label)} ${a.sentiment.score.toFixed(2)}）`} items={a.sentiment.reasons} />
+      {a.appeal && <Reasons title={`${t('web.signal.whyAppeal')}（${tk('web.appeal', a.appeal.label)}）`} items={a.appeal.reasons} testId="why-appeal" />}
+      {a.emotion && <Reasons title={`${t('web.signal.whyEmotion')}（${tk('web.emotion', a.emotion.label)}）`} items={a.emotion.reasons} testId="why-emotion" />}
       <Reasons title={`${t('web.posts.whyRisk')}（${tk('web.level', a.risk.level)} ${a.risk.score.toFixed(0)}）`} items={a.risk.reasons} testId="why-risk" />
       <Reasons title={`${t('web.posts.whyTopic')}${a.topic ? `（${a.topic}）` : ''}`} items={a.topicReasons} />
       <Reasons title={t('web.posts.whyDepartment')} items={a.departmentReasons} />
@@ -64,23 +66,70 @@ function Why({ a }: { a: AnalysisResult }) {
   );
 }
 
-/** One-click correction of sentiment, topic or department; each correction is learned. */
+/** What the learned models of these fields learned, and when (or that none is trained yet), truthfully. */
+function Learned({ names }: { names: ('sentiment' | 'appeal' | 'emotion')[] }) {
+  const models = useLoad((signal) => api.get<ModelInfo[]>('/api/models', undefined, { signal }).catch(() => [] as ModelInfo[]), []);
+  if (!models.data) return null;
+  return (
+    <div data-testid="post-learned">
+      {names.map((name) => {
+        const m = models.data!.find((x) => x.name === name);
+        const label = tk('web.signal', `${name}Model`);
+        const text = m
+          ? t('web.signal.learned', { examples: m.examples, classes: m.classes.map((c, i) => `${tk(`web.${name}`, c)} ${m.counts[i] ?? 0}`).join('、'), at: fmtTime(m.trainedAt) })
+          : t('web.signal.notYet');
+        return (
+          <div key={name}>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {label}：{text}
+            </Typography.Text>
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
+/** One-click correction of sentiment, appeal type, emotion, topic or department: in effect at once, and learned. */
 function Correct({ post, onDone }: { post: Post; onDone: () => void }) {
   const { run } = useAction();
+  const { message } = App.useApp();
   const deps = useLoad((signal) => api.get<Department[]>('/api/departments', undefined, { signal }), []);
   const [topic, setTopic] = useState('');
+  const [seen, setSeen] = useState(0);
   const send = async (body: Record<string, string>) => {
-    if (await run(() => api.post(`/api/posts/${post.id}/labels`, body), t('web.posts.corrected'))) onDone();
+    const res = await run(() => api.post<Correction>(`/api/posts/${post.id}/labels`, body));
+    if (res) {
+      void message.success(t('web.signal.reached', { n: Math.max(0, res.reach.length - 1) }));
+      setSeen((n) => n + 1);
+      onDone();
+    }
   };
   return (
     <Space direction="vertical" style={{ width: '100%' }} data-testid="post-correct">
-      <Typography.Text type="secondary">{t('web.posts.correctHint')}</Typography.Text>
+      <Typography.Text type="secondary">{t('web.signal.correctHint')}</Typography.Text>
       <Radio.Group
         optionType="button"
         buttonStyle="solid"
         value={post.sentiment_label}
         options={['negative', 'neutral', 'positive'].map((s) => ({ value: s, label: tk('web.sentiment', s) }))}
         onChange={(e) => void send({ sentiment: e.target.value })}
+      />
+      <Radio.Group
+        optionType="button"
+        size="small"
+        value={post.appeal_label}
+        options={['complaint', 'help', 'inquiry', 'suggestion', 'praise'].map((s) => ({ value: s, label: tk('web.appeal', s) }))}
+        onChange={(e) => void send({ appeal: e.target.value })}
+        data-testid="correct-appeal"
+      />
+      <Radio.Group
+        optionType="button"
+        size="small"
+        value={post.emotion_label}
+        options={['angry', 'sad', 'fear', 'happy', 'surprise', 'neutral'].map((s) => ({ value: s, label: tk('web.emotion', s) }))}
+        onChange={(e) => void send({ emotion: e.target.value })}
+        data-testid="correct-emotion"
       />
       <Select
         style={{ width: '100%' }}
@@ -90,6 +139,7 @@ function Correct({ post, onDone }: { post: Post; onDone: () => void }) {
         onChange={(v: string) => void send({ department: v })}
       />
       <Input.Search placeholder={post.topic ?? t('web.posts.topic')} value={topic} onChange={(e) => setTopic(e.target.value)} enterButton={t('web.posts.correct')} onSearch={(v) => v.trim() && void send({ topic: v.trim() }).then(() => setTopic(''))} />
+      <Learned key={seen} names={['sentiment', 'appeal', 'emotion']} />
     </Space>
   );
 }
@@ -119,6 +169,8 @@ export default function PostDetailPage({ params }: { params: Record<string, stri
       <Space wrap style={{ marginBottom: 12 }}>
         <LevelTag level={p.risk_level} />
         <SentimentTag label={p.sentiment_label} score={p.sentiment_score} />
+        <AppealTag label={p.appeal_label} />
+        <EmotionTag label={p.emotion_label} always />
         {p.abuse === 1 && <Tag color="purple">{t('web.posts.abuse')}</Tag>}
         {p.topic && <Tag>{p.topic}</Tag>}
         {p.event_id && <Link to={`/events/${p.event_id}`}>{t('web.posts.event')} #{p.event_id}</Link>}

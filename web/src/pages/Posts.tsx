@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { LoadError } from '../App.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { SafeText } from '../components/SafeText.tsx';
-import { LevelTag, SentimentTag } from '../components/Tags.tsx';
+import { AppealTag, EmotionTag, LevelTag, SentimentTag } from '../components/Tags.tsx';
 import { t, tk } from '../i18n.ts';
 import { api } from '../lib/api.ts';
 import { fmtTime } from '../lib/format.ts';
@@ -16,8 +16,10 @@ import { useDepartments } from '../lib/useDepartments.ts';
 
 const LEVELS = ['blue', 'yellow', 'orange', 'red'];
 const SENTIMENTS = ['negative', 'neutral', 'positive'];
+const APPEALS = ['complaint', 'help', 'inquiry', 'suggestion', 'praise'];
+const EMOTIONS = ['angry', 'sad', 'fear', 'happy', 'surprise', 'neutral'];
 const PAGE = 30;
-const FILTERS = ['q', 'source_id', 'department_id', 'risk_level', 'sentiment', 'topic', 'rule', 'event_id', 'since', 'until'] as const;
+const FILTERS = ['q', 'source_id', 'department_id', 'risk_level', 'sentiment', 'appeal', 'emotion', 'topic', 'rule', 'event_id', 'since', 'until'] as const;
 
 /** 信息: full-text search over segmented Chinese, with filters; each post shows why it was flagged. */
 export default function Posts() {
@@ -42,6 +44,8 @@ export default function Posts() {
         <Select allowClear placeholder={t('web.posts.source')} style={{ width: 160 }} value={filters.source_id ? Number(filters.source_id) : undefined} options={(sources.data ?? []).map((s) => ({ value: s.id, label: s.name }))} onChange={(v?: number) => setSearch({ source_id: v ? String(v) : null, page: null })} />
         <Select allowClear placeholder={t('web.posts.level')} style={{ width: 110 }} value={filters.risk_level} options={LEVELS.map((l) => ({ value: l, label: tk('web.level', l) }))} onChange={(v) => setSearch({ risk_level: v, page: null })} />
         <Select allowClear placeholder={t('web.posts.sentiment')} style={{ width: 100 }} value={filters.sentiment} options={SENTIMENTS.map((s) => ({ value: s, label: tk('web.sentiment', s) }))} onChange={(v) => setSearch({ sentiment: v, page: null })} />
+        <Select allowClear placeholder={t('web.signal.appeal')} style={{ width: 110 }} value={filters.appeal} options={APPEALS.map((s) => ({ value: s, label: tk('web.appeal', s) }))} onChange={(v) => setSearch({ appeal: v, page: null })} data-testid="filter-appeal" />
+        <Select allowClear placeholder={t('web.signal.emotion')} style={{ width: 120 }} value={filters.emotion} options={EMOTIONS.map((s) => ({ value: s, label: tk('web.emotion', s) }))} onChange={(v) => setSearch({ emotion: v, page: null })} data-testid="filter-emotion" />
         <Select allowClear placeholder={t('web.posts.department')} style={{ width: 150 }} value={filters.department_id ? Number(filters.department_id) : undefined} options={deps.options} onChange={(v?: number) => setSearch({ department_id: v ? String(v) : null, page: null })} />
         <Select allowClear placeholder={t('web.posts.rule')} style={{ width: 150 }} value={filters.rule} options={(rules.data ?? []).map((r) => ({ value: r.name, label: r.name }))} onChange={(v) => setSearch({ rule: v, page: null })} />
         <Input allowClear placeholder={t('web.posts.topic')} style={{ width: 140 }} defaultValue={filters.topic} onPressEnter={(e) => setSearch({ topic: (e.target as HTMLInputElement).value.trim(), page: null })} />
@@ -80,6 +84,8 @@ export default function Posts() {
               <Space size={4} wrap>
                 <LevelTag level={p.risk_level} />
                 <SentimentTag label={p.sentiment_label} />
+                <AppealTag label={p.appeal_label} />
+                <EmotionTag label={p.emotion_label} />
                 {p.abuse === 1 && <Tag color="purple">{t('web.posts.abuse')}</Tag>}
                 <Link to={`/posts/${p.id}`} style={{ fontWeight: 600 }}>
                   <SafeText text={p.title || p.text.slice(0, 40)} highlight={terms} />
