@@ -174,7 +174,12 @@ export async function acknowledgeAlert(db: Kysely<Database>, actor: Actor, id: n
     const matters = new Set<string>();
     if (alert.matter_key) matters.add(alert.matter_key);
     if (alert.kind === 'digest') {
-      const folded = await trx.selectFrom('alerts').select('matter_key').where('digest_id', '=', id).$if(own !== null, (q) => q.where('department_id', '=', own ?? -1)).execute();
+      const folded = await trx
+        .selectFrom('alerts')
+        .select('matter_key')
+        .where((eb) => eb.or([eb('digest_id', '=', id), eb('id', 'in', eb.selectFrom('alert_recipients').select('alert_id').where('digest_id', '=', id))]))
+        .$if(own !== null, (q) => q.where('department_id', '=', own ?? -1))
+        .execute();
       for (const f of folded) if (f.matter_key) matters.add(f.matter_key);
     }
     const escalated = await trx.selectFrom('alerts').select('escalation_of').where('id', '=', id).executeTakeFirst();
@@ -194,13 +199,20 @@ export async function acknowledgeAlert(db: Kysely<Database>, actor: Actor, id: n
   return { ...(await getAlert(db, actor, id)), alreadyAcknowledged: false };
 }
 
-/** In-app alerts the user has not read yet (newest first), within their department scope and the channel's roles. */
+/**
+ * In-app alerts the user has not read yet (newest first): those addressed to them to take at once
+ * (`alert_recipients`, alert/recipients.ts; what they take in a digest comes as the digest), within
+ * their department scope and the channel's roles.
+ */
 export async function unreadInapp(db: Kysely<Database>, actor: Actor, limit = 100) {
   assertCan(actor, 'alerts.read');
   const rows = await base(db, actor)
     .select('channels.config as channel_config')
     .where('channels.kind', '=', 'inapp')
     .where('alerts.status', 'in', ['sent', 'digested'])
+    .where((eb) =>
+      eb.exists(eb.selectFrom('alert_recipients').select('alert_recipients.alert_id').whereRef('alert_recipients.alert_id', '=', 'alerts.id').where('alert_recipients.user_id', '=', actor.id ?? -1).where('alert_recipients.mode', '=', 'now')),
+    )
     .where((eb) => eb.not(eb.exists(eb.selectFrom('alert_reads').select('alert_reads.alert_id').whereRef('alert_reads.alert_id', '=', 'alerts.id').where('alert_reads.user_id', '=', actor.id ?? -1))))
     .orderBy('alerts.id', 'desc')
     .limit(Math.min(limit, 500))

@@ -1,6 +1,6 @@
 import type { Generated } from 'kysely';
 import type { AlertStatus } from '../alert/states.ts';
-import type { AlertKind, ChannelAudience, ChannelKindName } from '../alert/vocabulary.ts';
+import type { AlertKind, ChannelAudience, ChannelKindName, RecipientMode } from '../alert/vocabulary.ts';
 import type { LabelOrigin, ModelName, SentimentLabel, WordKind } from '../analyze/vocabulary.ts';
 import type { AuditEntity } from '../audit/vocabulary.ts';
 import type { Role } from '../auth/roles.ts';
@@ -8,7 +8,7 @@ import type { CommitmentStatus } from '../cases/commitment-states.ts';
 import type { ResponseStatus } from '../cases/response-states.ts';
 import type { CaseState } from '../cases/states.ts';
 import type { AttachmentOwner, CaseDepartmentRole, CaseEventKind, DeadlineKind, EscalationTarget, ResponseKind } from '../cases/vocabulary.ts';
-import type { SourceKindName } from '../collect/vocabulary.ts';
+import type { PostStanding, PublishedPrecision, SourceKindName } from '../collect/vocabulary.ts';
 import type { RiskLevel } from '../levels.ts';
 import type { ReportFormat, ScheduleKind } from '../report/kinds.ts';
 
@@ -111,6 +111,8 @@ export interface SourceTable {
   /** The warnings of the last run that had any (charset trouble, selectors matching nothing), migration 012. */
   last_warning: string | null;
   last_warning_at: string | null;
+  /** 016: watched for reference (参考: peer region, same industry): its items go to the office's digest and open no case. */
+  reference: Generated<number>;
 }
 
 export interface PostTable {
@@ -147,6 +149,10 @@ export interface PostTable {
   simhash: string | null;
   /** JSON object of collected fields without a column of their own (e.g. dislikes). */
   extra: string | null;
+  /** 016: how precise published_at is; null (older rows) reads as exact. A 'day' is never counted in an hour. */
+  published_precision: PublishedPrecision | null;
+  /** 016: why the post neither alerts nor opens a case (ours, reference, history, old); null for an ordinary post. */
+  standing: PostStanding | null;
 }
 
 export interface PostMetricTable {
@@ -294,6 +300,23 @@ export interface AlertTable {
   escalation_of: string | null;
 }
 
+/** 016: the people an in-app alert is for, and how (at once, in their digest, held back in a flood). */
+export interface AlertRecipientTable {
+  alert_id: number;
+  user_id: number;
+  mode: RecipientMode;
+  /** The digest alert that carried it to the person (modes digest and flood). */
+  digest_id: number | null;
+  created_at: string;
+}
+
+/** 016: what a person chose to receive (alert/preferences.ts), JSON. */
+export interface AlertPreferenceTable {
+  user_id: number;
+  value: string;
+  updated_at: string;
+}
+
 export interface AlertReadTable {
   alert_id: number;
   user_id: number;
@@ -339,6 +362,8 @@ export interface CaseTable {
   press_deadline_at: string | null;
   press_held_at: string | null;
   escalated_to: EscalationTarget | null;
+  /** 016: the 5 h / 24 h emergency clocks are proposed for the office to confirm. */
+  emergency_proposed: Generated<number>;
 }
 
 export interface CaseCounterTable {
@@ -562,6 +587,8 @@ export interface Database {
   alerts: AlertTable;
   alert_attempts: AlertAttemptTable;
   alert_reads: AlertReadTable;
+  alert_recipients: AlertRecipientTable;
+  alert_preferences: AlertPreferenceTable;
   cases: CaseTable;
   case_counters: CaseCounterTable;
   case_posts: CasePostTable;

@@ -8,7 +8,7 @@ import { readJson } from '../../db/values.ts';
 import { importConfigJson } from '../sources/import.ts';
 import { ValidationError } from '../../errors.ts';
 import { t } from '../../i18n/index.ts';
-import { parseDate } from '../parser/dates.ts';
+import { parseDateDetail } from '../parser/dates.ts';
 import { ingestPosts } from '../../pipeline/index.ts';
 import { plainText } from '../sanitize.ts';
 import type { CollectedItem, SourceRow } from '../types.ts';
@@ -72,14 +72,14 @@ export function rowToItem(row: ImportRow, columns: Map<string, ImportField>, now
   const date = (f: 'published_at' | 'reply_time') => {
     const v = get[f];
     if (!v || str(v.value) === null) return null;
-    const at = parseDate(typeof v.value === 'number' ? v.value : String(v.value), now);
+    const at = parseDateDetail(typeof v.value === 'number' ? v.value : String(v.value), now);
     if (!at) throw new Error(`${v.column}: cannot read the date "${v.value}"`);
     return at;
   };
   const title = plainText(str(get.title?.value) ?? '');
   const text = plainText(str(get.text?.value) ?? '');
   if (!title && !text) throw new Error('no title or text (map the columns with --map column=title,column=text)');
-  const publishedAt = date('published_at');
+  const published = date('published_at');
   const metrics: CollectedItem['metrics'] = {};
   for (const k of ['views', 'replies', 'likes', 'reposts'] as const) if (get[k]) metrics[k] = metric(get[k]!.value, get[k]!.column);
   if (get.dislikes) extra.dislikes = metric(get.dislikes.value, get.dislikes.column);
@@ -91,9 +91,10 @@ export function rowToItem(row: ImportRow, columns: Map<string, ImportField>, now
     text,
     contentHtml: null,
     author: str(get.author?.value),
-    publishedAt,
+    publishedAt: published?.iso ?? null,
+    publishedPrecision: published?.precision ?? null,
     metrics,
-    replies: replyText ? [{ externalId: 'official-reply', author: str(get.reply_author?.value), text: replyText, publishedAt: date('reply_time') }] : [],
+    replies: replyText ? [{ externalId: 'official-reply', author: str(get.reply_author?.value), text: replyText, publishedAt: date('reply_time')?.iso ?? null }] : [],
     extra,
   };
 }
