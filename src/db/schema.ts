@@ -362,8 +362,6 @@ export interface CaseTable {
   press_deadline_at: string | null;
   press_held_at: string | null;
   escalated_to: EscalationTarget | null;
-  /** 016: the 5 h / 24 h emergency clocks are proposed for the office to confirm. */
-  emergency_proposed: Generated<number>;
 }
 
 export interface CaseCounterTable {

@@ -14,8 +14,6 @@ import type { DbKind } from '../connect.ts';
  *   next digest) or 'flood' (held back in a flood, in a digest at the end of the window); the
  *   digest alert that carried it. In-app unread counts are counted from it, per person.
  * - alert_preferences: what each person chose to receive, within what the office allows.
- * - cases.emergency_proposed: the analysis proposes the 5 h / 24 h emergency clocks for a
- *   特别重大/重大 item; the office confirms them in one click (or dismisses the proposal).
  */
 export async function up(db: Kysely<any>, _kind: DbKind): Promise<void> {
   await db.schema.alterTable('posts').addColumn('published_precision', 'text').execute();
@@ -39,6 +37,4 @@ export async function up(db: Kysely<any>, _kind: DbKind): Promise<void> {
     .addColumn('value', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
-
-  await db.schema.alterTable('cases').addColumn('emergency_proposed', 'integer', (c) => c.notNull().defaultTo(0)).execute();
 }

@@ -60,4 +60,10 @@ export default {
   'alert.failure.blocked': '目标地址为内网、本机或云服务器元数据地址，已按系统安全策略拒绝连接',
   'alert.failure.config': '渠道配置不完整',
   'alert.failure.rejected': '消息被拒收',
+  'alert.personalDigest.title': '预警摘要（{at}）：{count} 条',
+  'alert.personalDigest.floodTitle': '{minutes} 分钟内预警较多：{count} 条合并为一条',
+  'alert.personalDigest.item': '【{level}】{title}（{at}）',
+  'alert.error.noUser': '当前身份不是系统用户，无法设置个人预警偏好',
+  'alert.error.preferenceTooHigh': '“即时接收”的等级最高只能设为{max}，不能设为{level}',
+  'alert.post.body.standing.reference': '参考信息源（同类地区、同行业），仅供研判参考',
 } as const;
