@@ -68,6 +68,8 @@ for (const tdb of testDatabases) {
     });
 
     test('acknowledging a digest acknowledges every alert folded into it', async () => {
+      // A group channel folds a flood into one digest (in-app holds back each person's flood instead: recipients.ts).
+      dept = (await addChannel(w, { name: '住房科机器人', kind: 'webhook', config: { url: 'http://127.0.0.1:9/in', secret: 'esc-secret-1' }, department_id: w.departments.zfk })).id;
       await saveAlertSettings(w.db.kysely, { digestThreshold: 1 });
       for (let i = 0; i < 4; i++) await enqueue(w, { key: `post:${10 + i}|rule:小区漏水`, ruleId: rule, departmentId: w.departments.zfk, level: 'yellow' });
       const t0 = new Date();
