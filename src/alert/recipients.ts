@@ -17,10 +17,11 @@ export const MATTER_KINDS: ReadonlySet<AlertKind> = new Set(['post', 'event']);
 /** Notices about the system itself: admins get these, and only these. */
 export const SYSTEM_KINDS: ReadonlySet<AlertKind> = new Set(['source.failing', 'channel.disabled']);
 /**
- * Notices meant for the departments they name ("由你部门主办", a reply to approve, a deadline
- * coming, a reply not found on its thread): the office gets them only when it is one of them.
+ * Notices meant for the departments they name ("由你部门主办", a reply to approve, a reply not
+ * found on its thread): the office gets them only when it is one of them. Deadlines coming and
+ * overdue cases still reach the office, which supervises them.
  */
-export const DEPARTMENT_ONLY_KINDS: ReadonlySet<AlertKind> = new Set(['case.assigned', 'case.review', 'case.unverified', 'case.deadline']);
+export const DEPARTMENT_ONLY_KINDS: ReadonlySet<AlertKind> = new Set(['case.assigned', 'case.review', 'case.unverified']);
 
 /** The departments a notice concerns: its department and those of every matched rule. */
 export function departmentsOf(notice: Pick<Notice, 'departmentId' | 'departmentIds'>): Set<number> {

@@ -103,8 +103,11 @@ export function rowToItem(row: ImportRow, columns: Map<string, ImportField>, now
  * Imports an .xlsx/.csv/.jsonl file into an import (or push/manual) source. Bad rows are
  * reported with their row number and skipped; the others are stored, in chunks, deduplicated
  * by id column (or content), so re-running an interrupted import stores each post once.
+ * `history`: the file is history (last year's export): its posts are stored and analysed but
+ * neither alert nor open a case (`posts.standing` 'history'); rows published before the source
+ * was added are 'old' and do not alert either way.
  */
-export async function importFile(ctx: AppContext, actor: Actor, source: SourceRow, filename: string, bytes: Buffer, map: Record<string, string> = {}): Promise<ImportResult> {
+export async function importFile(ctx: AppContext, actor: Actor, source: SourceRow, filename: string, bytes: Buffer, map: Record<string, string> = {}, opts: { history?: boolean } = {}): Promise<ImportResult> {
   assertCan(actor, 'posts.create');
   // Posts stored here join the source's department: a responder or head imports only into sources they may see.
   const offices = await officeDepartmentIds(ctx.db.kysely);
@@ -137,6 +140,7 @@ export async function importFile(ctx: AppContext, actor: Actor, source: SourceRo
     await ingestPosts(ctx, source, items, {
       now,
       mayUpdate,
+      standing: { history: opts.history === true },
       onStored: async (stored) => {
         result.created += stored.created.length;
         result.updated += stored.updated;
@@ -150,7 +154,7 @@ export async function importFile(ctx: AppContext, actor: Actor, source: SourceRo
     action: 'posts.import',
     entity: 'source',
     entityId: source.id,
-    after: { file: filename, rows: result.rows, created: result.created, updated: result.updated, rejected: result.errors.length, warnings: result.warnings.length },
+    after: { file: filename, history: opts.history === true, rows: result.rows, created: result.created, updated: result.updated, rejected: result.errors.length, warnings: result.warnings.length },
   });
   return result;
 }

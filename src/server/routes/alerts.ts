@@ -8,6 +8,7 @@ import { INAPP_EVENT, type InappEvent } from '../../alert/channels/inapp.ts';
 import { checkAckLink, linkSecret } from '../../alert/links.ts';
 import { t } from '../../i18n/index.ts';
 import { localDateTime } from '../../time/format.ts';
+import { alertPreferencesPatch, changeMyPreferences, myPreferences, myPreferencesSchema } from '../../alert/preferences.ts';
 import { actorOf } from '../session.ts';
 import { typed, type RouteModule } from './types.ts';
 import { fileAnswer, textAnswer } from '../responses.ts';
@@ -75,6 +76,10 @@ export const alertRoutes: RouteModule = (app, ctx) => {
       ctx.bus.off(INAPP_EVENT, send);
     });
   });
+  r.get('/api/alerts/preferences', { schema: { tags, summary: 'What I receive: my choices, what applies, and what the office allows', response: { 200: myPreferencesSchema } } }, async (request) => myPreferences(db, actorOf(request)));
+  r.put('/api/alerts/preferences', { schema: { tags, summary: 'Change what I receive (levels at once, digest and its times, personal e-mail), within what the office allows', body: alertPreferencesPatch, response: { 200: myPreferencesSchema } } }, async (request) =>
+    changeMyPreferences(db, actorOf(request), request.body),
+  );
   r.get('/api/alerts/:id', { schema: { tags, summary: 'One alert', params: idParam, response: { 200: alertRowSchema } } }, async (request) => getAlert(db, actorOf(request), request.params.id));
   r.get('/api/alerts/:id/attempts', { schema: { tags, summary: "Delivery attempts with a snippet of each service's answer", params: idParam, response: { 200: alertAttemptSchema.array() } } }, async (request) =>
     listAttempts(db, actorOf(request), request.params.id),
