@@ -10,7 +10,7 @@ import { inappConfigJson } from './channels/inapp.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
 import { RISK_LEVELS } from '../levels.ts';
 import { ALERT_STATUSES, attentionOf, ATTENTION_MOVES } from './states.ts';
-import { ALERT_KINDS, CHANNEL_KIND_NAMES } from './vocabulary.ts';
+import { ALERT_KINDS, CHANNEL_KIND_NAMES, ESCALATION_SEPARATOR } from './vocabulary.ts';
 import { shapeOf } from '../shapes.ts';
 
 export const alertQuery = z.object({
@@ -183,7 +183,8 @@ export async function acknowledgeAlert(db: Kysely<Database>, actor: Actor, id: n
       for (const f of folded) if (f.matter_key) matters.add(f.matter_key);
     }
     const escalated = await trx.selectFrom('alerts').select('escalation_of').where('id', '=', id).executeTakeFirst();
-    if (escalated?.escalation_of) matters.add(escalated.escalation_of);
+    // An escalation names its matter, or (one message for a round) every matter it lists, one a line.
+    if (escalated?.escalation_of) for (const m of escalated.escalation_of.split(ESCALATION_SEPARATOR)) if (m) matters.add(m);
     await trx.updateTable('alerts').set({ acknowledged_at: at, acknowledged_by: actor.id }).where('id', '=', id).where('acknowledged_at', 'is', null).execute();
     if (matters.size) {
       await trx

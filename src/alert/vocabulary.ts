@@ -44,3 +44,6 @@ export type ChannelAudience = (typeof CHANNEL_AUDIENCES)[number];
  */
 export const RECIPIENT_MODES = ['now', 'digest', 'flood'] as const;
 export type RecipientMode = (typeof RECIPIENT_MODES)[number];
+
+/** `alerts.escalation_of` of an escalation sent for several matters in one round: their matter keys, one a line. */
+export const ESCALATION_SEPARATOR = '\n';

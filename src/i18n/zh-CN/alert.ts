@@ -8,6 +8,10 @@ export default {
   'alert.escalation.title': '【无人确认】{title}',
   'alert.escalation.body': '以下预警发出 {minutes} 分钟仍无人确认，请协调处置。\n{body}',
   'alert.escalation.leaders.title': '【特别重大·请领导关注】{title}',
+  'alert.escalation.group.title': '【无人确认】{count} 条预警无人确认',
+  'alert.escalation.group.leadersTitle': '【特别重大·请领导关注】{count} 条预警无人确认',
+  'alert.escalation.group.body': '{count} 条预警发出后仍无人确认，对应事项尚未答复，请协调处置：',
+  'alert.escalation.group.item': '{n}. 【{level}】{title}（{at} 发出，已 {minutes} 分钟）',
   'alert.channelDisabled.title': '预警渠道“{name}”已停用',
   'alert.channelDisabled.body': '渠道“{name}”（{kind}）连续 {count} 次发送失败，已自动停用。最后一次错误：{error}。修复配置后请在“预警渠道”中重新启用，期间的预警会在重新启用后补发。',
   'alert.test.title': '民声预警渠道测试',
@@ -65,5 +69,4 @@ export default {
   'alert.personalDigest.item': '【{level}】{title}（{at}）',
   'alert.error.noUser': '当前身份不是系统用户，无法设置个人预警偏好',
   'alert.error.preferenceTooHigh': '“即时接收”的等级最高只能设为{max}，不能设为{level}',
-  'alert.post.body.standing.reference': '参考信息源（同类地区、同行业），仅供研判参考',
 } as const;
