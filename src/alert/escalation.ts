@@ -31,7 +31,8 @@ interface DueMatter {
  * case being answered: a matter whose case was replied to, is followed up or closed no longer
  * waits for anyone and never escalates (issue 18). What falls due in one round goes out as one
  * message per recipient ("3 条预警无人确认：…"); the channels' quiet hours hold it back unless a red
- * matter is among them (delivery.ts). Returns the number of matters escalated.
+ * matter is among them (delivery.ts). Rounds are `escalationRoundMinutes` apart at least (a red matter
+ * does not wait). Returns the number of matters escalated.
  */
 export async function escalateUnacknowledged(ctx: AppContext, now: Date = new Date()): Promise<number> {
   const db = ctx.db.kysely;
@@ -75,6 +76,11 @@ export async function escalateUnacknowledged(ctx: AppContext, now: Date = new Da
       due.push({ matter, level: a.level, title: a.title, body: a.body, minutes: Math.floor(age), departmentId: a.department_id, postId: a.post_id, eventId: a.event_id, caseId: a.case_id, ruleId: a.rule_id, firstSent: first });
     }
     if (!due.length) return 0;
+    // One round per `escalationRoundMinutes` at most: what falls due meanwhile waits for the next one, unless it is red.
+    if (!due.some((d) => d.level === 'red') && s.escalationRoundMinutes > 0) {
+      const last = await trx.selectFrom('alerts').select((eb) => eb.fn.max('created_at').as('at')).where('kind', '=', 'escalation').executeTakeFirst();
+      if (last?.at && Date.parse(String(last.at)) > now.getTime() - s.escalationRoundMinutes * 60_000) return 0;
+    }
     const stamp = now.toISOString();
     await sendRound(trx, due, 'office', stamp);
     const red = due.filter((d) => d.level === 'red');

@@ -19,6 +19,8 @@ export const alertSettingsSchema = z
     oldPostHours: z.number().int().min(0).max(24 * 366).default(72),
     /** Unacknowledged alerts go to the office after this many minutes. */
     escalateAfterMinutes: z.number().int().min(1).max(7 * 24 * 60).default(30),
+    /** Escalations go out in rounds at least this many minutes apart, one message per recipient per round (red does not wait; 0: every check). */
+    escalationRoundMinutes: z.number().int().min(0).max(24 * 60).default(10),
     /** Red alerts go to the leaders after this many minutes without acknowledgement. */
     redEscalateAfterMinutes: z.number().int().min(1).max(7 * 24 * 60).default(15),
     /** Consecutive failed attempts after which a channel is switched off. */
