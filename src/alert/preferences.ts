@@ -50,7 +50,7 @@ export function roleDefaults(role: Role, s: AlertSettings): { nowLevel: RiskLeve
       return { nowLevel: s.leaderNowLevel, digest: true };
     case 'responder':
     case 'head':
-      return { nowLevel: s.departmentNowLevel, digest: false };
+      return { nowLevel: s.departmentNowLevel, digest: true };
     default:
       return { nowLevel: 'red', digest: false };
   }

@@ -20,7 +20,7 @@ export const alertSettingsSchema = z
     /** Unacknowledged alerts go to the office after this many minutes. */
     escalateAfterMinutes: z.number().int().min(1).max(7 * 24 * 60).default(30),
     /** Escalations go out in rounds at least this many minutes apart, one message per recipient per round (red does not wait; 0: every check). */
-    escalationRoundMinutes: z.number().int().min(0).max(24 * 60).default(10),
+    escalationRoundMinutes: z.number().int().min(0).max(24 * 60).default(15),
     /** Red alerts go to the leaders after this many minutes without acknowledgement. */
     redEscalateAfterMinutes: z.number().int().min(1).max(7 * 24 * 60).default(15),
     /** Consecutive failed attempts after which a channel is switched off. */
@@ -41,8 +41,8 @@ export const alertSettingsSchema = z
      * routed to nobody always at once), the rest in its digest; leaders from `leaderNowLevel`,
      * the rest in their digest; admins only system notices.
      */
-    departmentNowLevel: z.enum(RISK_LEVELS).default('blue'),
-    officeNowLevel: z.enum(RISK_LEVELS).default('yellow'),
+    departmentNowLevel: z.enum(RISK_LEVELS).default('yellow'),
+    officeNowLevel: z.enum(RISK_LEVELS).default('orange'),
     leaderNowLevel: z.enum(RISK_LEVELS).default('orange'),
     /** When digests go out, wall-clock times in the workspace zone; a person may choose their own. */
     digestTimes: z.array(hhmm).min(1).max(8).default(['08:30', '12:00', '17:30']),
