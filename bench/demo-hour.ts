@@ -57,7 +57,7 @@ class SimDate extends RealDate {
     if (args.length === 0) super(clock.getTime());
     else super(...(args as [string]));
   }
-  static now() {
+  static override now() {
     return clock.getTime();
   }
 }

@@ -12,6 +12,7 @@ import { useLive, useOnLiveAlert } from '../lib/live.tsx';
 import { groupByMatter, type AlertRow } from '../lib/alerts.ts';
 import { Link, useSearchParams } from '../lib/router.tsx';
 import { useMe } from '../lib/session.tsx';
+import { AlertPreferencesButton } from './AlertPreferences.tsx';
 
 const LEVELS = ['blue', 'yellow', 'orange', 'red'];
 
@@ -40,11 +41,14 @@ export default function Alerts() {
           </Space>
         }
         extra={
-          live.unread > 0 && (
-            <Button onClick={() => void run(() => live.markAllRead())}>
-              {t('web.alerts.markAllRead')} ({live.unread})
-            </Button>
-          )
+          <Space wrap>
+            <AlertPreferencesButton />
+            {live.unread > 0 && (
+              <Button onClick={() => void run(() => live.markAllRead())}>
+                {t('web.alerts.markAllRead')} ({live.unread})
+              </Button>
+            )}
+          </Space>
         }
       />
       <div className="ms-toolbar">

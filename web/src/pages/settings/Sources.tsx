@@ -1,5 +1,5 @@
 import { ExperimentOutlined, PlusOutlined } from '@ant-design/icons';
-import { Alert, Button, Form, Input, InputNumber, List, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Form, Input, InputNumber, List, Modal, Popconfirm, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { LoadError } from '../../App.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
@@ -27,8 +27,8 @@ export default function Sources() {
     setEditing(s);
     form.setFieldsValue(
       s === 'new'
-        ? { name: '', kind: 'feed', url: '', preset: undefined, config: '{}', interval_seconds: 300, weight: 1, department_id: null }
-        : { ...s, preset: (s.config.preset as string | undefined) ?? undefined, config: JSON.stringify(Object.fromEntries(Object.entries(s.config).filter(([k]) => k !== 'preset')), null, 2) },
+        ? { name: '', kind: 'feed', url: '', preset: undefined, config: '{}', interval_seconds: 300, weight: 1, department_id: null, reference: false }
+        : { ...s, reference: s.reference === 1, preset: (s.config.preset as string | undefined) ?? undefined, config: JSON.stringify(Object.fromEntries(Object.entries(s.config).filter(([k]) => k !== 'preset')), null, 2) },
     );
   };
   const configOf = (v: { config?: string; preset?: string }): Record<string, unknown> | null => {
@@ -45,7 +45,7 @@ export default function Sources() {
     const v = await form.validateFields();
     const config = configOf(v);
     if (!config) return;
-    const body = { name: v.name.trim(), kind: v.kind, url: v.url?.trim() || null, config, interval_seconds: v.interval_seconds, weight: v.weight, department_id: v.department_id ?? null };
+    const body = { name: v.name.trim(), kind: v.kind, url: v.url?.trim() || null, config, interval_seconds: v.interval_seconds, weight: v.weight, department_id: v.department_id ?? null, reference: v.reference === true };
     if (await run(() => (editing === 'new' ? api.post('/api/sources', body) : api.patch(`/api/sources/${(editing as Source).id}`, body)), t('web.app.saved'))) {
       setEditing(null);
       list.reload();
@@ -87,7 +87,7 @@ export default function Sources() {
         scroll={{ x: true }}
         columns={[
           { title: t('web.sources.name'), dataIndex: 'name', render: (v: string, s) => <Space direction="vertical" size={0}><span>{v}</span><ExternalLink url={s.url}>{s.url ?? ''}</ExternalLink></Space> },
-          { title: t('web.sources.kind'), dataIndex: 'kind', render: (k: string, s) => <>{tk('web.sources.kind', k)} {typeof s.config.preset === 'string' && <Tag>{s.config.preset}</Tag>}</> },
+          { title: t('web.sources.kind'), dataIndex: 'kind', render: (k: string, s) => <>{tk('web.sources.kind', k)} {typeof s.config.preset === 'string' && <Tag>{s.config.preset}</Tag>}{s.reference === 1 && <Tag color="purple" title={t('web.sources.referenceHint')}>{t('web.sources.referenceTag')}</Tag>}</> },
           { title: t('web.sources.interval'), dataIndex: 'interval_seconds' },
           { title: t('web.posts.title'), dataIndex: 'posts' },
           {
@@ -177,6 +177,9 @@ export default function Sources() {
               <Select allowClear style={{ width: 180 }} options={deps.options} />
             </Form.Item>
           </Space>
+          <Form.Item name="reference" label={t('web.sources.reference')} valuePropName="checked" extra={t('web.sources.referenceHint')}>
+            <Switch data-testid="source-reference" />
+          </Form.Item>
         </Form>
       </Modal>
       <Modal open={preview !== null} width={760} title={preview ? t('web.sources.testTitle', { name: preview.name }) : ''} onCancel={() => setPreview(null)} footer={null}>
