@@ -4,6 +4,9 @@ import { unreadInapp } from '../../src/alert/alerts.ts';
 import { deliverDue } from '../../src/alert/delivery.ts';
 import { flushPersonalDigests } from '../../src/alert/digests.ts';
 import { changeMyPreferences } from '../../src/alert/preferences.ts';
+import { saveAlertSettings } from '../../src/alert/settings.ts';
+import { changeTimeSettings } from '../../src/time/settings.ts';
+import { workspaceZone } from '../../src/time/zone.ts';
 import { createWatchRule } from '../../src/analyze/rules/store.ts';
 import { cliActor, type Actor } from '../../src/auth/actor.ts';
 import { ingestBatch } from '../../src/collect/ingest.ts';
@@ -131,6 +134,25 @@ for (const tdb of testDatabases) {
       assert.ok(level === 'blue' || level === 'yellow', `precondition: below orange, got ${level}`);
       assert.equal(await unread('resp_zf'), 0, 'below my level: in my digest, not at once');
       assert.equal(zfkBot.received.length, 1, 'the group chat is not a personal choice');
+    });
+
+    test("the workspace time zone is a setting: alert texts follow it, stored times stay UTC", async () => {
+      await w.db.kysely.transaction().execute((trx) => changeTimeSettings(trx, cliActor(), { zone: 'Asia/Urumqi' }));
+      try {
+        assert.equal(workspaceZone(), 'Asia/Urumqi', 'applied once the change commits');
+        const published = Date.UTC(2026, 11, 7, 16, 26);
+        await w.db.kysely.updateTable('sources').set({ created_at: '2026-01-01T00:00:00.000Z' }).where('id', '=', sourceId).execute();
+        await saveAlertSettings(w.db.kysely, { oldPostHours: 0 });
+        await push([{ id: 'z1', title: '车库漏水', text: '幸福家园地下车库漏水，物业不管。', published_at: new Date(published).toISOString() }]);
+        await deliver();
+        const text: string = zfkBot.received[0].markdown.content;
+        assert.ok(text.includes('发布时间：2026-12-07 22:26'), text);
+        const stored = await w.db.kysely.selectFrom('posts').select('published_at').where('source_id', '=', sourceId).executeTakeFirstOrThrow();
+        assert.equal(stored.published_at, '2026-12-07T16:26:00.000Z');
+      } finally {
+        await w.db.kysely.transaction().execute((trx) => changeTimeSettings(trx, cliActor(), { zone: 'Asia/Shanghai' }));
+      }
+      assert.equal(workspaceZone(), 'Asia/Shanghai');
     });
 
     test('our own posts, old posts, history imports and 参考 sources alert nobody and open no case', async () => {

@@ -103,6 +103,7 @@ export const sourcesSection: WorkspaceSection<SourceItem> = {
       if (Number(r.weight) !== 1) out.weight = Number(r.weight);
       if (r.department) out.department = r.department;
       if (r.paused) out.paused = true;
+      if (r.reference) out.reference = true;
       const config = maskSecrets(readJson(sourceConfigJson, r.config, {}));
       if (Object.keys(config).length) out.config = config;
       if (r.push_token_hash) out.push_token_sha256 = r.push_token_hash;
