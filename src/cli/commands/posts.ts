@@ -25,6 +25,7 @@ function jsonl(r: Row) {
     // ISO with the workspace offset (2026-12-08T00:26:00+08:00): machines read the instant, people the wall clock.
     published_at: localIso(r.published_at),
     published_precision: r.published_precision,
+    standing: r.standing,
     fetched_at: localIso(r.fetched_at),
     metrics: { views: r.views, replies: r.replies_count, likes: r.likes, reposts: r.reposts },
     near_duplicate_of: r.near_duplicate_of,
