@@ -362,6 +362,8 @@ export interface CaseTable {
   press_deadline_at: string | null;
   press_held_at: string | null;
   escalated_to: EscalationTarget | null;
+  /** 016: the emergency clocks (5 h / 24 h) are proposed for the office to confirm or set aside. */
+  emergency_proposed: Generated<number>;
 }
 
 export interface CaseCounterTable {

@@ -14,6 +14,8 @@ import type { DbKind } from '../connect.ts';
  *   next digest) or 'flood' (held back in a flood, in a digest at the end of the window); the
  *   digest alert that carried it. In-app unread counts are counted from it, per person.
  * - alert_preferences: what each person chose to receive, within what the office allows.
+ * - cases.emergency_proposed: a 特别重大/重大 case opened without the emergency clocks proposes them (5 h / 24 h,
+ *   国办发〔2016〕61号/80号); the office confirms in one click or says they do not apply, which clears it.
  */
 export async function up(db: Kysely<any>, _kind: DbKind): Promise<void> {
   await db.schema.alterTable('posts').addColumn('published_precision', 'text').execute();
@@ -37,4 +39,6 @@ export async function up(db: Kysely<any>, _kind: DbKind): Promise<void> {
     .addColumn('value', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
+
+  await db.schema.alterTable('cases').addColumn('emergency_proposed', 'integer', (c) => c.notNull().defaultTo(0)).execute();
 }
