@@ -113,6 +113,10 @@ try {
 
   const leader = await session('chenju', { width: 390, height: 844 }, true);
   await shot(leader.page, 'memo-phone', { wait: '[data-testid=memo-instruct]' });
+  await leader.page.goto('/alerts');
+  await shot(leader.page, 'alerts-phone', { wait: '[data-testid=alerts-list]' });
+  await leader.page.click('[data-testid=alert-preferences]');
+  await shot(leader.page, 'alert-preferences-phone', { wait: '.ant-modal .ant-select' });
   await leader.context.close();
 } finally {
   await browser.close();

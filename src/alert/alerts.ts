@@ -10,7 +10,7 @@ import { inappConfigJson } from './channels/inapp.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
 import { RISK_LEVELS } from '../levels.ts';
 import { ALERT_STATUSES, attentionOf, ATTENTION_MOVES } from './states.ts';
-import { ALERT_KINDS, CHANNEL_KIND_NAMES } from './vocabulary.ts';
+import { ALERT_KINDS, CHANNEL_KIND_NAMES, ESCALATION_SEPARATOR } from './vocabulary.ts';
 import { shapeOf } from '../shapes.ts';
 
 export const alertQuery = z.object({
@@ -174,11 +174,17 @@ export async function acknowledgeAlert(db: Kysely<Database>, actor: Actor, id: n
     const matters = new Set<string>();
     if (alert.matter_key) matters.add(alert.matter_key);
     if (alert.kind === 'digest') {
-      const folded = await trx.selectFrom('alerts').select('matter_key').where('digest_id', '=', id).$if(own !== null, (q) => q.where('department_id', '=', own ?? -1)).execute();
+      const folded = await trx
+        .selectFrom('alerts')
+        .select('matter_key')
+        .where((eb) => eb.or([eb('digest_id', '=', id), eb('id', 'in', eb.selectFrom('alert_recipients').select('alert_id').where('digest_id', '=', id))]))
+        .$if(own !== null, (q) => q.where('department_id', '=', own ?? -1))
+        .execute();
       for (const f of folded) if (f.matter_key) matters.add(f.matter_key);
     }
     const escalated = await trx.selectFrom('alerts').select('escalation_of').where('id', '=', id).executeTakeFirst();
-    if (escalated?.escalation_of) matters.add(escalated.escalation_of);
+    // An escalation names its matter, or (one message for a round) every matter it lists, one a line.
+    if (escalated?.escalation_of) for (const m of escalated.escalation_of.split(ESCALATION_SEPARATOR)) if (m) matters.add(m);
     await trx.updateTable('alerts').set({ acknowledged_at: at, acknowledged_by: actor.id }).where('id', '=', id).where('acknowledged_at', 'is', null).execute();
     if (matters.size) {
       await trx
@@ -194,13 +200,20 @@ export async function acknowledgeAlert(db: Kysely<Database>, actor: Actor, id: n
   return { ...(await getAlert(db, actor, id)), alreadyAcknowledged: false };
 }
 
-/** In-app alerts the user has not read yet (newest first), within their department scope and the channel's roles. */
+/**
+ * In-app alerts the user has not read yet (newest first): those addressed to them to take at once
+ * (`alert_recipients`, alert/recipients.ts; what they take in a digest comes as the digest), within
+ * their department scope and the channel's roles.
+ */
 export async function unreadInapp(db: Kysely<Database>, actor: Actor, limit = 100) {
   assertCan(actor, 'alerts.read');
   const rows = await base(db, actor)
     .select('channels.config as channel_config')
     .where('channels.kind', '=', 'inapp')
     .where('alerts.status', 'in', ['sent', 'digested'])
+    .where((eb) =>
+      eb.exists(eb.selectFrom('alert_recipients').select('alert_recipients.alert_id').whereRef('alert_recipients.alert_id', '=', 'alerts.id').where('alert_recipients.user_id', '=', actor.id ?? -1).where('alert_recipients.mode', '=', 'now')),
+    )
     .where((eb) => eb.not(eb.exists(eb.selectFrom('alert_reads').select('alert_reads.alert_id').whereRef('alert_reads.alert_id', '=', 'alerts.id').where('alert_reads.user_id', '=', actor.id ?? -1))))
     .orderBy('alerts.id', 'desc')
     .limit(Math.min(limit, 500))

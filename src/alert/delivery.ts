@@ -12,6 +12,7 @@ import { linkSecret, publicBase } from './links.ts';
 import { buildMessage, type AlertRow } from './message.ts';
 import { enqueueNotice } from './outbox.ts';
 import { quietHoursJson, quietUntil } from './quiet.ts';
+import { isPersonalChannel } from './recipients.ts';
 import { ALERT_MOVES, type AlertCommand } from './states.ts';
 import { loadAlertSettings, type AlertSettings } from './settings.ts';
 
@@ -145,11 +146,13 @@ async function planFolding(ctx: AppContext, channel: ChannelRow, claimed: AlertR
     .executeTakeFirstOrThrow();
   let allowance = Math.max(0, s.digestThreshold - Number(recent.n));
   const ordered = [...claimed].sort((a, b) => levelRank(b.level) - levelRank(a.level) || a.id - b.id);
+  const personal = isPersonalChannel(channel);
   const single: AlertRow[] = [];
   const fold: AlertRow[] = [];
   for (const a of ordered) {
-    // Red always goes on its own; so does anything that is not an ordinary notice.
-    if (a.level === 'red' || !FOLDABLE.has(a.kind) || allowance > 0) {
+    // Red always goes on its own; so does anything that is not an ordinary notice, and what a
+    // personal channel carries (each person's own flood limit holds it back: recipients.ts).
+    if (a.level === 'red' || !FOLDABLE.has(a.kind) || personal || allowance > 0) {
       single.push(a);
       if (a.level !== 'red') allowance--;
     } else fold.push(a);

@@ -45,7 +45,13 @@ export async function buildMessage(db: Kysely<Database>, a: AlertRow, opts: { ba
   let items: ChannelMessage['items'];
   const ids = [a.id];
   if (a.kind === 'digest') {
-    const folded = await db.selectFrom('alerts').select(['id', 'title', 'level', 'post_id']).where('digest_id', '=', a.id).orderBy('id').execute();
+    // Folded in a flood on this channel, or carried in a person's digest.
+    const folded = await db
+      .selectFrom('alerts')
+      .select(['id', 'title', 'level', 'post_id'])
+      .where((eb) => eb.or([eb('digest_id', '=', a.id), eb('id', 'in', eb.selectFrom('alert_recipients').select('alert_id').where('digest_id', '=', a.id))]))
+      .orderBy('id')
+      .execute();
     items = folded.map((f) => ({
       title: f.title,
       level: level(f.level),
@@ -54,6 +60,16 @@ export async function buildMessage(db: Kysely<Database>, a: AlertRow, opts: { ba
     }));
     ids.push(...folded.map((f) => f.id));
   }
+  // A personal channel's alert names the people who take it now (in-app pushes to them; e-mail writes to them).
+  const recipients = await db
+    .selectFrom('alert_recipients as r')
+    .innerJoin('users as u', 'u.id', 'r.user_id')
+    .select(['r.user_id as userId', 'u.display_name as name', 'u.email'])
+    .where('r.alert_id', '=', a.id)
+    .where('r.mode', '=', 'now')
+    .orderBy('r.user_id')
+    .execute();
+  const personal = recipients.length > 0 || (await db.selectFrom('alert_recipients').select('alert_id').where('alert_id', '=', a.id).executeTakeFirst()) !== undefined;
   return {
     kind: a.kind === 'digest' ? 'digest' : 'alert',
     level: level(a.level),
@@ -68,5 +84,6 @@ export async function buildMessage(db: Kysely<Database>, a: AlertRow, opts: { ba
     departmentId: a.department_id,
     attachment,
     createdAt: a.created_at,
+    ...(personal ? { recipients } : {}),
   };
 }

@@ -3,6 +3,7 @@ import type { PeriodicTask } from '../jobs/scheduler.ts';
 import { onCommitSignal } from '../db/after-commit.ts';
 import { deliverDue, type DeliveryReport } from './delivery.ts';
 import { DELIVERY_WAKE } from './outbox.ts';
+import { flushPersonalDigests } from './digests.ts';
 import { escalateUnacknowledged } from './escalation.ts';
 
 interface LoopState {
@@ -76,6 +77,21 @@ export const escalationTask: PeriodicTask = {
     await escalateUnacknowledged(ctx);
   },
 };
+
+/** Local as well: each person's digest is written once (its key names the person and its newest alert). */
+export const digestTask: PeriodicTask = {
+  name: 'alert.digests',
+  intervalMs: 60_000,
+  local: true,
+  async run(ctx) {
+    await flushPersonalDigests(ctx);
+  },
+};
+
+/** The alert room's periodic work besides delivery and escalation, at a given time (benches, one-shot commands). */
+export async function alertPeriodicWork(ctx: AppContext, now: Date = new Date()): Promise<void> {
+  await flushPersonalDigests(ctx, now);
+}
 
 /** Delivers everything due now (for one-shot commands such as `collect --once`) and says what happened. */
 export async function deliverPendingNow(ctx: AppContext): Promise<{ sent: number; failed: number; waiting: number }> {

@@ -8,13 +8,19 @@ import type { Upserted } from '../db/upsert.ts';
 import { jsonColumn, nowIso, readJson, toJson } from '../db/values.ts';
 import { RISK_LEVELS } from '../levels.ts';
 
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
+
 /** Delivery, flood, escalation settings of the workspace (settings key `alert`). */
 export const alertSettingsSchema = z
   .object({
     /** A post that matches no watch rule still alerts at this level or above ('off' to disable). */
     unmatchedMinLevel: z.enum([...RISK_LEVELS, 'off']).default('orange'),
+    /** Posts published more than this many hours before they were collected neither alert nor open a case (0: no limit). */
+    oldPostHours: z.number().int().min(0).max(24 * 366).default(72),
     /** Unacknowledged alerts go to the office after this many minutes. */
     escalateAfterMinutes: z.number().int().min(1).max(7 * 24 * 60).default(30),
+    /** Escalations go out in rounds at least this many minutes apart, one message per recipient per round (red does not wait; 0: every check). */
+    escalationRoundMinutes: z.number().int().min(0).max(24 * 60).default(15),
     /** Red alerts go to the leaders after this many minutes without acknowledgement. */
     redEscalateAfterMinutes: z.number().int().min(1).max(7 * 24 * 60).default(15),
     /** Consecutive failed attempts after which a channel is switched off. */
@@ -29,6 +35,21 @@ export const alertSettingsSchema = z
     /** A claimed alert is taken over by another process when its lease runs out (crash); at least the send timeout + 5 s. */
     leaseSeconds: z.number().min(1).max(3600).default(20),
     timeoutSeconds: z.number().min(0.1).max(120).default(10),
+    /**
+     * Who gets a post's alert in-app (recipients.ts): the routed department's people from
+     * `departmentNowLevel`; the office, for triage, from `officeNowLevel` (below it, and a post
+     * routed to nobody always at once), the rest in its digest; leaders from `leaderNowLevel`,
+     * the rest in their digest; admins only system notices.
+     */
+    departmentNowLevel: z.enum(RISK_LEVELS).default('yellow'),
+    officeNowLevel: z.enum(RISK_LEVELS).default('orange'),
+    leaderNowLevel: z.enum(RISK_LEVELS).default('orange'),
+    /** When digests go out, wall-clock times in the workspace zone; a person may choose their own. */
+    digestTimes: z.array(hhmm).min(1).max(8).default(['08:30', '12:00', '17:30']),
+    /** A person may choose to take alerts at once only from a level up to this one (below it, in their digest); red always comes at once. */
+    personalMaxNowLevel: z.enum(['blue', 'yellow', 'orange', 'red']).default('orange'),
+    /** A person takes at most this many alerts at once per `digestWindowMinutes` (red always); the rest come as one digest at the end of the window. */
+    personalFloodLimit: z.number().int().min(1).max(1000).default(4),
   })
   .strict();
 

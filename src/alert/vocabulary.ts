@@ -36,3 +36,14 @@ export function isChannelKindName(v: unknown): v is ChannelKindName {
 /** `channels.audience`: 'department' (normal routing) or 'leaders' (only notices addressed to the leaders). */
 export const CHANNEL_AUDIENCES = ['department', 'leaders'] as const;
 export type ChannelAudience = (typeof CHANNEL_AUDIENCES)[number];
+
+/**
+ * How a person gets an in-app alert (`alert_recipients.mode`): at once, in their next digest (below
+ * the level they take at once, or a reference item), or held back in a flood and sent as one digest
+ * at the end of the window.
+ */
+export const RECIPIENT_MODES = ['now', 'digest', 'flood'] as const;
+export type RecipientMode = (typeof RECIPIENT_MODES)[number];
+
+/** `alerts.escalation_of` of an escalation sent for several matters in one round: their matter keys, one a line. */
+export const ESCALATION_SEPARATOR = '\n';

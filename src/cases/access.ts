@@ -40,6 +40,7 @@ export const caseRowSchema = shapeOf<CaseRow>()({
   press_deadline_at: z.string().nullable(),
   press_held_at: z.string().nullable(),
   escalated_to: z.enum(ESCALATION_TARGETS).nullable(),
+  emergency_proposed: z.number().describe('1: a 特别重大/重大 case for which the 5 h / 24 h emergency clocks are proposed, awaiting the office (set emergency true to confirm, false to set aside)'),
 });
 type Q = Kysely<Database> | Transaction<Database>;
 

@@ -1,4 +1,4 @@
-import { atLeast } from '../levels.ts';
+import { atLeast, type RiskLevel } from '../levels.ts';
 import { addHours, addWorkingDays } from '../time/calendar.ts';
 import type { CaseSettings } from './settings.ts';
 
@@ -30,7 +30,7 @@ export function answerDeadlines(foundAt: string | Date, level: string, emergency
       pressDeadlineAt: addHours(foundAt, settings.emergency_press_hours).toISOString(),
     };
   }
-  if (settings.same_day) return { deadlineAt: addWorkingDays(foundAt, 0).toISOString(), deadlineKind: 'same_day', pressDeadlineAt: null };
+  if (settings.same_day && !(settings.general_hours_levels ?? []).includes(level as RiskLevel)) return { deadlineAt: addWorkingDays(foundAt, 0).toISOString(), deadlineKind: 'same_day', pressDeadlineAt: null };
   return { deadlineAt: addHours(foundAt, settings.general_hours).toISOString(), deadlineKind: 'hours_48', pressDeadlineAt: null };
 }
 

@@ -5,15 +5,21 @@ import { atLeast, levelRank } from '../levels.ts';
 import { changeCase } from './history.ts';
 import { joinPostsInTrx, openCaseInTrx } from './open.ts';
 import { loadCaseSettings } from './settings.ts';
+import { linkOurPost } from './ours.ts';
 
 /**
  * The analysis hook that opens cases automatically: a post analysed at or above the configured
  * level opens a case (or joins the open case of its original post or of its event), in the
  * analysis transaction.
  * Re-analysing a post that is already in a case only raises the case's level, never opens a
- * second case.
+ * second case. A post with a standing (ours, 参考, history, old: `posts.standing`) opens none.
  */
 export const openCaseHook: AnalysisHook = async (trx, _ctx, post, result) => {
+  // Ours (joins the case it answers), 参考, history, old: stored and analysed, never a case of its own (issue 18).
+  if (post.standing !== null) {
+    if (post.standing === 'ours') await linkOurPost(trx, post);
+    return;
+  }
   const inCase = await trx
     .selectFrom('case_posts')
     .innerJoin('cases', 'cases.id', 'case_posts.case_id')

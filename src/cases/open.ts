@@ -150,6 +150,8 @@ export async function openCaseInTrx(trx: Trx, actor: Actor, input: OpenCaseInput
       deadline_kind: deadlines.deadlineKind,
       overdue: 0,
       emergency: emergency ? 1 : 0,
+      // 特别重大/重大 without the emergency clocks: proposed for the office to confirm in one click (issue 18).
+      emergency_proposed: !emergency && levelRank(level) >= levelRank('orange') ? 1 : 0,
       hard: levelRank(level) >= levelRank('orange') ? 1 : 0,
       press_deadline_at: deadlines.pressDeadlineAt,
       updated_at: now,

@@ -35,6 +35,8 @@ const fields = {
   same_day: z.boolean(),
   /** When same_day is off: the national 48-hour limit for other 政务舆情. */
   general_hours: z.number().int().min(1).max(720),
+  /** Levels whose cases run the 48-hour clock (`general_hours`) even while same_day is on (issue 18: per level, not only globally). */
+  general_hours_levels: z.array(z.enum(RISK_LEVELS)).max(4),
   emergency_info_hours: z.number().int().min(1).max(72),
   emergency_press_hours: z.number().int().min(1).max(168),
   instruction_working_days: z.number().int().min(1).max(30),
@@ -56,6 +58,7 @@ export const DEFAULT_CASE_SETTINGS: CaseSettings = {
   auto_open_level: 'yellow',
   same_day: true,
   general_hours: 48,
+  general_hours_levels: [],
   emergency_info_hours: 5,
   emergency_press_hours: 24,
   instruction_working_days: 3,

@@ -127,7 +127,9 @@ export async function updateCase(db: Kysely<Database>, actor: Actor, caseId: num
     if (data.title !== undefined) patch.title = data.title;
     if (data.summary !== undefined) patch.summary = data.summary;
     if (data.level !== undefined) patch.level = data.level;
-    if (data.emergency !== undefined) patch.emergency = data.emergency ? 1 : 0;
+    // Confirming the emergency clocks or setting them aside settles the proposal; raising a case to 重大 proposes them.
+    if (data.emergency !== undefined) Object.assign(patch, { emergency: data.emergency ? 1 : 0, emergency_proposed: 0 });
+    else if (data.level !== undefined && levelRank(data.level) >= levelRank('orange') && levelRank(c.level) < levelRank('orange') && c.emergency === 0) patch.emergency_proposed = 1;
     if (data.hard !== undefined) patch.hard = data.hard ? 1 : 0;
     // Raised to 重大 or above: a hard case (leader approval), as at opening, unless the office says otherwise.
     else if (data.level !== undefined && levelRank(data.level) >= levelRank('orange')) patch.hard = 1;

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { loadConfig } from '../config.ts';
 import { createContext, type AppContext } from '../context.ts';
 import { dbKindOf, openDatabase, resolveDbUrl } from '../db/connect.ts';
+import { loadWorkspaceZone } from '../time/settings.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { createLogger } from '../log.ts';
 
@@ -25,6 +26,7 @@ export async function withContext<T>(opts: DbOptions, fn: (ctx: AppContext) => P
   const db = await openDatabase(url);
   try {
     await migrateToLatest(db);
+    await loadWorkspaceZone(db.kysely);
     return await fn(createContext(db, config, log));
   } finally {
     await db.close();

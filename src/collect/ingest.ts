@@ -5,7 +5,7 @@ import { AppError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import { pathsWithInvalidUtf8 } from './encoding/invalid-utf8.ts';
 import { hashToken, publicSource } from './manage.ts';
-import { parseDate } from './parser/dates.ts';
+import { parseDate, parseDateDetail } from './parser/dates.ts';
 import { ingestPosts } from '../pipeline/index.ts';
 import { htmlToText, plainText, sanitizeContent } from './sanitize.ts';
 import type { CollectedItem } from './types.ts';
@@ -78,7 +78,8 @@ export async function ingestBatch(ctx: AppContext, token: string | undefined, bo
         user_message: t('collect.pushInvalidUtf8', { index, fields }),
       });
     }
-    const publishedAt = p.published_at === undefined ? null : parseDate(p.published_at, now);
+    const published = p.published_at === undefined ? null : parseDateDetail(p.published_at, now);
+    const publishedAt = published?.iso ?? null;
     if (p.published_at !== undefined && !publishedAt) return errors.push({ index, message: `published_at: cannot read "${p.published_at}"` });
     const contentHtml = p.html ? sanitizeContent(p.html, p.url) : null;
     const text = p.text !== undefined ? plainText(p.text) : contentHtml ? htmlToText(contentHtml) : '';
@@ -88,7 +89,7 @@ export async function ingestBatch(ctx: AppContext, token: string | undefined, bo
       const at = r.published_at === undefined ? null : parseDate(r.published_at, now);
       replies.push({ externalId: String(r.id), author: r.author ?? null, text: plainText(r.text), publishedAt: at });
     }
-    items.push({ externalId: p.id === undefined ? null : String(p.id), url: p.url ?? null, title: plainText(p.title ?? '') || text.slice(0, 60), text, contentHtml, author: p.author ?? null, publishedAt, metrics: p.metrics ?? {}, replies });
+    items.push({ externalId: p.id === undefined ? null : String(p.id), url: p.url ?? null, title: plainText(p.title ?? '') || text.slice(0, 60), text, contentHtml, author: p.author ?? null, publishedAt, publishedPrecision: published?.precision ?? null, metrics: p.metrics ?? {}, replies });
   });
   const badBytes = errors.filter((e) => e.field);
   if (badBytes.length) ctx.log.warn({ source: source.name, posts: badBytes.map((e) => e.index) }, 'push: posts with invalid UTF-8 refused');

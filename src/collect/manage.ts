@@ -39,6 +39,7 @@ export const sourceInput = z.object({
   weight: z.number().min(0).max(10).optional(),
   department_id: z.number().int().positive().nullable().optional(),
   paused: z.boolean().optional(),
+  reference: z.boolean().optional().describe('参考: watched for reference (peer region, same industry); its items go to the office digest and open no case'),
 });
 export type SourceInput = z.infer<typeof sourceInput>;
 
@@ -91,6 +92,7 @@ export const publicSourceSchema = shapeOf<PublicSource>()({
   last_warning: z.string().nullable(),
   last_warning_at: z.string().nullable(),
   high_frequency: z.number().describe('1: 高频, checked every 10–59 s'),
+  reference: z.number().describe('1: watched for reference (参考); its items go to the office digest and open no case'),
   has_push_token: z.boolean(),
 });
 
@@ -212,6 +214,7 @@ async function insertSource(trx: Transaction<Database>, actor: Actor, data: Sour
       weight: data.weight ?? 1,
       department_id: data.department_id ?? null,
       paused: data.paused ? 1 : 0,
+      reference: data.reference ? 1 : 0,
       error_streak: 0,
       push_token_hash: pushTokenHash,
       created_at: now,
@@ -260,6 +263,7 @@ async function changeSource(trx: Transaction<Database>, actor: Actor, before: So
       ...(data.weight !== undefined ? { weight: data.weight } : {}),
       ...(data.department_id !== undefined ? { department_id: data.department_id } : {}),
       ...(data.paused !== undefined ? { paused: data.paused ? 1 : 0, paused_reason: null } : {}),
+      ...(data.reference !== undefined ? { reference: data.reference ? 1 : 0 } : {}),
       ...(pushTokenHash !== undefined ? { push_token_hash: pushTokenHash } : {}),
       // Resuming or re-pointing a source clears its failure streak and checks it soon.
       ...(resumed || url !== before.url ? { error_streak: 0, error_since: null, next_check_at: null, etag: null, last_modified: null } : {}),
@@ -294,7 +298,7 @@ export async function upsertSourceByName(trx: Transaction<Database>, actor: Acto
     await insertSource(trx, actor, data, config, pushTokenHash ?? null);
     return 'created';
   }
-  const full = { ...data, url: data.url ?? null, config: data.config ?? {}, interval_seconds: data.interval_seconds ?? DEFAULT_INTERVAL_SECONDS, high_frequency: data.high_frequency ?? false, weight: data.weight ?? 1, department_id: data.department_id ?? null, paused: data.paused ?? false };
+  const full = { ...data, url: data.url ?? null, config: data.config ?? {}, interval_seconds: data.interval_seconds ?? DEFAULT_INTERVAL_SECONDS, high_frequency: data.high_frequency ?? false, weight: data.weight ?? 1, department_id: data.department_id ?? null, paused: data.paused ?? false, reference: data.reference ?? false };
   const given = withStoredSecrets({ url: before.url, config: readJson(sourceConfigJson, before.config, {}) }, { url: full.url, config: full.config });
   const next = {
     kind: full.kind,
@@ -305,6 +309,7 @@ export async function upsertSourceByName(trx: Transaction<Database>, actor: Acto
     weight: full.weight,
     department_id: full.department_id,
     paused: full.paused ? 1 : 0,
+    reference: full.reference ? 1 : 0,
     push_token_hash: pushTokenHash === undefined ? before.push_token_hash : pushTokenHash,
   };
   if (sameFields({ ...before, config: toJson(readJson(sourceConfigJson, before.config, {})), weight: Number(before.weight) }, next)) return 'unchanged';

@@ -20,7 +20,7 @@ import { postExtraJson, type SourceRow } from './types.ts';
 import { shapeOf } from '../shapes.ts';
 import { RISK_LEVELS } from '../levels.ts';
 import { APPEAL_LABELS, EMOTION_LABELS, SENTIMENT_LABELS } from '../analyze/vocabulary.ts';
-import { SOURCE_KIND_NAMES } from './vocabulary.ts';
+import { POST_STANDINGS, PUBLISHED_PRECISIONS, SOURCE_KIND_NAMES } from './vocabulary.ts';
 
 export async function listPosts(db: Kysely<Database>, actor: Actor, query: PostQuery) {
   assertCan(actor, 'posts.read');
@@ -96,6 +96,8 @@ export const postRowSchema = shapeOf<Awaited<ReturnType<typeof listPosts>>[numbe
   analysis: analysisResultSchema.nullable(),
   analyzed_at: z.string().nullable(),
   extra: postExtraJson.schema.nullable().describe('collected fields without a column of their own'),
+  published_precision: z.enum(PUBLISHED_PRECISIONS).nullable().describe("how precise published_at is: 'day' is a date alone (shown as a date, never counted in an hour); null: exact"),
+  standing: z.enum(POST_STANDINGS).nullable().describe('why the post neither alerts nor opens a case: ours (a registered responder account), reference (参考 source), history (imported as history), old; null: an ordinary post'),
 });
 
 type PostDetail = Awaited<ReturnType<typeof getPost>>;

@@ -58,6 +58,8 @@ export const POST_COLUMNS = [
   'posts.analysis',
   'posts.analyzed_at',
   'posts.extra',
+  'posts.published_precision',
+  'posts.standing',
 ] as const;
 
 /**

@@ -4,6 +4,7 @@ import type { Database } from '../db/schema.ts';
 import { toJson } from '../db/values.ts';
 import { canonicalUrl, dedupKey, normaliseForSimilarity } from './dedup.ts';
 import type { CollectedItem, CollectedReply, SourceRow } from './types.ts';
+import { standingOf, type StandingRules } from './standing.ts';
 
 export interface StoreResult {
   created: number[];
@@ -35,6 +36,8 @@ export interface StoreOptions {
    * by hand changes only posts they may see; another department's post stays as it is (unchanged).
    */
   mayUpdate?: (departmentId: number | null) => boolean;
+  /** What decides a new post's standing besides the post and its source (standing.ts). */
+  standing?: StandingRules;
 }
 
 export async function storeItems(db: Kysely<Database>, source: SourceRow, items: CollectedItem[], now = new Date(), opts: StoreOptions = {}): Promise<StoreResult> {
@@ -47,7 +50,7 @@ export async function storeItems(db: Kysely<Database>, source: SourceRow, items:
       const keys = [...new Set(batch.map((item) => dedupKey(item)))];
       const rows = await trx.selectFrom('posts').select(['id', 'dedup_key', 'views', 'replies_count', 'likes', 'reposts', 'title', 'text', 'department_id']).where('source_id', '=', source.id).where('dedup_key', 'in', keys).execute();
       const known = new Map(rows.map((r) => [r.dedup_key, { ...r, frozen: opts.mayUpdate ? !opts.mayUpdate(r.department_id) : false }]));
-      for (const item of batch) await storeOne(trx, source, item, now, result, accounts, known);
+      for (const item of batch) await storeOne(trx, source, item, now, result, accounts, known, opts.standing);
     });
   }
   return result;
@@ -65,7 +68,7 @@ interface KnownPost {
   frozen?: boolean;
 }
 
-async function storeOne(trx: Transaction<Database>, source: SourceRow, item: CollectedItem, now: Date, result: StoreResult, accounts: AccountMatcher, known: Map<string, KnownPost>) {
+async function storeOne(trx: Transaction<Database>, source: SourceRow, item: CollectedItem, now: Date, result: StoreResult, accounts: AccountMatcher, known: Map<string, KnownPost>, standing?: StandingRules) {
   const at = now.toISOString();
   const key = dedupKey(item);
   const m = { views: item.metrics.views ?? 0, replies_count: item.metrics.replies ?? item.replies?.length ?? 0, likes: item.metrics.likes ?? 0, reposts: item.metrics.reposts ?? 0 };
@@ -87,6 +90,8 @@ async function storeOne(trx: Transaction<Database>, source: SourceRow, item: Col
         content_html: item.contentHtml,
         author: item.author?.slice(0, 200) ?? null,
         published_at: item.publishedAt,
+        published_precision: item.publishedAt ? (item.publishedPrecision ?? null) : null,
+        standing: standingOf(item, source, accounts, standing),
         fetched_at: at,
         updated_at: at,
         ...m,

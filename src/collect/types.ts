@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import { z } from 'zod';
 import type { SourceTable } from '../db/schema.ts';
 import { jsonColumn } from '../db/values.ts';
+import type { PublishedPrecision } from './vocabulary.ts';
 
 export type SourceRow = Selectable<SourceTable>;
 
@@ -35,6 +36,8 @@ export interface CollectedItem {
   contentHtml: string | null;
   author: string | null;
   publishedAt: string | null;
+  /** How precise `publishedAt` is (a date alone: 'day'); absent means exact. */
+  publishedPrecision?: PublishedPrecision | null;
   metrics: Metrics;
   replies?: CollectedReply[];
   /** Fields without a column of their own (e.g. dislikes). */

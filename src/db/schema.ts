@@ -1,6 +1,6 @@
 import type { Generated } from 'kysely';
 import type { AlertStatus } from '../alert/states.ts';
-import type { AlertKind, ChannelAudience, ChannelKindName } from '../alert/vocabulary.ts';
+import type { AlertKind, ChannelAudience, ChannelKindName, RecipientMode } from '../alert/vocabulary.ts';
 import type { AppealLabel, EmotionLabel, LabelOrigin, ModelName, SentimentLabel, WordKind } from '../analyze/vocabulary.ts';
 import type { AuditEntity } from '../audit/vocabulary.ts';
 import type { Role } from '../auth/roles.ts';
@@ -8,7 +8,7 @@ import type { CommitmentStatus } from '../cases/commitment-states.ts';
 import type { ResponseStatus } from '../cases/response-states.ts';
 import type { CaseState } from '../cases/states.ts';
 import type { AttachmentOwner, CaseDepartmentRole, CaseEventKind, DeadlineKind, EscalationTarget, ResponseKind } from '../cases/vocabulary.ts';
-import type { SourceKindName } from '../collect/vocabulary.ts';
+import type { PostStanding, PublishedPrecision, SourceKindName } from '../collect/vocabulary.ts';
 import type { RiskLevel } from '../levels.ts';
 import type { ReportFormat, ScheduleKind } from '../report/kinds.ts';
 
@@ -113,6 +113,8 @@ export interface SourceTable {
   last_warning_at: string | null;
   /** 高频: checked every 10–59 s (otherwise at least every 60 s), migration 020. */
   high_frequency: Generated<number>;
+  /** 016: watched for reference (参考: peer region, same industry): its items go to the office's digest and open no case. */
+  reference: Generated<number>;
 }
 
 export interface PostTable {
@@ -152,6 +154,10 @@ export interface PostTable {
   /** 015: 诉求类型 and 情绪 of the analysis (or of a correction). */
   appeal_label: AppealLabel | null;
   emotion_label: EmotionLabel | null;
+  /** 016: how precise published_at is; null (older rows) reads as exact. A 'day' is never counted in an hour. */
+  published_precision: PublishedPrecision | null;
+  /** 016: why the post neither alerts nor opens a case (ours, reference, history, old); null for an ordinary post. */
+  standing: PostStanding | null;
 }
 
 export interface PostMetricTable {
@@ -299,6 +305,23 @@ export interface AlertTable {
   escalation_of: string | null;
 }
 
+/** 016: the people an in-app alert is for, and how (at once, in their digest, held back in a flood). */
+export interface AlertRecipientTable {
+  alert_id: number;
+  user_id: number;
+  mode: RecipientMode;
+  /** The digest alert that carried it to the person (modes digest and flood). */
+  digest_id: number | null;
+  created_at: string;
+}
+
+/** 016: what a person chose to receive (alert/preferences.ts), JSON. */
+export interface AlertPreferenceTable {
+  user_id: number;
+  value: string;
+  updated_at: string;
+}
+
 export interface AlertReadTable {
   alert_id: number;
   user_id: number;
@@ -344,6 +367,8 @@ export interface CaseTable {
   press_deadline_at: string | null;
   press_held_at: string | null;
   escalated_to: EscalationTarget | null;
+  /** 016: the emergency clocks (5 h / 24 h) are proposed for the office to confirm or set aside. */
+  emergency_proposed: Generated<number>;
 }
 
 export interface CaseCounterTable {
@@ -572,6 +597,8 @@ export interface Database {
   alerts: AlertTable;
   alert_attempts: AlertAttemptTable;
   alert_reads: AlertReadTable;
+  alert_recipients: AlertRecipientTable;
+  alert_preferences: AlertPreferenceTable;
   cases: CaseTable;
   case_counters: CaseCounterTable;
   case_posts: CasePostTable;

@@ -1,11 +1,12 @@
 import type { PeriodicTask } from './scheduler.ts';
 import { caseTasks } from '../cases/tasks.ts';
-import { deliveryTask, escalationTask } from '../alert/runner.ts';
+import { deliveryTask, digestTask, escalationTask } from '../alert/runner.ts';
 import { pendingAnalysisTask } from '../pipeline/index.ts';
 import { collectTask, followUpTask } from '../collect/tasks.ts';
 import { reportScheduleTask } from '../report/schedules.ts';
 import { rollupTask } from '../report/rollup.ts';
 import { optimizeTask } from '../db/maintenance.ts';
+import { zoneRefreshTask } from '../time/settings.ts';
 
 /** Every periodic task of a running platform. A stage adds its task here (collection, delivery, deadlines …). */
 export const periodicTasks: PeriodicTask[] = [
@@ -19,10 +20,12 @@ export const periodicTasks: PeriodicTask[] = [
   ...caseTasks,
   deliveryTask,
   escalationTask,
+  digestTask,
   pendingAnalysisTask,
   collectTask,
   followUpTask,
   reportScheduleTask,
   rollupTask,
   optimizeTask,
+  zoneRefreshTask,
 ];

@@ -1,4 +1,5 @@
 import { alertHook } from '../alert/hook.ts';
+import { loadAlertSettings } from '../alert/settings.ts';
 import { openStoredAnalysis, type StoredAnalysisOptions } from '../analyze/stored.ts';
 import { openCaseHook } from '../cases/hook.ts';
 import { storeItems, type StoreResult } from '../collect/store.ts';
@@ -71,7 +72,11 @@ export async function processNewPosts(ctx: AppContext, postIds: number[]): Promi
 export async function ingestPosts(ctx: AppContext, source: SourceRow, items: CollectedItem[], options: IngestOptions = {}): Promise<StoreResult> {
   let stored: StoreResult;
   try {
-    stored = await storeItems(ctx.db.kysely, source, items, options.now ?? new Date(), { mayUpdate: options.mayUpdate });
+    const now = options.now ?? new Date();
+    // Posts older than the workspace's limit are stored and analysed, but neither alert nor open a case.
+    const { oldPostHours } = await loadAlertSettings(ctx.db.kysely);
+    const notBefore = oldPostHours > 0 ? new Date(now.getTime() - oldPostHours * 3_600_000).toISOString() : null;
+    stored = await storeItems(ctx.db.kysely, source, items, now, { mayUpdate: options.mayUpdate, standing: { ...options.standing, notBefore } });
   } catch (err) {
     throw new StoreError(err);
   }

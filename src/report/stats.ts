@@ -237,7 +237,8 @@ export async function trendOf(
  * The trend counted from the posts themselves (hourly buckets, one event's posts, and the
  * roll-up's reference): one count per bucket over its UTC range (Beijing days and hours are
  * fixed UTC ranges), all in one statement, each reading only the `posts_when_sentiment` /
- * `posts_department_when` index.
+ * `posts_department_when` index. Hourly buckets leave out posts published on a date alone
+ * (`published_precision` 'day').
  */
 export async function trendCountedFromPosts(
   db: Kysely<Database>,
@@ -245,8 +246,12 @@ export async function trendCountedFromPosts(
   scope: Scope = {},
 ): Promise<{ granularity: 'hour' | 'day' | 'month'; buckets: TrendBucket[]; peaks: TrendBucket[]; calendar: CalendarEvent[] }> {
   const ranges = trendRanges(period);
+  // A post whose source gave a date alone is counted in its day, never in an hour (it would make a fake 0时 peak).
+  const hourly = granularityOf(period) === 'hour';
   const part = (i: number) =>
-    postsIn(db, ranges[i], scope).select([
+    postsIn(db, ranges[i], scope)
+      .$if(hourly, (q) => q.where((eb) => eb.or([eb('posts.published_precision', 'is', null), eb('posts.published_precision', '!=', 'day')])))
+      .select([
       sql.lit(i).as('b'),
       (eb) => eb.fn.countAll().as('n'),
       sql<number>`sum(case when posts.sentiment_label = 'negative' then 1 else 0 end)`.as('neg'),

@@ -25,7 +25,7 @@ export const meSchema = z.object({
   departmentId: z.number().nullable(),
   mustChangePassword: z.boolean(),
   csrfToken: z.string(),
-  config: z.object({ publicUrl: z.string().nullable() }),
+  config: z.object({ publicUrl: z.string().nullable(), timeZone: z.string().describe('the workspace time zone every time is shown in (IANA name)') }),
 });
 
 /** A new user, and the generated password (null when one was given). */

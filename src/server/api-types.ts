@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import type { acknowledgedSchema, alertAttemptSchema, alertRowSchema } from '../alert/alerts.ts';
 import type { channelInput, publicChannelSchema } from '../alert/channel-store.ts';
 import type { InappEvent } from '../alert/channels/inapp.ts';
+import type { alertPreferencesPatch, myPreferencesSchema } from '../alert/preferences.ts';
 import type { alertSettingsSchema } from '../alert/settings.ts';
 import type { correctionSchema, labelInput, labelRowSchema } from '../analyze/learn/labels.ts';
 import type { modelInfoSchema } from '../analyze/learn/models.ts';
@@ -144,6 +145,9 @@ export type CommitmentInput = In<typeof commitmentInput>;
 export type AlertRow = Out<typeof alertRowSchema>;
 export type AlertAttempt = Out<typeof alertAttemptSchema>;
 export type Acknowledged = Out<typeof acknowledgedSchema>;
+/** What I receive (GET/PUT /api/alerts/preferences). */
+export type MyAlertPreferences = Out<typeof myPreferencesSchema>;
+export type AlertPreferencesPatch = In<typeof alertPreferencesPatch>;
 /** The data of an `alert` event on /api/alerts/stream. */
 export type LiveAlert = InappEvent;
 export type Channel = Out<typeof publicChannelSchema>;

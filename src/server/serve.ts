@@ -10,6 +10,7 @@ import { startJobRuntime, type JobRuntime } from '../jobs/runtime.ts';
 import { periodicTasks } from '../jobs/tasks.ts';
 import type { Logger } from '../log.ts';
 import { buildApp } from './app.ts';
+import { loadWorkspaceZone } from '../time/settings.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -58,6 +59,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   try {
     const applied = await migrateToLatest(db);
     if (applied.length) opts.log.info({ applied }, 'database migrated');
+    await loadWorkspaceZone(db.kysely);
     const admin = await ensureAdmin(db.kysely, opts.config.MINSHENG_ADMIN_PASSWORD);
     if (admin) opts.onAdminCreated?.(admin);
     if (opts.config.MINSHENG_READ_THREADS) await startReadThreads(db);

@@ -1,11 +1,11 @@
 import chineseDays from 'chinese-days';
-import { wallClock, ZONE_OFFSET_MS } from './zone.ts';
+import { fromWallClock, wallClock } from './zone.ts';
 
 const { getDayDetail, isWorkday } = chineseDays;
 
 /**
- * The Chinese working-day calendar (with 调休 make-up workdays, from chinese-days) in China
- * Standard Time. China has no daylight saving, so a fixed +08:00 offset is exact.
+ * The Chinese working-day calendar (with 调休 make-up workdays, from chinese-days), its days and
+ * office hours read on the workspace's wall clock (zone.ts; China Standard Time by default).
  * Deadlines in working days end at the close of office hours; the emergency clocks
  * (5 h, 24 h, 48 h) run in plain hours and do not use this module.
  */
@@ -31,7 +31,12 @@ function localMinutes(at: Date | string): number {
 
 /** The instant of a local date + minutes. */
 export function localInstant(date: string, minutes: number): Date {
-  return new Date(Date.parse(`${date}T00:00:00Z`) - ZONE_OFFSET_MS + minutes * 60_000);
+  const whole = Math.floor(minutes);
+  const [y, m, d] = nextDate(date, Math.floor(whole / 1440)).split('-').map(Number);
+  const inDay = whole - Math.floor(whole / 1440) * 1440;
+  const at = fromWallClock(y, m, d, Math.floor(inDay / 60), inDay % 60);
+  if (!at) throw new Error(`not a date: ${date}`);
+  return new Date(at.getTime() + (minutes - whole) * 60_000);
 }
 
 function nextDate(date: string, delta = 1): string {

@@ -68,6 +68,8 @@ for (const tdb of testDatabases) {
     });
 
     test('acknowledging a digest acknowledges every alert folded into it', async () => {
+      // A group channel folds a flood into one digest (in-app holds back each person's flood instead: recipients.ts).
+      dept = (await addChannel(w, { name: '住房科机器人', kind: 'webhook', config: { url: 'http://127.0.0.1:9/in', secret: 'esc-secret-1' }, department_id: w.departments.zfk })).id;
       await saveAlertSettings(w.db.kysely, { digestThreshold: 1 });
       for (let i = 0; i < 4; i++) await enqueue(w, { key: `post:${10 + i}|rule:小区漏水`, ruleId: rule, departmentId: w.departments.zfk, level: 'yellow' });
       const t0 = new Date();
@@ -79,6 +81,37 @@ for (const tdb of testDatabases) {
       assert.equal(folded.length, 3);
       assert.ok(folded.every((f) => f.acknowledged_at));
       assert.equal(await escalateUnacknowledged(w.ctx, plus(t0, 3 * 3600_000)), 1, 'only the alert sent on its own, never acknowledged, escalates');
+    });
+
+    test('what falls due in one round goes out as one message per recipient; a replied or closed case never escalates', async () => {
+      const now = new Date().toISOString();
+      const addCase = async (seq: number, state: 'closed' | 'replied' | 'drafting') =>
+        (await w.db.kysely.insertInto('cases').values({ number: `2026-90${seq}`, year: 2026, seq: 900 + seq, title: `处置单 ${seq}`, state, level: 'orange', opened_at: now, updated_at: now, overdue: 0 }).returning('id').executeTakeFirstOrThrow()).id;
+      const closed = await addCase(1, 'closed');
+      const replied = await addCase(2, 'replied');
+      const drafting = await addCase(3, 'drafting');
+      await enqueue(w, { key: 'post:31|alert', title: '已办结的事', ruleId: rule, departmentId: w.departments.zfk, caseId: closed });
+      await enqueue(w, { key: 'post:32|alert', title: '已答复的事', ruleId: rule, departmentId: w.departments.zfk, caseId: replied });
+      await enqueue(w, { key: 'post:33|alert', title: '拟稿中的事', ruleId: rule, departmentId: w.departments.zfk, caseId: drafting });
+      await enqueue(w, { key: 'post:34|alert', title: '还没立案的事', ruleId: rule, departmentId: w.departments.zfk, level: 'yellow' });
+      await enqueue(w, { key: 'post:35|alert', title: '红色的事', ruleId: rule, departmentId: w.departments.zfk, level: 'red' });
+      const t0 = new Date();
+      await deliverDue(w.ctx, { now: () => t0 });
+      assert.equal(await escalateUnacknowledged(w.ctx, plus(t0, 31 * 60_000)), 3, 'the three still waiting');
+      const esc = (await byChannel(office)).filter((a) => a.kind === 'escalation');
+      assert.equal(esc.length, 1, 'one message for the round, not one per alert');
+      assert.match(esc[0].title, /3 条预警无人确认/);
+      assert.equal(esc[0].level, 'red', 'as urgent as its most urgent matter (quiet hours let red through)');
+      for (const title of ['拟稿中的事', '还没立案的事', '红色的事']) assert.match(esc[0].body, new RegExp(title));
+      for (const title of ['已办结的事', '已答复的事']) assert.doesNotMatch(esc[0].body, new RegExp(title));
+      const lead = (await byChannel(leaders)).filter((a) => a.kind === 'escalation');
+      assert.equal(lead.length, 1, 'the leaders: the red one');
+      assert.match(lead[0].title, /红色的事/);
+      assert.equal(await escalateUnacknowledged(w.ctx, plus(t0, 120 * 60_000)), 0, 'once');
+      // Acknowledging the round's message acknowledges every matter it lists.
+      await acknowledgeAlert(w.db.kysely, cliActor(), esc[0].id);
+      const listed = await w.db.kysely.selectFrom('alerts').select(['matter_key', 'acknowledged_at']).where('matter_key', 'in', ['post:33|alert', 'post:34|alert', 'post:35|alert']).execute();
+      assert.ok(listed.length >= 3 && listed.every((a) => a.acknowledged_at), JSON.stringify(listed));
     });
 
     test('an alert not yet delivered does not escalate', async () => {

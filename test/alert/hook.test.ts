@@ -94,8 +94,10 @@ for (const tdb of testDatabases) {
     });
 
     test("channel min level, rule list and the rule's own min level are respected", async () => {
-      const high = await addChannel(w, { name: '高等级', kind: 'inapp', min_level: 'orange' });
-      const onlyDemolition = await addChannel(w, { name: '拆迁专线', kind: 'inapp', rule_names: ['拆迁补偿'] });
+      // Group channels (in-app is personal: one message per person, whichever in-app channel carries it).
+      const group = { kind: 'webhook' as const, config: { url: 'http://127.0.0.1:9/in', secret: 'hook-secret-2' } };
+      const high = await addChannel(w, { name: '高等级', ...group, min_level: 'orange' });
+      const onlyDemolition = await addChannel(w, { name: '拆迁专线', ...group, rule_names: ['拆迁补偿'] });
       await run(await post(null), result('yellow', ['小区漏水']));
       assert.equal((await alertsOf(high.id)).length, 0);
       assert.equal((await alertsOf(onlyDemolition.id)).length, 0);

@@ -44,6 +44,24 @@ for (const tdb of testDatabases) {
       assert.deepEqual(events, ['open', 'update', 'press_conference']);
     });
 
+    test('a 重大 case proposes the 5 h / 24 h clocks: the office confirms in one click, or sets them aside', async () => {
+      const plain = await w.as.office.post('/api/cases', { title: '小区绿化', lead_department_id: w.depts.jsk, level: 'yellow' });
+      assert.equal(plain.body.emergency_proposed, 0, 'below 重大: nothing proposed');
+      const c = await w.as.office.post('/api/cases', { title: '化工厂爆炸传闻二', lead_department_id: w.depts.jsk, level: 'orange' });
+      assert.equal(c.body.emergency_proposed, 1, 'proposed, not imposed');
+      assert.equal(c.body.emergency, 0);
+      assert.equal(c.body.deadline_kind, 'same_day');
+      const confirmed = await w.as.office.patch(`/api/cases/${c.body.id}`, { emergency: true });
+      assert.equal(confirmed.status, 200, JSON.stringify(confirmed.body));
+      assert.deepEqual([confirmed.body.emergency, confirmed.body.emergency_proposed, confirmed.body.deadline_kind], [1, 0, 'emergency_5h']);
+      assert.equal(Date.parse(confirmed.body.press_deadline_at) - Date.parse(c.body.opened_at), 24 * 3_600_000);
+      const other = await w.as.office.post('/api/cases', { title: '暴雨内涝', lead_department_id: w.depts.jsk, level: 'red' });
+      const aside = await w.as.office.patch(`/api/cases/${other.body.id}`, { emergency: false });
+      assert.deepEqual([aside.body.emergency, aside.body.emergency_proposed, aside.body.deadline_kind], [0, 0, 'same_day']);
+      const raised = await w.as.office.patch(`/api/cases/${plain.body.id}`, { level: 'orange' });
+      assert.equal(raised.body.emergency_proposed, 1, 'raised to 重大: proposed');
+    });
+
     test('the office waives a commitment with a reason (audited), and the case can close', async () => {
       const c = await w.as.office.post('/api/cases', { title: '小区绿化被毁', lead_department_id: w.depts.jsk });
       const id = c.body.id;

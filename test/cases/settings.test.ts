@@ -86,6 +86,20 @@ for (const tdb of testDatabases) {
       assert.equal(tpl.body.error.message, '回复模板“不存在的模板”不存在');
     });
 
+    test('the 48-hour clock per level, while the same-day rule stays on for the others', async () => {
+      const set = await w.as.office.request('PUT', '/api/cases/settings', { same_day: true, general_hours_levels: ['blue'] });
+      assert.equal(set.status, 200, JSON.stringify(set.body));
+      try {
+        const blue = await w.as.office.post('/api/cases', { title: '路灯不亮', lead_department_id: w.depts.jsk, level: 'blue' });
+        assert.equal(blue.body.deadline_kind, 'hours_48');
+        assert.equal(Date.parse(blue.body.deadline_at) - Date.parse(blue.body.opened_at), 48 * 3_600_000);
+        const yellow = await w.as.office.post('/api/cases', { title: '道路积水', lead_department_id: w.depts.jsk, level: 'yellow' });
+        assert.equal(yellow.body.deadline_kind, 'same_day');
+      } finally {
+        await w.as.office.request('PUT', '/api/cases/settings', { general_hours_levels: [] });
+      }
+    });
+
     test('every ledger action is in the OpenAPI document', async () => {
       const res = await w.as.office.get('/api/openapi.json');
       assert.equal(res.status, 200);

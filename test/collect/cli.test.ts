@@ -79,7 +79,7 @@ describe('collection commands', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /charset: big5 \(none declared\)/);
     assert.match(r.stdout, /違章建築拆除引發爭議/);
-    assert.match(r.stdout, /time: 2004-05-01T02:00:00.000Z {2}author: 記者/);
+    assert.match(r.stdout, /time: 2004-05-01 10:00 {2}author: 記者/, 'Beijing time (02:00 UTC)');
     const discuz = await run(['source', 'test', `${site.url}/forum/forum.php?mod=forumdisplay&fid=2`, '--preset', 'discuz']);
     assert.match(discuz.stdout, /charset: gb18030 \(declared: gbk\)/);
     assert.match(discuz.stdout, /东门菜市场周边占道经营严重/);
@@ -100,7 +100,11 @@ describe('collection commands', () => {
     const first = jsonl.stdout.trim().split('\n').map((l) => JSON.parse(l)).find((p) => p.external_id === '1');
     assert.equal(first.metrics.likes, 3);
     assert.equal(first.extra.dislikes, 1);
-    assert.equal(first.published_at, '2019-02-28T03:25:05.000Z');
+    assert.equal(first.published_at, '2019-02-28T11:25:05+08:00', 'Beijing time, with its offset');
+    assert.equal(Date.parse(first.published_at), Date.parse('2019-02-28T03:25:05.000Z'));
+    assert.equal(first.published_precision, 'second');
+    const table = await run(['posts', '--source', '12345热线', '--db', dbPath]);
+    assert.match(table.stdout, /\t2019-02-28 11:25\t/, 'the table reads Beijing time');
 
     const xlsx = join(dir, 'fake.xlsx');
     writeFileSync(xlsx, '留言编号,留言主题\n1,x\n');

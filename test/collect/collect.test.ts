@@ -96,6 +96,15 @@ for (const tdb of testDatabases) {
       assert.equal(thread.author, '老街坊');
       const replies = await db.kysely.selectFrom('post_replies').selectAll().where('post_id', '=', thread.id).orderBy('id').execute();
       assert.deepEqual(replies.map((x) => x.author), ['路人', '县住建局']);
+      // The thread page's exact time wins over the list's date alone (which stamped every thread 00:00).
+      assert.deepEqual(
+        rows.map((p) => [p.external_id, p.published_at, p.published_precision]),
+        [
+          ['1001', '2024-11-04T06:05:00.000Z', 'minute'],
+          ['1002', '2024-11-01T12:15:00.000Z', 'minute'],
+          ['1003', '2024-10-29T23:40:00.000Z', 'minute'],
+        ],
+      );
       // The forum list now shows more replies: the thread page is fetched again and history grows.
       site.state.extraReply = true;
       await db.kysely.updateTable('posts').set({ replies_count: 1 }).where('id', '=', thread.id).execute();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import iconv from 'iconv-lite';
 import { decodeBody } from '../../src/collect/encoding/charset.ts';
-import { parseDate } from '../../src/collect/parser/dates.ts';
+import { finerDate, parseDate, parseDateDetail } from '../../src/collect/parser/dates.ts';
 import { parseFeedText } from '../../src/collect/parser/feed.ts';
 import { parseDetailPage, parseListPage } from '../../src/collect/parser/html.ts';
 import { parseJsonItems } from '../../src/collect/parser/json.ts';
@@ -38,6 +38,26 @@ describe('Chinese dates', () => {
     assert.equal(parseDate('2024-11-03T20:15:00+08:00', NOW), '2024-11-03T12:15:00.000Z');
     assert.equal(parseDate(1730786400, NOW), '2024-11-05T06:00:00.000Z');
   });
+  test('each time keeps the precision its text gives; the finer of two wins, the preferred one on a tie', () => {
+    const cases: [string, string, string][] = [
+      ['2024-11-1', '2024-10-31T16:00:00.000Z', 'day'],
+      ['2024年11月1日', '2024-10-31T16:00:00.000Z', 'day'],
+      ['2024-11-4 14:05', '2024-11-04T06:05:00.000Z', 'minute'],
+      ['2024-11-4 14:05:09', '2024-11-04T06:05:09.000Z', 'second'],
+      ['3 小时前', '2024-11-05T01:00:00.000Z', 'hour'],
+      ['昨天 14:05', '2024-11-04T06:05:00.000Z', 'minute'],
+      ['昨天', '2024-11-03T16:00:00.000Z', 'day'],
+      ['Mon, 04 Nov 2024 14:05:00 +0800', '2024-11-04T06:05:00.000Z', 'second'],
+    ];
+    for (const [text, iso, precision] of cases) assert.deepEqual(parseDateDetail(text, NOW), { iso, precision }, text);
+    const listDate = parseDateDetail('2024-11-4', NOW);
+    const threadTime = parseDateDetail('2024-11-4 14:05', NOW);
+    assert.equal(finerDate(threadTime, listDate), threadTime, "the thread page's exact time over the list's date");
+    assert.equal(finerDate(listDate, threadTime), threadTime, 'finer wins whichever is preferred');
+    assert.equal(finerDate(parseDateDetail('2024-11-4 09:00', NOW), threadTime)?.iso, '2024-11-04T01:00:00.000Z', 'a tie keeps the preferred');
+    assert.equal(finerDate(null, listDate), listDate);
+  });
+
   test('nonsense is refused, not guessed', () => {
     for (const bad of ['', '明年', '2019/13/45', '2024-02-30', 'abc', '99 小时后']) assert.equal(parseDate(bad, NOW), null, bad);
   });

@@ -81,6 +81,19 @@ for (const tdb of testDatabases) {
       assert.doesNotMatch(JSON.stringify(audit), new RegExp(TOKEN));
     });
 
+    test('a source marked 参考 in the file is one, exports so, and applying the export changes nothing', async () => {
+      const r = await applyWorkspace(db.kysely, cliActor(), YAML.replace('    interval: 10m\n', '    interval: 10m\n    reference: true\n'));
+      assert.equal(r.sections.sources.updated, 1);
+      const row = await db.kysely.selectFrom('sources').select('reference').where('name', '=', '某县论坛').executeTakeFirstOrThrow();
+      assert.equal(row.reference, 1);
+      const yaml = await exportWorkspace(db.kysely);
+      assert.match(yaml, /reference: true/);
+      const again = await applyWorkspace(db.kysely, cliActor(), yaml);
+      assert.equal(again.sections.sources.created + again.sections.sources.updated, 0);
+      await applyWorkspace(db.kysely, cliActor(), YAML);
+      assert.equal((await db.kysely.selectFrom('sources').select('reference').where('name', '=', '某县论坛').executeTakeFirstOrThrow()).reference, 0, 'left out: not 参考');
+    });
+
     test('every mistake is reported with its YAML path and nothing changes', async () => {
       const before = await db.kysely.selectFrom('sources').selectAll().orderBy('id').execute();
       const bad = `

@@ -6,7 +6,10 @@ import { applyWorkspace } from '../../src/workspace/workspace.ts';
 import { PASSWORD, seedOrg } from '../helpers/fixtures.ts';
 import { ensureConsoleBuilt, launchBrowser, loginAs, skipReason, startE2eServer, type E2eServer } from './browser.ts';
 
+// By default 一般 (blue) reaches the department in its digest (issue 18); this workspace wants it at once.
 const WATCH = `
+alert_settings:
+  - { departmentNowLevel: blue }
 watch_rules:
   - { name: 道路施工, expression: "施工 & 路", department: jsk, min_level: blue }
 channels:

@@ -158,5 +158,17 @@ for (const tdb of testDatabases) {
       assert.deepEqual(a.quarters.map((q) => q.period.key), ['2026-Q1', '2026-Q2', '2026-Q3', '2026-Q4']);
       assert.equal(a.quarters[2].departments.find((d) => d.departmentId === fx.dept.jsk)!.cases, 1, 'C0 opened in September');
     });
+
+    // Last: it adds a post to the shared fixture.
+    test('a post dated by its day alone counts in the day, never in an hour (no fake 0时 peak)', async () => {
+      const source = (await env.db.kysely.selectFrom('sources').select('id').orderBy('id').executeTakeFirstOrThrow()).id;
+      const at = '2026-10-04T16:00:00.000Z'; // 2026-10-05 00:00 Beijing: what "2026-10-05" alone reads as
+      await env.db.kysely.insertInto('posts').values({ source_id: source, dedup_key: 'date-only', title: '只有日期的帖子', text: '只有日期。', published_at: at, published_precision: 'day', fetched_at: at, updated_at: at, views: 0, replies_count: 0, likes: 0, reposts: 0 } as never).execute();
+      const s = await volumeStats(env.db.kysely, parsePeriod('2026-10-05'));
+      assert.equal(s.total, 6, 'counted in the day');
+      assert.deepEqual(s.trend.buckets.filter((b) => b.count > 0).map((b) => b.label), ['8时', '9时', '12时', '15时', '20时'], 'and in no hour');
+      const month = await volumeStats(env.db.kysely, parsePeriod('2026-10'));
+      assert.equal(month.trend.buckets.find((b) => b.key === '2026-10-05')!.count, 6, 'the daily trend has it');
+    });
   });
 }

@@ -39,6 +39,8 @@ export interface ChannelMessage {
   departmentId: number | null;
   attachment?: MessageAttachment;
   createdAt: string;
+  /** For a channel that writes to people one by one (in-app; e-mail with `to_recipients`): the people who take it now. */
+  recipients?: { userId: number; name: string; email: string | null }[];
 }
 
 /**

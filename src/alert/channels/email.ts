@@ -20,11 +20,14 @@ const config = z
     user: z.string().optional(),
     password: z.string().optional(),
     from: z.string().min(3),
-    to: z.array(z.string().email()).min(1),
+    to: z.array(z.string().email()).default([]),
+    /** Also (or only) write to each recipient's own address: the people the alert is for (alert/recipients.ts), who chose e-mail. */
+    to_recipients: z.boolean().default(false),
     /** Accept self-signed certificates (intranet mail servers). */
     allowSelfSigned: z.boolean().default(false),
   })
-  .strict();
+  .strict()
+  .refine((c) => c.to.length > 0 || c.to_recipients, { message: 'give addresses in "to", or set "to_recipients"', path: ['to'] });
 type EmailConfig = z.infer<typeof config>;
 
 function esc(s: string): string {
@@ -89,9 +92,13 @@ export const emailChannel: ChannelProvider<EmailConfig> = {
       const attachments = message.attachment
         ? [{ filename: message.attachment.filename, contentType: message.attachment.mime, content: await message.attachment.load() }]
         : undefined;
+      // Each person's own address as a blind copy: nobody sees who else was written to.
+      const personal = cfg.to_recipients ? [...new Set((message.recipients ?? []).map((r) => r.email).filter((e): e is string => !!e))] : [];
+      if (cfg.to.length === 0 && personal.length === 0) return { ok: true, status: null, snippet: 'no recipient with an e-mail address: nothing to send' };
       const info = await transport.sendMail({
         from: cfg.from,
-        to: cfg.to,
+        to: cfg.to.length ? cfg.to : undefined,
+        bcc: personal.length ? personal : undefined,
         subject: content.subject,
         text: content.text,
         html: content.html,

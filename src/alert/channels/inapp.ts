@@ -11,6 +11,8 @@ export interface InappEvent {
   alertIds: number[];
   departmentId: number | null;
   roles: string[] | null;
+  /** The people who take it at once (null: everyone the channel and the department allow). */
+  recipients: number[] | null;
   kind: string;
   level: string;
   title: string;
@@ -43,6 +45,7 @@ export const inappChannel: ChannelProvider<z.infer<typeof config>> = {
       alertIds: m.alertIds,
       departmentId: m.departmentId,
       roles: cfg.roles ?? null,
+      recipients: m.recipients ? m.recipients.map((r) => r.userId) : null,
       kind: m.kind,
       level: m.level,
       title: m.title,

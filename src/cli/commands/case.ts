@@ -9,6 +9,7 @@ import { verifyResponses } from '../../cases/verify.ts';
 import type { AppContext } from '../../context.ts';
 import { RISK_LEVELS } from '../../levels.ts';
 import { CliError, withContext } from '../context.ts';
+import { localDateTime } from '../../time/format.ts';
 
 interface FilterOptions {
   db?: string;
@@ -60,7 +61,7 @@ export function caseCommand(program: Command) {
         const { total, items } = await listLedger(ctx.db.kysely, cliActor(), { ...(await toQuery(ctx, opts)), limit });
         for (const i of items) {
           if (opts.format === 'jsonl') console.log(JSON.stringify(i));
-          else console.log([i.number, i.state, i.level, i.lead_department ?? '-', i.deadline_at ?? '-', i.overdue ? 'overdue' : '', i.title].join('\t'));
+          else console.log([i.number, i.state, i.level, i.lead_department ?? '-', i.deadline_at ? localDateTime(i.deadline_at) : '-', i.overdue ? 'overdue' : '', i.title].join('\t'));
         }
         console.error(`${items.length} of ${total} case(s)`);
       }, { mustExist: true });

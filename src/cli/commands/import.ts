@@ -16,8 +16,9 @@ export function importCommand(program: Command) {
     .argument('<file>', '.xlsx, .csv or .jsonl file; Chinese column names such as 留言编号/留言主题/留言时间/留言详情 work without --map')
     .requiredOption('--source <name>', 'the import source to store into (created as kind "import" if it does not exist)')
     .option('--map <pairs>', 'column=field pairs, comma separated; fields: id,title,text,author,published_at,url,views,replies,likes,reposts,dislikes,reply_text,reply_time,reply_author,ignore')
+    .option('--history', 'the file is history (e.g. last year\'s export): store and analyse its posts, but alert nobody and open no case')
     .option('--db <url>', 'SQLite path or postgres:// URL (default: DATABASE_URL, else ./data/minsheng.db)')
-    .action(async (file: string, opts: { source: string; map?: string; db?: string }) => {
+    .action(async (file: string, opts: { source: string; map?: string; db?: string; history?: boolean }) => {
       try {
         formatOf(file);
       } catch (err) {
@@ -45,7 +46,7 @@ export function importCommand(program: Command) {
         }
         let result;
         try {
-          result = await importFile(ctx, actor, source, basename(file), bytes, map);
+          result = await importFile(ctx, actor, source, basename(file), bytes, map, { history: opts.history === true });
         } catch (err) {
           if (err instanceof AppError && !(err instanceof NotFoundError)) throw new CliError(err.message);
           throw err;

@@ -8,6 +8,8 @@ import { postExtraJson } from '../../collect/types.ts';
 import { readJson } from '../../db/values.ts';
 import { AppError } from '../../errors.ts';
 import { CliError, withContext } from '../context.ts';
+import { localDateTime, publishedText } from '../../time/format.ts';
+import { localIso } from '../../time/zone.ts';
 
 type Row = Awaited<ReturnType<typeof searchPosts>>[number];
 
@@ -20,8 +22,11 @@ function jsonl(r: Row) {
     title: r.title,
     text: r.text,
     author: r.author,
-    published_at: r.published_at,
-    fetched_at: r.fetched_at,
+    // ISO with the workspace offset (2026-12-08T00:26:00+08:00): machines read the instant, people the wall clock.
+    published_at: localIso(r.published_at),
+    published_precision: r.published_precision,
+    standing: r.standing,
+    fetched_at: localIso(r.fetched_at),
     metrics: { views: r.views, replies: r.replies_count, likes: r.likes, reposts: r.reposts },
     near_duplicate_of: r.near_duplicate_of,
     sentiment: r.sentiment_label ? { label: r.sentiment_label, score: r.sentiment_score } : null,
@@ -74,7 +79,7 @@ export function postsCommand(program: Command) {
           return;
         }
         const lines = [['id', 'published', 'source', 'risk', 'sentiment', 'title'].join('\t')];
-        for (const r of rows) lines.push([r.id, (r.published_at ?? r.fetched_at).slice(0, 16).replace('T', ' '), cut(r.source, 16), r.risk_level ?? '-', r.sentiment_label ?? '-', cut(r.title, 60)].join('\t'));
+        for (const r of rows) lines.push([r.id, r.published_at ? publishedText(r.published_at, r.published_precision) : localDateTime(r.fetched_at), cut(r.source, 16), r.risk_level ?? '-', r.sentiment_label ?? '-', cut(r.title, 60)].join('\t'));
         process.stdout.write(`${lines.join('\n')}\n${rows.length} post(s)\n`);
       });
     });

@@ -9,6 +9,7 @@ import type { Db } from '../../db/connect.ts';
 import { AppError } from '../../errors.ts';
 import { createLogger } from '../../log.ts';
 import { CliError } from '../context.ts';
+import { localDateTime } from '../../time/format.ts';
 
 export function sourceCommand(program: Command) {
   const source = program.command('source').description('work with sources (信息源)');
@@ -47,7 +48,7 @@ export function sourceCommand(program: Command) {
           console.log(`items: ${p.items.length}`);
           p.items.forEach((i, n) => {
             console.log(`${n + 1}. ${i.title}`);
-            console.log(`   time: ${i.published_at ?? '-'}  author: ${i.author ?? '-'}${i.replies ? `  replies: ${i.replies}` : ''}`);
+            console.log(`   time: ${i.published_at ? localDateTime(i.published_at) : '-'}  author: ${i.author ?? '-'}${i.replies ? `  replies: ${i.replies}` : ''}`);
             console.log(`   url: ${i.url ?? '-'}`);
           });
         }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config.ts';
 import { createContext } from '../../context.ts';
 import { dbKindOf, openDatabase, resolveDbUrl } from '../../db/connect.ts';
+import { loadWorkspaceZone } from '../../time/settings.ts';
 import { migrateToLatest } from '../../db/migrate.ts';
 import { startJobRuntime } from '../../jobs/runtime.ts';
 import { periodicTasks } from '../../jobs/tasks.ts';
@@ -26,6 +27,7 @@ export function workerCommand(program: Command) {
       const log = createLogger(config.LOG_LEVEL).child({ part: 'worker', pid: process.pid });
       const db = await openDatabase(url);
       await migrateToLatest(db);
+      await loadWorkspaceZone(db.kysely);
       const ctx = createContext(db, config, log);
       // stalls of a second or more are logged (a worker has no /api/health)
       processEventLoop(log);

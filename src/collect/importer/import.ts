@@ -8,7 +8,7 @@ import { readJson } from '../../db/values.ts';
 import { importConfigJson } from '../sources/import.ts';
 import { ValidationError } from '../../errors.ts';
 import { t } from '../../i18n/index.ts';
-import { parseDate } from '../parser/dates.ts';
+import { parseDateDetail } from '../parser/dates.ts';
 import { ingestPosts } from '../../pipeline/index.ts';
 import { plainText } from '../sanitize.ts';
 import type { CollectedItem, SourceRow } from '../types.ts';
@@ -72,14 +72,14 @@ export function rowToItem(row: ImportRow, columns: Map<string, ImportField>, now
   const date = (f: 'published_at' | 'reply_time') => {
     const v = get[f];
     if (!v || str(v.value) === null) return null;
-    const at = parseDate(typeof v.value === 'number' ? v.value : String(v.value), now);
+    const at = parseDateDetail(typeof v.value === 'number' ? v.value : String(v.value), now);
     if (!at) throw new Error(`${v.column}: cannot read the date "${v.value}"`);
     return at;
   };
   const title = plainText(str(get.title?.value) ?? '');
   const text = plainText(str(get.text?.value) ?? '');
   if (!title && !text) throw new Error('no title or text (map the columns with --map column=title,column=text)');
-  const publishedAt = date('published_at');
+  const published = date('published_at');
   const metrics: CollectedItem['metrics'] = {};
   for (const k of ['views', 'replies', 'likes', 'reposts'] as const) if (get[k]) metrics[k] = metric(get[k]!.value, get[k]!.column);
   if (get.dislikes) extra.dislikes = metric(get.dislikes.value, get.dislikes.column);
@@ -91,9 +91,10 @@ export function rowToItem(row: ImportRow, columns: Map<string, ImportField>, now
     text,
     contentHtml: null,
     author: str(get.author?.value),
-    publishedAt,
+    publishedAt: published?.iso ?? null,
+    publishedPrecision: published?.precision ?? null,
     metrics,
-    replies: replyText ? [{ externalId: 'official-reply', author: str(get.reply_author?.value), text: replyText, publishedAt: date('reply_time') }] : [],
+    replies: replyText ? [{ externalId: 'official-reply', author: str(get.reply_author?.value), text: replyText, publishedAt: date('reply_time')?.iso ?? null }] : [],
     extra,
   };
 }
@@ -102,8 +103,11 @@ export function rowToItem(row: ImportRow, columns: Map<string, ImportField>, now
  * Imports an .xlsx/.csv/.jsonl file into an import (or push/manual) source. Bad rows are
  * reported with their row number and skipped; the others are stored, in chunks, deduplicated
  * by id column (or content), so re-running an interrupted import stores each post once.
+ * `history`: the file is history (last year's export): its posts are stored and analysed but
+ * neither alert nor open a case (`posts.standing` 'history'); rows published before the source
+ * was added are 'old' and do not alert either way.
  */
-export async function importFile(ctx: AppContext, actor: Actor, source: SourceRow, filename: string, bytes: Buffer, map: Record<string, string> = {}): Promise<ImportResult> {
+export async function importFile(ctx: AppContext, actor: Actor, source: SourceRow, filename: string, bytes: Buffer, map: Record<string, string> = {}, opts: { history?: boolean } = {}): Promise<ImportResult> {
   assertCan(actor, 'posts.create');
   // Posts stored here join the source's department: a responder or head imports only into sources they may see.
   const offices = await officeDepartmentIds(ctx.db.kysely);
@@ -136,6 +140,7 @@ export async function importFile(ctx: AppContext, actor: Actor, source: SourceRo
     await ingestPosts(ctx, source, items, {
       now,
       mayUpdate,
+      standing: { history: opts.history === true },
       onStored: async (stored) => {
         result.created += stored.created.length;
         result.updated += stored.updated;
@@ -149,7 +154,7 @@ export async function importFile(ctx: AppContext, actor: Actor, source: SourceRo
     action: 'posts.import',
     entity: 'source',
     entityId: source.id,
-    after: { file: filename, rows: result.rows, created: result.created, updated: result.updated, rejected: result.errors.length, warnings: result.warnings.length },
+    after: { file: filename, history: opts.history === true, rows: result.rows, created: result.created, updated: result.updated, rejected: result.errors.length, warnings: result.warnings.length },
   });
   return result;
 }

@@ -1,9 +1,18 @@
 /**
  * Dates as Chinese sites write them: ISO and RFC 822, "2024-1-2 10:05", "2024年1月2日 10:05",
  * "01-02 10:05" (this year), and relative forms ("刚刚", "3 小时前", "昨天 14:05", "前天").
- * Times without a zone are Beijing time (UTC+8). Returns an ISO-8601 UTC string or null.
+ * Times without a zone are read on the workspace's wall clock (Asia/Shanghai by default).
+ * `parseDate` returns an ISO-8601 UTC string or null; `parseDateDetail` also says how precise
+ * the text was (a date alone is a day, "3 小时前" an hour), which the post keeps
+ * (`posts.published_precision`) so that a date-only time is never counted in an hour.
  */
+import type { PublishedPrecision } from '../vocabulary.ts';
 import { fromWallClock, wallClock } from '../../time/zone.ts';
+
+export interface ParsedDate {
+  iso: string;
+  precision: PublishedPrecision;
+}
 
 /** Wall-clock parts in Beijing time for `now`. */
 function beijingParts(now: Date) {
@@ -46,24 +55,40 @@ function time(rest: string): [number, number, number] {
 }
 
 export function parseDate(input: string | number | null | undefined, now: Date = new Date()): string | null {
+  return parseDateDetail(input, now)?.iso ?? null;
+}
+
+/** The finer of two parsed times (the thread page's exact time over the list's date); on a tie, `preferred`. */
+export function finerDate(preferred: ParsedDate | null, other: ParsedDate | null): ParsedDate | null {
+  if (!preferred) return other;
+  if (!other) return preferred;
+  return PRECISION_RANK[other.precision] > PRECISION_RANK[preferred.precision] ? other : preferred;
+}
+
+const PRECISION_RANK: Record<PublishedPrecision, number> = { day: 0, hour: 1, minute: 2, second: 3 };
+
+const at = (iso: string | null | undefined, precision: PublishedPrecision): ParsedDate | null => (iso ? { iso, precision } : null);
+
+/** A date as a site writes it, with how precise the text was; null when it cannot be read. */
+export function parseDateDetail(input: string | number | null | undefined, now: Date = new Date()): ParsedDate | null {
   if (input === null || input === undefined) return null;
-  if (typeof input === 'number') return fromEpoch(input);
+  if (typeof input === 'number') return at(fromEpoch(input), 'second');
   const s = input.replace(/\s+/g, ' ').replace(/^(发表于|发布于|发布时间[:：]?|时间[:：]?|更新于|留言时间[:：]?|回复时间[:：]?)\s*/, '').trim();
   if (!s) return null;
-  if (/^\d{10}(\d{3})?$/.test(s)) return fromEpoch(Number(s));
+  if (/^\d{10}(\d{3})?$/.test(s)) return at(fromEpoch(Number(s)), 'second');
 
-  if (/^(刚刚|刚才|just now)$/i.test(s)) return now.toISOString();
+  if (/^(刚刚|刚才|just now)$/i.test(s)) return at(now.toISOString(), 'minute');
   const rel = /^(\d+|[一两二三四五六七八九十半])\s*(秒钟?|分钟?|个?小时|个?钟头|天|日|个?星期|周|个?月|年)\s*(前|以前|之前)$/.exec(s);
   if (rel) {
     const n = /\d/.test(rel[1]) ? Number(rel[1]) : CN_DIGITS[rel[1]];
     const unit = UNIT_MS[rel[2]];
-    if (unit) return new Date(now.getTime() - n * unit).toISOString();
+    if (unit) return at(new Date(now.getTime() - n * unit).toISOString(), unit < 3600000 ? 'minute' : unit < 86400000 ? 'hour' : 'day');
   }
-  if (/^半小时前$/.test(s)) return new Date(now.getTime() - 1800000).toISOString();
+  if (/^半小时前$/.test(s)) return at(new Date(now.getTime() - 1800000).toISOString(), 'hour');
   const day = /^(今天|昨天|前天|大前天)\s*(.*)$/.exec(s);
   if (day) {
     const shift = { 今天: 0, 昨天: 1, 前天: 2, 大前天: 3 }[day[1] as '今天'];
-    return dayShift(now, shift, ...time(day[2]))?.toISOString() ?? null;
+    return at(dayShift(now, shift, ...time(day[2]))?.toISOString(), timePrecision(day[2]));
   }
 
   // 2024-01-02 10:05[:06], 2024/1/2, 2024.1.2, 2024年1月2日 10时05分
@@ -73,9 +98,9 @@ export function parseDate(input: string | number | null | undefined, now: Date =
     if (zone) {
       const iso = `${y}-${mo.padStart(2, '0')}-${d.padStart(2, '0')}T${(hh ?? '0').padStart(2, '0')}:${(mm ?? '0').padStart(2, '0')}:${(ss ?? '0').padStart(2, '0')}${zone === 'Z' ? 'Z' : zone.replace(/(\d{2})(\d{2})$/, '$1:$2')}`;
       const t = Date.parse(iso);
-      return Number.isNaN(t) ? null : new Date(t).toISOString();
+      return Number.isNaN(t) ? null : at(new Date(t).toISOString(), hh === undefined ? 'day' : ss === undefined ? 'minute' : 'second');
     }
-    return fromBeijing(Number(y), Number(mo), Number(d), Number(hh ?? 0), Number(mm ?? 0), Number(ss ?? 0))?.toISOString() ?? null;
+    return at(fromBeijing(Number(y), Number(mo), Number(d), Number(hh ?? 0), Number(mm ?? 0), Number(ss ?? 0))?.toISOString(), hh === undefined ? 'day' : ss === undefined ? 'minute' : 'second');
   }
   // 01-02 10:05 or 1月2日 10:05: this year, or last year if that would be in the future
   const short = /^(\d{1,2})\s*[-/月]\s*(\d{1,2})\s*日?(?:\s+(\d{1,2})[:：](\d{1,2})(?::(\d{1,2}))?)?$/.exec(s);
@@ -84,14 +109,21 @@ export function parseDate(input: string | number | null | undefined, now: Date =
     const [, mo, d, hh, mm, ss] = short;
     let date = fromBeijing(y, Number(mo), Number(d), Number(hh ?? 0), Number(mm ?? 0), Number(ss ?? 0));
     if (date && date.getTime() > now.getTime() + 86400000) date = fromBeijing(y - 1, Number(mo), Number(d), Number(hh ?? 0), Number(mm ?? 0), Number(ss ?? 0));
-    return date?.toISOString() ?? null;
+    return at(date?.toISOString(), hh === undefined ? 'day' : ss === undefined ? 'minute' : 'second');
   }
   // ISO with zone, RFC 822 ("Mon, 02 Jan 2006 15:04:05 +0800"), and other forms Date knows.
   if (/[a-z]/i.test(s) || /T\d/.test(s)) {
     const t = Date.parse(s.replace(/\bCST\b/, '+0800'));
-    if (!Number.isNaN(t)) return new Date(t).toISOString();
+    if (!Number.isNaN(t)) return at(new Date(t).toISOString(), /\d:\d{2}:\d{2}/.test(s) ? 'second' : /\d:\d{2}/.test(s) ? 'minute' : 'day');
   }
   return null;
+}
+
+/** How precise the time of day after 今天/昨天 is: none given is a day. */
+function timePrecision(rest: string): PublishedPrecision {
+  const m = /(\d{1,2})[:：点](\d{1,2})?(?:[:：分](\d{1,2}))?/.exec(rest);
+  if (!m) return 'day';
+  return m[3] !== undefined ? 'second' : m[2] !== undefined ? 'minute' : 'hour';
 }
 
 function fromEpoch(n: number): string | null {

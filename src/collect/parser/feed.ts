@@ -2,7 +2,7 @@ import { parseFeed } from 'feedsmith';
 import { htmlToText, sanitizeContent } from '../sanitize.ts';
 import { CollectError, type CollectedItem } from '../types.ts';
 import { stripXmlEncoding } from '../encoding/charset.ts';
-import { parseDate } from './dates.ts';
+import { parseDateDetail } from './dates.ts';
 
 export type FeedFormat = 'rss' | 'atom' | 'rdf' | 'json';
 
@@ -94,6 +94,7 @@ function item(base: string | null, e: { id: string | null; link: string | null; 
   const contentHtml = e.html ? sanitizeContent(e.html, url ?? base) : null;
   const text = contentHtml ? htmlToText(contentHtml) : '';
   const title = htmlToText(e.title ?? '') || text.slice(0, 60);
+  const published = parseDateDetail(e.date, e.now);
   return {
     externalId: e.id?.trim() || null,
     url,
@@ -101,7 +102,8 @@ function item(base: string | null, e: { id: string | null; link: string | null; 
     text,
     contentHtml,
     author: e.author ? htmlToText(e.author) : null,
-    publishedAt: parseDate(e.date, e.now),
+    publishedAt: published?.iso ?? null,
+    publishedPrecision: published?.precision ?? null,
     metrics: e.comments ? { replies: Number(e.comments) || 0 } : {},
   };
 }

@@ -2,7 +2,8 @@ import * as cheerio from 'cheerio';
 import type { AnyNode } from 'domhandler';
 import { htmlToText, sanitizeContent } from '../sanitize.ts';
 import type { CollectedReply, Metrics } from '../types.ts';
-import { parseDate } from './dates.ts';
+import type { PublishedPrecision } from '../vocabulary.ts';
+import { parseDate, parseDateDetail } from './dates.ts';
 import type { DetailSelectors, ListSelectors } from './presets.ts';
 
 export interface ListEntry {
@@ -11,6 +12,7 @@ export interface ListEntry {
   title: string;
   author: string | null;
   publishedAt: string | null;
+  publishedPrecision: PublishedPrecision | null;
   metrics: Metrics;
 }
 
@@ -20,6 +22,7 @@ export interface DetailPage {
   contentHtml: string | null;
   author: string | null;
   publishedAt: string | null;
+  publishedPrecision: PublishedPrecision | null;
   metrics: Metrics;
   replies: CollectedReply[];
 }
@@ -96,12 +99,14 @@ export function parseListPage(html: string, pageUrl: string, sel: ListSelectors,
     if (r !== undefined) metrics.replies = r;
     if (v !== undefined) metrics.views = v;
     if (l !== undefined) metrics.likes = l;
+    const published = parseDateDetail(pick($, row, sel.time), now);
     items.push({
       externalId: idOf(pick($, row, sel.id)),
       url,
       title,
       author: pick($, row, sel.author),
-      publishedAt: parseDate(pick($, row, sel.time), now),
+      publishedAt: published?.iso ?? null,
+      publishedPrecision: published?.precision ?? null,
       metrics,
     });
   });
@@ -133,12 +138,14 @@ export function parseDetailPage(html: string, pageUrl: string, sel: DetailSelect
   if (v !== undefined) metrics.views = v;
   const r = count(pick($, root, sel.replies));
   if (r !== undefined) metrics.replies = r;
+  const published = parseDateDetail(pick($, root, sel.time), now);
   return {
     title: pick($, root, sel.title) ?? ($('title').first().text().trim() || null),
     text: contentHtml ? htmlToText(contentHtml) : '',
     contentHtml,
     author: pick($, root, sel.author),
-    publishedAt: parseDate(pick($, root, sel.time), now),
+    publishedAt: published?.iso ?? null,
+    publishedPrecision: published?.precision ?? null,
     metrics,
     replies,
   };

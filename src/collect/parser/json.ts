@@ -1,6 +1,6 @@
 import { htmlToText, plainText, sanitizeContent } from '../sanitize.ts';
 import { CollectError, type CollectedItem, type Metrics } from '../types.ts';
-import { parseDate } from './dates.ts';
+import { parseDateDetail } from './dates.ts';
 
 /**
  * JSON APIs with a field mapping. Paths are dotted with optional indexes and an optional `$.`
@@ -94,6 +94,7 @@ export function parseJsonItems(body: string, mapping: JsonMapping, baseUrl: stri
       if (m !== undefined) metrics[k] = m;
     }
     const when = getPath(raw, f.published_at);
+    const published = typeof when === 'number' ? parseDateDetail(when, now) : parseDateDetail(text(when), now);
     return {
       externalId: text(getPath(raw, f.id)),
       url,
@@ -101,7 +102,8 @@ export function parseJsonItems(body: string, mapping: JsonMapping, baseUrl: stri
       text: body,
       contentHtml,
       author: text(getPath(raw, f.author)),
-      publishedAt: typeof when === 'number' ? parseDate(when, now) : parseDate(text(when), now),
+      publishedAt: published?.iso ?? null,
+      publishedPrecision: published?.precision ?? null,
       metrics,
     };
   });

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { dedupKey } from '../dedup.ts';
+import { finerDate, type ParsedDate } from '../parser/dates.ts';
 import { parseDetailPage, parseListPage, type ListEntry } from '../parser/html.ts';
+import type { PublishedPrecision } from '../vocabulary.ts';
 import { mergeSelectors, PRESETS, type DetailSelectors, type ListSelectors } from '../parser/presets.ts';
 import { CollectError, type CollectedItem } from '../types.ts';
 import { charsetWarnings, decode, fetchOptions, fetchPage, type FetchConfig } from './common.ts';
@@ -62,6 +64,8 @@ async function page(run: CollectRun, cfg: FetchConfig, url: string, conditional:
   return { res, decoded };
 }
 
+const at = (iso: string | null, precision: PublishedPrecision | null): ParsedDate | null => (iso ? { iso, precision: precision ?? 'second' } : null);
+
 /** A list page plus detail pages, by CSS selectors, with presets for Discuz! and message boards. */
 export const htmlKind: SourceKind<HtmlConfig> = {
   kind: 'html',
@@ -107,7 +111,7 @@ export const htmlKind: SourceKind<HtmlConfig> = {
     const known = wantDetails && run.known ? await run.known([...unique.keys()]) : new Map<string, number>();
     let budget = cfg.max_details ?? 20;
     for (const [key, e] of unique) {
-      const item: CollectedItem = { externalId: e.externalId, url: e.url, title: e.title, text: '', contentHtml: null, author: e.author, publishedAt: e.publishedAt, metrics: e.metrics };
+      const item: CollectedItem = { externalId: e.externalId, url: e.url, title: e.title, text: '', contentHtml: null, author: e.author, publishedAt: e.publishedAt, publishedPrecision: e.publishedPrecision, metrics: e.metrics };
       const storedReplies = known.get(key);
       const needDetail = wantDetails && e.url && (storedReplies === undefined || (e.metrics.replies ?? 0) > storedReplies);
       if (!needDetail) {
@@ -129,7 +133,10 @@ export const htmlKind: SourceKind<HtmlConfig> = {
         item.text = detail.text;
         item.contentHtml = detail.contentHtml;
         item.author = e.author ?? detail.author;
-        item.publishedAt = e.publishedAt ?? detail.publishedAt;
+        // The thread page's own time wins over the list's (often a date alone, which would stamp every thread 00:00), unless the list is finer.
+        const published = finerDate(at(detail.publishedAt, detail.publishedPrecision), at(e.publishedAt, e.publishedPrecision));
+        item.publishedAt = published?.iso ?? null;
+        item.publishedPrecision = published?.precision ?? null;
         item.replies = detail.replies;
         item.metrics = { ...detail.metrics, ...e.metrics };
         items.push(item);

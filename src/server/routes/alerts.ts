@@ -7,6 +7,8 @@ import { downloadAttachment } from '../../alert/attachments.ts';
 import { INAPP_EVENT, type InappEvent } from '../../alert/channels/inapp.ts';
 import { checkAckLink, linkSecret } from '../../alert/links.ts';
 import { t } from '../../i18n/index.ts';
+import { localDateTime } from '../../time/format.ts';
+import { alertPreferencesPatch, changeMyPreferences, myPreferences, myPreferencesSchema } from '../../alert/preferences.ts';
 import { actorOf } from '../session.ts';
 import { typed, type RouteModule } from './types.ts';
 import { fileAnswer, textAnswer } from '../responses.ts';
@@ -44,6 +46,8 @@ export const alertRoutes: RouteModule = (app, ctx) => {
     const push = async (ev: InappEvent) => {
       if (!canSeeDepartment(actor, ev.departmentId, offices)) return;
       if (ev.roles && ev.roles.length && !ev.roles.includes(actor.role)) return;
+      // An alert for named people reaches only them (in their digest otherwise, or not at all).
+      if (ev.recipients && !ev.recipients.includes(actor.id ?? -1)) return;
       if (ev.alertIds.every((id) => pushed.has(id))) return;
       // A responder or head: only alerts they may see (not about another department's case).
       if (isDepartmentScoped(actor) && (await visibleAlertIds(db, actor, ev.alertIds).catch(() => [])).length === 0) return;
@@ -59,7 +63,7 @@ export const alertRoutes: RouteModule = (app, ctx) => {
       try {
         const rows = await unreadInapp(db, actor, 50);
         for (const row of rows.filter((x) => x.id > Number(lastId)).reverse()) {
-          await push({ channelId: row.channel_id, alertIds: [row.id], departmentId: row.department_id, roles: null, kind: row.kind, level: row.level, title: row.title, body: row.body, links: [], at: row.sent_at ?? row.created_at });
+          await push({ channelId: row.channel_id, alertIds: [row.id], departmentId: row.department_id, roles: null, recipients: null, kind: row.kind, level: row.level, title: row.title, body: row.body, links: [], at: row.sent_at ?? row.created_at });
           lastId = Math.max(Number(lastId), row.id);
         }
         res.write(': ping\n\n');
@@ -72,6 +76,10 @@ export const alertRoutes: RouteModule = (app, ctx) => {
       ctx.bus.off(INAPP_EVENT, send);
     });
   });
+  r.get('/api/alerts/preferences', { schema: { tags, summary: 'What I receive: my choices, what applies, and what the office allows', response: { 200: myPreferencesSchema } } }, async (request) => myPreferences(db, actorOf(request)));
+  r.put('/api/alerts/preferences', { schema: { tags, summary: 'Change what I receive (levels at once, digest and its times, personal e-mail), within what the office allows', body: alertPreferencesPatch, response: { 200: myPreferencesSchema } } }, async (request) =>
+    changeMyPreferences(db, actorOf(request), request.body),
+  );
   r.get('/api/alerts/:id', { schema: { tags, summary: 'One alert', params: idParam, response: { 200: alertRowSchema } } }, async (request) => getAlert(db, actorOf(request), request.params.id));
   r.get('/api/alerts/:id/attempts', { schema: { tags, summary: "Delivery attempts with a snippet of each service's answer", params: idParam, response: { 200: alertAttemptSchema.array() } } }, async (request) =>
     listAttempts(db, actorOf(request), request.params.id),
@@ -87,7 +95,7 @@ export const alertRoutes: RouteModule = (app, ctx) => {
     reply.type('text/html; charset=utf-8');
     if (check !== 'ok') return reply.code(check === 'expired' ? 410 : 403).send(page('民声', `<p>${t(check === 'expired' ? 'alert.error.ackLinkExpired' : 'alert.error.ackLinkInvalid')}</p>`));
     const alert = await getAlert(db, linkActor, request.params.id);
-    if (alert.acknowledged_at) return page('民声', `<p>${t('alert.ack.already', { at: alert.acknowledged_at })}</p>`);
+    if (alert.acknowledged_at) return page('民声', `<p>${t('alert.ack.already', { at: localDateTime(alert.acknowledged_at) })}</p>`);
     const action = `/api/alerts/${alert.id}/ack-link?exp=${encodeURIComponent(request.query.exp ?? '')}&sig=${encodeURIComponent(request.query.sig ?? '')}`;
     return page('民声', `<p>${t('alert.ack.confirm', { title: alert.title.replace(/[<>&"]/g, '') })}</p><form method="post" action="${action}"><button type="submit">${t('alert.ack.button')}</button></form>`);
   });
@@ -96,7 +104,7 @@ export const alertRoutes: RouteModule = (app, ctx) => {
     reply.type('text/html; charset=utf-8');
     if (check !== 'ok') return reply.code(check === 'expired' ? 410 : 403).send(page('民声', `<p>${t(check === 'expired' ? 'alert.error.ackLinkExpired' : 'alert.error.ackLinkInvalid')}</p>`));
     const done = await acknowledgeAlert(db, linkActor, request.params.id);
-    return page('民声', `<p>${done.alreadyAcknowledged ? t('alert.ack.already', { at: done.acknowledged_at ?? '' }) : t('alert.ack.done', { title: done.title.replace(/[<>&"]/g, '') })}</p>`);
+    return page('民声', `<p>${done.alreadyAcknowledged ? t('alert.ack.already', { at: localDateTime(done.acknowledged_at) }) : t('alert.ack.done', { title: done.title.replace(/[<>&"]/g, '') })}</p>`);
   });
 
   // The ledger's routes may already serve this path (its getAttachment hands other owners to downloadAttachment).

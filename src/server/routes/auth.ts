@@ -12,6 +12,7 @@ import { typed, type RouteModule } from './types.ts';
 import { errorBody, noContent } from '../responses.ts';
 import { meSchema } from '../answers.ts';
 import { localTimeOfDay } from '../../time/format.ts';
+import { workspaceZone } from '../../time/zone.ts';
 
 /** The zh-CN refusal: which counter is locked, how long to wait, and until when (Beijing time). */
 function throttledMessage(gate: Extract<LoginGate, { ok: false }>): string {
@@ -85,7 +86,7 @@ export const authRoutes: RouteModule = (app, ctx) => {
         departmentId: user.department_id,
         mustChangePassword: user.must_change_password === 1,
         csrfToken: s.csrfToken,
-        config: publicConfig(ctx.config),
+        config: { ...publicConfig(ctx.config), timeZone: workspaceZone() },
       };
     },
   );
@@ -109,7 +110,7 @@ export const authRoutes: RouteModule = (app, ctx) => {
       departmentId: actor.departmentId,
       mustChangePassword: s.mustChangePassword,
       csrfToken: s.csrfToken,
-      config: publicConfig(ctx.config),
+      config: { ...publicConfig(ctx.config), timeZone: workspaceZone() },
     };
   });
 

@@ -27,6 +27,7 @@ import { actorOf } from '../session.ts';
 import { typed, type RouteModule } from './types.ts';
 import { fileAnswer } from '../responses.ts';
 import { rateCase, ratingInput } from '../../cases/rating.ts';
+import { localDay } from '../../time/format.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -43,10 +44,10 @@ export const caseRoutes: RouteModule = (app, ctx) => {
   );
   r.get('/api/cases/export.xlsx', { schema: { tags, summary: 'The ledger as .xlsx (same filters)', querystring: ledgerQuery.omit({ limit: true, offset: true }), response: { 200: fileAnswer('The ledger workbook', XLSX) } } }, async (request, reply) => {
     const buf = await ledgerXlsx(db, actorOf(request), request.query);
-    const name = `ledger-${nowIso().slice(0, 10)}.xlsx`;
+    const name = `ledger-${localDay()}.xlsx`;
     return reply
       .type(XLSX)
-      .header('content-disposition', `attachment; filename="${name}"; filename*=UTF-8''${encodeURIComponent(`舆情台账-${nowIso().slice(0, 10)}.xlsx`)}`)
+      .header('content-disposition', `attachment; filename="${name}"; filename*=UTF-8''${encodeURIComponent(`舆情台账-${localDay()}.xlsx`)}`)
       .send(buf);
   });
   r.get('/api/cases/transitions', { schema: { tags, summary: 'The transition table (states and allowed moves)', response: { 200: transitionTableSchema } } }, async (request) => {

@@ -20,6 +20,7 @@ import { workspaceRoutes } from './workspace.ts';
 import { sourceRoutes } from './sources.ts';
 import { postRoutes } from './posts.ts';
 import { ingestRoutes } from './ingest.ts';
+import { timeRoutes } from './time.ts';
 
 /** Every API route module. A stage adds its file and one line here. */
-export const routes: RouteModule[] = [healthRoutes, authRoutes, orgRoutes, auditRoutes, workspaceRoutes, accountRoutes, caseRoutes, responseRoutes, memoRoutes, commitmentRoutes, templateRoutes, alertRoutes, channelRoutes, ruleRoutes, eventRoutes, analysisRoutes, labelRoutes, reportRoutes, sourceRoutes, postRoutes, ingestRoutes];
+export const routes: RouteModule[] = [healthRoutes, authRoutes, orgRoutes, auditRoutes, workspaceRoutes, accountRoutes, caseRoutes, responseRoutes, memoRoutes, commitmentRoutes, templateRoutes, alertRoutes, channelRoutes, ruleRoutes, eventRoutes, analysisRoutes, labelRoutes, reportRoutes, sourceRoutes, postRoutes, ingestRoutes, timeRoutes];

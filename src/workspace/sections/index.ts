@@ -10,6 +10,7 @@ import { usersSection } from './users.ts';
 import { watchPeriodsSection } from './watch-periods.ts';
 import { watchRulesSection } from './watch-rules.ts';
 import { sourcesSection } from './sources.ts';
+import { timeSection } from './time.ts';
 
 /** Every section of the workspace file. A stage adds its file and one line here. */
-export const sections: WorkspaceSection<any>[] = [departmentsSection, usersSection, replyTemplatesSection, caseSettingsSection, channelsSection, alertSettingsSection, watchRulesSection, watchPeriodsSection, taxonomySection, dictionarySection, namedDatesSection, reportSchedulesSection, sourcesSection].sort((a, b) => a.order - b.order);
+export const sections: WorkspaceSection<any>[] = [departmentsSection, usersSection, replyTemplatesSection, caseSettingsSection, channelsSection, alertSettingsSection, watchRulesSection, watchPeriodsSection, taxonomySection, dictionarySection, namedDatesSection, reportSchedulesSection, sourcesSection, timeSection].sort((a, b) => a.order - b.order);

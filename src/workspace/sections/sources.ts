@@ -106,6 +106,7 @@ export const sourcesSection: WorkspaceSection<SourceItem> = {
       if (r.department) out.department = r.department;
       if (r.high_frequency) out.high_frequency = true;
       if (r.paused) out.paused = true;
+      if (r.reference) out.reference = true;
       const config = maskSecrets(readJson(sourceConfigJson, r.config, {}));
       if (Object.keys(config).length) out.config = config;
       if (r.push_token_hash) out.push_token_sha256 = r.push_token_hash;

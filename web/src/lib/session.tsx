@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import { api, onUnauthorized, setCsrfToken } from './api.ts';
 import type { Me } from './types.ts';
+import { setDisplayZone } from './format.ts';
 
 export type { Me };
 
@@ -20,6 +21,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const accept = useCallback((me: Me) => {
     setCsrfToken(me.csrfToken);
+    setDisplayZone(me.config.timeZone);
     setState({ status: 'user', me });
     return me;
   }, []);

@@ -1,5 +1,5 @@
 import { CheckOutlined } from '@ant-design/icons';
-import { Badge, Button, Checkbox, Select, Space, Table, Tag, Typography } from 'antd';
+import { Badge, Button, Checkbox, Grid, List, Select, Space, Table, Tag, Typography } from 'antd';
 import { LoadError } from '../App.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { SafeText } from '../components/SafeText.tsx';
@@ -12,6 +12,7 @@ import { useLive, useOnLiveAlert } from '../lib/live.tsx';
 import { groupByMatter, type AlertRow } from '../lib/alerts.ts';
 import { Link, useSearchParams } from '../lib/router.tsx';
 import { useMe } from '../lib/session.tsx';
+import { AlertPreferencesButton } from './AlertPreferences.tsx';
 
 const LEVELS = ['blue', 'yellow', 'orange', 'red'];
 
@@ -30,6 +31,16 @@ export default function Alerts() {
   const ack = async (id: number) => {
     if (await run(() => api.post(`/api/alerts/${id}/ack`), t('web.alerts.acked'))) list.reload();
   };
+  // On a phone: one card per alert (level, title, time, links, 确认) instead of a table to scroll sideways.
+  const narrow = Grid.useBreakpoint().md === false;
+  const ackCell = (a: AlertRow) =>
+    a.acknowledged_at ? (
+      <Tag color="green">{t('web.alerts.ackedAt', { time: fmtTime(a.acknowledged_at) })}</Tag>
+    ) : !mayAck(a) ? null : (
+      <Button size="small" type="primary" icon={<CheckOutlined />} onClick={() => void ack(a.id)} data-testid={`ack-${a.id}`}>
+        {t('web.alerts.ack')}
+      </Button>
+    );
   return (
     <div className="ms-page">
       <PageTitle
@@ -40,11 +51,14 @@ export default function Alerts() {
           </Space>
         }
         extra={
-          live.unread > 0 && (
-            <Button onClick={() => void run(() => live.markAllRead())}>
-              {t('web.alerts.markAllRead')} ({live.unread})
-            </Button>
-          )
+          <Space wrap>
+            <AlertPreferencesButton />
+            {live.unread > 0 && (
+              <Button onClick={() => void run(() => live.markAllRead())}>
+                {t('web.alerts.markAllRead')} ({live.unread})
+              </Button>
+            )}
+          </Space>
         }
       />
       <div className="ms-toolbar">
@@ -54,55 +68,79 @@ export default function Alerts() {
         </Checkbox>
       </div>
       {list.error && <LoadError error={list.error} onRetry={list.reload} />}
-      <Table
-        rowKey="id"
-        loading={list.loading && !list.data}
-        dataSource={rows}
-        locale={{ emptyText: t('web.alerts.empty') }}
-        scroll={{ x: true }}
-        pagination={{ pageSize: 30, hideOnSinglePage: true }}
-        columns={[
-          { title: t('web.alerts.createdAt'), dataIndex: 'created_at', render: fmtTime, width: 140 },
-          { title: t('web.alerts.level'), dataIndex: 'level', render: (l: string) => <LevelTag level={l} />, width: 90 },
-          {
-            title: t('web.alerts.alertTitle'),
-            key: 'title',
-            render: (_, a) => (
-              <div>
-                <Space size={4} wrap>
-                  <Tag>{tk('web.alerts.kind', a.kind)}</Tag>
-                  <Typography.Text strong>
-                    <SafeText text={a.title} />
-                  </Typography.Text>
-                  {a.escalated_at && <Tag color="volcano">{t('web.alerts.escalated')}</Tag>}
-                </Space>
-                <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginBottom: 0 }} ellipsis={{ rows: 2, expandable: true, symbol: t('web.common.detail') }}>
-                  {a.body}
-                </Typography.Paragraph>
-                <Space size={12}>
-                  {a.post_id && <Link to={`/posts/${a.post_id}`}>{t('web.alerts.openPost')}</Link>}
-                  {a.case_id && <Link to={`/cases/${a.case_id}`}>{t('web.alerts.openCase')}</Link>}
-                </Space>
+      {narrow ? (
+        <List
+          data-testid="alerts-list"
+          loading={list.loading && !list.data}
+          dataSource={rows}
+          locale={{ emptyText: t('web.alerts.empty') }}
+          pagination={rows.length > 30 ? { pageSize: 30, size: 'small' } : false}
+          renderItem={(a) => (
+            <List.Item style={{ display: 'block', padding: '10px 0' }}>
+              <Space size={4} wrap>
+                <LevelTag level={a.level} />
+                <Tag>{tk('web.alerts.kind', a.kind)}</Tag>
+                {a.escalated_at && <Tag color="volcano">{t('web.alerts.escalated')}</Tag>}
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>{fmtTime(a.created_at)}</Typography.Text>
+              </Space>
+              <div style={{ fontWeight: 600, margin: '4px 0', wordBreak: 'break-word' }}>
+                <SafeText text={a.title} />
               </div>
-            ),
-          },
-          { title: t('web.alerts.channels'), key: 'ch', render: (_, a) => a.channels.map((c) => <Tag key={c}>{c}</Tag>) },
-          { title: t('web.alerts.status'), dataIndex: 'status', render: (s: string) => tk('web.alerts.status', s), width: 90 },
-          {
-            title: t('web.common.actions'),
-            key: 'ack',
-            width: 130,
-            render: (_, a) =>
-              a.acknowledged_at ? (
-                <Tag color="green">{t('web.alerts.ackedAt', { time: fmtTime(a.acknowledged_at) })}</Tag>
-              ) : !mayAck(a) ? null : (
-                <Button size="small" type="primary" icon={<CheckOutlined />} onClick={() => void ack(a.id)} data-testid={`ack-${a.id}`}>
-                  {t('web.alerts.ack')}
-                </Button>
+              <Typography.Paragraph type="secondary" style={{ fontSize: 13, marginBottom: 6, whiteSpace: 'pre-line' }} ellipsis={{ rows: 3, expandable: true, symbol: t('web.common.detail') }}>
+                {a.body}
+              </Typography.Paragraph>
+              <Space size={12} wrap>
+                {a.post_id && <Link to={`/posts/${a.post_id}`}>{t('web.alerts.openPost')}</Link>}
+                {a.case_id && <Link to={`/cases/${a.case_id}`}>{t('web.alerts.openCase')}</Link>}
+                {ackCell(a)}
+              </Space>
+            </List.Item>
+          )}
+        />
+      ) : (
+        <Table
+          rowKey="id"
+          loading={list.loading && !list.data}
+          dataSource={rows}
+          locale={{ emptyText: t('web.alerts.empty') }}
+          scroll={{ x: true }}
+          pagination={{ pageSize: 30, hideOnSinglePage: true }}
+          columns={[
+            { title: t('web.alerts.createdAt'), dataIndex: 'created_at', render: fmtTime, width: 140 },
+            { title: t('web.alerts.level'), dataIndex: 'level', render: (l: string) => <LevelTag level={l} />, width: 90 },
+            {
+              title: t('web.alerts.alertTitle'),
+              key: 'title',
+              render: (_, a) => (
+                <div>
+                  <Space size={4} wrap>
+                    <Tag>{tk('web.alerts.kind', a.kind)}</Tag>
+                    <Typography.Text strong>
+                      <SafeText text={a.title} />
+                    </Typography.Text>
+                    {a.escalated_at && <Tag color="volcano">{t('web.alerts.escalated')}</Tag>}
+                  </Space>
+                  <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginBottom: 0 }} ellipsis={{ rows: 2, expandable: true, symbol: t('web.common.detail') }}>
+                    {a.body}
+                  </Typography.Paragraph>
+                  <Space size={12}>
+                    {a.post_id && <Link to={`/posts/${a.post_id}`}>{t('web.alerts.openPost')}</Link>}
+                    {a.case_id && <Link to={`/cases/${a.case_id}`}>{t('web.alerts.openCase')}</Link>}
+                  </Space>
+                </div>
               ),
-          },
-        ]}
-      />
+            },
+            { title: t('web.alerts.channels'), key: 'ch', render: (_, a) => a.channels.map((c) => <Tag key={c}>{c}</Tag>) },
+            { title: t('web.alerts.status'), dataIndex: 'status', render: (s: string) => tk('web.alerts.status', s), width: 90 },
+            {
+              title: t('web.common.actions'),
+              key: 'ack',
+              width: 130,
+              render: (_, a) => ackCell(a),
+            },
+          ]}
+        />
+      )}
     </div>
   );
 }

@@ -19,6 +19,37 @@ import { Responses } from './case/Responses.tsx';
 
 const LEVELS = ['blue', 'yellow', 'orange', 'red'];
 
+/** 特别重大/重大: the 5 h / 24 h emergency clocks are proposed; the office confirms in one click or sets them aside. */
+function EmergencyProposal({ c, onChange }: { c: CaseDetail; onChange: () => void }) {
+  const me = useMe();
+  const { run, busy } = useAction();
+  const decide = async (emergency: boolean) => {
+    if (await run(() => api.patch(`/api/cases/${c.id}`, { emergency }), t('web.app.saved'))) onChange();
+  };
+  return (
+    <Alert
+      type="warning"
+      showIcon
+      style={{ marginBottom: 12 }}
+      data-testid="emergency-proposal"
+      message={t('web.case.emergencyProposed')}
+      description={t('web.case.emergencyProposedHint')}
+      action={
+        may(me.role, 'cases.assign') && (
+          <Space direction="vertical">
+            <Button size="small" type="primary" danger loading={busy} onClick={() => void decide(true)} data-testid="emergency-confirm">
+              {t('web.case.emergencyConfirm')}
+            </Button>
+            <Button size="small" loading={busy} onClick={() => void decide(false)}>
+              {t('web.case.emergencyDismiss')}
+            </Button>
+          </Space>
+        )
+      }
+    />
+  );
+}
+
 function Actions({ c, onChange }: { c: CaseDetail; onChange: () => void }) {
   const me = useMe();
   const deps = useDepartments();
@@ -197,6 +228,7 @@ export default function CasePage({ params }: { params: Record<string, string> })
         </Space>
       </Typography.Title>
       <Actions c={c} onChange={detail.reload} />
+      {c.emergency_proposed === 1 && c.emergency === 0 && <EmergencyProposal c={c} onChange={detail.reload} />}
       <Card size="small" style={{ marginBottom: 12 }}>
         <Descriptions size="small" column={{ xs: 1, sm: 2, lg: 3 }}>
           <Descriptions.Item label={t('web.cases.lead')}>{c.lead_department?.name ?? <Tag>{t('web.cases.unassigned')}</Tag>}</Descriptions.Item>

@@ -5,7 +5,7 @@ import { ExternalLink, SafeText } from '../components/SafeText.tsx';
 import { AppealTag, EmotionTag, LevelTag, SentimentTag } from '../components/Tags.tsx';
 import { t, tk } from '../i18n.ts';
 import { api } from '../lib/api.ts';
-import { fmtTime } from '../lib/format.ts';
+import { fmtPublished, fmtTime } from '../lib/format.ts';
 import { useAction, useLoad } from '../lib/hooks.ts';
 import { may } from '../lib/permissions.ts';
 import { Link, useRouter } from '../lib/router.tsx';
@@ -193,7 +193,10 @@ export default function PostDetailPage({ params }: { params: Record<string, stri
               <Descriptions.Item label={t('web.posts.author')}>
                 <SafeText text={p.author ?? '—'} />
               </Descriptions.Item>
-              <Descriptions.Item label={t('web.posts.time')}>{fmtTime(p.published_at ?? p.fetched_at)}</Descriptions.Item>
+              <Descriptions.Item label={t('web.posts.time')}>
+                {p.published_at ? fmtPublished(p.published_at, p.published_precision) : fmtTime(p.fetched_at)}
+                {p.standing && <Tag style={{ marginLeft: 8 }} title={tk('web.posts.standingHint', p.standing)}>{tk('web.posts.standing', p.standing)}</Tag>}
+              </Descriptions.Item>
               <Descriptions.Item label={t('web.posts.original')}>
                 <ExternalLink url={p.url}>{t('web.common.open')}</ExternalLink>
               </Descriptions.Item>

@@ -7,7 +7,7 @@ import { SafeText } from '../components/SafeText.tsx';
 import { AppealTag, EmotionTag, LevelTag, SentimentTag } from '../components/Tags.tsx';
 import { t, tk } from '../i18n.ts';
 import { api } from '../lib/api.ts';
-import { fmtTime } from '../lib/format.ts';
+import { fmtPublished, fmtTime } from '../lib/format.ts';
 import { useLoad } from '../lib/hooks.ts';
 import { useOnLiveAlert } from '../lib/live.tsx';
 import { Link, useSearchParams } from '../lib/router.tsx';
@@ -97,7 +97,8 @@ export default function Posts() {
               <Space size={8} wrap style={{ fontSize: 12, color: '#888' }}>
                 <span>{p.source}</span>
                 <span>{p.author ?? ''}</span>
-                <span>{fmtTime(p.published_at ?? p.fetched_at)}</span>
+                <span>{p.published_at ? fmtPublished(p.published_at, p.published_precision) : fmtTime(p.fetched_at)}</span>
+                {p.standing && <Tag data-testid="post-standing">{tk('web.posts.standing', p.standing)}</Tag>}
                 {p.topic && <Tag>{p.topic}</Tag>}
                 {p.department_id && <span>{deps.nameOf(p.department_id)}</span>}
                 {p.analysis?.rules.map((r) => (

@@ -1,5 +1,5 @@
 import { ExperimentOutlined, PlusOutlined } from '@ant-design/icons';
-import { Alert, Button, Checkbox, Form, Input, InputNumber, List, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Checkbox, Form, Input, InputNumber, List, Modal, Popconfirm, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { LoadError } from '../../App.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
@@ -28,8 +28,8 @@ export default function Sources() {
     setEditing(s);
     form.setFieldsValue(
       s === 'new'
-        ? { name: '', kind: 'feed', url: '', preset: undefined, config: '{}', interval_seconds: 300, high_frequency: false, weight: 1, department_id: null }
-        : { ...s, high_frequency: s.high_frequency === 1, preset: (s.config.preset as string | undefined) ?? undefined, config: JSON.stringify(Object.fromEntries(Object.entries(s.config).filter(([k]) => k !== 'preset')), null, 2) },
+        ? { name: '', kind: 'feed', url: '', preset: undefined, config: '{}', interval_seconds: 300, high_frequency: false, weight: 1, department_id: null, reference: false }
+        : { ...s, high_frequency: s.high_frequency === 1, reference: s.reference === 1, preset: (s.config.preset as string | undefined) ?? undefined, config: JSON.stringify(Object.fromEntries(Object.entries(s.config).filter(([k]) => k !== 'preset')), null, 2) },
     );
   };
   const configOf = (v: { config?: string; preset?: string }): Record<string, unknown> | null => {
@@ -46,7 +46,7 @@ export default function Sources() {
     const v = await form.validateFields();
     const config = configOf(v);
     if (!config) return;
-    const body = { name: v.name.trim(), kind: v.kind, url: v.url?.trim() || null, config, interval_seconds: v.interval_seconds, high_frequency: PULLED.has(v.kind) && v.high_frequency === true, weight: v.weight, department_id: v.department_id ?? null };
+    const body = { name: v.name.trim(), kind: v.kind, url: v.url?.trim() || null, config, interval_seconds: v.interval_seconds, high_frequency: PULLED.has(v.kind) && v.high_frequency === true, weight: v.weight, department_id: v.department_id ?? null, reference: v.reference === true };
     if (await run(() => (editing === 'new' ? api.post('/api/sources', body) : api.patch(`/api/sources/${(editing as Source).id}`, body)), t('web.app.saved'))) {
       setEditing(null);
       list.reload();
@@ -88,7 +88,7 @@ export default function Sources() {
         scroll={{ x: true }}
         columns={[
           { title: t('web.sources.name'), dataIndex: 'name', render: (v: string, s) => <Space direction="vertical" size={0}><span>{v}</span><ExternalLink url={s.url}>{s.url ?? ''}</ExternalLink></Space> },
-          { title: t('web.sources.kind'), dataIndex: 'kind', render: (k: string, s) => <>{tk('web.sources.kind', k)} {typeof s.config.preset === 'string' && <Tag>{s.config.preset}</Tag>}</> },
+          { title: t('web.sources.kind'), dataIndex: 'kind', render: (k: string, s) => <>{tk('web.sources.kind', k)} {typeof s.config.preset === 'string' && <Tag>{s.config.preset}</Tag>}{s.reference === 1 && <Tag color="purple" title={t('web.sources.referenceHint')}>{t('web.sources.referenceTag')}</Tag>}</> },
           { title: t('web.sources.interval'), dataIndex: 'interval_seconds', render: (v: number, s) => <>{v} {s.high_frequency === 1 && <Tag color="volcano">{t('web.sources.highFrequency')}</Tag>}</> },
           { title: t('web.posts.title'), dataIndex: 'posts' },
           {
@@ -183,6 +183,9 @@ export default function Sources() {
               <Select allowClear style={{ width: 180 }} options={deps.options} />
             </Form.Item>
           </Space>
+          <Form.Item name="reference" label={t('web.sources.reference')} valuePropName="checked" extra={t('web.sources.referenceHint')}>
+            <Switch data-testid="source-reference" />
+          </Form.Item>
         </Form>
       </Modal>
       <Modal open={preview !== null} width={760} title={preview ? t('web.sources.testTitle', { name: preview.name }) : ''} onCancel={() => setPreview(null)} footer={null}>
