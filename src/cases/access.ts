@@ -40,6 +40,8 @@ export const caseRowSchema = shapeOf<CaseRow>()({
   press_deadline_at: z.string().nullable(),
   press_held_at: z.string().nullable(),
   escalated_to: z.enum(ESCALATION_TARGETS).nullable(),
+  close_reason: z.string().nullable().describe('the reason given for closing while something was still open'),
+  close_open: z.string().nullable().describe('JSON: what was still open at closing (closeOpenJson)'),
 });
 type Q = Kysely<Database> | Transaction<Database>;
 

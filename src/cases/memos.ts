@@ -73,6 +73,12 @@ export const memoRowSchema = shapeOf<Selectable<MemoTable>>()({
   created_at: z.string(),
   sent_at: z.string().nullable(),
   updated_at: z.string().nullable(),
+  issue_year: z.number().nullable(),
+  issue_no: z.number().nullable().describe('期号 within issue_year'),
+  department_id: z.number().nullable().describe('承办科室'),
+  due_at: z.string().nullable().describe('办理时限'),
+  signed_by: z.number().nullable().describe('签发: who signed it off when it was sent'),
+  signed_at: z.string().nullable(),
 });
 
 /** A leader's 批示 as stored. */

@@ -16,7 +16,7 @@ import { logCaseEvent, moveCase } from './history.ts';
 import { loadCaseSettings } from './settings.ts';
 import { RESPONSE_MOVES, RESPONSE_STATUSES, type ResponseCommand } from './response-states.ts';
 import { fillTemplate, templateBody } from './templates.ts';
-import { RESPONSE_KINDS, type CaseEventKind, type ResponseKind } from './vocabulary.ts';
+import { RESPONSE_KINDS, RESPONSE_ORIGINS, type CaseEventKind, type ResponseKind } from './vocabulary.ts';
 import { shapeOf } from '../shapes.ts';
 
 /**
@@ -47,6 +47,7 @@ export const responseRowSchema = shapeOf<ResponseRow>()({
   verification: z.string().nullable().describe('JSON'),
   attachments: z.string().describe('JSON list of attachment ids'),
   updated_at: z.string(),
+  origin: z.enum(RESPONSE_ORIGINS).describe("recorded in Minsheng, or a registered account's reply collection found"),
 });
 type Trx = Transaction<Database>;
 

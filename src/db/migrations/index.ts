@@ -14,6 +14,7 @@ import * as m011 from './011_login_throttle.ts';
 import * as m012 from './012_source_warnings.ts';
 import * as m013 from './013_outbound.ts';
 import * as m014 from './014_references.ts';
+import * as m017 from './017_verification.ts';
 
 export interface MigrationModule {
   up(db: Kysely<any>, kind: DbKind): Promise<void>;
@@ -38,4 +39,5 @@ export const migrations: Record<string, MigrationModule> = {
   '012_source_warnings': m012,
   '013_outbound': m013,
   '014_references': m014,
+  '017_verification': m017,
 };

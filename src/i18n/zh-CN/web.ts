@@ -348,6 +348,9 @@ const web = {
   'web.caseEvent.attachment': '添加图片',
   'web.caseEvent.verified': '回复已核验',
   'web.caseEvent.unverified': '回复未在原帖找到',
+  'web.caseEvent.replyFound': '发现已回复',
+  'web.caseEvent.reply_found': '发现本单位跟帖',
+  'web.caseEvent.feedback': '群众跟帖',
 
   'web.alerts.title': '预警',
   'web.alerts.level': '等级',
@@ -383,6 +386,7 @@ const web = {
   'web.alerts.kind.case.overdue': '超期',
   'web.alerts.kind.case.escalated': '转办',
   'web.alerts.kind.case.unverified': '回复未见',
+  'web.alerts.kind.case.feedback': '升级苗头',
   'web.alerts.kind.memo.sent': '抄告单',
   'web.alerts.kind.instruction': '领导批示',
   'web.alerts.kind.commitment': '整改承诺',
