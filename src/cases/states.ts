@@ -59,7 +59,10 @@ export function assertMove(state: string, command: CaseCommand): CaseState {
   return (TRANSITIONS[command].to ?? state) as CaseState;
 }
 
-/** Commands the table allows from a state (the console shows these as buttons). */
+/** Moves the ledger makes by itself (verify.ts), never offered to people. */
+export const AUTOMATIC_COMMANDS: readonly CaseCommand[] = ['replyFound'];
+
+/** Commands the table allows from a state that people make (the console shows these as buttons). */
 export function movesFrom(state: string): CaseCommand[] {
-  return (Object.keys(TRANSITIONS) as CaseCommand[]).filter((c) => canMove(state, c));
+  return (Object.keys(TRANSITIONS) as CaseCommand[]).filter((c) => canMove(state, c) && !AUTOMATIC_COMMANDS.includes(c));
 }

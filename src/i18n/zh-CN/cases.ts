@@ -91,6 +91,8 @@ export default {
   'response.fill.title': '【请填写：事项】',
   'response.fill.case_number': '【请填写：编号】',
   'response.fill.date': '【请填写：日期】',
+  'response.fill.subject': '【请填写：事由，如“沿港西路改建工程推进情况”】',
+  'response.fill.signature': '【请填写：署名】',
 
   'memo.title': '网络舆情抄告单',
   'memo.field.number': '抄告单编号',
