@@ -84,9 +84,18 @@ interface ThreadReply {
   department_id: number | null;
 }
 
-/** The 跟帖 ids other responses of the case already stand for. */
-async function claimedReplies(db: Q, caseId: number, except?: number): Promise<Set<number>> {
-  const rows = await db.selectFrom('responses').select(['id', 'verification']).where('case_id', '=', caseId).where('verification', 'is not', null).execute();
+/**
+ * The 跟帖 ids other responses already stand for: those of the case and of every case that follows
+ * one of the threads (a record may name another case's thread).
+ */
+async function claimedReplies(db: Q, caseId: number, threads: readonly number[], except?: number): Promise<Set<number>> {
+  const cases = threads.length ? db.selectFrom('case_posts').select('case_id').where('post_id', 'in', [...threads]) : null;
+  const rows = await db
+    .selectFrom('responses')
+    .select(['id', 'verification'])
+    .where((eb) => (cases ? eb.or([eb('case_id', '=', caseId), eb('case_id', 'in', cases)]) : eb('case_id', '=', caseId)))
+    .where('verification', 'is not', null)
+    .execute();
   const out = new Set<number>();
   for (const r of rows) {
     if (r.id === except) continue;
@@ -130,9 +139,7 @@ type Match = { verification: Extract<Verification, { status: 'verified' }>; link
 async function findRecorded(db: Kysely<Database>, r: PendingResponse, settings: CaseSettings, now: Date, matchers: Map<number, AccountMatcher>): Promise<Match> {
   const postedAt = r.posted_at ?? now.toISOString();
   const before = settings.verify_before_hours * 3_600_000;
-  const until = now.toISOString();
   const accounts = await allowedAccounts(db, r);
-  const claimed = await claimedReplies(db, r.case_id, r.id);
   const caseThreads = (await db.selectFrom('case_posts').select('post_id').where('case_id', '=', r.case_id).execute()).map((p) => p.post_id);
 
   // Posts the record may name: on the same site, collected since the window opened.
@@ -155,6 +162,7 @@ async function findRecorded(db: Kysely<Database>, r: PendingResponse, settings: 
     : [];
   const named = nearby.filter((p) => sameUrl(p.url, r.url));
   const threads = [...new Set([...caseThreads, ...named.map((p) => p.id)])];
+  const claimed = await claimedReplies(db, r.case_id, threads, r.id);
 
   let nearest: Nearest | null = null;
   const consider = (c: Nearest) => {
@@ -176,7 +184,7 @@ async function findRecorded(db: Kysely<Database>, r: PendingResponse, settings: 
     for (const p of replies) {
       if (claimed.has(p.id)) continue;
       const shownAt = p.published_at ?? p.fetched_at;
-      if (!withinWindow(shownAt, postedAt, before, until)) continue;
+      if (!withinWindow(shownAt, postedAt, before)) continue;
       const similarity = textSimilarity(r.body, p.text);
       consider({ post_id: p.post_id, post_reply_id: p.id, account: p.username, seen_at: shownAt, similarity: round(similarity) });
       if (similarity >= settings.verify_similarity && (!best || similarity > best.similarity)) best = { ...p, shownAt, similarity };
@@ -206,7 +214,9 @@ async function findRecorded(db: Kysely<Database>, r: PendingResponse, settings: 
     const ours = accountId !== null && accounts.has(accountId);
     const atUrl = sameUrl(p.url, r.url);
     if (!ours && !atUrl) continue;
-    if (!withinWindow(shownAt, postedAt, before, until)) continue;
+    // The case's own thread, written by someone else, is what we answered, not our statement.
+    if (!ours && caseThreads.includes(p.id)) continue;
+    if (!withinWindow(shownAt, postedAt, before)) continue;
     const similarity = textSimilarity(r.body, `${p.title}\n${p.text}`);
     const account = accountId !== null ? (usernames.get(accountId) ?? p.author ?? '') : (p.author ?? '');
     consider({ post_id: p.id, post_reply_id: null, account, seen_at: shownAt, similarity: round(similarity) });
@@ -298,7 +308,9 @@ async function linkThread(trx: Transaction<Database>, caseId: number, postId: nu
 /**
  * Registered accounts' replies on the threads of cases not closed that no response stands for
  * yet: each becomes a response of the case (the approved one it matches, marked posted; else a
- * response of origin 'collected'), and a case still owing its answer moves to 已回复.
+ * response of origin 'collected'), and a case still owing its answer moves to 已回复. A reply that
+ * may still be a recorded response not yet verified (by the account it may have been posted
+ * under, in its window) is left to that response: a warning then names it as the nearest.
  */
 export async function recordFoundReplies(ctx: AppContext, caseId: number | undefined, now: Date, settings: CaseSettings): Promise<number[]> {
   const db = ctx.db.kysely;
@@ -328,14 +340,28 @@ export async function recordFoundReplies(ctx: AppContext, caseId: number | undef
   const rows = await q.orderBy('post_replies.id').execute();
   const found: number[] = [];
   const nowIso = now.toISOString();
+  const before = settings.verify_before_hours * 3_600_000;
+  const pendingOf = new Map<number, { posted_at: string; accounts: Set<number> }[]>();
   for (const p of rows) {
-    const claimed = await claimedReplies(db, p.case_id);
+    const claimed = await claimedReplies(db, p.case_id, [p.post_id]);
     if (claimed.has(p.id)) continue;
     const seenAt = p.published_at ?? p.fetched_at;
+    if (!pendingOf.has(p.case_id)) {
+      const pending = await db
+        .selectFrom('responses')
+        .select(['posted_at', 'department_id', 'responder_account_id'])
+        .where('case_id', '=', p.case_id)
+        .where('status', '=', 'posted')
+        .where('origin', '=', 'recorded')
+        .where('verified_at', 'is', null)
+        .execute();
+      pendingOf.set(p.case_id, await Promise.all(pending.map(async (r) => ({ posted_at: r.posted_at ?? nowIso, accounts: await allowedAccounts(db, r) }))));
+    }
+    if (pendingOf.get(p.case_id)!.some((r) => p.account_id !== null && r.accounts.has(p.account_id) && withinWindow(seenAt, r.posted_at, before))) continue;
     const at = replyTime(p.published_at, p.fetched_at);
     const id = await db.transaction().execute(async (trx) => {
       // Claimed meanwhile (a concurrent round): nothing to do.
-      if ((await claimedReplies(trx, p.case_id)).has(p.id)) return null;
+      if ((await claimedReplies(trx, p.case_id, [p.post_id])).has(p.id)) return null;
       const c = await loadCase(trx, p.case_id);
       const approved = await trx.selectFrom('responses').selectAll().where('case_id', '=', c.id).where('status', '=', 'approved').orderBy('id').execute();
       const scored = approved.map((a) => ({ a, similarity: textSimilarity(a.body, p.text) })).filter((x) => x.similarity >= settings.verify_similarity);
