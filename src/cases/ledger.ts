@@ -173,7 +173,7 @@ export async function caseDetail(db: Kysely<Database>, actor: Actor, id: number)
     db.selectFrom('departments').select(['id', 'code', 'name', 'phone', 'is_office']).execute(),
     db.selectFrom('case_events').leftJoin('users', 'users.id', 'case_events.actor_id').selectAll('case_events').select('users.display_name as actor_name').where('case_id', '=', id).orderBy('case_events.id').execute(),
     db.selectFrom('responses').selectAll().where('case_id', '=', id).orderBy('id').execute(),
-    db.selectFrom('memos').selectAll().where('case_id', '=', id).orderBy('id').execute(),
+    db.selectFrom('memos').leftJoin('users', 'users.id', 'memos.signed_by').selectAll('memos').select('users.display_name as signed_by_name').where('memos.case_id', '=', id).orderBy('memos.id').execute(),
     db.selectFrom('commitments').selectAll().where('case_id', '=', id).orderBy('due_at').execute(),
   ]);
   const assisting = await db.selectFrom('case_departments').select('department_id').where('case_id', '=', id).execute();
@@ -230,7 +230,7 @@ export const caseDetailSchema = shapeOf<CaseDetail>()({
   ),
   events: z.array(caseEventRowSchema.extend({ actor_name: z.string().nullable(), data: caseEventDataJson.schema.nullable() })),
   responses: z.array(responseRowSchema.extend({ verification: responseVerificationJson.schema.nullable(), attachments: z.array(attachmentInfoSchema) })),
-  memos: z.array(memoRowSchema.extend({ instructions: z.array(instructionRowSchema) })),
+  memos: z.array(memoRowSchema.extend({ signed_by_name: z.string().nullable().describe('签发: who sent it'), instructions: z.array(instructionRowSchema) })),
   commitments: z.array(commitmentSchema),
   open_items: closeOpenSchema.extend({ text: z.string().describe('as people read it; empty when nothing is open') }).describe('what would make closing ask for a reason now'),
   closed_with_open: z.string().nullable().describe('what was still open when the case was closed'),

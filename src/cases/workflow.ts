@@ -146,7 +146,9 @@ export async function closeCase(db: Kysely<Database>, actor: Actor, caseId: numb
     }
     const now = nowIso();
     const patch = anything ? { closed_at: now, close_reason: reason, close_open: toJson(open) } : { closed_at: now, close_reason: null, close_open: null };
-    const after = await moveCase(trx, actor, await loadCase(trx, caseId), 'close', patch, data.comment ?? null, anything ? { open, reason } : undefined);
+    // The history says what was open and why the case closed anyway.
+    const note = [data.comment?.trim(), anything ? t('case.note.closedWithOpen', { open: describeOpen(open), reason: reason ?? '' }) : null].filter(Boolean).join('\n') || null;
+    const after = await moveCase(trx, actor, await loadCase(trx, caseId), 'close', patch, note, anything ? { open, reason } : undefined);
     const memoIds = trx.selectFrom('memos').select('id').where('case_id', '=', caseId);
     await trx.updateTable('instructions').set({ handled_at: now }).where('memo_id', 'in', memoIds).where('handled_at', 'is', null).execute();
     return after;

@@ -8,6 +8,8 @@ import type { Db } from '../../src/db/connect.ts';
 import { testDatabases } from '../helpers/db.ts';
 import type { ApiClient } from '../helpers/server.ts';
 import { caseWorld, docxText, insertChannel, insertPost, insertSource, type CaseWorld } from './helpers.ts';
+import { localDate } from '../../src/time/calendar.ts';
+import { localDateTime } from '../../src/time/format.ts';
 
 async function download(c: ApiClient, path: string): Promise<{ status: number; type: string; buf: Buffer }> {
   const res = await fetch(c.base + path, { headers: { cookie: c.cookie } });
@@ -219,8 +221,13 @@ for (const tdb of testDatabases) {
     });
 
     test('the office writes a memo; the leader records a 批示 with a 3-working-day clock; the docx reads back', async () => {
+      const bureau = await w.as.admin.request('PUT', '/api/cases/settings', { bureau_name: '岱山县住房和城乡建设局' });
+      assert.equal(bureau.status, 200, JSON.stringify(bureau.body));
       const memo = await w.as.office.post(`/api/cases/${caseId}/memos`, { analysis: '群众关注度高，已有多人跟帖', suggestion: '由建设科牵头督促施工', office_opinion: '建议分管局长督办' });
       assert.equal(memo.status, 201, JSON.stringify(memo.body));
+      const year = Number(localDate(new Date()).slice(0, 4));
+      assert.deepEqual([memo.body.issue_year, memo.body.issue_no, memo.body.department_id, memo.body.due_at], [year, 1, w.depts.jsk, null], "期号 1 of the year; 承办科室 is the case's lead");
+      assert.equal((await w.as.office.post(`/api/cases/${caseId}/memos`, { department_id: 99999 })).status, 400, 'an unknown 承办科室 is refused');
       assert.equal((await w.as.resp_js.post(`/api/cases/${caseId}/memos`, {})).status, 403, 'only the office writes memos');
       const instr = await w.as.leader.post(`/api/memos/${memo.body.id}/instructions`, { text: '请建设科本周内拿出整改方案' });
       assert.equal(instr.status, 201);
@@ -229,6 +236,8 @@ for (const tdb of testDatabases) {
       const edit = await w.as.office.patch(`/api/memos/${memo.body.id}`, { office_opinion: '建议分管局长督办，一周内反馈', sent: true });
       assert.equal(edit.status, 200);
       assert.ok(edit.body.sent_at);
+      assert.equal(edit.body.signed_at, edit.body.sent_at, '签发 when sent, by the sender');
+      assert.equal(edit.body.signed_by, w.users.office1);
       // Sent: the Word form goes to the leaders' channel as an attachment, once.
       await w.as.office.patch(`/api/memos/${memo.body.id}`, { sent: true });
       const sent = await db.kysely.selectFrom('alerts').innerJoin('channels', 'channels.id', 'alerts.channel_id').select(['alerts.title', 'alerts.attachment_id', 'channels.name']).where('alerts.kind', '=', 'memo.sent').execute();
@@ -253,6 +262,13 @@ for (const tdb of testDatabases) {
       for (const expected of ['网络舆情抄告单', memo.body.number, '本地论坛', threadUrl, '群众关注度高', '由建设科牵头督促施工', '一周内反馈', '领导批示', '请建设科本周内拿出整改方案']) {
         assert.ok(text.includes(expected), `docx contains ${expected}`);
       }
+      // The bureau's form: 发文单位, 期号, 承办科室, 办理时限 (the 批示 clock), 拟办意见, 签发.
+      for (const expected of ['岱山县住房和城乡建设局', `〔${year}〕第 1 期`, '承办科室建设科', `办理时限批示后 3 个工作日内（${localDateTime(instr.body.due_at)} 前）`, '拟办意见由建设科牵头督促施工', `签发办公室小王    ${localDate(edit.body.signed_at)}`]) {
+        assert.ok(text.includes(expected), `docx contains ${expected}: ${text}`);
+      }
+      const dated = await w.as.office.patch(`/api/memos/${memo.body.id}`, { due_date: '2026-12-31' });
+      assert.equal(dated.body.due_at, '2026-12-31T09:30:00.000Z', 'the end of the office day, Beijing time');
+      assert.ok(docxText((await download(w.as.leader, `/api/memos/${memo.body.id}/docx`)).buf).includes('办理时限2026-12-31'));
     });
 
     test('follow-up, a commitment that blocks closing until it is done, then the case is closed', async () => {
