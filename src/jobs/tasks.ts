@@ -1,7 +1,8 @@
 import type { PeriodicTask } from './scheduler.ts';
 import { caseTasks } from '../cases/tasks.ts';
 import { deliveryTask, escalationTask } from '../alert/runner.ts';
-import { followUpTask, pendingAnalysisTask } from '../pipeline/index.ts';
+import { followUpTask } from '../pipeline/followup.ts';
+import { pendingAnalysisTask } from '../pipeline/index.ts';
 import { collectTask } from '../collect/tasks.ts';
 import { reportScheduleTask } from '../report/schedules.ts';
 import { rollupTask } from '../report/rollup.ts';

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { deliverPendingNow } from '../../alert/runner.ts';
 import { collectDue } from '../../collect/collector.ts';
 import { CollectError } from '../../collect/types.ts';
-import { followUpCases } from '../../pipeline/index.ts';
+import { followUpCases } from '../../pipeline/followup.ts';
 import { CliError, withContext } from '../context.ts';
 
 export function collectCommand(program: Command) {
