@@ -1,4 +1,4 @@
-import { AlignmentType, Document, HeadingLevel, ImageRun, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
+import { AlignmentType, BorderStyle, Document, HeadingLevel, ImageRun, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
 import { beijing, type Block, type ReportDocument } from './document.ts';
 
 /** Writes a brief as Word (.docx) with the docx library: title block, headings, tables, chart images. */
@@ -48,8 +48,16 @@ export async function toDocx(doc: ReportDocument): Promise<Buffer> {
       {
         children: [
           new Paragraph({ alignment: AlignmentType.CENTER, spacing: { after: 120 }, children: [new TextRun({ text: doc.title, bold: true, size: 44, color: 'C00000', font: HEADING_FONT })] }),
-          new Paragraph({ alignment: AlignmentType.CENTER, spacing: { after: 120 }, children: [new TextRun({ text: doc.subtitle, size: 28, font: FONT })] }),
-          new Paragraph({ alignment: AlignmentType.CENTER, spacing: { after: 360 }, children: [new TextRun({ text: `${doc.issuer}　${beijing(doc.generatedAt)}`, size: 22, font: FONT, color: '595959' })] }),
+          new Paragraph({ alignment: AlignmentType.CENTER, spacing: { after: 120 }, children: [new TextRun({ text: doc.issue ? `${doc.subtitle}　${doc.issue}` : doc.subtitle, size: 28, font: FONT })] }),
+          new Paragraph({
+            alignment: AlignmentType.CENTER,
+            spacing: { after: doc.credits ? 60 : 240 },
+            children: [new TextRun({ text: `${doc.issuer}　${beijing(doc.generatedAt)}`, size: 22, font: FONT, color: '595959' })],
+            ...(doc.credits ? {} : { border: { bottom: { style: BorderStyle.SINGLE, size: 12, color: 'C00000', space: 6 } } }),
+          }),
+          ...(doc.credits
+            ? [new Paragraph({ alignment: AlignmentType.CENTER, spacing: { after: 240 }, border: { bottom: { style: BorderStyle.SINGLE, size: 12, color: 'C00000', space: 6 } }, children: [new TextRun({ text: doc.credits, size: 21, font: FONT, color: '595959' })] })]
+            : []),
           ...doc.blocks.flatMap(block),
         ],
       },

@@ -139,9 +139,13 @@ export function toPdf(doc: ReportDocument): Promise<Buffer> {
       pdf.registerFont('cjk', font.path, font.postscriptName);
       pdf.font('cjk');
       pdf.fontSize(22).fillColor('#c00000').text(doc.title, { align: 'center' });
-      pdf.moveDown(0.3).fontSize(13).fillColor('#000').text(doc.subtitle, { align: 'center' });
+      pdf.moveDown(0.3).fontSize(13).fillColor('#000').text(doc.issue ? `${doc.subtitle}　${doc.issue}` : doc.subtitle, { align: 'center' });
       pdf.moveDown(0.3).fontSize(10).fillColor('#595959').text(`${doc.issuer}　${beijing(doc.generatedAt)}`, { align: 'center' });
-      pdf.moveDown(1);
+      if (doc.credits) pdf.moveDown(0.2).fontSize(10).fillColor('#595959').text(doc.credits, { align: 'center' });
+      pdf.moveDown(0.4);
+      // The red rule under the masthead.
+      pdf.moveTo(MARGIN, pdf.y).lineTo(pdf.page.width - MARGIN, pdf.y).lineWidth(1.2).stroke('#c00000');
+      pdf.moveDown(0.8);
       doc.blocks.forEach((b, i) => block(pdf, b, doc.blocks[i + 1]));
       pdf.end();
     } catch (err) {
