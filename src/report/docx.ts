@@ -15,7 +15,8 @@ function cell(text: string, header: boolean): TableCell {
 function block(b: Block): (Paragraph | Table)[] {
   switch (b.type) {
     case 'heading':
-      return [new Paragraph({ heading: b.level === 1 ? HeadingLevel.HEADING_1 : HeadingLevel.HEADING_2, spacing: { before: 240, after: 120 }, children: [new TextRun({ text: b.text, font: HEADING_FONT, bold: true, size: b.level === 1 ? 30 : 26 })] })];
+      // keepNext: a heading never ends a page without what it heads.
+      return [new Paragraph({ heading: b.level === 1 ? HeadingLevel.HEADING_1 : HeadingLevel.HEADING_2, keepNext: true, keepLines: true, spacing: { before: 240, after: 120 }, children: [new TextRun({ text: b.text, font: HEADING_FONT, bold: true, size: b.level === 1 ? 30 : 26 })] })];
     case 'paragraph':
       return [new Paragraph({ indent: { firstLine: 480 }, spacing: { after: 120, line: 360 }, children: [new TextRun({ text: b.text, font: FONT, size: 24 })] })];
     case 'bullets':

@@ -70,7 +70,7 @@ export default {
   'report.doc.hot.event': '{title}（{posts} 条{level}）',
   'report.doc.hot.eventLevel': '，{level}',
   'report.doc.timeliness.none': '本期无新立处置单。',
-  'report.doc.assess.basis': '考核依据三项指标：及时回应（权重 {timely}）、群众评价（{received}，依据回复后跟帖情感与群众评价）、防止负面升级（{prevented}，回复后风险等级未上升）。某项无数据时不计入，其余指标按权重折算。',
+  'report.doc.assess.basis': '考核依据三项指标：及时回应（权重 {timely}）、群众评价（{received}，依据回复后群众跟帖中满意/认可与继续追问、升级苗头之比，以及 12345 式满意度评价）、防止负面升级（{prevented}，回复后风险等级未上升、未转办，跟帖中的升级苗头已平息）。某项无数据时不计入，其余指标按权重折算。',
   'report.doc.assess.total': '{department}：综合得分 {score}',
   'report.doc.assess.criterion': '{name} {score} 分 × 权重 {weight} → {points} 分（{detail}）',
   'report.doc.assess.noCases': '本季度无新立处置单。',
