@@ -6,6 +6,7 @@ import { barChart, percentChart, pieChart, trendChart } from './charts.ts';
 import { beijing, fmt, issueOf, pct, type Block, type Cell, type ReportDocument, type Sheet } from './document.ts';
 import { KIND_TITLES, type ReportKind } from './kinds.ts';
 import { ledgerSheet } from './ledger-sheet.ts';
+import { keyItemBlocks } from './key-items.ts';
 import { ledgerFacts } from './ledger-facts.ts';
 import { addDays, parsePeriod, type Period } from './period.ts';
 import { postTime, volumeStats, type CountRow, type VolumeStats } from './stats.ts';
@@ -224,6 +225,8 @@ export async function buildBrief(db: Kysely<Database>, opts: BriefOptions): Prom
 
   h1('overview');
   blocks.push({ type: 'paragraph', text: summary(stats, before, timeliness) });
+  h1('key');
+  blocks.push(...(await keyItemBlocks(db, period, scope)));
   sheets.push({
     name: d('sheet.overview'),
     columns: [{ header: d('col.indicator'), width: 24 }, { header: d('col.value'), width: 18 }],

@@ -89,6 +89,9 @@ for (const tdb of testDatabases) {
       assert.match(text, /建设科/);
       assert.match(text, /住房保障科/);
       assert.ok(media.filter((m) => m.endsWith('.png')).length >= 3, `chart images embedded: ${media.join(', ')}`);
+      // 重点舆情: one block per case at 较大 or above (C3, 重大), with its summary, handling and status.
+      assert.ok(text.includes('二、重点舆情1. 处置单 C3（2026-0004，重大）【概要】处置单 C3【处置情况】主办：建设科；2026-10-12 09:30 回复，已在原帖核实。【目前状态】跟踪三、信息量走势'), text);
+      assert.doesNotMatch(text, /处置单 C4（/, 'a blue case is not a key item');
     });
 
     test('the monthly statistics as .xlsx read back with exceljs: summary, hot events, timeliness and the ledger', async () => {
