@@ -18,6 +18,8 @@ export const ALERT_KINDS = [
   'case.deadline',
   'case.overdue',
   'case.unverified',
+  /** An escalation cue in what people wrote after our reply (cases/feedback.ts). */
+  'case.feedback',
   'memo.sent',
   'report',
   'source.failing',

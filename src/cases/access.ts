@@ -41,6 +41,8 @@ export const caseRowSchema = shapeOf<CaseRow>()({
   press_held_at: z.string().nullable(),
   escalated_to: z.enum(ESCALATION_TARGETS).nullable(),
   emergency_proposed: z.number().describe('1: a 特别重大/重大 case for which the 5 h / 24 h emergency clocks are proposed, awaiting the office (set emergency true to confirm, false to set aside)'),
+  close_reason: z.string().nullable().describe('the reason given for closing while something was still open'),
+  close_open: z.string().nullable().describe('JSON: what was still open at closing (closeOpenJson)'),
 });
 type Q = Kysely<Database> | Transaction<Database>;
 

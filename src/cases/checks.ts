@@ -16,7 +16,7 @@ const THANKS = /感谢|谢谢|致谢/;
 const CONTACT = /欢迎|联系|来电|致电|咨询|反映/;
 // Landline with or without area code (0571-81234567, 81234567), mobile, or the 12345 hotline.
 const PHONE = /(?:0\d{2,3}[-－ ]?)?\d{7,8}|1[3-9]\d{9}|12345/;
-const PLACEHOLDER = /【请填写[^】]*】|\{(?:department|phone|title|case_number|date|situation|measures|facts)\}/g;
+const PLACEHOLDER = /【请填写[^】]*】|\{(?:department|phone|title|case_number|date|situation|measures|facts|subject|signature)\}/g;
 
 function paragraphs(body: string): string[] {
   return body

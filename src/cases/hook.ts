@@ -1,4 +1,7 @@
+import type { Selectable, Transaction } from 'kysely';
 import { systemActor } from '../auth/actor.ts';
+import { accountMatcher } from '../collect/store.ts';
+import type { Database, PostTable } from '../db/schema.ts';
 import { ConflictError } from '../errors.ts';
 import type { AnalysisHook } from '../pipeline/stages.ts';
 import { atLeast, levelRank } from '../levels.ts';
@@ -34,6 +37,8 @@ export const openCaseHook: AnalysisHook = async (trx, _ctx, post, result) => {
   }
   const settings = await loadCaseSettings(trx);
   if (settings.auto_open_level === 'off' || !atLeast(result.risk.level, settings.auto_open_level)) return;
+  // Our own thread (a statement posted under a registered account) is an answer, not a matter.
+  if (await byOurAccount(trx, post)) return;
 
   // A near-duplicate (a repost of the same text elsewhere) joins the open case of its original.
   if (post.near_duplicate_of !== null) {
@@ -80,3 +85,13 @@ export const openCaseHook: AnalysisHook = async (trx, _ctx, post, result) => {
   }
 };
 
+
+/** Whether the post was written under a responder account registered for its site. */
+export async function byOurAccount(trx: Transaction<Database>, post: Pick<Selectable<PostTable>, 'author' | 'source_id'>): Promise<boolean> {
+  const author = post.author?.trim();
+  if (!author) return false;
+  const named = await trx.selectFrom('responder_accounts').select('id').where('username', '=', author).executeTakeFirst();
+  if (!named) return false;
+  const source = await trx.selectFrom('sources').select(['name', 'url']).where('id', '=', post.source_id).executeTakeFirst();
+  return source ? (await accountMatcher(trx, source))(author) !== null : false;
+}

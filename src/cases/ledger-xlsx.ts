@@ -38,6 +38,8 @@ export async function ledgerXlsx(db: Kysely<Database>, actor: Actor, query: Ledg
     { header: t('ledger.col.overdue'), key: 'overdue', width: 8 },
     { header: t('ledger.col.repliedAt'), key: 'replied', width: 18 },
     { header: t('ledger.col.closedAt'), key: 'closed', width: 18 },
+    { header: t('ledger.col.closedWithOpen'), key: 'closedWithOpen', width: 30 },
+    { header: t('ledger.col.closeReason'), key: 'closeReason', width: 36 },
   ];
   ws.getRow(1).font = { bold: true };
   for (const c of items) {
@@ -54,6 +56,8 @@ export async function ledgerXlsx(db: Kysely<Database>, actor: Actor, query: Ledg
       overdue: c.overdue ? t('ledger.yes') : t('ledger.no'),
       replied: localDateTime(c.replied_at),
       closed: localDateTime(c.closed_at),
+      closedWithOpen: c.closed_with_open ?? '',
+      closeReason: c.close_reason ?? '',
     });
   }
   ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: ws.columns.length } };

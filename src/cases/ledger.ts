@@ -7,6 +7,8 @@ import { num, readJson } from '../db/values.ts';
 import { caseEventDataJson } from './history.ts';
 import { suggestionReasonsJson } from './open.ts';
 import { responseVerificationJson } from './verify.ts';
+import { closeOpenJson, closeOpenSchema, describeOpen, openAtClose } from './workflow.ts';
+import { caseFeedbackSchema, feedbackOfCase } from './feedback.ts';
 import { RISK_LEVELS } from '../levels.ts';
 import { APPEAL_LABELS } from '../analyze/vocabulary.ts';
 import { caseRowSchema, caseScope, visibleCase } from './access.ts';
@@ -99,6 +101,8 @@ export const ledgerItemSchema = z.object({
   emergency: z.boolean(),
   replied_at: z.string().nullable(),
   closed_at: z.string().nullable(),
+  close_reason: z.string().nullable().describe('the reason given for closing while something was still open'),
+  closed_with_open: z.string().nullable().describe('what was still open at closing, as people read it (e.g. 1 条领导批示未办理)'),
 });
 export type LedgerItem = z.infer<typeof ledgerItemSchema>;
 export const ledgerPageSchema = z.object({ total: z.number(), items: z.array(ledgerItemSchema) });
@@ -125,6 +129,8 @@ export async function listLedger(db: Kysely<Database>, actor: Actor, input: Ledg
         'cases.emergency',
         'cases.replied_at',
         'cases.closed_at',
+        'cases.close_reason',
+        'cases.close_open',
       ])
       .orderBy('cases.opened_at', 'desc')
       .orderBy('cases.id', 'desc')
@@ -150,8 +156,9 @@ export async function listLedger(db: Kysely<Database>, actor: Actor, input: Ledg
   const labels = new Map<string, string>(CASE_STATES.map((st) => [st, stateLabel(st)]));
   return {
     total: num(countRow?.n),
-    items: rows.map((r) => ({
+    items: rows.map(({ close_open, ...r }) => ({
       ...r,
+      closed_with_open: close_open === null ? null : describeOpen(readJson(closeOpenJson, close_open, { instructions: 0, unverified: 0, commitments: 0 })) || null,
       state_label: labels.get(r.state) ?? r.state,
       overdue: r.overdue === 1,
       emergency: r.emergency === 1,
@@ -176,10 +183,11 @@ export async function caseDetail(db: Kysely<Database>, actor: Actor, id: number)
     db.selectFrom('departments').select(['id', 'code', 'name', 'phone', 'is_office']).execute(),
     db.selectFrom('case_events').leftJoin('users', 'users.id', 'case_events.actor_id').selectAll('case_events').select('users.display_name as actor_name').where('case_id', '=', id).orderBy('case_events.id').execute(),
     db.selectFrom('responses').selectAll().where('case_id', '=', id).orderBy('id').execute(),
-    db.selectFrom('memos').selectAll().where('case_id', '=', id).orderBy('id').execute(),
+    db.selectFrom('memos').leftJoin('users', 'users.id', 'memos.signed_by').selectAll('memos').select('users.display_name as signed_by_name').where('memos.case_id', '=', id).orderBy('memos.id').execute(),
     db.selectFrom('commitments').selectAll().where('case_id', '=', id).orderBy('due_at').execute(),
   ]);
   const assisting = await db.selectFrom('case_departments').select('department_id').where('case_id', '=', id).execute();
+  const [open, feedback] = await Promise.all([openAtClose(db, id), feedbackOfCase(db, id)]);
   const dept = (d: number | null) => departments.find((x) => x.id === d) ?? null;
   const instructions = memos.length
     ? await db.selectFrom('instructions').selectAll().where('memo_id', 'in', memos.map((m) => m.id)).orderBy('id').execute()
@@ -198,6 +206,11 @@ export async function caseDetail(db: Kysely<Database>, actor: Actor, id: number)
     responses: await Promise.all(responses.map(async (r) => ({ ...r, verification: readJson(responseVerificationJson, r.verification, null), attachments: await listAttachments(db, r.id) }))),
     memos: memos.map((m) => ({ ...m, instructions: instructions.filter((i) => i.memo_id === m.id) })),
     commitments,
+    /** What would make closing ask for a reason now. */
+    open_items: { ...open, text: describeOpen(open) },
+    closed_with_open: c.close_open === null ? null : describeOpen(readJson(closeOpenJson, c.close_open, { instructions: 0, unverified: 0, commitments: 0 })) || null,
+    /** What people said back after our reply. */
+    feedback,
   };
 }
 
@@ -227,6 +240,9 @@ export const caseDetailSchema = shapeOf<CaseDetail>()({
   ),
   events: z.array(caseEventRowSchema.extend({ actor_name: z.string().nullable(), data: caseEventDataJson.schema.nullable() })),
   responses: z.array(responseRowSchema.extend({ verification: responseVerificationJson.schema.nullable(), attachments: z.array(attachmentInfoSchema) })),
-  memos: z.array(memoRowSchema.extend({ instructions: z.array(instructionRowSchema) })),
+  memos: z.array(memoRowSchema.extend({ signed_by_name: z.string().nullable().describe('签发: who sent it'), instructions: z.array(instructionRowSchema) })),
   commitments: z.array(commitmentSchema),
+  open_items: closeOpenSchema.extend({ text: z.string().describe('as people read it; empty when nothing is open') }).describe('what would make closing ask for a reason now'),
+  closed_with_open: z.string().nullable().describe('what was still open when the case was closed'),
+  feedback: caseFeedbackSchema,
 });

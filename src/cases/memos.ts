@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { z } from 'zod';
 import { enqueueNotice } from '../alert/outbox.ts';
 import { recordAudit } from '../audit/audit.ts';
@@ -6,7 +6,8 @@ import type { Actor } from '../auth/actor.ts';
 import { assertCan } from '../auth/policy.ts';
 import type { Database, InstructionTable, MemoTable } from '../db/schema.ts';
 import { nowIso } from '../db/values.ts';
-import { ConflictError, NotFoundError } from '../errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import { DEFAULT_OFFICE_HOURS, localDate, localInstant } from '../time/calendar.ts';
 import { t } from '../i18n/index.ts';
 import { RISK_LEVELS } from '../levels.ts';
 import { CASE_STATES } from './states.ts';
@@ -25,10 +26,39 @@ import { shapeOf } from '../shapes.ts';
 export const memoInput = z.object({
   summary: z.string().min(1).max(5000).optional().describe('defaults to the case summary'),
   analysis: z.string().max(5000).optional(),
-  suggestion: z.string().max(5000).optional().describe('suggested handling'),
+  suggestion: z.string().max(5000).optional().describe('拟办意见: the handling proposed to the leaders'),
   office_opinion: z.string().max(5000).optional(),
+  department_id: z.number().int().positive().nullable().optional().describe("承办科室; defaults to the case's lead department"),
+  due_date: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .nullable()
+    .optional()
+    .describe('办理时限 as a workspace date (the end of its office day); absent: the 批示 clock (3 working days after the 批示) is printed'),
 });
-export const memoPatch = memoInput.extend({ sent: z.boolean().optional().describe('mark the memo as sent to the leaders') });
+export const memoPatch = memoInput.extend({ sent: z.boolean().optional().describe('mark the memo as sent to the leaders: 签发 by the sender, now') });
+
+/** A date people give as 办理时限: the end of its office day, stored as an instant. */
+function dueAtOf(date: string | null | undefined): string | null | undefined {
+  if (date === undefined) return undefined;
+  return date === null ? null : localInstant(date, DEFAULT_OFFICE_HOURS.end).toISOString();
+}
+
+/**
+ * The memo's 期号 within its year (〔2026〕第 3 期): one atomic upsert of the year's counter in the
+ * creating transaction (as case numbers, numbering.ts), never behind the highest issued.
+ */
+async function nextMemoIssue(trx: Transaction<Database>, at: string): Promise<{ year: number; no: number }> {
+  const year = Number(localDate(at).slice(0, 4));
+  const used = sql<number>`coalesce((select max(m.issue_no) from memos m where m.issue_year = ${year}), 0)`;
+  const row = await trx
+    .insertInto('memo_counters')
+    .values({ year, last_seq: sql<number>`${used} + 1` })
+    .onConflict((oc) => oc.column('year').doUpdateSet({ last_seq: sql<number>`(case when memo_counters.last_seq >= ${used} then memo_counters.last_seq else ${used} end) + 1` }))
+    .returning('last_seq')
+    .executeTakeFirstOrThrow();
+  return { year, no: Number(row.last_seq) };
+}
 
 export async function createMemo(db: Kysely<Database>, actor: Actor, caseId: number, input: z.infer<typeof memoInput>) {
   assertCan(actor, 'memos.create');
@@ -37,6 +67,8 @@ export async function createMemo(db: Kysely<Database>, actor: Actor, caseId: num
     const c = await loadCase(trx, caseId);
     const n = await trx.selectFrom('memos').select('id').where('case_id', '=', caseId).execute();
     const now = nowIso();
+    if (data.department_id != null) await assertDepartment(trx, data.department_id);
+    const issue = await nextMemoIssue(trx, now);
     const row = await trx
       .insertInto('memos')
       .values({
@@ -46,6 +78,10 @@ export async function createMemo(db: Kysely<Database>, actor: Actor, caseId: num
         analysis: data.analysis ?? null,
         suggestion: data.suggestion ?? null,
         office_opinion: data.office_opinion ?? null,
+        issue_year: issue.year,
+        issue_no: issue.no,
+        department_id: data.department_id === undefined ? c.lead_department_id : data.department_id,
+        due_at: dueAtOf(data.due_date) ?? null,
         created_by: actor.id,
         created_at: now,
         updated_at: now,
@@ -60,6 +96,11 @@ export async function createMemo(db: Kysely<Database>, actor: Actor, caseId: num
 
 type Q = Kysely<Database> | Transaction<Database>;
 
+async function assertDepartment(db: Q, id: number): Promise<void> {
+  const d = await db.selectFrom('departments').select('id').where('id', '=', id).executeTakeFirst();
+  if (!d) throw new ValidationError(`department ${id} does not exist`, t('memo.error.department'));
+}
+
 /** A memo (抄告单) as stored. */
 export const memoRowSchema = shapeOf<Selectable<MemoTable>>()({
   id: z.number(),
@@ -73,6 +114,12 @@ export const memoRowSchema = shapeOf<Selectable<MemoTable>>()({
   created_at: z.string(),
   sent_at: z.string().nullable(),
   updated_at: z.string().nullable(),
+  issue_year: z.number().nullable(),
+  issue_no: z.number().nullable().describe('期号 within issue_year'),
+  department_id: z.number().nullable().describe('承办科室'),
+  due_at: z.string().nullable().describe('办理时限'),
+  signed_by: z.number().nullable().describe('签发: who signed it off when it was sent'),
+  signed_at: z.string().nullable(),
 });
 
 /** A leader's 批示 as stored. */
@@ -111,6 +158,7 @@ export const memoListItemSchema = shapeOf<Awaited<ReturnType<typeof listMemos>>[
   case_title: z.string(),
   case_level: z.enum(RISK_LEVELS),
   case_state: z.enum(CASE_STATES),
+  signed_by_name: z.string().nullable().describe('签发: who sent it'),
   instructions: z.array(instructionRowSchema.extend({ leader_name: z.string().nullable() })),
 });
 
@@ -147,13 +195,15 @@ export async function updateMemo(db: Kysely<Database>, actor: Actor, id: number,
   const data = memoPatch.parse(input);
   const before = await loadMemo(db, id);
   return db.transaction().execute(async (trx) => {
-    const { sent, ...fields } = data;
+    const { sent, due_date, ...rest } = data;
+    if (rest.department_id != null) await assertDepartment(trx, rest.department_id);
+    const fields = { ...rest, ...(due_date !== undefined ? { due_at: dueAtOf(due_date) } : {}) };
     const changed = Object.entries(fields).some(([k, v]) => v !== undefined && v !== (before as Record<string, unknown>)[k]);
     if (!changed && !(sent && !before.sent_at)) return before;
     const now = nowIso();
     const after = await trx
       .updateTable('memos')
-      .set({ ...fields, ...(sent ? { sent_at: before.sent_at ?? now } : {}), updated_at: now })
+      .set({ ...fields, ...(sent && !before.sent_at ? { sent_at: now, signed_by: actor.id, signed_at: now } : {}), updated_at: now })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -243,8 +293,9 @@ export async function listMemos(db: Kysely<Database>, actor: Actor, input: z.inp
   let query = db
     .selectFrom('memos')
     .innerJoin('cases', 'cases.id', 'memos.case_id')
+    .leftJoin('users', 'users.id', 'memos.signed_by')
     .selectAll('memos')
-    .select(['cases.number as case_number', 'cases.title as case_title', 'cases.level as case_level', 'cases.state as case_state'])
+    .select(['cases.number as case_number', 'cases.title as case_title', 'cases.level as case_level', 'cases.state as case_state', 'users.display_name as signed_by_name'])
     .where(caseScope(actor))
     .orderBy('memos.created_at', 'desc')
     .orderBy('memos.id', 'desc')

@@ -12,11 +12,11 @@ import { t } from '../i18n/index.ts';
 import { assertWorksOnCase, loadCase, visibleCase, type CaseRow } from './access.ts';
 import { localDate } from '../time/calendar.ts';
 import { checkResponse, type CheckIssue } from './checks.ts';
-import { logCaseEvent, moveCase } from './history.ts';
+import { changeCase, logCaseEvent, moveCase } from './history.ts';
 import { loadCaseSettings } from './settings.ts';
 import { RESPONSE_MOVES, RESPONSE_STATUSES, type ResponseCommand } from './response-states.ts';
 import { fillTemplate, templateBody } from './templates.ts';
-import { RESPONSE_KINDS, type CaseEventKind, type ResponseKind } from './vocabulary.ts';
+import { RESPONSE_KINDS, RESPONSE_ORIGINS, type CaseEventKind, type ResponseKind } from './vocabulary.ts';
 import { shapeOf } from '../shapes.ts';
 
 /**
@@ -47,6 +47,7 @@ export const responseRowSchema = shapeOf<ResponseRow>()({
   verification: z.string().nullable().describe('JSON'),
   attachments: z.string().describe('JSON list of attachment ids'),
   updated_at: z.string(),
+  origin: z.enum(RESPONSE_ORIGINS).describe("recorded in Minsheng, or a registered account's reply collection found"),
 });
 type Trx = Transaction<Database>;
 
@@ -56,7 +57,8 @@ export const draftInput = z.object({
   body: z.string().max(20000).optional().describe('the full text; when absent the template is filled'),
   situation: z.string().max(5000).optional(),
   measures: z.string().max(5000).optional(),
-  facts: z.string().max(10000).optional(),
+  facts: z.string().max(10000).optional().describe('authoritative facts: a firm statement states them, a statement gives them before the situation'),
+  subject: z.string().max(200).optional().describe("事由 of a statement or firm statement, e.g. 沿港西路改建工程推进情况 (its title is 关于{subject}的情况说明; never the citizen's headline)"),
   in_name_of: z.enum(['department', 'bureau']).optional().describe("bureau: the office replies in the bureau's name"),
 });
 export type DraftInput = z.infer<typeof draftInput>;
@@ -73,6 +75,31 @@ export async function responseWithCase(db: Kysely<Database>, actor: Actor, id: n
   const c = await visibleCase(db, actor, response.case_id);
   if (work) await assertWorksOnCase(db, actor, c);
   return { response, case: c };
+}
+
+/**
+ * Who speaks in a response: a department in its own name; the bureau (a reply drafted by the
+ * office) as the bureau (its full name from the settings, else the office's name) and signing
+ * with its official account (the settings' official_account, else the office's one registered
+ * account, else the bureau's name) — the seed's 岱山建设.
+ */
+export async function speakerNames(db: Kysely<Database> | Trx, dept: { name: string; is_office: number } | null): Promise<{ department: string | undefined; signature: string | undefined }> {
+  if (dept && dept.is_office !== 1) return { department: dept.name, signature: dept.name };
+  const settings = await loadCaseSettings(db);
+  const bureau = settings.bureau_name.trim() || dept?.name;
+  let account = settings.official_account.trim();
+  if (!account) {
+    const office = await db
+      .selectFrom('responder_accounts')
+      .innerJoin('users', 'users.id', 'responder_accounts.user_id')
+      .innerJoin('departments', 'departments.id', 'users.department_id')
+      .select('responder_accounts.username')
+      .where('departments.is_office', '=', 1)
+      .execute();
+    const distinct = [...new Set(office.map((o) => o.username))];
+    if (distinct.length === 1) account = distinct[0];
+  }
+  return { department: bureau, signature: account || bureau };
 }
 
 async function replyingDepartment(db: Kysely<Database> | Trx, actor: Actor, inNameOf: DraftInput['in_name_of']): Promise<number | null> {
@@ -93,7 +120,7 @@ export async function draftResponse(db: Kysely<Database>, actor: Actor, caseId: 
   return db.transaction().execute(async (trx) => {
     const c = await loadCase(trx, caseId);
     const departmentId = await replyingDepartment(trx, actor, data.in_name_of);
-    const dept = departmentId === null ? null : await trx.selectFrom('departments').select(['name', 'phone']).where('id', '=', departmentId).executeTakeFirst();
+    const dept = departmentId === null ? null : await trx.selectFrom('departments').select(['name', 'phone', 'is_office']).where('id', '=', departmentId).executeTakeFirst();
     const attacked = await trx
       .selectFrom('case_posts')
       .innerJoin('posts', 'posts.id', 'case_posts.post_id')
@@ -102,18 +129,26 @@ export async function draftResponse(db: Kysely<Database>, actor: Actor, caseId: 
       .where('posts.abuse', '=', 1)
       .executeTakeFirst();
     const kind: ResponseKind = data.kind ?? (attacked ? 'firm' : 'reply');
+    const names = await speakerNames(trx, dept ?? null);
     const body =
       data.body ??
-      fillTemplate(await templateBody(trx, kind, data.template), {
-        department: dept?.name,
-        phone: dept?.phone,
-        title: c.title,
-        case_number: c.number,
-        date: localDate(new Date()),
-        situation: data.situation,
-        measures: data.measures,
-        facts: data.facts,
-      });
+      fillTemplate(
+        await templateBody(trx, kind, data.template),
+        {
+          department: names.department,
+          signature: names.signature,
+          phone: dept?.phone,
+          title: c.title,
+          case_number: c.number,
+          date: localDate(new Date()),
+          situation: data.situation,
+          measures: data.measures,
+          facts: data.facts,
+          subject: data.subject,
+        },
+        // A statement gives its facts, its situation, or both.
+        kind === 'statement' ? (data.facts?.trim() ? ['facts', 'situation'] : ['facts']) : [],
+      );
     const now = nowIso();
     const row = await trx
       .insertInto('responses')
@@ -276,7 +311,12 @@ export async function recordPosted(db: Kysely<Database>, actor: Actor, id: numbe
     const current = await loadCase(trx, c.id);
     // Answered after the deadline counts as overdue even if the deadline watch had not run yet.
     const late = current.replied_at === null && current.deadline_at !== null && postedAt > current.deadline_at;
-    await moveCase(trx, actor, current, 'recordReply', { replied_at: current.replied_at ?? postedAt, overdue: late ? 1 : current.overdue }, null, { response_id: id, url: data.url, late });
+    if (current.state === 'replied' || current.state === 'following_up') {
+      // Collection already found a reply of ours and moved the case: this one is recorded beside it.
+      await changeCase(trx, actor, current, {}, { kind: 'recordReply', data: { response_id: id, url: data.url } });
+    } else {
+      await moveCase(trx, actor, current, 'recordReply', { replied_at: current.replied_at ?? postedAt, overdue: late ? 1 : current.overdue }, null, { response_id: id, url: data.url, late });
+    }
     await recordAudit(trx, actor, { action: 'response.posted', entity: 'response', entityId: id, before: response, after });
     return after;
   });

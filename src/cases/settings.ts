@@ -46,6 +46,18 @@ const fields = {
   commitment_reminder_days: z.number().int().min(0).max(60),
   /** A posted reply not seen on its thread after this many hours raises a warning. */
   verify_within_hours: z.number().int().min(1).max(24 * 14),
+  /** People record a reply after posting it: a reply on the thread up to this many hours before the recorded time is still it. */
+  verify_before_hours: z.number().int().min(0).max(24 * 30),
+  /** Share of the recorded text (0–1) that must appear in a reply on the thread for it to count as the recorded one. */
+  verify_similarity: z.number().min(0.1).max(1),
+  /** 发文单位: the bureau's full name on memos and briefs (empty: the office department's name). */
+  bureau_name: z.string().max(100),
+  /** The bureau's official account on the forums (the seed's 岱山建设): statements in the bureau's name sign with it. */
+  official_account: z.string().max(100),
+  /** Briefs' 编辑 / 审核 / 签发 line (names or posts; empty fields are left out). */
+  brief_editor: z.string().max(50),
+  brief_reviewer: z.string().max(50),
+  brief_signer: z.string().max(50),
   stock_phrases: z.array(z.string().min(2).max(50)).max(500),
 };
 
@@ -66,6 +78,13 @@ export const DEFAULT_CASE_SETTINGS: CaseSettings = {
   emergency_reminder_minutes: 60,
   commitment_reminder_days: 2,
   verify_within_hours: 6,
+  verify_before_hours: 24,
+  verify_similarity: 0.6,
+  bureau_name: '',
+  official_account: '',
+  brief_editor: '',
+  brief_reviewer: '',
+  brief_signer: '',
   stock_phrases: DEFAULT_STOCK_PHRASES,
 };
 

@@ -10,7 +10,7 @@ export type CaseState = (typeof CASE_STATES)[number];
 /** States in which the case still owes its first answer (the deadline clock runs). */
 export const ANSWER_PENDING: readonly CaseState[] = ['triage', 'assigned', 'drafting', 'awaiting_approval', 'returned', 'escalated'];
 
-export type CaseCommand = 'assign' | 'draft' | 'submit' | 'approve' | 'return' | 'recordReply' | 'follow' | 'close' | 'escalate';
+export type CaseCommand = 'assign' | 'draft' | 'submit' | 'approve' | 'return' | 'recordReply' | 'replyFound' | 'follow' | 'close' | 'escalate';
 
 export interface Move {
   from: readonly CaseState[];
@@ -26,6 +26,8 @@ export const TRANSITIONS: Record<CaseCommand, Move> = {
   approve: { from: ['awaiting_approval'], to: null, permission: 'cases.approve' },
   return: { from: ['awaiting_approval'], to: 'returned', permission: 'cases.approve' },
   recordReply: { from: ['awaiting_approval'], to: 'replied', permission: 'cases.recordReply' },
+  /** Collection found a registered account's reply on the case's thread (verify.ts): the ledger records it itself. */
+  replyFound: { from: ANSWER_PENDING, to: 'replied', permission: 'cases.assign' },
   follow: { from: ['replied'], to: 'following_up', permission: 'cases.follow' },
   close: { from: ['replied', 'following_up'], to: 'closed', permission: 'cases.close' },
   escalate: { from: ['triage', 'assigned', 'drafting', 'returned', 'awaiting_approval', 'following_up'], to: 'escalated', permission: 'cases.escalate' },
@@ -57,7 +59,10 @@ export function assertMove(state: string, command: CaseCommand): CaseState {
   return (TRANSITIONS[command].to ?? state) as CaseState;
 }
 
-/** Commands the table allows from a state (the console shows these as buttons). */
+/** Moves the ledger makes by itself (verify.ts), never offered to people. */
+export const AUTOMATIC_COMMANDS: readonly CaseCommand[] = ['replyFound'];
+
+/** Commands the table allows from a state that people make (the console shows these as buttons). */
 export function movesFrom(state: string): CaseCommand[] {
-  return (Object.keys(TRANSITIONS) as CaseCommand[]).filter((c) => canMove(state, c));
+  return (Object.keys(TRANSITIONS) as CaseCommand[]).filter((c) => canMove(state, c) && !AUTOMATIC_COMMANDS.includes(c));
 }

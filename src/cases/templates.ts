@@ -20,7 +20,8 @@ import { RESPONSE_KINDS, type ResponseKind } from './vocabulary.ts';
  */
 export { RESPONSE_KINDS, type ResponseKind };
 
-export const PLACEHOLDERS = ['department', 'phone', 'title', 'case_number', 'date', 'situation', 'measures', 'facts'] as const;
+export const PLACEHOLDERS = ['department', 'phone', 'title', 'case_number', 'date', 'situation', 'measures', 'facts', 'subject', 'signature'] as const;
+export type Placeholder = (typeof PLACEHOLDERS)[number];
 
 export const BUILTIN_TEMPLATES: Record<ResponseKind, string> = {
   reply: [
@@ -29,11 +30,12 @@ export const BUILTIN_TEMPLATES: Record<ResponseKind, string> = {
     '如您还有其他疑问或建议，欢迎与{department}联系，联系电话：{phone}。',
   ].join('\n\n'),
   firm: [
-    '近日，网上出现关于“{title}”的不实信息。对此，{department}郑重声明如下：',
+    '近日，网上出现关于“{subject}”的不实信息。对此，{department}郑重声明如下：',
     '{facts}',
     '以上情况均有据可查。对捏造事实、恶意攻击、扰乱公共秩序的行为，我们将依法提请公安、网信部门处理。欢迎广大网友通过正规渠道反映问题，联系电话：{phone}。',
+    '{signature}\n{date}',
   ].join('\n\n'),
-  statement: ['关于“{title}”的情况说明', '{situation}', '{measures}', '{department}\n{date}\n联系电话：{phone}'].join('\n\n'),
+  statement: ['关于{subject}的情况说明', '{facts}', '{situation}', '{measures}', '{signature}\n{date}\n联系电话：{phone}'].join('\n\n'),
 };
 
 export const templateInput = z.object({
@@ -71,10 +73,26 @@ export async function templateBody(db: Q, kind: ResponseKind, name?: string): Pr
   return row?.body ?? BUILTIN_TEMPLATES[kind];
 }
 
-export function fillTemplate(body: string, values: Partial<Record<(typeof PLACEHOLDERS)[number], string | null | undefined>>): string {
-  return body.replace(/\{(\w+)\}/g, (whole, key: string) => {
+/**
+ * Fills the placeholders; one without a value becomes a 【请填写…】 marker the checks catch,
+ * except those in `omit`: a paragraph that is only such a placeholder is left out (a statement
+ * gives its facts, or its situation, or both).
+ */
+export function fillTemplate(body: string, values: Partial<Record<Placeholder, string | null | undefined>>, omit: readonly Placeholder[] = []): string {
+  const has = (key: string) => {
     const v = (values as Record<string, string | null | undefined>)[key];
-    if (v !== undefined && v !== null && v !== '') return v;
+    return v !== undefined && v !== null && v.trim() !== '';
+  };
+  const kept = body
+    .split(/\n/)
+    .filter((line) => {
+      const only = /^\s*\{(\w+)\}\s*$/.exec(line);
+      return !(only && omit.includes(only[1] as Placeholder) && !has(only[1]));
+    })
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n');
+  return kept.replace(/\{(\w+)\}/g, (whole, key: string) => {
+    if (has(key)) return (values as Record<string, string>)[key];
     return PLACEHOLDERS.includes(key as never) ? t(`response.fill.${key}`) : whole;
   });
 }

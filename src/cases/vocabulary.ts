@@ -9,6 +9,14 @@ import type { CaseCommand } from './states.ts';
 export const RESPONSE_KINDS = ['reply', 'firm', 'statement'] as const;
 export type ResponseKind = (typeof RESPONSE_KINDS)[number];
 
+/** Where a response row came from: recorded in Minsheng, or a registered account's reply found by collection. */
+export const RESPONSE_ORIGINS = ['recorded', 'collected'] as const;
+export type ResponseOrigin = (typeof RESPONSE_ORIGINS)[number];
+
+/** What people said back after our reply (feedback.ts): 满意/认可, 继续追问, 升级苗头, or none of these. */
+export const FEEDBACK_CLASSES = ['satisfied', 'asking', 'escalating', 'neutral'] as const;
+export type FeedbackClass = (typeof FEEDBACK_CLASSES)[number];
+
 /** The clock that sets a case's answer deadline (deadlines.ts), and the other clocks reminders watch. */
 export const DEADLINE_KINDS = ['same_day', 'hours_48', 'emergency_5h', 'press_24h', 'instruction_3d'] as const;
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
@@ -32,6 +40,8 @@ export const CASE_NOTE_KINDS = [
   'rating',
   'verified',
   'unverified',
+  'reply_found',
+  'feedback',
   'memo',
   'memo.update',
   'instruction',

@@ -1,11 +1,11 @@
-import type { Kysely, Updateable } from 'kysely';
+import type { Kysely, Transaction, Updateable } from 'kysely';
 import { enqueueNotice } from '../alert/outbox.ts';
 import { z } from 'zod';
 import type { Actor } from '../auth/actor.ts';
 import { assertCan } from '../auth/policy.ts';
 import type { CaseTable, Database } from '../db/schema.ts';
-import { nowIso } from '../db/values.ts';
-import { AppError, ConflictError, ValidationError } from '../errors.ts';
+import { jsonColumn, nowIso, num, toJson } from '../db/values.ts';
+import { AppError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import { levelRank, RISK_LEVELS } from '../levels.ts';
 import { assertWorksOnCase, loadCase, visibleCase, type CaseRow } from './access.ts';
@@ -91,18 +91,64 @@ export async function followCase(db: Kysely<Database>, actor: Actor, caseId: num
   return db.transaction().execute(async (trx) => moveCase(trx, actor, await loadCase(trx, caseId), 'follow', {}, comment ?? null));
 }
 
-/** Closing needs every commitment done or waived; unhandled 批示 are marked handled with the close. */
-export async function closeCase(db: Kysely<Database>, actor: Actor, caseId: number, comment?: string): Promise<CaseRow> {
+/** What is still open on a case when it is closed: unhandled 批示, posted replies not seen on their threads, open commitments. */
+export const closeOpenSchema = z.object({
+  instructions: z.number().describe('批示 not handled'),
+  unverified: z.number().describe('posted replies not yet seen on their threads'),
+  commitments: z.number().describe('整改承诺 still open'),
+});
+export type CloseOpen = z.infer<typeof closeOpenSchema>;
+/** `cases.close_open`: what was open when the case was closed with a reason. */
+export const closeOpenJson = jsonColumn('cases.close_open', closeOpenSchema);
+
+export async function openAtClose(db: Kysely<Database> | Transaction<Database>, caseId: number): Promise<CloseOpen> {
+  const [instructions, unverified, commitments] = await Promise.all([
+    db.selectFrom('instructions').innerJoin('memos', 'memos.id', 'instructions.memo_id').select((eb) => eb.fn.countAll().as('n')).where('memos.case_id', '=', caseId).where('instructions.handled_at', 'is', null).executeTakeFirst(),
+    db.selectFrom('responses').select((eb) => eb.fn.countAll().as('n')).where('case_id', '=', caseId).where('status', '=', 'posted').where('verified_at', 'is', null).executeTakeFirst(),
+    db.selectFrom('commitments').select((eb) => eb.fn.countAll().as('n')).where('case_id', '=', caseId).where('status', '=', 'open').executeTakeFirst(),
+  ]);
+  return { instructions: num(instructions?.n), unverified: num(unverified?.n), commitments: num(commitments?.n) };
+}
+
+/** The open items as people read them: "1 条领导批示未办理、1 条回复未在原帖核实". */
+export function describeOpen(open: CloseOpen): string {
+  const parts: string[] = [];
+  if (open.instructions) parts.push(t('case.open.instructions', { count: open.instructions }));
+  if (open.unverified) parts.push(t('case.open.unverified', { count: open.unverified }));
+  if (open.commitments) parts.push(t('case.open.commitments', { count: open.commitments }));
+  return parts.join('、');
+}
+
+export const closeInput = z.object({
+  comment: z.string().max(2000).optional(),
+  reason: z.string().max(2000).optional().describe('required when a 批示 is unhandled, a posted reply is unverified or a commitment is open; the ledger shows it'),
+});
+
+/**
+ * Closing (办结). A case with an unhandled 批示, a posted reply not seen on its thread, or an open
+ * commitment closes only with a reason (answered 409 `close_needs_reason`, with what is open, when
+ * none is given); the reason and what was open stay on the case for the ledger. The 批示 are then
+ * marked handled with the close; open commitments stay open and keep being supervised.
+ */
+export async function closeCase(db: Kysely<Database>, actor: Actor, caseId: number, input: z.input<typeof closeInput> = {}): Promise<CaseRow> {
+  const data = closeInput.parse(input);
   const c = await visibleCase(db, actor, caseId);
   await assertWorksOnCase(db, actor, c);
   if (actor.role === 'head' && c.lead_department_id !== actor.departmentId) {
     throw new AppError(`${actor.name} heads an assisting department of case #${c.id}`, 403, 'forbidden', t('case.error.notYourCase'));
   }
   return db.transaction().execute(async (trx) => {
-    const open = await trx.selectFrom('commitments').select('id').where('case_id', '=', caseId).where('status', '=', 'open').execute();
-    if (open.length) throw new ConflictError(`${open.length} commitments open`, t('case.error.openCommitments', { count: open.length }));
+    const open = await openAtClose(trx, caseId);
+    const anything = open.instructions + open.unverified + open.commitments > 0;
+    const reason = data.reason?.trim() || null;
+    if (anything && !reason) {
+      throw new AppError(`case ${c.number} has open items: ${JSON.stringify(open)}`, 409, 'close_needs_reason', t('case.error.closeNeedsReason', { open: describeOpen(open) }), open);
+    }
     const now = nowIso();
-    const after = await moveCase(trx, actor, await loadCase(trx, caseId), 'close', { closed_at: now }, comment ?? null);
+    const patch = anything ? { closed_at: now, close_reason: reason, close_open: toJson(open) } : { closed_at: now, close_reason: null, close_open: null };
+    // The history says what was open and why the case closed anyway.
+    const note = [data.comment?.trim(), anything ? t('case.note.closedWithOpen', { open: describeOpen(open), reason: reason ?? '' }) : null].filter(Boolean).join('\n') || null;
+    const after = await moveCase(trx, actor, await loadCase(trx, caseId), 'close', patch, note, anything ? { open, reason } : undefined);
     const memoIds = trx.selectFrom('memos').select('id').where('case_id', '=', caseId);
     await trx.updateTable('instructions').set({ handled_at: now }).where('memo_id', 'in', memoIds).where('handled_at', 'is', null).execute();
     return after;

@@ -1,6 +1,5 @@
 import type { PeriodicTask } from '../jobs/scheduler.ts';
 import { collectDue, collectSourceJob, leaseDueSources } from './collector.ts';
-import { followUpThreads } from './followup.ts';
 
 /**
  * Collects the sources that are due (each has its own interval, jittered, in next_check_at).
@@ -22,15 +21,5 @@ export const collectTask: PeriodicTask = {
     const results = await collectDue(ctx);
     const failed = results.filter((r) => !r.ok);
     if (results.length) ctx.log.info({ part: 'collect', sources: results.length, failed: failed.length, created: results.reduce((n, r) => n + r.created, 0) }, 'collection round');
-  },
-};
-
-/** Re-fetches the threads of open cases for new replies. */
-export const followUpTask: PeriodicTask = {
-  name: 'collect.followup',
-  intervalMs: 10 * 60 * 1000,
-  async run(ctx) {
-    const r = await followUpThreads(ctx);
-    if (r.threads) ctx.log.info({ part: 'followup', ...r, errors: r.errors.length }, 'follow-up round');
   },
 };

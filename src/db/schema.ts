@@ -7,7 +7,7 @@ import type { Role } from '../auth/roles.ts';
 import type { CommitmentStatus } from '../cases/commitment-states.ts';
 import type { ResponseStatus } from '../cases/response-states.ts';
 import type { CaseState } from '../cases/states.ts';
-import type { AttachmentOwner, CaseDepartmentRole, CaseEventKind, DeadlineKind, EscalationTarget, ResponseKind } from '../cases/vocabulary.ts';
+import type { AttachmentOwner, CaseDepartmentRole, CaseEventKind, DeadlineKind, EscalationTarget, FeedbackClass, ResponseKind, ResponseOrigin } from '../cases/vocabulary.ts';
 import type { PostStanding, PublishedPrecision, SourceKindName } from '../collect/vocabulary.ts';
 import type { RiskLevel } from '../levels.ts';
 import type { ReportFormat, ScheduleKind } from '../report/kinds.ts';
@@ -369,6 +369,9 @@ export interface CaseTable {
   escalated_to: EscalationTarget | null;
   /** 016: the emergency clocks (5 h / 24 h) are proposed for the office to confirm or set aside. */
   emergency_proposed: Generated<number>;
+  /** 017: the reason given for closing while something was still open, and what was (JSON, `closeOpenJson`). */
+  close_reason: string | null;
+  close_open: string | null;
 }
 
 export interface CaseCounterTable {
@@ -419,6 +422,8 @@ export interface ResponseTable {
   verification: string | null;
   attachments: string;
   updated_at: string;
+  /** 017: recorded in Minsheng, or a registered account's reply collection found (column default 'recorded'). */
+  origin: Generated<ResponseOrigin>;
 }
 
 export interface MemoTable {
@@ -433,6 +438,37 @@ export interface MemoTable {
   created_at: string;
   sent_at: string | null;
   updated_at: string | null;
+  /** 017: 期号 (the memo's number within its year), 承办科室, 办理时限, 签发. */
+  issue_year: number | null;
+  issue_no: number | null;
+  department_id: number | null;
+  due_at: string | null;
+  signed_by: number | null;
+  signed_at: string | null;
+}
+
+/** 017: the last 期号 issued per year to memos. */
+export interface MemoCounterTable {
+  year: number;
+  last_seq: number;
+}
+
+/** 017: what people said back after our reply: one 跟帖 (item_key r:<reply id>) or later post (p:<post id>) of a case. */
+export interface CaseFeedbackTable {
+  id: Generated<number>;
+  case_id: number;
+  item_key: string;
+  post_id: number;
+  post_reply_id: number | null;
+  at: string;
+  author: string | null;
+  excerpt: string;
+  class: FeedbackClass;
+  sentiment: SentimentLabel | null;
+  abuse: number;
+  /** JSON list of the cues that decided the class. */
+  cues: string;
+  created_at: string;
 }
 
 export interface InstructionTable {
@@ -606,6 +642,8 @@ export interface Database {
   case_events: CaseEventTable;
   responses: ResponseTable;
   memos: MemoTable;
+  memo_counters: MemoCounterTable;
+  case_feedback: CaseFeedbackTable;
   instructions: InstructionTable;
   commitments: CommitmentTable;
   responder_accounts: ResponderAccountTable;

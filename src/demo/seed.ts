@@ -2,10 +2,10 @@ import type { Kysely } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
 import { registerAccount } from '../cases/accounts.ts';
 import { addCommitment, completeCommitment } from '../cases/commitments.ts';
-import { createMemo, recordInstruction, updateMemo } from '../cases/memos.ts';
+import { createMemo, handleInstruction, recordInstruction, updateMemo } from '../cases/memos.ts';
 import { openCase } from '../cases/open.ts';
 import { approveResponse, draftResponse, recordPosted, returnResponse, submitResponse } from '../cases/responses.ts';
-import { assignCase, closeCase, escalateCase, followCase } from '../cases/workflow.ts';
+import { assignCase, closeCase, escalateCase, followCase, openAtClose } from '../cases/workflow.ts';
 import type { Database } from '../db/schema.ts';
 import { nowIso } from '../db/values.ts';
 import type { Logger } from '../log.ts';
@@ -192,8 +192,11 @@ export async function seedDemoCases(db: Db, sites: DemoSites | null, log: Logger
       await completeCommitment(db, liwei, commitment.id, { result_url: 'https://www.qingxi.example/zjj/tzgg/2026/traffic.html', comment: '已在局网站公布整改结果' });
       const memo = await createMemo(db, office, closed.c.id, { analysis: '群众关注度一般，已按时答复', suggestion: '督促施工单位落实交通疏导' });
       await updateMemo(db, office, memo.id, { sent: true });
-      await recordInstruction(db, leader, memo.id, '同意。请建设管理科举一反三，对在建道路的围挡、照明和警示设施进行一次全面检查。');
-      await closeCase(db, zhao, closed.c.id, '整改完成，结果已公开');
+      const instruction = await recordInstruction(db, leader, memo.id, '同意。请建设管理科举一反三，对在建道路的围挡、照明和警示设施进行一次全面检查。');
+      await handleInstruction(db, liwei, instruction.id, '已对在建道路的围挡、照明和警示设施全面检查');
+      // The reply is on the forum; collection may not have confirmed it yet, which the close then says.
+      const open = await openAtClose(db, closed.c.id);
+      await closeCase(db, zhao, closed.c.id, { comment: '整改完成，结果已公开', ...(open.unverified ? { reason: '回复已在论坛发布，采集核实前办结' } : {}) });
     }
   });
 

@@ -83,6 +83,8 @@ export function optionalSections(sites: DemoSites | null, now = new Date()): Rec
     // The default taxonomy with the demo's departments attached to the topics they answer.
     taxonomy: DEFAULT_TAXONOMY.map((topic) => ({ path: topic.path, ...(topic.keywords.length ? { keywords: topic.keywords } : {}), ...(TOPIC_DEPARTMENTS[topic.path] ? { department: TOPIC_DEPARTMENTS[topic.path] } : {}) })),
     dictionary: [...PLACES.estates, ...PLACES.roads, ...PLACES.towns, ...PLACES.developers, '城建监察大队', '住建局'],
+    // The bureau on its documents (抄告单, briefs) and its official forum account for statements.
+    case_settings: [{ bureau_name: '清溪县住房和城乡建设局', official_account: '清溪住建' }],
     reply_templates: [
       {
         name: '三段式回复',

@@ -1,8 +1,9 @@
 import type { PeriodicTask } from './scheduler.ts';
 import { caseTasks } from '../cases/tasks.ts';
 import { deliveryTask, digestTask, escalationTask } from '../alert/runner.ts';
+import { followUpTask } from '../pipeline/followup.ts';
 import { pendingAnalysisTask } from '../pipeline/index.ts';
-import { collectTask, followUpTask } from '../collect/tasks.ts';
+import { collectTask } from '../collect/tasks.ts';
 import { reportScheduleTask } from '../report/schedules.ts';
 import { rollupTask } from '../report/rollup.ts';
 import { optimizeTask } from '../db/maintenance.ts';

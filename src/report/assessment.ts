@@ -9,8 +9,10 @@ import { shapeOf } from '../shapes.ts';
 
 /**
  * The annual assessment (考核) of each department on the seed's three criteria: replied in
- * time (及时回应), well received (群众评价: follow-up sentiment after our reply and people's
- * marks), negative escalation prevented (防止负面升级). Each criterion is a 0–100 score; the total
+ * time (及时回应), well received (群众评价: what people said back after our reply — 满意/认可
+ * against 继续追问 and 升级苗头, read by cases/feedback.ts — and people's 12345-style marks),
+ * negative escalation prevented (防止负面升级: no higher level, no escalation, no 升级苗头 left
+ * unsettled in what people wrote back). Each criterion is a 0–100 score; the total
  * is their weighted mean over the criteria that have data (a department with no rated cases is
  * not penalised or rewarded on that criterion, and the breakdown says so).
  */
@@ -116,6 +118,8 @@ export function assessCases(departmentId: number, department: string, cases: Cas
   const marksBad = cases.reduce((s, c) => s + c.marksBad, 0);
   const watched = cases.filter((c) => c.escalationPrevented !== null);
   const prevented = watched.filter((c) => c.escalationPrevented).length;
+  const said = cases.reduce((s, c) => ({ satisfied: s.satisfied + c.feedback.satisfied, asking: s.asking + c.feedback.asking, escalating: s.escalating + c.feedback.escalating }), { satisfied: 0, asking: 0, escalating: 0 });
+  const cued = watched.filter((c) => c.feedback.escalating > 0).length;
 
   // Well received: the mean of the two signals that exist (follow-up sentiment, people's marks).
   const signals = [rate(good, good + bad), rate(marksGood, marksGood + marksBad)].filter((r): r is number => r !== null);
@@ -138,7 +142,7 @@ export function assessCases(departmentId: number, department: string, cases: Cas
       denominator: good + bad + marksGood + marksBad,
       score: received === null ? null : round1(100 * received),
       weight: weights.received,
-      detail: `回复后跟帖非负面 ${pct(good, good + bad)}；群众评价满意 ${pct(marksGood, marksGood + marksBad)}`,
+      detail: `回复后跟帖认可 ${pct(good, good + bad)}（满意/认可 ${said.satisfied}、继续追问 ${said.asking}、升级苗头 ${said.escalating}）；群众评价满意 ${pct(marksGood, marksGood + marksBad)}`,
     },
     {
       criterion: 'prevented',
@@ -147,7 +151,7 @@ export function assessCases(departmentId: number, department: string, cases: Cas
       denominator: watched.length,
       score: watched.length ? round1((100 * prevented) / watched.length) : null,
       weight: weights.prevented,
-      detail: `回复后未升级 ${pct(prevented, watched.length)} 件`,
+      detail: `回复后未升级 ${pct(prevented, watched.length)} 件（跟帖出现升级苗头 ${cued} 件）`,
     },
   ];
   const weightWithData = raw.reduce((s, c) => s + (c.score === null ? 0 : c.weight), 0);

@@ -3,14 +3,16 @@ import type { Database } from '../db/schema.ts';
 import { RISK_LEVEL_LABELS, type RiskLevel } from '../levels.ts';
 import { assessment, CRITERIA, CRITERION_NAMES, type AssessmentReport, type Weights } from './assessment.ts';
 import { barChart, percentChart, pieChart, trendChart } from './charts.ts';
-import { beijing, fmt, pct, type Block, type Cell, type ReportDocument, type Sheet } from './document.ts';
+import { beijing, fmt, issueOf, pct, type Block, type Cell, type ReportDocument, type Sheet } from './document.ts';
 import { KIND_TITLES, type ReportKind } from './kinds.ts';
 import { ledgerSheet } from './ledger-sheet.ts';
+import { keyItemBlocks } from './key-items.ts';
 import { ledgerFacts } from './ledger-facts.ts';
 import { addDays, parsePeriod, type Period } from './period.ts';
 import { postTime, volumeStats, type CountRow, type VolumeStats } from './stats.ts';
 import { departmentTimeliness, type TimelinessReport } from './timeliness.ts';
 import { t } from '../i18n/index.ts';
+import { loadCaseSettings } from '../cases/settings.ts';
 
 /** A message of the brief's wording (catalogue keys report.doc.*). */
 const d = (key: string, vars: Record<string, string | number> = {}) => t(`report.doc.${key}`, vars);
@@ -181,14 +183,25 @@ export async function buildBrief(db: Kysely<Database>, opts: BriefOptions): Prom
   const generatedAt = new Date().toISOString();
   let title = KIND_TITLES[kind];
   const scopeName = opts.departmentId != null ? (await db.selectFrom('departments').select('name').where('id', '=', opts.departmentId).executeTakeFirst())?.name : null;
-  const issuer = opts.issuer ?? (await db.selectFrom('departments').select('name').where('is_office', '=', 1).orderBy('id').executeTakeFirst())?.name ?? d('issuer');
+  const settings = await loadCaseSettings(db);
+  const issuer = opts.issuer ?? (settings.bureau_name.trim() || ((await db.selectFrom('departments').select('name').where('is_office', '=', 1).orderBy('id').executeTakeFirst())?.name ?? d('issuer')));
+  const issue = kind === 'special' ? null : issueOf(period.key);
+  const credits =
+    [
+      [d('credit.editor'), settings.brief_editor],
+      [d('credit.reviewer'), settings.brief_reviewer],
+      [d('credit.signer'), settings.brief_signer],
+    ]
+      .filter(([, name]) => name.trim())
+      .map(([label, name]) => `${label}：${name.trim()}`)
+      .join('　') || null;
   const subtitle = scopeName ? `${period.label}　${scopeName}` : period.label;
   const fileBase = `${title}${kind === 'special' && opts.eventId != null ? `-${d('fileEvent', { id: opts.eventId })}` : ''}-${period.key.replace(/\.\./g, '_')}${scopeName ? `-${scopeName}` : ''}`;
 
   if (kind === 'assessment') {
     const a = await assessment(db, period, { departmentId: opts.departmentId, asOf, weights: opts.weights });
     const { blocks, sheets } = assessmentBlocks(a, charts);
-    return { title, subtitle, issuer, generatedAt, fileBase, blocks: [{ type: 'heading', level: 1, text: d('numbered', { n: d('numerals').split(',')[0], text: d('heading.assessmentResult') }) }, ...blocks], sheets };
+    return { title, subtitle, issuer, issue, credits, generatedAt, fileBase, blocks: [{ type: 'heading', level: 1, text: d('numbered', { n: d('numerals').split(',')[0], text: d('heading.assessmentResult') }) }, ...blocks], sheets };
   }
 
   let eventTitle: string | null = null;
@@ -212,6 +225,8 @@ export async function buildBrief(db: Kysely<Database>, opts: BriefOptions): Prom
 
   h1('overview');
   blocks.push({ type: 'paragraph', text: summary(stats, before, timeliness) });
+  h1('key');
+  blocks.push(...(await keyItemBlocks(db, period, scope)));
   sheets.push({
     name: d('sheet.overview'),
     columns: [{ header: d('col.indicator'), width: 24 }, { header: d('col.value'), width: 18 }],
@@ -302,5 +317,5 @@ export async function buildBrief(db: Kysely<Database>, opts: BriefOptions): Prom
     sheets.push(...part.sheets);
   }
   sheets.push(await ledgerSheet(db, period, opts.departmentId, asOf));
-  return { title, subtitle, issuer, generatedAt, fileBase, blocks, sheets };
+  return { title, subtitle, issuer, issue, credits, generatedAt, fileBase, blocks, sheets };
 }

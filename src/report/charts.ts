@@ -45,15 +45,37 @@ export function trendChart(title: string, buckets: TrendBucket[]): Chart {
     yAxis: { type: 'value', minInterval: 1 },
     series: [
       { name: '信息量', type: 'line', data: buckets.map((b) => b.count), smooth: false, markPoint: { symbolSize: 44, data: peaks as never } },
-      { name: '负面', type: 'bar', data: buckets.map((b) => b.negative), barMaxWidth: 14, itemStyle: { color: '#fa541c', opacity: 0.6 } },
+      { name: '负面', type: 'bar', data: buckets.map((b) => b.negative), barMaxWidth: 14, itemStyle: { color: KEY_COLORS.negative, opacity: 0.6 } },
     ],
   });
 }
 
+/**
+ * The console's colours for what has one (web/src/components/Tags.tsx, the dashboard): 负面 red,
+ * 中性 grey, 正面 green; risk levels in their own colours. A brief never paints 负面 blue.
+ */
+export const KEY_COLORS: Record<string, string> = {
+  negative: '#cf1322',
+  neutral: '#8c8c8c',
+  positive: '#389e0d',
+  blue: '#1677ff',
+  yellow: '#fadb14',
+  orange: '#fa8c16',
+  red: '#cf1322',
+};
+
 export function pieChart(title: string, rows: CountRow[]): Chart {
   return renderChart(title, {
     legend: { bottom: 10 },
-    series: [{ type: 'pie', radius: ['35%', '65%'], center: ['50%', '52%'], data: rows.map((r) => ({ name: r.name, value: r.count })), label: { formatter: '{b}\n{c}（{d}%）' } }],
+    series: [
+      {
+        type: 'pie',
+        radius: ['35%', '65%'],
+        center: ['50%', '52%'],
+        data: rows.map((r) => ({ name: r.name, value: r.count, ...(KEY_COLORS[r.key] ? { itemStyle: { color: KEY_COLORS[r.key] } } : {}) })),
+        label: { formatter: '{b}\n{c}（{d}%）' },
+      },
+    ],
   });
 }
 

@@ -25,8 +25,12 @@ export interface ReportDocument {
   title: string;
   /** e.g. 2026年10月 */
   subtitle: string;
-  /** e.g. 局办公室 编 */
+  /** 发文单位: the bureau's name (case settings), else the office department's */
   issuer: string;
+  /** 期号, e.g. 2026年第12期 (a month's number, a week's, a day's of its year); null for a year or a range */
+  issue: string | null;
+  /** 编辑：王芳　审核：李伟　签发：陈局长 (the names the case settings give); null when none is set */
+  credits: string | null;
   generatedAt: string;
   blocks: Block[];
   sheets: Sheet[];
@@ -44,3 +48,16 @@ export function fmt(x: number | null | undefined, digits = 1): string {
 
 /** Workspace time for people, e.g. 2026-10-05 14:30. */
 export const beijing = (iso: string): string => localDateTime(iso);
+
+/** The 期号 of a brief from its period: the number of the day, ISO week, month or quarter within its year. */
+export function issueOf(key: string): string | null {
+  let m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(key);
+  if (m) {
+    const day = Math.round((Date.UTC(+m[1], +m[2] - 1, +m[3]) - Date.UTC(+m[1], 0, 1)) / 86_400_000) + 1;
+    return `${m[1]}年第${day}期`;
+  }
+  if ((m = /^(\d{4})-W(\d{2})$/.exec(key))) return `${m[1]}年第${Number(m[2])}期`;
+  if ((m = /^(\d{4})-(\d{2})$/.exec(key))) return `${m[1]}年第${Number(m[2])}期`;
+  if ((m = /^(\d{4})-Q(\d)$/.exec(key))) return `${m[1]}年第${m[2]}期`;
+  return null;
+}

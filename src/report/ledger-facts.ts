@@ -23,11 +23,20 @@ export interface CaseFacts {
   onTime: boolean;
   late: boolean;
   replyWorkingHours: number | null;
-  /** After our reply: did the risk stay where it was (no escalation, no higher level, no riskier follow-up post)? */
+  /**
+   * After our reply: did the risk stay where it was (no escalation, no higher level, no riskier
+   * follow-up post, and no 升级苗头 in what people wrote back that a later 满意/认可 did not settle)?
+   */
   escalationPrevented: boolean | null;
-  /** Follow-up posts after the reply: how many were not negative / negative. */
+  /**
+   * What people said back after the reply: good / not good. From the 跟帖 and later posts the
+   * ledger read (cases/feedback.ts: 满意/认可 good; 继续追问 and 升级苗头 not), else, for a case
+   * whose feedback was never read, the sentiment of later posts of the case and its event.
+   */
   followUpGood: number;
   followUpBad: number;
+  /** What people said back, by class (cases/feedback.ts); zero when none was read. */
+  feedback: { satisfied: number; asking: number; escalating: number };
   /** People's marks (12345-style ratings) on the case: good / not good. */
   marksGood: number;
   marksBad: number;
@@ -105,6 +114,9 @@ export async function ledgerFacts(db: Kysely<Database>, period: Pick<Period, 'st
       .where('case_posts.case_id', 'in', chunk)
       .execute(),
   );
+  const feedbackRows = await chunked(ids, (chunk) =>
+    db.selectFrom('case_feedback').select(['case_id', 'at', 'class']).where('case_id', 'in', chunk).where('class', '!=', 'neutral').orderBy('at').execute(),
+  );
   const eventIds = [...new Set(cases.map((c) => c.event_id).filter((e): e is number => e != null))];
   const eventPosts = await chunked(eventIds, (chunk) =>
     db.selectFrom('posts').select(['event_id', 'id', 'published_at', 'fetched_at', 'risk_level', 'sentiment_label']).where('event_id', 'in', chunk).execute(),
@@ -124,6 +136,7 @@ export async function ledgerFacts(db: Kysely<Database>, period: Pick<Period, 'st
   const eventsBy = group([...events, ...escalatedMoves], (r) => r.case_id);
   const linkedBy = group(linked, (r) => r.case_id);
   const eventPostsBy = group(eventPosts, (r) => r.event_id);
+  const feedbackBy = group(feedbackRows, (r) => r.case_id);
 
   const facts: CaseFacts[] = cases.map((c) => {
     const deadline = c.deadline_at ?? addWorkingDays(c.opened_at, 0).toISOString();
@@ -142,6 +155,15 @@ export async function ledgerFacts(db: Kysely<Database>, period: Pick<Period, 'st
     let escalationPrevented: boolean | null = null;
     let followUpGood = 0;
     let followUpBad = 0;
+    const said = feedbackBy.get(c.id) ?? [];
+    const feedback = {
+      satisfied: said.filter((f) => f.class === 'satisfied').length,
+      asking: said.filter((f) => f.class === 'asking').length,
+      escalating: said.filter((f) => f.class === 'escalating').length,
+    };
+    // The last 升级苗头 not followed by 满意/认可: what people said is still heading up.
+    const lastEscalating = said.filter((f) => f.class === 'escalating').at(-1);
+    const unsettled = lastEscalating !== undefined && !said.some((f) => f.class === 'satisfied' && f.at > lastEscalating.at);
     if (repliedAt) {
       const before = allPosts.filter((p) => p.at <= repliedAt);
       const after = allPosts.filter((p) => p.at > repliedAt);
@@ -154,11 +176,17 @@ export async function ledgerFacts(db: Kysely<Database>, period: Pick<Period, 'st
       const rose =
         evs.some((e) => e.to_state === 'escalated' && e.at > repliedAt) ||
         levelEvents.some((e) => e.at > repliedAt && levelRank(e.level) > baseline) ||
-        after.some((p) => p.risk !== null && levelRank(p.risk) > baseline);
+        after.some((p) => p.risk !== null && levelRank(p.risk) > baseline) ||
+        unsettled;
       escalationPrevented = !rose;
-      for (const p of after) {
-        if (p.sentiment === 'negative') followUpBad++;
-        else if (p.sentiment) followUpGood++;
+      if (said.length) {
+        followUpGood = feedback.satisfied;
+        followUpBad = feedback.asking + feedback.escalating;
+      } else {
+        for (const p of after) {
+          if (p.sentiment === 'negative') followUpBad++;
+          else if (p.sentiment) followUpGood++;
+        }
       }
     }
     let marksGood = 0;
@@ -183,6 +211,7 @@ export async function ledgerFacts(db: Kysely<Database>, period: Pick<Period, 'st
       escalationPrevented,
       followUpGood,
       followUpBad,
+      feedback,
       marksGood,
       marksBad,
       responsesPosted: rs.length,

@@ -83,8 +83,14 @@ for (const tdb of testDatabases) {
       assert.equal(waived.status, 200);
       assert.equal(waived.body.status, 'waived');
       assert.equal((await w.as.resp_js.post(`/api/commitments/${k.body.id}/done`, { result_url: 'http://127.0.0.1/x' })).status, 409);
-      const closed = await w.as.office.post(`/api/cases/${id}/close`, {});
+      // The reply recorded at /t/5 was never seen there: closing asks for a reason, which the ledger keeps.
+      const unverified = await w.as.office.post(`/api/cases/${id}/close`, {});
+      assert.equal(unverified.status, 409);
+      assert.equal(unverified.body.error.code, 'close_needs_reason');
+      assert.deepEqual(unverified.body.error.details, { instructions: 0, unverified: 1, commitments: 0 });
+      const closed = await w.as.office.post(`/api/cases/${id}/close`, { reason: '回复帖已被论坛管理员合并，无法核实' });
       assert.equal(closed.status, 200, JSON.stringify(closed.body));
+      assert.equal(closed.body.close_reason, '回复帖已被论坛管理员合并，无法核实');
       const audit = await w.as.office.get(`/api/audit?entity=commitment&entityId=${k.body.id}`);
       assert.ok(audit.body.some((a: { action: string; actor_name: string }) => a.action === 'commitment.waived' && a.actor_name === '办公室小王'));
     });

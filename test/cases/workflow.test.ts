@@ -8,6 +8,8 @@ import type { Db } from '../../src/db/connect.ts';
 import { testDatabases } from '../helpers/db.ts';
 import type { ApiClient } from '../helpers/server.ts';
 import { caseWorld, docxText, insertChannel, insertPost, insertSource, type CaseWorld } from './helpers.ts';
+import { localDate } from '../../src/time/calendar.ts';
+import { localDateTime } from '../../src/time/format.ts';
 
 async function download(c: ApiClient, path: string): Promise<{ status: number; type: string; buf: Buffer }> {
   const res = await fetch(c.base + path, { headers: { cookie: c.cookie } });
@@ -201,7 +203,9 @@ for (const tdb of testDatabases) {
       await followUpThreads(w.server.ctx);
       const first = await w.as.resp_js.post(`/api/cases/${caseId}/verify`);
       assert.deepEqual(first.body.verified, [], 'only an unregistered author has replied so far');
-      threadReplies.push({ id: 2, author: '建设科小李', at: later, text: '网友您好！感谢您对建设科工作的关注和监督。' });
+      // The forum shows what was posted, re-wrapped into one paragraph.
+      const posted = (await w.as.resp_js.get(`/api/responses/${responseId}`)).body.body as string;
+      threadReplies.push({ id: 2, author: '建设科小李', at: later, text: posted.replace(/\n+/g, ' ') });
       const follow = await followUpThreads(w.server.ctx);
       assert.equal(follow.oursAdded, 1, 'collection recognises the registered account');
       const res = await w.as.resp_js.post(`/api/cases/${caseId}/verify`);
@@ -218,8 +222,13 @@ for (const tdb of testDatabases) {
     });
 
     test('the office writes a memo; the leader records a 批示 with a 3-working-day clock; the docx reads back', async () => {
+      const bureau = await w.as.admin.request('PUT', '/api/cases/settings', { bureau_name: '岱山县住房和城乡建设局' });
+      assert.equal(bureau.status, 200, JSON.stringify(bureau.body));
       const memo = await w.as.office.post(`/api/cases/${caseId}/memos`, { analysis: '群众关注度高，已有多人跟帖', suggestion: '由建设科牵头督促施工', office_opinion: '建议分管局长督办' });
       assert.equal(memo.status, 201, JSON.stringify(memo.body));
+      const year = Number(localDate(new Date()).slice(0, 4));
+      assert.deepEqual([memo.body.issue_year, memo.body.issue_no, memo.body.department_id, memo.body.due_at], [year, 1, w.depts.jsk, null], "期号 1 of the year; 承办科室 is the case's lead");
+      assert.equal((await w.as.office.post(`/api/cases/${caseId}/memos`, { department_id: 99999 })).status, 400, 'an unknown 承办科室 is refused');
       assert.equal((await w.as.resp_js.post(`/api/cases/${caseId}/memos`, {})).status, 403, 'only the office writes memos');
       const instr = await w.as.leader.post(`/api/memos/${memo.body.id}/instructions`, { text: '请建设科本周内拿出整改方案' });
       assert.equal(instr.status, 201);
@@ -228,6 +237,8 @@ for (const tdb of testDatabases) {
       const edit = await w.as.office.patch(`/api/memos/${memo.body.id}`, { office_opinion: '建议分管局长督办，一周内反馈', sent: true });
       assert.equal(edit.status, 200);
       assert.ok(edit.body.sent_at);
+      assert.equal(edit.body.signed_at, edit.body.sent_at, '签发 when sent, by the sender');
+      assert.equal(edit.body.signed_by, w.users.office1);
       // Sent: the Word form goes to the leaders' channel as an attachment, once.
       await w.as.office.patch(`/api/memos/${memo.body.id}`, { sent: true });
       const sent = await db.kysely.selectFrom('alerts').innerJoin('channels', 'channels.id', 'alerts.channel_id').select(['alerts.title', 'alerts.attachment_id', 'channels.name']).where('alerts.kind', '=', 'memo.sent').execute();
@@ -252,6 +263,13 @@ for (const tdb of testDatabases) {
       for (const expected of ['网络舆情抄告单', memo.body.number, '本地论坛', threadUrl, '群众关注度高', '由建设科牵头督促施工', '一周内反馈', '领导批示', '请建设科本周内拿出整改方案']) {
         assert.ok(text.includes(expected), `docx contains ${expected}`);
       }
+      // The bureau's form: 发文单位, 期号, 承办科室, 办理时限 (the 批示 clock), 拟办意见, 签发.
+      for (const expected of ['岱山县住房和城乡建设局', `〔${year}〕第 1 期`, '承办科室建设科', `办理时限批示后 3 个工作日内（${localDateTime(instr.body.due_at)} 前）`, '拟办意见由建设科牵头督促施工', `签发办公室小王    ${localDate(edit.body.signed_at)}`]) {
+        assert.ok(text.includes(expected), `docx contains ${expected}: ${text}`);
+      }
+      const dated = await w.as.office.patch(`/api/memos/${memo.body.id}`, { due_date: '2026-12-31' });
+      assert.equal(dated.body.due_at, '2026-12-31T09:30:00.000Z', 'the end of the office day, Beijing time');
+      assert.ok(docxText((await download(w.as.leader, `/api/memos/${memo.body.id}/docx`)).buf).includes('办理时限2026-12-31'));
     });
 
     test('follow-up, a commitment that blocks closing until it is done, then the case is closed', async () => {
@@ -261,13 +279,17 @@ for (const tdb of testDatabases) {
       assert.equal(com.status, 201, JSON.stringify(com.body));
       const blocked = await w.as.head_js.post(`/api/cases/${caseId}/close`, {});
       assert.equal(blocked.status, 409);
-      assert.match(blocked.body.error.message, /还有 1 项整改承诺未完成/);
+      assert.equal(blocked.body.error.message, '该处置单还有未了结事项：1 条领导批示未办理、1 项整改承诺未完成。如确需办结，请填写办结理由（将记入台账）');
       assert.equal((await w.as.resp_js.post(`/api/commitments/${com.body.id}/waive`, { reason: 'x' })).status, 403, 'only the office waives');
       const done = await w.as.resp_js.post(`/api/commitments/${com.body.id}/done`, { result_url: 'http://127.0.0.1/thread/1#result' });
       assert.equal(done.status, 200);
       assert.equal(done.body.status, 'done');
-      const closed = await w.as.head_js.post(`/api/cases/${caseId}/close`, { comment: '已完工' });
+      const instructionOpen = await w.as.head_js.post(`/api/cases/${caseId}/close`, { comment: '已完工' });
+      assert.equal(instructionOpen.status, 409, 'the 批示 is still open');
+      assert.deepEqual(instructionOpen.body.error.details, { instructions: 1, unverified: 0, commitments: 0 });
+      const closed = await w.as.head_js.post(`/api/cases/${caseId}/close`, { comment: '已完工', reason: '整改方案已当面向分管局长汇报' });
       assert.equal(closed.status, 200, JSON.stringify(closed.body));
+      assert.equal(closed.body.close_reason, '整改方案已当面向分管局长汇报');
       assert.equal(closed.body.state, 'closed');
       assert.ok(closed.body.closed_at);
       const detail = await w.as.office.get(`/api/cases/${caseId}`);
@@ -283,6 +305,8 @@ for (const tdb of testDatabases) {
       assert.equal(list.status, 200);
       assert.equal(list.body.total, 1);
       assert.equal(list.body.items[0].lead_department, '建设科');
+      assert.equal(list.body.items[0].close_reason, '整改方案已当面向分管局长汇报', 'the ledger shows why it closed with something open');
+      assert.equal(list.body.items[0].closed_with_open, '1 条领导批示未办理');
       assert.equal((await w.as.office.get('/api/cases?state=triage')).body.total, 0);
       assert.equal((await w.as.office.get('/api/cases?overdue=1')).body.total, 0);
       assert.equal((await w.as.office.get('/api/cases?state=nonsense')).status, 400);
@@ -299,6 +323,8 @@ for (const tdb of testDatabases) {
       assert.equal(row[4], '较大');
       assert.equal(row[5], '建设科');
       assert.equal(row[6], '住房保障科');
+      assert.equal(row[13], '1 条领导批示未办理');
+      assert.equal(row[14], '整改方案已当面向分管局长汇报');
       assert.equal(ws.rowCount, 2);
     });
 
@@ -308,9 +334,10 @@ for (const tdb of testDatabases) {
       const c = await w.as.office.post('/api/cases', { post_ids: [p] });
       assert.equal(c.body.hard, 1, 'orange cases are hard cases');
       await w.as.office.post(`/api/cases/${c.body.id}/assign`, {});
-      const d = await w.as.resp_js.post(`/api/cases/${c.body.id}/responses`, { facts: '经核查，网传内容与事实不符，该局长无任何违纪违法记录，相关材料已公开。' });
+      const d = await w.as.resp_js.post(`/api/cases/${c.body.id}/responses`, { facts: '经核查，网传内容与事实不符，该局长无任何违纪违法记录，相关材料已公开。', subject: '某局长贪污千万' });
       assert.equal(d.body.kind, 'firm');
-      assert.match(d.body.body, /郑重声明/);
+      assert.match(d.body.body, /^近日，网上出现关于“某局长贪污千万”的不实信息。对此，建设科郑重声明如下：\n\n经核查/);
+      assert.match(d.body.body, /\n\n建设科\n\d{4}-\d{2}-\d{2}$/, "a department's firm statement signs in its name");
       assert.equal((await w.as.resp_js.post(`/api/responses/${d.body.id}/submit`)).status, 200);
       const head = await w.as.head_js.post(`/api/responses/${d.body.id}/approve`, {});
       assert.equal(head.status, 403);
@@ -323,19 +350,24 @@ for (const tdb of testDatabases) {
       assert.deepEqual(notices.map((n) => n.name), ['领导群']);
       assert.match(notices[0].title, /呈报领导：涉及领导个人/);
       assert.equal((await w.as.office.post(`/api/cases/${c.body.id}/assign`, {})).body.state, 'assigned');
-      const statement = await w.as.office.post(`/api/cases/${c.body.id}/responses`, { kind: 'statement', situation: '经调查，网传内容系伪造截图拼接而成。', measures: '我局已向公安机关报案。' });
+      // The bureau's official account (the seed's 岱山建设), registered by the office.
+      const official = await w.as.office.post('/api/responder-accounts', { site: '127.0.0.1', username: '某县住建局' });
+      assert.equal(official.status, 201);
+      const noSubject = await w.as.office.post(`/api/cases/${c.body.id}/responses`, { kind: 'statement', facts: '经调查，网传内容系伪造截图拼接而成。' });
+      assert.match(noSubject.body.body, /^关于【请填写：事由/, "the citizen's headline is never the statement's title");
+      assert.equal((await w.as.office.post(`/api/responses/${noSubject.body.id}/submit`)).status, 400, 'a statement without its subject does not pass the checks');
+      const statement = await w.as.office.post(`/api/cases/${c.body.id}/responses`, { kind: 'statement', subject: '网传“某局长贪污”截图', facts: '经调查，网传内容系伪造截图拼接而成。', measures: '我局已向公安机关报案。' });
       assert.equal(statement.status, 201, 'the office drafts a dedicated statement in the bureau\'s name');
       assert.equal(statement.body.kind, 'statement');
       assert.equal(statement.body.department_id, w.depts.office);
-      assert.match(statement.body.body, /^关于“某局长贪污千万（造谣）”的情况说明\n\n经调查/);
-      assert.match(statement.body.body, /局办公室\n\d{4}-\d{2}-\d{2}\n联系电话：0571-81234567$/);
+      assert.equal(statement.body.body.split('\n\n')[0], '关于网传“某局长贪污”截图的情况说明');
+      assert.match(statement.body.body, /\n\n经调查，网传内容系伪造截图拼接而成。\n\n我局已向公安机关报案。\n\n/, 'the facts given are in it (no empty situation left to fill)');
+      assert.match(statement.body.body, /\n\n某县住建局\n\d{4}-\d{2}-\d{2}\n联系电话：0571-81234567$/, "signed by the bureau's official account");
       assert.equal((await w.as.resp_js.post(`/api/cases/${c.body.id}/responses`, { in_name_of: 'bureau' })).status, 403, 'only the office speaks for the bureau');
       // The statement goes out from the bureau's official account, after a leader's approval (a hard case).
       assert.equal((await w.as.office.post(`/api/responses/${statement.body.id}/submit`)).status, 200);
       assert.equal((await w.as.office.post(`/api/responses/${statement.body.id}/approve`, {})).status, 403, 'hard case: not the office');
       assert.equal((await w.as.leader.post(`/api/responses/${statement.body.id}/approve`, {})).status, 200);
-      const official = await w.as.office.post('/api/responder-accounts', { site: '127.0.0.1', username: '某县住建局' });
-      assert.equal(official.status, 201);
       const jsAccount = await db.kysely.selectFrom('responder_accounts').select('id').where('username', '=', '建设科小李').executeTakeFirstOrThrow();
       assert.equal((await w.as.office.post(`/api/responses/${statement.body.id}/posted`, { url: 'http://127.0.0.1/thread/statement', responder_account_id: jsAccount.id })).status, 400, "a department's account cannot carry the bureau's statement");
       const posted = await w.as.office.post(`/api/responses/${statement.body.id}/posted`, { url: 'http://127.0.0.1/thread/statement', responder_account_id: official.body.id });

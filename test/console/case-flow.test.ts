@@ -132,8 +132,15 @@ describe('console: a case from registration to closure, across roles', { skip: s
     await page.click('[data-testid=case-follow]');
     await page.locator('.ant-tag', { hasText: '跟踪' }).first().waitFor();
     await page.click('[data-testid=case-close]');
+    // The 批示 is unhandled and the reply was never seen on the forum: closing asks for a reason.
+    const open = page.locator('[data-testid=close-open]');
+    await open.waitFor();
+    assert.equal((await open.innerText()).trim(), '该处置单还有未了结事项：1 条领导批示未办理、1 条已发布回复未在原帖核实。');
+    assert.equal(await page.locator('[data-testid=case-close-ok]').isDisabled(), true, 'no reason, no close');
+    await page.fill('#close-reason', '已电话回访网友，论坛回帖被版主合并');
     await page.click('[data-testid=case-close-ok]');
     await page.locator('.ant-tag', { hasText: '已办结' }).first().waitFor();
+    assert.match(await page.locator('[data-testid=case-close-reason]').innerText(), /1 条领导批示未办理、1 条已发布回复未在原帖核实\s*已电话回访网友，论坛回帖被版主合并/);
     await page.getByRole('tab', { name: '办理过程' }).click();
     for (const step of ['登记', '分派', '提交审核', '审核通过', '登记回复', '领导批示', '转入跟踪', '办结']) {
       assert.ok(await page.locator('.ant-timeline').getByText(step, { exact: true }).count(), `history has ${step}`);

@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import ExcelJS from 'exceljs';
 import { cliActor } from '../../src/auth/actor.ts';
 import { buildReport } from '../../src/report/render.ts';
+import { changeCaseSettings } from '../../src/cases/settings.ts';
 import { testDatabases } from '../helpers/db.ts';
 import { AS_OF, seedReportFixture, type Fixture } from './fixture.ts';
 
@@ -88,6 +89,9 @@ for (const tdb of testDatabases) {
       assert.match(text, /建设科/);
       assert.match(text, /住房保障科/);
       assert.ok(media.filter((m) => m.endsWith('.png')).length >= 3, `chart images embedded: ${media.join(', ')}`);
+      // 重点舆情: one block per case at 较大 or above (C3, 重大), with its summary, handling and status.
+      assert.ok(text.includes('二、重点舆情1. 处置单 C3（2026-0004，重大）【概要】处置单 C3【处置情况】主办：建设科；2026-10-12 09:30 回复，已在原帖核实。【目前状态】跟踪三、信息量走势'), text);
+      assert.doesNotMatch(text, /处置单 C4（/, 'a blue case is not a key item');
     });
 
     test('the monthly statistics as .xlsx read back with exceljs: summary, hot events, timeliness and the ledger', async () => {
@@ -130,6 +134,28 @@ for (const tdb of testDatabases) {
       assert.equal(file.data.subarray(0, 5).toString(), '%PDF-');
       const text = pdfText(file.data, dir);
       for (const s of hasPdftotext ? ['舆情月报', '2026年10月', '建设科', '阳光花园', '国庆节'] : ['舆', '情', '月', '报', '建', '设', '科']) assert.ok(text.includes(s), `PDF text contains ${s}`);
+    });
+
+    test("the brief names the bureau, its 期号 and who edited, reviewed and signed it (docx and pdf)", { skip: !hasUnzip && 'unzip not installed' }, async () => {
+      const before = await buildReport(env.db.kysely, cliActor(), { kind: 'monthly', period: '2026-10', format: 'pdf', asOf: AS_OF });
+      assert.deepEqual([before.document.issuer, before.document.issue, before.document.credits], ['局办公室', '2026年第10期', null], "without settings: the office's name, no credits line");
+      await env.db.kysely.transaction().execute((trx) => changeCaseSettings(trx, cliActor(), { bureau_name: '岱山县住房和城乡建设局', brief_editor: '王芳', brief_reviewer: '李伟', brief_signer: '陈局长' }));
+      try {
+        const docx = await buildReport(env.db.kysely, cliActor(), { kind: 'monthly', period: '2026-10', format: 'docx', asOf: AS_OF });
+        const { text } = docxText(docx.data, dir);
+        for (const s of ['岱山县住房和城乡建设局', '2026年10月　2026年第10期', '编辑：王芳　审核：李伟　签发：陈局长']) assert.ok(text.includes(s), `docx contains ${s}`);
+        const pdf = await buildReport(env.db.kysely, cliActor(), { kind: 'monthly', period: '2026-10', format: 'pdf', asOf: AS_OF });
+        if (hasPdftotext) {
+          const ptext = pdfText(pdf.data, dir);
+          for (const s of ['岱山县住房和城乡建设局', '2026年第10期', '签发：陈局长']) assert.ok(ptext.includes(s), `PDF contains ${s}`);
+        }
+        const weekly = await buildReport(env.db.kysely, cliActor(), { kind: 'weekly', period: '2026-W41', format: 'pdf', asOf: AS_OF });
+        assert.equal(weekly.document.issue, '2026年第41期');
+        const daily = await buildReport(env.db.kysely, cliActor(), { kind: 'daily', period: '2026-10-05', format: 'pdf', asOf: AS_OF });
+        assert.equal(daily.document.issue, '2026年第278期');
+      } finally {
+        await env.db.kysely.transaction().execute((trx) => changeCaseSettings(trx, cliActor(), { bureau_name: '', brief_editor: '', brief_reviewer: '', brief_signer: '' }));
+      }
     });
 
     test('a special brief is about one event; a brief needs a period of its kind', async () => {

@@ -153,6 +153,26 @@ for (const tdb of testDatabases) {
       assert.equal(a.departments[0].departmentId, fx.dept.zfk);
     });
 
+    test('what people said back after the reply decides 群众评价 and 防止负面升级 (a 升级苗头 counts until a later 满意 settles it)', async () => {
+      const said = async (at: string, cls: 'satisfied' | 'asking' | 'escalating', excerpt: string) =>
+        env.db.kysely
+          .insertInto('case_feedback')
+          .values({ case_id: fx.cases.C4, item_key: `r:${at}`, post_id: fx.posts.P9, post_reply_id: null, at: new Date(`${at}+08:00`).toISOString(), author: '业主', excerpt, class: cls, sentiment: null, abuse: 0, cues: '[]', created_at: AS_OF })
+          .execute();
+      const zf = async () => (await assessment(env.db.kysely, parsePeriod('2026-Q4'), { asOf: AS_OF, weights: DEFAULT_WEIGHTS })).departments.find((d) => d.departmentId === fx.dept.zfk)!;
+      await said('2026-10-20T12:00:00', 'satisfied', '谢谢，回复很及时');
+      await said('2026-10-21T10:00:00', 'escalating', '再不修就去拉横幅');
+      let a = await zf();
+      // Feedback read: 1 满意 against 1 升级苗头 (0.5) beside the 5-star mark (1.0); the threat is unsettled.
+      assert.deepEqual(a.criteria.map((c) => c.score), [50, 75, 0]);
+      assert.match(a.criteria[1].detail, /回复后跟帖认可 1\/2（满意\/认可 1、继续追问 0、升级苗头 1）；群众评价满意 1\/1/);
+      assert.match(a.criteria[2].detail, /回复后未升级 0\/1 件（跟帖出现升级苗头 1 件）/);
+      await said('2026-10-22T09:00:00', 'satisfied', '今天来修了，谢谢');
+      a = await zf();
+      assert.deepEqual(a.criteria.map((c) => c.score), [50, 83.3, 100], 'settled by a later 满意');
+      await env.db.kysely.deleteFrom('case_feedback').execute();
+    });
+
     test('an annual assessment carries a ranking per elapsed quarter', async () => {
       const a = await assessment(env.db.kysely, parsePeriod('2026'), { asOf: AS_OF });
       assert.deepEqual(a.quarters.map((q) => q.period.key), ['2026-Q1', '2026-Q2', '2026-Q3', '2026-Q4']);

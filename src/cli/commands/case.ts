@@ -82,7 +82,7 @@ export function caseCommand(program: Command) {
       await withContext(opts, async (ctx) => {
         const d = await checkDeadlines(ctx);
         const v = await verifyResponses(ctx);
-        console.log(`reminders: ${d.reminders}, overdue alerts: ${d.overdue}, newly overdue cases: ${d.marked.length}; replies verified: ${v.verified.length}, warnings: ${v.warned.length}`);
+        console.log(`reminders: ${d.reminders}, overdue alerts: ${d.overdue}, newly overdue cases: ${d.marked.length}; replies verified: ${v.verified.length}, warnings: ${v.warned.length}, found by collection: ${v.found.length}, follow-up items read: ${v.feedback}`);
       }, { mustExist: true });
     });
 }

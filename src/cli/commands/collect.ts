@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { deliverPendingNow } from '../../alert/runner.ts';
 import { collectDue } from '../../collect/collector.ts';
-import { followUpThreads } from '../../collect/followup.ts';
 import { CollectError } from '../../collect/types.ts';
+import { followUpCases } from '../../pipeline/followup.ts';
 import { CliError, withContext } from '../context.ts';
 
 export function collectCommand(program: Command) {
@@ -30,12 +30,13 @@ export function collectCommand(program: Command) {
         const created = results.reduce((n, r) => n + r.created, 0);
         const failed = results.filter((r) => !r.ok).length;
         console.log(results.length ? `${results.length} source(s) collected, ${created} new post(s), ${failed} failed` : 'no source is due');
+        if (opts.followUp) {
+          const f = await followUpCases(ctx);
+          console.log(`follow-up: ${f.threads} thread(s), ${f.repliesAdded} new repl${f.repliesAdded === 1 ? 'y' : 'ies'} (${f.oursAdded} by our accounts), ${f.errors.length} failed`);
+          if (f.ledger) console.log(`ledger: ${f.ledger.found.length} reply(ies) by our accounts recorded, ${f.ledger.verified.length} verified, ${f.ledger.feedback} follow-up item(s) read`);
+        }
         const alerts = await deliverPendingNow(ctx);
         if (alerts.sent || alerts.failed) console.log(`alerts: ${alerts.sent} sent, ${alerts.failed} failed, ${alerts.waiting} waiting`);
-        if (opts.followUp) {
-          const f = await followUpThreads(ctx);
-          console.log(`follow-up: ${f.threads} thread(s), ${f.repliesAdded} new repl${f.repliesAdded === 1 ? 'y' : 'ies'} (${f.oursAdded} by our accounts), ${f.errors.length} failed`);
-        }
         if (opts.source && failed) throw new CliError(`source "${opts.source}" failed: ${results[0].error}`);
       });
     });

@@ -16,6 +16,7 @@ import * as m013 from './013_outbound.ts';
 import * as m014 from './014_references.ts';
 import * as m015 from './015_signal.ts';
 import * as m016 from './016_recipients.ts';
+import * as m017 from './017_verification.ts';
 import * as m018 from './018_performance.ts';
 import * as m020 from './020_high_frequency_sources.ts';
 
@@ -44,6 +45,7 @@ export const migrations: Record<string, MigrationModule> = {
   '014_references': m014,
   '015_signal': m015,
   '016_recipients': m016,
+  '017_verification': m017,
   '018_performance': m018,
   '020_high_frequency_sources': m020,
 };

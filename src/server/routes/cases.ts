@@ -14,6 +14,7 @@ import {
   assignCase,
   assignInput,
   closeCase,
+  closeInput,
   commentInput,
   escalateCase,
   escalateInput,
@@ -92,8 +93,8 @@ export const caseRoutes: RouteModule = (app, ctx) => {
   r.post('/api/cases/:id/rating', { schema: { tags, summary: "Record people's mark on the case (1–5 or 满意/基本满意/不满意), counted in the assessment", params: idParam, body: ratingInput, response: { 200: z.object({ ok: z.literal(true) }) } } }, async (request) =>
     rateCase(db, actorOf(request), request.params.id, request.body),
   );
-  r.post('/api/cases/:id/close', { schema: { tags, summary: '办结 (every commitment done or waived)', params: idParam, body: commentInput, response: { 200: caseRowSchema } } }, async (request) =>
-    closeCase(db, actorOf(request), request.params.id, request.body.comment),
+  r.post('/api/cases/:id/close', { schema: { tags, summary: '办结; with an unhandled 批示, an unverified reply or an open commitment only with a reason (409 close_needs_reason)', params: idParam, body: closeInput, response: { 200: caseRowSchema } } }, async (request) =>
+    closeCase(db, actorOf(request), request.params.id, request.body),
   );
   r.post('/api/cases/:id/press-conference', { schema: { tags, summary: 'Record the press conference of an emergency (24 h clock)', params: idParam, body: pressInput, response: { 200: caseRowSchema } } }, async (request) =>
     recordPressConference(db, actorOf(request), request.params.id, request.body),

@@ -1,5 +1,5 @@
 import { ArrowLeftOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Checkbox, Descriptions, Form, Input, List, Modal, Popconfirm, Radio, Result, Select, Space, Spin, Tabs, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Checkbox, Descriptions, Form, Input, List, Modal, Radio, Result, Select, Space, Spin, Tabs, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { LevelTag, StateTag } from '../components/Tags.tsx';
 import { ExternalLink, SafeText } from '../components/SafeText.tsx';
@@ -13,6 +13,7 @@ import { useMe } from '../lib/session.tsx';
 import type { CaseCommand, CaseDetail } from '../lib/types.ts';
 import { useDepartments } from '../lib/useDepartments.ts';
 import { Commitments } from './case/Commitments.tsx';
+import { Feedback } from './case/Feedback.tsx';
 import { History } from './case/History.tsx';
 import { Memos } from './case/Memos.tsx';
 import { Responses } from './case/Responses.tsx';
@@ -54,7 +55,8 @@ function Actions({ c, onChange }: { c: CaseDetail; onChange: () => void }) {
   const me = useMe();
   const deps = useDepartments();
   const { run, busy } = useAction();
-  const [dialog, setDialog] = useState<'assign' | 'escalate' | 'edit' | null>(null);
+  const [dialog, setDialog] = useState<'assign' | 'escalate' | 'edit' | 'close' | null>(null);
+  const [reason, setReason] = useState('');
   const [assignForm] = Form.useForm<{ lead_department_id?: number; assisting_department_ids: number[]; comment?: string }>();
   const [escalateForm] = Form.useForm<{ to: 'office' | 'leader'; reason: string }>();
   const [editForm] = Form.useForm<{ title: string; summary?: string; level: string; emergency: boolean; hard: boolean }>();
@@ -63,6 +65,7 @@ function Actions({ c, onChange }: { c: CaseDetail; onChange: () => void }) {
     if (await run(() => api.post(`/api/cases/${c.id}/${path}`, body), t('web.app.saved'))) {
       setDialog(null);
       setComment('');
+      setReason('');
       onChange();
     }
   };
@@ -88,16 +91,9 @@ function Actions({ c, onChange }: { c: CaseDetail; onChange: () => void }) {
         </Button>
       )}
       {can('close') && may(me.role, 'cases.close') && (
-        <Popconfirm
-          title={t('web.case.closeConfirm')}
-          description={<Input.TextArea value={comment} onChange={(e) => setComment(e.target.value)} placeholder={t('web.case.commentOptional')} autoSize={{ minRows: 2 }} style={{ width: 260 }} />}
-          onConfirm={() => void move('close', comment.trim() ? { comment: comment.trim() } : {})}
-          okButtonProps={{ 'data-testid': 'case-close-ok' }}
-        >
-          <Button type="primary" data-testid="case-close">
-            {t('web.case.close')}
-          </Button>
-        </Popconfirm>
+        <Button type="primary" data-testid="case-close" onClick={() => setDialog('close')}>
+          {t('web.case.close')}
+        </Button>
       )}
       {(c.state === 'replied' || c.state === 'following_up') && may(me.role, 'cases.follow') && (
         <Button onClick={() => void run(() => api.post(`/api/cases/${c.id}/verify`), t('web.case.verified')).then(() => onChange())}>{t('web.case.verify')}</Button>
@@ -113,6 +109,25 @@ function Actions({ c, onChange }: { c: CaseDetail; onChange: () => void }) {
           {t('web.case.edit')}
         </Button>
       )}
+      <Modal
+        open={dialog === 'close'}
+        title={t('web.case.closeConfirm')}
+        onCancel={() => setDialog(null)}
+        confirmLoading={busy}
+        destroyOnHidden
+        okButtonProps={{ 'data-testid': 'case-close-ok', disabled: c.open_items.text !== '' && !reason.trim() }}
+        onOk={() => void move('close', { ...(comment.trim() ? { comment: comment.trim() } : {}), ...(reason.trim() ? { reason: reason.trim() } : {}) })}
+      >
+        {c.open_items.text && <Alert type="warning" showIcon style={{ marginBottom: 12 }} message={t('web.case.closeOpen', { open: c.open_items.text })} data-testid="close-open" />}
+        {c.open_items.text && (
+          <Form.Item label={t('web.case.closeReason')} required extra={t('web.case.closeReasonHelp')} layout="vertical">
+            <Input.TextArea id="close-reason" value={reason} onChange={(e) => setReason(e.target.value)} autoSize={{ minRows: 2 }} maxLength={2000} />
+          </Form.Item>
+        )}
+        <Form.Item label={t('web.case.commentOptional')} layout="vertical" style={{ marginBottom: 0 }}>
+          <Input.TextArea value={comment} onChange={(e) => setComment(e.target.value)} autoSize={{ minRows: 2 }} maxLength={2000} />
+        </Form.Item>
+      </Modal>
       <Modal open={dialog === 'assign'} title={t('web.case.assignTitle')} onCancel={() => setDialog(null)} confirmLoading={busy} destroyOnHidden okButtonProps={{ 'data-testid': 'assign-ok' }}
         onOk={() => void assignForm.validateFields().then((v) => move('assign', { ...v, comment: v.comment?.trim() || undefined }))}
       >
@@ -242,6 +257,14 @@ export default function CasePage({ params }: { params: Record<string, string> })
           </Descriptions.Item>
           {c.replied_at && <Descriptions.Item label={t('web.case.repliedAt')}>{fmtTime(c.replied_at)}</Descriptions.Item>}
           {c.closed_at && <Descriptions.Item label={t('web.case.closedAt')}>{fmtTime(c.closed_at)}</Descriptions.Item>}
+          {c.close_reason && (
+            <Descriptions.Item label={t('web.case.closeReason')} span={3}>
+              <span data-testid="case-close-reason">
+                {c.closed_with_open && <Tag color="orange">{c.closed_with_open}</Tag>}
+                <SafeText text={c.close_reason} />
+              </span>
+            </Descriptions.Item>
+          )}
           {c.press_deadline_at && <Descriptions.Item label={t('web.case.pressDeadline')}>{c.press_held_at ? `${t('web.case.pressHeld')} ${fmtTime(c.press_held_at)}` : fmtTime(c.press_deadline_at)}</Descriptions.Item>}
         </Descriptions>
         {c.summary && (
@@ -283,6 +306,11 @@ export default function CasePage({ params }: { params: Record<string, string> })
                 )}
               />
             ),
+          },
+          {
+            key: 'feedback',
+            label: `${t('web.case.feedback')} (${c.feedback.items.length})`,
+            children: <Feedback c={c} />,
           },
           { key: 'memos', label: `${t('web.case.memos')} (${c.memos.length})`, children: <Memos c={c} onChange={detail.reload} /> },
           { key: 'commitments', label: `${t('web.case.commitments')} (${c.commitments.length})`, children: <Commitments c={c} onChange={detail.reload} /> },

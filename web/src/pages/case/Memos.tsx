@@ -1,16 +1,21 @@
 import { DownloadOutlined, EditOutlined } from '@ant-design/icons';
-import { Button, Card, Descriptions, Empty, Form, Input, Modal, Space, Tag, Typography } from 'antd';
+import { Button, Card, DatePicker, Descriptions, Empty, Form, Input, Modal, Select, Space, Tag, Typography } from 'antd';
+import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { SafeText } from '../../components/SafeText.tsx';
 import { t } from '../../i18n.ts';
 import { api } from '../../lib/api.ts';
-import { fmtTime } from '../../lib/format.ts';
+import { fmtDate, fmtTime } from '../../lib/format.ts';
+import { useDepartments } from '../../lib/useDepartments.ts';
 import { useAction } from '../../lib/hooks.ts';
 import { may } from '../../lib/permissions.ts';
 import { useMe } from '../../lib/session.tsx';
 import type { CaseDetail, Memo, MemoInput as MemoForm } from '../../lib/types.ts';
 
-function MemoFields() {
+type MemoFormValues = Omit<MemoForm, 'due_date'> & { due?: Dayjs | null };
+
+function MemoFields({ lead }: { lead?: string }) {
+  const deps = useDepartments();
   return (
     <>
       <Form.Item name="summary" label={t('web.memo.summary')}>
@@ -25,22 +30,35 @@ function MemoFields() {
       <Form.Item name="office_opinion" label={t('web.memo.officeOpinion')}>
         <Input.TextArea autoSize={{ minRows: 2 }} maxLength={5000} />
       </Form.Item>
+      <Space wrap>
+        <Form.Item name="department_id" label={t('web.memo.department')}>
+          <Select allowClear options={deps.options} placeholder={lead} style={{ minWidth: 180 }} data-testid="memo-department" />
+        </Form.Item>
+        <Form.Item name="due" label={t('web.memo.due')} extra={t('web.memo.dueHelp')}>
+          <DatePicker />
+        </Form.Item>
+      </Space>
     </>
   );
 }
 
-function clean(v: MemoForm): MemoForm {
-  return Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === 'string' && x.trim() !== '').map(([k, x]) => [k, (x as string).trim()]));
+function clean(v: MemoFormValues): MemoForm {
+  const { due, department_id, ...texts } = v;
+  const out: MemoForm = Object.fromEntries(Object.entries(texts).filter(([, x]) => typeof x === 'string' && x.trim() !== '').map(([k, x]) => [k, (x as string).trim()]));
+  if (department_id) out.department_id = department_id;
+  if (due) out.due_date = due.format('YYYY-MM-DD');
+  return out;
 }
 
 /** One memo (抄告单): its fields, the Word download, and the leaders' 批示 — usable on a phone. */
 export function MemoCard({ memo, onChange }: { memo: Memo; onChange: () => void }) {
   const me = useMe();
+  const deps = useDepartments();
   const { run, busy } = useAction();
   const [instructing, setInstructing] = useState(false);
   const [text, setText] = useState('');
   const [editing, setEditing] = useState(false);
-  const [form] = Form.useForm<MemoForm>();
+  const [form] = Form.useForm<MemoFormValues>();
   const instruct = async () => {
     if (await run(() => api.post(`/api/memos/${memo.id}/instructions`, { text: text.trim() }), t('web.app.saved'))) {
       setInstructing(false);
@@ -67,6 +85,7 @@ export function MemoCard({ memo, onChange }: { memo: Memo; onChange: () => void 
           <span>
             {t('web.memo.number')} {memo.number}
           </span>
+          {memo.issue_no !== null && <Tag>{t('web.memo.issue', { year: memo.issue_year ?? '', no: memo.issue_no })}</Tag>}
           {memo.sent_at ? <Tag color="green">{t('web.memo.sent')}</Tag> : <Tag>{t('web.memo.notSent')}</Tag>}
         </Space>
       }
@@ -93,6 +112,13 @@ export function MemoCard({ memo, onChange }: { memo: Memo; onChange: () => void 
         {memo.office_opinion && (
           <Descriptions.Item label={t('web.memo.officeOpinion')}>
             <SafeText text={memo.office_opinion} />
+          </Descriptions.Item>
+        )}
+        <Descriptions.Item label={t('web.memo.department')}>{deps.nameOf(memo.department_id) || '—'}</Descriptions.Item>
+        <Descriptions.Item label={t('web.memo.due')}>{memo.due_at ? fmtDate(memo.due_at) : t('web.memo.dueInstruction')}</Descriptions.Item>
+        {memo.signed_at && (
+          <Descriptions.Item label={t('web.memo.signed')}>
+            {memo.signed_by_name ?? ''} {fmtTime(memo.signed_at)}
           </Descriptions.Item>
         )}
       </Descriptions>
@@ -133,7 +159,7 @@ export function MemoCard({ memo, onChange }: { memo: Memo; onChange: () => void 
         {may(me.role, 'memos.create') && (
           <Button
             onClick={() => {
-              form.setFieldsValue({ summary: memo.summary, analysis: memo.analysis ?? '', suggestion: memo.suggestion ?? '', office_opinion: memo.office_opinion ?? '' });
+              form.setFieldsValue({ summary: memo.summary, analysis: memo.analysis ?? '', suggestion: memo.suggestion ?? '', office_opinion: memo.office_opinion ?? '', department_id: memo.department_id ?? undefined, due: memo.due_at ? dayjs(memo.due_at) : null });
               setEditing(true);
             }}
           >
@@ -157,7 +183,7 @@ export function Memos({ c, onChange }: { c: CaseDetail; onChange: () => void }) 
   const me = useMe();
   const { run, busy } = useAction();
   const [open, setOpen] = useState(false);
-  const [form] = Form.useForm<MemoForm>();
+  const [form] = Form.useForm<MemoFormValues>();
   const create = async () => {
     if (await run(() => api.post(`/api/cases/${c.id}/memos`, clean(form.getFieldsValue())), t('web.app.saved'))) {
       setOpen(false);
@@ -171,7 +197,7 @@ export function Memos({ c, onChange }: { c: CaseDetail; onChange: () => void }) 
         <Button
           style={{ marginBottom: 12 }}
           onClick={() => {
-            form.setFieldsValue({ summary: c.summary ?? c.title });
+            form.setFieldsValue({ summary: c.summary ?? c.title, department_id: c.lead_department_id ?? undefined });
             setOpen(true);
           }}
           data-testid="memo-new"
@@ -185,7 +211,7 @@ export function Memos({ c, onChange }: { c: CaseDetail; onChange: () => void }) 
       ))}
       <Modal open={open} title={t('web.memo.new')} onCancel={() => setOpen(false)} onOk={() => void create()} confirmLoading={busy} destroyOnHidden okButtonProps={{ 'data-testid': 'memo-create' }}>
         <Form form={form} layout="vertical">
-          <MemoFields />
+          <MemoFields lead={c.lead_department?.name} />
         </Form>
       </Modal>
     </div>
