@@ -31,7 +31,9 @@ export const openCaseHook: AnalysisHook = async (trx, _ctx, post, result) => {
     .executeTakeFirst();
   if (inCase) {
     if (levelRank(result.risk.level) > levelRank(inCase.level) && inCase.state !== 'closed') {
-      await changeCase(trx, systemActor, inCase, { level: result.risk.level }, { kind: 'level', data: { post_id: post.id, level: result.risk.level, reasons: result.risk.reasons } });
+      // Raised to 重大 or above without the emergency clocks: they are proposed to the office (issue 18).
+      const propose = levelRank(result.risk.level) >= levelRank('orange') && levelRank(inCase.level) < levelRank('orange') && inCase.emergency === 0 ? { emergency_proposed: 1 } : {};
+      await changeCase(trx, systemActor, inCase, { level: result.risk.level, ...propose }, { kind: 'level', data: { post_id: post.id, level: result.risk.level, reasons: result.risk.reasons } });
     }
     return;
   }

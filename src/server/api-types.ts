@@ -10,6 +10,7 @@ import type { channelInput, publicChannelSchema } from '../alert/channel-store.t
 import type { InappEvent } from '../alert/channels/inapp.ts';
 import type { alertPreferencesPatch, myPreferencesSchema } from '../alert/preferences.ts';
 import type { alertSettingsSchema } from '../alert/settings.ts';
+import type { timeSettingsSchema } from '../time/settings.ts';
 import type { correctionSchema, labelInput, labelRowSchema } from '../analyze/learn/labels.ts';
 import type { modelInfoSchema } from '../analyze/learn/models.ts';
 import type { watchPeriodInput, watchPeriodViewSchema } from '../analyze/risk/periods.ts';
@@ -148,6 +149,8 @@ export type Acknowledged = Out<typeof acknowledgedSchema>;
 /** What I receive (GET/PUT /api/alerts/preferences). */
 export type MyAlertPreferences = Out<typeof myPreferencesSchema>;
 export type AlertPreferencesPatch = In<typeof alertPreferencesPatch>;
+/** The workspace time zone (GET/PUT /api/time-settings). */
+export type TimeSettings = Out<typeof timeSettingsSchema>;
 /** The data of an `alert` event on /api/alerts/stream. */
 export type LiveAlert = InappEvent;
 export type Channel = Out<typeof publicChannelSchema>;

@@ -75,9 +75,11 @@ for (const tdb of testDatabases) {
       assert.equal(cases[0].suggested_department_id, depts.jsk);
       assert.equal(cases[0].title, '小区门口道路塌陷');
       assert.ok(JSON.parse(cases[0].suggestion_reasons!).includes('规则“道路施工”指向建设科'));
+      assert.equal(cases[0].emergency_proposed, 0, '较大: no emergency clocks proposed');
       await analyse(p, result('red'));
       const raised = await casesOf(p);
       assert.equal(raised[0].level, 'red', 're-analysis raises the level of the case');
+      assert.deepEqual([raised[0].emergency, raised[0].emergency_proposed], [0, 1], 'raised to 特别重大: the 5 h / 24 h clocks are proposed, not imposed');
       assert.equal((await db.kysely.selectFrom('cases').select('id').execute()).length, 1);
     });
 

@@ -161,6 +161,8 @@ const web = {
   'web.audit.older': '更早的记录',
 
   'web.workspace.title': '配置导入导出',
+  'web.workspace.timeZone': '工作区时区',
+  'web.workspace.timeZoneHint': '预警消息、控制台、命令行、审计记录、文件名和报告中的时间都按此时区显示；数据库中保存的时间不变（UTC）。',
   'web.workspace.intro': '工作区配置（部门、用户、信息源、监测规则、重点时段、预警渠道、分类、回复模板）以 YAML 文件表示，可导出备份，也可整体导入；导入要么全部生效，要么完全不生效。',
   'web.workspace.export': '导出 YAML',
   'web.workspace.apply': '导入并应用',

@@ -1,12 +1,42 @@
 import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
-import { Alert, Button, Input, Popconfirm, Space, Upload } from 'antd';
-import { useState } from 'react';
+import { Alert, Button, Card, Input, Popconfirm, Select, Space, Typography, Upload } from 'antd';
+import { useEffect, useState } from 'react';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { t } from '../../i18n.ts';
 import { api } from '../../lib/api.ts';
 import { useAction } from '../../lib/hooks.ts';
 import { useMe } from '../../lib/session.tsx';
-import type { ApplyResult } from '../../lib/types.ts';
+import type { ApplyResult, TimeSettings } from '../../lib/types.ts';
+import { displayTimeZone, setDisplayZone } from '../../lib/format.ts';
+
+/** Zones a Chinese public body may use; any IANA name can be set in the workspace file. */
+const ZONES = ['Asia/Shanghai', 'Asia/Urumqi', 'Asia/Hong_Kong', 'Asia/Macau', 'Asia/Taipei', 'UTC'];
+
+/** 时区: every time people read is shown in it (alert texts, console, CLI, files, reports); stored times stay UTC. */
+function TimeZoneCard() {
+  const [zone, setZone] = useState(displayTimeZone());
+  const { run, busy } = useAction();
+  useEffect(() => {
+    void api.get<TimeSettings>('/api/time-settings').then((s) => setZone(s.zone), () => undefined);
+  }, []);
+  const save = async () => {
+    const s = await run(() => api.put<TimeSettings>('/api/time-settings', { zone }), t('web.app.saved'));
+    if (s) setDisplayZone(s.zone);
+  };
+  return (
+    <Card size="small" title={t('web.workspace.timeZone')} style={{ marginBottom: 12 }}>
+      <Space wrap>
+        <Select style={{ width: 220 }} value={zone} onChange={setZone} options={[...new Set([zone, ...ZONES])].map((z) => ({ value: z, label: z }))} data-testid="time-zone" />
+        <Button type="primary" loading={busy} onClick={() => void save()}>
+          {t('web.common.save')}
+        </Button>
+      </Space>
+      <Typography.Paragraph type="secondary" style={{ fontSize: 12, margin: '8px 0 0' }}>
+        {t('web.workspace.timeZoneHint')}
+      </Typography.Paragraph>
+    </Card>
+  );
+}
 
 export default function Workspace() {
   const me = useMe();
@@ -25,6 +55,7 @@ export default function Workspace() {
   return (
     <div className="ms-page">
       <PageTitle title={t('web.workspace.title')} intro={t('web.workspace.intro')} />
+      {(me.role === 'admin' || me.role === 'office') && <TimeZoneCard />}
       <Space wrap style={{ marginBottom: 12 }}>
         <Button icon={<DownloadOutlined />} onClick={() => void exportYaml()} loading={busy}>
           {t('web.workspace.export')}
