@@ -49,7 +49,7 @@ test('an unfilled template is caught: blanks for situation and measures, and a d
 test('a firm statement needs its facts; a statement post needs no three parts', () => {
   const firm = fillTemplate(BUILTIN_TEMPLATES.firm, { department: '建设局', title: '某谣言', phone: '0571-81234567' });
   assert.ok(codes(firm, 'firm').includes('missing_facts'));
-  const filled = fillTemplate(BUILTIN_TEMPLATES.firm, { department: '建设局', title: '某谣言', phone: '0571-81234567', facts: '经核查，网传视频拍摄于外省，与本县无关。' });
+  const filled = fillTemplate(BUILTIN_TEMPLATES.firm, { department: '建设局', title: '某谣言', subject: '某地视频', signature: '某县建设局', date: '2026年12月8日', phone: '0571-81234567', facts: '经核查，网传视频拍摄于外省，与本县无关。' });
   assert.deepEqual(codes(filled, 'firm'), []);
   assert.deepEqual(codes('关于供暖收费的情况说明\n\n今年供暖收费标准不变。', 'statement'), []);
   assert.deepEqual(codes('   '), ['empty']);

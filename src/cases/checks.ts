@@ -25,6 +25,16 @@ function paragraphs(body: string): string[] {
     .filter(Boolean);
 }
 
+/**
+ * A firm statement's facts: what stands after its opening line, without the closing paragraph
+ * (the one carrying the contact phone) and the signature and date lines at the end.
+ */
+function firmFacts(paras: string[]): string {
+  const rest = paras.slice(1);
+  while (rest.length && rest[rest.length - 1].length <= 30 && !/[。！？]/.test(rest[rest.length - 1])) rest.pop();
+  return rest.filter((p) => !PHONE.test(p)).join('').replace(PLACEHOLDER, '');
+}
+
 export function checkResponse(kind: ResponseKind, body: string, stockPhrases: readonly string[]): CheckIssue[] {
   const issues: CheckIssue[] = [];
   const text = body.trim();
@@ -42,8 +52,7 @@ export function checkResponse(kind: ResponseKind, body: string, stockPhrases: re
     if (!CONTACT.test(last)) issues.push({ code: 'missing_contact', message: t('response.check.missingContact') });
   }
   if (kind === 'firm') {
-    const middle = paras.slice(1, -1).join('').replace(PLACEHOLDER, '');
-    if (paras.length < 3 || middle.length < 10) issues.push({ code: 'missing_facts', message: t('response.check.missingFacts') });
+    if (firmFacts(paras).length < 10) issues.push({ code: 'missing_facts', message: t('response.check.missingFacts') });
   }
   if (kind !== 'statement' && !PHONE.test(text.replace(PLACEHOLDER, ''))) issues.push({ code: 'missing_phone', message: t('response.check.missingPhone') });
   return issues;

@@ -90,6 +90,8 @@ alert_settings:
   - { digestThreshold: 1000, leaseSeconds: 5, backoffBaseSeconds: 1, backoffMaxSeconds: 2, escalateAfterMinutes: 600 }
 `,
     );
+    // Watched since yesterday: the feeds' items of the last hour are new, not the backlog a source brings when added.
+    await db.kysely.updateTable('sources').set({ created_at: new Date(Date.now() - 86_400_000).toISOString() }).execute();
   });
 
   after(async () => {
