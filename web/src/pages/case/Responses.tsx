@@ -182,6 +182,11 @@ function ResponseCard({ r, c, onChange }: { r: ResponseItem; c: CaseDetail; onCh
         <div>
           {t('web.response.url')}：<ExternalLink url={r.url} /> {r.posted_at && <span style={{ color: '#888' }}>{fmtTime(r.posted_at)}</span>}{' '}
           {r.status === 'posted' && (verification?.status === 'verified' || r.verified_at ? <Tag color="green">{t('web.response.verified')}</Tag> : <Tag>{t('web.response.notVerified')}</Tag>)}
+          {r.origin === 'collected' && (
+            <Tag color="blue" title={t('web.response.collectedHelp')}>
+              {t('web.response.collected')}
+            </Tag>
+          )}
         </div>
       )}
       <div style={{ marginTop: 8 }}>
