@@ -59,6 +59,10 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
       await migrateToLatest(db);
       const ctx = createContext(db, opts.config, opts.log);
       await applyWorkspace(ctx.db.kysely, { ...cliActor(), name: 'demo' }, demoWorkspaceYaml(sites));
+      // The demo's story is a county that has watched these sites for a week: its posts of the last days are news,
+      // not the backlog a newly added source brings (which is stored as 旧帖 and alerts nobody, collect/standing.ts).
+      const watchedSince = new Date(Date.now() - 7 * 86_400_000).toISOString();
+      await ctx.db.kysely.updateTable('sources').set({ created_at: watchedSince }).where('created_at', '>', watchedSince).execute();
     } finally {
       await db.close();
     }

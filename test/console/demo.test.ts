@@ -24,6 +24,10 @@ for (const { kind } of testDatabases) {
           const s = sources.find((x) => x.name === name);
           assert.ok(s && s.posts > 0 && s.error_streak === 0, `${name} collected: ${JSON.stringify(s)}`);
         }
+        // The demo county has watched its sites for a week: what they show is news, never the 旧帖 of a new source.
+        const posts = (await api.get('/api/posts?limit=200')).body as { standing: string | null }[];
+        assert.ok(posts.length > 0);
+        assert.deepEqual(posts.filter((p) => p.standing === 'old'), [], 'no demo post is stored as old');
         const ledger = (await api.get('/api/cases?limit=100')).body as { items: { state: string }[] };
         const states = new Set(ledger.items.map((c) => c.state));
         for (const s of ['triage', 'assigned', 'drafting', 'awaiting_approval', 'returned', 'replied', 'following_up', 'closed', 'escalated']) assert.ok(states.has(s), `a case in state ${s}`);
