@@ -79,6 +79,9 @@ describe('CLI start-up', () => {
       assert.equal(r.stderr, `minsheng: database folder does not exist: ${missing}\n`);
       assert.equal(r.stdout, '');
     }
+    const demo = await runCli(['demo', '--port', '0', '--db', join(missing, 'demo.db')]);
+    assert.equal(demo.code, 1);
+    assert.equal(demo.stderr, `minsheng: database folder does not exist: ${missing}\n`);
     const viaEnv = await runCli(['posts'], { env: { DATABASE_URL: join(missing, 'y.db') } });
     assert.equal(viaEnv.code, 1);
     assert.equal(viaEnv.stderr, `minsheng: database folder does not exist: ${missing}\n`);
