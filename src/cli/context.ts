@@ -5,8 +5,9 @@ import { dbKindOf, openDatabase, resolveDbUrl } from '../db/connect.ts';
 import { loadWorkspaceZone } from '../time/settings.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { createLogger } from '../log.ts';
+import { CliError } from './errors.ts';
 
-export class CliError extends Error {}
+export { CliError };
 
 export interface DbOptions {
   db?: string;

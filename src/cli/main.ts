@@ -1,10 +1,23 @@
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../config.ts';
-import { DatabaseOpenError } from '../db/connect.ts';
-import { MigrationError } from '../db/migrate.ts';
-import { AppError } from '../errors.ts';
 import { loadCommands, type CommandModule } from './commands/index.ts';
-import { CliError } from './context.ts';
+import { CliError } from './errors.ts';
+
+/**
+ * Whether a failure is a known one (one line, exit 1) rather than a bug (exit 70). The error
+ * classes of the application are imported only here, on the way out, so that root help and the
+ * entry itself import nothing of the application (src/cli/commands/index.ts); a module that threw
+ * one is already loaded, so the import costs nothing then.
+ */
+async function isKnownFailure(err: unknown): Promise<boolean> {
+  if (err instanceof CliError) return true;
+  const [{ ConfigError }, { DatabaseOpenError }, { MigrationError }, { AppError }] = await Promise.all([
+    import('../config.ts'),
+    import('../db/connect.ts'),
+    import('../db/migrate.ts'),
+    import('../errors.ts'),
+  ]);
+  return err instanceof ConfigError || err instanceof DatabaseOpenError || err instanceof MigrationError || err instanceof AppError;
+}
 
 export function buildProgram(commands: CommandModule[]): Command {
   const program = new Command('minsheng')
@@ -33,7 +46,7 @@ export async function runProgram(argv: string[]): Promise<number | null> {
       // help and version exit 0; usage errors were already printed by commander
       return err.exitCode;
     }
-    const known = err instanceof CliError || err instanceof ConfigError || err instanceof DatabaseOpenError || err instanceof MigrationError || err instanceof AppError;
+    const known = await isKnownFailure(err);
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`minsheng: ${message.split('\n')[0]}\n`);
     if (!known && process.env.MINSHENG_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);

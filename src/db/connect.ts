@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { trackCommits } from './after-commit.ts';
@@ -81,12 +81,29 @@ export async function openDatabase(url: string, opts: OpenOptions = {}): Promise
   return db;
 }
 
+/**
+ * The folder of a SQLite file must exist: a path given with `--db` or DATABASE_URL whose folder is
+ * missing is almost always a typo, and creating folders and an empty workspace there hides it
+ * (issue 20). Only the default path's folder (`./data`) is created, so that `npm start` and
+ * `npx minsheng migrate` work in a fresh clone.
+ */
+export function ensureSqliteFolder(path: string): void {
+  const dir = dirname(resolve(path));
+  if (existsSync(dir)) return;
+  if (resolve(path) !== resolve(DEFAULT_SQLITE_PATH)) throw new DatabaseOpenError(`database folder does not exist: ${dir}`);
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw new DatabaseOpenError(`cannot create the database folder ${dir}: ${(err as Error).message}`);
+  }
+}
+
 async function openSqlite(url: string, opts: OpenOptions): Promise<Db> {
   const { default: SQLite } = await import('better-sqlite3');
   const path = url.replace(/^sqlite:(\/\/)?/i, '');
+  if (path !== ':memory:') ensureSqliteFolder(path);
   let handle: InstanceType<typeof SQLite>;
   try {
-    if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
     handle = new SQLite(path);
     handle.pragma('journal_mode = WAL');
     handle.pragma('foreign_keys = ON');

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { cliActor } from '../auth/actor.ts';
 import type { Config } from '../config.ts';
 import { createContext } from '../context.ts';
@@ -45,13 +45,17 @@ async function seedWhenCollected(server: RunningServer, sites: DemoSites, timeou
   return 0;
 }
 
+/** Where `minsheng demo` keeps its workspace unless told otherwise. */
+export const DEFAULT_DEMO_PATH = './data/demo.db';
+
 /**
  * Starts the demo: the in-process demo sites, the demo workspace applied to the database
  * (idempotent, so a second run reuses ./data/demo.db), then the ordinary server with its
  * scheduler collecting from the demo sites. Everything runs on 127.0.0.1, fully offline.
  */
 export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
-  if (dbKindOf(opts.dbUrl) === 'sqlite' && opts.dbUrl !== ':memory:') mkdirSync(dirname(opts.dbUrl), { recursive: true });
+  // the default demo database's folder is created; another path's folder must exist (db/connect.ts)
+  if (dbKindOf(opts.dbUrl) === 'sqlite' && resolve(opts.dbUrl) === resolve(DEFAULT_DEMO_PATH)) mkdirSync(dirname(opts.dbUrl), { recursive: true });
   const sites = await startDemoSites(opts.sitesOptions);
   try {
     const db = await openDatabase(opts.dbUrl);

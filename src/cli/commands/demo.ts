@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { existsSync, rmSync } from 'node:fs';
 import { loadConfig } from '../../config.ts';
 import { dbKindOf, resolveDbUrl } from '../../db/connect.ts';
-import { startDemo } from '../../demo/run.ts';
+import { DEFAULT_DEMO_PATH, startDemo } from '../../demo/run.ts';
 import { DEMO_DEPARTMENTS, DEMO_PASSWORD, DEMO_USERS } from '../../demo/workspace.ts';
 import { createLogger } from '../../log.ts';
 import { CliError } from '../context.ts';
@@ -13,7 +13,7 @@ export function demoCommand(program: Command) {
   program
     .command('demo')
     .description('run the console with a demo workspace: demo sites served in-process, posts keep arriving, fully offline')
-    .option('--db <url>', 'SQLite path or postgres:// URL for the demo workspace', './data/demo.db')
+    .option('--db <url>', 'SQLite path or postgres:// URL for the demo workspace', DEFAULT_DEMO_PATH)
     .option('--port <n>', 'port (default: PORT, else 3000)')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--reset', 'start from an empty demo database (SQLite only)')
