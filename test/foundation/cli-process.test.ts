@@ -72,15 +72,17 @@ describe('the minsheng binary', () => {
         await db.close();
       }
     };
-    // more rows than one stored chunk (500), so that the kill falls after a commit and before the end
+    // many stored chunks (500 rows each), so that the kill falls after a commit and well before the end,
+    // however fast the bundled CLI imports
     const file = join(dir, 'big.jsonl');
-    const n = 700;
+    const n = 5000;
     const lines: string[] = [];
     for (let i = 0; i < n; i++) lines.push(JSON.stringify({ 留言编号: i + 1, 留言主题: `第${i + 1}条留言`, 留言时间: '2019/2/28 11:25:05', 留言详情: `内容 ${i} ${'某小区路灯不亮，'.repeat(3)}` }));
     writeFileSync(file, lines.join('\n'));
     const killed = join(dir, 'killed.db');
     assert.equal((await runCli(['migrate', '--db', killed])).code, 0);
     const child = spawn(process.execPath, [BIN, 'import', file, '--source', '批量', '--db', killed], { env: { ...process.env, LOG_LEVEL: 'silent' }, stdio: 'ignore' });
+    const closed = new Promise((r) => child.once('close', r));
     // Wait until part of the file is stored, then kill the process without warning.
     for (let i = 0; i < 1200; i++) {
       await new Promise((r) => setTimeout(r, 50));
@@ -88,7 +90,7 @@ describe('the minsheng binary', () => {
       if (c.total > 0 || child.exitCode !== null) break;
     }
     child.kill('SIGKILL');
-    await new Promise((r) => child.once('close', r));
+    await closed;
     const partial = await countPosts(killed);
     const r = await runCli(['import', file, '--source', '批量', '--db', killed]);
     assert.equal(r.code, 0, r.stderr);
