@@ -5,6 +5,7 @@
  * find candidate events by exact key lookup instead of comparing with every event.
  */
 import { IntIndex } from '../text/int-index.ts';
+import { fmix } from '../text/mix.ts';
 import { simdMinhash } from './minhash-wasm.ts';
 
 export const SIGNATURE_SIZE = 64;
@@ -17,16 +18,6 @@ function fnv1a(s: string): number {
     h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  return h >>> 0;
-}
-
-/** The MurmurHash3 finaliser: a cheap, well-mixed 32-bit permutation. */
-function fmix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
   return h >>> 0;
 }
 

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { t } from '../../i18n/index.ts';
 import { localDateTime } from '../../time/format.ts';
+import { fmix } from '../text/mix.ts';
 import { normalize } from '../text/normalize.ts';
 import type { AppealLabel, EmotionLabel, SentimentLabel } from '../vocabulary.ts';
 
@@ -46,15 +47,6 @@ function isSkipped(c: number): boolean {
 
 function lower(c: number): number {
   return c >= 0x41 && c <= 0x5a ? c + 32 : c;
-}
-
-function fmix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }
 
 /**
