@@ -1,4 +1,7 @@
+import type { Selectable } from 'kysely';
 import type { AppContext } from '../context.ts';
+import type { AlertTable } from '../db/schema.ts';
+import type { CaseState } from '../cases/states.ts';
 import { ANSWER_PENDING } from '../cases/states.ts';
 import { nowIso } from '../db/values.ts';
 import { t } from '../i18n/index.ts';
@@ -9,6 +12,12 @@ import { attentionOf, ATTENTION_MOVES } from './states.ts';
 import { ESCALATION_SEPARATOR } from './vocabulary.ts';
 import { loadAlertSettings } from './settings.ts';
 
+/** Lists cut to a size every database takes in one `in (…)`. */
+function chunks<T>(list: T[], size = 500): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
 
 interface DueMatter {
   matter: string;
@@ -51,10 +60,40 @@ export async function escalateUnacknowledged(ctx: AppContext, now: Date = new Da
     .execute();
   if (!candidates.length) return 0;
   return db.transaction().execute(async (trx) => {
+    // Every candidate's alerts and the states of their cases in a few queries, not two per matter:
+    // a matter whose case was answered stays a candidate, round after round (issue 23).
+    const matters = candidates.map((c) => c.matter_key!);
+    const alertsOf = new Map<string, Selectable<AlertTable>[]>();
+    for (const part of chunks(matters)) {
+      for (const a of await trx.selectFrom('alerts').selectAll().where('matter_key', 'in', part).orderBy('id').execute()) {
+        const list = alertsOf.get(a.matter_key!);
+        if (list) list.push(a);
+        else alertsOf.set(a.matter_key!, [a]);
+      }
+    }
+    const allCaseIds = new Set<number>();
+    const allPostIds = new Set<number>();
+    for (const list of alertsOf.values()) {
+      for (const a of list) {
+        if (a.case_id !== null) allCaseIds.add(a.case_id);
+        if (a.post_id !== null) allPostIds.add(a.post_id);
+      }
+    }
+    const casesOfPost = new Map<number, number[]>();
+    for (const part of chunks([...allPostIds])) {
+      for (const r of await trx.selectFrom('case_posts').select(['post_id', 'case_id']).where('post_id', 'in', part).execute()) {
+        casesOfPost.set(r.post_id, [...(casesOfPost.get(r.post_id) ?? []), r.case_id]);
+        allCaseIds.add(r.case_id);
+      }
+    }
+    const stateOf = new Map<number, CaseState>();
+    for (const part of chunks([...allCaseIds])) {
+      for (const r of await trx.selectFrom('cases').select(['id', 'state']).where('id', 'in', part).execute()) stateOf.set(r.id, r.state);
+    }
+
     const due: DueMatter[] = [];
-    for (const c of candidates) {
-      const matter = c.matter_key!;
-      const alerts = await trx.selectFrom('alerts').selectAll().where('matter_key', '=', matter).orderBy('id').execute();
+    for (const matter of matters) {
+      const alerts = alertsOf.get(matter) ?? [];
       if (!alerts.length || !alerts.every((a) => ATTENTION_MOVES.can(attentionOf(a), 'escalate'))) continue;
       const first = alerts.filter((a) => a.sent_at).map((a) => a.sent_at!).sort()[0];
       if (!first) continue;
@@ -63,16 +102,13 @@ export async function escalateUnacknowledged(ctx: AppContext, now: Date = new Da
       const red = a.level === 'red';
       if (!(age >= s.escalateAfterMinutes || (red && age >= s.redEscalateAfterMinutes))) continue;
       // Only a matter still waiting: no case yet, or a case that still owes its first answer.
-      const postIds = [...new Set(alerts.map((x) => x.post_id).filter((p): p is number => p !== null))];
-      const caseIds = [...new Set(alerts.map((x) => x.case_id).filter((p): p is number => p !== null))];
-      if (postIds.length || caseIds.length) {
-        const cases = await trx
-          .selectFrom('cases')
-          .select('state')
-          .where((eb) => eb.or([...(caseIds.length ? [eb('id', 'in', caseIds)] : []), ...(postIds.length ? [eb('id', 'in', eb.selectFrom('case_posts').select('case_id').where('post_id', 'in', postIds))] : [])]))
-          .execute();
-        if (cases.length && cases.every((k) => !ANSWER_PENDING.includes(k.state))) continue;
+      const caseIds = new Set<number>();
+      for (const x of alerts) {
+        if (x.case_id !== null) caseIds.add(x.case_id);
+        if (x.post_id !== null) for (const id of casesOfPost.get(x.post_id) ?? []) caseIds.add(id);
       }
+      const states = [...caseIds].map((id) => stateOf.get(id)).filter((st): st is CaseState => st !== undefined);
+      if (states.length && states.every((st) => !ANSWER_PENDING.includes(st))) continue;
       due.push({ matter, level: a.level, title: a.title, body: a.body, minutes: Math.floor(age), departmentId: a.department_id, postId: a.post_id, eventId: a.event_id, caseId: a.case_id, ruleId: a.rule_id, firstSent: first });
     }
     if (!due.length) return 0;

@@ -2,7 +2,7 @@ import type { Selectable, Transaction } from 'kysely';
 import type { AppContext } from '../context.ts';
 import type { Database, PostTable } from '../db/schema.ts';
 import { nowIso, toJson } from '../db/values.ts';
-import { createAnalyzer, type Analyzer, type AnalyzerOptions, type PostSubject, type Prepared } from './analyzer.ts';
+import { createAnalyzer, workspaceAnalyzer, type Analyzer, type AnalyzerOptions, type PostSubject, type Prepared } from './analyzer.ts';
 import { hasReadThreads, threadRead } from '../db/read-thread.ts';
 import { finding, isBurst, storedCounts, DEFAULT_BURST } from './risk/bursts.ts';
 import { linkStoredPost, updateStoredEvent } from './events/linker.ts';
@@ -10,10 +10,10 @@ import { burstReason, type BurstFinding, type Velocity } from './risk/score.ts';
 import type { AnalysisResult } from './types.ts';
 
 /**
- * A stored post prepared by the workspace's analyzer as it is now (loaded afresh, as
- * openStoredAnalysis does for every batch). On the analysis read thread under `serve`.
+ * A stored post prepared by the workspace's analyzer as it is now (kept while its revision holds,
+ * as openStoredAnalysis does). On the analysis read thread under `serve`.
  */
-const prepareOffThread = threadRead(import.meta.url, 'prepareStored', 'analysis', async (db, args: { subject: PostSubject }): Promise<Prepared> => (await createAnalyzer(db)).prepare(args.subject));
+const prepareOffThread = threadRead(import.meta.url, 'prepareStored', 'analysis', async (db, args: { subject: PostSubject }): Promise<Prepared> => (await workspaceAnalyzer(db)).prepare(args.subject));
 
 async function velocityOf(ctx: AppContext, postId: number): Promise<Velocity | null> {
   const rows = await ctx.db.kysely.selectFrom('post_metrics').selectAll().where('post_id', '=', postId).orderBy('at', 'desc').orderBy('id', 'desc').limit(2).execute();
@@ -54,7 +54,8 @@ export type StoredAnalysisOptions = AnalyzerOptions & { analyzer?: Analyzer };
 /** Loads the analyzer (the workspace's rules, taxonomy and models) and what routing needs, once per batch of posts. */
 export async function openStoredAnalysis(ctx: AppContext, options: StoredAnalysisOptions = {}): Promise<StoredAnalysis> {
   const db = ctx.db.kysely;
-  const analyzer = options.analyzer ?? (await createAnalyzer(db, options));
+  const defaultAnalyzer = !options.analyzer && Object.keys(options).length === 0;
+  const analyzer = options.analyzer ?? (defaultAnalyzer ? await workspaceAnalyzer(db) : await createAnalyzer(db, options));
   for (const b of analyzer.brokenRules) ctx.log.warn({ rule: b.name, error: b.error }, 'watch rule skipped: expression does not parse');
   // routing names a department by code; what was learned from reply signatures may be its name
   const departments = new Map<string, number>();
@@ -63,7 +64,6 @@ export async function openStoredAnalysis(ctx: AppContext, options: StoredAnalysi
     departments.set(d.code, d.id);
   }
   const burstOptions = options.bursts ?? DEFAULT_BURST;
-  const defaultAnalyzer = !options.analyzer && Object.keys(options).length === 0;
 
   return {
     read(postId) {

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { AppError } from '../errors.ts';
 import { connectionUrlOf, onClose, type Db } from './connect.ts';
 import type { Database } from './schema.ts';
@@ -20,6 +20,18 @@ import type { Database } from './schema.ts';
  */
 export const READ_LANES = ['search', 'figures', 'reports', 'refresh', 'analysis'] as const;
 export type ReadLane = (typeof READ_LANES)[number];
+
+/**
+ * SQLite's write-ahead log is folded back into the database file by a checkpoint, which SQLite runs
+ * in the commit that takes the log past `wal_autocheckpoint` pages (1,000 by default): on the
+ * serving thread, with the file's fsync, every few dozen posts (4.4 s of the serving thread's
+ * 50 s in a `bench load` profile, issue 23). With read threads the refresh thread checkpoints
+ * every CHECKPOINT_EVERY_MS instead (PASSIVE: it never waits for readers or blocks the writer), and
+ * the serving connection only does it past SERVING_AUTOCHECKPOINT_PAGES, should that thread stop.
+ */
+export const CHECKPOINT_LANE: ReadLane = 'refresh';
+export const CHECKPOINT_EVERY_MS = 1000;
+export const SERVING_AUTOCHECKPOINT_PAGES = 20_000;
 
 type ReadFn<A, R> = (db: Kysely<Database>, args: A) => Promise<R>;
 
@@ -81,11 +93,13 @@ class Lane {
   constructor(
     private readonly url: string,
     private readonly name: ReadLane,
+    private readonly sqlite: boolean,
   ) {}
 
   start(): Promise<void> {
     if (this.ready) return this.ready;
-    const worker = new Worker(new URL('./read-worker.mjs', import.meta.url), { workerData: { url: this.url, lane: this.name }, name: `read:${this.name}` });
+    const checkpointMs = this.name === CHECKPOINT_LANE && this.sqlite ? CHECKPOINT_EVERY_MS : undefined;
+    const worker = new Worker(new URL('./read-worker.mjs', import.meta.url), { workerData: { url: this.url, lane: this.name, checkpointMs }, name: `read:${this.name}` });
     this.worker = worker;
     this.ready = new Promise<void>((resolve, reject) => {
       const fail = (err: Error) => {
@@ -150,8 +164,8 @@ class Lane {
 
 class ReadThreads {
   readonly lanes: Map<ReadLane, Lane>;
-  constructor(url: string) {
-    this.lanes = new Map(READ_LANES.map((l) => [l, new Lane(url, l)]));
+  constructor(url: string, sqlite: boolean) {
+    this.lanes = new Map(READ_LANES.map((l) => [l, new Lane(url, l, sqlite)]));
   }
   run(lane: ReadLane, module: string, key: string, args: unknown): Promise<unknown> {
     return this.lanes.get(lane)!.run(module, key, args);
@@ -174,9 +188,12 @@ export async function startReadThreads(db: Db, warm: readonly ReadLane[] = ['sea
   const url = connectionUrlOf(db);
   if (!url || /^(sqlite:(\/\/)?)?:memory:$/i.test(url)) return false;
   if (threadsOf.has(db.kysely)) return true;
-  const threads = new ReadThreads(url);
-  await Promise.all(warm.map((l) => threads.lanes.get(l)!.start()));
+  const sqlite = db.kind === 'sqlite';
+  const threads = new ReadThreads(url, sqlite);
+  await Promise.all([...new Set([...warm, ...(sqlite ? [CHECKPOINT_LANE] : [])])].map((l) => threads.lanes.get(l)!.start()));
   threadsOf.set(db.kysely, threads);
+  // the serving connection checkpoints only when the refresh thread fell far behind (or stopped)
+  if (sqlite) await sql`pragma wal_autocheckpoint = ${sql.raw(String(SERVING_AUTOCHECKPOINT_PAGES))}`.execute(db.kysely);
   onClose(db, async () => {
     threadsOf.delete(db.kysely);
     await threads.stop();

@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { sql } from 'kysely';
 import { AppError } from '../errors.ts';
 import { openDatabase } from './connect.ts';
 import { registeredRead, type ReadReply, type ReadRequest } from './read-thread.ts';
@@ -9,8 +10,17 @@ import { registeredRead, type ReadReply, type ReadRequest } from './read-thread.
  * (SQLite's queries are synchronous anyway), importing each read's module on first use.
  */
 const port = parentPort!;
-const { url } = workerData as { url: string; lane: string };
+const { url, checkpointMs } = workerData as { url: string; lane: string; checkpointMs?: number };
 const db = await openDatabase(url, { role: 'reader' });
+
+// SQLite: this thread folds the write-ahead log into the database file (read-thread.ts, `checkpointMs`),
+// so that the serving thread's commits no longer do it.
+if (checkpointMs && db.kind === 'sqlite') {
+  const timer = setInterval(() => {
+    sql`pragma wal_checkpoint(PASSIVE)`.execute(db.kysely).catch(() => undefined);
+  }, checkpointMs);
+  timer.unref();
+}
 
 port.on('message', async (m: ReadRequest) => {
   try {

@@ -4,7 +4,9 @@ import { threadId } from 'node:worker_threads';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '../../src/errors.ts';
 import type { Db } from '../../src/db/connect.ts';
-import { startReadThreads } from '../../src/db/read-thread.ts';
+import { CHECKPOINT_EVERY_MS, SERVING_AUTOCHECKPOINT_PAGES, startReadThreads } from '../../src/db/read-thread.ts';
+import { statSync } from 'node:fs';
+import { sql } from 'kysely';
 import { dashboard } from '../../src/report/dashboard.ts';
 import { testDatabases } from '../helpers/db.ts';
 import { PASSWORD, seedOrg } from '../helpers/fixtures.ts';
@@ -125,6 +127,21 @@ for (const kind of testDatabases) {
       await startReadThreads(db);
       await assert.rejects(missingRead(db.kysely, { id: 7 }), (e: unknown) => e instanceof AppError && e.status === 404 && e.code === 'not_found');
       if (kind.kind === 'sqlite') await assert.rejects(writeRead(db.kysely, {}), /readonly|read-only|query_only|attempt to write/i);
+    });
+
+    test('SQLite: the refresh thread folds the write-ahead log into the file, not the serving thread\'s commits', { skip: kind.kind !== 'sqlite' }, async () => {
+      await startReadThreads(db);
+      const { rows } = await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(db.kysely);
+      assert.equal(rows[0].wal_autocheckpoint, SERVING_AUTOCHECKPOINT_PAGES);
+      const file = db.location;
+      await sql`create table ballast (b blob)`.execute(db.kysely);
+      const sizeBefore = statSync(file).size;
+      // about 2,000 pages: far below the serving connection's own threshold
+      for (let i = 0; i < 40; i++) await sql`insert into ballast (b) select randomblob(4000) from (select 1 union all select 2 union all select 3 union all select 4 union all select 5) a, (select 1 union all select 2 union all select 3 union all select 4 union all select 5 union all select 6 union all select 7 union all select 8 union all select 9 union all select 10) b`.execute(db.kysely);
+      const deadline = Date.now() + 5 * CHECKPOINT_EVERY_MS;
+      while (statSync(file).size < sizeBefore + 4_000_000 && Date.now() < deadline) await sleep(100);
+      assert.ok(statSync(file).size >= sizeBefore + 4_000_000, `database file ${statSync(file).size} bytes, was ${sizeBefore}`);
+      await sql`drop table ballast`.execute(db.kysely);
     });
   });
 }
