@@ -11,7 +11,7 @@ import { ConflictError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import { levelRank, RISK_LEVELS, type RiskLevel } from '../levels.ts';
 import { assertWorksOnCase, canSeeCase, loadCase, visibleCase, type CaseRow } from './access.ts';
-import { answerDeadlines } from './deadlines.ts';
+import { answerDeadlines, departmentGeneralHours } from './deadlines.ts';
 import { changeCase, logCaseEvent } from './history.ts';
 import { nextCaseNumber } from './numbering.ts';
 import { loadCaseSettings } from './settings.ts';
@@ -127,7 +127,7 @@ export async function openCaseInTrx(trx: Trx, actor: Actor, input: OpenCaseInput
   const foundAt = opts.foundAt ?? nowIso();
   const settings = await loadCaseSettings(trx);
   const emergency = data.emergency ?? false;
-  const deadlines = answerDeadlines(foundAt, level, emergency, settings);
+  const deadlines = answerDeadlines(foundAt, level, emergency, settings, await departmentGeneralHours(trx, lead));
   const { year, seq, number } = await nextCaseNumber(trx, foundAt);
   const now = nowIso();
   const row = await trx
