@@ -11,6 +11,7 @@ import { levelRank, RISK_LEVELS } from '../levels.ts';
 import { assertWorksOnCase, loadCase, visibleCase, type CaseRow } from './access.ts';
 import { localDateTime } from '../time/format.ts';
 import { answerDeadlines, departmentGeneralHours, isEmergency } from './deadlines.ts';
+import { announceEmergencyProposal } from './emergency.ts';
 import { changeCase, moveCase } from './history.ts';
 import { assertDepartmentExists } from './open.ts';
 import { loadCaseSettings } from './settings.ts';
@@ -191,7 +192,9 @@ export async function updateCase(db: Kysely<Database>, actor: Actor, caseId: num
       const d = answerDeadlines(c.opened_at, level, emergency, await loadCaseSettings(trx), await departmentGeneralHours(trx, c.lead_department_id));
       Object.assign(patch, { deadline_at: d.deadlineAt, deadline_kind: d.deadlineKind, press_deadline_at: d.pressDeadlineAt, overdue: d.deadlineAt < nowIso() ? 1 : 0 });
     }
-    return changeCase(trx, actor, c, patch, { kind: 'update', data: patch });
+    const after = await changeCase(trx, actor, c, patch, { kind: 'update', data: patch });
+    if (patch.emergency_proposed === 1) await announceEmergencyProposal(trx, after);
+    return after;
   });
 }
 

@@ -8,6 +8,8 @@ import { saveAlertSettings } from '../../src/alert/settings.ts';
 import { changeTimeSettings } from '../../src/time/settings.ts';
 import { workspaceZone } from '../../src/time/zone.ts';
 import { createWatchRule } from '../../src/analyze/rules/store.ts';
+import { openCase } from '../../src/cases/open.ts';
+import { updateCase } from '../../src/cases/workflow.ts';
 import { cliActor, type Actor } from '../../src/auth/actor.ts';
 import { ingestBatch } from '../../src/collect/ingest.ts';
 import { hashToken } from '../../src/collect/manage.ts';
@@ -178,6 +180,54 @@ for (const tdb of testDatabases) {
       const ref = await w.db.kysely.selectFrom('alert_recipients').innerJoin('alerts', 'alerts.id', 'alert_recipients.alert_id').select(['alert_recipients.user_id', 'alert_recipients.mode']).where('alerts.post_id', '=', standings[3].id).execute();
       assert.deepEqual(ref, [{ user_id: people.office1.id, mode: 'digest' }], '参考: the office digest only');
       assert.equal(await postId('ours'), standings[0].id);
+    });
+
+    test('a proposal of the emergency clocks reaches the office and the leaders once: in the post’s alert, or a message of its own', async () => {
+      const leadersBot = await wecomStandin('leaders-key');
+      try {
+        await addChannel(w, { name: '领导群', kind: 'wecom', config: { key: 'leaders-key', baseUrl: leadersBot.url }, audience: 'leaders', min_level: 'orange' });
+        // Analysis opens a 重大 case from an angry post: the proposal rides in the post's one message.
+        await push([{ id: 'e1', title: '幸福家园地下车库漏水', text: '幸福家园地下车库漏水一个月，物业不管，业主非常愤怒，强烈要求住建局处理！', author: '业主甲', published_at: new Date(Date.now() - 60_000).toISOString() }]);
+        await deliver();
+        const auto = await w.db.kysely.selectFrom('cases').select(['id', 'number', 'emergency_proposed', 'level']).executeTakeFirstOrThrow();
+        assert.deepEqual([auto.emergency_proposed, ['orange', 'red'].includes(auto.level)], [1, true], 'precondition: a 重大 case proposing the clocks');
+        assert.equal(officeBot.received.length, 1, 'the office group: one message for the post');
+        assert.match(officeBot.received[0].markdown.content, new RegExp(`已登记处置单 ${auto.number}，建议按重大突发事件处置`));
+        assert.equal(await unread('office1'), 1);
+        assert.equal(await unread('leader1'), 1);
+
+        // The office opens a 特别重大 case by hand: a message of its own, to the office and the leaders only.
+        const office = people.office1;
+        const c = await openCase(w.db.kysely, office, { title: '化工园区爆炸传闻', level: 'red', lead_department_id: w.departments.zfk });
+        assert.equal(c.emergency_proposed, 1);
+        await deliver();
+        assert.equal(officeBot.received.length, 2);
+        const text: string = officeBot.received[1].markdown.content;
+        assert.match(text, /【突发事件时限待确认】/);
+        assert.match(text, /化工园区爆炸传闻/);
+        assert.match(text, /5小时内发布权威信息，24小时内举行新闻发布会/);
+        assert.equal(leadersBot.received.length, 1, 'the leaders’ group too');
+        assert.match(leadersBot.received[0].markdown.content, /【突发事件时限待确认】/);
+        assert.equal(zfkBot.received.length, 1, 'the department’s group: only the post, not the proposal (the office decides)');
+        assert.equal(await unread('office1'), 2);
+        assert.equal(await unread('leader1'), 2, 'one in-app message, not one per in-app channel');
+        assert.equal(await unread('admin1'), 0);
+        const kinds = async (u: string) => (await unreadInapp(w.db.kysely, people[u], 500)).map((a) => a.kind);
+        assert.ok(!(await kinds('resp_zf')).includes('case.emergency'), 'the department’s responders: not theirs to decide');
+
+        // Set aside, then the office raises another case to 重大: proposed and told again.
+        await updateCase(w.db.kysely, office, c.id, { emergency: false });
+        const small = await openCase(w.db.kysely, office, { title: '小区路灯不亮', level: 'yellow', lead_department_id: w.departments.zfk });
+        await deliver();
+        assert.equal(officeBot.received.length, 2, 'below 重大: nothing proposed');
+        const raised = await updateCase(w.db.kysely, office, small.id, { level: 'orange' });
+        assert.equal(raised.emergency_proposed, 1);
+        await deliver();
+        assert.equal(officeBot.received.length, 3);
+        assert.match(officeBot.received[2].markdown.content, /小区路灯不亮/);
+      } finally {
+        await leadersBot.close();
+      }
     });
   });
 }

@@ -122,6 +122,8 @@ export default {
   'notice.commitment.overdue': '【整改承诺已超期】处置单 {number}：{what}，期限 {due}',
   'notice.instruction.dueSoon': '【批示即将到期】处置单 {number} 的领导批示须在 {due} 前办理',
   'notice.instruction.overdue': '【批示办理已超期】处置单 {number} 的领导批示期限 {due}',
+  'notice.case.emergencyProposed': '【突发事件时限待确认】处置单 {number}“{title}”为{level}，请局办公室确认是否按重大突发事件处置',
+  'notice.case.emergencyProposedBody': '建议：{info}小时内发布权威信息，{press}小时内举行新闻发布会（国办发〔2016〕61号、80号）。在处置单页面一键确认，或选择“不适用”按一般时限办理。',
   'notice.case.assigned': '【分派】处置单 {number}“{title}”由你部门主办，答复期限 {due}',
   'notice.case.assisting': '【协办】处置单 {number}“{title}”请你部门协办，答复期限 {due}',
   'notice.response.submitted': '【待审核】处置单 {number}“{title}”的回复稿已提交，请{who}审核',

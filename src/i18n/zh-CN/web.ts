@@ -437,6 +437,7 @@ const web = {
   'web.alerts.kind.case.escalated': '转办',
   'web.alerts.kind.case.unverified': '回复未见',
   'web.alerts.kind.case.feedback': '升级苗头',
+  'web.alerts.kind.case.emergency': '突发事件时限待确认',
   'web.alerts.kind.memo.sent': '抄告单',
   'web.alerts.kind.instruction': '领导批示',
   'web.alerts.kind.commitment': '整改承诺',
