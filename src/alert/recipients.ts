@@ -90,7 +90,7 @@ export function isPersonalChannel(channel: Pick<ChannelRow, 'kind' | 'config'>):
 }
 
 /** People a personal channel may reach: its department's (the office's people too for an office channel), and for in-app the roles it names. */
-function channelReaches(channel: ChannelRow, person: Person, offices: ReadonlySet<number>): boolean {
+export function channelReaches(channel: ChannelRow, person: Person, offices: ReadonlySet<number>): boolean {
   if (channel.department_id !== null && person.department_id !== channel.department_id && !(offices.has(channel.department_id) && person.role === 'office')) return false;
   if (channel.kind === 'inapp') {
     const roles = readJson(inappConfigJson, channel.config, {}).roles;

@@ -17,7 +17,7 @@ import { importFile } from '../../src/collect/importer/import.ts';
 import { testDatabases } from '../helpers/db.ts';
 import { addSource } from '../collect/helpers.ts';
 import { addChannel, alertWorld, type AlertWorld } from './helpers.ts';
-import { wecomStandin, type Standin } from './standins.ts';
+import { smtpStandin, wecomStandin, type Standin } from './standins.ts';
 
 /** Beijing wall clock of an instant, computed here without the code under test: "2026-12-08 00:26". */
 const beijing = (t: number) => new Date(t + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
@@ -123,6 +123,48 @@ for (const tdb of testDatabases) {
       assert.match(leaderUnread[0].body, /建议小区物业公示收费标准/);
       assert.match(leaderUnread[0].body, /建议物业增加绿化/);
       assert.equal((await flushPersonalDigests(w.ctx, new Date(later.getTime() + 60_000))).digests, 0, 'written once');
+    });
+
+    test('a digest also comes by e-mail, to the person alone, at the digest time the person chose', async () => {
+      const smtp = await smtpStandin({ user: 'yq@example.gov.cn', pass: 'smtp-pass' });
+      try {
+        await addChannel(w, { name: '个人邮件', kind: 'email', min_level: 'blue', config: { host: '127.0.0.1', port: smtp.port, tls: 'starttls', allowSelfSigned: true, user: 'yq@example.gov.cn', password: 'smtp-pass', from: '民声 <yq@example.gov.cn>', to: ['group@example.gov.cn'], to_recipients: true } });
+        await w.db.kysely.updateTable('users').set({ email: 'leader@example.gov.cn' }).where('id', '=', people.leader1.id!).execute();
+        await w.db.kysely.updateTable('users').set({ email: 'zf@example.gov.cn' }).where('id', '=', people.resp_zf.id!).execute();
+        await changeMyPreferences(w.db.kysely, people.leader1, { digestTimes: ['09:00'] });
+        await push([{ id: 'd1', title: '建议小区物业公示收费标准', text: '建议小区物业在公告栏公示收费标准，方便业主了解。', author: '业主乙', published_at: new Date(Date.now() - 5 * 60_000).toISOString() }]);
+        await deliver();
+        const level = (await w.db.kysely.selectFrom('posts').select('risk_level').where('source_id', '=', sourceId).executeTakeFirstOrThrow()).risk_level;
+        assert.ok(level === 'blue' || level === 'yellow', `precondition: below orange, got ${level}`);
+        const before = smtp.received.length;
+        assert.ok(!smtp.received.some((m) => m.to.includes('leader@example.gov.cn')), 'what the leader takes in the digest is not mailed at once');
+        // 09:00 Beijing (01:00 UTC) next: a minute before it nothing, a minute after it one digest, in-app and by mail.
+        const nine = new Date(new Date().toISOString().slice(0, 10) + 'T01:00:00.000Z');
+        if (nine.getTime() <= Date.now()) nine.setUTCDate(nine.getUTCDate() + 1);
+        const early = await flushPersonalDigests(w.ctx, new Date(nine.getTime() - 60_000));
+        assert.ok(!(await w.db.kysely.selectFrom('alerts').innerJoin('alert_recipients as r', 'r.alert_id', 'alerts.id').select('alerts.id').where('alerts.kind', '=', 'digest').where('r.user_id', '=', people.leader1.id!).executeTakeFirst()), `not before 09:00: ${JSON.stringify(early)}`);
+        await flushPersonalDigests(w.ctx, new Date(nine.getTime() + 60_000));
+        await deliver(new Date(nine.getTime() + 60_000));
+        const mails = smtp.received.slice(before).filter((m) => m.to.includes('leader@example.gov.cn'));
+        assert.equal(mails.length, 1, 'one e-mail digest');
+        assert.deepEqual(mails[0].to, ['leader@example.gov.cn'], 'to the person alone, not the group address');
+        const raw = mails[0].raw;
+        assert.match(raw, /Subject: =\?UTF-8\?/i);
+        const leaderUnread = await unreadInapp(w.db.kysely, people.leader1, 500);
+        assert.deepEqual(leaderUnread.map((a) => a.kind), ['digest'], 'one unread in-app item, the e-mail is not another');
+        // Switched off e-mail: the next digest is in-app only.
+        await changeMyPreferences(w.db.kysely, people.leader1, { email: false });
+        await push([{ id: 'd2', title: '建议物业增加绿化', text: '建议小区物业增加绿化养护的次数。', author: '业主丙', published_at: new Date(Date.now() - 4 * 60_000).toISOString() }]);
+        await deliver();
+        const n = smtp.received.length;
+        const next = new Date(nine.getTime() + 86_400_000 + 60_000);
+        await flushPersonalDigests(w.ctx, next);
+        await deliver(next);
+        assert.equal(smtp.received.slice(n).filter((m) => m.to.includes('leader@example.gov.cn')).length, 0);
+        assert.equal((await unreadInapp(w.db.kysely, people.leader1, 500)).length, 2);
+      } finally {
+        await smtp.close();
+      }
     });
 
     test('each person sets what they receive, within what the office allows', async () => {

@@ -401,7 +401,7 @@ const web = {
   'web.alertPrefs.digest': '接收预警摘要',
   'web.alertPrefs.digestTimes': '摘要送达时间（{zone}）',
   'web.alertPrefs.digestTimesHint': '不选则按工作区默认时间：{times}',
-  'web.alertPrefs.email': '个人邮件渠道也发送给我',
+  'web.alertPrefs.email': '个人邮件渠道也发送给我（即时预警和摘要）',
   'web.alertPrefs.redAlways': '同一条信息无论命中几条规则，每人只收到一条预警；短时间内预警过多时自动合并为一条。',
   'web.alerts.level': '等级',
   'web.alerts.alertTitle': '预警内容',
