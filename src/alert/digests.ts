@@ -1,11 +1,12 @@
 import type { AppContext } from '../context.ts';
 import { nowIso } from '../db/values.ts';
 import { t } from '../i18n/index.ts';
-import { levelRank, RISK_LEVEL_LABELS, RISK_LEVELS } from '../levels.ts';
+import { atLeast, levelRank, RISK_LEVEL_LABELS, RISK_LEVELS } from '../levels.ts';
 import { localInstant, localDate } from '../time/calendar.ts';
 import { localDateTime } from '../time/format.ts';
 import { wakeDeliveryAfterCommit } from './outbox.ts';
 import { effectivePreferences, loadPreferences } from './preferences.ts';
+import { channelReaches, isPersonalChannel } from './recipients.ts';
 import { loadAlertSettings } from './settings.ts';
 
 /** The latest of a person's digest times (HH:MM, workspace zone) at or before `now`, as an instant. */
@@ -34,7 +35,9 @@ export interface DigestRun {
  * Each person's digest (alert/recipients.ts): what they take in their digest goes out at their
  * digest times, and what a flood held back goes out at the end of its window, as one in-app
  * message listing the alerts (one unread item, whatever their number). Written once: the key
- * names the person and the newest alert it carries, so concurrent runs write it once.
+ * names the person and the newest alert it carries, so concurrent runs write it once. A person
+ * who keeps e-mail on (接收设置) and has an address gets the same digest by the first personal
+ * e-mail channel (`to_recipients`) that reaches them, at the same times.
  */
 export async function flushPersonalDigests(ctx: AppContext, now: Date = new Date()): Promise<DigestRun> {
   const db = ctx.db.kysely;
@@ -50,7 +53,10 @@ export async function flushPersonalDigests(ctx: AppContext, now: Date = new Date
   if (!pending.length) return run;
   const settings = await loadAlertSettings(db);
   const users = [...new Set(pending.map((p) => p.user_id))];
-  const people = await db.selectFrom('users').select(['id', 'role', 'active']).where('id', 'in', users).execute();
+  const people = await db.selectFrom('users').select(['id', 'role', 'active', 'department_id', 'email']).where('id', 'in', users).execute();
+  // Personal e-mail channels (to_recipients) carry each person's digest too, to those who keep e-mail on.
+  const mailers = (await db.selectFrom('channels').selectAll().where('kind', '=', 'email').where('enabled', '=', 1).orderBy('id').execute()).filter(isPersonalChannel);
+  const offices = new Set((await db.selectFrom('departments').select('id').where('is_office', '=', 1).execute()).map((d) => d.id));
   const chosen = await loadPreferences(db, users);
   const windowMs = settings.digestWindowMinutes * 60_000;
   for (const person of people) {
@@ -90,6 +96,17 @@ export async function flushPersonalDigests(ctx: AppContext, now: Date = new Date
         .executeTakeFirst();
       if (!digest) return false;
       await trx.insertInto('alert_recipients').values({ alert_id: digest.id, user_id: person.id, mode: 'now', digest_id: null, created_at: at }).execute();
+      // The same digest by e-mail, once (the first personal e-mail channel that reaches the person).
+      const mailer = prefs.email && person.email ? mailers.find((c) => atLeast(top, c.min_level) && channelReaches(c, person, offices)) : undefined;
+      if (mailer) {
+        const mail = await trx
+          .insertInto('alerts')
+          .values({ idempotency_key: `pdigest|u${person.id}|${items[items.length - 1].id}|ch${mailer.id}`, matter_key: null, channel_id: mailer.id, department_id: null, kind: 'digest', level: top, title, body: lines.join('\n'), status: 'pending', attempts: 0, next_attempt_at: at, created_at: at })
+          .onConflict((oc) => oc.column('idempotency_key').doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        if (mail) await trx.insertInto('alert_recipients').values({ alert_id: mail.id, user_id: person.id, mode: 'now', digest_id: null, created_at: at }).execute();
+      }
       await trx
         .updateTable('alert_recipients')
         .set({ digest_id: digest.id })

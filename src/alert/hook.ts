@@ -84,6 +84,16 @@ export const alertHook: AnalysisHook = async (trx, _ctx, post, result) => {
   const names = departmentIds.length ? await trx.selectFrom('departments').select(['id', 'name']).where('id', 'in', departmentIds).execute() : [];
   const departmentNames = departmentIds.map((id) => names.find((n) => n.id === id)?.name).filter((n): n is string => !!n);
   const text = await describe(trx, post, result, rules.map((r) => r.name), departmentNames);
+  // The post opened or raised a case to 重大/特别重大: the emergency clocks proposed to the office, in this one message (cases/emergency.ts for the other ways).
+  const proposed = await trx
+    .selectFrom('case_posts')
+    .innerJoin('cases', 'cases.id', 'case_posts.case_id')
+    .select(['cases.number'])
+    .where('case_posts.post_id', '=', post.id)
+    .where('cases.emergency_proposed', '=', 1)
+    .where('cases.state', '!=', 'closed')
+    .executeTakeFirst();
+  if (proposed) text.body = `${text.body}\n${t('alert.post.body.emergency', { number: proposed.number })}`;
   const ruleIds = rules.map((r) => r.id).filter((id): id is number => id !== null);
   const notice: Notice = {
     kind: eventId ? 'event' : 'post',

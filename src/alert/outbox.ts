@@ -41,6 +41,8 @@ export interface Notice {
   officeOnly?: boolean;
   /** 'leaders': only the leaders' channels (audience 'leaders') carry it; they carry nothing else. */
   audience?: 'leaders';
+  /** The leaders' channels carry it too, besides those chosen otherwise (one message per person still: in-app covers them once). */
+  alsoLeaders?: boolean;
   /** A file to deliver with the notice (e-mail attaches it; the others link to its download). */
   attachmentId?: number;
   /** For escalations: the matter key escalated. */
@@ -64,6 +66,7 @@ export async function channelsFor(db: Kysely<Database> | Transaction<Database>, 
   const departments = departmentsOf(notice);
   const matched = new Set([...(notice.ruleIds ?? []), ...(typeof notice.ruleId === 'number' ? [notice.ruleId] : [])]);
   return channels.filter((c) => {
+    if (c.audience === 'leaders' && notice.alsoLeaders) return atLeast(notice.level, c.min_level);
     if ((c.audience === 'leaders') !== (notice.audience === 'leaders')) return false;
     if (!atLeast(notice.level, c.min_level)) return false;
     if (notice.reference && c.kind !== 'inapp') return false;

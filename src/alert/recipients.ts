@@ -50,6 +50,8 @@ export function personMode(notice: Notice, person: Person, prefs: EffectivePrefe
   const inDepartment = person.department_id !== null && departments.has(person.department_id);
   const staff = person.role === 'responder' || person.role === 'head';
   if (notice.audience === 'leaders') return person.role === 'leader' ? 'now' : null;
+  // The emergency clocks proposed: the office decides, the leaders know at once.
+  if (notice.kind === 'case.emergency') return person.role === 'office' || person.role === 'leader' ? 'now' : null;
   if (SYSTEM_KINDS.has(notice.kind)) return person.role === 'admin' || person.role === 'office' ? 'now' : null;
   if (person.role === 'admin') return null;
   if (notice.officeOnly) return person.role === 'office' ? 'now' : null;
@@ -88,7 +90,7 @@ export function isPersonalChannel(channel: Pick<ChannelRow, 'kind' | 'config'>):
 }
 
 /** People a personal channel may reach: its department's (the office's people too for an office channel), and for in-app the roles it names. */
-function channelReaches(channel: ChannelRow, person: Person, offices: ReadonlySet<number>): boolean {
+export function channelReaches(channel: ChannelRow, person: Person, offices: ReadonlySet<number>): boolean {
   if (channel.department_id !== null && person.department_id !== channel.department_id && !(offices.has(channel.department_id) && person.role === 'office')) return false;
   if (channel.kind === 'inapp') {
     const roles = readJson(inappConfigJson, channel.config, {}).roles;

@@ -20,6 +20,8 @@ export const ALERT_KINDS = [
   'case.unverified',
   /** An escalation cue in what people wrote after our reply (cases/feedback.ts). */
   'case.feedback',
+  /** A 特别重大/重大 case for which the emergency clocks are proposed, for the office to confirm (cases/emergency.ts). */
+  'case.emergency',
   'memo.sent',
   'report',
   'source.failing',

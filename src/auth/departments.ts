@@ -19,6 +19,7 @@ export const departmentSchema = shapeOf<Department>()({
   name: z.string(),
   phone: z.string().nullable(),
   is_office: z.number().describe('1: the office (办公室)'),
+  general_hours: z.number().describe('1: its cases run the 48-hour clock (国办发〔2016〕61号) instead of the same-working-day rule'),
   created_at: z.string(),
   updated_at: z.string(),
 });
@@ -28,6 +29,8 @@ export const departmentInput = z.object({
   name: z.string().min(1).max(100),
   phone: z.string().max(40).nullable().optional(),
   is_office: z.boolean().optional(),
+  /** Its cases run the 48-hour clock instead of the same-working-day rule (issue 18: per department, not only globally). */
+  general_hours: z.boolean().optional(),
 });
 export type DepartmentInput = z.infer<typeof departmentInput>;
 
@@ -49,7 +52,7 @@ export async function createDepartment(db: Kysely<Database>, actor: Actor, input
     const now = nowIso();
     const row = await trx
       .insertInto('departments')
-      .values({ code: data.code, name: data.name, phone: data.phone ?? null, is_office: data.is_office ? 1 : 0, created_at: now, updated_at: now })
+      .values({ code: data.code, name: data.name, phone: data.phone ?? null, is_office: data.is_office ? 1 : 0, general_hours: data.general_hours ? 1 : 0, created_at: now, updated_at: now })
       .returningAll()
       .executeTakeFirstOrThrow();
     await recordAudit(trx, actor, { action: 'department.create', entity: 'department', entityId: row.id, after: row });
@@ -68,6 +71,7 @@ export async function updateDepartment(db: Kysely<Database>, actor: Actor, id: n
     if (data.name !== undefined) set.name = data.name;
     if (data.phone !== undefined) set.phone = data.phone ?? null;
     if (data.is_office !== undefined) set.is_office = data.is_office ? 1 : 0;
+    if (data.general_hours !== undefined) set.general_hours = data.general_hours ? 1 : 0;
     const after = await trx.updateTable('departments').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
     await recordAudit(trx, actor, { action: 'department.update', entity: 'department', entityId: id, before, after });
     return after;
@@ -78,6 +82,6 @@ export async function updateDepartment(db: Kysely<Database>, actor: Actor, id: n
 export async function upsertDepartmentByCode(trx: Transaction<Database>, actor: Actor, input: DepartmentInput): Promise<Upserted> {
   assertCan(actor, 'departments.manage');
   const data = departmentInput.parse(input);
-  const values = { name: data.name, phone: data.phone ?? null, is_office: data.is_office ? 1 : 0 };
+  const values = { name: data.name, phone: data.phone ?? null, is_office: data.is_office ? 1 : 0, general_hours: data.general_hours ? 1 : 0 };
   return (await upsertByKey(trx, actor, { table: 'departments', key: ['code', data.code], values, entity: 'department', actions: { create: 'department.create', update: 'department.update' } })).outcome;
 }

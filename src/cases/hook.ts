@@ -33,6 +33,7 @@ export const openCaseHook: AnalysisHook = async (trx, _ctx, post, result) => {
     if (levelRank(result.risk.level) > levelRank(inCase.level) && inCase.state !== 'closed') {
       // Raised to 重大 or above without the emergency clocks: they are proposed to the office (issue 18).
       const propose = levelRank(result.risk.level) >= levelRank('orange') && levelRank(inCase.level) < levelRank('orange') && inCase.emergency === 0 ? { emergency_proposed: 1 } : {};
+      // The proposal rides in the post's own alert (alert/hook.ts), not in a message of its own.
       await changeCase(trx, systemActor, inCase, { level: result.risk.level, ...propose }, { kind: 'level', data: { post_id: post.id, level: result.risk.level, reasons: result.risk.reasons } });
     }
     return;
@@ -73,6 +74,7 @@ export const openCaseHook: AnalysisHook = async (trx, _ctx, post, result) => {
       { post_ids: [post.id], level: result.risk.level, title: post.title || post.text.slice(0, 60) || undefined, event_id: withEvent && exists ? eventId! : undefined },
       {
         foundAt: post.fetched_at,
+        proposalInPostAlert: true,
         suggestedDepartmentId: dept?.id ?? null,
         suggestionReasons: [...result.departmentReasons, ...result.risk.reasons.map((r) => `风险：${r}`)],
       },

@@ -11,7 +11,8 @@ import { ConflictError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import { levelRank, RISK_LEVELS, type RiskLevel } from '../levels.ts';
 import { assertWorksOnCase, canSeeCase, loadCase, visibleCase, type CaseRow } from './access.ts';
-import { answerDeadlines } from './deadlines.ts';
+import { answerDeadlines, departmentGeneralHours } from './deadlines.ts';
+import { announceEmergencyProposal } from './emergency.ts';
 import { changeCase, logCaseEvent } from './history.ts';
 import { nextCaseNumber } from './numbering.ts';
 import { loadCaseSettings } from './settings.ts';
@@ -33,6 +34,8 @@ export interface OpenOptions {
   foundAt?: string;
   suggestedDepartmentId?: number | null;
   suggestionReasons?: string[];
+  /** Opened by analysis: a proposal of the emergency clocks rides in the post's own alert (alert/hook.ts) rather than a message of its own. */
+  proposalInPostAlert?: boolean;
 }
 
 type Trx = Transaction<Database>;
@@ -127,7 +130,7 @@ export async function openCaseInTrx(trx: Trx, actor: Actor, input: OpenCaseInput
   const foundAt = opts.foundAt ?? nowIso();
   const settings = await loadCaseSettings(trx);
   const emergency = data.emergency ?? false;
-  const deadlines = answerDeadlines(foundAt, level, emergency, settings);
+  const deadlines = answerDeadlines(foundAt, level, emergency, settings, await departmentGeneralHours(trx, lead));
   const { year, seq, number } = await nextCaseNumber(trx, foundAt);
   const now = nowIso();
   const row = await trx
@@ -161,6 +164,7 @@ export async function openCaseInTrx(trx: Trx, actor: Actor, input: OpenCaseInput
   if (posts.length) await trx.insertInto('case_posts').values(posts.map((p) => ({ case_id: row.id, post_id: p.id }))).execute();
   await logCaseEvent(trx, actor, row, { kind: 'open', toState: 'triage', data: { post_ids: posts.map((p) => p.id), event_id: data.event_id ?? null } }, now);
   await recordAudit(trx, actor, { action: 'case.open', entity: 'case', entityId: row.id, after: row });
+  if (!opts.proposalInPostAlert) await announceEmergencyProposal(trx, row);
   return row;
 }
 

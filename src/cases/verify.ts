@@ -9,7 +9,7 @@ import type { Database } from '../db/schema.ts';
 import { jsonColumn, readJson, toJson } from '../db/values.ts';
 import { t } from '../i18n/index.ts';
 import { localDateTime } from '../time/format.ts';
-import { loadCase } from './access.ts';
+import { loadCase, type CaseRow } from './access.ts';
 import { readFeedback } from './feedback.ts';
 import { logCaseEvent, moveCase } from './history.ts';
 import { sameUrl, shownPrecision, textSimilarity, withinWindow } from './match.ts';
@@ -362,54 +362,77 @@ export async function recordFoundReplies(ctx: AppContext, caseId: number | undef
     const id = await db.transaction().execute(async (trx) => {
       // Claimed meanwhile (a concurrent round): nothing to do.
       if ((await claimedReplies(trx, p.case_id, [p.post_id])).has(p.id)) return null;
-      const c = await loadCase(trx, p.case_id);
-      const approved = await trx.selectFrom('responses').selectAll().where('case_id', '=', c.id).where('status', '=', 'approved').orderBy('id').execute();
-      const scored = approved.map((a) => ({ a, similarity: textSimilarity(a.body, p.text) })).filter((x) => x.similarity >= settings.verify_similarity);
-      scored.sort((x, y) => y.similarity - x.similarity);
-      const verification: Verification = { status: 'verified', post_reply_id: p.id, post_id: p.post_id, account: p.username, seen_at: seenAt, similarity: scored[0] ? round(scored[0].similarity) : 1 };
-      let responseId: number;
-      let matchedApproved = false;
-      if (scored[0]) {
-        // Posted on the forum before anyone recorded it: the approved response is the one posted.
-        const r = await moveResponse(trx, scored[0].a, 'post', { url: p.url, responder_account_id: p.account_id, posted_at: at, verified_at: nowIso, verification: toJson(verification) });
-        responseId = r.id;
-        matchedApproved = true;
-        await recordAudit(trx, systemActor, { action: 'response.posted', entity: 'response', entityId: r.id, before: scored[0].a, after: r });
-      } else {
-        const row = await trx
-          .insertInto('responses')
-          .values({
-            case_id: c.id,
-            kind: 'reply',
-            origin: 'collected',
-            body: p.text,
-            department_id: p.department_id,
-            responder_account_id: p.account_id,
-            status: 'posted',
-            url: p.url,
-            drafted_at: at,
-            posted_at: at,
-            verified_at: nowIso,
-            verification: toJson(verification),
-            attachments: '[]',
-            updated_at: nowIso,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        responseId = row.id;
-        await recordAudit(trx, systemActor, { action: 'response.collected', entity: 'response', entityId: row.id, after: row });
-      }
-      const comment = t(matchedApproved ? 'case.note.foundApproved' : 'case.note.found', { account: p.username, at: localDateTime(seenAt) });
-      const data = { response_id: responseId, post_reply_id: p.id, post_id: p.post_id, account: p.username, seen_at: seenAt };
-      if (ANSWER_PENDING.includes(c.state)) {
-        const late = c.replied_at === null && c.deadline_at !== null && at > c.deadline_at;
-        await moveCase(trx, systemActor, c, 'replyFound', { replied_at: c.replied_at ?? at, overdue: late ? 1 : c.overdue, lead_department_id: c.lead_department_id ?? p.department_id }, comment, { ...data, late });
-      } else {
-        await logCaseEvent(trx, systemActor, c, { kind: 'reply_found', comment, data }, nowIso);
-      }
-      return responseId;
+      return recordFoundAnswer(trx, await loadCase(trx, p.case_id), { postId: p.post_id, postReplyId: p.id, text: p.text, url: p.url, accountId: p.account_id, username: p.username, departmentId: p.department_id, seenAt, at }, settings, nowIso);
     });
     if (id !== null) found.push(id);
   }
   return found;
+}
+
+/** Our answer collection found: a registered account's 跟帖 on a case thread, or a thread of our own (a statement) that joined its case. */
+export interface FoundAnswer {
+  postId: number;
+  /** The 跟帖; null when the answer is the thread itself. */
+  postReplyId: number | null;
+  text: string;
+  url: string | null;
+  accountId: number | null;
+  username: string;
+  departmentId: number | null;
+  /** The time the site shows, and the ledger's reading of it (`replyTime`). */
+  seenAt: string;
+  at: string;
+}
+
+/**
+ * Records an answer collection found as the case's response, in the caller's transaction (采集发现,
+ * issue 19; our own threads, issue 18): the approved response it matches is marked posted, else a
+ * response of origin 'collected' is written; a case still owing its answer moves to 已回复.
+ */
+export async function recordFoundAnswer(trx: Transaction<Database>, c: CaseRow, p: FoundAnswer, settings: CaseSettings, nowIso: string): Promise<number> {
+  const approved = await trx.selectFrom('responses').selectAll().where('case_id', '=', c.id).where('status', '=', 'approved').orderBy('id').execute();
+  const scored = approved.map((a) => ({ a, similarity: textSimilarity(a.body, p.text) })).filter((x) => x.similarity >= settings.verify_similarity);
+  scored.sort((x, y) => y.similarity - x.similarity);
+  const verification: Verification = { status: 'verified', post_reply_id: p.postReplyId, post_id: p.postId, account: p.username, seen_at: p.seenAt, similarity: scored[0] ? round(scored[0].similarity) : 1 };
+  let responseId: number;
+  let matchedApproved = false;
+  if (scored[0]) {
+    // Posted on the forum before anyone recorded it: the approved response is the one posted.
+    const r = await moveResponse(trx, scored[0].a, 'post', { url: p.url, responder_account_id: p.accountId, posted_at: p.at, verified_at: nowIso, verification: toJson(verification) });
+    responseId = r.id;
+    matchedApproved = true;
+    await recordAudit(trx, systemActor, { action: 'response.posted', entity: 'response', entityId: r.id, before: scored[0].a, after: r });
+  } else {
+    const row = await trx
+      .insertInto('responses')
+      .values({
+        case_id: c.id,
+        kind: p.postReplyId === null ? 'statement' : 'reply',
+        origin: 'collected',
+        body: p.text,
+        department_id: p.departmentId,
+        responder_account_id: p.accountId,
+        status: 'posted',
+        url: p.url,
+        drafted_at: p.at,
+        posted_at: p.at,
+        verified_at: nowIso,
+        verification: toJson(verification),
+        attachments: '[]',
+        updated_at: nowIso,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    responseId = row.id;
+    await recordAudit(trx, systemActor, { action: 'response.collected', entity: 'response', entityId: row.id, after: row });
+  }
+  const comment = t(p.postReplyId === null ? (matchedApproved ? 'case.note.foundThreadApproved' : 'case.note.foundThread') : matchedApproved ? 'case.note.foundApproved' : 'case.note.found', { account: p.username, at: localDateTime(p.seenAt) });
+  const data = { response_id: responseId, post_reply_id: p.postReplyId, post_id: p.postId, account: p.username, seen_at: p.seenAt };
+  if (ANSWER_PENDING.includes(c.state)) {
+    const late = c.replied_at === null && c.deadline_at !== null && p.at > c.deadline_at;
+    await moveCase(trx, systemActor, c, 'replyFound', { replied_at: c.replied_at ?? p.at, overdue: late ? 1 : c.overdue, lead_department_id: c.lead_department_id ?? p.departmentId }, comment, { ...data, late });
+  } else {
+    await logCaseEvent(trx, systemActor, c, { kind: 'reply_found', comment, data }, nowIso);
+  }
+  return responseId;
 }

@@ -10,7 +10,8 @@ import { t } from '../i18n/index.ts';
 import { levelRank, RISK_LEVELS } from '../levels.ts';
 import { assertWorksOnCase, loadCase, visibleCase, type CaseRow } from './access.ts';
 import { localDateTime } from '../time/format.ts';
-import { answerDeadlines, isEmergency } from './deadlines.ts';
+import { answerDeadlines, departmentGeneralHours, isEmergency } from './deadlines.ts';
+import { announceEmergencyProposal } from './emergency.ts';
 import { changeCase, moveCase } from './history.ts';
 import { assertDepartmentExists } from './open.ts';
 import { loadCaseSettings } from './settings.ts';
@@ -35,7 +36,13 @@ export async function assignCase(db: Kysely<Database>, actor: Actor, caseId: num
     const assisting = [...new Set(data.assisting_department_ids)];
     if (assisting.includes(lead)) throw new ValidationError('lead department is also assisting', t('case.error.leadIsAssisting'));
     for (const id of [lead, ...assisting]) await assertDepartmentExists(trx, id);
-    const after = await moveCase(trx, actor, c, 'assign', { lead_department_id: lead, escalated_to: null }, data.comment ?? null, { lead_department_id: lead, assisting_department_ids: assisting });
+    const patch: Updateable<CaseTable> = { lead_department_id: lead, escalated_to: null };
+    // The lead department's clock: one that runs 48 hours (or stops running them) re-runs the deadline while no answer is out.
+    if (ANSWER_PENDING.includes(c.state) && c.replied_at === null && !isEmergency(c.level, c.emergency === 1)) {
+      const d = answerDeadlines(c.opened_at, c.level, false, await loadCaseSettings(trx), await departmentGeneralHours(trx, lead));
+      if (d.deadlineAt !== c.deadline_at || d.deadlineKind !== c.deadline_kind) Object.assign(patch, { deadline_at: d.deadlineAt, deadline_kind: d.deadlineKind, overdue: d.deadlineAt < nowIso() ? 1 : 0 });
+    }
+    const after = await moveCase(trx, actor, c, 'assign', patch, data.comment ?? null, { lead_department_id: lead, assisting_department_ids: assisting });
     await trx.deleteFrom('case_departments').where('case_id', '=', caseId).execute();
     if (assisting.length) await trx.insertInto('case_departments').values(assisting.map((d) => ({ case_id: caseId, department_id: d, role: 'assist' }))).execute();
     // Each responsible department hears of it at once through its own channels.
@@ -182,10 +189,12 @@ export async function updateCase(db: Kysely<Database>, actor: Actor, caseId: num
     const level = data.level ?? c.level;
     const emergency = data.emergency ?? c.emergency === 1;
     if ((data.level !== undefined || data.emergency !== undefined) && ANSWER_PENDING.includes(c.state) && c.replied_at === null) {
-      const d = answerDeadlines(c.opened_at, level, emergency, await loadCaseSettings(trx));
+      const d = answerDeadlines(c.opened_at, level, emergency, await loadCaseSettings(trx), await departmentGeneralHours(trx, c.lead_department_id));
       Object.assign(patch, { deadline_at: d.deadlineAt, deadline_kind: d.deadlineKind, press_deadline_at: d.pressDeadlineAt, overdue: d.deadlineAt < nowIso() ? 1 : 0 });
     }
-    return changeCase(trx, actor, c, patch, { kind: 'update', data: patch });
+    const after = await changeCase(trx, actor, c, patch, { kind: 'update', data: patch });
+    if (patch.emergency_proposed === 1) await announceEmergencyProposal(trx, after);
+    return after;
   });
 }
 

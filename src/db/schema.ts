@@ -25,6 +25,8 @@ export interface DepartmentTable {
   name: string;
   phone: string | null;
   is_office: number;
+  /** 1: the department's cases run the 48-hour clock instead of the same-working-day rule (migration 022). */
+  general_hours: Generated<number>;
   created_at: string;
   updated_at: string;
 }

@@ -6,6 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import iconv from 'iconv-lite';
+import type { Actor } from '../../src/auth/actor.ts';
+import { approveResponse, draftResponse, submitResponse } from '../../src/cases/responses.ts';
+import { assignCase } from '../../src/cases/workflow.ts';
 import { openDatabase } from '../../src/db/connect.ts';
 import { runCli } from '../helpers/cli.ts';
 import { wecomStandin, type Standin } from './standins.ts';
@@ -72,7 +75,7 @@ describe('acceptance: GBK forum → WeCom robot through the CLI', () => {
       yaml,
       `departments:
   - { code: office, name: 局办公室, office: true }
-  - { code: zfk, name: 住房保障科 }
+  - { code: zfk, name: 住房保障科, phone: "0580-8123456" }
 users:
   - { username: li, name: 住房科小李, role: responder, department: zfk }
 sources:
@@ -122,18 +125,47 @@ channels:
     assert.match(imported.stdout, /2 new/);
 
     // Our own statement thread, by a registered responder account, collected back.
+    // Its reply was drafted and approved in the ledger, then posted on the forum as a thread before anyone recorded it.
     const db = await openDatabase(dbPath);
+    let caseId: number;
+    let body: string;
     try {
-      const li = await db.kysely.selectFrom('users').select('id').where('username', '=', 'li').executeTakeFirstOrThrow();
+      const li = await db.kysely.selectFrom('users').select(['id', 'department_id']).where('username', '=', 'li').executeTakeFirstOrThrow();
       await db.kysely.insertInto('responder_accounts').values({ user_id: li.id, site: '县论坛', username: '住建局小李', created_at: new Date().toISOString() }).execute();
+      const c = await db.kysely.selectFrom('cases').select(['id', 'state']).executeTakeFirstOrThrow();
+      caseId = c.id;
+      const office: Actor = { id: null, name: '办公室', role: 'office', departmentId: null, via: 'api' };
+      await assignCase(db.kysely, office, c.id, { lead_department_id: li.department_id! });
+      const r = await draftResponse(db.kysely, { id: li.id, name: '住房科小李', role: 'responder', departmentId: li.department_id, via: 'api' }, c.id, { situation: '经核实，幸福家园地下车库漏水系排水管老化所致', measures: '我局已督促物业公司本周内完成维修' });
+      await submitResponse(db.kysely, office, r.id);
+      // 重大: a hard case, approved by a leader.
+      body = (await approveResponse(db.kysely, { id: null, name: '分管局长', role: 'leader', departmentId: null, via: 'api' }, r.id)).body;
     } finally {
       await db.close();
     }
-    threads.push({ tid: '503', title: '关于幸福家园地下车库漏水的情况说明', author: '住建局小李', at: now + 7 * 60_000, body: '针对幸福家园地下车库漏水，我局已督促物业维修。' });
+    threads.push({ tid: '503', title: '关于幸福家园地下车库漏水的情况说明', author: '住建局小李', at: now + 7 * 60_000, body });
     const third = await run(['collect', '--once', '--source', '县论坛']);
     assert.equal(third.code, 0, third.stderr);
     assert.match(third.stdout, /1 new/);
-    assert.equal(bot.received.length, 1, 'nothing for our own statement');
+    // The group heard of the ledger's work (分派, a reply to approve), nothing of our own statement.
+    const later: string[] = bot.received.slice(1).map((m) => m.markdown.content);
+    assert.ok(later.every((m) => !m.includes('情况说明') && /【分派】|审核/.test(m)), `nothing for our own statement: ${later.join(' | ')}`);
+    // ... and the statement is recorded as the case's response: posted at the thread's URL, the case 已回复.
+    const check = await openDatabase(dbPath);
+    try {
+      const responses = await check.kysely.selectFrom('responses').select(['status', 'url', 'verification', 'origin']).where('case_id', '=', caseId).execute();
+      assert.equal(responses.length, 1, 'the approved response, not a second one');
+      assert.equal(responses[0].status, 'posted');
+      assert.equal(responses[0].origin, 'recorded');
+      assert.match(responses[0].url ?? '', /tid=503/);
+      assert.equal(JSON.parse(responses[0].verification!).post_reply_id, null, 'the thread itself');
+      const c = await check.kysely.selectFrom('cases').select(['state', 'replied_at']).where('id', '=', caseId).executeTakeFirstOrThrow();
+      assert.equal(c.state, 'replied');
+      const note = await check.kysely.selectFrom('case_events').select('comment').where('case_id', '=', caseId).where('to_state', '=', 'replied').executeTakeFirstOrThrow();
+      assert.match(note.comment ?? '', /采集发现已登记账号“住建局小李”发布了已审核的说明帖/);
+    } finally {
+      await check.close();
+    }
 
     const posts = await run(['posts', '--format', 'jsonl']);
     const rows = posts.stdout.trim().split('\n').map((l) => JSON.parse(l));

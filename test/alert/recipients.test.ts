@@ -8,6 +8,8 @@ import { saveAlertSettings } from '../../src/alert/settings.ts';
 import { changeTimeSettings } from '../../src/time/settings.ts';
 import { workspaceZone } from '../../src/time/zone.ts';
 import { createWatchRule } from '../../src/analyze/rules/store.ts';
+import { openCase } from '../../src/cases/open.ts';
+import { updateCase } from '../../src/cases/workflow.ts';
 import { cliActor, type Actor } from '../../src/auth/actor.ts';
 import { ingestBatch } from '../../src/collect/ingest.ts';
 import { hashToken } from '../../src/collect/manage.ts';
@@ -15,7 +17,7 @@ import { importFile } from '../../src/collect/importer/import.ts';
 import { testDatabases } from '../helpers/db.ts';
 import { addSource } from '../collect/helpers.ts';
 import { addChannel, alertWorld, type AlertWorld } from './helpers.ts';
-import { wecomStandin, type Standin } from './standins.ts';
+import { smtpStandin, wecomStandin, type Standin } from './standins.ts';
 
 /** Beijing wall clock of an instant, computed here without the code under test: "2026-12-08 00:26". */
 const beijing = (t: number) => new Date(t + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
@@ -123,6 +125,48 @@ for (const tdb of testDatabases) {
       assert.equal((await flushPersonalDigests(w.ctx, new Date(later.getTime() + 60_000))).digests, 0, 'written once');
     });
 
+    test('a digest also comes by e-mail, to the person alone, at the digest time the person chose', async () => {
+      const smtp = await smtpStandin({ user: 'yq@example.gov.cn', pass: 'smtp-pass' });
+      try {
+        await addChannel(w, { name: '个人邮件', kind: 'email', min_level: 'blue', config: { host: '127.0.0.1', port: smtp.port, tls: 'starttls', allowSelfSigned: true, user: 'yq@example.gov.cn', password: 'smtp-pass', from: '民声 <yq@example.gov.cn>', to: ['group@example.gov.cn'], to_recipients: true } });
+        await w.db.kysely.updateTable('users').set({ email: 'leader@example.gov.cn' }).where('id', '=', people.leader1.id!).execute();
+        await w.db.kysely.updateTable('users').set({ email: 'zf@example.gov.cn' }).where('id', '=', people.resp_zf.id!).execute();
+        await changeMyPreferences(w.db.kysely, people.leader1, { digestTimes: ['09:00'] });
+        await push([{ id: 'd1', title: '建议小区物业公示收费标准', text: '建议小区物业在公告栏公示收费标准，方便业主了解。', author: '业主乙', published_at: new Date(Date.now() - 5 * 60_000).toISOString() }]);
+        await deliver();
+        const level = (await w.db.kysely.selectFrom('posts').select('risk_level').where('source_id', '=', sourceId).executeTakeFirstOrThrow()).risk_level;
+        assert.ok(level === 'blue' || level === 'yellow', `precondition: below orange, got ${level}`);
+        const before = smtp.received.length;
+        assert.ok(!smtp.received.some((m) => m.to.includes('leader@example.gov.cn')), 'what the leader takes in the digest is not mailed at once');
+        // 09:00 Beijing (01:00 UTC) next: a minute before it nothing, a minute after it one digest, in-app and by mail.
+        const nine = new Date(new Date().toISOString().slice(0, 10) + 'T01:00:00.000Z');
+        if (nine.getTime() <= Date.now()) nine.setUTCDate(nine.getUTCDate() + 1);
+        const early = await flushPersonalDigests(w.ctx, new Date(nine.getTime() - 60_000));
+        assert.ok(!(await w.db.kysely.selectFrom('alerts').innerJoin('alert_recipients as r', 'r.alert_id', 'alerts.id').select('alerts.id').where('alerts.kind', '=', 'digest').where('r.user_id', '=', people.leader1.id!).executeTakeFirst()), `not before 09:00: ${JSON.stringify(early)}`);
+        await flushPersonalDigests(w.ctx, new Date(nine.getTime() + 60_000));
+        await deliver(new Date(nine.getTime() + 60_000));
+        const mails = smtp.received.slice(before).filter((m) => m.to.includes('leader@example.gov.cn'));
+        assert.equal(mails.length, 1, 'one e-mail digest');
+        assert.deepEqual(mails[0].to, ['leader@example.gov.cn'], 'to the person alone, not the group address');
+        const raw = mails[0].raw;
+        assert.match(raw, /Subject: =\?UTF-8\?/i);
+        const leaderUnread = await unreadInapp(w.db.kysely, people.leader1, 500);
+        assert.deepEqual(leaderUnread.map((a) => a.kind), ['digest'], 'one unread in-app item, the e-mail is not another');
+        // Switched off e-mail: the next digest is in-app only.
+        await changeMyPreferences(w.db.kysely, people.leader1, { email: false });
+        await push([{ id: 'd2', title: '建议物业增加绿化', text: '建议小区物业增加绿化养护的次数。', author: '业主丙', published_at: new Date(Date.now() - 4 * 60_000).toISOString() }]);
+        await deliver();
+        const n = smtp.received.length;
+        const next = new Date(nine.getTime() + 86_400_000 + 60_000);
+        await flushPersonalDigests(w.ctx, next);
+        await deliver(next);
+        assert.equal(smtp.received.slice(n).filter((m) => m.to.includes('leader@example.gov.cn')).length, 0);
+        assert.equal((await unreadInapp(w.db.kysely, people.leader1, 500)).length, 2);
+      } finally {
+        await smtp.close();
+      }
+    });
+
     test('each person sets what they receive, within what the office allows', async () => {
       await assert.rejects(changeMyPreferences(w.db.kysely, people.resp_zf, { nowLevel: 'red' }), (e: { userMessage?: string }) => /最高只能设为/.test(e.userMessage ?? ''));
       const mine = await changeMyPreferences(w.db.kysely, people.resp_zf, { nowLevel: 'orange', digest: true, digestTimes: ['09:00'] });
@@ -178,6 +222,54 @@ for (const tdb of testDatabases) {
       const ref = await w.db.kysely.selectFrom('alert_recipients').innerJoin('alerts', 'alerts.id', 'alert_recipients.alert_id').select(['alert_recipients.user_id', 'alert_recipients.mode']).where('alerts.post_id', '=', standings[3].id).execute();
       assert.deepEqual(ref, [{ user_id: people.office1.id, mode: 'digest' }], '参考: the office digest only');
       assert.equal(await postId('ours'), standings[0].id);
+    });
+
+    test('a proposal of the emergency clocks reaches the office and the leaders once: in the post’s alert, or a message of its own', async () => {
+      const leadersBot = await wecomStandin('leaders-key');
+      try {
+        await addChannel(w, { name: '领导群', kind: 'wecom', config: { key: 'leaders-key', baseUrl: leadersBot.url }, audience: 'leaders', min_level: 'orange' });
+        // Analysis opens a 重大 case from an angry post: the proposal rides in the post's one message.
+        await push([{ id: 'e1', title: '幸福家园地下车库漏水', text: '幸福家园地下车库漏水一个月，物业不管，业主非常愤怒，强烈要求住建局处理！', author: '业主甲', published_at: new Date(Date.now() - 60_000).toISOString() }]);
+        await deliver();
+        const auto = await w.db.kysely.selectFrom('cases').select(['id', 'number', 'emergency_proposed', 'level']).executeTakeFirstOrThrow();
+        assert.deepEqual([auto.emergency_proposed, ['orange', 'red'].includes(auto.level)], [1, true], 'precondition: a 重大 case proposing the clocks');
+        assert.equal(officeBot.received.length, 1, 'the office group: one message for the post');
+        assert.match(officeBot.received[0].markdown.content, new RegExp(`已登记处置单 ${auto.number}，建议按重大突发事件处置`));
+        assert.equal(await unread('office1'), 1);
+        assert.equal(await unread('leader1'), 1);
+
+        // The office opens a 特别重大 case by hand: a message of its own, to the office and the leaders only.
+        const office = people.office1;
+        const c = await openCase(w.db.kysely, office, { title: '化工园区爆炸传闻', level: 'red', lead_department_id: w.departments.zfk });
+        assert.equal(c.emergency_proposed, 1);
+        await deliver();
+        assert.equal(officeBot.received.length, 2);
+        const text: string = officeBot.received[1].markdown.content;
+        assert.match(text, /【突发事件时限待确认】/);
+        assert.match(text, /化工园区爆炸传闻/);
+        assert.match(text, /5小时内发布权威信息，24小时内举行新闻发布会/);
+        assert.equal(leadersBot.received.length, 1, 'the leaders’ group too');
+        assert.match(leadersBot.received[0].markdown.content, /【突发事件时限待确认】/);
+        assert.equal(zfkBot.received.length, 1, 'the department’s group: only the post, not the proposal (the office decides)');
+        assert.equal(await unread('office1'), 2);
+        assert.equal(await unread('leader1'), 2, 'one in-app message, not one per in-app channel');
+        assert.equal(await unread('admin1'), 0);
+        const kinds = async (u: string) => (await unreadInapp(w.db.kysely, people[u], 500)).map((a) => a.kind);
+        assert.ok(!(await kinds('resp_zf')).includes('case.emergency'), 'the department’s responders: not theirs to decide');
+
+        // Set aside, then the office raises another case to 重大: proposed and told again.
+        await updateCase(w.db.kysely, office, c.id, { emergency: false });
+        const small = await openCase(w.db.kysely, office, { title: '小区路灯不亮', level: 'yellow', lead_department_id: w.departments.zfk });
+        await deliver();
+        assert.equal(officeBot.received.length, 2, 'below 重大: nothing proposed');
+        const raised = await updateCase(w.db.kysely, office, small.id, { level: 'orange' });
+        assert.equal(raised.emergency_proposed, 1);
+        await deliver();
+        assert.equal(officeBot.received.length, 3);
+        assert.match(officeBot.received[2].markdown.content, /小区路灯不亮/);
+      } finally {
+        await leadersBot.close();
+      }
     });
   });
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { cliActor, type Actor } from '../../src/auth/actor.ts';
+import { updateDepartment } from '../../src/auth/departments.ts';
 import { approveResponse, draftResponse, recordPosted, submitResponse } from '../../src/cases/responses.ts';
 import { assignCase } from '../../src/cases/workflow.ts';
 import { localDate } from '../../src/time/calendar.ts';
@@ -192,6 +193,36 @@ for (const tdb of testDatabases) {
       assert.equal(c.deadline_kind, 'hours_48');
       assert.equal(c.deadline_at, '2026-11-27T01:00:00.000Z');
       await storeCaseSettings(db.kysely, S);
+    });
+
+    test('a department that runs the 48-hour clock: its cases get 48 hours, and assigning or reassigning re-runs the clock', async () => {
+      const admin: Actor = { id: null, name: 'admin', role: 'admin', departmentId: null, via: 'api' };
+      const office: Actor = { id: null, name: '办公室', role: 'office', departmentId: depts.office, via: 'api' };
+      await updateDepartment(db.kysely, admin, depts.zfk, { general_hours: true });
+      // Opened for 建设科 (same working day), then assigned to 住房科 (48 hours): the deadline re-runs from the finding.
+      const c = await open('2026-11-25T01:00:00Z');
+      assert.equal(c.deadline_kind, 'same_day');
+      const toZfk = await assignCase(db.kysely, office, c.id, { lead_department_id: depts.zfk });
+      assert.equal(toZfk.deadline_kind, 'hours_48');
+      assert.equal(toZfk.deadline_at, '2026-11-27T01:00:00.000Z');
+      // Reassigned back: the same working day again.
+      const back = await assignCase(db.kysely, office, c.id, { lead_department_id: depts.jsk });
+      assert.equal(back.deadline_kind, 'same_day');
+      assert.equal(back.deadline_at, c.deadline_at);
+      // Opened with 住房科 as lead: 48 hours at once.
+      const post = await insertPost(db, sourceId, { departmentId: depts.zfk, level: 'yellow', fetchedAt: '2026-11-25T01:00:00Z' });
+      const direct = await db.kysely.transaction().execute((trx) => openCaseInTrx(trx, cliActor(), { post_ids: [post], lead_department_id: depts.zfk }, { foundAt: '2026-11-25T01:00:00Z' }));
+      assert.equal(direct.deadline_kind, 'hours_48');
+      // An emergency keeps its 5-hour clock whatever the department.
+      const red = await open('2026-11-25T01:00:00Z', 'red', true);
+      const redAssigned = await assignCase(db.kysely, office, red.id, { lead_department_id: depts.zfk });
+      assert.equal(redAssigned.deadline_kind, 'emergency_5h');
+      // A replied case keeps its deadline.
+      await db.kysely.updateTable('cases').set({ state: 'replied', replied_at: '2026-11-25T02:00:00Z' }).where('id', '=', back.id).execute();
+      await db.kysely.updateTable('cases').set({ state: 'escalated' }).where('id', '=', back.id).execute();
+      const after = await assignCase(db.kysely, office, back.id, { lead_department_id: depts.zfk });
+      assert.equal(after.deadline_kind, 'same_day', 'an answered case does not get a new clock');
+      await updateDepartment(db.kysely, admin, depts.zfk, { general_hours: false });
     });
   });
 }

@@ -12,7 +12,7 @@ dayjs.locale('zh-cn');
 
 createRoot(document.getElementById('root')!).render(
   <ConfigProvider locale={zhCN} theme={{ token: { colorPrimary: '#b71c1c', borderRadius: 4 } }}>
-    <AntApp>
+    <AntApp notification={{ maxCount: 3 }}>
       <RouterProvider>
         <SessionProvider>
           <App />

@@ -94,10 +94,12 @@ export const emailChannel: ChannelProvider<EmailConfig> = {
         : undefined;
       // Each person's own address as a blind copy: nobody sees who else was written to.
       const personal = cfg.to_recipients ? [...new Set((message.recipients ?? []).map((r) => r.email).filter((e): e is string => !!e))] : [];
-      if (cfg.to.length === 0 && personal.length === 0) return { ok: true, status: null, snippet: 'no recipient with an e-mail address: nothing to send' };
+      // A person's own digest (alert/digests.ts) goes to that person alone, never to the channel's group addresses.
+      const group = message.kind === 'digest' && message.recipients !== undefined ? [] : cfg.to;
+      if (group.length === 0 && personal.length === 0) return { ok: true, status: null, snippet: 'no recipient with an e-mail address: nothing to send' };
       const info = await transport.sendMail({
         from: cfg.from,
-        to: cfg.to.length ? cfg.to : undefined,
+        to: group.length ? group : undefined,
         bcc: personal.length ? personal : undefined,
         subject: content.subject,
         text: content.text,

@@ -22,6 +22,7 @@ export default {
   'alert.post.body.level': '舆情等级：{level}（{reasons}）',
   'alert.post.body.sentiment': '情感倾向：{label}',
   'alert.post.body.department': '责任部门：{department}',
+  'alert.post.body.emergency': '已登记处置单 {number}，建议按重大突发事件处置（国办发〔2016〕61号、80号：5小时内发布权威信息、24小时内举行新闻发布会），请局办公室在处置单页面确认或选择“不适用”',
   'alert.sentiment.negative': '负面',
   'alert.sentiment.neutral': '中性',
   'alert.sentiment.positive': '正面',

@@ -9,6 +9,8 @@ const item = departmentInput
     phone: z.string().max(40).optional(),
     /** The 局办公室: coordinates, replies in the bureau's name; its items are shared with everyone. */
     office: z.boolean().optional(),
+    /** Its cases run the 48-hour clock (`case_settings.general_hours`) instead of the same-working-day rule. */
+    general_hours: z.boolean().optional(),
     /** Usernames of this department's 网评员; each must be a user in `users` or already exist. */
     responders: z.array(z.string()).optional(),
   })
@@ -40,7 +42,7 @@ export const departmentsSection: WorkspaceSection<DepartmentItem> = {
   },
   async apply(trx, items, ctx) {
     const stats = emptyStats();
-    for (const d of items) count(stats, await upsertDepartmentByCode(trx, ctx.actor, { code: d.code, name: d.name, phone: d.phone ?? null, is_office: d.office ?? false }));
+    for (const d of items) count(stats, await upsertDepartmentByCode(trx, ctx.actor, { code: d.code, name: d.name, phone: d.phone ?? null, is_office: d.office ?? false, general_hours: d.general_hours ?? false }));
     return stats;
   },
   async export(db) {
@@ -50,6 +52,7 @@ export const departmentsSection: WorkspaceSection<DepartmentItem> = {
       const out: DepartmentItem = { code: r.code, name: r.name };
       if (r.phone) out.phone = r.phone;
       if (r.is_office) out.office = true;
+      if (r.general_hours) out.general_hours = true;
       const names = responders.filter((u) => u.department_id === r.id).map((u) => u.username);
       if (names.length) out.responders = names;
       return out;

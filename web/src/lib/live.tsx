@@ -47,11 +47,14 @@ export function LiveAlertsProvider({ children }: { children: ReactNode }) {
         return;
       }
       setUnread((n) => n + a.alertIds.length);
+      // On a phone a notice that stays covers the page (a leader reading a memo): one at a time, at the top, and it goes away.
+      const phone = window.matchMedia('(max-width: 767px)').matches;
       notification.open({
         message: `${t('web.alerts.newAlert')} · ${tk('web.level', a.level)}`,
         description: a.title,
-        placement: 'bottomRight',
-        duration: a.level === 'red' || a.level === 'orange' ? 0 : 8,
+        placement: phone ? 'top' : 'bottomRight',
+        duration: phone ? 6 : a.level === 'red' || a.level === 'orange' ? 0 : 8,
+        ...(phone ? { key: 'live-alert' } : {}),
         type: a.level === 'red' || a.level === 'orange' ? 'error' : 'warning',
       });
       for (const fn of subscribers.current) fn(a);

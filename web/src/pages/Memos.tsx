@@ -1,4 +1,4 @@
-import { Card, Empty, List, Segmented, Space, Spin, Tag, Typography } from 'antd';
+import { Card, Empty, Grid, List, Segmented, Space, Spin, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { LoadError } from '../App.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
@@ -16,6 +16,8 @@ export default function Memos() {
   const list = useLoad((signal) => api.get<MemoRow[]>('/api/memos', undefined, { signal }), []);
   const [filter, setFilter] = useState<'pending' | 'all'>('pending');
   const rows = (list.data ?? []).filter((m) => filter === 'all' || m.instructions.length === 0);
+  // On a phone the case's card gives its padding to the memo inside it.
+  const phone = Grid.useBreakpoint().md === false;
   return (
     <div className="ms-page" style={{ maxWidth: 900 }}>
       <PageTitle
@@ -33,7 +35,7 @@ export default function Memos() {
           split={false}
           dataSource={rows}
           renderItem={(m) => (
-            <Card size="small" style={{ marginBottom: 12 }} key={m.id}>
+            <Card size="small" style={{ marginBottom: 12 }} styles={phone ? { body: { padding: 6 } } : undefined} key={m.id}>
               <Space wrap style={{ marginBottom: 8 }}>
                 <Link to={`/cases/${m.case_id}`}>{m.case_number}</Link>
                 <Typography.Text strong>

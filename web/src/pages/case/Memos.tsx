@@ -1,5 +1,5 @@
 import { DownloadOutlined, EditOutlined } from '@ant-design/icons';
-import { Button, Card, DatePicker, Descriptions, Empty, Form, Input, Modal, Select, Space, Tag, Typography } from 'antd';
+import { Button, Card, DatePicker, Descriptions, Empty, Form, Grid, Input, Modal, Select, Space, Tag, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { SafeText } from '../../components/SafeText.tsx';
@@ -53,6 +53,8 @@ function clean(v: MemoFormValues): MemoForm {
 /** One memo (抄告单): its fields, the Word download, and the leaders' 批示 — usable on a phone. */
 export function MemoCard({ memo, onChange }: { memo: Memo; onChange: () => void }) {
   const me = useMe();
+  // A phone (a leader writing 批示 on the way): labels above the text, full-width buttons.
+  const phone = Grid.useBreakpoint().md === false;
   const deps = useDepartments();
   const { run, busy } = useAction();
   const [instructing, setInstructing] = useState(false);
@@ -79,6 +81,7 @@ export function MemoCard({ memo, onChange }: { memo: Memo; onChange: () => void 
     <Card
       size="small"
       style={{ marginBottom: 12 }}
+      styles={phone ? { body: { padding: 8 } } : undefined}
       data-testid={`memo-${memo.id}`}
       title={
         <Space wrap>
@@ -95,7 +98,7 @@ export function MemoCard({ memo, onChange }: { memo: Memo; onChange: () => void 
         </Button>
       }
     >
-      <Descriptions column={1} size="small" bordered>
+      <Descriptions column={1} size="small" bordered={!phone} layout={phone ? 'vertical' : 'horizontal'} data-testid="memo-fields">
         <Descriptions.Item label={t('web.memo.summary')}>
           <SafeText text={memo.summary} />
         </Descriptions.Item>
@@ -147,9 +150,9 @@ export function MemoCard({ memo, onChange }: { memo: Memo; onChange: () => void 
           </Space>
         </Card>
       ))}
-      <Space wrap style={{ marginTop: 8 }}>
+      <Space wrap style={{ marginTop: 8, width: phone ? '100%' : undefined }} direction={phone ? 'vertical' : 'horizontal'}>
         {may(me.role, 'memos.instruct') && (
-          <Button type="primary" size="large" icon={<EditOutlined />} onClick={() => setInstructing(true)} data-testid="memo-instruct">
+          <Button type="primary" size="large" block={phone} icon={<EditOutlined />} onClick={() => setInstructing(true)} data-testid="memo-instruct">
             {t('web.memo.instruct')}
           </Button>
         )}

@@ -19,11 +19,11 @@ export default function Departments() {
 
   const open = (d: Department | 'new') => {
     setEditing(d);
-    form.setFieldsValue(d === 'new' ? { code: '', name: '', phone: '', is_office: false } : { code: d.code, name: d.name, phone: d.phone ?? '', is_office: d.is_office === 1 });
+    form.setFieldsValue(d === 'new' ? { code: '', name: '', phone: '', is_office: false, general_hours: false } : { code: d.code, name: d.name, phone: d.phone ?? '', is_office: d.is_office === 1, general_hours: d.general_hours === 1 });
   };
   const save = async () => {
     const v = await form.validateFields();
-    const body = { code: v.code.trim(), name: v.name.trim(), phone: v.phone?.trim() || null, is_office: !!v.is_office };
+    const body = { code: v.code.trim(), name: v.name.trim(), phone: v.phone?.trim() || null, is_office: !!v.is_office, general_hours: !!v.general_hours };
     const ok = await run(() => (editing === 'new' ? api.post('/api/departments', body) : api.patch(`/api/departments/${(editing as Department).id}`, body)), t('web.app.saved'));
     if (ok) {
       setEditing(null);
@@ -52,7 +52,7 @@ export default function Departments() {
         scroll={{ x: true }}
         columns={[
           { title: t('web.departments.code'), dataIndex: 'code' },
-          { title: t('web.departments.name'), dataIndex: 'name', render: (v: string, d) => (<>{v} {d.is_office === 1 && <Tag color="red">{t('web.departments.isOffice')}</Tag>}</>) },
+          { title: t('web.departments.name'), dataIndex: 'name', render: (v: string, d) => (<>{v} {d.is_office === 1 && <Tag color="red">{t('web.departments.isOffice')}</Tag>}{d.general_hours === 1 && <Tag>{t('web.departments.generalHoursTag')}</Tag>}</>) },
           { title: t('web.departments.phone'), dataIndex: 'phone', render: (v: string | null) => v || '—' },
           ...(canEdit ? [{ title: t('web.common.actions'), key: 'a', render: (_: unknown, d: Department) => <Button size="small" onClick={() => open(d)}>{t('web.common.edit')}</Button> }] : []),
         ]}
@@ -86,6 +86,9 @@ export default function Departments() {
           </Form.Item>
           <Form.Item name="is_office" valuePropName="checked">
             <Checkbox>{t('web.departments.isOffice')}</Checkbox>
+          </Form.Item>
+          <Form.Item name="general_hours" valuePropName="checked" extra={t('web.departments.generalHoursHint')}>
+            <Checkbox data-testid="department-general-hours">{t('web.departments.generalHours')}</Checkbox>
           </Form.Item>
         </Form>
       </Modal>

@@ -1,12 +1,12 @@
 import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Input, Popconfirm, Select, Space, Typography, Upload } from 'antd';
+import { Alert, Button, Card, Checkbox, Form, Input, InputNumber, Popconfirm, Select, Space, Switch, Typography, Upload } from 'antd';
 import { useEffect, useState } from 'react';
 import { PageTitle } from '../../components/PageTitle.tsx';
-import { t } from '../../i18n.ts';
+import { t, tk } from '../../i18n.ts';
 import { api } from '../../lib/api.ts';
 import { useAction } from '../../lib/hooks.ts';
 import { useMe } from '../../lib/session.tsx';
-import type { ApplyResult, TimeSettings } from '../../lib/types.ts';
+import type { ApplyResult, CaseSettings, TimeSettings } from '../../lib/types.ts';
 import { displayTimeZone, setDisplayZone } from '../../lib/format.ts';
 
 /** Zones a Chinese public body may use; any IANA name can be set in the workspace file. */
@@ -38,6 +38,55 @@ function TimeZoneCard() {
   );
 }
 
+const LEVELS = ['blue', 'yellow', 'orange', 'red'] as const;
+type DeadlineFields = Pick<CaseSettings, 'same_day' | 'general_hours' | 'general_hours_levels' | 'emergency_info_hours' | 'emergency_press_hours'>;
+
+/**
+ * 答复时限: the same-working-day rule, the national 48-hour clock for other 政务舆情 and the levels
+ * that run it (departments turn it on for themselves on the 部门 page), the emergency clocks.
+ */
+function DeadlinesCard() {
+  const [form] = Form.useForm<DeadlineFields>();
+  const [loaded, setLoaded] = useState(false);
+  const { run, busy } = useAction();
+  useEffect(() => {
+    void api.get<CaseSettings>('/api/cases/settings').then((s) => {
+      form.setFieldsValue({ same_day: s.same_day, general_hours: s.general_hours, general_hours_levels: s.general_hours_levels, emergency_info_hours: s.emergency_info_hours, emergency_press_hours: s.emergency_press_hours });
+      setLoaded(true);
+    }, () => undefined);
+  }, [form]);
+  const save = async () => {
+    const v = await form.validateFields();
+    await run(() => api.put<CaseSettings>('/api/cases/settings', v), t('web.app.saved'));
+  };
+  return (
+    <Card size="small" title={t('web.workspace.deadlines')} style={{ marginBottom: 12 }} data-testid="deadline-settings">
+      <Form form={form} layout="vertical" disabled={!loaded}>
+        <Form.Item name="same_day" label={t('web.workspace.sameDay')} valuePropName="checked" extra={t('web.workspace.sameDayHint')}>
+          <Switch />
+        </Form.Item>
+        <Form.Item name="general_hours" label={t('web.workspace.generalHours')} extra={t('web.workspace.generalHoursHint')} rules={[{ required: true, message: t('web.common.required', { field: t('web.workspace.generalHours') }) }]}>
+          <InputNumber min={1} max={720} addonAfter={t('web.workspace.hours')} />
+        </Form.Item>
+        <Form.Item name="general_hours_levels" label={t('web.workspace.generalHoursLevels')} extra={t('web.workspace.generalHoursLevelsHint')}>
+          <Checkbox.Group options={LEVELS.map((l) => ({ value: l, label: tk('web.level', l) }))} data-testid="general-hours-levels" />
+        </Form.Item>
+        <Space wrap>
+          <Form.Item name="emergency_info_hours" label={t('web.workspace.emergencyInfoHours')} rules={[{ required: true, message: t('web.common.required', { field: t('web.workspace.emergencyInfoHours') }) }]}>
+            <InputNumber min={1} max={72} addonAfter={t('web.workspace.hours')} />
+          </Form.Item>
+          <Form.Item name="emergency_press_hours" label={t('web.workspace.emergencyPressHours')} rules={[{ required: true, message: t('web.common.required', { field: t('web.workspace.emergencyPressHours') }) }]}>
+            <InputNumber min={1} max={168} addonAfter={t('web.workspace.hours')} />
+          </Form.Item>
+        </Space>
+        <Button type="primary" loading={busy} onClick={() => void save()} data-testid="deadline-save">
+          {t('web.common.save')}
+        </Button>
+      </Form>
+    </Card>
+  );
+}
+
 export default function Workspace() {
   const me = useMe();
   const [yaml, setYaml] = useState('');
@@ -56,6 +105,7 @@ export default function Workspace() {
     <div className="ms-page">
       <PageTitle title={t('web.workspace.title')} intro={t('web.workspace.intro')} />
       {(me.role === 'admin' || me.role === 'office') && <TimeZoneCard />}
+      {(me.role === 'admin' || me.role === 'office') && <DeadlinesCard />}
       <Space wrap style={{ marginBottom: 12 }}>
         <Button icon={<DownloadOutlined />} onClick={() => void exportYaml()} loading={busy}>
           {t('web.workspace.export')}
