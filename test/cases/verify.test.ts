@@ -233,6 +233,14 @@ for (const tdb of testDatabases) {
       assert.equal(classifyFeedback('再拖下去就找媒体曝光', null, false).class, 'escalating');
       assert.equal(classifyFeedback('路过', null, false).class, 'neutral');
       assert.equal(classifyFeedback('路过', 'negative', false).class, 'asking');
+      // A channel named as history is no threat; named after a threat or a demand it is (eval-feedback: 12345 and 维权 were most false alarms).
+      assert.equal(classifyFeedback('之前打过12345，维权多年，路还是没修好', null, false).class, 'asking');
+      assert.equal(classifyFeedback('下周再不修，我们就打12345', null, false).class, 'escalating');
+      assert.equal(classifyFeedback('否则只能起诉开发商', null, false).class, 'escalating');
+      assert.equal(classifyFeedback('业主们多次集体上访无果', null, false).class, 'escalating');
+      // Courtesy around a request still open is not satisfaction.
+      assert.equal(classifyFeedback('恳请领导督促解决，给我们一个满意的答复，谢谢！', null, false).class, 'asking');
+      assert.equal(classifyFeedback('感谢各位领导，我反映的问题已经解决了，谢谢！', null, false).class, 'satisfied');
     });
   });
 }
