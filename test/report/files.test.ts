@@ -129,6 +129,30 @@ for (const tdb of testDatabases) {
       assert.ok(detail.rowCount >= 7);
     });
 
+    test('the assessment .xlsx has what people said back and their marks in columns of their own', async () => {
+      const said = (at: string, cls: 'satisfied' | 'asking' | 'escalating', excerpt: string) =>
+        env.db.kysely
+          .insertInto('case_feedback')
+          .values({ case_id: fx.cases.C4, item_key: `x:${at}`, post_id: fx.posts.P9, post_reply_id: null, at: new Date(`${at}+08:00`).toISOString(), author: '业主', excerpt, class: cls, sentiment: null, abuse: 0, cues: '[]', created_at: AS_OF })
+          .execute();
+      await said('2026-10-20T12:00:00', 'satisfied', '谢谢，回复很及时');
+      await said('2026-10-20T13:00:00', 'asking', '到底哪天修好？');
+      await said('2026-10-21T10:00:00', 'escalating', '再不修就去拉横幅');
+      try {
+        const file = await buildReport(env.db.kysely, cliActor(), { kind: 'assessment', period: '2026-Q4', format: 'xlsx', asOf: AS_OF });
+        const wb = new ExcelJS.Workbook();
+        await wb.xlsx.load(file.data as unknown as ArrayBuffer);
+        const ranking = wb.getWorksheet('考核排名')!;
+        const headers = (ranking.getRow(1).values as unknown[]).slice(1);
+        assert.deepEqual(headers.slice(7), ['跟帖满意/认可（条）', '跟帖继续追问（条）', '跟帖升级苗头（条）', '出现升级苗头（件）', '群众评价满意（次）', '群众评价不满意（次）']);
+        const row = (name: string) => (ranking.getRows(2, ranking.rowCount - 1) ?? []).find((r) => r.getCell(2).value === name)!;
+        assert.deepEqual((row('住房保障科').values as unknown[]).slice(8, 14), [1, 1, 1, 1, 1, 0], 'C4: one of each class, one case with a 升级苗头, a 5-star mark');
+        assert.deepEqual((row('建设科').values as unknown[]).slice(11, 14), [0, 0, 1], "C2's 不满意 mark");
+      } finally {
+        await env.db.kysely.deleteFrom('case_feedback').execute();
+      }
+    });
+
     test('the PDF brief carries real Chinese text', async () => {
       const file = await buildReport(env.db.kysely, cliActor(), { kind: 'monthly', period: '2026-10', format: 'pdf', asOf: AS_OF });
       assert.equal(file.data.subarray(0, 5).toString(), '%PDF-');

@@ -772,6 +772,10 @@ const web = {
   'web.caseSettings.stockPhrasesHint': '回复检查会标出这些说法。输入后回车添加，每条 2–50 字。',
   'web.caseSettings.range': '{field}应在 {min}–{max} 之间',
   'web.caseSettings.phraseLength': '每条套话应为 2–50 字',
+  'web.reports.feedback': '回复后群众反馈',
+  'web.reports.feedbackSatisfied': '满意 {n}',
+  'web.reports.feedbackAsking': '追问 {n}',
+  'web.reports.feedbackEscalating': '升级苗头 {n}',
 } as const;
 
 export default web;
