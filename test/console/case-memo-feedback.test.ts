@@ -22,6 +22,7 @@ describe('console: the 抄告单 fields and the 群众反馈 tab of a case', { s
   let srv: E2eServer;
   let caseId = 0;
   let quietCaseId = 0;
+  let otherCaseId = 0;
 
   before(async () => {
     await ensureConsoleBuilt();
@@ -43,6 +44,13 @@ describe('console: the 抄告单 fields and the 群众反馈 tab of a case', { s
       await reply('楼主', '2026-11-29T03:00:00.000Z', null, '谢谢建设科，回复很及时，辛苦了');
       await reply('路人丙', '2026-11-29T03:10:00.000Z', null, '还是没说清楚到底哪天通车？');
       await reply('业主甲', '2026-11-29T03:20:00.000Z', null, '月底前再不修好，我们就组织业主去市里拉横幅');
+      // 住房保障科's account answers on a 建设科 case: the case is answered, in 住房保障科's name.
+      const otherPost = await insertPost(db, sourceId, { departmentId: depts.jsk, fetchedAt: '2026-11-29T00:30:00.000Z' });
+      otherCaseId = await open(otherPost);
+      const zf = await db.kysely.selectFrom('users').select('id').where('username', '=', 'resp_zf').executeTakeFirstOrThrow();
+      const zfAccount = (await db.kysely.insertInto('responder_accounts').values({ user_id: zf.id, site: '127.0.0.1', username: '住房科小张', created_at: '2026-11-01T00:00:00.000Z' }).returning('id').executeTakeFirstOrThrow()).id;
+      await db.kysely.insertInto('post_replies').values({ post_id: otherPost, external_id: 'z1', author: '住房科小张', text: '网友您好，保障房分配由住房保障科负责，我们已联系物业上门处理。', published_at: '2026-11-29T02:00:00.000Z', fetched_at: '2026-11-29T02:00:00.000Z', responder_account_id: zfAccount }).execute();
+      assert.equal((await verifyResponses(server.ctx, otherCaseId, new Date('2026-11-29T04:00:00Z'))).found.length, 1);
       // Collection finds the registered account's reply (the case moves to 已回复) and reads what came after it.
       const res = await verifyResponses(server.ctx, caseId, new Date('2026-11-29T04:00:00Z'));
       assert.equal(res.found.length, 1);
@@ -120,6 +128,19 @@ describe('console: the 抄告单 fields and the 群众反馈 tab of a case', { s
     for (const s of ['岱山县住房和城乡建设局', '网络舆情抄告单', `〔${year}〕第1期`, '2026-12-10', '住房保障科', '建议建设科督促施工单位倒排工期', '拟同意，请分管领导阅示', '办公室小王']) {
       assert.ok(doc.replace(/\s/g, '').includes(s.replace(/\s/g, '')), `the Word file has ${s}`);
     }
+    await context.close();
+  });
+
+  test("a reply under another department's account shows on the case in that department's name", async () => {
+    const { context, page } = await loginAs(browser, srv.url, 'office1', PASSWORD);
+    await page.goto(`/cases/${otherCaseId}`);
+    await page.waitForSelector('[data-testid=case-page]');
+    await page.locator('.ant-tag', { hasText: '已回复' }).first().waitFor();
+    const tag = page.locator('[data-testid=response-other-department]');
+    await tag.waitFor();
+    assert.equal((await tag.innerText()).trim(), '由住房保障科答复（非主办部门）');
+    await page.getByRole('tab', { name: '办理过程' }).click();
+    await page.getByText('采集发现住房保障科的已登记账号“住房科小张”在原帖下的回复', { exact: false }).first().waitFor();
     await context.close();
   });
 });

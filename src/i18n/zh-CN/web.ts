@@ -299,6 +299,7 @@ const web = {
   'web.response.verification': '核验',
   'web.response.verified': '已在原帖下找到',
   'web.response.collected': '采集发现',
+  'web.response.otherDepartment': '由{department}答复（非主办部门）',
   'web.response.collectedHelp': '已登记账号在原帖下直接回复，由系统采集后自动登记',
   'web.response.notVerified': '尚未在原帖下找到',
   'web.response.attach': '添加图片',
