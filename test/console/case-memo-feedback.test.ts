@@ -29,7 +29,7 @@ describe('console: the 抄告单 fields and the 群众反馈 tab of a case', { s
     srv = await startE2eServer(async (server) => {
       const db = server.ctx.db;
       const depts = await seedOrg(db);
-      await storeCaseSettings(db.kysely, { ...(await loadCaseSettings(db.kysely)), bureau_name: '岱山县住房和城乡建设局' });
+      await storeCaseSettings(db.kysely, { ...(await loadCaseSettings(db.kysely)), bureau_name: '岱山县住房和城乡建设局', instruction_working_days: 5 });
       const sourceId = await insertSource(db);
       const open = async (post: number) => (await db.kysely.transaction().execute((trx) => openCaseInTrx(trx, cliActor(), { post_ids: [post], lead_department_id: depts.jsk }, { foundAt: '2026-11-29T00:30:00Z' }))).id;
       const post = await insertPost(db, sourceId, { departmentId: depts.jsk, fetchedAt: '2026-11-29T00:30:00.000Z' });
@@ -99,6 +99,7 @@ describe('console: the 抄告单 fields and the 群众反馈 tab of a case', { s
     await page.click('[data-testid=memo-new]');
     const modal = page.locator('.ant-modal:visible');
     await modal.waitFor();
+    await modal.getByText('不填则按领导批示后 5 个工作日计').waitFor(); // the settings' 批示 clock, not a fixed 3
     await modal.locator('#suggestion').fill('建议建设科督促施工单位倒排工期，12月15日前恢复通行并在论坛公布');
     await modal.locator('#office_opinion').fill('拟同意，请分管领导阅示');
     await choose(page, '.ant-modal:visible [data-testid=memo-department]', '住房保障科');
@@ -108,6 +109,7 @@ describe('console: the 抄告单 fields and the 群众反馈 tab of a case', { s
     await page.click('[data-testid=memo-create]');
     const card = page.locator('[data-testid^=memo-]').filter({ hasText: '抄告单编号' }).first();
     await card.waitFor();
+    await card.locator('.ant-descriptions-item-content', { hasText: '住房保障科' }).waitFor(); // department names load after the card
     const year = new Date().getUTCFullYear();
     const text = await card.innerText();
     assert.match(text, new RegExp(`〔${year}〕第 1 期`), '期号 per year');
