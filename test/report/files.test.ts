@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import ExcelJS from 'exceljs';
+import { buildBrief } from '../../src/report/brief.ts';
+import { parsePeriod } from '../../src/report/period.ts';
 import { cliActor } from '../../src/auth/actor.ts';
 import { buildReport } from '../../src/report/render.ts';
 import { changeCaseSettings } from '../../src/cases/settings.ts';
@@ -92,6 +94,17 @@ for (const tdb of testDatabases) {
       // 重点舆情: one block per case at 较大 or above (C3, 重大), with its summary, handling and status.
       assert.ok(text.includes('二、重点舆情1. 处置单 C3（2026-0004，重大）【概要】处置单 C3【处置情况】主办：建设科；2026-10-12 09:30 回复，已在原帖核实。【目前状态】跟踪三、信息量走势'), text);
       assert.doesNotMatch(text, /处置单 C4（/, 'a blue case is not a key item');
+    });
+
+    test('the brief draws the risk levels as a chart under 舆情等级, 一般 to 特别重大 in the console colours', async () => {
+      const doc = await buildBrief(env.db.kysely, { kind: 'monthly', period: parsePeriod('2026-10'), asOf: AS_OF });
+      const at = doc.blocks.findIndex((b) => b.type === 'heading' && b.text === '舆情等级');
+      assert.ok(at > 0, 'the 舆情等级 heading');
+      const chart = doc.blocks[at + 1];
+      assert.equal(chart.type, 'chart');
+      assert.equal(chart.type === 'chart' && chart.chart.title, '舆情等级分布');
+      assert.equal(doc.blocks[at + 2].type, 'table', 'then the table of counts');
+      assert.ok(chart.type === 'chart' && chart.chart.png.subarray(1, 4).toString() === 'PNG');
     });
 
     test('the monthly statistics as .xlsx read back with exceljs: summary, hot events, timeliness and the ledger', async () => {
