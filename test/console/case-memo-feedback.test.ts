@@ -23,12 +23,14 @@ describe('console: the 抄告单 fields and the 群众反馈 tab of a case', { s
   let caseId = 0;
   let quietCaseId = 0;
   let otherCaseId = 0;
+  let jsk = 0;
 
   before(async () => {
     await ensureConsoleBuilt();
     srv = await startE2eServer(async (server) => {
       const db = server.ctx.db;
       const depts = await seedOrg(db);
+      jsk = depts.jsk;
       await storeCaseSettings(db.kysely, { ...(await loadCaseSettings(db.kysely)), bureau_name: '岱山县住房和城乡建设局', instruction_working_days: 5 });
       const sourceId = await insertSource(db);
       const open = async (post: number) => (await db.kysely.transaction().execute((trx) => openCaseInTrx(trx, cliActor(), { post_ids: [post], lead_department_id: depts.jsk }, { foundAt: '2026-11-29T00:30:00Z' }))).id;
@@ -143,6 +145,22 @@ describe('console: the 抄告单 fields and the 群众反馈 tab of a case', { s
     assert.equal((await tag.innerText()).trim(), '由住房保障科答复（非主办部门）');
     await page.getByRole('tab', { name: '办理过程' }).click();
     await page.getByText('采集发现住房保障科的已登记账号“住房科小张”在原帖下的回复', { exact: false }).first().waitFor();
+    await context.close();
+  });
+
+  test("the 考核 table shows each department's feedback counts beside its scores", async () => {
+    const { context, page } = await loginAs(browser, srv.url, 'office1', PASSWORD);
+    await page.goto('/reports');
+    // The cases were answered in November 2026: the year 2026, whatever year the test runs in.
+    await page.locator('.ant-radio-button-wrapper', { hasText: '年度' }).click();
+    const picker = page.locator('.ms-page .ant-picker input').first();
+    await picker.click();
+    await picker.fill('2026');
+    await page.keyboard.press('Enter');
+    await page.getByRole('tab', { name: '考核' }).click();
+    const cell = page.locator(`[data-testid=assessment-feedback-${jsk}]`).first();
+    await cell.waitFor();
+    assert.equal((await cell.innerText()).replace(/\s+/g, ' ').trim(), '满意 1 追问 1 升级苗头 1');
     await context.close();
   });
 });
