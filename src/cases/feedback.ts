@@ -19,24 +19,36 @@ import { FEEDBACK_CLASSES, type FeedbackClass } from './vocabulary.ts';
  * What people said back (DESIGN §1 "Follow up"; the seed's second and third criteria): after our
  * reply, the thread's later 跟帖 and the later posts of the case and its event are read once each
  * and put in one of four classes, each with the cues that decided it:
- * - 升级苗头 (escalating): collective action or going over our heads — 拉横幅, 上访, 找媒体,
- *   12345投诉, 堵路 … (a cue preceded by a negation, 不会去上访, does not count);
+ * - 升级苗头 (escalating): collective action or going over our heads — 拉横幅, 上访, 找媒体, 纪委,
+ *   堵路 … (a cue preceded by a negation, 不会去上访, does not count); channels people also name as
+ *   history (12345, 维权, 法院, 信访) count only after a threat or a demand (再不修就打12345);
  * - 继续追问 (asking): the matter is still open for them — questions, 还是没, 什么时候, 敷衍,
- *   官话 …, negative sentiment, or an attack;
+ *   官话, requests (恳请, 请回复, 满意的答复 …), negative sentiment, or an attack;
  * - 满意/认可 (satisfied): thanks and approval — 谢谢, 点赞, 解决了, 辛苦了 …, or positive sentiment;
  * - 其他 (neutral): none of these.
  * The strongest class wins (谢谢，但到底什么时候修？ asks). Sentiment and abuse come from the
  * workspace's analyzer (with what it learned); the cues are below. The assessment reads the classes
- * (report/ledger-facts.ts); an escalating item alerts the case's department at once.
+ * (report/ledger-facts.ts); an escalating item alerts the case's department at once. Measured by
+ * bench/eval-feedback.ts on real citizens' text (our labels in bench/data/feedback-labels.tsv).
  */
+/** Collective action or going over our heads, wherever it is said. */
 const ESCALATION = [
-  '拉横幅', '拉条幅', '挂横幅', '横幅', '上访', '集体上访', '信访', '去市里', '到市里', '去省里', '到省里', '省里反映', '市里反映', '找媒体', '找记者',
-  '曝光', '记者', '电视台', '上新闻', '发微博', '发抖音', '12345', '市长热线', '市长信箱', '维权', '堵路', '堵门', '静坐', '聚集', '游行', '讨说法',
-  '告到', '起诉', '打官司', '法院', '纪委', '闹大', '组织业主', '联名',
+  '拉横幅', '拉条幅', '挂横幅', '横幅', '上访', '集体上访', '群体性事件', '群体事件', '去市里', '到市里', '去省里', '到省里', '省里反映', '市里反映',
+  '找媒体', '找记者', '上新闻', '发微博', '发抖音', '堵路', '堵门', '静坐', '游行', '聚集', '讨说法', '告到', '打官司', '纪委', '监察委', '督导组',
+  '省长信箱', '控告', '实名举报', '闹大', '去闹', '集体去', '组织业主', '联名', '曝光',
 ];
+/**
+ * Channels people name as often in their history (打过12345, 维权多年, 信访局答复) as in a threat: they
+ * count only when a threat or a demand comes just before them (再不修就打12345, 只能起诉, 希望媒体关注).
+ */
+const ESCALATION_IF_THREATENED = ['12345', '市长热线', '市长信箱', '信访', '维权', '起诉', '法院', '记者', '媒体', '电视台'];
+const THREAT = ['就', '要', '将', '会', '只能', '准备', '打算', '逼', '不得不', '否则', '希望', '请求'];
 const ASKING = [
   '什么时候', '何时', '到底', '究竟', '还是没', '还没', '仍然', '依然', '依旧', '怎么还', '为什么', '凭什么', '敷衍', '官话', '套话', '打太极', '推诿',
   '踢皮球', '没用', '不解决', '没解决', '没有解决', '糊弄', '光说不做', '说了多少次', '拖到', '一拖再拖', '没人管', '没下文', '没有下文', '只是说说',
+  // A request still open: thanks around it are courtesy (恳请早日解决，谢谢！; 给我们一个满意的答复).
+  '满意的答复', '满意答复', '满意的回复', '满意的结果', '请回复', '盼回复', '望回复', '期待回复', '回复为盼', '恳请', '请求', '希望', '尽快', '早日',
+  '督促', '至今', '迟迟', '无果', '不作为', '投诉', '质疑', '不满', '请领导', '做主',
 ];
 const SATISFIED = [
   '谢谢', '感谢', '多谢', '辛苦了', '辛苦', '点赞', '好评', '给力', '效率高', '效率真高', '回复及时', '很及时', '负责任', '满意', '解决了', '已解决',
@@ -47,7 +59,7 @@ const NEGATIONS = ['不会', '不用', '不想', '无需', '没必要', '不至�
 /** Longest cue first, so 集体上访 is one cue rather than 集体 and 上访. */
 const byLength = (list: string[]) => [...new Set(list)].sort((a, b) => b.length - a.length);
 const CUES: [FeedbackClass, string[]][] = [
-  ['escalating', byLength(ESCALATION)],
+  ['escalating', byLength([...ESCALATION, ...ESCALATION_IF_THREATENED])],
   ['asking', byLength(ASKING)],
   ['satisfied', byLength(SATISFIED)],
 ];
@@ -55,6 +67,12 @@ const CUES: [FeedbackClass, string[]][] = [
 function negated(text: string, at: number): boolean {
   const before = text.slice(Math.max(0, at - 3), at);
   return NEGATIONS.some((n) => before.endsWith(n) || before.slice(0, -1).endsWith(n));
+}
+
+/** A threat or a demand in the few characters before a channel's name (再不修就打12345, 只能去法院). */
+function threatened(text: string, at: number): boolean {
+  const before = text.slice(Math.max(0, at - 6), at);
+  return THREAT.some((w) => before.includes(w));
 }
 
 /** The cues of each class found in the text (a negated one left out). */
@@ -70,6 +88,7 @@ export function findCues(text: string): Record<Exclude<FeedbackClass, 'neutral'>
         if (at < 0) break;
         from = at + cue.length;
         if (used.some(([a, b]) => at < b && at + cue.length > a)) continue;
+        if (ESCALATION_IF_THREATENED.includes(cue) && !threatened(s, at)) continue;
         used.push([at, at + cue.length]);
         // 不满意 is not 满意; 不会去上访 is no threat; 不管 and 不解决 are themselves the complaint.
         if (cls !== 'asking' && negated(s, at)) {

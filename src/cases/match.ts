@@ -78,6 +78,19 @@ export function withinWindow(shownAt: string, postedAt: string, beforeMs: number
   return end > Date.parse(postedAt) - beforeMs;
 }
 
+/**
+ * How far a reply the site shows at `shownAt` is from the recorded time, at the site's precision:
+ * 0 when the span the shown time stands for contains it. When several replies match, the closest
+ * is the one recorded (the same stock answer posted twice on a thread).
+ */
+export function timeDistance(shownAt: string, postedAt: string): number {
+  const start = Date.parse(shownAt);
+  const end = start + shownPrecision(shownAt);
+  const at = Date.parse(postedAt);
+  if (at >= start && at < end) return 0;
+  return at < start ? start - at : at - end + 1;
+}
+
 /** A URL as two records of the same page compare: without fragment, default port, trailing slash or letter case of the host. */
 export function sameUrl(a: string | null | undefined, b: string | null | undefined): boolean {
   if (!a || !b) return false;

@@ -12,7 +12,7 @@ import { localDateTime } from '../time/format.ts';
 import { loadCase, type CaseRow } from './access.ts';
 import { readFeedback } from './feedback.ts';
 import { logCaseEvent, moveCase } from './history.ts';
-import { sameUrl, shownPrecision, textSimilarity, withinWindow } from './match.ts';
+import { sameUrl, shownPrecision, textSimilarity, timeDistance, withinWindow } from './match.ts';
 import { moveResponse } from './responses.ts';
 import { loadCaseSettings, type CaseSettings } from './settings.ts';
 import { ANSWER_PENDING } from './states.ts';
@@ -180,14 +180,17 @@ async function findRecorded(db: Kysely<Database>, r: PendingResponse, settings: 
       .where('post_replies.responder_account_id', 'in', [...accounts])
       .orderBy('post_replies.id')
       .execute();
-    let best: (ThreadReply & { similarity: number }) | null = null;
+    let best: (ThreadReply & { similarity: number; distance: number }) | null = null;
     for (const p of replies) {
       if (claimed.has(p.id)) continue;
       const shownAt = p.published_at ?? p.fetched_at;
       if (!withinWindow(shownAt, postedAt, before)) continue;
       const similarity = textSimilarity(r.body, p.text);
       consider({ post_id: p.post_id, post_reply_id: p.id, account: p.username, seen_at: shownAt, similarity: round(similarity) });
-      if (similarity >= settings.verify_similarity && (!best || similarity > best.similarity)) best = { ...p, shownAt, similarity };
+      if (similarity < settings.verify_similarity) continue;
+      // Several match (a stock answer posted twice): the one closest to the recorded time, then the most similar.
+      const distance = timeDistance(shownAt, postedAt);
+      if (!best || distance < best.distance || (distance === best.distance && similarity > best.similarity)) best = { ...p, shownAt, similarity, distance };
     }
     if (best) {
       return {
@@ -202,6 +205,7 @@ async function findRecorded(db: Kysely<Database>, r: PendingResponse, settings: 
   const usernames = accounts.size
     ? new Map((await db.selectFrom('responder_accounts').select(['id', 'username']).where('id', 'in', [...accounts]).execute()).map((a) => [a.id, a.username]))
     : new Map<number, string>();
+  let thread: { verification: Extract<Verification, { status: 'verified' }>; linkPost: number | null; distance: number } | null = null;
   for (const p of nearby) {
     const shownAt = p.published_at ?? p.fetched_at;
     let matcher = matchers.get(p.source_id);
@@ -222,9 +226,11 @@ async function findRecorded(db: Kysely<Database>, r: PendingResponse, settings: 
     consider({ post_id: p.id, post_reply_id: null, account, seen_at: shownAt, similarity: round(similarity) });
     // At the URL recorded: the thread's author must be one of our accounts, or its text ours.
     if ((ours || atUrl) && similarity >= settings.verify_similarity && (ours || similarity >= Math.max(settings.verify_similarity, 0.8))) {
-      return { verification: { status: 'verified', post_reply_id: null, post_id: p.id, account, seen_at: shownAt, similarity: round(similarity) }, linkPost: caseThreads.includes(p.id) ? null : p.id };
+      const distance = atUrl ? -1 : timeDistance(shownAt, postedAt); // the thread the record names, else the closest in time
+      if (!thread || distance < thread.distance) thread = { verification: { status: 'verified', post_reply_id: null, post_id: p.id, account, seen_at: shownAt, similarity: round(similarity) }, linkPost: caseThreads.includes(p.id) ? null : p.id, distance };
     }
   }
+  if (thread) return { verification: thread.verification, linkPost: thread.linkPost };
   return { verification: null, nearest };
 }
 
@@ -322,7 +328,9 @@ export async function recordFoundReplies(ctx: AppContext, caseId: number | undef
     .innerJoin('posts', 'posts.id', 'post_replies.post_id')
     .innerJoin('responder_accounts', 'responder_accounts.id', 'post_replies.responder_account_id')
     .innerJoin('users', 'users.id', 'responder_accounts.user_id')
+    .leftJoin('departments', 'departments.id', 'users.department_id')
     .select([
+      'departments.name as department_name',
       'post_replies.id',
       'post_replies.post_id',
       'post_replies.text',
@@ -362,7 +370,7 @@ export async function recordFoundReplies(ctx: AppContext, caseId: number | undef
     const id = await db.transaction().execute(async (trx) => {
       // Claimed meanwhile (a concurrent round): nothing to do.
       if ((await claimedReplies(trx, p.case_id, [p.post_id])).has(p.id)) return null;
-      return recordFoundAnswer(trx, await loadCase(trx, p.case_id), { postId: p.post_id, postReplyId: p.id, text: p.text, url: p.url, accountId: p.account_id, username: p.username, departmentId: p.department_id, seenAt, at }, settings, nowIso);
+      return recordFoundAnswer(trx, await loadCase(trx, p.case_id), { postId: p.post_id, postReplyId: p.id, text: p.text, url: p.url, accountId: p.account_id, username: p.username, departmentId: p.department_id, departmentName: p.department_name, seenAt, at }, settings, nowIso);
     });
     if (id !== null) found.push(id);
   }
@@ -379,6 +387,8 @@ export interface FoundAnswer {
   accountId: number | null;
   username: string;
   departmentId: number | null;
+  /** The account's department, named when it is not the case's lead department. */
+  departmentName?: string | null;
   /** The time the site shows, and the ledger's reading of it (`replyTime`). */
   seenAt: string;
   at: string;
@@ -426,8 +436,12 @@ export async function recordFoundAnswer(trx: Transaction<Database>, c: CaseRow, 
     responseId = row.id;
     await recordAudit(trx, systemActor, { action: 'response.collected', entity: 'response', entityId: row.id, after: row });
   }
-  const comment = t(p.postReplyId === null ? (matchedApproved ? 'case.note.foundThreadApproved' : 'case.note.foundThread') : matchedApproved ? 'case.note.foundApproved' : 'case.note.found', { account: p.username, at: localDateTime(p.seenAt) });
-  const data = { response_id: responseId, post_reply_id: p.postReplyId, post_id: p.postId, account: p.username, seen_at: p.seenAt };
+  // Another department's account answering on the thread still answers the case, under that department's name.
+  const other = p.postReplyId !== null && c.lead_department_id !== null && p.departmentId !== null && p.departmentId !== c.lead_department_id;
+  const comment = other
+    ? t('case.note.foundOther', { account: p.username, department: p.departmentName ?? '', at: localDateTime(p.seenAt) })
+    : t(p.postReplyId === null ? (matchedApproved ? 'case.note.foundThreadApproved' : 'case.note.foundThread') : matchedApproved ? 'case.note.foundApproved' : 'case.note.found', { account: p.username, at: localDateTime(p.seenAt) });
+  const data = { response_id: responseId, post_reply_id: p.postReplyId, post_id: p.postId, account: p.username, seen_at: p.seenAt, ...(other ? { department_id: p.departmentId, department: p.departmentName ?? null } : {}) };
   if (ANSWER_PENDING.includes(c.state)) {
     const late = c.replied_at === null && c.deadline_at !== null && p.at > c.deadline_at;
     await moveCase(trx, systemActor, c, 'replyFound', { replied_at: c.replied_at ?? p.at, overdue: late ? 1 : c.overdue, lead_department_id: c.lead_department_id ?? p.departmentId }, comment, { ...data, late });

@@ -54,6 +54,10 @@ export interface DepartmentAssessment {
   score: number | null;
   /** 1-based; equal scores share a rank; null when there was nothing to assess. */
   rank: number | null;
+  /** What people said back after the department's replies, by class (cases/feedback.ts), and how many cases showed a 升级苗头. */
+  feedback: { satisfied: number; asking: number; escalating: number; escalationCases: number };
+  /** People's 12345-style marks: good and poor. */
+  marks: { good: number; poor: number };
 }
 
 export interface AssessmentReport {
@@ -87,6 +91,10 @@ const departmentAssessmentSchema = shapeOf<DepartmentAssessment>()({
   criteria: z.array(criterionScoreSchema),
   score: z.number().nullable(),
   rank: z.number().nullable().describe('1-based; equal scores share a rank'),
+  feedback: z
+    .object({ satisfied: z.number(), asking: z.number(), escalating: z.number(), escalationCases: z.number() })
+    .describe("what people said back after the department's replies (满意/认可, 继续追问, 升级苗头 items) and the cases with a 升级苗头"),
+  marks: z.object({ good: z.number(), poor: z.number() }).describe("people's 12345-style marks"),
 });
 
 export const assessmentReportSchema = shapeOf<AssessmentReport>()({
@@ -157,7 +165,7 @@ export function assessCases(departmentId: number, department: string, cases: Cas
   const weightWithData = raw.reduce((s, c) => s + (c.score === null ? 0 : c.weight), 0);
   const criteria = raw.map((c) => ({ ...c, contribution: c.score === null || weightWithData === 0 ? 0 : round1((c.score * c.weight) / weightWithData) }));
   const score = weightWithData > 0 ? round1(raw.reduce((s, c) => s + (c.score === null ? 0 : c.score * c.weight), 0) / weightWithData) : null;
-  return { departmentId, department, cases: cases.length, criteria, score, rank: null };
+  return { departmentId, department, cases: cases.length, criteria, score, rank: null, feedback: { ...said, escalationCases: cued }, marks: { good: marksGood, poor: marksBad } };
 }
 
 /** Ranks in place: by score, equal scores share a rank (1, 2, 2, 4); unscored last and unranked. */

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { RISK_LEVEL_LABELS, type RiskLevel } from '../levels.ts';
+import { RISK_LEVEL_LABELS, RISK_LEVELS, type RiskLevel } from '../levels.ts';
 import { assessment, CRITERIA, CRITERION_NAMES, type AssessmentReport, type Weights } from './assessment.ts';
-import { barChart, percentChart, pieChart, trendChart } from './charts.ts';
+import { barChart, levelChart, percentChart, pieChart, trendChart } from './charts.ts';
 import { beijing, fmt, issueOf, pct, type Block, type Cell, type ReportDocument, type Sheet } from './document.ts';
 import { KIND_TITLES, type ReportKind } from './kinds.ts';
 import { ledgerSheet } from './ledger-sheet.ts';
@@ -157,8 +157,16 @@ function assessmentBlocks(a: AssessmentReport, charts: boolean): { blocks: Block
   const sheets: Sheet[] = [
     {
       name: d('sheet.ranking'),
-      columns: [{ header: d('col.rank'), format: 'number' }, { header: d('col.department'), width: 18 }, { header: d('col.cases'), format: 'number' }, ...CRITERIA.map((c) => ({ header: CRITERION_NAMES[c], format: 'number' as const })), { header: d('col.score'), format: 'number' }],
-      rows: a.departments.map((x) => [x.rank, x.department, x.cases, ...x.criteria.map((c) => c.score), x.score]),
+      columns: [
+        { header: d('col.rank'), format: 'number' },
+        { header: d('col.department'), width: 18 },
+        { header: d('col.cases'), format: 'number' },
+        ...CRITERIA.map((c) => ({ header: CRITERION_NAMES[c], format: 'number' as const })),
+        { header: d('col.score'), format: 'number' },
+        // What 群众评价 and 防止负面升级 were computed from, one figure per column.
+        ...(['feedbackSatisfied', 'feedbackAsking', 'feedbackEscalating', 'escalationCases', 'marksGood', 'marksPoor'] as const).map((k) => ({ header: d(`col.${k}`), width: 14, format: 'number' as const })),
+      ],
+      rows: a.departments.map((x) => [x.rank, x.department, x.cases, ...x.criteria.map((c) => c.score), x.score, x.feedback.satisfied, x.feedback.asking, x.feedback.escalating, x.feedback.escalationCases, x.marks.good, x.marks.poor]),
     },
     {
       name: d('sheet.breakdown'),
@@ -264,7 +272,9 @@ export async function buildBrief(db: Kysely<Database>, opts: BriefOptions): Prom
   // 诉求类型 and 情绪分布 (issue 17): what people asked for, and how they felt
   blocks.push({ type: 'heading', level: 2, text: d('heading.appeal') }, countTable(stats.byAppeal, d('col.appeal')));
   blocks.push({ type: 'heading', level: 2, text: d('heading.emotion') }, countTable(stats.byEmotion, d('col.emotion')));
-  blocks.push({ type: 'heading', level: 2, text: d('heading.risk') }, countTable(stats.byRisk, d('col.level')));
+  blocks.push({ type: 'heading', level: 2, text: d('heading.risk') });
+  if (charts && stats.byRisk.length) blocks.push({ type: 'chart', chart: levelChart(d('chart.risk'), stats.byRisk, RISK_LEVELS.map((key) => ({ key, name: RISK_LEVEL_LABELS[key] }))) });
+  blocks.push(countTable(stats.byRisk, d('col.level')));
   blocks.push({ type: 'heading', level: 2, text: d('heading.source') }, countTable(stats.bySource, d('col.source')));
   if (charts && stats.byTopic.length > 1) blocks.push({ type: 'chart', chart: barChart(d('chart.topic'), stats.byTopic) });
   blocks.push({ type: 'heading', level: 2, text: d('heading.topic') }, countTable(stats.byTopic.slice(0, 15), d('col.topic')));

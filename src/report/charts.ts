@@ -89,6 +89,27 @@ export function barChart(title: string, rows: CountRow[], limit = 12): Chart {
   });
 }
 
+/**
+ * 舆情等级分布: one bar per level, 一般 to 特别重大 left to right (every level shown, 0 included, so two
+ * briefs read alike), each in its level's colour as in the console (一般 blue … 特别重大 red).
+ */
+export function levelChart(title: string, rows: CountRow[], levels: readonly { key: string; name: string }[]): Chart {
+  const count = (key: string) => rows.find((r) => r.key === key)?.count ?? 0;
+  return renderChart(title, {
+    grid: { left: 60, right: 30, top: 50, bottom: 40 },
+    xAxis: { type: 'category', data: levels.map((l) => l.name) },
+    yAxis: { type: 'value', minInterval: 1 },
+    series: [
+      {
+        type: 'bar',
+        barMaxWidth: 48,
+        label: { show: true, position: 'top' },
+        data: levels.map((l) => ({ value: count(l.key), itemStyle: { color: KEY_COLORS[l.key] } })),
+      },
+    ],
+  });
+}
+
 /** One bar per department: a percentage (on-time rate, score). */
 export function percentChart(title: string, rows: { name: string; value: number | null }[], max = 100): Chart {
   const list = rows.filter((r) => r.value !== null).reverse();

@@ -28,7 +28,7 @@ import type { commitmentInput, commitmentSchema } from '../cases/commitments.ts'
 import type { caseDetailSchema, ledgerItemSchema, ledgerPageSchema } from '../cases/ledger.ts';
 import type { instructionRowSchema, memoDetailSchema, memoInput, memoListItemSchema, memoRowSchema } from '../cases/memos.ts';
 import type { checkResultSchema, responseRowSchema } from '../cases/responses.ts';
-import type { caseSettingsSchema } from '../cases/settings.ts';
+import type { caseSettingsPatch, caseSettingsSchema } from '../cases/settings.ts';
 import type { transitionTableSchema } from '../cases/states.ts';
 import type { templateListSchema, templateSchema } from '../cases/templates.ts';
 import type { verifyResultSchema } from '../cases/verify.ts';
@@ -122,6 +122,7 @@ export type DepartmentRef = NonNullable<CaseDetail['lead_department']>;
 export type CasePost = CaseDetail['posts'][number];
 export type CaseEvent = CaseDetail['events'][number];
 export type CaseSettings = Out<typeof caseSettingsSchema>;
+export type CaseSettingsPatch = In<typeof caseSettingsPatch>;
 export type TransitionTable = Out<typeof transitionTableSchema>;
 export type VerifyResult = Out<typeof verifyResultSchema>;
 /** A response as stored (the case's response list: verification and attachment ids as JSON text). */

@@ -184,6 +184,34 @@ for (const tdb of testDatabases) {
       assert.deepEqual((await verifyResponses(ctx, c, new Date('2026-11-27T03:00:00Z'))).found, [], 'found once');
     });
 
+    test('the same text posted twice on the thread: the reply closest to the recorded time is the one recorded', async () => {
+      const p = await insertPost(db, sourceId, { departmentId: depts.jsk, fetchedAt: '2026-11-20T00:00:00.000Z' });
+      const c = await openCase(p, depts.jsk);
+      const early = await reply(p, '建设科小李', '2026-11-20T04:00:00.000Z', accounts.resp_js, REPLY);
+      const late = await reply(p, '建设科小李', '2026-11-21T01:58:00.000Z', accounts.resp_js, `${REPLY}\n（补充：已安排专人跟进）`);
+      const r = await recorded(c, { body: REPLY, posted_at: '2026-11-21T02:05:00.000Z', department_id: depts.jsk });
+      const res = await verifyResponses(ctx, c, new Date('2026-11-21T03:00:00Z'));
+      assert.deepEqual(res.verified, [r]);
+      const v = JSON.parse((await db.kysely.selectFrom('responses').select('verification').where('id', '=', r).executeTakeFirstOrThrow()).verification!);
+      assert.equal(v.post_reply_id, late, 'the one 7 minutes before the record, not the identical one 22 hours before');
+      assert.notEqual(v.post_reply_id, early);
+    });
+
+    test("another department's registered account answering on the thread answers the case, named as that department", async () => {
+      const p = await insertPost(db, sourceId, { departmentId: depts.jsk, fetchedAt: '2026-11-22T00:00:00.000Z' });
+      const c = await openCase(p, depts.jsk);
+      await reply(p, '住房科小张', '2026-11-22T03:00:00.000Z', accounts.resp_zf, '网友您好，该小区的保障房分配问题由住房保障科负责，我们已联系物业上门处理。');
+      const res = await verifyResponses(ctx, c, new Date('2026-11-22T03:30:00Z'));
+      assert.equal(res.found.length, 1);
+      const row = await db.kysely.selectFrom('responses').select(['department_id', 'origin', 'status']).where('id', '=', res.found[0]).executeTakeFirstOrThrow();
+      assert.deepEqual(row, { department_id: depts.zfk, origin: 'collected', status: 'posted' });
+      const after = await db.kysely.selectFrom('cases').select(['state', 'lead_department_id', 'replied_at']).where('id', '=', c).executeTakeFirstOrThrow();
+      assert.deepEqual(after, { state: 'replied', lead_department_id: depts.jsk, replied_at: '2026-11-22T03:00:00.000Z' }, 'the case is answered; its lead stays');
+      const ev = await db.kysely.selectFrom('case_events').select(['comment', 'data']).where('case_id', '=', c).where('kind', '=', 'replyFound').executeTakeFirstOrThrow();
+      assert.equal(ev.comment, '采集发现住房保障科的已登记账号“住房科小张”在原帖下的回复（2026-11-22 11:00），已登记为本处置单的回复（由住房保障科答复，非主办部门）');
+      assert.equal(JSON.parse(ev.data!).department_id, depts.zfk);
+    });
+
     test('an approved response posted on the forum before anyone recorded it is marked posted by collection', async () => {
       const p = await insertPost(db, sourceId, { departmentId: depts.jsk });
       const c = await openCase(p, depts.jsk);
@@ -233,6 +261,14 @@ for (const tdb of testDatabases) {
       assert.equal(classifyFeedback('再拖下去就找媒体曝光', null, false).class, 'escalating');
       assert.equal(classifyFeedback('路过', null, false).class, 'neutral');
       assert.equal(classifyFeedback('路过', 'negative', false).class, 'asking');
+      // A channel named as history is no threat; named after a threat or a demand it is (eval-feedback: 12345 and 维权 were most false alarms).
+      assert.equal(classifyFeedback('之前打过12345，维权多年，路还是没修好', null, false).class, 'asking');
+      assert.equal(classifyFeedback('下周再不修，我们就打12345', null, false).class, 'escalating');
+      assert.equal(classifyFeedback('否则只能起诉开发商', null, false).class, 'escalating');
+      assert.equal(classifyFeedback('业主们多次集体上访无果', null, false).class, 'escalating');
+      // Courtesy around a request still open is not satisfaction.
+      assert.equal(classifyFeedback('恳请领导督促解决，给我们一个满意的答复，谢谢！', null, false).class, 'asking');
+      assert.equal(classifyFeedback('感谢各位领导，我反映的问题已经解决了，谢谢！', null, false).class, 'satisfied');
     });
   });
 }

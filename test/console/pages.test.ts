@@ -7,7 +7,7 @@ import { PASSWORD, seedOrg } from '../helpers/fixtures.ts';
 import { ensureConsoleBuilt, launchBrowser, loginAs, skipReason, startE2eServer, type E2eServer } from './browser.ts';
 
 const PAGES: Record<string, string[]> = {
-  office1: ['/dashboard', '/posts', '/events', '/alerts', '/cases', '/approvals', '/memos', '/reports', '/settings/sources', '/settings/rules', '/settings/periods', '/settings/channels', '/settings/templates', '/settings/calendar', '/settings/departments', '/settings/users', '/settings/accounts', '/settings/audit', '/settings/workspace'],
+  office1: ['/dashboard', '/posts', '/events', '/alerts', '/cases', '/approvals', '/memos', '/reports', '/settings/sources', '/settings/rules', '/settings/periods', '/settings/channels', '/settings/templates', '/settings/cases', '/settings/calendar', '/settings/departments', '/settings/users', '/settings/accounts', '/settings/audit', '/settings/workspace'],
   admin1: ['/settings/users', '/settings/departments', '/settings/workspace', '/settings/audit'],
   leader1: ['/memos', '/dashboard', '/reports'],
 };

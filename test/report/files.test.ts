@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import ExcelJS from 'exceljs';
+import { buildBrief } from '../../src/report/brief.ts';
+import { parsePeriod } from '../../src/report/period.ts';
 import { cliActor } from '../../src/auth/actor.ts';
 import { buildReport } from '../../src/report/render.ts';
 import { changeCaseSettings } from '../../src/cases/settings.ts';
@@ -94,6 +96,17 @@ for (const tdb of testDatabases) {
       assert.doesNotMatch(text, /处置单 C4（/, 'a blue case is not a key item');
     });
 
+    test('the brief draws the risk levels as a chart under 舆情等级, 一般 to 特别重大 in the console colours', async () => {
+      const doc = await buildBrief(env.db.kysely, { kind: 'monthly', period: parsePeriod('2026-10'), asOf: AS_OF });
+      const at = doc.blocks.findIndex((b) => b.type === 'heading' && b.text === '舆情等级');
+      assert.ok(at > 0, 'the 舆情等级 heading');
+      const chart = doc.blocks[at + 1];
+      assert.equal(chart.type, 'chart');
+      assert.equal(chart.type === 'chart' && chart.chart.title, '舆情等级分布');
+      assert.equal(doc.blocks[at + 2].type, 'table', 'then the table of counts');
+      assert.ok(chart.type === 'chart' && chart.chart.png.subarray(1, 4).toString() === 'PNG');
+    });
+
     test('the monthly statistics as .xlsx read back with exceljs: summary, hot events, timeliness and the ledger', async () => {
       const file = await buildReport(env.db.kysely, cliActor(), { kind: 'monthly', period: '2026-10', format: 'xlsx', asOf: AS_OF });
       const wb = new ExcelJS.Workbook();
@@ -127,6 +140,30 @@ for (const tdb of testDatabases) {
       assert.equal(ranking.getRow(2).getCell(7).value, 65);
       const detail = wb.getWorksheet('得分明细')!;
       assert.ok(detail.rowCount >= 7);
+    });
+
+    test('the assessment .xlsx has what people said back and their marks in columns of their own', async () => {
+      const said = (at: string, cls: 'satisfied' | 'asking' | 'escalating', excerpt: string) =>
+        env.db.kysely
+          .insertInto('case_feedback')
+          .values({ case_id: fx.cases.C4, item_key: `x:${at}`, post_id: fx.posts.P9, post_reply_id: null, at: new Date(`${at}+08:00`).toISOString(), author: '业主', excerpt, class: cls, sentiment: null, abuse: 0, cues: '[]', created_at: AS_OF })
+          .execute();
+      await said('2026-10-20T12:00:00', 'satisfied', '谢谢，回复很及时');
+      await said('2026-10-20T13:00:00', 'asking', '到底哪天修好？');
+      await said('2026-10-21T10:00:00', 'escalating', '再不修就去拉横幅');
+      try {
+        const file = await buildReport(env.db.kysely, cliActor(), { kind: 'assessment', period: '2026-Q4', format: 'xlsx', asOf: AS_OF });
+        const wb = new ExcelJS.Workbook();
+        await wb.xlsx.load(file.data as unknown as ArrayBuffer);
+        const ranking = wb.getWorksheet('考核排名')!;
+        const headers = (ranking.getRow(1).values as unknown[]).slice(1);
+        assert.deepEqual(headers.slice(7), ['跟帖满意/认可（条）', '跟帖继续追问（条）', '跟帖升级苗头（条）', '出现升级苗头（件）', '群众评价满意（次）', '群众评价不满意（次）']);
+        const row = (name: string) => (ranking.getRows(2, ranking.rowCount - 1) ?? []).find((r) => r.getCell(2).value === name)!;
+        assert.deepEqual((row('住房保障科').values as unknown[]).slice(8, 14), [1, 1, 1, 1, 1, 0], 'C4: one of each class, one case with a 升级苗头, a 5-star mark');
+        assert.deepEqual((row('建设科').values as unknown[]).slice(11, 14), [0, 0, 1], "C2's 不满意 mark");
+      } finally {
+        await env.db.kysely.deleteFrom('case_feedback').execute();
+      }
     });
 
     test('the PDF brief carries real Chinese text', async () => {

@@ -26,6 +26,7 @@ export const PAGES: PageRoute[] = [
   { pattern: '/settings/periods', component: lazy(() => import('./pages/settings/Periods.tsx')) },
   { pattern: '/settings/channels', component: lazy(() => import('./pages/settings/Channels.tsx')) },
   { pattern: '/settings/templates', component: lazy(() => import('./pages/settings/Templates.tsx')) },
+  { pattern: '/settings/cases', component: lazy(() => import('./pages/settings/CaseSettings.tsx')) },
   { pattern: '/settings/calendar', component: lazy(() => import('./pages/settings/Calendar.tsx')) },
   { pattern: '/settings/departments', component: lazy(() => import('./pages/settings/Departments.tsx')) },
   { pattern: '/settings/users', component: lazy(() => import('./pages/settings/Users.tsx')) },

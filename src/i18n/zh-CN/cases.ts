@@ -141,6 +141,7 @@ export default {
   'case.note.found': '采集发现已登记账号“{account}”在原帖下的回复（{at}），已自动登记为本处置单的回复',
   'case.note.foundThread': '采集发现已登记账号“{account}”发布的说明帖（{at}），已自动登记为本处置单的回复',
   'case.note.foundThreadApproved': '采集发现已登记账号“{account}”发布了已审核的说明帖（{at}），已自动登记为已发布',
+  'case.note.foundOther': '采集发现{department}的已登记账号“{account}”在原帖下的回复（{at}），已登记为本处置单的回复（由{department}答复，非主办部门）',
   'case.note.foundApproved': '采集发现已登记账号“{account}”在原帖下发布了已审核的回复（{at}），已自动登记为已发布',
   'case.note.closedWithOpen': '办结时尚有未了结事项（{open}），办结理由：{reason}',
   'case.note.escalationCue': '回复后的跟帖出现升级苗头（{cues}）：{excerpt}',

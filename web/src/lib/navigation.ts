@@ -33,6 +33,7 @@ export const NAV: NavItem[] = [
   { path: '/settings/channels', label: 'web.menu.channels', roles: officeAdmin, group: 'settings' },
   { path: '/settings/taxonomy', label: 'web.menu.taxonomy', roles: officeAdmin, group: 'settings' },
   { path: '/settings/templates', label: 'web.menu.templates', roles: officeAdmin, group: 'settings' },
+  { path: '/settings/cases', label: 'web.menu.caseSettings', roles: officeAdmin, group: 'settings' },
   { path: '/settings/calendar', label: 'web.menu.calendar', roles: officeAdmin, group: 'settings' },
   { path: '/settings/departments', label: 'web.menu.departments', roles: ['admin', 'office'], group: 'settings' },
   { path: '/settings/users', label: 'web.menu.users', roles: ['admin', 'office', 'head', 'leader'], group: 'settings' },

@@ -147,6 +147,17 @@ function AssessmentTable({ rows }: { rows: DepartmentAssessment[] }) {
           },
         })),
         { title: t('web.reports.score'), dataIndex: 'score', render: (v: number | null) => <b>{v === null ? '—' : v.toFixed(1)}</b> },
+        {
+          title: t('web.reports.feedback'),
+          key: 'feedback',
+          render: (_: unknown, d: DepartmentAssessment) => (
+            <Space size={2} wrap data-testid={`assessment-feedback-${d.departmentId}`}>
+              <Tag color="green">{t('web.reports.feedbackSatisfied', { n: d.feedback.satisfied })}</Tag>
+              <Tag color="orange">{t('web.reports.feedbackAsking', { n: d.feedback.asking })}</Tag>
+              <Tag color={d.feedback.escalating ? 'red' : 'default'}>{t('web.reports.feedbackEscalating', { n: d.feedback.escalating })}</Tag>
+            </Space>
+          ),
+        },
       ]}
     />
   );

@@ -1,7 +1,7 @@
 import { DownloadOutlined, EditOutlined } from '@ant-design/icons';
 import { Button, Card, DatePicker, Descriptions, Empty, Form, Grid, Input, Modal, Select, Space, Tag, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { SafeText } from '../../components/SafeText.tsx';
 import { t } from '../../i18n.ts';
 import { api } from '../../lib/api.ts';
@@ -10,12 +10,31 @@ import { useDepartments } from '../../lib/useDepartments.ts';
 import { useAction } from '../../lib/hooks.ts';
 import { may } from '../../lib/permissions.ts';
 import { useMe } from '../../lib/session.tsx';
-import type { CaseDetail, Memo, MemoInput as MemoForm } from '../../lib/types.ts';
+import type { CaseDetail, CaseSettings, Memo, MemoInput as MemoForm } from '../../lib/types.ts';
 
 type MemoFormValues = Omit<MemoForm, 'due_date'> & { due?: Dayjs | null };
 
+/** The 批示 clock in working days (the case settings' instruction_working_days), read once per page load. */
+let settingsOnce: Promise<CaseSettings> | null = null;
+function useInstructionDays(): number | string {
+  const [days, setDays] = useState<number | string>('…');
+  useEffect(() => {
+    let live = true;
+    (settingsOnce ??= api.get<CaseSettings>('/api/cases/settings'))
+      .then((s) => live && setDays(s.instruction_working_days))
+      .catch(() => {
+        settingsOnce = null;
+      });
+    return () => {
+      live = false;
+    };
+  }, []);
+  return days;
+}
+
 function MemoFields({ lead }: { lead?: string }) {
   const deps = useDepartments();
+  const days = useInstructionDays();
   return (
     <>
       <Form.Item name="summary" label={t('web.memo.summary')}>
@@ -34,7 +53,7 @@ function MemoFields({ lead }: { lead?: string }) {
         <Form.Item name="department_id" label={t('web.memo.department')}>
           <Select allowClear options={deps.options} placeholder={lead} style={{ minWidth: 180 }} data-testid="memo-department" />
         </Form.Item>
-        <Form.Item name="due" label={t('web.memo.due')} extra={t('web.memo.dueHelp')}>
+        <Form.Item name="due" label={t('web.memo.due')} extra={t('web.memo.dueHelp', { days })}>
           <DatePicker />
         </Form.Item>
       </Space>
@@ -55,6 +74,7 @@ export function MemoCard({ memo, onChange }: { memo: Memo; onChange: () => void 
   const me = useMe();
   // A phone (a leader writing 批示 on the way): labels above the text, full-width buttons.
   const phone = Grid.useBreakpoint().md === false;
+  const days = useInstructionDays();
   const deps = useDepartments();
   const { run, busy } = useAction();
   const [instructing, setInstructing] = useState(false);
@@ -118,7 +138,7 @@ export function MemoCard({ memo, onChange }: { memo: Memo; onChange: () => void 
           </Descriptions.Item>
         )}
         <Descriptions.Item label={t('web.memo.department')}>{deps.nameOf(memo.department_id) || '—'}</Descriptions.Item>
-        <Descriptions.Item label={t('web.memo.due')}>{memo.due_at ? fmtDate(memo.due_at) : t('web.memo.dueInstruction')}</Descriptions.Item>
+        <Descriptions.Item label={t('web.memo.due')}>{memo.due_at ? fmtDate(memo.due_at) : t('web.memo.dueInstruction', { days })}</Descriptions.Item>
         {memo.signed_at && (
           <Descriptions.Item label={t('web.memo.signed')}>
             {memo.signed_by_name ?? ''} {fmtTime(memo.signed_at)}

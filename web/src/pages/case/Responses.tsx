@@ -5,6 +5,7 @@ import { ExternalLink, SafeText } from '../../components/SafeText.tsx';
 import { t, tk } from '../../i18n.ts';
 import { api } from '../../lib/api.ts';
 import { fmtTime } from '../../lib/format.ts';
+import { useDepartments } from '../../lib/useDepartments.ts';
 import { useAction, useLoad } from '../../lib/hooks.ts';
 import { may } from '../../lib/permissions.ts';
 import { useMe } from '../../lib/session.tsx';
@@ -97,6 +98,7 @@ function fileToBase64(file: File): Promise<string> {
 }
 
 function ResponseCard({ r, c, onChange }: { r: ResponseItem; c: CaseDetail; onChange: () => void }) {
+  const deps = useDepartments();
   const me = useMe();
   const { run, busy } = useAction();
   const [body, setBody] = useState(r.body);
@@ -185,6 +187,11 @@ function ResponseCard({ r, c, onChange }: { r: ResponseItem; c: CaseDetail; onCh
           {r.origin === 'collected' && (
             <Tag color="blue" title={t('web.response.collectedHelp')}>
               {t('web.response.collected')}
+            </Tag>
+          )}
+          {r.department_id !== null && c.lead_department_id !== null && r.department_id !== c.lead_department_id && (
+            <Tag color="purple" data-testid="response-other-department">
+              {t('web.response.otherDepartment', { department: deps.nameOf(r.department_id) })}
             </Tag>
           )}
         </div>
