@@ -47,6 +47,7 @@ import type { departmentTimelinessSchema } from '../report/timeliness.ts';
 import type { applyResultSchema } from '../workspace/workspace.ts';
 import type {
   channelKindSchema,
+  sourceKindSchema,
   channelTestSchema,
   createdUserSchema,
   eventDetailSchema,
@@ -157,6 +158,7 @@ export type Channel = Out<typeof publicChannelSchema>;
 export type ChannelInput = In<typeof channelInput>;
 export type ChannelTest = Out<typeof channelTestSchema>;
 export type ChannelKind = Out<typeof channelKindSchema>;
+export type SourceKindInfo = Out<typeof sourceKindSchema>;
 export type AlertSettings = Out<typeof alertSettingsSchema>;
 
 // Reports
