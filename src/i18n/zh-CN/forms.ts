@@ -139,4 +139,11 @@ export default {
   'form.issue.charset': '不认识的字符编码，可用 UTF-8、GBK、GB18030、Big5',
   'form.issue.htmlSelectors': '未选择网站类型时，需要填写列表页的条目、标题和链接选择器',
   'form.issue.jsonFields': '标题、正文、HTML 正文至少对应一个',
+  'form.detect.unknown': '没能识别这个网址：它不是 RSS/Atom 订阅、RSSHub 路由、Discuz! 论坛版块、留言板列表，也不是带条目列表的 JSON 接口。请确认网址是列表页（而不是单个帖子），或改用“网页（列表 + 详情）”手工填写选择器',
+  'form.detect.failed': '打不开这个网址：{reason}',
+  'form.detect.reason.fetch': '网站没有响应、拒绝连接或返回了错误页面，请确认网址能在浏览器中打开',
+  'form.detect.reason.parse': '取到的内容无法解析',
+  'form.detect.reason.config': '采集参数有误',
+  'form.detect.reason.robots': '该网站的 robots.txt 不允许采集这个地址',
+  'form.detect.reason.blocked': '该地址不允许访问',
 } as const;
