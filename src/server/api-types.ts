@@ -38,6 +38,8 @@ import type { ingestResultSchema } from '../collect/ingest.ts';
 import type { publicSourceSchema, sourceHealthSchema, sourceInput, sourceListItemSchema } from '../collect/manage.ts';
 import type { postDetailSchema, postRowSchema } from '../collect/posts.ts';
 import type { previewSchema } from '../collect/preview.ts';
+import type { detectionSchema } from '../collect/detect.ts';
+import type { rsshubRouteSchema } from '../collect/rsshub.ts';
 import type { assessmentReportSchema, weightsAnswerSchema } from '../report/assessment.ts';
 import type { dashboardSchema } from '../report/dashboard.ts';
 import type { namedDateInput, namedDateSchema } from '../report/named-dates.ts';
@@ -159,6 +161,8 @@ export type ChannelInput = In<typeof channelInput>;
 export type ChannelTest = Out<typeof channelTestSchema>;
 export type ChannelKind = Out<typeof channelKindSchema>;
 export type SourceKindInfo = Out<typeof sourceKindSchema>;
+export type SourceDetection = Out<typeof detectionSchema>;
+export type RsshubRoute = Out<typeof rsshubRouteSchema>;
 export type AlertSettings = Out<typeof alertSettingsSchema>;
 
 // Reports

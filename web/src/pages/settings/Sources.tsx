@@ -11,6 +11,7 @@ import { fmtTime } from '../../lib/format.ts';
 import { useAction, useLoad } from '../../lib/hooks.ts';
 import type { SourceKindInfo, SourceListItem as Source, SourcePreview as Preview } from '../../lib/types.ts';
 import { useDepartments } from '../../lib/useDepartments.ts';
+import { SourceWizard, type WizardResult } from './SourceWizard.tsx';
 
 const KINDS = ['feed', 'html', 'json', 'push', 'import', 'manual'];
 const PULLED = new Set(['feed', 'html', 'json']);
@@ -31,11 +32,12 @@ export default function Sources() {
   const { message } = App.useApp();
   const [saving, setSaving] = useState(false);
 
-  const open = (s: Source | 'new') => {
+  const [wizard, setWizard] = useState(false);
+  const open = (s: Source | 'new', found?: WizardResult) => {
     setEditing(s);
     if (s === 'new') {
-      form.setFieldsValue({ name: '', kind: 'feed', url: '', interval_seconds: 300, high_frequency: false, weight: 1, department_id: null, reference: false });
-      editor.load(schemaDefaults(schemaOf('feed') ?? {}));
+      form.setFieldsValue({ name: found?.name ?? '', kind: found?.kind ?? 'feed', url: found?.url ?? '', interval_seconds: 300, high_frequency: false, weight: 1, department_id: null, reference: false });
+      editor.load(found?.config ?? schemaDefaults(schemaOf('feed') ?? {}));
     } else {
       form.setFieldsValue({ ...s, config: undefined, high_frequency: s.high_frequency === 1, reference: s.reference === 1 });
       editor.load(s.config);
@@ -82,11 +84,17 @@ export default function Sources() {
         title={t('web.sources.title')}
         intro={t('web.sources.intro')}
         extra={
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => open('new')}>
-            {t('web.sources.new')}
-          </Button>
+          <Space>
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setWizard(true)} data-testid="source-wizard">
+              {t('web.wizard.open')}
+            </Button>
+            <Button icon={<PlusOutlined />} onClick={() => open('new')}>
+              {t('web.sources.new')}
+            </Button>
+          </Space>
         }
       />
+      <SourceWizard open={wizard} onClose={() => setWizard(false)} onSaved={list.reload} onAdjust={(found) => open('new', found)} />
       {list.error && <LoadError error={list.error} onRetry={list.reload} />}
       <Table<Source>
         rowKey="id"
