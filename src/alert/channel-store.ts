@@ -403,5 +403,7 @@ export async function sendTest(ctx: AppContext, actor: Actor, idOrName: number |
     ? await resolved.provider.send(resolved.config, testMessage(row), { timeoutMs: settings.timeoutSeconds * 1000, outbound: outboundPolicyOf(ctx), env: process.env, bus: ctx.bus })
     : { ok: false, status: null, snippet: '', failure: 'config', error: resolved.error };
   await recordAudit(ctx.db.kysely, actor, { action: 'channel.test', entity: 'channel', entityId: row.id, after: { ok: result.ok, failure: result.failure ?? null, status: result.status } });
+  // A test the service accepted is the channel's last success (the first-run checklist's last step).
+  if (result.ok) await ctx.db.kysely.updateTable('channels').set({ last_success_at: nowIso() }).where('id', '=', row.id).execute();
   return { ...result, channel: row.name, kind: row.kind };
 }

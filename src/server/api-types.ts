@@ -40,6 +40,7 @@ import type { postDetailSchema, postRowSchema } from '../collect/posts.ts';
 import type { previewSchema } from '../collect/preview.ts';
 import type { detectionSchema } from '../collect/detect.ts';
 import type { rsshubRouteSchema } from '../collect/rsshub.ts';
+import type { exampleImportSchema, setupChecklistSchema } from '../workspace/setup.ts';
 import type { assessmentReportSchema, weightsAnswerSchema } from '../report/assessment.ts';
 import type { dashboardSchema } from '../report/dashboard.ts';
 import type { namedDateInput, namedDateSchema } from '../report/named-dates.ts';
@@ -163,6 +164,8 @@ export type ChannelKind = Out<typeof channelKindSchema>;
 export type SourceKindInfo = Out<typeof sourceKindSchema>;
 export type SourceDetection = Out<typeof detectionSchema>;
 export type RsshubRoute = Out<typeof rsshubRouteSchema>;
+export type SetupChecklist = Out<typeof setupChecklistSchema>;
+export type ExampleImport = Out<typeof exampleImportSchema>;
 export type AlertSettings = Out<typeof alertSettingsSchema>;
 
 // Reports
