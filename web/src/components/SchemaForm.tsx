@@ -116,13 +116,13 @@ function rulesOf(prop: JsonSchema, required: boolean): Rule[] {
 /** One property as an antd field. */
 function Field({ name, prop, path, required }: { name: string; prop: JsonSchema; path: Path; required: boolean }): ReactNode {
   const label = prop.title ?? name;
-  const common = { name: path, label, extra: prop.description, rules: rulesOf(prop, required), key: path.join('.') };
+  const common = { name: path, label, extra: prop.description, rules: rulesOf(prop, required) };
   const labels = prop['x-enumLabels'] ?? {};
   const options = (values: unknown[]) => values.map((v) => ({ value: v as string, label: labels[String(v)] ?? String(v) }));
   const kind = typeOf(prop);
   if (kind === 'object' && prop.properties) {
     return (
-      <fieldset key={common.key} className="ms-schema-group" style={{ border: '1px solid #f0f0f0', borderRadius: 6, padding: '8px 12px', marginBottom: 12 }}>
+      <fieldset className="ms-schema-group" style={{ border: '1px solid #f0f0f0', borderRadius: 6, padding: '8px 12px', marginBottom: 12 }}>
         <legend style={{ fontSize: 14, width: 'auto', padding: '0 4px', marginBottom: 4 }}>{label}</legend>
         {prop.description && <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>{prop.description}</Typography.Paragraph>}
         {Object.entries(prop.properties).map(([n, p]) => (
