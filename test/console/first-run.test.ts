@@ -43,9 +43,12 @@ async function countyFeed(): Promise<{ url: string; news: boolean; close(): Prom
 async function shot(page: Page, name: string, target?: string) {
   if (!SHOTS) return;
   mkdirSync(SHOTS, { recursive: true });
-  await page.waitForTimeout(400); // antd's modal and select animations
+  const viewport = page.viewportSize();
+  await page.setViewportSize({ width: 1280, height: 2400 }); // a tall form in one picture
+  await page.waitForTimeout(600); // antd's modal and select animations
   if (target) await page.locator(target).last().screenshot({ path: join(SHOTS, `${name}.png`) });
   else await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  if (viewport) await page.setViewportSize(viewport);
 }
 
 /** Picks an option of the antd Select under the labelled form item. */
@@ -98,7 +101,7 @@ describe('console: a fresh workspace from the checklist to a first alert in WeCo
     await a.page.getByLabel('名称').fill('局办公室');
     await a.page.getByLabel('联系电话').fill('0571-65001000');
     await a.page.getByRole('checkbox', { name: '局办公室' }).check();
-    await shot(a.page, 'form-department', '.ant-modal-content');
+    await shot(a.page, 'form-department', '.ant-modal:visible');
     await a.page.locator('.ant-modal').getByRole('button', { name: /保\s*存/ }).click();
     await a.page.locator('.ant-table-row', { hasText: '局办公室' }).waitFor();
 
@@ -109,7 +112,7 @@ describe('console: a fresh workspace from the checklist to a first alert in WeCo
     await a.page.getByLabel('姓名').fill('王芳');
     await choose(a.page, '角色', '舆情管理员');
     await choose(a.page, '所属部门', '局办公室');
-    await shot(a.page, 'form-user', '.ant-modal-content');
+    await shot(a.page, 'form-user', '.ant-modal:visible');
     await a.page.locator('.ant-modal').getByRole('button', { name: /保\s*存/ }).click();
     const initial = (await a.page.locator('[data-testid=initial-password]').textContent())!.trim();
     assert.ok(initial.length >= 10);
@@ -142,7 +145,7 @@ describe('console: a fresh workspace from the checklist to a first alert in WeCo
     await o.page.locator('[data-testid=wizard-detected]', { hasText: 'RSS/Atom 订阅' }).waitFor();
     await o.page.locator('[data-testid=wizard-preview]', { hasText: '县图书馆延长周末开放时间' }).waitFor();
     assert.equal(await o.page.inputValue('[data-testid=wizard-name]'), '清溪新闻网·民生');
-    await shot(o.page, 'form-source-wizard', '.ant-modal-content');
+    await shot(o.page, 'form-source-wizard', '.ant-modal:visible');
     await o.page.click('[data-testid=wizard-save]');
     await o.page.locator('.ant-table-row', { hasText: '清溪新闻网·民生' }).waitFor();
 
@@ -150,7 +153,7 @@ describe('console: a fresh workspace from the checklist to a first alert in WeCo
     await o.page.getByRole('button', { name: /新建信息源/ }).click();
     await choose(o.page, '类型', 'JSON 接口');
     await o.page.getByLabel('条目所在位置').waitFor();
-    await shot(o.page, 'form-source-json', '.ant-modal-content');
+    await shot(o.page, 'form-source-json', '.ant-modal:visible');
     await o.page.locator('.ant-modal').getByRole('button', { name: /取\s*消/ }).click();
 
     // A watch rule.
@@ -158,7 +161,7 @@ describe('console: a fresh workspace from the checklist to a first alert in WeCo
     await o.page.click('[data-testid=rule-new]');
     await o.page.getByLabel('规则名称').fill('停水');
     await o.page.fill('[data-testid=rule-expression]', '停水 | 断水');
-    await shot(o.page, 'form-rule', '.ant-modal-content');
+    await shot(o.page, 'form-rule', '.ant-modal:visible');
     await o.page.locator('.ant-modal').getByRole('button', { name: /保\s*存/ }).click();
     await o.page.locator('.ant-table-row', { hasText: '停水' }).waitFor();
 
@@ -171,7 +174,7 @@ describe('console: a fresh workspace from the checklist to a first alert in WeCo
     await o.page.getByLabel('机器人 Key').fill(`${robot.url}/cgi-bin/webhook/send?key=robot-key-20`);
     await choose(o.page, '最低等级', '一般');
     assert.equal(await o.page.locator('.ant-modal textarea').count(), 0, 'no JSON box in the channel form');
-    await shot(o.page, 'form-channel-wecom', '.ant-modal-content');
+    await shot(o.page, 'form-channel-wecom', '.ant-modal:visible');
     await o.page.locator('.ant-modal').getByRole('button', { name: /确\s*定|OK/ }).click();
     const row = o.page.locator('.ant-table-row', { hasText: '值班群' });
     await row.waitFor();
