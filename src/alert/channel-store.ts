@@ -11,7 +11,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import { RISK_LEVEL_LABELS, RISK_LEVELS } from '../levels.ts';
 import { outboundPolicyOf } from '../outbound/policy.ts';
-import type { ChannelMessage, ChannelProvider, SendResult } from './channels/base.ts';
+import { expandWebhookUrl, type ChannelMessage, type ChannelProvider, type SendResult } from './channels/base.ts';
 import { CHANNEL_KINDS, providerOf } from './channels/index.ts';
 import { wakeDeliveryAfterCommit } from './outbox.ts';
 import { CHANNEL_AUDIENCES, CHANNEL_KIND_NAMES, isChannelKindName, type ChannelKindName } from './vocabulary.ts';
@@ -20,6 +20,7 @@ import { maskUrl } from '../auth/secrets.ts';
 import { isEnvRef, maskSecrets, mergeSecrets, MissingEnvError, resolveEnvRefs } from './secrets.ts';
 import { loadAlertSettings } from './settings.ts';
 import { shapeOf } from '../shapes.ts';
+import { fieldProblems, type FieldProblem } from '../forms/issues.ts';
 
 export type ChannelRow = Selectable<ChannelTable>;
 
@@ -50,8 +51,22 @@ export type ChannelInput = z.input<typeof channelInput>;
  * resolved at send time).
  */
 export function checkChannelConfig(kind: string, config: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): string[] {
+  return channelConfigProblems(kind, config, env).map((p) => p.detail);
+}
+
+/** A problem of a channel's config: English `detail` for logs and files, the zh-CN `field` problem for people. */
+export interface ChannelConfigProblem {
+  detail: string;
+  field: FieldProblem;
+}
+
+/** `checkChannelConfig` with each problem also as a zh-CN sentence on its field (`config.<path>`). */
+export function channelConfigProblems(kind: string, config: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): ChannelConfigProblem[] {
   const provider = providerOf(kind);
-  if (!provider) return [t('alert.error.unknownKind', { kind, kinds: CHANNEL_KINDS.join(', ') })];
+  if (!provider) {
+    const message = t('alert.error.unknownKind', { kind, kinds: CHANNEL_KINDS.join(', ') });
+    return [{ detail: message, field: { path: ['kind'], message } }];
+  }
   const probe: Record<string, unknown> = {};
   const deferred: string[] = [];
   for (const [k, v] of Object.entries(config)) {
@@ -64,10 +79,12 @@ export function checkChannelConfig(kind: string, config: Record<string, unknown>
   try {
     resolved = resolveEnvRefs(probe, env);
   } catch (err) {
-    return [(err as Error).message];
+    const message = (err as Error).message;
+    return [{ detail: message, field: { path: ['config'], message: t('alert.error.badConfig', { detail: message }) } }];
   }
   const parsed = schema.safeParse(resolved);
-  return parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`);
+  if (parsed.success) return [];
+  return parsed.error.issues.flatMap((i) => fieldProblems([i], `channel.${kind}`).map((field) => ({ detail: `${i.path.join('.') || 'config'}: ${i.message}`, field })));
 }
 
 export type Resolved = { ok: true; provider: ChannelProvider; config: unknown } | { ok: false; error: string };
@@ -192,8 +209,9 @@ export async function getChannel(db: Kysely<Database>, actor: Actor, id: number)
   return publicChannel(row, (await pendingCounts(db)).get(id) ?? 0, await rulesOf(db, id));
 }
 
-function validationFailed(problems: string[]): never {
-  throw new ValidationError(`channel config: ${problems.join('; ')}`, t('alert.error.badConfig', { detail: problems.join('；') }));
+function validationFailed(problems: ChannelConfigProblem[]): never {
+  const fields = problems.map((p) => p.field);
+  throw new ValidationError(`channel config: ${problems.map((p) => p.detail).join('; ')}`, t('alert.error.badConfig', { detail: fields.map((f) => f.message).join('；') }), { fields });
 }
 
 async function checkDepartment(db: Kysely<Database> | Transaction<Database>, id: number | null | undefined) {
@@ -244,7 +262,8 @@ const sameIds = (a: readonly number[], b: readonly number[]) => JSON.stringify([
  * a channel already as given is left alone (`unchanged`, no audit entry).
  */
 async function writeChannel(trx: Transaction<Database>, actor: Actor, before: ChannelRow | null, data: z.output<typeof channelInput>, skipUnchanged: boolean) {
-  const problems = checkChannelConfig(data.kind, data.config);
+  data = { ...data, config: expandWebhookUrl(providerOf(data.kind), data.config) };
+  const problems = channelConfigProblems(data.kind, data.config);
   if (problems.length) validationFailed(problems);
   await checkDepartment(trx, data.department_id);
   if (data.name !== before?.name) {
@@ -384,5 +403,7 @@ export async function sendTest(ctx: AppContext, actor: Actor, idOrName: number |
     ? await resolved.provider.send(resolved.config, testMessage(row), { timeoutMs: settings.timeoutSeconds * 1000, outbound: outboundPolicyOf(ctx), env: process.env, bus: ctx.bus })
     : { ok: false, status: null, snippet: '', failure: 'config', error: resolved.error };
   await recordAudit(ctx.db.kysely, actor, { action: 'channel.test', entity: 'channel', entityId: row.id, after: { ok: result.ok, failure: result.failure ?? null, status: result.status } });
+  // A test the service accepted is the channel's last success (the first-run checklist's last step).
+  if (result.ok) await ctx.db.kysely.updateTable('channels').set({ last_success_at: nowIso() }).where('id', '=', row.id).execute();
   return { ...result, channel: row.name, kind: row.kind };
 }

@@ -11,6 +11,8 @@ import report from './zh-CN/report.ts';
 import learn from './zh-CN/learn.ts';
 import outbound from './zh-CN/outbound.ts';
 import signal from './zh-CN/signal.ts';
+import forms from './zh-CN/forms.ts';
+import rsshub from './zh-CN/rsshub.ts';
 
 /**
  * The one zh-CN message catalogue. Each area keeps its messages in its own file under zh-CN/;
@@ -30,6 +32,8 @@ const zhCN: Record<string, string> = {
   ...learn,
   ...outbound,
   ...signal,
+  ...forms,
+  ...rsshub,
 };
 
 export type MessageKey = string;

@@ -7,6 +7,7 @@ import { volumeStatsSchema } from '../report/stats.ts';
 import { timelinessReportSchema } from '../report/timeliness.ts';
 import { shapeOf } from '../shapes.ts';
 import { CHANNEL_KIND_NAMES } from '../alert/vocabulary.ts';
+import { SOURCE_KIND_NAMES } from '../collect/vocabulary.ts';
 import { RISK_LEVELS } from '../levels.ts';
 import { APPEAL_LABELS, EMOTION_LABELS, SENTIMENT_LABELS, type AppealLabel, type EmotionLabel } from '../analyze/vocabulary.ts';
 
@@ -32,7 +33,19 @@ export const meSchema = z.object({
 export const createdUserSchema = z.object({ user: publicUserSchema, initialPassword: z.string().nullable() });
 
 /** A channel kind and the fields of its configuration that are secrets. */
-export const channelKindSchema = z.object({ kind: z.enum(CHANNEL_KIND_NAMES), secretFields: z.array(z.string()).readonly() });
+export const channelKindSchema = z.object({
+  kind: z.enum(CHANNEL_KIND_NAMES),
+  secretFields: z.array(z.string()).readonly(),
+  schema: z.record(z.string(), z.unknown()).describe("the kind's settings as JSON Schema with zh-CN titles and help (the console's generated form)"),
+});
+
+/** A source kind and its settings as JSON Schema for the console's generated form. */
+export const sourceKindSchema = z.object({
+  kind: z.enum(SOURCE_KIND_NAMES),
+  needsUrl: z.boolean(),
+  pulled: z.boolean().describe('fetched periodically (feed, html, json)'),
+  schema: z.record(z.string(), z.unknown()).describe('config as JSON Schema with zh-CN titles and help'),
+});
 
 /** What a test message got back from the service. */
 export const channelTestSchema = z.object({

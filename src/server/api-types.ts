@@ -38,6 +38,9 @@ import type { ingestResultSchema } from '../collect/ingest.ts';
 import type { publicSourceSchema, sourceHealthSchema, sourceInput, sourceListItemSchema } from '../collect/manage.ts';
 import type { postDetailSchema, postRowSchema } from '../collect/posts.ts';
 import type { previewSchema } from '../collect/preview.ts';
+import type { detectionSchema } from '../collect/detect.ts';
+import type { rsshubRouteSchema } from '../collect/rsshub.ts';
+import type { exampleImportSchema, setupChecklistSchema } from '../workspace/setup.ts';
 import type { assessmentReportSchema, weightsAnswerSchema } from '../report/assessment.ts';
 import type { dashboardSchema } from '../report/dashboard.ts';
 import type { namedDateInput, namedDateSchema } from '../report/named-dates.ts';
@@ -47,6 +50,7 @@ import type { departmentTimelinessSchema } from '../report/timeliness.ts';
 import type { applyResultSchema } from '../workspace/workspace.ts';
 import type {
   channelKindSchema,
+  sourceKindSchema,
   channelTestSchema,
   createdUserSchema,
   eventDetailSchema,
@@ -158,6 +162,11 @@ export type Channel = Out<typeof publicChannelSchema>;
 export type ChannelInput = In<typeof channelInput>;
 export type ChannelTest = Out<typeof channelTestSchema>;
 export type ChannelKind = Out<typeof channelKindSchema>;
+export type SourceKindInfo = Out<typeof sourceKindSchema>;
+export type SourceDetection = Out<typeof detectionSchema>;
+export type RsshubRoute = Out<typeof rsshubRouteSchema>;
+export type SetupChecklist = Out<typeof setupChecklistSchema>;
+export type ExampleImport = Out<typeof exampleImportSchema>;
 export type AlertSettings = Out<typeof alertSettingsSchema>;
 
 // Reports

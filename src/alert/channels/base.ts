@@ -91,7 +91,30 @@ export interface ChannelProvider<C = any> {
   config: z.ZodType<C>;
   /** Config fields that are secrets: masked in the API and in workspace exports. */
   secretFields: readonly string[];
+  /**
+   * The robot's whole webhook address pasted where its key or token goes: the field and how to
+   * read the key (and the service's address, when it is not the default) out of it.
+   */
+  webhookField?: { field: string; read(url: URL): Record<string, string> | null };
   send(config: C, message: ChannelMessage, ctx: SendContext): Promise<SendResult>;
+}
+
+/**
+ * A config with a pasted webhook address (see `webhookField`) split into the key and the
+ * service's address; anything else is returned as it is.
+ */
+export function expandWebhookUrl(provider: ChannelProvider | null | undefined, config: Record<string, unknown>): Record<string, unknown> {
+  const spec = provider?.webhookField;
+  const value = spec ? config[spec.field] : undefined;
+  if (!spec || typeof value !== 'string' || !/^https?:\/\//i.test(value.trim())) return config;
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    return config;
+  }
+  const read = spec.read(url);
+  return read ? { ...config, ...read } : config;
 }
 
 export function snippetOf(text: string, max = 500): string {

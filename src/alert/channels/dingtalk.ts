@@ -54,6 +54,14 @@ export const dingtalkChannel: ChannelProvider<DingtalkConfig> = {
   kind: 'dingtalk',
   config,
   secretFields: ['accessToken', 'secret'],
+  webhookField: {
+    field: 'accessToken',
+    read: (url) => {
+      const accessToken = url.searchParams.get('access_token');
+      const i = url.pathname.indexOf('/robot/send');
+      return accessToken && i >= 0 ? { accessToken, baseUrl: `${url.origin}${url.pathname.slice(0, i)}` } : null;
+    },
+  },
   async send(cfg, message, ctx): Promise<SendResult> {
     let url = `${cfg.baseUrl.replace(/\/+$/, '')}/robot/send?access_token=${encodeURIComponent(cfg.accessToken)}`;
     if (cfg.secret) {

@@ -47,6 +47,13 @@ export const feishuChannel: ChannelProvider<FeishuConfig> = {
   kind: 'feishu',
   config,
   secretFields: ['token', 'secret'],
+  webhookField: {
+    field: 'token',
+    read: (url) => {
+      const m = /^(.*)\/open-apis\/bot\/v2\/hook\/([^/]+)\/?$/.exec(url.pathname);
+      return m ? { token: decodeURIComponent(m[2]!), baseUrl: `${url.origin}${m[1]}` } : null;
+    },
+  },
   async send(cfg, message, ctx): Promise<SendResult> {
     const url = `${cfg.baseUrl.replace(/\/+$/, '')}/open-apis/bot/v2/hook/${encodeURIComponent(cfg.token)}`;
     const body: Record<string, unknown> = feishuPayload(message, cfg.keyword);

@@ -37,6 +37,14 @@ export const wecomChannel: ChannelProvider<WecomConfig> = {
   kind: 'wecom',
   config,
   secretFields: ['key'],
+  webhookField: {
+    field: 'key',
+    read: (url) => {
+      const key = url.searchParams.get('key');
+      const i = url.pathname.indexOf('/cgi-bin/webhook/send');
+      return key && i >= 0 ? { key, baseUrl: `${url.origin}${url.pathname.slice(0, i)}` } : null;
+    },
+  },
   async send(cfg, message, ctx): Promise<SendResult> {
     const url = `${cfg.baseUrl.replace(/\/+$/, '')}/cgi-bin/webhook/send?key=${encodeURIComponent(cfg.key)}`;
     const answer = await postJson(ctx, url, wecomPayload(message), {});

@@ -4,6 +4,7 @@ import { channelInput, createChannel, deleteChannel, getChannel, listChannels, p
 import { channelProviders } from '../../alert/channels/index.ts';
 import { alertSettingsSchema, changeAlertSettings, loadAlertSettings } from '../../alert/settings.ts';
 import { t } from '../../i18n/index.ts';
+import { formSchema } from '../../forms/json-schema.ts';
 import { actorOf } from '../session.ts';
 import { typed, type RouteModule } from './types.ts';
 import { noContent } from '../responses.ts';
@@ -17,9 +18,9 @@ export const channelRoutes: RouteModule = (app, ctx) => {
   const r = typed(app);
   const tags = ['alerts'];
 
-  r.get('/api/channel-kinds', { schema: { tags, summary: 'Channel kinds and their secret fields', response: { 200: channelKindSchema.array() } } }, async (request) => {
+  r.get('/api/channel-kinds', { schema: { tags, summary: 'Channel kinds, their secret fields and their settings as JSON Schema (zh-CN titles)', response: { 200: channelKindSchema.array() } } }, async (request) => {
     assertCan(actorOf(request), 'channels.manage');
-    return Object.values(channelProviders).map((p) => ({ kind: p.kind, secretFields: p.secretFields }));
+    return Object.values(channelProviders).map((p) => ({ kind: p.kind, secretFields: p.secretFields, schema: formSchema(p.config, `channel.${p.kind}`, p.secretFields) }));
   });
   r.get('/api/channels', { schema: { tags, summary: 'Channels with their failure state (secrets masked)', response: { 200: publicChannelSchema.array() } } }, async (request) => listChannels(db, actorOf(request)));
   r.get('/api/channels/:id', { schema: { tags, summary: 'One channel', params: idParam, response: { 200: publicChannelSchema } } }, async (request) => getChannel(db, actorOf(request), request.params.id));

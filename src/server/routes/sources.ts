@@ -21,7 +21,9 @@ import {
 } from '../../collect/manage.ts';
 import { PRESETS } from '../../collect/parser/presets.ts';
 import { previewSchema, previewSource } from '../../collect/preview.ts';
-import { kindOf } from '../../collect/sources/index.ts';
+import { kindOf, sourceKinds } from '../../collect/sources/index.ts';
+import { formSchema } from '../../forms/json-schema.ts';
+import { sourceKindSchema } from '../answers.ts';
 import { CollectError, sourceConfigJson } from '../../collect/types.ts';
 import { readJson } from '../../db/values.ts';
 import { ValidationError } from '../../errors.ts';
@@ -47,6 +49,10 @@ export const sourceRoutes: RouteModule = async (app, ctx) => {
   const db = ctx.db.kysely;
   const r = typed(app);
 
+  r.get('/api/source-kinds', { schema: { tags: ['sources'], summary: 'Source kinds and their settings as JSON Schema (zh-CN titles)', response: { 200: sourceKindSchema.array() } } }, async (request) => {
+    assertCan(actorOf(request), 'sources.manage');
+    return Object.values(sourceKinds).map((k) => ({ kind: k.kind, needsUrl: k.needsUrl, pulled: k.pulled, schema: formSchema(k.config, 'source') }));
+  });
   r.get('/api/sources', { schema: { tags: ['sources'], summary: 'List sources with post counts and health', response: { 200: sourceListItemSchema.array() } } }, async (request) => listSources(db, actorOf(request)));
   r.get('/api/sources/health', { schema: { tags: ['sources'], summary: 'Health of every source: last success, last error, error streak, paused', response: { 200: sourceHealthSchema.array() } } }, async (request) =>
     sourceHealth(db, actorOf(request)),

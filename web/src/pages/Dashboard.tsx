@@ -3,6 +3,7 @@ import { useMemo } from 'react';
 import { LoadError } from '../App.tsx';
 import { Chart } from '../components/Chart.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
+import { SetupChecklist } from '../components/SetupChecklist.tsx';
 import { SafeText } from '../components/SafeText.tsx';
 import { LevelTag } from '../components/Tags.tsx';
 import { t, tk } from '../i18n.ts';
@@ -67,6 +68,7 @@ export default function DashboardPage() {
   return (
     <div className="ms-page">
       <PageTitle title={t('web.dashboard.title')} extra={d && <Typography.Text type="secondary">{t('web.dashboard.updatedAt', { time: fmtTime(d.generatedAt) })}</Typography.Text>} />
+      <SetupChecklist onChanged={data.reload} />
       {data.error && <LoadError error={data.error} onRetry={data.reload} />}
       <Row gutter={[12, 12]}>
         <Col xs={12} md={8} xl={{ flex: '1 1 0' }}>

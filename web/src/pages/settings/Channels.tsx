@@ -1,8 +1,9 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { Alert, Button, Form, Input, Modal, Popconfirm, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Form, Input, Modal, Popconfirm, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { LoadError } from '../../App.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
+import { schemaDefaults, useConfigEditor, type JsonSchema } from '../../components/SchemaForm.tsx';
 import { LevelTag } from '../../components/Tags.tsx';
 import { t, tk } from '../../i18n.ts';
 import { api } from '../../lib/api.ts';
@@ -23,29 +24,39 @@ export default function Channels() {
   const [form] = Form.useForm();
   const { run, busy } = useAction();
   const [testResult, setTestResult] = useState<{ ok: boolean; text: string } | null>(null);
+  const { message } = App.useApp();
+  const [saving, setSaving] = useState(false);
+  const kind = Form.useWatch('kind', form) as string | undefined;
+  const schemaOf = (k: string | undefined) => (kinds.data ?? []).find((x) => x.kind === k)?.schema as JsonSchema | undefined;
+  const editor = useConfigEditor(form, schemaOf(kind));
 
   const open = (c: Channel | 'new') => {
     setEditing(c);
-    form.setFieldsValue(
-      c === 'new'
-        ? { name: '', kind: 'inapp', config: '{}', department_id: null, min_level: 'yellow', rule_names: [], quiet: '', audience: 'department', enabled: true }
-        : { ...c, config: JSON.stringify(c.config, null, 2), quiet: c.quiet_hours ? `${c.quiet_hours.start}-${c.quiet_hours.end}` : '' },
-    );
+    if (c === 'new') {
+      const k = 'wecom';
+      form.setFieldsValue({ name: '', kind: k, department_id: null, min_level: 'yellow', rule_names: [], quiet: '', audience: 'department', enabled: true });
+      editor.load(schemaDefaults(schemaOf(k) ?? {}));
+    } else {
+      form.setFieldsValue({ ...c, config: undefined, quiet: c.quiet_hours ? `${c.quiet_hours.start}-${c.quiet_hours.end}` : '' });
+      editor.load(c.config);
+    }
   };
   const save = async () => {
-    const v = await form.validateFields();
-    let config: Record<string, unknown>;
-    try {
-      config = JSON.parse(v.config || '{}');
-      if (!config || typeof config !== 'object' || Array.isArray(config)) throw new Error();
-    } catch {
-      form.setFields([{ name: 'config', errors: [t('web.channels.configInvalid')] }]);
-      return;
-    }
+    const config = editor.read();
+    const v = await form.validateFields().catch(() => null);
+    if (!v || !config) return;
     const body = { name: v.name.trim(), kind: v.kind, config, department_id: v.department_id ?? null, min_level: v.min_level, rule_names: v.rule_names ?? [], quiet_hours: parseQuietHours(v.quiet ?? '') ?? null, audience: v.audience, enabled: v.enabled };
-    if (await run(() => (editing === 'new' ? api.post('/api/channels', body) : api.patch(`/api/channels/${(editing as Channel).id}`, body)), t('web.app.saved'))) {
+    setSaving(true);
+    try {
+      await (editing === 'new' ? api.post('/api/channels', body) : api.patch(`/api/channels/${(editing as Channel).id}`, body));
+      void message.success(t('web.app.saved'));
       setEditing(null);
       list.reload();
+    } catch (err) {
+      editor.showServerErrors(err);
+      void message.error((err as Error).message);
+    } finally {
+      setSaving(false);
     }
   };
   const test = async (c: Channel) => {
@@ -120,17 +131,21 @@ export default function Channels() {
           },
         ]}
       />
-      <Modal open={editing !== null} width={640} title={t('web.channels.new')} onCancel={() => setEditing(null)} onOk={() => void save()} confirmLoading={busy} destroyOnHidden>
+      <Modal open={editing !== null} width={640} title={editing && editing !== 'new' ? t('web.channels.editTitle', { name: editing.name }) : t('web.channels.new')} onCancel={() => setEditing(null)} onOk={() => void save()} confirmLoading={saving} destroyOnHidden>
         <Form form={form} layout="vertical">
           <Form.Item name="name" label={t('web.channels.name')} rules={[{ required: true, whitespace: true, message: t('web.common.required', { field: t('web.channels.name') }) }]}>
             <Input maxLength={100} />
           </Form.Item>
           <Form.Item name="kind" label={t('web.channels.kind')}>
-            <Select disabled={editing !== 'new'} options={(kinds.data ?? []).map((k) => ({ value: k.kind, label: tk('web.channels.kind', k.kind) }))} />
+            <Select
+              disabled={editing !== 'new'}
+              data-testid="channel-kind"
+              onChange={(k: string) => editor.load(schemaDefaults(schemaOf(k) ?? {}))}
+              options={(kinds.data ?? []).map((k) => ({ value: k.kind, label: tk('web.channels.kind', k.kind) }))}
+            />
           </Form.Item>
-          <Form.Item name="config" label={t('web.channels.config')} extra={t('web.channels.secretsHint')}>
-            <Input.TextArea autoSize={{ minRows: 3 }} style={{ fontFamily: 'monospace' }} spellCheck={false} />
-          </Form.Item>
+          {kind && tk('web.channels.kindHelp', kind) !== kind && <Alert type="info" showIcon style={{ marginBottom: 12 }} message={tk('web.channels.kindHelp', kind)} />}
+          {editor.element}
           <Space wrap>
             <Form.Item name="department_id" label={t('web.channels.department')} extra={t('web.channels.departmentHint')}>
               <Select allowClear style={{ width: 200 }} options={deps.options} />

@@ -19,6 +19,7 @@ export default function Departments() {
 
   const open = (d: Department | 'new') => {
     setEditing(d);
+    form.resetFields();
     form.setFieldsValue(d === 'new' ? { code: '', name: '', phone: '', is_office: false, general_hours: false } : { code: d.code, name: d.name, phone: d.phone ?? '', is_office: d.is_office === 1, general_hours: d.general_hours === 1 });
   };
   const save = async () => {
@@ -64,7 +65,7 @@ export default function Departments() {
         onOk={() => void save()}
         okText={t('web.common.save')}
         confirmLoading={busy}
-        destroyOnHidden
+        forceRender
       >
         <Form form={form} layout="vertical">
           <Form.Item

@@ -1,15 +1,17 @@
 import { ExperimentOutlined, PlusOutlined } from '@ant-design/icons';
-import { Alert, Button, Checkbox, Form, Input, InputNumber, List, Modal, Popconfirm, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Checkbox, Form, Input, InputNumber, List, Modal, Popconfirm, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { LoadError } from '../../App.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
+import { schemaDefaults, useConfigEditor, type JsonSchema } from '../../components/SchemaForm.tsx';
 import { ExternalLink, SafeText } from '../../components/SafeText.tsx';
 import { t, tk } from '../../i18n.ts';
 import { api } from '../../lib/api.ts';
 import { fmtTime } from '../../lib/format.ts';
 import { useAction, useLoad } from '../../lib/hooks.ts';
-import type { SourceListItem as Source, SourcePreview as Preview } from '../../lib/types.ts';
+import type { SourceKindInfo, SourceListItem as Source, SourcePreview as Preview } from '../../lib/types.ts';
 import { useDepartments } from '../../lib/useDepartments.ts';
+import { SourceWizard, type WizardResult } from './SourceWizard.tsx';
 
 const KINDS = ['feed', 'html', 'json', 'push', 'import', 'manual'];
 const PULLED = new Set(['feed', 'html', 'json']);
@@ -24,32 +26,39 @@ export default function Sources() {
   const highFrequency = Form.useWatch('high_frequency', form) === true;
   const { run, busy } = useAction();
 
-  const open = (s: Source | 'new') => {
+  const kinds = useLoad((signal) => api.get<SourceKindInfo[]>('/api/source-kinds', undefined, { signal }), []);
+  const schemaOf = (k: string | undefined) => (kinds.data ?? []).find((x) => x.kind === k)?.schema as JsonSchema | undefined;
+  const editor = useConfigEditor(form, schemaOf(kind));
+  const { message } = App.useApp();
+  const [saving, setSaving] = useState(false);
+
+  const [wizard, setWizard] = useState(false);
+  const open = (s: Source | 'new', found?: WizardResult) => {
     setEditing(s);
-    form.setFieldsValue(
-      s === 'new'
-        ? { name: '', kind: 'feed', url: '', preset: undefined, config: '{}', interval_seconds: 300, high_frequency: false, weight: 1, department_id: null, reference: false }
-        : { ...s, high_frequency: s.high_frequency === 1, reference: s.reference === 1, preset: (s.config.preset as string | undefined) ?? undefined, config: JSON.stringify(Object.fromEntries(Object.entries(s.config).filter(([k]) => k !== 'preset')), null, 2) },
-    );
-  };
-  const configOf = (v: { config?: string; preset?: string }): Record<string, unknown> | null => {
-    try {
-      const c = JSON.parse(v.config || '{}');
-      if (!c || typeof c !== 'object' || Array.isArray(c)) throw new Error();
-      return v.preset ? { ...c, preset: v.preset } : c;
-    } catch {
-      form.setFields([{ name: 'config', errors: [t('web.channels.configInvalid')] }]);
-      return null;
+    if (s === 'new') {
+      form.setFieldsValue({ name: found?.name ?? '', kind: found?.kind ?? 'feed', url: found?.url ?? '', interval_seconds: 300, high_frequency: false, weight: 1, department_id: null, reference: false });
+      editor.load(found?.config ?? schemaDefaults(schemaOf('feed') ?? {}));
+    } else {
+      form.setFieldsValue({ ...s, config: undefined, high_frequency: s.high_frequency === 1, reference: s.reference === 1 });
+      editor.load(s.config);
     }
   };
   const save = async () => {
-    const v = await form.validateFields();
-    const config = configOf(v);
-    if (!config) return;
+    const config = editor.read();
+    const v = await form.validateFields().catch(() => null);
+    if (!v || !config) return;
     const body = { name: v.name.trim(), kind: v.kind, url: v.url?.trim() || null, config, interval_seconds: v.interval_seconds, high_frequency: PULLED.has(v.kind) && v.high_frequency === true, weight: v.weight, department_id: v.department_id ?? null, reference: v.reference === true };
-    if (await run(() => (editing === 'new' ? api.post('/api/sources', body) : api.patch(`/api/sources/${(editing as Source).id}`, body)), t('web.app.saved'))) {
+    setSaving(true);
+    try {
+      await (editing === 'new' ? api.post('/api/sources', body) : api.patch(`/api/sources/${(editing as Source).id}`, body));
+      void message.success(t('web.app.saved'));
       setEditing(null);
       list.reload();
+    } catch (err) {
+      editor.showServerErrors(err);
+      void message.error((err as Error).message);
+    } finally {
+      setSaving(false);
     }
   };
   // A stored source's secrets come back masked; its id lets the server use the stored values.
@@ -59,8 +68,9 @@ export default function Sources() {
     if (result) setPreview({ name, result });
   };
   const testForm = async () => {
-    const v = await form.validateFields();
-    const config = configOf(v);
+    const config = editor.read();
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     if (config && v.url) await test(v.name || '—', { url: v.url.trim(), kind: v.kind, config, ...(editing !== 'new' && editing ? { source_id: editing.id } : {}) });
   };
   const action = async (s: Source, what: 'collect' | 'pause' | 'resume') => {
@@ -74,11 +84,17 @@ export default function Sources() {
         title={t('web.sources.title')}
         intro={t('web.sources.intro')}
         extra={
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => open('new')}>
-            {t('web.sources.new')}
-          </Button>
+          <Space>
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setWizard(true)} data-testid="source-wizard">
+              {t('web.wizard.open')}
+            </Button>
+            <Button icon={<PlusOutlined />} onClick={() => open('new')}>
+              {t('web.sources.new')}
+            </Button>
+          </Space>
         }
       />
+      <SourceWizard open={wizard} onClose={() => setWizard(false)} onSaved={list.reload} onAdjust={(found) => open('new', found)} />
       {list.error && <LoadError error={list.error} onRetry={list.reload} />}
       <Table<Source>
         rowKey="id"
@@ -88,7 +104,7 @@ export default function Sources() {
         scroll={{ x: true }}
         columns={[
           { title: t('web.sources.name'), dataIndex: 'name', render: (v: string, s) => <Space direction="vertical" size={0}><span>{v}</span><ExternalLink url={s.url}>{s.url ?? ''}</ExternalLink></Space> },
-          { title: t('web.sources.kind'), dataIndex: 'kind', render: (k: string, s) => <>{tk('web.sources.kind', k)} {typeof s.config.preset === 'string' && <Tag>{s.config.preset}</Tag>}{s.reference === 1 && <Tag color="purple" title={t('web.sources.referenceHint')}>{t('web.sources.referenceTag')}</Tag>}</> },
+          { title: t('web.sources.kind'), dataIndex: 'kind', render: (k: string, s) => <>{tk('web.sources.kind', k)} {typeof s.config.preset === 'string' && <Tag>{tk('web.sources.preset', s.config.preset)}</Tag>}{s.reference === 1 && <Tag color="purple" title={t('web.sources.referenceHint')}>{t('web.sources.referenceTag')}</Tag>}</> },
           { title: t('web.sources.interval'), dataIndex: 'interval_seconds', render: (v: number, s) => <>{v} {s.high_frequency === 1 && <Tag color="volcano">{t('web.sources.highFrequency')}</Tag>}</> },
           { title: t('web.posts.title'), dataIndex: 'posts' },
           {
@@ -136,7 +152,7 @@ export default function Sources() {
         title={editing === 'new' || editing === null ? t('web.sources.new') : t('web.sources.editTitle', { name: editing.name })}
         onCancel={() => setEditing(null)}
         onOk={() => void save()}
-        confirmLoading={busy}
+        confirmLoading={saving}
         destroyOnHidden
         footer={(orig) => (
           <Space>
@@ -151,22 +167,15 @@ export default function Sources() {
           </Form.Item>
           <Space wrap>
             <Form.Item name="kind" label={t('web.sources.kind')}>
-              <Select style={{ width: 200 }} disabled={editing !== 'new'} options={KINDS.map((k) => ({ value: k, label: tk('web.sources.kind', k) }))} />
+              <Select style={{ width: 200 }} disabled={editing !== 'new'} onChange={(k: string) => editor.load(schemaDefaults(schemaOf(k) ?? {}))} options={KINDS.map((k) => ({ value: k, label: tk('web.sources.kind', k) }))} />
             </Form.Item>
-            {kind === 'html' && (
-              <Form.Item name="preset" label={t('web.sources.preset')}>
-                <Select allowClear style={{ width: 160 }} options={['discuz', 'board'].map((x) => ({ value: x, label: tk('web.sources.preset', x) }))} />
-              </Form.Item>
-            )}
           </Space>
           {PULLED.has(kind) && (
             <Form.Item name="url" label={t('web.sources.url')} rules={[{ required: true, pattern: /^https?:\/\/\S+$/i, message: t('web.response.urlInvalid') }]}>
               <Input placeholder="https://" />
             </Form.Item>
           )}
-          <Form.Item name="config" label={t('web.sources.config')}>
-            <Input.TextArea autoSize={{ minRows: 3 }} style={{ fontFamily: 'monospace' }} spellCheck={false} />
-          </Form.Item>
+          {editor.element}
           <Space wrap>
             <Form.Item name="interval_seconds" label={t('web.sources.interval')} extra={PULLED.has(kind) ? t('web.sources.intervalHelp') : undefined}>
               <InputNumber min={highFrequency ? 10 : 60} max={604800} />

@@ -10,6 +10,7 @@ import { ROLES } from '../../lib/navigation.ts';
 import { useMe } from '../../lib/session.tsx';
 import type { CreatedUser, User, UserInput } from '../../lib/types.ts';
 import { useDepartments } from '../../lib/useDepartments.ts';
+import { SetupChecklist } from '../../components/SetupChecklist.tsx';
 
 type FormValues = Omit<UserInput, 'password'>;
 
@@ -46,6 +47,7 @@ export default function Users() {
 
   const open = (u: User | 'new') => {
     setEditing(u);
+    form.resetFields();
     form.setFieldsValue(
       u === 'new'
         ? { username: '', display_name: '', role: 'responder', department_id: null, phone: '', email: '', active: true }
@@ -99,6 +101,7 @@ export default function Users() {
           )
         }
       />
+      {canEdit && <SetupChecklist onChanged={list.reload} />}
       {list.error && <LoadError error={list.error} onRetry={list.reload} />}
       <Table<User>
         rowKey="id"
@@ -149,7 +152,7 @@ export default function Users() {
         onOk={() => void save()}
         okText={t('web.common.save')}
         confirmLoading={busy}
-        destroyOnHidden
+        forceRender
       >
         <Form form={form} layout="vertical">
           <Form.Item
