@@ -21,6 +21,7 @@ import { sourceRoutes } from './sources.ts';
 import { postRoutes } from './posts.ts';
 import { ingestRoutes } from './ingest.ts';
 import { timeRoutes } from './time.ts';
+import { similarRoutes } from './similar.ts';
 
 /** Every API route module. A stage adds its file and one line here. */
-export const routes: RouteModule[] = [healthRoutes, authRoutes, orgRoutes, auditRoutes, workspaceRoutes, accountRoutes, caseRoutes, responseRoutes, memoRoutes, commitmentRoutes, templateRoutes, alertRoutes, channelRoutes, ruleRoutes, eventRoutes, analysisRoutes, labelRoutes, reportRoutes, sourceRoutes, postRoutes, ingestRoutes, timeRoutes];
+export const routes: RouteModule[] = [healthRoutes, authRoutes, orgRoutes, auditRoutes, workspaceRoutes, accountRoutes, caseRoutes, responseRoutes, memoRoutes, commitmentRoutes, templateRoutes, alertRoutes, channelRoutes, ruleRoutes, eventRoutes, analysisRoutes, labelRoutes, reportRoutes, sourceRoutes, postRoutes, ingestRoutes, timeRoutes, similarRoutes];
