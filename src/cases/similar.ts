@@ -33,8 +33,9 @@ import { RESPONSE_KINDS } from './vocabulary.ts';
 
 /** States in which a case was answered: its reply was approved (and usually posted). */
 export const ANSWERED_STATES: readonly CaseState[] = ['replied', 'following_up', 'closed'];
-export const TERMS_PER_CASE = 32;
-export const QUERY_TERMS = 16;
+/** 48 and 24 were the best of 32/16, 48/24, 64/24 and 96/32 on the teddycup evaluation for the time they take (bench/similar-cases.ts). */
+export const TERMS_PER_CASE = 48;
+export const QUERY_TERMS = 24;
 /** Words this rare in the case are dropped from its vector (a fraction of its strongest weight). */
 const MIN_RELATIVE = 0.05;
 /** Case posts read to build a case's vector. */
