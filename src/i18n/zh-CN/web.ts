@@ -746,6 +746,7 @@ const web = {
   'web.similar.startHelp': '把这条答复复制为本处置单的新回复稿，修改后再提交审核',
   'web.similar.startFromPost': '以此为起点（新建处置单）',
   'web.similar.started': '已复制为新的回复稿，请按本案情况修改',
+  'web.similar.afterAssign': '处置单已登记；分派后可在本处置单的“相似案例”中以此为起点起草',
   'web.similar.more': '展开全文',
 } as const;
 

@@ -322,7 +322,15 @@ export default function CasePage({ params }: { params: Record<string, string> })
             children: (
               <SimilarCases
                 path={`/api/cases/${c.id}/similar-cases`}
-                onStart={may(me.role, 'cases.draft') && c.state !== 'closed' ? (s) => api.post(`/api/cases/${c.id}/responses`, { from_response: s.reply?.id }).then(detail.reload) : undefined}
+                onStart={
+                  may(me.role, 'cases.draft') && c.moves.includes('draft')
+                    ? async (s) => {
+                        await api.post(`/api/cases/${c.id}/responses`, { from_response: s.reply?.id });
+                        detail.reload();
+                        return t('web.similar.started');
+                      }
+                    : undefined
+                }
               />
             ),
           },

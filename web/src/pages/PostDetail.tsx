@@ -159,11 +159,16 @@ export default function PostDetailPage({ params }: { params: Record<string, stri
     const c = await run(() => api.post<CaseRow>('/api/cases', { post_ids: [p.id] }));
     if (c) navigate(`/cases/${c.id}`);
   };
-  /** 以此为起点 from the post: a case for it, a draft from the past reply, then the case. */
-  const startFrom = async (s: SimilarCase) => {
+  /**
+   * 以此为起点 from the post: a case for it, then a draft from the past reply once the case may be
+   * drafted (a case still 待研判 is drafted from its own 相似案例 tab after it is assigned).
+   */
+  const startFrom = async (s: SimilarCase): Promise<string> => {
     const c = await api.post<CaseRow>('/api/cases', { post_ids: [p.id] });
-    await api.post(`/api/cases/${c.id}/responses`, { from_response: s.reply?.id });
+    const drafted = c.state !== 'triage';
+    if (drafted) await api.post(`/api/cases/${c.id}/responses`, { from_response: s.reply?.id });
     navigate(`/cases/${c.id}`);
+    return drafted ? t('web.similar.started') : t('web.similar.afterAssign');
   };
   return (
     <div className="ms-page">

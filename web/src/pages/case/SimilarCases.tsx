@@ -1,4 +1,5 @@
-import { Alert, Button, Empty, List, Space, Spin, Tag, Tooltip, Typography } from 'antd';
+import { Alert, App, Button, Empty, List, Space, Spin, Tag, Tooltip, Typography } from 'antd';
+import { useState } from 'react';
 import { SafeText } from '../../components/SafeText.tsx';
 import { LevelTag, StateTag } from '../../components/Tags.tsx';
 import { t } from '../../i18n.ts';
@@ -8,12 +9,32 @@ import { useAction, useLoad } from '../../lib/hooks.ts';
 import { Link } from '../../lib/router.tsx';
 import type { SimilarAnswer, SimilarCase } from '../../lib/types.ts';
 
+const SHORT = 160;
+
+/** A reply's text, its first lines until unfolded. */
+function ReplyText({ body }: { body: string }) {
+  const [open, setOpen] = useState(false);
+  const long = body.length > SHORT;
+  return (
+    <Typography.Paragraph style={{ marginBottom: 4, whiteSpace: 'pre-wrap' }} data-testid="similar-reply">
+      <SafeText text={open || !long ? body : `${body.slice(0, SHORT)}…`} />
+      {long && !open && (
+        <Button type="link" size="small" onClick={() => setOpen(true)}>
+          {t('web.similar.more')}
+        </Button>
+      )}
+    </Typography.Paragraph>
+  );
+}
+
 /**
  * Past cases at hand (相似案例): answered cases like this post or case, found locally, with their
  * approved reply, outcome and department. "以此为起点" copies a reply into a new draft through the
- * ordinary drafting call (`from_response`), which checks that the viewer may see the past case.
+ * ordinary drafting call (`from_response`), which checks that the viewer may see the past case;
+ * `onStart` answers the note to show.
  */
-export function SimilarCases({ path, onStart, startLabel }: { path: string; onStart?: (c: SimilarCase) => Promise<unknown>; startLabel?: string }) {
+export function SimilarCases({ path, onStart, startLabel }: { path: string; onStart?: (c: SimilarCase) => Promise<string>; startLabel?: string }) {
+  const { message } = App.useApp();
   const similar = useLoad((signal) => api.get<SimilarAnswer>(path, undefined, { signal }), [path]);
   const { run, busy } = useAction();
   if (similar.error) return <Alert type="error" showIcon message={similar.error.message} />;
@@ -77,12 +98,10 @@ export function SimilarCases({ path, onStart, startLabel }: { path: string; onSt
                     {c.reply.department && <Tag>{c.reply.department}</Tag>}
                     {c.reply.verified_at ? <Tag color="green">{t('web.similar.verified')}</Tag> : c.reply.posted_at ? <Tag color="cyan">{t('web.similar.posted')}</Tag> : null}
                   </Space>
-                  <Typography.Paragraph ellipsis={{ rows: 4, expandable: true, symbol: t('web.similar.more') }} style={{ marginBottom: 4, whiteSpace: 'pre-wrap' }}>
-                    {c.reply.body}
-                  </Typography.Paragraph>
+                  <ReplyText body={c.reply.body} />
                   {onStart && (
                     <Tooltip title={t('web.similar.startHelp')}>
-                      <Button size="small" loading={busy} data-testid="similar-start" onClick={() => void run(() => onStart(c), t('web.similar.started'))}>
+                      <Button size="small" loading={busy} data-testid="similar-start" onClick={() => void run(() => onStart(c)).then((note) => note && void message.success(note))}>
                         {startLabel ?? t('web.similar.start')}
                       </Button>
                     </Tooltip>
