@@ -1,14 +1,15 @@
 /**
  * Past cases at hand (issue 21): lookup time at 100k answered cases, and hit@5 on real message→reply pairs.
  * Usage: npx minsheng bench similar-cases [--cases 100000] [--queries 200] [--db <new SQLite path | postgres://…>]
- *        [--data ../shared/datasets] [--skip-speed] [--skip-quality]
+ *        [--data ../shared/datasets] [--skip-speed] [--skip-quality] [--keep] [--reuse <SQLite file kept by --keep>]
  *
  * Speed: a fresh database with `--cases` closed cases, each with one post (generated texts, or
  * variants of the real teddycup messages when --data holds them), segmented by the product's
  * segmenter, a lead department and an approved, posted reply; the index is built with
  * `indexSimilarCases` (timed), then `--queries` new messages are looked up as the office (every
  * case) and as a responder (department-scoped), after 20 warm-up lookups. Prints p50/p95/max and
- * the load average.
+ * the load average. --keep leaves the SQLite file (and prints its path); --reuse measures the
+ * lookups on such a file again (its index is caught up first).
  *
  * Quality: `teddycup2020c/messages_with_replies_dev.jsonl` under --data (skipped with a message
  * when absent), read in time order: the answering department of each message is the signature of
@@ -153,14 +154,27 @@ async function source(db: Kysely<Database>): Promise<number> {
   return s.id;
 }
 
+const DEPARTMENTS = ['建设科', '住房保障科', '城管执法大队', '交通运输局', '生态环境局', '教育局', '卫生健康局', '市场监管局', '人社局', '自然资源局'];
+
 async function speed(): Promise<void> {
   const corpus = corpusFor(existsSync(DATA) ? DATA : null, 21);
-  const fresh = await freshDatabase(DB_BASE, 'minsheng_bench_similar');
+  const reuse = arg('reuse');
+  const fresh = reuse ? { url: reuse, drop: async () => undefined } : await freshDatabase(DB_BASE, 'minsheng_bench_similar');
   const db: Db = await openDatabase(fresh.url);
   try {
     await migrateToLatest(db);
     const k = db.kysely;
-    const depts = await departments(k, ['建设科', '住房保障科', '城管执法大队', '交通运输局', '生态环境局', '教育局', '卫生健康局', '市场监管局', '人社局', '自然资源局']);
+    if (reuse) {
+      const depts = (await k.selectFrom('departments').select('id').orderBy('id').execute()).map((d) => d.id);
+      const n = Number((await k.selectFrom('cases').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+      console.log(`speed: reusing ${reuse} (${n} cases) on ${db.kind}; cores ${availableParallelism()}, load ${load()}`);
+      const t0 = performance.now();
+      const caught = await indexSimilarCases(k, n + 1);
+      console.log(`  index caught up ${caught} cases in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      await measure(k, depts, corpus, n);
+      return;
+    }
+    const depts = await departments(k, DEPARTMENTS);
     const sourceId = await source(k);
     const r = rng(7);
     const start = Date.parse('2024-01-01T00:00:00Z');
@@ -179,8 +193,18 @@ async function speed(): Promise<void> {
     const indexed = await indexSimilarCases(k, CASES + 1);
     const rows = await k.selectFrom('case_terms').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
     console.log(`  index: ${indexed} cases, ${Number(rows.n)} term rows in ${((performance.now() - t0) / 1000).toFixed(1)} s, load ${load()}`);
+    await measure(k, depts, corpus, CASES);
+    if (flag('keep') && db.kind === 'sqlite') console.log(`  kept ${fresh.url} (--reuse it)`);
+  } finally {
+    await db.close();
+    if (!flag('keep')) await fresh.drop();
+  }
+}
+
+async function measure(k: Kysely<Database>, depts: number[], corpus: ReturnType<typeof corpusFor>, cases: number): Promise<void> {
+  {
     const responder: Actor = { id: null, name: 'bench-responder', role: 'responder', departmentId: depts[0], via: 'cli' };
-    const queries = Array.from({ length: QUERIES + 20 }, (_, i) => seg.cut(normalizePost(corpus.next(CASES + 7919 * (i + 1)))).join(' '));
+    const queries = Array.from({ length: QUERIES + 20 }, (_, i) => seg.cut(normalizePost(corpus.next(cases + 7919 * (i + 1)))).join(' '));
     for (const actor of [office, responder]) {
       const times: number[] = [];
       let found = 0;
@@ -197,9 +221,19 @@ async function speed(): Promise<void> {
         `  lookup as ${actor.role.padEnd(9)} (${QUERIES} queries, 5 answers with replies): p50 ${pct(times, 0.5).toFixed(1)} ms, p95 ${pct(times, 0.95).toFixed(1)} ms, max ${times[times.length - 1].toFixed(1)} ms; ${found} found cases; load ${load()}`,
       );
     }
-  } finally {
-    await db.close();
-    await fresh.drop();
+    // Baseline in the same run (SQLite): the plain keyword search over the same posts, the same words OR-ed, BM25 order.
+    const kind = (await sql<{ n: number }>`select count(*) as n from sqlite_master where name = 'posts_fts'`.execute(k).catch(() => ({ rows: [] as { n: number }[] }))).rows[0]?.n;
+    if (kind) {
+      const times: number[] = [];
+      for (let i = 0; i < queries.length; i++) {
+        const words = termVector([queries[i]], QUERY_TERMS).map((x) => `"${x.word.replace(/"/g, '')}"`);
+        const t = performance.now();
+        if (words.length) await sql`select rowid from posts_fts where posts_fts match ${words.join(' OR ')} order by bm25(posts_fts) limit 5`.execute(k);
+        if (i >= 20) times.push(performance.now() - t);
+      }
+      times.sort((a, b) => a - b);
+      console.log(`  baseline: keyword search (FTS5, same words OR-ed, BM25, no scope, no replies): p50 ${pct(times, 0.5).toFixed(1)} ms, p95 ${pct(times, 0.95).toFixed(1)} ms; load ${load()}`);
+    }
   }
 }
 

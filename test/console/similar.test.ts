@@ -83,7 +83,7 @@ describe('console: past cases at hand and 以此为起点', { skip: skipReason }
     await past.locator('[data-testid=similar-start]').click();
     await page.locator('text=已复制为新的回复稿').first().waitFor();
     await page.locator('.ant-tabs-tab', { hasText: '回复' }).first().click();
-    await page.waitForFunction((mark) => [...document.querySelectorAll('textarea')].some((el) => el.value.includes(mark)), REPLY_MARK);
+    await page.waitForFunction((mark) => Array.from(document.querySelectorAll('textarea')).some((el) => el.value.includes(mark)), REPLY_MARK);
     await context.close();
   });
 });
