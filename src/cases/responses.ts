@@ -60,6 +60,7 @@ export const draftInput = z.object({
   facts: z.string().max(10000).optional().describe('authoritative facts: a firm statement states them, a statement gives them before the situation'),
   subject: z.string().max(200).optional().describe("事由 of a statement or firm statement, e.g. 沿港西路改建工程推进情况 (its title is 关于{subject}的情况说明; never the citizen's headline)"),
   in_name_of: z.enum(['department', 'bureau']).optional().describe("bureau: the office replies in the bureau's name"),
+  from_response: z.number().int().positive().optional().describe('以此为起点: start from this approved reply of a past case (its text and kind; the viewer must see its case)'),
 });
 export type DraftInput = z.infer<typeof draftInput>;
 
@@ -117,6 +118,7 @@ export async function draftResponse(db: Kysely<Database>, actor: Actor, caseId: 
   const data = draftInput.parse(input);
   const c0 = await visibleCase(db, actor, caseId);
   await assertWorksOnCase(db, actor, c0);
+  const past = data.from_response === undefined ? null : await pastReply(db, actor, data.from_response);
   return db.transaction().execute(async (trx) => {
     const c = await loadCase(trx, caseId);
     const departmentId = await replyingDepartment(trx, actor, data.in_name_of);
@@ -128,10 +130,11 @@ export async function draftResponse(db: Kysely<Database>, actor: Actor, caseId: 
       .where('case_posts.case_id', '=', caseId)
       .where('posts.abuse', '=', 1)
       .executeTakeFirst();
-    const kind: ResponseKind = data.kind ?? (attacked ? 'firm' : 'reply');
+    const kind: ResponseKind = data.kind ?? past?.kind ?? (attacked ? 'firm' : 'reply');
     const names = await speakerNames(trx, dept ?? null);
     const body =
       data.body ??
+      past?.body ??
       fillTemplate(
         await templateBody(trx, kind, data.template),
         {
@@ -155,10 +158,22 @@ export async function draftResponse(db: Kysely<Database>, actor: Actor, caseId: 
       .values({ case_id: caseId, kind, body, department_id: departmentId, status: 'draft', drafted_by: actor.id, drafted_at: now, attachments: '[]', updated_at: now })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await moveCase(trx, actor, c, 'draft', {}, null, { response_id: row.id, kind });
-    await recordAudit(trx, actor, { action: 'response.draft', entity: 'response', entityId: row.id, after: row });
+    await moveCase(trx, actor, c, 'draft', {}, null, past ? { response_id: row.id, kind, from_response: past.id } : { response_id: row.id, kind });
+    await recordAudit(trx, actor, { action: 'response.draft', entity: 'response', entityId: row.id, after: past ? { ...row, from_response: past.id, from_case: past.case_id } : row });
     return row;
   });
+}
+
+/**
+ * A past case's approved reply to start a draft from (以此为起点): the actor must see that case
+ * (a responder only their department's and the office's), and the reply must have been approved.
+ */
+async function pastReply(db: Kysely<Database>, actor: Actor, id: number): Promise<ResponseRow> {
+  const { response } = await responseWithCase(db, actor, id);
+  if (response.status !== 'approved' && response.status !== 'posted') {
+    throw new ConflictError(`response ${id} is ${response.status}, not approved`, t('case.error.pastReplyNotApproved'));
+  }
+  return response;
 }
 
 export const editInput = z.object({ body: z.string().min(1).max(20000), kind: z.enum(RESPONSE_KINDS).optional() });

@@ -614,6 +614,20 @@ export interface PostDailyDeltaTable {
   n: number;
 }
 
+/** 027: the weighted words of an answered case (cases/similar.ts): an inverted index by token hash. */
+export interface CaseTermTable {
+  term: number;
+  case_id: number;
+  weight: number;
+}
+
+/** 027: when a case's words were indexed, and how many. */
+export interface CaseTermIndexTable {
+  case_id: number;
+  indexed_at: string;
+  terms: number;
+}
+
 export interface Database {
   departments: DepartmentTable;
   users: UserTable;
@@ -660,4 +674,6 @@ export interface Database {
   named_dates: NamedDateTable;
   post_daily: PostDailyTable;
   post_daily_delta: PostDailyDeltaTable;
+  case_terms: CaseTermTable;
+  case_term_index: CaseTermIndexTable;
 }

@@ -13,6 +13,7 @@ import outbound from './zh-CN/outbound.ts';
 import signal from './zh-CN/signal.ts';
 import forms from './zh-CN/forms.ts';
 import rsshub from './zh-CN/rsshub.ts';
+import assist from './zh-CN/assist.ts';
 
 /**
  * The one zh-CN message catalogue. Each area keeps its messages in its own file under zh-CN/;
@@ -34,6 +35,7 @@ const zhCN: Record<string, string> = {
   ...signal,
   ...forms,
   ...rsshub,
+  ...assist,
 };
 
 export type MessageKey = string;

@@ -1,5 +1,6 @@
 import type { PeriodicTask } from './scheduler.ts';
 import { caseTasks } from '../cases/tasks.ts';
+import { similarIndexTask } from '../cases/similar.ts';
 import { deliveryTask, digestTask, escalationTask } from '../alert/runner.ts';
 import { followUpTask } from '../pipeline/followup.ts';
 import { pendingAnalysisTask } from '../pipeline/index.ts';
@@ -19,6 +20,7 @@ export const periodicTasks: PeriodicTask[] = [
     },
   },
   ...caseTasks,
+  similarIndexTask,
   deliveryTask,
   escalationTask,
   digestTask,

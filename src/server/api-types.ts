@@ -29,6 +29,7 @@ import type { caseDetailSchema, ledgerItemSchema, ledgerPageSchema } from '../ca
 import type { instructionRowSchema, memoDetailSchema, memoInput, memoListItemSchema, memoRowSchema } from '../cases/memos.ts';
 import type { checkResultSchema, responseRowSchema } from '../cases/responses.ts';
 import type { caseSettingsPatch, caseSettingsSchema } from '../cases/settings.ts';
+import type { similarAnswerSchema } from '../cases/similar.ts';
 import type { transitionTableSchema } from '../cases/states.ts';
 import type { templateListSchema, templateSchema } from '../cases/templates.ts';
 import type { verifyResultSchema } from '../cases/verify.ts';
@@ -135,6 +136,9 @@ export type ResponseRow = Out<typeof responseRowSchema>;
 export type ResponseItem = CaseDetail['responses'][number];
 export type AttachmentInfo = Out<typeof attachmentInfoSchema>;
 export type CheckResult = Out<typeof checkResultSchema>;
+/** Past cases at hand: answered cases like a post or a case, with their approved reply. */
+export type SimilarAnswer = Out<typeof similarAnswerSchema>;
+export type SimilarCase = SimilarAnswer['cases'][number];
 export type ReplyTemplate = Out<typeof templateSchema>;
 export type ReplyTemplates = Out<typeof templateListSchema>;
 export type MemoRow = Out<typeof memoRowSchema>;

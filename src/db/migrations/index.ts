@@ -20,6 +20,7 @@ import * as m017 from './017_verification.ts';
 import * as m018 from './018_performance.ts';
 import * as m020 from './020_high_frequency_sources.ts';
 import * as m022 from './022_alert_backfill.ts';
+import * as m027 from './027_similar_cases.ts';
 
 export interface MigrationModule {
   up(db: Kysely<any>, kind: DbKind): Promise<void>;
@@ -50,4 +51,5 @@ export const migrations: Record<string, MigrationModule> = {
   '018_performance': m018,
   '020_high_frequency_sources': m020,
   '022_alert_backfill': m022,
+  '027_similar_cases': m027,
 };

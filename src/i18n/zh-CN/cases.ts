@@ -51,6 +51,7 @@ export default {
   'case.error.approver.leader': '分管领导（疑难处置单）',
   'case.error.approver.office': '局办公室',
   'case.error.responseState': '回复当前状态为“{state}”，不能执行此操作',
+  'case.error.pastReplyNotApproved': '只能以已审核通过的回复为起点',
   'case.error.checkFailed': '回复稿未通过检查：{issues}',
   'case.error.commentRequired': '退回时请填写修改意见',
   'case.error.accountNotAllowed': '账号“{username}”不属于回复部门，不能用于登记此回复',

@@ -868,6 +868,23 @@ const web = {
   'web.setup.name': '姓名',
   'web.setup.role': '角色',
   'web.setup.password': '初始密码',
+  'web.similar.title': '相似案例',
+  'web.similar.help': '本地检索已答复的处置单（按共同关键词的相似度排序，不调用任何外部服务），附审核通过的答复、办理结果和责任部门；只显示您有权查看的处置单。',
+  'web.similar.none': '暂无相似的已答复案例',
+  'web.similar.words': '检索词',
+  'web.similar.shared': '共同关键词',
+  'web.similar.score': '相似度 {score}',
+  'web.similar.reply': '审核通过的答复',
+  'web.similar.noReply': '该案例没有审核通过的答复',
+  'web.similar.verified': '已在原帖核实',
+  'web.similar.posted': '已发布',
+  'web.similar.feedback': '群众反馈：满意/认可 {satisfied}，继续追问 {asking}，升级苗头 {escalating}',
+  'web.similar.start': '以此为起点',
+  'web.similar.startHelp': '把这条答复复制为本处置单的新回复稿，修改后再提交审核',
+  'web.similar.startFromPost': '以此为起点（新建处置单）',
+  'web.similar.started': '已复制为新的回复稿，请按本案情况修改',
+  'web.similar.afterAssign': '处置单已登记；分派后可在本处置单的“相似案例”中以此为起点起草',
+  'web.similar.more': '展开全文',
 } as const;
 
 export default web;

@@ -23,6 +23,7 @@ import { ingestRoutes } from './ingest.ts';
 import { timeRoutes } from './time.ts';
 import { wizardRoutes } from './wizard.ts';
 import { setupRoutes } from './setup.ts';
+import { similarRoutes } from './similar.ts';
 
 /** Every API route module. A stage adds its file and one line here. */
-export const routes: RouteModule[] = [healthRoutes, authRoutes, orgRoutes, auditRoutes, workspaceRoutes, accountRoutes, caseRoutes, responseRoutes, memoRoutes, commitmentRoutes, templateRoutes, alertRoutes, channelRoutes, ruleRoutes, eventRoutes, analysisRoutes, labelRoutes, reportRoutes, sourceRoutes, postRoutes, ingestRoutes, timeRoutes, wizardRoutes, setupRoutes];
+export const routes: RouteModule[] = [healthRoutes, authRoutes, orgRoutes, auditRoutes, workspaceRoutes, accountRoutes, caseRoutes, responseRoutes, memoRoutes, commitmentRoutes, templateRoutes, alertRoutes, channelRoutes, ruleRoutes, eventRoutes, analysisRoutes, labelRoutes, reportRoutes, sourceRoutes, postRoutes, ingestRoutes, timeRoutes, wizardRoutes, setupRoutes, similarRoutes];

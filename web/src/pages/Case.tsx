@@ -17,6 +17,7 @@ import { Feedback } from './case/Feedback.tsx';
 import { History } from './case/History.tsx';
 import { Memos } from './case/Memos.tsx';
 import { Responses } from './case/Responses.tsx';
+import { SimilarCases } from './case/SimilarCases.tsx';
 
 const LEVELS = ['blue', 'yellow', 'orange', 'red'];
 
@@ -208,6 +209,7 @@ function Actions({ c, onChange }: { c: CaseDetail; onChange: () => void }) {
 
 export default function CasePage({ params }: { params: Record<string, string> }) {
   const id = Number(params.id);
+  const me = useMe();
   const detail = useLoad((signal) => api.get<CaseDetail>(`/api/cases/${id}`, undefined, { signal }), [id]);
   const c = detail.data;
   if (detail.error && !c) {
@@ -314,6 +316,24 @@ export default function CasePage({ params }: { params: Record<string, string> })
           },
           { key: 'memos', label: `${t('web.case.memos')} (${c.memos.length})`, children: <Memos c={c} onChange={detail.reload} /> },
           { key: 'commitments', label: `${t('web.case.commitments')} (${c.commitments.length})`, children: <Commitments c={c} onChange={detail.reload} /> },
+          {
+            key: 'similar',
+            label: t('web.similar.title'),
+            children: (
+              <SimilarCases
+                path={`/api/cases/${c.id}/similar-cases`}
+                onStart={
+                  may(me.role, 'cases.draft') && c.moves.includes('draft')
+                    ? async (s) => {
+                        await api.post(`/api/cases/${c.id}/responses`, { from_response: s.reply?.id });
+                        detail.reload();
+                        return t('web.similar.started');
+                      }
+                    : undefined
+                }
+              />
+            ),
+          },
           { key: 'history', label: t('web.case.history'), children: <History events={c.events} /> },
         ]}
       />

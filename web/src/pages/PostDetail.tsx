@@ -10,7 +10,8 @@ import { useAction, useLoad } from '../lib/hooks.ts';
 import { may } from '../lib/permissions.ts';
 import { Link, useRouter } from '../lib/router.tsx';
 import { useMe } from '../lib/session.tsx';
-import type { AnalysisResult, CaseRow, Correction, Department, ModelInfo, PostDetail as Post } from '../lib/types.ts';
+import { SimilarCases } from './case/SimilarCases.tsx';
+import type { AnalysisResult, CaseRow, Correction, Department, ModelInfo, PostDetail as Post, SimilarCase } from '../lib/types.ts';
 
 function Reasons({ title, items, testId }: { title: string; items: string[]; testId?: string }) {
   if (!items.length) return null;
@@ -158,6 +159,17 @@ export default function PostDetailPage({ params }: { params: Record<string, stri
     const c = await run(() => api.post<CaseRow>('/api/cases', { post_ids: [p.id] }));
     if (c) navigate(`/cases/${c.id}`);
   };
+  /**
+   * 以此为起点 from the post: a case for it, then a draft from the past reply once the case may be
+   * drafted (a case still 待研判 is drafted from its own 相似案例 tab after it is assigned).
+   */
+  const startFrom = async (s: SimilarCase): Promise<string> => {
+    const c = await api.post<CaseRow>('/api/cases', { post_ids: [p.id] });
+    const drafted = c.state !== 'triage';
+    if (drafted) await api.post(`/api/cases/${c.id}/responses`, { from_response: s.reply?.id });
+    navigate(`/cases/${c.id}`);
+    return drafted ? t('web.similar.started') : t('web.similar.afterAssign');
+  };
   return (
     <div className="ms-page">
       <Link to="/posts">
@@ -242,6 +254,11 @@ export default function PostDetailPage({ params }: { params: Record<string, stri
           <Card size="small" title={t('web.posts.why')}>
             {p.analysis ? <Why a={p.analysis} /> : <Typography.Text type="secondary">{t('web.posts.notAnalyzed')}</Typography.Text>}
           </Card>
+          {may(me.role, 'cases.read') && (
+            <Card size="small" title={t('web.similar.title')} style={{ marginTop: 12 }}>
+              <SimilarCases path={`/api/posts/${p.id}/similar-cases`} onStart={may(me.role, 'cases.open') && may(me.role, 'cases.draft') ? startFrom : undefined} startLabel={t('web.similar.startFromPost')} />
+            </Card>
+          )}
           {may(me.role, 'posts.label') && (
             <Card size="small" title={t('web.posts.correct')} style={{ marginTop: 12 }}>
               <Correct post={p} onDone={post.reload} />
