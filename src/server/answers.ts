@@ -62,6 +62,7 @@ export const eventSchema = shapeOf<Omit<Selectable<EventTable>, 'signature'> & {
   department_id: z.number().nullable(),
   burst_reason: z.string().nullable(),
   burst_at: z.string().nullable(),
+  merged_into: z.number().nullable().describe('the event this one was merged into by the office'),
   department: z.string().nullable().describe('department code'),
   department_name: z.string().nullable(),
 });
