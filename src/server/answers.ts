@@ -1,3 +1,4 @@
+import { eventChangeSchema } from '../analyze/events/manage.ts';
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
 import { analysisResultSchema, type AnalysisResult } from '../analyze/types.ts';
@@ -105,6 +106,7 @@ export const eventDetailSchema = z.object({
   timeline: z.array(z.object({ hour: z.string(), count: z.number() })),
   emotions: z.array(z.object({ label: z.enum(EMOTION_LABELS), count: z.number() })).describe("情绪分布 of the event's posts, most first"),
   appeals: z.array(z.object({ label: z.enum(APPEAL_LABELS), count: z.number() })).describe("诉求类型 of the event's posts, most first"),
+  changes: z.array(eventChangeSchema).describe('merges and splits by the office, newest first'),
 });
 
 /** The statistics of a period: volume (hot issues with at most 50 post ids each) and department timeliness. */

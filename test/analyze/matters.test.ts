@@ -7,6 +7,8 @@ import { analyzeStoredPosts } from '../../src/pipeline/index.ts';
 import type { Db } from '../../src/db/connect.ts';
 import { nowIso } from '../../src/db/values.ts';
 import { testDatabases } from '../helpers/db.ts';
+import { PASSWORD, seedOrg } from '../helpers/fixtures.ts';
+import { ApiClient, startTestServer, type TestServer } from '../helpers/server.ts';
 import { insertPost, insertSource, testContext } from './helpers.ts';
 
 /**
@@ -139,6 +141,79 @@ for (const tdb of testDatabases) {
       assert.equal(new Set(rows.map((r) => r.event_id)).size, 3);
       const cases = await db.kysely.selectFrom('case_posts').select('case_id').distinct().where('post_id', 'in', ids).execute();
       assert.equal(cases.length, 3);
+    });
+  });
+}
+
+for (const tdb of testDatabases) {
+  describe(`the office merges and splits events by hand, with history [${tdb.kind}]`, () => {
+    let db: Db;
+    let drop: () => Promise<void>;
+    let server: TestServer;
+    let sourceId: number;
+    const as: Record<string, ApiClient> = {};
+    before(async () => {
+      ({ db, drop } = await tdb.create());
+      await seedOrg(db);
+      server = await startTestServer(db);
+      sourceId = await insertSource(db, '县论坛');
+      await db.kysely.insertInto('settings').values({ key: 'cases.settings', value: JSON.stringify({ auto_open_level: 'blue' }), updated_at: nowIso() }).execute();
+      for (const u of ['office1', 'resp_js']) {
+        as[u] = new ApiClient(server.url);
+        assert.equal((await as[u].login(u, PASSWORD)).status, 200);
+      }
+    });
+    after(async () => {
+      await server.close();
+      await drop();
+    });
+
+    test('merge: posts and cases move to the kept event, the other points at it; split: posts start a new event; both kept in history', async () => {
+      const ctx = testContext(db);
+      // two estates: two events (and two cases)
+      const ids: number[] = [];
+      for (const [i, p] of ESTATES.slice(0, 2).entries()) ids.push(await insertPost(db, sourceId, { ...p, published_at: iso(T0 + i * HOUR) }));
+      await analyzeStoredPosts(ctx, ids);
+      const [a, b] = await Promise.all(ids.map(async (id) => (await db.kysely.selectFrom('posts').select('event_id').where('id', '=', id).executeTakeFirstOrThrow()).event_id!));
+      assert.notEqual(a, b);
+
+      assert.equal((await as.resp_js.post(`/api/events/${a}/merge`, { events: [b] })).status, 403, 'a responder may not');
+      assert.equal((await as.office1.post(`/api/events/${a}/merge`, { events: [a] })).status, 400, 'not into itself');
+      const merged = await as.office1.post(`/api/events/${a}/merge`, { events: [b], note: '同一物业公司' });
+      assert.equal(merged.status, 200, JSON.stringify(merged.body));
+      assert.deepEqual(merged.body.moved_posts, [ids[1]]);
+      const kept = await as.office1.get(`/api/events/${a}`);
+      assert.equal(kept.body.event.post_count, 2);
+      assert.equal(kept.body.posts.length, 2);
+      assert.equal(kept.body.changes[0].kind, 'merge');
+      assert.equal(kept.body.changes[0].other_event_id, b);
+      assert.equal(kept.body.changes[0].note, '同一物业公司');
+      assert.ok(kept.body.changes[0].user_name);
+      const gone = await as.office1.get(`/api/events/${b}`);
+      assert.equal(gone.body.event.merged_into, a);
+      const cases = await db.kysely.selectFrom('cases').select('event_id').execute();
+      assert.ok(cases.every((c) => c.event_id === a || c.event_id === null), 'cases follow the kept event');
+      const list = await as.office1.get('/api/events?limit=500');
+      assert.ok(!list.body.items.some((e: { id: number }) => e.id === b), 'a merged event is not listed');
+      assert.equal((await as.office1.post(`/api/events/${b}/merge`, { events: [a] })).status, 400, 'a merged event takes nothing');
+
+      // split the second estate's post back off
+      assert.equal((await as.office1.post(`/api/events/${a}/split`, { post_ids: ids })).status, 400, 'a split leaves posts behind');
+      const split = await as.office1.post(`/api/events/${a}/split`, { post_ids: [ids[1]] });
+      assert.equal(split.status, 200, JSON.stringify(split.body));
+      const fresh = await as.office1.get(`/api/events/${split.body.event_id}`);
+      assert.equal(fresh.body.event.post_count, 1);
+      assert.ok(fresh.body.event.title.startsWith('锦绣花园'), fresh.body.event.title);
+      assert.equal(fresh.body.changes[0].kind, 'split');
+      assert.equal((await as.office1.get(`/api/events/${a}`)).body.event.post_count, 1);
+      const audit = await db.kysely.selectFrom('audit_log').select('action').where('entity', '=', 'event').orderBy('id').execute();
+      assert.deepEqual(audit.map((r) => r.action), ['event.merge', 'event.split']);
+
+      // a later post about the split-off estate joins the new event, not the old one
+      const later = await insertPost(db, sourceId, { ...ESTATES[1], title: `${ESTATES[1].title}，还是没人管`, published_at: iso(T0 + 5 * HOUR) });
+      await analyzeStoredPosts(ctx, [later]);
+      const row = await db.kysely.selectFrom('posts').select('event_id').where('id', '=', later).executeTakeFirstOrThrow();
+      assert.equal(row.event_id, split.body.event_id);
     });
   });
 }

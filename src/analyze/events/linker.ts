@@ -485,9 +485,10 @@ export async function linkStoredPost(trx: Transaction<Database>, input: LinkInpu
     const least = leastSimilarity(bond, input, names.get(c.id) ?? [], matters.get(c.id) ?? [], { threshold: options.threshold, matter: matter.threshold });
     const reach = bond === 'place' ? matter.window : window;
     if (c.last_seen_at < shift(input.at, -reach) || c.first_seen_at > shift(input.at, reach)) continue;
+    // an event split off by hand has no seed signature: only one place and one matter join it
     const sig = parseSignature(c.signature);
-    if (!sig) continue;
-    const s = similarity(input.signature, sig);
+    if (!sig && least > 0) continue;
+    const s = sig ? similarity(input.signature, sig) : 0;
     if (s >= least && (!best || s > bestSim || (s === bestSim && c.id < best.id))) {
       best = c;
       bestSim = s;
