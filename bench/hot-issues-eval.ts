@@ -43,7 +43,7 @@ function show(label: string, list: ClusterPost[], limit = 10) {
   const ms = performance.now() - t0;
   console.log(`\n${label}: ${list.length} messages, clustered in ${ms.toFixed(0)} ms`);
   issues.forEach((h, i) =>
-    console.log(`${String(i + 1).padStart(2)}. heat ${h.heat.toFixed(1).padStart(6)}  ${String(h.posts).padStart(3)} msgs  ${String(h.engagement).padStart(5)} votes  ${h.firstAt.slice(0, 10)}..${h.lastAt.slice(0, 10)}  [${h.terms.join(' / ')}]  ${h.title}`),
+    console.log(`${String(i + 1).padStart(2)}. heat ${h.heat.toFixed(1).padStart(6)}  ${String(h.posts).padStart(3)} msgs  ${String(h.engagement).padStart(5)} votes  ${h.firstAt.slice(0, 10)}..${h.lastAt.slice(0, 10)}  「${h.name}」 [${h.terms.join(' / ')}]  ${h.title}`),
   );
 }
 

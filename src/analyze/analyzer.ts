@@ -4,6 +4,7 @@ import { getLanguageAnalyzer, normalize, type LanguageAnalyzer, type LanguageRes
 import { BurstTracker, DEFAULT_BURST, finding, type BurstOptions } from './risk/bursts.ts';
 import { DEFAULT_EVENTS, MemoryEventLinker, type EventOptions } from './events/linker.ts';
 import { signatureOf } from './events/minhash.ts';
+import { matterPairs, matterPlaces } from './events/matter.ts';
 import { loadPeriods, matchPeriods, type ActivePeriod, type PeriodMatch } from './risk/periods.ts';
 import { assessRisk, findCues, type BurstFinding, type Metrics, type RiskCues, type RiskResult, type Velocity } from './risk/score.ts';
 import { loadRoutingContext, routePost, type Routing, type RoutingContext } from './topic/routing.ts';
@@ -44,8 +45,13 @@ export interface Prepared {
   periods: PeriodMatch[];
   routing: Routing;
   signature: Uint32Array;
-  /** Dictionary names (places, roads, estates) mentioned: they separate matters. */
+  /**
+   * The places and objects the post is about (X路, X小区, X街道, X工程, the dictionary's names;
+   * events/matter.ts): events link on them, and they separate matters.
+   */
   names: string[];
+  /** The matter the title states, as character pairs (events/matter.ts): posts naming one place link when it agrees. */
+  matter: string[];
   metrics: Metrics;
   velocity: Velocity | null;
   source: { name: string; weight: number } | null;
@@ -211,13 +217,15 @@ export function composeAnalyzer(parts: AnalyzerParts, options: AnalyzerOptions =
       periods: matchPeriods(parts.periods, lower, at),
       routing,
       signature: cut?.signature ?? signatureOf(language.tokens, parts.names),
-      names: parts.names?.size ? [...new Set(language.tokens.filter((tok) => parts.names!.has(tok)))] : [],
+      names: matterPlaces(title, text, language.tokens, parts.names),
+      matter: [],
       metrics: { views: nonNeg(m.views), replies: nonNeg(m.replies), likes: nonNeg(m.likes), reposts: nonNeg(m.reposts) },
       velocity: post.velocity ?? null,
       source: post.source ? { name: post.source, weight: Number.isFinite(weight) ? weight : 1 } : null,
       cues: findCues(lower, parts.sensitive),
       baseRisk: null,
     };
+    prepared.matter = matterPairs(title, prepared.names, text);
     prepared.baseRisk = riskOf(prepared, []);
     return prepared;
   };
@@ -260,7 +268,7 @@ export function composeAnalyzer(parts: AnalyzerParts, options: AnalyzerOptions =
   let counter = 0;
   const linkInMemory = (p: Prepared): AnalysisResult => {
     counter++;
-    const link = linker.link({ postKey: p.id ?? `#${counter}`, at: p.at, title: p.title, text: p.text, topic: p.language.topic, signature: p.signature, names: p.names });
+    const link = linker.link({ postKey: p.id ?? `#${counter}`, at: p.at, title: p.title, text: p.text, topic: p.language.topic, signature: p.signature, names: p.names, matter: p.matter });
     const atMs = Date.parse(p.at);
     const bursts: BurstFinding[] = [];
     // a stream without publication times says nothing about rates: no bursts then

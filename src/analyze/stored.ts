@@ -112,6 +112,8 @@ export async function openStoredAnalysis(ctx: AppContext, options: StoredAnalysi
         departmentId,
         signature: prepared.signature,
         names: prepared.names,
+        matter: prepared.matter,
+        words: prepared.language.tokens,
         existingEventId,
       });
       const eventId = typeof link?.eventId === 'number' ? link.eventId : null;

@@ -38,3 +38,7 @@ export type LabelOrigin = (typeof LABEL_ORIGINS)[number];
 /** Kinds of the words in the workspace's user dictionary (`dictionary_words.kind`). */
 export const WORD_KINDS = ['place', 'road', 'estate', 'department', 'other'] as const;
 export type WordKind = (typeof WORD_KINDS)[number];
+
+/** 021: what the office did to an event by hand (event_changes.kind). */
+export const EVENT_CHANGE_KINDS = ['merge', 'split'] as const;
+export type EventChangeKind = (typeof EVENT_CHANGE_KINDS)[number];

@@ -6,6 +6,7 @@ export const AUDIT_ENTITIES = [
   'commitment',
   'department',
   'dictionary_word',
+  'event',
   'instruction',
   'label',
   'memo',

@@ -19,6 +19,8 @@ export const permissions = {
   'posts.read': ['admin', 'office', 'responder', 'head', 'leader'],
   'posts.create': ['admin', 'office', 'responder'],
   'posts.label': ['admin', 'office', 'responder', 'head'],
+  /** Merge and split events by hand (issue 17, part 5). */
+  'events.manage': ['admin', 'office'],
   'alerts.read': ['admin', 'office', 'responder', 'head', 'leader'],
   'alerts.ack': ['admin', 'office', 'responder', 'head', 'leader'],
   'cases.read': ['admin', 'office', 'responder', 'head', 'leader'],

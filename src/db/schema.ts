@@ -1,7 +1,7 @@
 import type { Generated } from 'kysely';
 import type { AlertStatus } from '../alert/states.ts';
 import type { AlertKind, ChannelAudience, ChannelKindName, RecipientMode } from '../alert/vocabulary.ts';
-import type { AppealLabel, EmotionLabel, LabelOrigin, ModelName, SentimentLabel, WordKind } from '../analyze/vocabulary.ts';
+import type { AppealLabel, EmotionLabel, EventChangeKind, LabelOrigin, ModelName, SentimentLabel, WordKind } from '../analyze/vocabulary.ts';
 import type { AuditEntity } from '../audit/vocabulary.ts';
 import type { Role } from '../auth/roles.ts';
 import type { CommitmentStatus } from '../cases/commitment-states.ts';
@@ -230,6 +230,23 @@ export interface EventTable {
   department_id: number | null;
   burst_reason: string | null;
   burst_at: string | null;
+  /** 021: the event this one was merged into by the office (it takes no more posts). */
+  merged_into: number | null;
+}
+
+/** 021: an event merged or split by the office: who, when, which posts. */
+export interface EventChangeTable {
+  id: Generated<number>;
+  /** The event that was kept (merge) or split. */
+  event_id: number;
+  kind: EventChangeKind;
+  /** The event merged into it (merge), or the new event the posts went to (split). */
+  other_event_id: number | null;
+  user_id: number | null;
+  /** JSON array of the posts that moved. */
+  post_ids: string;
+  note: string | null;
+  at: string;
 }
 
 /** 003b: MinHash LSH band keys of an event's seed post, to find candidate events quickly. */
@@ -669,6 +686,7 @@ export interface Database {
   dictionary_words: DictionaryWordTable;
   attachments: AttachmentTable;
   event_keys: EventKeyTable;
+  event_changes: EventChangeTable;
   report_schedules: ReportScheduleTable;
   report_runs: ReportRunTable;
   named_dates: NamedDateTable;

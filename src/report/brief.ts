@@ -79,7 +79,7 @@ function summary(stats: VolumeStats, before: number, tl: TimelinessReport): stri
     risky ? d('summary.risky', { count: risky }) : d('summary.noRisky'),
     d('summary.cases', { cases: tl.total.cases, replied: tl.total.replied, rate: pct(tl.total.onTimeRate), overdue: tl.total.overdue }),
   ];
-  if (top) parts.push(d('summary.top', { title: top.title, posts: top.posts }));
+  if (top) parts.push(d('summary.top', { title: top.name, posts: top.posts }));
   return d('summary.end', { parts: parts.join(d('summary.sep')) });
 }
 
@@ -88,7 +88,8 @@ function peakLines(stats: VolumeStats): string[] {
 }
 
 function hotTable(stats: VolumeStats): { block: Block; sheet: Sheet } {
-  const rows: Cell[][] = stats.hotIssues.map((h, i) => [i + 1, h.title, h.posts, h.engagement, h.heat, d('span', { from: beijing(h.firstAt).slice(0, 10), to: beijing(h.lastAt).slice(0, 10) }), h.terms.join(d('listSep'))]);
+  // named by place and matter (issue 17, part 6); the terms are places and matters, never fragments
+  const rows: Cell[][] = stats.hotIssues.map((h, i) => [i + 1, h.name, h.posts, h.engagement, h.heat, d('span', { from: beijing(h.firstAt).slice(0, 10), to: beijing(h.lastAt).slice(0, 10) }), h.terms.join(d('listSep'))]);
   return {
     block: { type: 'table', columns: ['rank', 'hotIssue', 'posts', 'engagement', 'heat', 'time', 'terms'].map((c) => d(`col.${c}`)), rows },
     sheet: {

@@ -65,3 +65,26 @@ test('ranking follows heat: one viral post can outrank a handful of quiet ones',
   assert.ok(heatOf(1, 5000) > heatOf(4, 0));
   assert.deepEqual(hotIssues([]), []);
 });
+
+test('hot issues are named by place and matter, never by word fragments (issue 17, part 6)', () => {
+  const works = [
+    post('沿港西路改建的工期到底是怎么回事', '沿港西路改建工程的工期一拖再拖，到底是什么原因？'),
+    post('沿港西路改建工期拖延', '沿港西路改建工期拖延快一年了，出行很不方便。'),
+    post('沿港西路改建工程什么时候完工', '沿港西路改建的工期到底还要多久，请给个说法。'),
+    post('城关镇雨污分流工程到底是谁负责', '城关镇雨污分流工程挖了又填，到底是谁在负责工期？'),
+    post('城关镇雨污分流工程进度太慢', '城关镇雨污分流工程的工期一再拖延，道路坑洼。'),
+  ];
+  const issues = hotIssues([...lift, ...roadworks, ...others, ...works]);
+  const named = (ids: number[]) => issues.find((h) => ids.every((i) => h.postIds.includes(i)))!;
+  assert.equal(named(lift.map((p) => p.id)).name.split(' ')[0], '幸福里');
+  assert.equal(named(roadworks.map((p) => p.id)).name.split(' ')[0], '解放大道');
+  assert.match(named(works.slice(0, 3).map((p) => p.id)).name, /^沿港西路 改建/);
+  for (const h of issues) {
+    assert.ok(h.name.length >= 2, h.name);
+    // never the fragments the issue quotes, nor a name or term starting with a function word
+    for (const label of [h.name, ...h.terms]) {
+      assert.ok(!/^(的|到底|是|了|在|和|与)/.test(label), `${label} (of ${h.name})`);
+      assert.ok(!['的工期', '到底是', '城关镇雨'].includes(label), label);
+    }
+  }
+});

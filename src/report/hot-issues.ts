@@ -1,4 +1,5 @@
 import { createSegmenter, type Segmenter } from '../analyze/text/segment.ts';
+import { matterName, matterPlaces, samePlace } from '../analyze/events/matter.ts';
 import { hammingDistance, simhash } from '../collect/simhash.ts';
 import { z } from 'zod';
 import { shapeOf } from '../shapes.ts';
@@ -21,9 +22,11 @@ export interface ClusterPost {
 }
 
 export interface HotIssue {
+  /** What people read: the place its posts name most and the matter (「魅力之城 油烟扰民」; issue 17, part 6). */
+  name: string;
   /** A representative title (the post closest to the cluster's centre). */
   title: string;
-  /** The terms the cluster's posts share most, e.g. 魅力之城 / 油烟 / 噪音. */
+  /** Readable terms: the places its posts name most, then the matters their titles state (never word fragments). */
   terms: string[];
   posts: number;
   engagement: number;
@@ -270,7 +273,7 @@ export function hotIssues(posts: ClusterPost[], opts: ClusterOptions = {}): HotI
   mergeFragments(clusters);
   const groups = clusters.groups();
 
-  const issues: HotIssue[] = [];
+  const issues: (HotIssue & { best: number; members: number[] })[] = [];
   for (const members of groups.values()) {
     if (members.length < 2 && posts[members[0]].engagement < 10) continue;
     const centroid = new Map<string, number>();
@@ -285,19 +288,14 @@ export function hotIssues(posts: ClusterPost[], opts: ClusterOptions = {}): HotI
         best = i;
       }
     }
-    const support = new Map<string, number>();
-    for (const i of members) for (const t of vectors[i].keys()) support.set(t, (support.get(t) ?? 0) + 1);
-    const terms = [...centroid.entries()]
-      .filter(([t]) => members.length < 2 || (support.get(t) ?? 0) >= 2)
-      .sort((a, b) => b[1] - a[1])
-      .map(([t]) => t)
-      .filter((t, _, all) => !all.some((o) => o !== t && o.includes(t)))
-      .slice(0, 5);
     const engagement = members.reduce((s, i) => s + posts[i].engagement, 0);
     const times = members.map((i) => posts[i].at).sort();
     issues.push({
+      name: '',
       title: posts[best].title || posts[best].text.slice(0, 40),
-      terms,
+      terms: [],
+      best,
+      members,
       posts: members.length,
       engagement,
       heat: heatOf(members.length, engagement),
@@ -308,12 +306,53 @@ export function hotIssues(posts: ClusterPost[], opts: ClusterOptions = {}): HotI
     });
   }
   issues.sort((a, b) => b.heat - a.heat || b.posts - a.posts || a.firstAt.localeCompare(b.firstAt));
-  return issues.slice(0, limit);
+  return issues.slice(0, limit).map(({ best, members, ...h }) => ({ ...h, ...readableName(posts, members, best) }));
+}
+
+/**
+ * The name and terms of a hot issue in words people read (issue 17, part 6): the place its posts
+ * name most (「丽发新城」), then the matter its representative post's title states (「搅拌站噪音扰民」);
+ * the terms are the places named by two posts or more and the matters most titles state.
+ */
+function readableName(posts: ClusterPost[], members: number[], best: number): { name: string; terms: string[] } {
+  const placesOf = new Map<number, string[]>();
+  const counts = new Map<string, number>();
+  for (const i of members.slice(0, 200)) {
+    const named = matterPlaces(posts[i].title, posts[i].text);
+    placesOf.set(i, named);
+    // a place counts once per post, under its shortest form among the cluster's (万科魅力之城 → 魅力之城)
+    for (const p of new Set(named)) counts.set(p, (counts.get(p) ?? 0) + 1);
+  }
+  const merged = new Map<string, number>();
+  for (const [p, n] of counts) {
+    const key = [...counts.keys()].filter((o) => samePlace(o, p)).sort((a, b) => a.length - b.length)[0];
+    merged.set(key, (merged.get(key) ?? 0) + n);
+  }
+  const ranked = [...merged.entries()].filter(([, n]) => members.length < 2 || n >= 2).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const place = ranked[0]?.[0];
+  // the representative post, else the first that names the place
+  const rep = place && !(placesOf.get(best) ?? []).some((p) => samePlace(p, place)) ? (members.find((i) => (placesOf.get(i) ?? []).some((p) => samePlace(p, place))) ?? best) : best;
+  const repPlaces = placesOf.get(rep) ?? matterPlaces(posts[rep].title, posts[rep].text);
+  const name = matterName(posts[rep].title, posts[rep].text, place ? [place, ...repPlaces.filter((p) => p !== place)] : repPlaces);
+  const matters = new Map<string, number>();
+  for (const i of members.slice(0, 200)) {
+    const m = matterName(posts[i].title, '', placesOf.get(i) ?? []).split(' ').slice(1).join(' ');
+    if (m) matters.set(m, (matters.get(m) ?? 0) + 1);
+  }
+  const terms = [
+    ...ranked.slice(0, 3).map(([p]) => p),
+    ...[...matters.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 2)
+      .map(([m]) => m),
+  ];
+  return { name, terms: [...new Set(terms)].slice(0, 5) };
 }
 
 export const hotIssueSchema = shapeOf<HotIssue>()({
+  name: z.string().describe('place + matter, e.g. 魅力之城 油烟扰民'),
   title: z.string().describe('a representative title'),
-  terms: z.array(z.string()).describe('the terms the posts share most'),
+  terms: z.array(z.string()).describe('the places named most, then the matters stated most'),
   posts: z.number(),
   engagement: z.number(),
   heat: z.number(),

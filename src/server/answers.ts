@@ -1,3 +1,4 @@
+import { eventChangeSchema } from '../analyze/events/manage.ts';
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
 import { analysisResultSchema, type AnalysisResult } from '../analyze/types.ts';
@@ -75,6 +76,7 @@ export const eventSchema = shapeOf<Omit<Selectable<EventTable>, 'signature'> & {
   department_id: z.number().nullable(),
   burst_reason: z.string().nullable(),
   burst_at: z.string().nullable(),
+  merged_into: z.number().nullable().describe('the event this one was merged into by the office'),
   department: z.string().nullable().describe('department code'),
   department_name: z.string().nullable(),
 });
@@ -117,6 +119,7 @@ export const eventDetailSchema = z.object({
   timeline: z.array(z.object({ hour: z.string(), count: z.number() })),
   emotions: z.array(z.object({ label: z.enum(EMOTION_LABELS), count: z.number() })).describe("情绪分布 of the event's posts, most first"),
   appeals: z.array(z.object({ label: z.enum(APPEAL_LABELS), count: z.number() })).describe("诉求类型 of the event's posts, most first"),
+  changes: z.array(eventChangeSchema).describe('merges and splits by the office, newest first'),
 });
 
 /** The statistics of a period: volume (hot issues with at most 50 post ids each) and department timeliness. */

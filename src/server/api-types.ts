@@ -4,6 +4,7 @@
  * answers and write /api/openapi.json. The console imports this module with `import type` only,
  * so no server code reaches its bundle; every import here is type-only too.
  */
+import type { mergeEventsInput, splitEventInput } from '../analyze/events/manage.ts';
 import type { z } from 'zod';
 import type { acknowledgedSchema, alertAttemptSchema, alertRowSchema } from '../alert/alerts.ts';
 import type { channelInput, publicChannelSchema } from '../alert/channel-store.ts';
@@ -98,6 +99,9 @@ export type EventRow = Out<typeof eventSchema>;
 export type EventPage = Out<typeof eventPageSchema>;
 export type EventDetail = Out<typeof eventDetailSchema>;
 export type EventPost = EventDetail['posts'][number];
+export type EventChange = EventDetail['changes'][number];
+export type MergeEventsInput = In<typeof mergeEventsInput>;
+export type SplitEventInput = In<typeof splitEventInput>;
 
 // Watch rules and periods
 export type WatchRule = Out<typeof watchRuleViewSchema>;

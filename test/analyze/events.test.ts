@@ -129,7 +129,8 @@ for (const tdb of testDatabases) {
       assert.notEqual(rows[2].event_id, rows[0].event_id);
       const ev = await db.kysely.selectFrom('events').selectAll().where('id', '=', rows[0].event_id!).executeTakeFirstOrThrow();
       assert.equal(ev.post_count, 2);
-      assert.equal(ev.title, '幸福花园交房延期');
+      // named by place and matter (issue 17, part 6)
+      assert.equal(ev.title, '幸福花园 交房延期');
       assert.equal(ev.first_seen_at, iso(T0 - 30 * HOUR));
       assert.equal(ev.last_seen_at, iso(T0 - 29 * HOUR));
       assert.ok(ev.risk_level);
@@ -182,13 +183,20 @@ for (const tdb of testDatabases) {
       assert.notEqual(out[2].result!.event, out[0].result!.event);
     });
 
-    test('outside the time window the same matter starts a new event', async () => {
+    test('a matter at one place stays one event for weeks; outside the matter window it starts a new event', async () => {
       const ctx = testContext(db);
+      // 20 days on, the same estate and matter: a matter on a message board runs for weeks (issue 17, part 5)
       const p = await insertPost(db, sourceId, { text: SAME_MATTER[3], published_at: iso(T0 + 20 * 24 * HOUR) });
       const [o] = await analyzeStoredPosts(ctx, [p]);
       const ev = await db.kysely.selectFrom('events').selectAll().where('id', '=', o.result!.event as number).executeTakeFirstOrThrow();
-      assert.equal(ev.post_count, 1);
-      assert.equal(ev.first_seen_at, iso(T0 + 20 * 24 * HOUR));
+      assert.ok(ev.post_count > 1);
+      assert.ok(ev.first_seen_at < iso(T0));
+      // beyond 60 days of quiet it is a new event
+      const q = await insertPost(db, sourceId, { text: SAME_MATTER[3], published_at: iso(T0 + 90 * 24 * HOUR) });
+      const [o2] = await analyzeStoredPosts(ctx, [q]);
+      const ev2 = await db.kysely.selectFrom('events').selectAll().where('id', '=', o2.result!.event as number).executeTakeFirstOrThrow();
+      assert.equal(ev2.post_count, 1);
+      assert.equal(ev2.first_seen_at, iso(T0 + 90 * 24 * HOUR));
     });
   });
 }

@@ -3,20 +3,35 @@ import type { Database } from '../../db/schema.ts';
 import { nowIso } from '../../db/values.ts';
 import { atLeast, type RiskLevel } from '../../levels.ts';
 import { BandIndex } from './band-index.ts';
+import { matterName, placeKey, placesAgree, samePlace } from './matter.ts';
+export { matterPairs } from './matter.ts';
 import { BANDS, bandHashes, bandKeys, isEmptySignature, leastSame, parseSignature, sameAtLeast, SIGNATURE_SIZE, signatureHex, similarity } from './minhash.ts';
 
 /**
- * Events (事件): posts about the same matter, linked by the MinHash similarity of their content
- * words within a time window. A post joins the most similar event whose seed post is at least
- * `threshold` similar and which was active within `windowHours` of the post; otherwise it
- * starts a new event and becomes its seed.
+ * Events (事件): posts about one matter (issue 17, part 5). A matter is the place or object a
+ * post names (events/matter.ts: X路, X小区, X街道, X工程 …) and what it says about it:
+ * - a post and an event's seed that name one place are one matter when their titles say the same
+ *   about it (a pair of characters of the matter in common: 捆绑销售车位 / 捆绑车位销售) or their
+ *   content words agree at least `matterThreshold` (MinHash over words without the boilerplate of
+ *   a message to a government board), within `matterWindowHours` of the event's last post: a
+ *   matter on a message board runs for weeks; one place with another matter (an estate's parking,
+ *   its school) is another event;
+ * - a post and a seed that both name places, none of them shared, are never one matter (three
+ *   estates stay three events), however alike their words;
+ * - otherwise (one of them names no place) they are one matter when their words agree at least
+ *   `threshold` within `windowHours`.
+ * A post joins the most similar event that qualifies; otherwise it starts a new event and becomes its seed.
  */
 export interface EventOptions {
   threshold: number;
   windowHours: number;
+  /** Similarity at which a post and an event naming the same place are one matter. */
+  matterThreshold?: number;
+  /** How long after an event's last post a post naming its place can still join it. */
+  matterWindowHours?: number;
 }
 
-export const DEFAULT_EVENTS: EventOptions = { threshold: 0.3, windowHours: 72 };
+export const DEFAULT_EVENTS: EventOptions = { threshold: 0.3, windowHours: 72, matterThreshold: 0.15, matterWindowHours: 60 * 24 };
 
 export interface LinkInput {
   /** The post's id (stored) or key (stream). */
@@ -29,10 +44,14 @@ export interface LinkInput {
   departmentId?: number | null;
   signature: Uint32Array;
   /**
-   * Dictionary names (places, roads, estates) in the post. A post and an event that both name
+   * The places and objects the post names (events/matter.ts). A post and an event that both name
    * places, but none in common, are different matters however similar the rest of the words.
    */
   names?: string[];
+  /** The matter its title states, as character pairs (events/matter.ts matterPairs). */
+  matter?: string[];
+  /** The post's words (title first), to name a new event between words. */
+  words?: readonly string[];
   /** Stored posts already in an event keep it (re-analysis of a re-fetched post). */
   existingEventId?: number | null;
 }
@@ -43,21 +62,81 @@ export interface LinkResult {
   similarity: number;
 }
 
-export function eventTitle(title: string, text: string): string {
-  const base = (title || text).replace(/\s+/g, ' ').trim();
-  return base.length > 60 ? `${base.slice(0, 60)}…` : base || '（无标题）';
+/**
+ * An event's name: its place and matter in words people read (「魅力之城 油烟扰民」; events/matter.ts),
+ * from the post that started it.
+ */
+export function eventTitle(title: string, text: string, names?: readonly string[], words?: readonly string[]): string {
+  return matterName(title, text, names, words);
 }
 
 const HOUR = 3600_000;
 
-/** Whether two sets of names allow the same matter (either side unnamed, or a name shared). */
+/** Whether two sets of names allow the same matter (either side unnamed, or a place shared). */
 export function namesCompatible(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
   if (!a?.length || !b?.length) return true;
-  return a.some((n) => b.includes(n));
+  return placesAgree(a, b);
+}
+
+/**
+ * How a post and an event's seed may be one matter: 'place' (a place shared), 'unplaced' (neither
+ * names one), 'words' (one of them names none), or not at all (both name places, none shared).
+ */
+export function matterBond(a: readonly string[] | undefined, b: readonly string[] | undefined): 'place' | 'unplaced' | 'words' | null {
+  if (!a?.length && !b?.length) return 'unplaced';
+  if (!a?.length || !b?.length) return 'words';
+  return placesAgree(a, b) ? 'place' : null;
+}
+
+/** Places of one side that the other shares (two of them, 丽发新城 and its 搅拌站, say the matter as well as a title). */
+function sharedPlaces(a: readonly string[], b: readonly string[]): number {
+  let n = 0;
+  for (const x of a) if (b.some((y) => samePlace(x, y))) n++;
+  return n;
+}
+
+/**
+ * The least similarity of content words at which a post joins an event it has this bond with:
+ * none needed for one place and one matter (the titles share a pair, or two places are shared).
+ */
+function leastSimilarity(bond: 'place' | 'unplaced' | 'words', input: LinkInput, names: readonly string[], matter: readonly string[], o: { threshold: number; matter: number }): number {
+  if (bond === 'place') return mattersMeet(input.matter, matter) > 0 || sharedPlaces(input.names!, names) >= 2 ? 0 : o.matter;
+  if (bond === 'unplaced') return mattersMeet(input.matter, matter) >= UNPLACED_MATTER_PAIRS ? Math.min(UNPLACED_THRESHOLD, o.threshold) : o.threshold;
+  return o.threshold;
+}
+
+/** How many pairs of characters the titles' matters share. */
+export function mattersMeet(a: readonly string[] | undefined, b: readonly string[] | undefined): number {
+  if (!a?.length || !b?.length) return 0;
+  let n = 0;
+  for (const x of a) if (b.includes(x)) n++;
+  return n;
+}
+
+/** Pairs of characters two titles must share to be one matter when neither names a place (人才购房补贴 / 购房补贴申请). */
+export const UNPLACED_MATTER_PAIRS = 3;
+/** The content words such titles must still share (a MinHash similarity). */
+export const UNPLACED_THRESHOLD = 0.1;
+
+/** The most matter pairs an event keeps (its posts' titles add theirs as they join). */
+export const MAX_MATTER_PAIRS = 48;
+
+/** An event's matter with a joining post's added (at most MAX_MATTER_PAIRS). */
+function growMatter(into: string[], add: readonly string[] | undefined): string[] {
+  if (!add?.length || into.length >= MAX_MATTER_PAIRS) return into;
+  const out = into.slice();
+  for (const m of add) if (out.length < MAX_MATTER_PAIRS && !out.includes(m)) out.push(m);
+  return out;
+}
+
+function matterOptions(o: EventOptions): { threshold: number; window: number } {
+  return { threshold: o.matterThreshold ?? o.threshold, window: (o.matterWindowHours ?? o.windowHours) * HOUR };
 }
 
 /** Candidate events remembered per band key (the most recent); bounds time on floods of look-alike posts. */
 const PER_BAND = 12;
+/** What naming one of a post's places counts for among an event's band hits. */
+const PLACE_HITS = BANDS / 4;
 /** Candidates whose similarity is computed, those sharing the most bands first. */
 const MAX_SCORED = 16;
 /**
@@ -90,7 +169,10 @@ export class MemoryEventLinker {
   private hits = new Uint8Array(0);
   private ids: (string | number)[] = [];
   private names: string[][] = [];
+  private matters: string[][] = [];
   private readonly slotOfKey = new Map<string, number>();
+  /** The live events naming a place, by placeKey (latest last; pruned when events are forgotten). */
+  private readonly byPlace = new Map<string, number[]>();
   private readonly free: number[] = [];
   private top = 0;
   private live = 0;
@@ -99,6 +181,7 @@ export class MemoryEventLinker {
   private linked = 0;
 
   private readonly leastSame: number;
+  private readonly matter: { threshold: number; window: number };
   /** Scratch: the band keys of the post being linked, its candidates, one chain. */
   private readonly bands = new Int32Array(BANDS);
   private readonly candidates: number[] = [];
@@ -109,6 +192,7 @@ export class MemoryEventLinker {
     private readonly maxLive = MAX_LIVE_EVENTS,
   ) {
     this.leastSame = leastSame(options.threshold);
+    this.matter = matterOptions(options);
   }
 
   link(input: LinkInput): LinkResult | null {
@@ -136,6 +220,25 @@ export class MemoryEventLinker {
         hits[slot]++;
       }
     }
+    // events naming one of the post's places are candidates whatever their words (a matter told twice in other words)
+    if (input.names?.length) {
+      for (const name of input.names) {
+        const list = this.byPlace.get(placeKey(name));
+        if (!list) continue;
+        for (let i = list.length - 1, n = 0; i >= 0 && n < PER_BAND; i--) {
+          const slot = list[i];
+          if (state[slot] !== 1) continue;
+          n++;
+          if (stamps[slot] !== stamp) {
+            stamps[slot] = stamp;
+            hits[slot] = 0;
+            candidates.push(slot);
+          }
+          // a shared place counts as much as a quarter of the bands: it is kept among the few scored
+          hits[slot] = Math.min(BANDS, hits[slot] + PLACE_HITS);
+        }
+      }
+    }
     // The events sharing the most bands are the most similar: score only the best few. The
     // answer is the most similar at or above the threshold, the first in `scored` on a tie; they
     // are scored most shared bands first, so that a good match early lets the others stop early.
@@ -145,9 +248,12 @@ export class MemoryEventLinker {
     let bestAt = -1;
     for (const p of byHitsDescending(scored, hits)) {
       const slot = scored[p];
-      if (Math.abs(at - this.lastSeen[slot]) > window) continue;
-      if (!namesCompatible(input.names, this.names[slot])) continue;
-      const same = sameAtLeast(input.signature, this.sigs[slot], Math.max(this.leastSame, best < 0 ? 1 : p < bestAt ? bestSame : bestSame + 1));
+      const bond = matterBond(input.names, this.names[slot]);
+      if (bond === null) continue;
+      const least = leastSame(leastSimilarity(bond, input, this.names[slot], this.matters[slot], { threshold: this.options.threshold, matter: this.matter.threshold }));
+      // a matter at one place runs for weeks; other likeness counts only within the window
+      if (Math.abs(at - this.lastSeen[slot]) > (bond === 'place' ? this.matter.window : window)) continue;
+      const same = sameAtLeast(input.signature, this.sigs[slot], Math.max(least, best < 0 ? 0 : p < bestAt ? bestSame : bestSame + 1));
       if (same >= 0) {
         best = slot;
         bestSame = same;
@@ -156,6 +262,7 @@ export class MemoryEventLinker {
     }
     if (best >= 0) {
       if (at > this.lastSeen[best]) this.lastSeen[best] = at;
+      this.matters[best] = growMatter(this.matters[best], input.matter);
       this.touched[best] = stamp;
       return { eventId: this.ids[best], created: false, similarity: bestSame / SIGNATURE_SIZE };
     }
@@ -171,6 +278,13 @@ export class MemoryEventLinker {
     this.state[slot] = 1;
     this.ids[slot] = input.postKey;
     this.names[slot] = input.names ?? [];
+    this.matters[slot] = input.matter ?? [];
+    for (const name of this.names[slot]) {
+      const k = placeKey(name);
+      const list = this.byPlace.get(k);
+      if (list) list.push(slot);
+      else this.byPlace.set(k, [slot]);
+    }
     this.slotOfKey.set(key, slot);
     this.live++;
     index.add(slot, bands);
@@ -210,14 +324,25 @@ export class MemoryEventLinker {
   private forget(slot: number): void {
     this.state[slot] = 2;
     this.slotOfKey.delete(String(this.ids[slot]));
+    for (const name of this.names[slot]) {
+      const k = placeKey(name);
+      const list = this.byPlace.get(k);
+      if (!list) continue;
+      const i = list.indexOf(slot);
+      if (i >= 0) list.splice(i, 1);
+      if (!list.length) this.byPlace.delete(k);
+    }
     this.names[slot] = [];
+    this.matters[slot] = [];
     this.live--;
     this.forgotten++;
   }
 
   private evict(): void {
     const cutoff = this.maxSeen - this.options.windowHours * HOUR;
-    for (let s = 0; s < this.top; s++) if (this.state[s] === 1 && this.lastSeen[s] < cutoff) this.forget(s);
+    // an event naming a place stays joinable for the matter window
+    const namedCutoff = this.maxSeen - Math.max(this.matter.window, this.options.windowHours * HOUR);
+    for (let s = 0; s < this.top; s++) if (this.state[s] === 1 && this.lastSeen[s] < (this.names[s].length ? namedCutoff : cutoff)) this.forget(s);
     if (this.live > this.maxLive) this.forgetQuietest(this.live - Math.floor(this.maxLive * 0.9));
     // Forgotten slots are skipped in the band index; rebuilding it once they outnumber the live
     // events keeps the cost per forgotten event constant.
@@ -309,33 +434,71 @@ export async function linkStoredPost(trx: Transaction<Database>, input: LinkInpu
   if (isEmptySignature(input.signature)) return null;
   const bands = bandKeys(input.signature);
   const window = options.windowHours * HOUR;
-  const candidates = await trx
+  const matter = matterOptions(options);
+  const columns = ['events.id', 'events.signature', 'events.first_seen_at', 'events.last_seen_at', 'events.topic', 'events.department_id'] as const;
+  const byWords = await trx
     .selectFrom('event_keys')
     .innerJoin('events', 'events.id', 'event_keys.event_id')
-    .select(['events.id', 'events.signature', 'events.first_seen_at', 'events.last_seen_at', 'events.topic', 'events.department_id'])
+    .select(columns)
     .distinct()
     .where('event_keys.key', 'in', bands)
+    .where('events.merged_into', 'is', null)
     .where('events.last_seen_at', '>=', shift(input.at, -window))
     .where('events.first_seen_at', '<=', shift(input.at, window))
     .execute();
+  // events naming one of the post's places, over the longer window of a matter
+  const placeKeys = [...new Set((input.names ?? []).map((n) => `t:${placeKey(n)}`))];
+  const byPlace = placeKeys.length
+    ? await trx
+        .selectFrom('event_keys')
+        .innerJoin('events', 'events.id', 'event_keys.event_id')
+        .select(columns)
+        .distinct()
+        .where('event_keys.key', 'in', placeKeys)
+        .where('events.merged_into', 'is', null)
+        .where('events.last_seen_at', '>=', shift(input.at, -matter.window))
+        .where('events.first_seen_at', '<=', shift(input.at, matter.window))
+        .orderBy('events.last_seen_at', 'desc')
+        .limit(64)
+        .execute()
+    : [];
+  const candidates = [...byWords, ...byPlace.filter((c) => !byWords.some((w) => w.id === c.id))];
   const names = new Map<number, string[]>();
-  if (candidates.length && input.names?.length) {
-    const rows = await trx.selectFrom('event_keys').select(['event_id', 'key']).where('event_id', 'in', candidates.map((c) => c.id)).where('key', 'like', 'n:%').execute();
-    for (const r of rows) names.set(r.event_id, [...(names.get(r.event_id) ?? []), r.key.slice(2)]);
+  const matters = new Map<number, string[]>();
+  if (candidates.length) {
+    const rows = await trx
+      .selectFrom('event_keys')
+      .select(['event_id', 'key'])
+      .where('event_id', 'in', candidates.map((c) => c.id))
+      .where((eb) => eb.or([eb('key', 'like', 'n:%'), eb('key', 'like', 'w:%')]))
+      .execute();
+    for (const r of rows) {
+      const into = r.key.startsWith('n:') ? names : matters;
+      into.set(r.event_id, [...(into.get(r.event_id) ?? []), r.key.slice(2)]);
+    }
   }
   let best: (typeof candidates)[number] | null = null;
   let bestSim = 0;
   for (const c of candidates) {
-    if (!namesCompatible(input.names, names.get(c.id))) continue;
+    const bond = matterBond(input.names, names.get(c.id));
+    if (bond === null) continue;
+    const least = leastSimilarity(bond, input, names.get(c.id) ?? [], matters.get(c.id) ?? [], { threshold: options.threshold, matter: matter.threshold });
+    const reach = bond === 'place' ? matter.window : window;
+    if (c.last_seen_at < shift(input.at, -reach) || c.first_seen_at > shift(input.at, reach)) continue;
+    // an event split off by hand has no seed signature: only one place and one matter join it
     const sig = parseSignature(c.signature);
-    if (!sig) continue;
-    const s = similarity(input.signature, sig);
-    if (s >= options.threshold && (s > bestSim || (s === bestSim && best && c.id < best.id))) {
+    if (!sig && least > 0) continue;
+    const s = sig ? similarity(input.signature, sig) : 0;
+    if (s >= least && (!best || s > bestSim || (s === bestSim && c.id < best.id))) {
       best = c;
       bestSim = s;
     }
   }
   if (best) {
+    // the event's matter grows by the titles of the posts that join it (a matter is told in many ways)
+    const had = matters.get(best.id) ?? [];
+    const grown = growMatter(had, input.matter).slice(had.length);
+    if (grown.length) await trx.insertInto('event_keys').values(grown.map((m) => ({ event_id: best.id, key: `w:${m}` }))).execute();
     await trx
       .updateTable('events')
       .set((eb) => ({
@@ -353,7 +516,7 @@ export async function linkStoredPost(trx: Transaction<Database>, input: LinkInpu
   const created = await trx
     .insertInto('events')
     .values({
-      title: eventTitle(input.title, input.text),
+      title: eventTitle(input.title, input.text, input.names, input.words),
       signature: signatureHex(input.signature),
       topic: input.topic,
       department_id: input.departmentId ?? null,
@@ -371,7 +534,12 @@ export async function linkStoredPost(trx: Transaction<Database>, input: LinkInpu
     .executeTakeFirstOrThrow();
   await trx
     .insertInto('event_keys')
-    .values([...bands, ...(input.names ?? []).map((n) => `n:${n}`)].map((key) => ({ event_id: created.id, key })))
+    .values(
+      [...new Set([...bands, ...(input.names ?? []).flatMap((n) => [`n:${n}`, `t:${placeKey(n)}`]), ...(input.matter ?? []).map((m) => `w:${m}`)])].map((key) => ({
+        event_id: created.id,
+        key,
+      })),
+    )
     .execute();
   return { eventId: created.id, created: true, similarity: 1 };
 }

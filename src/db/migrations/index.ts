@@ -19,6 +19,7 @@ import * as m016 from './016_recipients.ts';
 import * as m017 from './017_verification.ts';
 import * as m018 from './018_performance.ts';
 import * as m020 from './020_high_frequency_sources.ts';
+import * as m021 from './021_matters.ts';
 import * as m022 from './022_alert_backfill.ts';
 import * as m027 from './027_similar_cases.ts';
 
@@ -50,6 +51,7 @@ export const migrations: Record<string, MigrationModule> = {
   '017_verification': m017,
   '018_performance': m018,
   '020_high_frequency_sources': m020,
+  '021_matters': m021,
   '022_alert_backfill': m022,
   '027_similar_cases': m027,
 };

@@ -1,5 +1,9 @@
 /** Appeal type (诉求类型), emotion (情绪), corrections in effect, and the grievance reading of sentiment (issue 17). */
 export default {
+  'signal.events.error.merged': '事件 {id} 已并入事件 {into}',
+  'signal.events.error.self': '不能把事件并入它自己',
+  'signal.events.error.notMember': '所选信息须都属于该事件',
+  'signal.events.error.splitAll': '拆分后原事件须至少保留一条信息',
   'signal.reason.framing': '礼貌与期望用语不计',
   'signal.reason.asked': '诉求中的期望不计',
   'signal.reason.complaintNotPositive': '{label}类诉求不判正面',

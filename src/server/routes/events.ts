@@ -8,6 +8,7 @@ import { RISK_LEVELS } from '../../levels.ts';
 import { actorOf } from '../session.ts';
 import { typed, type RouteModule } from './types.ts';
 import { eventDetailSchema, eventPageSchema, labelCounts } from '../answers.ts';
+import { eventChanges, mergeEvents, mergeEventsInput, splitEvent, splitEventInput } from '../../analyze/events/manage.ts';
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
 
@@ -35,7 +36,8 @@ export const eventRoutes: RouteModule = (app, ctx) => {
     const actor = actorOf(request);
     assertCan(actor, 'posts.read');
     const f = request.query;
-    let q = db.selectFrom('events').leftJoin('departments', 'departments.id', 'events.department_id').where(departmentScope(actor, 'events.department_id'));
+    // events merged into another by the office are listed as the one they went into
+    let q = db.selectFrom('events').leftJoin('departments', 'departments.id', 'events.department_id').where(departmentScope(actor, 'events.department_id')).where('events.merged_into', 'is', null);
     if (f.level) q = q.where('events.risk_level', 'in', RISK_LEVELS.slice(RISK_LEVELS.indexOf(f.level)));
     if (f.burst === '1' || f.burst === 'true') q = q.where('events.burst', '=', 1);
     if (f.burst === '0' || f.burst === 'false') q = q.where('events.burst', '=', 0);
@@ -105,6 +107,30 @@ export const eventRoutes: RouteModule = (app, ctx) => {
     }
     const timeline = [...buckets.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([hour, count]) => ({ hour, count }));
     const { signature: _s, ...rest } = event;
-    return { event: rest, posts, timeline, emotions: labelCounts(posts.map((p) => p.emotion_label)), appeals: labelCounts(posts.map((p) => p.appeal_label)) };
+    return {
+      event: rest,
+      posts,
+      timeline,
+      emotions: labelCounts(posts.map((p) => p.emotion_label)),
+      appeals: labelCounts(posts.map((p) => p.appeal_label)),
+      changes: await eventChanges(db, event.id),
+    };
   });
+
+  const mergeAnswer = z.object({ event_id: z.number(), moved_posts: z.array(z.number()).describe('the posts that moved into the event') });
+  r.post(
+    '/api/events/:id/merge',
+    { schema: { tags: ['events'], summary: 'Merge other events into this one (one matter; office)', params: idParam, body: mergeEventsInput, response: { 200: mergeAnswer } } },
+    async (request) => {
+      const moved = await mergeEvents(db, actorOf(request), request.params.id, request.body);
+      return { event_id: request.params.id, moved_posts: moved };
+    },
+  );
+
+  const splitAnswer = z.object({ event_id: z.number().describe('the new event the posts went to') });
+  r.post(
+    '/api/events/:id/split',
+    { schema: { tags: ['events'], summary: 'Split posts that are another matter off this event into a new one (office)', params: idParam, body: splitEventInput, response: { 200: splitAnswer } } },
+    async (request) => ({ event_id: await splitEvent(db, actorOf(request), request.params.id, request.body) }),
+  );
 };

@@ -149,7 +149,12 @@ export default function DashboardPage() {
               renderItem={(h) => (
                 <List.Item>
                   <Space direction="vertical" size={0}>
-                    <SafeText text={h.title} />
+                    <Typography.Text strong>
+                      <SafeText text={h.name} />
+                    </Typography.Text>
+                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                      <SafeText text={h.title} />
+                    </Typography.Text>
                     <Space size={2} wrap>
                       {h.terms.slice(0, 5).map((x) => (
                         <Tag key={x}>{x}</Tag>
