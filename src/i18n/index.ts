@@ -11,6 +11,7 @@ import report from './zh-CN/report.ts';
 import learn from './zh-CN/learn.ts';
 import outbound from './zh-CN/outbound.ts';
 import signal from './zh-CN/signal.ts';
+import audit from './zh-CN/audit.ts';
 
 /**
  * The one zh-CN message catalogue. Each area keeps its messages in its own file under zh-CN/;
@@ -30,6 +31,7 @@ const zhCN: Record<string, string> = {
   ...learn,
   ...outbound,
   ...signal,
+  ...audit,
 };
 
 export type MessageKey = string;
