@@ -20,6 +20,7 @@ import { maskUrl } from '../auth/secrets.ts';
 import { isEnvRef, maskSecrets, mergeSecrets, MissingEnvError, resolveEnvRefs } from './secrets.ts';
 import { loadAlertSettings } from './settings.ts';
 import { shapeOf } from '../shapes.ts';
+import { issueText } from '../i18n/issues.ts';
 
 export type ChannelRow = Selectable<ChannelTable>;
 
@@ -67,7 +68,7 @@ export function checkChannelConfig(kind: string, config: Record<string, unknown>
     return [(err as Error).message];
   }
   const parsed = schema.safeParse(resolved);
-  return parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`);
+  return parsed.success ? [] : parsed.error.issues.map((i) => issueText(i));
 }
 
 export type Resolved = { ok: true; provider: ChannelProvider; config: unknown } | { ok: false; error: string };

@@ -15,6 +15,7 @@ import { hasRemovedPrivateNetworkOption, REMOVED_PRIVATE_NETWORK_REASON } from '
 import { kindOf, SOURCE_KINDS } from './sources/index.ts';
 import { sourceConfigJson, type SourceRow } from './types.ts';
 import { shapeOf } from '../shapes.ts';
+import { issuesText } from '../i18n/issues.ts';
 
 export const DEFAULT_INTERVAL_SECONDS = 300;
 /** The shortest interval of a source; a 高频 (high-frequency) source may go down to HIGH_FREQUENCY_MIN_SECONDS. */
@@ -121,7 +122,7 @@ export function validateSource(kind: string, url: string | null | undefined, con
   const parsed = k.config.safeParse(config ?? {});
   if (!parsed.success) {
     const detail = parsed.error.issues.map((i) => `config${i.path.length ? '.' + i.path.join('.') : ''}: ${i.message}`).join('; ');
-    throw new ValidationError(`bad ${kind} config: ${detail}`, t('collect.badConfig', { detail }), parsed.error.issues);
+    throw new ValidationError(`bad ${kind} config: ${detail}`, t('collect.badConfig', { detail: issuesText(parsed.error.issues) }), parsed.error.issues);
   }
   return parsed.data as Record<string, unknown>;
 }

@@ -12,6 +12,7 @@ import learn from './zh-CN/learn.ts';
 import outbound from './zh-CN/outbound.ts';
 import signal from './zh-CN/signal.ts';
 import audit from './zh-CN/audit.ts';
+import validation from './zh-CN/validation.ts';
 
 /**
  * The one zh-CN message catalogue. Each area keeps its messages in its own file under zh-CN/;
@@ -32,6 +33,7 @@ const zhCN: Record<string, string> = {
   ...outbound,
   ...signal,
   ...audit,
+  ...validation,
 };
 
 export type MessageKey = string;

@@ -60,7 +60,7 @@ for (const tdb of testDatabases) {
       assert.match(kind.body.error.message, /不支持的渠道类型“pager”/);
       const cfg = await c.post('/api/channels', { name: 'y', kind: 'dingtalk', config: { secret: 'SEC' } });
       assert.equal(cfg.status, 400);
-      assert.match(cfg.body.error.message, /渠道配置有误.*accessToken/);
+      assert.match(cfg.body.error.message, /^渠道配置有误：“访问令牌（access_token）”必须填写$/);
       const dup = await c.post('/api/channels', { name: '接收端', kind: 'inapp' });
       assert.equal(dup.status, 409);
       assert.match(dup.body.error.message, /已存在/);

@@ -142,6 +142,11 @@ for (const tdb of testDatabases) {
       assert.equal((await c.get('/api/audit?from=2020-01-01&to=2020-01-31')).body.length, 0);
       assert.equal((await c.get('/api/audit?from=yesterday')).status, 400);
 
+      const bad = await c.post('/api/users', { display_name: '', role: 'boss' });
+      assert.equal(bad.status, 400);
+      assert.match(bad.body.error.message, /^提交的内容不符合要求：.*“用户名”必须填写.*“角色”只能是以下之一/);
+      assert.doesNotMatch(bad.body.error.message, /Invalid|expected|received/);
+
       const facets = (await c.get('/api/audit/facets')).body;
       assert.ok(facets.actions.some((a: { action: string; name: string }) => a.action === 'channel.update' && a.name === '修改了预警渠道'));
       assert.ok(facets.actors.some((a: { actor_name: string; who: string }) => a.actor_name.startsWith('cli:') && a.who.startsWith('命令行（')));
@@ -158,3 +163,19 @@ for (const tdb of testDatabases) {
     });
   });
 }
+
+describe('validation failures people read in Chinese', () => {
+  test('a missing robot key, a short value, a bad URL and an unknown option each name the field in Chinese', async () => {
+    const { z } = await import('zod');
+    const { issuesText } = await import('../../src/i18n/issues.ts');
+    const schema = z.object({ key: z.string(), from: z.string().min(3), url: z.string().url(), port: z.number().int().max(65535), tls: z.enum(['implicit', 'starttls']) }).strict();
+    const r = schema.safeParse({ from: 'a', url: 'x', port: 70000, tls: 'ssl', extra: 1 });
+    assert.ok(!r.success);
+    const text = issuesText(r.error.issues);
+    assert.equal(
+      text,
+      '“机器人密钥（key）”必须填写；“发件人”至少 3 个字；“地址”不是有效的网址（应以 http:// 或 https:// 开头）；“端口”不能大于 65535；“加密连接”只能是以下之一：implicit、starttls；“提交的内容”含有无法识别的设置项：extra',
+    );
+    assert.doesNotMatch(text, /Invalid|expected|received/);
+  });
+});

@@ -10,6 +10,7 @@ import { fmtTime } from '../../lib/format.ts';
 import { useAction, useLoad } from '../../lib/hooks.ts';
 import type { SourceListItem as Source, SourcePreview as Preview } from '../../lib/types.ts';
 import { useDepartments } from '../../lib/useDepartments.ts';
+import { validValues } from '../../lib/forms.ts';
 
 const KINDS = ['feed', 'html', 'json', 'push', 'import', 'manual'];
 const PULLED = new Set(['feed', 'html', 'json']);
@@ -43,7 +44,8 @@ export default function Sources() {
     }
   };
   const save = async () => {
-    const v = await form.validateFields();
+    const v = await validValues(form);
+    if (!v) return;
     const config = configOf(v);
     if (!config) return;
     const body = { name: v.name.trim(), kind: v.kind, url: v.url?.trim() || null, config, interval_seconds: v.interval_seconds, high_frequency: PULLED.has(v.kind) && v.high_frequency === true, weight: v.weight, department_id: v.department_id ?? null, reference: v.reference === true };
@@ -59,7 +61,8 @@ export default function Sources() {
     if (result) setPreview({ name, result });
   };
   const testForm = async () => {
-    const v = await form.validateFields();
+    const v = await validValues(form);
+    if (!v) return;
     const config = configOf(v);
     if (config && v.url) await test(v.name || '—', { url: v.url.trim(), kind: v.kind, config, ...(editing !== 'new' && editing ? { source_id: editing.id } : {}) });
   };

@@ -8,6 +8,7 @@ import { t, tk } from '../../i18n.ts';
 import { api } from '../../lib/api.ts';
 import { useAction, useLoad } from '../../lib/hooks.ts';
 import type { ReplyTemplate as Template, ReplyTemplates } from '../../lib/types.ts';
+import { validValues } from '../../lib/forms.ts';
 
 const KINDS = ['reply', 'firm', 'statement'] as const;
 const PLACEHOLDERS = ['{department}', '{phone}', '{title}', '{case_number}', '{date}', '{situation}', '{measures}', '{facts}'];
@@ -22,7 +23,8 @@ export default function Templates() {
     form.setFieldsValue(tp === 'new' ? { name: '', kind: 'reply', body: list.data?.builtin.reply ?? '' } : tp);
   };
   const save = async () => {
-    const v = await form.validateFields();
+    const v = await validValues(form);
+    if (!v) return;
     const body = { name: v.name.trim(), kind: v.kind, body: v.body };
     if (await run(() => (editing === 'new' ? api.post('/api/reply-templates', body) : api.patch(`/api/reply-templates/${(editing as Template).id}`, body)), t('web.app.saved'))) {
       setEditing(null);
