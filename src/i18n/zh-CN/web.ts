@@ -492,6 +492,10 @@ const web = {
   'web.periods.future': '未开始',
 
   'web.templates.title': '回复模板',
+  'web.stockPhrases.title': '套话词表',
+  'web.stockPhrases.intro': '回复稿中出现以下词句时，提交审核前会提示改用具体、平实的说法。每行一条，可自行增删，保存后立即生效。',
+  'web.stockPhrases.count': '共 {n} 条',
+  'web.stockPhrases.bad': '“{phrase}”的长度应为 2 到 50 个字',
   'web.templates.intro': '回复按三段式起草：感谢关注；具体情况和措施；欢迎联系（部门和电话）。模板中的占位符在拟稿时自动填写：',
   'web.templates.name': '模板名称',
   'web.templates.kind': '类型',
