@@ -458,7 +458,7 @@ const web = {
   'web.memos.instructed': '已批示',
 
   'web.rules.title': '监测规则',
-  'web.rules.intro': '关键词表达式：空格或 AND 表示“且”，OR 表示“或”，NOT 或 - 表示“非”，引号表示短语，NEAR/n 表示相距 n 字以内，title: 等限定字段。输入时实时检查语法，并在近期信息中试运行。',
+  'web.rules.intro': '关键词表达式：空格或 AND 表示“且”，OR 表示“或”，NOT 或 - 表示“非”，引号表示短语，NEAR/5 表示相距 5 字以内，title: 等限定字段。输入时实时检查语法，并在近期信息中试运行。',
   'web.rules.name': '规则名称',
   'web.rules.expression': '表达式',
   'web.rules.sources': '限定信息源',
