@@ -37,7 +37,7 @@ export const auditEntrySchema = auditRowSchema.extend({
 });
 
 /** Fields never shown in a diff: bookkeeping that changes with every write. */
-const HIDDEN = new Set(['id', 'updated_at', 'password_hash', 'event', 'data', 'version', 'claim_token', 'lease_until']);
+const HIDDEN = new Set(['id', 'rule_ids', 'updated_at', 'password_hash', 'event', 'data', 'version', 'claim_token', 'lease_until']);
 const BOOLEAN_FIELDS = new Set(['active', 'enabled', 'paused', 'hard', 'emergency', 'emergency_proposed', 'overdue', 'is_office', 'must_change_password', 'yearly', 'ok', 'standing']);
 const NAME_KEYS = ['name', 'title', 'display_name', 'username', 'word', 'number', 'filename', 'code', 'path'] as const;
 const MAX_VALUE = 300;
@@ -70,6 +70,7 @@ function clip(s: string): string {
 export function valueText(field: string, value: unknown, entity?: string): string {
   if (value === null || value === undefined || value === '') return t('audit.value.empty');
   if (value === SECRET_MASK) return t('audit.value.masked');
+  if (Array.isArray(value) && value.length === 0) return t('audit.value.empty');
   if (typeof value === 'boolean') return t(value ? 'audit.value.yes' : 'audit.value.no');
   if (BOOLEAN_FIELDS.has(field) && (value === 0 || value === 1)) return t(value === 1 ? 'audit.value.yes' : 'audit.value.no');
   if (typeof value === 'string') {
@@ -78,6 +79,7 @@ export function valueText(field: string, value: unknown, entity?: string): strin
     if (/(^|_)state$/.test(field) && has(`case.state.${value}`)) return t(`case.state.${value}`);
     if (field === 'kind' && entity === 'source' && has(`collect.kind.${value}`)) return t(`collect.kind.${value}`);
     if (field === 'kind' && entity === 'channel' && has(`web.channels.kind.${value}`)) return t(`web.channels.kind.${value}`);
+    if (field === 'audience' && has(`web.channels.audience.${value}`)) return t(`web.channels.audience.${value}`);
     if (/_at$/.test(field) || field === 'at') {
       const local = localDateTime(value);
       if (local) return local;

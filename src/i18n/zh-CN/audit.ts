@@ -299,4 +299,6 @@ export default {
   'audit.field.user_id': '用户',
   'audit.field.next_run_at': '下次运行时间',
   'audit.field.last_run_at': '最近运行时间',
+  'audit.field.rule_names': '监测规则',
+  'audit.field.pending': '待发送预警数',
 } as const;
