@@ -40,6 +40,13 @@ export interface AuditQuery {
   entity?: string;
   entityId?: string;
   actorId?: number;
+  /** Exactly this action code (`channel.update`). */
+  action?: string;
+  /** Exactly this actor name as stored (a person's display name, `cli:…`, `system`). */
+  actor?: string;
+  /** UTC instants bounding `at`: from inclusive, to exclusive. */
+  fromAt?: string;
+  toAt?: string;
   limit?: number;
   beforeId?: number;
 }
@@ -66,6 +73,17 @@ export async function listAudit(db: Kysely<Database>, q: AuditQuery = {}) {
   if (entity !== undefined) query = query.where('entity', '=', entity);
   if (q.entityId) query = query.where('entity_id', '=', q.entityId);
   if (q.actorId) query = query.where('actor_id', '=', q.actorId);
+  if (q.action) query = query.where('action', '=', q.action);
+  if (q.actor) query = query.where('actor_name', '=', q.actor);
+  if (q.fromAt) query = query.where('at', '>=', q.fromAt);
+  if (q.toAt) query = query.where('at', '<', q.toAt);
   if (q.beforeId) query = query.where('id', '<', q.beforeId);
   return query.execute();
+}
+
+/** The actions and actors present in the trail, for the console's filters. */
+export async function auditFacets(db: Kysely<Database>): Promise<{ actions: string[]; actors: { actor_name: string; via: 'api' | 'cli' | 'system' }[] }> {
+  const actions = await db.selectFrom('audit_log').select('action').distinct().orderBy('action').execute();
+  const actors = await db.selectFrom('audit_log').select(['actor_name', 'via']).distinct().orderBy('actor_name').execute();
+  return { actions: actions.map((r) => r.action), actors };
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { checkResponse } from './checks.ts';
 import { DEFAULT_STOCK_PHRASES } from './settings.ts';
-import { BUILTIN_TEMPLATES, fillTemplate } from './templates.ts';
+import { BUILTIN_TEMPLATES, fillTemplate, tidyPunctuation } from './templates.ts';
 
 const GOOD = [
   '网友您好！感谢您对建设科工作的关注和监督。',
@@ -53,4 +53,22 @@ test('a firm statement needs its facts; a statement post needs no three parts', 
   assert.deepEqual(codes(filled, 'firm'), []);
   assert.deepEqual(codes('关于供暖收费的情况说明\n\n今年供暖收费标准不变。', 'statement'), []);
   assert.deepEqual(codes('   '), ['empty']);
+});
+
+test('the default stock-phrase list is far larger than ten and holds the formulas offices complain about', () => {
+  assert.ok(DEFAULT_STOCK_PHRASES.length >= 60, `${DEFAULT_STOCK_PHRASES.length}`);
+  for (const p of ['相关部门高度重视', '已责成有关单位研究处理', '依法依规处理', '请耐心等待']) assert.ok(DEFAULT_STOCK_PHRASES.includes(p), p);
+  const reply = '网友您好！感谢您对建设科工作的关注。\n\n关于您反映的问题，相关部门高度重视，已责成有关单位研究处理，将依法依规处理，请耐心等待。\n\n联系电话：0571-81234567。';
+  const found = checkResponse('reply', reply, DEFAULT_STOCK_PHRASES).filter((i) => i.code === 'stock_phrase').map((i) => i.phrase);
+  for (const p of ['相关部门高度重视', '已责成有关单位研究处理', '依法依规处理', '请耐心等待']) assert.ok(found.includes(p), p);
+  // The built-in templates themselves use none of them.
+  for (const body of Object.values(BUILTIN_TEMPLATES)) assert.deepEqual(checkResponse('statement', body, DEFAULT_STOCK_PHRASES).filter((i) => i.code === 'stock_phrase'), []);
+});
+
+test('a filled template has no doubled punctuation where a value ends with its own mark', () => {
+  const body = fillTemplate(BUILTIN_TEMPLATES.reply, { department: '建设科', title: '道路施工', situation: '该路段正在改造，已责成施工单位研究处理。', measures: '将于本周内恢复通行！', phone: '0571-81234567' });
+  assert.doesNotMatch(body, /[。！？，；、]{2}/, body);
+  assert.match(body, /研究处理。针对这一情况，将于本周内恢复通行！\n/);
+  assert.equal(tidyPunctuation('研究处理。。好的，，谢谢，。'), '研究处理。好的，谢谢。');
+  assert.equal(tidyPunctuation('请稍候……再看'), '请稍候……再看', 'an ellipsis stays');
 });

@@ -91,10 +91,22 @@ export function fillTemplate(body: string, values: Partial<Record<Placeholder, s
     })
     .join('\n')
     .replace(/\n{3,}/g, '\n\n');
-  return kept.replace(/\{(\w+)\}/g, (whole, key: string) => {
+  const filled = kept.replace(/\{(\w+)\}/g, (whole, key: string) => {
     if (has(key)) return (values as Record<string, string>)[key];
     return PLACEHOLDERS.includes(key as never) ? t(`response.fill.${key}`) : whole;
   });
+  return tidyPunctuation(filled);
+}
+
+/**
+ * One mark where a filled value's own punctuation meets the template's: 研究处理。 + 。 gives
+ * 研究处理。 (not 研究处理。。), 情况如下， + 。 gives 情况如下。 An ellipsis (……) and ASCII text are left alone.
+ */
+export function tidyPunctuation(text: string): string {
+  return text
+    .replace(/([。！？；，、：])[ \t]*\1+/g, '$1')
+    .replace(/[，、；：][ \t]*([。！？])/g, '$1')
+    .replace(/([。！？])[ \t]*[，、；。]/g, '$1');
 }
 
 export async function createTemplate(db: Kysely<Database>, actor: Actor, input: TemplateInput) {

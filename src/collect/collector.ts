@@ -12,6 +12,8 @@ import { kindOf, sourceKinds } from './sources/index.ts';
 import type { CollectOutcome, CollectRun } from './sources/types.ts';
 import { CollectError, sourceConfigJson, type SourceRow } from './types.ts';
 import { shapeOf } from '../shapes.ts';
+import { issuesText } from '../i18n/issues.ts';
+import { t } from '../i18n/index.ts';
 
 export interface SourceRunResult {
   source: string;
@@ -45,17 +47,17 @@ export function fetcherFor(ctx: AppContext): Fetcher {
 /** Runs one kind's collect step for a source; throws CollectError with a readable reason. */
 export async function runKind(ctx: AppContext, fetcher: Fetcher, source: SourceRow, now: Date, conditional: boolean, preview = false): Promise<CollectOutcome> {
   const kind = kindOf(source.kind);
-  if (!kind?.collect) throw new CollectError(`source kind "${source.kind}" is not fetched`, null, 'config');
-  if (kind.needsUrl && !source.url) throw new CollectError('no URL configured', null, 'config');
+  if (!kind?.collect) throw new CollectError(`source kind "${source.kind}" is not fetched`, null, 'config').say('collect.wrongKind', { name: source.name, kind: t(`collect.kind.${source.kind}`), what: '定时采集' });
+  if (kind.needsUrl && !source.url) throw new CollectError('no URL configured', null, 'config').say('collect.urlRequired', { kind: t(`collect.kind.${source.kind}`) });
   let stored: Record<string, unknown>;
   try {
     // A stored config that is not what the column holds stops the source rather than collecting with defaults.
     stored = readJson(sourceConfigJson, source.config, {}, { strict: true });
   } catch (err) {
-    throw new CollectError(`bad config: ${(err as Error).message}`, null, 'config');
+    throw new CollectError(`bad config: ${(err as Error).message}`, null, 'config').say('collect.error.storedConfig');
   }
   const parsed = kind.config.safeParse(stored);
-  if (!parsed.success) throw new CollectError(`bad config: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, null, 'config');
+  if (!parsed.success) throw new CollectError(`bad config: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, null, 'config').say('collect.badConfig', { detail: issuesText(parsed.error.issues) });
   const run: CollectRun = {
     ctx,
     fetcher,
@@ -89,9 +91,10 @@ export async function collectSource(ctx: AppContext, fetcher: Fetcher, source: S
   try {
     outcome = await runKind(ctx, fetcher, source, now, true);
   } catch (err) {
-    const reason = err instanceof CollectError ? err.message : `unexpected error: ${(err as Error).message}`;
+    // English in the log; people read the zh-CN reason (the source's health, the office's notice, the run's answer).
+    const reason = err instanceof CollectError ? err.userMessage : t('collect.error.unexpected');
     if (!(err instanceof CollectError)) log.error({ err }, 'collect failed unexpectedly');
-    else log.warn({ reason }, 'collect failed');
+    else log.warn({ reason: err.message }, 'collect failed');
     const { paused } = await recordFailure(ctx.db.kysely, source, now, reason, err instanceof CollectError ? err.retryAfterSeconds : null);
     return { ...result, error: reason, paused };
   }
@@ -109,7 +112,7 @@ export async function collectSource(ctx: AppContext, fetcher: Fetcher, source: S
     if (!(err instanceof StoreError)) throw err;
     // Batches already committed stay; the rest is stored by the next run.
     log.error({ err: err.cause }, 'storing collected posts failed');
-    const reason = `storing posts failed: ${err.message}`;
+    const reason = t('collect.error.storing');
     const { paused } = await recordFailure(ctx.db.kysely, source, now, reason);
     return { ...result, error: reason, paused };
   }

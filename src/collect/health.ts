@@ -3,6 +3,7 @@ import { enqueueNotice } from '../alert/outbox.ts';
 import type { Database } from '../db/schema.ts';
 import { t } from '../i18n/index.ts';
 import type { SourceRow } from './types.ts';
+import { localDateTime } from '../time/format.ts';
 
 /** Consecutive failed runs after which a source pauses itself and the office is told. */
 export const PAUSE_AFTER_FAILURES = 5;
@@ -76,7 +77,7 @@ export async function recordFailure(db: Kysely<Database>, source: SourceRow, now
       .where('id', '=', source.id)
       .execute();
     if (pause) {
-      const vars = { name: source.name, kind: source.kind, url: source.url ?? '-', since, count: streak, reason };
+      const vars = { name: source.name, kind: t(`collect.kind.${source.kind}`), url: source.url ?? '-', since: localDateTime(since), count: streak, reason };
       await enqueueNotice(trx, {
         kind: 'source.failing',
         key: `source.failing:${source.id}:${since}`,

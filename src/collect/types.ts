@@ -1,3 +1,4 @@
+import { t } from '../i18n/index.ts';
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
 import type { SourceTable } from '../db/schema.ts';
@@ -44,8 +45,13 @@ export interface CollectedItem {
   extra?: Record<string, unknown>;
 }
 
-/** A readable reason why a source could not be collected; the message names the cause. */
+/**
+ * A readable reason why a source could not be collected. `message` (English) names the cause for
+ * logs; `userMessage` is what people read (the source test, its health, the office's notice): the
+ * zh-CN text given with `say`, or the refusal's own text for `blocked`.
+ */
 export class CollectError extends Error {
+  private zh: string | null = null;
   constructor(
     message: string,
     /** Seconds the site asked us to wait (Retry-After), if any. */
@@ -55,5 +61,18 @@ export class CollectError extends Error {
     cause?: unknown,
   ) {
     super(message, cause === undefined ? undefined : { cause });
+  }
+
+  /** Sets the zh-CN text people read, from the catalogue; returns the error for `throw`. */
+  say(key: string, vars: Record<string, string | number> = {}): this {
+    this.zh = t(key, vars);
+    return this;
+  }
+
+  get userMessage(): string {
+    if (this.zh) return this.zh;
+    const refusal = this.cause as { userMessage?: unknown } | undefined;
+    if (refusal && typeof refusal.userMessage === 'string') return refusal.userMessage;
+    return t('collect.error.other', { kind: t(`collect.error.kind.${this.kind}`) });
   }
 }

@@ -14,6 +14,8 @@ import signal from './zh-CN/signal.ts';
 import forms from './zh-CN/forms.ts';
 import rsshub from './zh-CN/rsshub.ts';
 import assist from './zh-CN/assist.ts';
+import audit from './zh-CN/audit.ts';
+import validation from './zh-CN/validation.ts';
 
 /**
  * The one zh-CN message catalogue. Each area keeps its messages in its own file under zh-CN/;
@@ -36,6 +38,8 @@ const zhCN: Record<string, string> = {
   ...forms,
   ...rsshub,
   ...assist,
+  ...audit,
+  ...validation,
 };
 
 export type MessageKey = string;

@@ -58,7 +58,7 @@ export const channelTestSchema = z.object({
   answer: z.string().describe("the start of the service's answer"),
   failure: z.string().nullable().describe('auth | signature | keyword | rate_limit | server | network | timeout | blocked | config | rejected'),
   error: z.string().nullable(),
-  message: z.string().nullable().describe('zh-CN, when the test failed'),
+  message: z.string().nullable().describe('zh-CN: what happened, for people (success or failure)'),
 });
 
 /** An event (its signature left out) with its department's code and name. */

@@ -12,6 +12,7 @@ import { routes } from './routes/index.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import { registerConsole } from './static.ts';
 import './session.ts';
+import { issuesText } from '../i18n/issues.ts';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -70,16 +71,19 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.setErrorHandler((err, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(err)) {
       const detail = err.validation.map((v) => `${v.instancePath || (v.params as { issue?: { path?: string[] } })?.issue?.path?.join('.') || ''} ${v.message}`.trim()).join('; ');
-      return reply.code(400).send({ error: { code: 'validation', message: t('error.validation', { detail }), details: err.validation } });
+      // Each validation entry is a zod issue taken apart (keyword = code, params = its other fields): put it back together for its zh-CN text.
+      const issues = err.validation.map((v) => ({ ...(v.params as object), code: v.keyword, path: v.instancePath.split('/').filter(Boolean).map((p) => (/^\d+$/.test(p) ? Number(p) : p)), message: v.message ?? '' }) as Parameters<typeof issuesText>[0][number]);
+      const zh = issuesText(issues);
+      return reply.code(400).send({ error: { code: 'validation', message: t('error.validation', { detail: zh }), detail, details: err.validation } });
     }
     if (err instanceof AppError) {
       if (err.status >= 500) request.log.error({ err }, err.message);
       return reply.code(err.status).send({ error: { code: err.code, message: err.userMessage, detail: err.message, details: err.details } });
     }
     if ((err as { name?: string }).name === 'ZodError') {
-      const issues = (err as unknown as { issues: { path: (string | number)[]; message: string }[] }).issues;
+      const issues = (err as unknown as { issues: Parameters<typeof issuesText>[0] }).issues;
       const detail = issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-      return reply.code(400).send({ error: { code: 'validation', message: t('error.validation', { detail }), details: issues } });
+      return reply.code(400).send({ error: { code: 'validation', message: t('error.validation', { detail: issuesText(issues) }), detail, details: issues } });
     }
     const status = (err as { statusCode?: number }).statusCode ?? 500;
     if (status < 500) return reply.code(status).send({ error: { code: (err as { code?: string }).code ?? 'bad_request', message: t('error.validation', { detail: (err as Error).message }) } });

@@ -60,8 +60,8 @@ for (const tdb of testDatabases) {
       assert.match(kind.body.error.message, /不支持的渠道类型“pager”/);
       const cfg = await c.post('/api/channels', { name: 'y', kind: 'dingtalk', config: { secret: 'SEC' } });
       assert.equal(cfg.status, 400);
-      assert.equal(cfg.body.error.message, '渠道配置有误：请填写机器人 access_token');
-      assert.deepEqual(cfg.body.error.details, { fields: [{ path: ['config', 'accessToken'], message: '请填写机器人 access_token' }] });
+      assert.equal(cfg.body.error.message, '渠道配置有误：“机器人 access_token”必须填写');
+      assert.deepEqual(cfg.body.error.details, { fields: [{ path: ['config', 'accessToken'], message: '“机器人 access_token”必须填写' }] });
       const dup = await c.post('/api/channels', { name: '接收端', kind: 'inapp' });
       assert.equal(dup.status, 409);
       assert.match(dup.body.error.message, /已存在/);

@@ -65,7 +65,7 @@ for (const tdb of testDatabases) {
           assert.equal(res.body.failure, 'blocked', `${ch.kind}: ${JSON.stringify(res.body)}`);
           assert.equal(res.body.status, null);
           assert.equal(res.body.answer, '');
-          assert.match(res.body.message, /^已拒绝连接 .*(内网|元数据)/);
+          assert.match(res.body.message, /^测试消息发送失败：已拒绝连接 .*(内网|元数据)/);
           assert.match(res.body.error, /^refused to connect to /);
         }
       } finally {

@@ -107,12 +107,12 @@ for (const tdb of testDatabases) {
       const [r] = await collectDue(ctx, { sourceName: 'bad-utf8', fetcher });
       assert.equal(r.ok, true);
       assert.equal(r.created, 2);
-      assert.match(r.warnings.join('\n'), /3 byte sequences invalid in the declared charset utf-8/);
+      assert.match(r.warnings.join('\n'), /有 3 处字节不符合 utf-8 编码，已显示为 �/);
       const titles = (await db.kysely.selectFrom('posts').innerJoin('sources', 'sources.id', 'posts.source_id').select('posts.title').where('sources.name', '=', 'bad-utf8').orderBy('posts.id').execute()).map((p) => p.title);
       assert.deepEqual(titles, ['中文标题：幸福路积水', '老旧小区改造\ufffd进展']);
       const health = (await sourceHealth(db.kysely, cliActor())).find((s) => s.name === 'bad-utf8')!;
       assert.equal(health.status, 'ok');
-      assert.match(health.last_warning ?? '', /bad-utf8\.xml: 3 byte sequences invalid in the declared charset utf-8 replaced by U\+FFFD/);
+      assert.match(health.last_warning ?? '', /bad-utf8\.xml：有 3 处字节不符合 utf-8 编码，已显示为 �/);
       assert.ok(health.last_warning_at);
     });
 

@@ -132,7 +132,7 @@ for (const tdb of testDatabases) {
       const results = await collectDue(ctx, { fetcher });
       const byName = new Map(results.map((r) => [r.source, r]));
       assert.equal(byName.get('api-ok')!.created, 2);
-      assert.match(byName.get('api-error')!.error!, /code=40301 \(签名错误\)/);
+      assert.match(byName.get('api-error')!.error!, /接口返回错误（代码 40301：签名错误）/);
       const health = await db.kysely.selectFrom('sources').selectAll().where('id', '=', bad.id).executeTakeFirstOrThrow();
       assert.equal(health.error_streak, 1);
       assert.match(health.last_error!, /签名错误/);
@@ -141,12 +141,12 @@ for (const tdb of testDatabases) {
 
     test('bad sources fail with a reason naming the cause while the others go on', async () => {
       const cases: [string, string, SourceKindName | undefined, RegExp][] = [
-        ['malformed', '/malformed.xml', undefined, /malformed feed|not a feed/],
-        ['not-feed', '/not-a-feed.html', undefined, /not a feed/],
-        ['nomatch', '/nomatch.html', 'html', /list item selector .* matched nothing/],
-        ['robots', '/private/feed.xml', undefined, /robots\.txt/],
-        ['limited', '/limited.xml', undefined, /HTTP 429/],
-        ['gone', '/gone.xml', undefined, /HTTP 404/],
+        ['malformed', '/malformed.xml', undefined, /订阅内容格式有误|不是 RSS\/Atom\/JSON Feed 订阅/],
+        ['not-feed', '/not-a-feed.html', undefined, /不是 RSS\/Atom\/JSON Feed 订阅/],
+        ['nomatch', '/nomatch.html', 'html', /列表选择器“.*”在页面上没有匹配到内容/],
+        ['robots', '/private/feed.xml', undefined, /robots\.txt 不允许抓取/],
+        ['limited', '/limited.xml', undefined, /访问过于频繁（HTTP 429）/],
+        ['gone', '/gone.xml', undefined, /找不到该页面（HTTP 404）/],
       ];
       for (const [name, path, kind] of cases) await addSource(db, { name, kind: kind ?? 'feed', url: `${site.url}${path}`, config: kind === 'html' ? { preset: 'board' } : {} });
       const good = await addSource(db, { name: 'good-after-bad', kind: 'feed', url: `${site.url}/atom10.xml` });

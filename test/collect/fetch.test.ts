@@ -95,3 +95,54 @@ describe('the shared fetcher', () => {
     await f.close();
   });
 });
+
+describe('fetch failures people read in Chinese (English stays in the message for logs)', () => {
+  test('refused, timed out, login wall, blocked, missing, server error, TLS: each a zh-CN userMessage saying what to do', async () => {
+    const { createServer } = await import('node:http');
+    const { createServer: createTls } = await import('node:net');
+    const answers: Record<string, number> = { '/login.xml': 401, '/blocked.xml': 403, '/gone.xml': 404, '/broken.xml': 502 };
+    const server = createServer((req, res) => {
+      if (req.url === '/robots.txt') return void res.writeHead(404).end();
+      if (req.url === '/hang.xml') return; // never answers
+      res.writeHead(answers[req.url ?? ''] ?? 200).end('x');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    // A plain TCP server that answers a TLS handshake with garbage: the certificate cannot be checked.
+    const notTls = createTls((sock) => sock.end('HTTP/1.1 200 OK\r\n\r\n'));
+    await new Promise<void>((r) => notTls.listen(0, '127.0.0.1', r));
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const closedPort = (closed.address() as { port: number }).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const f = testFetcher({ timeoutMs: 300 });
+    const failure = async (url: string) => {
+      try {
+        await f.fetch(url);
+      } catch (e) {
+        assert.ok(e instanceof CollectError, String(e));
+        return { en: e.message, zh: e.userMessage };
+      }
+      assert.fail(`${url} did not fail`);
+    };
+    try {
+      const refused = await failure(`http://127.0.0.1:${closedPort}/feed.xml`);
+      assert.match(refused.en, /connection refused/);
+      assert.match(refused.zh, /^127\.0\.0\.1:\d+ 拒绝连接：.*RSSHub/);
+      assert.match((await failure(`${base}/hang.xml`)).zh, /^连接 127\.0\.0\.1:\d+ 超时（0\.3 秒内没有响应）/);
+      assert.match((await failure(`${base}/login.xml`)).zh, /要求登录（HTTP 401）：登录信息或 Cookie 可能已过期/);
+      assert.match((await failure(`${base}/blocked.xml`)).zh, /拒绝访问（HTTP 403）：可能被对方的反爬措施拦截/);
+      assert.match((await failure(`${base}/gone.xml`)).zh, /找不到该页面（HTTP 404）/);
+      assert.match((await failure(`${base}/broken.xml`)).zh, /服务器出错（HTTP 502）/);
+      const tls = await failure(`https://127.0.0.1:${(notTls.address() as { port: number }).port}/feed.xml`);
+      assert.match(tls.zh, /HTTPS 证书无效|无法连接|拒绝连接|连接被中断/);
+      assert.match((await failure('ftp://example.org/x')).zh, /网址“ftp:\/\/example\.org\/x”无效/);
+      for (const m of [refused.zh]) assert.doesNotMatch(m.replace(/127\.0\.0\.1:\d+|RSSHub/g, ''), /[A-Za-z]{3,}/, 'no English words besides the address and product names');
+    } finally {
+      server.closeAllConnections();
+      server.close();
+      notTls.close();
+      await f.close();
+    }
+  });
+});

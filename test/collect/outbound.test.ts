@@ -69,9 +69,9 @@ for (const tdb of testDatabases) {
       const run = await o.post(`/api/sources/${created.body.id}/collect`);
       assert.equal(run.status, 200);
       assert.equal(run.body.ok, false);
-      assert.match(run.body.error, /^refused to connect to 127\.0\.0\.1: a private or loopback address/);
+      assert.match(run.body.error, /^已拒绝连接 127\.0\.0\.1：该地址属于内网/);
       const row = await db.kysely.selectFrom('sources').select(['last_error', 'error_streak']).where('id', '=', created.body.id).executeTakeFirstOrThrow();
-      assert.match(row.last_error ?? '', /refused to connect/);
+      assert.match(row.last_error ?? '', /已拒绝连接/);
       assert.equal(row.error_streak, 1);
       assert.equal(site.connections, 0);
     });

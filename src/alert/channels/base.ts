@@ -70,7 +70,7 @@ export interface SendResult {
   failure?: FailureKind;
   /** English, for logs and the attempt log. */
   error?: string;
-  /** zh-CN, for people, when the failure has a text of its own (a refused address). */
+  /** zh-CN, for people, when the outcome has a text of its own (a refused address; an in-app push's reach). */
   userMessage?: string;
   /** Rate limits: when the service says to come back. */
   retryAfterMs?: number;

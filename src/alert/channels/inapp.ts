@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ROLES } from '../../auth/roles.ts';
 import { jsonColumn } from '../../db/values.ts';
+import { t } from '../../i18n/index.ts';
 import type { ChannelProvider, SendResult } from './base.ts';
 
 /** The bus event carrying a delivered in-app alert to the console's live streams (SSE). */
@@ -55,6 +56,6 @@ export const inappChannel: ChannelProvider<z.infer<typeof config>> = {
     };
     const listeners = ctx.bus.listenerCount(INAPP_EVENT);
     ctx.bus.emit(INAPP_EVENT, event);
-    return { ok: true, status: null, snippet: `stored; pushed live to ${listeners} open console(s)` };
+    return { ok: true, status: null, snippet: `stored; pushed live to ${listeners} open console(s)`, userMessage: t('alert.test.inappOk', { n: listeners }) };
   },
 };

@@ -79,7 +79,7 @@ export class Fetcher {
       let crawlDelay = 0;
       if (!o.ignoreRobots) {
         const rules = await this.robotsFor(target, o);
-        if (!isAllowed(rules, target.pathname + target.search)) throw new CollectError(`robots.txt of ${target.host} disallows ${target.pathname}`, null, 'robots');
+        if (!isAllowed(rules, target.pathname + target.search)) throw new CollectError(`robots.txt of ${target.host} disallows ${target.pathname}`, null, 'robots').say('collect.error.robots', { host: target.host, path: target.pathname });
         crawlDelay = Math.min(rules.crawlDelaySeconds ?? 0, 60) * 1000;
       }
       const res = await this.limiter.run(target.host, () => this.withRetries(target, o), crawlDelay);
@@ -89,7 +89,7 @@ export class Fetcher {
       }
       return res.result!;
     }
-    throw new CollectError(`too many redirects from ${url}`);
+    throw new CollectError(`too many redirects from ${url}`).say('collect.error.redirects', { url });
   }
 
   /** IP literals are refused before the per-host queue and robots.txt (names are checked at connect time). */
@@ -105,7 +105,7 @@ export class Fetcher {
         return await this.once(u, o);
       } catch (err) {
         const transient = err instanceof TransientError;
-        if (!transient || attempt >= this.opts.retries) throw transient ? new CollectError(err.message, err.retryAfter) : err;
+        if (!transient || attempt >= this.opts.retries) throw transient ? new CollectError(err.message, err.retryAfter).say(err.key, err.vars) : err;
         await new Promise((r) => setTimeout(r, 300 * 2 ** attempt));
         attempt++;
       }
@@ -138,7 +138,7 @@ export class Fetcher {
     if (status >= 300 && status < 400 && status !== 304) {
       await res.body.dump();
       const loc = h('location');
-      if (!loc) throw new CollectError(`HTTP ${status} from ${u.host} without a Location`);
+      if (!loc) throw new CollectError(`HTTP ${status} from ${u.host} without a Location`).say('collect.error.redirectNoLocation', { status, host: u.host });
       return { redirect: loc };
     }
     if (status === 304) {
@@ -148,20 +148,20 @@ export class Fetcher {
     if (status === 429 || status === 503) {
       await res.body.dump().catch(() => undefined);
       const after = parseRetryAfter(h('retry-after'));
-      throw new CollectError(`HTTP ${status} from ${u.host}: rate limited${after !== null ? `, retry after ${after}s` : ''}`, after ?? 600);
+      throw new CollectError(`HTTP ${status} from ${u.host}: rate limited${after !== null ? `, retry after ${after}s` : ''}`, after ?? 600).say('collect.error.rateLimited', { status, host: u.host, minutes: Math.max(1, Math.round((after ?? 600) / 60)) });
     }
     if (status >= 500) {
       await res.body.dump().catch(() => undefined);
-      throw new TransientError(`HTTP ${status} from ${u.host}${u.pathname}`);
+      throw new TransientError(`HTTP ${status} from ${u.host}${u.pathname}`, null, 'collect.error.http5xx', { status, host: u.host });
     }
     if (status >= 400) {
       await res.body.dump().catch(() => undefined);
-      throw new CollectError(`HTTP ${status} from ${u.host}${u.pathname}`);
+      throw new CollectError(`HTTP ${status} from ${u.host}${u.pathname}`).say(httpKey(status), { status, host: u.host, path: u.pathname });
     }
     const declared = Number(h('content-length') ?? NaN);
     if (Number.isFinite(declared) && declared > maxBytes) {
       res.body.destroy();
-      throw new CollectError(`response from ${u.host} is too large (${declared} bytes, limit ${maxBytes})`);
+      throw new CollectError(`response from ${u.host} is too large (${declared} bytes, limit ${maxBytes})`).say('collect.error.tooLarge', { host: u.host, mb: Math.round(maxBytes / 1048576) });
     }
     const chunks: Buffer[] = [];
     let size = 0;
@@ -170,7 +170,7 @@ export class Fetcher {
         size += chunk.length;
         if (size > maxBytes) {
           res.body.destroy();
-          throw new CollectError(`response from ${u.host} is too large (over ${maxBytes} bytes)`);
+          throw new CollectError(`response from ${u.host} is too large (over ${maxBytes} bytes)`).say('collect.error.tooLarge', { host: u.host, mb: Math.round(maxBytes / 1048576) });
         }
         chunks.push(chunk as Buffer);
       }
@@ -205,13 +205,24 @@ export class Fetcher {
   }
 }
 
+/** A failure worth retrying; `key`/`vars` give its zh-CN text once the retries are spent. */
 class TransientError extends Error {
   constructor(
     message: string,
-    readonly retryAfter: number | null = null,
+    readonly retryAfter: number | null,
+    readonly key: string,
+    readonly vars: Record<string, string | number>,
   ) {
     super(message);
   }
+}
+
+/** The zh-CN text of a 4xx: a login wall, a block, a missing page, or any other refusal. */
+function httpKey(status: number): string {
+  if (status === 401 || status === 407) return 'collect.error.http401';
+  if (status === 403 || status === 451) return 'collect.error.http403';
+  if (status === 404 || status === 410) return 'collect.error.http404';
+  return 'collect.error.http4xx';
 }
 
 function parseUrl(url: string): URL {
@@ -219,9 +230,9 @@ function parseUrl(url: string): URL {
   try {
     u = new URL(url);
   } catch {
-    throw new CollectError(`not a valid URL: ${url}`, null, 'config');
+    throw new CollectError(`not a valid URL: ${url}`, null, 'config').say('collect.badUrl', { url });
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new CollectError(`only http and https URLs can be fetched: ${url}`, null, 'config');
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new CollectError(`only http and https URLs can be fetched: ${url}`, null, 'config').say('collect.badUrl', { url });
   return u;
 }
 
@@ -232,16 +243,23 @@ export function parseRetryAfter(v: string | null): number | null {
   return Number.isNaN(t) ? null : Math.max(0, Math.round((t - Date.now()) / 1000));
 }
 
+/** Certificate failures (node's and OpenSSL's codes): the site's HTTPS cannot be trusted as it is. */
+const TLS_CODES = new Set([
+  'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_UNTRUSTED', 'CERT_REVOKED', 'ERR_SSL_WRONG_VERSION_NUMBER', 'EPROTO',
+]);
+
 function describeNetworkError(err: unknown, u: URL, timeoutMs: number): Error {
   const e = err as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
   const refusal = OutboundRefusedError.from(err);
   if (refusal) return new CollectError(refusal.message, null, 'blocked', refusal);
   const code = e.code ?? e.cause?.code;
   if (e.name === 'TimeoutError' || e.name === 'AbortError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-    return new CollectError(`timed out after ${Math.round(timeoutMs / 1000)}s fetching ${u.host}${u.pathname}`);
+    return new CollectError(`timed out after ${Math.round(timeoutMs / 1000)}s fetching ${u.host}${u.pathname}`).say('collect.error.timeout', { host: u.host, seconds: Math.round(timeoutMs / 100) / 10 });
   }
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new CollectError(`cannot resolve host ${u.hostname}`);
-  if (code === 'ECONNREFUSED') return new TransientError(`connection refused by ${u.host}`);
-  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return new TransientError(`connection reset by ${u.host}`);
-  return new TransientError(`cannot fetch ${u.host}${u.pathname}: ${e.message ?? String(err)}`);
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new CollectError(`cannot resolve host ${u.hostname}`).say('collect.error.dns', { host: u.hostname });
+  if (code && TLS_CODES.has(code)) return new CollectError(`TLS certificate of ${u.host} rejected: ${code}`).say('collect.error.tls', { host: u.host });
+  if (code === 'ECONNREFUSED') return new TransientError(`connection refused by ${u.host}`, null, 'collect.error.refused', { host: u.host });
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return new TransientError(`connection reset by ${u.host}`, null, 'collect.error.reset', { host: u.host });
+  return new TransientError(`cannot fetch ${u.host}${u.pathname}: ${e.message ?? String(err)}`, null, 'collect.error.network', { host: u.host });
 }

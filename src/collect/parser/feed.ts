@@ -38,7 +38,7 @@ export function parseFeedText(text: string, baseUrl: string | null = null, now =
     try {
       input = JSON.parse(trimmed);
     } catch (err) {
-      throw new CollectError(`malformed JSON feed: ${(err as Error).message}`, null, 'parse');
+      throw new CollectError(`malformed JSON feed: ${(err as Error).message}`, null, 'parse').say('collect.error.badJsonFeed');
     }
   }
   let parsed: { format: string; feed: Any };
@@ -46,7 +46,7 @@ export function parseFeedText(text: string, baseUrl: string | null = null, now =
     parsed = parseFeed(input as string) as { format: string; feed: Any };
   } catch (err) {
     const msg = (err as Error).message;
-    throw new CollectError(/unrecognized/i.test(msg) ? 'not a feed: no RSS, Atom, RDF or JSON Feed document found' : `malformed feed: ${msg}`, null, 'parse');
+    throw new CollectError(/unrecognized/i.test(msg) ? 'not a feed: no RSS, Atom, RDF or JSON Feed document found' : `malformed feed: ${msg}`, null, 'parse').say(/unrecognized/i.test(msg) ? 'collect.error.notFeed' : 'collect.error.badFeed');
   }
   const f = parsed.feed;
   const base = baseUrl ?? str(f.link) ?? null;

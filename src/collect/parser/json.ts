@@ -60,19 +60,19 @@ export function parseJsonItems(body: string, mapping: JsonMapping, baseUrl: stri
   try {
     doc = JSON.parse(body);
   } catch (err) {
-    throw new CollectError(`the API did not return JSON: ${(err as Error).message}`, null, 'parse');
+    throw new CollectError(`the API did not return JSON: ${(err as Error).message}`, null, 'parse').say('collect.error.notJson');
   }
   if (mapping.ok_path) {
     const code = getPath(doc, mapping.ok_path);
     if (String(code) !== String(mapping.ok_value ?? 0)) {
       const msg = text(getPath(doc, mapping.message_path ?? 'msg')) ?? text(getPath(doc, 'message')) ?? '';
-      throw new CollectError(`the API returned an error: ${mapping.ok_path}=${JSON.stringify(code)}${msg ? ` (${msg})` : ''}`, null, 'parse');
+      throw new CollectError(`the API returned an error: ${mapping.ok_path}=${JSON.stringify(code)}${msg ? ` (${msg})` : ''}`, null, 'parse').say('collect.error.apiError', { code: JSON.stringify(code), msg: msg || '—' });
     }
   }
   const list = getPath(doc, mapping.items);
   if (!Array.isArray(list)) {
     const hint = doc && typeof doc === 'object' && !Array.isArray(doc) ? ` (top-level keys: ${Object.keys(doc).slice(0, 8).join(', ')})` : '';
-    throw new CollectError(`no array of items at "${mapping.items || '$'}"${hint}`, null, 'parse');
+    throw new CollectError(`no array of items at "${mapping.items || '$'}"${hint}`, null, 'parse').say('collect.error.noItems', { path: mapping.items || '$' });
   }
   const f = mapping.fields;
   return list.map((raw) => {

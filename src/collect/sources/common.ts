@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { decodeBody, decodeCounting, normaliseCharset, type Decoded } from '../encoding/charset.ts';
 import type { FetchResult } from '../fetcher/fetch.ts';
 import type { CollectRun } from './types.ts';
+import { t } from '../../i18n/index.ts';
 
 /**
  * A source option that no longer exists: whether a source may reach the intranet is the
@@ -19,7 +20,7 @@ export function hasRemovedPrivateNetworkOption(config: unknown): boolean {
 /** Options every fetched kind understands. */
 export const fetchOptions = {
   /** Force a charset when a site's declaration and content both mislead. */
-  charset: z.string().refine((v) => normaliseCharset(v) !== null, 'unknown charset').optional(),
+  charset: z.string().refine((v) => normaliseCharset(v) !== null, { message: 'unknown charset', params: { zh: t('form.issue.charset') } }).optional(),
   timeout_seconds: z.number().int().min(1).max(300).optional(),
   max_bytes: z.number().int().min(1024).max(100 * 1024 * 1024).optional(),
   /** Extra request headers (e.g. an API key); never logged. */
@@ -56,5 +57,10 @@ export function decode(res: FetchResult, cfg: FetchConfig): Decoded {
 
 /** The charset warning of one fetched page, naming the page, for the run's warnings. */
 export function charsetWarnings(d: Decoded | null, url: string): string[] {
-  return d?.warning ? [`${url}: ${d.warning}`] : [];
+  if (!d?.warning) return [];
+  const out: string[] = [];
+  if (d.how === 'detected' && d.declared && d.declared.toLowerCase() !== d.charset.toLowerCase()) out.push(t('collect.warning.charsetDetected', { url, declared: d.declared, charset: d.charset }));
+  if (d.invalid) out.push(t('collect.warning.invalidBytes', { url, n: d.invalid, charset: d.charset }));
+  // Any other warning of the decoder, in its own words.
+  return out.length ? [out.join('；')] : [`${url}: ${d.warning}`];
 }

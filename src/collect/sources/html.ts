@@ -7,6 +7,7 @@ import { mergeSelectors, PRESETS, type DetailSelectors, type ListSelectors } fro
 import { CollectError, type CollectedItem } from '../types.ts';
 import { charsetWarnings, decode, fetchOptions, fetchPage, type FetchConfig } from './common.ts';
 import type { CollectRun, SourceKind } from './types.ts';
+import { t } from '../../i18n/index.ts';
 
 const selector = z.string().min(1).max(500);
 const listSchema = z
@@ -47,7 +48,7 @@ const config = z
   .strict()
   .superRefine((c, ctx) => {
     if (!c.preset && !(c.list?.item && c.list?.title && c.list?.link)) {
-      ctx.addIssue({ code: 'custom', path: ['list'], message: 'without a preset, list.item, list.title and list.link selectors are required' });
+      ctx.addIssue({ code: 'custom', path: ['list'], message: 'without a preset, list.item, list.title and list.link selectors are required', params: { zh: t('collect.error.listSelectorsRequired') } });
     }
   });
 type HtmlConfig = z.infer<typeof config>;
@@ -67,6 +68,11 @@ async function page(run: CollectRun, cfg: FetchConfig, url: string, conditional:
 const at = (iso: string | null, precision: PublishedPrecision | null): ParsedDate | null => (iso ? { iso, precision: precision ?? 'second' } : null);
 
 /** A list page plus detail pages, by CSS selectors, with presets for Discuz! and message boards. */
+/** What people read about a failed page: the CollectError's zh-CN text. */
+function userText(err: unknown): string {
+  return err instanceof CollectError ? err.userMessage : t('collect.error.unexpected');
+}
+
 export const htmlKind: SourceKind<HtmlConfig> = {
   kind: 'html',
   config,
@@ -74,7 +80,7 @@ export const htmlKind: SourceKind<HtmlConfig> = {
   pulled: true,
   async collect(run, cfg) {
     const sel = selectorsOf(cfg);
-    if (!sel.list) throw new CollectError('no list selectors configured', null, 'config');
+    if (!sel.list) throw new CollectError('no list selectors configured', null, 'config').say('collect.error.noListSelector');
     const warnings: string[] = [];
     const first = await page(run, cfg, run.source.url!, run.conditional, warnings);
     const base = { etag: first.res.etag, lastModified: first.res.lastModified };
@@ -86,11 +92,11 @@ export const htmlKind: SourceKind<HtmlConfig> = {
     for (let n = 0; n < (cfg.max_pages ?? 1); n++) {
       const parsed = parseListPage(decoded.text, url, sel.list, run.now);
       if (parsed.matched === 0) {
-        if (n === 0) throw new CollectError(`list item selector "${sel.list.item}" matched nothing on ${url}`, null, 'parse');
-        warnings.push(`list item selector matched nothing on ${url}`);
+        if (n === 0) throw new CollectError(`list item selector "${sel.list.item}" matched nothing on ${url}`, null, 'parse').say('collect.error.listNothing', { selector: sel.list.item });
+        warnings.push(t('collect.warning.listNothing', { url }));
         break;
       }
-      if (parsed.items.length === 0 && n === 0) throw new CollectError(`title/link selectors ("${sel.list.title}", "${sel.list.link}") matched nothing in ${parsed.matched} list items on ${url}`, null, 'parse');
+      if (parsed.items.length === 0 && n === 0) throw new CollectError(`title/link selectors ("${sel.list.title}", "${sel.list.link}") matched nothing in ${parsed.matched} list items on ${url}`, null, 'parse').say('collect.error.titleNothing');
       entries.push(...parsed.items);
       if (!parsed.next || seen.has(parsed.next) || n + 1 >= (cfg.max_pages ?? 1)) break;
       seen.add(parsed.next);
@@ -100,7 +106,7 @@ export const htmlKind: SourceKind<HtmlConfig> = {
         decoded = next.decoded;
         url = next.res.url;
       } catch (err) {
-        warnings.push(`next page ${parsed.next}: ${(err as Error).message}`);
+        warnings.push(t('collect.warning.nextPage', { url: parsed.next, reason: userText(err) }));
         break;
       }
     }
@@ -128,7 +134,7 @@ export const htmlKind: SourceKind<HtmlConfig> = {
         const d = await page(run, cfg, e.url!, false, warnings);
         const detail = parseDetailPage(d.decoded!.text, d.res.url, sel.detail!, run.now);
         if (!detail.text && !detail.replies.length) {
-          warnings.push(`body selector "${sel.detail!.body}" matched nothing on ${e.url}`);
+          warnings.push(t('collect.warning.bodyNothing', { url: e.url! }));
         }
         item.text = detail.text;
         item.contentHtml = detail.contentHtml;
@@ -142,14 +148,14 @@ export const htmlKind: SourceKind<HtmlConfig> = {
         items.push(item);
       } catch (err) {
         // Left out so that the next run tries the page again.
-        warnings.push(`${e.url}: ${(err as Error).message}`);
+        warnings.push(t('collect.warning.detail', { url: e.url!, reason: userText(err) }));
       }
     }
     return { items, notModified: false, ...base, charset: first.decoded.charset, declaredCharset: first.decoded.declared, warnings };
   },
   async fetchThread(run, cfg, url) {
     const sel = selectorsOf(cfg);
-    if (!sel.detail) throw new CollectError('no detail selectors configured; replies cannot be followed', null, 'config');
+    if (!sel.detail) throw new CollectError('no detail selectors configured; replies cannot be followed', null, 'config').say('collect.error.noDetailSelector');
     const d = await page(run, cfg, url, false);
     const detail = parseDetailPage(d.decoded!.text, d.res.url, sel.detail, run.now);
     return { replies: detail.replies, metrics: detail.metrics };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseJsonItems } from '../parser/json.ts';
 import { charsetWarnings, decode, fetchOptions, fetchPage } from './common.ts';
 import type { SourceKind } from './types.ts';
+import { t } from '../../i18n/index.ts';
 
 const path = z.string().max(300);
 const config = z
@@ -11,7 +12,7 @@ const config = z
       .object({ id: path, title: path, text: path, html: path, author: path, published_at: path, url: path, views: path, replies: path, likes: path, reposts: path })
       .partial()
       .strict()
-      .refine((f) => f.title || f.text || f.html, 'map at least one of title, text or html'),
+      .refine((f) => f.title || f.text || f.html, { message: 'map at least one of title, text or html', params: { zh: t('form.issue.jsonFields') } }),
     ok_path: path.optional(),
     ok_value: z.union([z.string(), z.number(), z.boolean()]).optional(),
     message_path: path.optional(),

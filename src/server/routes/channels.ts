@@ -36,7 +36,7 @@ export const channelRoutes: RouteModule = (app, ctx) => {
   });
   r.post('/api/channels/:id/test', { schema: { tags, summary: "Send a test message; returns the service's answer", params: idParam, response: { 200: channelTestSchema } } }, async (request) => {
     const res = await sendTest(ctx, actorOf(request), request.params.id);
-    const message = res.ok ? null : (res.userMessage ?? t(`alert.failure.${res.failure ?? 'server'}`));
+    const message = res.ok ? (res.userMessage ?? t('alert.test.ok', { channel: res.channel })) : t('alert.test.failed', { reason: res.userMessage ?? t(`alert.failure.${res.failure ?? 'server'}`) });
     return { ok: res.ok, channel: res.channel, kind: res.kind, status: res.status, serviceCode: res.serviceCode ?? null, answer: res.snippet, failure: res.failure ?? null, error: res.error ?? null, message };
   });
   r.post('/api/channels/:id/enable', { schema: { tags, summary: 'Re-enable a channel: clears the failure streak; held alerts go out', params: idParam, response: { 200: publicChannelSchema } } }, async (request) => {

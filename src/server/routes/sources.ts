@@ -85,7 +85,7 @@ export const sourceRoutes: RouteModule = async (app, ctx) => {
     } catch (err) {
       const refusal = OutboundRefusedError.from(err);
       if (refusal) throw refusal;
-      if (err instanceof CollectError) throw new ValidationError(err.message, t('collect.fetchFailed', { reason: err.message }));
+      if (err instanceof CollectError) throw new ValidationError(err.message, t('collect.fetchFailed', { reason: err.userMessage }));
       throw err;
     }
   });

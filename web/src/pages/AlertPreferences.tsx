@@ -6,6 +6,7 @@ import { api } from '../lib/api.ts';
 import { displayTimeZone } from '../lib/format.ts';
 import { useAction } from '../lib/hooks.ts';
 import type { AlertPreferencesPatch, MyAlertPreferences } from '../lib/types.ts';
+import { validValues } from '../lib/forms.ts';
 
 const LEVELS = ['blue', 'yellow', 'orange', 'red'] as const;
 const TIMES = Array.from({ length: 48 }, (_, i) => `${String(Math.floor(i / 2)).padStart(2, '0')}:${i % 2 ? '30' : '00'}`);
@@ -22,7 +23,8 @@ export function AlertPreferencesButton() {
     form.setFieldsValue({ nowLevel: p.effective.nowLevel, digest: p.effective.digest, digestTimes: p.effective.digestTimes, email: p.effective.email });
   };
   const save = async () => {
-    const v = await form.validateFields();
+    const v = await validValues(form);
+    if (!v) return;
     const body: AlertPreferencesPatch = { nowLevel: v.nowLevel, digest: v.digest, digestTimes: v.digestTimes?.length ? [...v.digestTimes].sort() : null, email: v.email };
     const next = await run(() => api.put<MyAlertPreferences>('/api/alerts/preferences', body), t('web.app.saved'));
     if (next) setPrefs(null);

@@ -18,6 +18,7 @@ import { History } from './case/History.tsx';
 import { Memos } from './case/Memos.tsx';
 import { Responses } from './case/Responses.tsx';
 import { SimilarCases } from './case/SimilarCases.tsx';
+import { validValues } from '../lib/forms.ts';
 
 const LEVELS = ['blue', 'yellow', 'orange', 'red'];
 
@@ -130,7 +131,7 @@ function Actions({ c, onChange }: { c: CaseDetail; onChange: () => void }) {
         </Form.Item>
       </Modal>
       <Modal open={dialog === 'assign'} title={t('web.case.assignTitle')} onCancel={() => setDialog(null)} confirmLoading={busy} destroyOnHidden okButtonProps={{ 'data-testid': 'assign-ok' }}
-        onOk={() => void assignForm.validateFields().then((v) => move('assign', { ...v, comment: v.comment?.trim() || undefined }))}
+        onOk={() => void validValues(assignForm).then((v) => v && move('assign', { ...v, comment: v.comment?.trim() || undefined }))}
       >
         <Form form={assignForm} layout="vertical">
           {c.suggested_department && (
@@ -153,7 +154,7 @@ function Actions({ c, onChange }: { c: CaseDetail; onChange: () => void }) {
           </Form.Item>
         </Form>
       </Modal>
-      <Modal open={dialog === 'escalate'} title={t('web.case.escalateTitle')} onCancel={() => setDialog(null)} confirmLoading={busy} destroyOnHidden onOk={() => void escalateForm.validateFields().then((v) => move('escalate', { to: v.to, reason: v.reason.trim() }))}>
+      <Modal open={dialog === 'escalate'} title={t('web.case.escalateTitle')} onCancel={() => setDialog(null)} confirmLoading={busy} destroyOnHidden onOk={() => void validValues(escalateForm).then((v) => v && move('escalate', { to: v.to, reason: v.reason.trim() }))}>
         <Form form={escalateForm} layout="vertical" initialValues={{ to: 'office' }}>
           <Form.Item name="to" label={t('web.case.escalateTo')}>
             <Radio.Group
@@ -175,7 +176,8 @@ function Actions({ c, onChange }: { c: CaseDetail; onChange: () => void }) {
         confirmLoading={busy}
         destroyOnHidden
         onOk={() =>
-          void editForm.validateFields().then(async (v) => {
+          void validValues(editForm).then(async (v) => {
+            if (!v) return;
             if (await run(() => api.patch(`/api/cases/${c.id}`, { ...v, title: v.title.trim(), summary: v.summary?.trim() || null }), t('web.app.saved'))) {
               setDialog(null);
               onChange();

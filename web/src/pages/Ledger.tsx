@@ -14,6 +14,7 @@ import { Link, useRouter, useSearchParams } from '../lib/router.tsx';
 import { useMe } from '../lib/session.tsx';
 import type { CaseRow, LedgerItem, LedgerPage } from '../lib/types.ts';
 import { useDepartments } from '../lib/useDepartments.ts';
+import { validValues } from '../lib/forms.ts';
 
 const STATES = ['triage', 'assigned', 'drafting', 'awaiting_approval', 'returned', 'replied', 'following_up', 'closed', 'escalated'];
 const LEVELS = ['blue', 'yellow', 'orange', 'red'];
@@ -28,7 +29,8 @@ export default function Ledger() {
   const [creating, setCreating] = useState(false);
   const [form] = Form.useForm<{ title: string; summary?: string; level: string; lead_department_id?: number }>();
   const create = async () => {
-    const v = await form.validateFields();
+    const v = await validValues(form);
+    if (!v) return;
     const body = { title: v.title.trim(), level: v.level, ...(v.summary?.trim() ? { summary: v.summary.trim() } : {}), ...(v.lead_department_id ? { lead_department_id: v.lead_department_id } : {}) };
     const c = await run(() => api.post<CaseRow>('/api/cases', body), t('web.app.saved'));
     if (c) {

@@ -10,6 +10,7 @@ import { may } from '../../lib/permissions.ts';
 import { useMe } from '../../lib/session.tsx';
 import type { CaseDetail, Commitment } from '../../lib/types.ts';
 import { useDepartments } from '../../lib/useDepartments.ts';
+import { validValues } from '../../lib/forms.ts';
 
 const STATUS_COLORS: Record<string, string> = { open: 'gold', done: 'green', waived: 'default' };
 
@@ -27,7 +28,8 @@ export function Commitments({ c, onChange }: { c: CaseDetail; onChange: () => vo
   const canManage = may(me.role, 'commitments.manage') && c.state !== 'closed';
 
   const add = async () => {
-    const v = await form.validateFields();
+    const v = await validValues(form);
+    if (!v) return;
     const body = { what: v.what.trim(), due_at: v.due_at.endOf('day').toISOString(), ...(v.department_id ? { department_id: v.department_id } : {}) };
     if (await run(() => api.post(`/api/cases/${c.id}/commitments`, body), t('web.app.saved'))) {
       setAdding(false);
@@ -36,7 +38,8 @@ export function Commitments({ c, onChange }: { c: CaseDetail; onChange: () => vo
     }
   };
   const done = async () => {
-    const v = await doneForm.validateFields();
+    const v = await validValues(doneForm);
+    if (!v) return;
     if (await run(() => api.post(`/api/commitments/${doneOf!.id}/done`, { result_url: v.result_url.trim(), ...(v.comment?.trim() ? { comment: v.comment.trim() } : {}) }), t('web.app.saved'))) {
       setDoneOf(null);
       doneForm.resetFields();

@@ -10,6 +10,7 @@ import { useAction, useLoad } from '../../lib/hooks.ts';
 import { may } from '../../lib/permissions.ts';
 import { useMe } from '../../lib/session.tsx';
 import type { CaseDetail, CheckResult, ReplyTemplates, ResponderAccount, ResponseItem } from '../../lib/types.ts';
+import { validValues } from '../../lib/forms.ts';
 
 const STATUS_COLORS: Record<string, string> = { draft: 'default', submitted: 'gold', returned: 'magenta', approved: 'blue', posted: 'green' };
 const KINDS = ['reply', 'firm', 'statement'];
@@ -42,7 +43,8 @@ function DraftForm({ c, onDone }: { c: CaseDetail; onDone: () => void }) {
   const templates = useLoad((signal) => api.get<ReplyTemplates>('/api/reply-templates', undefined, { signal }), []);
   const { run, busy } = useAction();
   const submit = async () => {
-    const v = await form.validateFields();
+    const v = await validValues(form);
+    if (!v) return;
     const body = Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined && x !== ''));
     if (await run(() => api.post(`/api/cases/${c.id}/responses`, body), t('web.app.saved'))) {
       form.resetFields();
@@ -136,7 +138,8 @@ function ResponseCard({ r, c, onChange }: { r: ResponseItem; c: CaseDetail; onCh
     }
   };
   const posted = async () => {
-    const v = await postForm.validateFields();
+    const v = await validValues(postForm);
+    if (!v) return;
     if (await run(() => api.post(`/api/responses/${r.id}/posted`, { url: v.url.trim(), ...(v.responder_account_id ? { responder_account_id: v.responder_account_id } : {}) }), t('web.app.saved'))) {
       setPosting(false);
       onChange();

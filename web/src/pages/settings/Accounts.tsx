@@ -9,6 +9,7 @@ import { fmtTime } from '../../lib/format.ts';
 import { useAction, useLoad } from '../../lib/hooks.ts';
 import { useMe } from '../../lib/session.tsx';
 import type { ResponderAccount, User } from '../../lib/types.ts';
+import { validValues } from '../../lib/forms.ts';
 
 export default function Accounts() {
   const me = useMe();
@@ -20,7 +21,8 @@ export default function Accounts() {
   const { run, busy } = useAction();
 
   const save = async () => {
-    const v = await form.validateFields();
+    const v = await validValues(form);
+    if (!v) return;
     const ok = await run(() => api.post('/api/responder-accounts', { site: v.site.trim(), username: v.username.trim(), ...(v.user_id ? { user_id: v.user_id } : {}) }), t('web.app.saved'));
     if (ok) {
       setOpen(false);

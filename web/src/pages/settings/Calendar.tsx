@@ -8,6 +8,7 @@ import { t } from '../../i18n.ts';
 import { api } from '../../lib/api.ts';
 import { useAction, useLoad } from '../../lib/hooks.ts';
 import type { NamedDate } from '../../lib/types.ts';
+import { validValues } from '../../lib/forms.ts';
 
 /** Named dates (两会, an estate's opening, anniversaries) that annotate peaks in the statistics. */
 export default function Calendar() {
@@ -16,7 +17,8 @@ export default function Calendar() {
   const [form] = Form.useForm<{ name: string; range: [Dayjs, Dayjs]; yearly: boolean; note?: string }>();
   const { run, busy } = useAction();
   const save = async () => {
-    const v = await form.validateFields();
+    const v = await validValues(form);
+    if (!v) return;
     const body = { name: v.name.trim(), starts_on: v.range[0].format('YYYY-MM-DD'), ends_on: v.range[1].format('YYYY-MM-DD'), yearly: !!v.yearly, note: v.note?.trim() || null };
     if (await run(() => api.post('/api/reports/named-dates', body), t('web.app.saved'))) {
       setOpen(false);

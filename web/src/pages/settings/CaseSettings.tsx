@@ -7,6 +7,7 @@ import { t, tk, type WebMessageKey } from '../../i18n.ts';
 import { api } from '../../lib/api.ts';
 import { useAction, useLoad } from '../../lib/hooks.ts';
 import type { CaseSettings as Settings, CaseSettingsPatch } from '../../lib/types.ts';
+import { validValues } from '../../lib/forms.ts';
 
 const LEVELS = ['blue', 'yellow', 'orange', 'red'] as const;
 
@@ -40,7 +41,8 @@ export default function CaseSettings() {
     if (loaded.data) form.setFieldsValue(loaded.data);
   }, [loaded.data, form]);
   const save = async () => {
-    const v = await form.validateFields();
+    const v = await validValues(form);
+    if (!v) return;
     const body: CaseSettingsPatch = {
       ...v,
       bureau_name: v.bureau_name.trim(),

@@ -12,6 +12,7 @@ import { useAction, useLoad } from '../../lib/hooks.ts';
 import { parseQuietHours } from '../../lib/quiet.ts';
 import type { Channel, ChannelKind, ChannelTest, WatchRule } from '../../lib/types.ts';
 import { useDepartments } from '../../lib/useDepartments.ts';
+import { validValues } from '../../lib/forms.ts';
 
 const LEVELS = ['blue', 'yellow', 'orange', 'red'];
 
@@ -23,7 +24,7 @@ export default function Channels() {
   const [editing, setEditing] = useState<Channel | 'new' | null>(null);
   const [form] = Form.useForm();
   const { run, busy } = useAction();
-  const [testResult, setTestResult] = useState<{ ok: boolean; text: string } | null>(null);
+  const [testResult, setTestResult] = useState<{ ok: boolean; text: string; technical: string } | null>(null);
   const { message } = App.useApp();
   const [saving, setSaving] = useState(false);
   const kind = Form.useWatch('kind', form) as string | undefined;
@@ -43,7 +44,7 @@ export default function Channels() {
   };
   const save = async () => {
     const config = editor.read();
-    const v = await form.validateFields().catch(() => null);
+    const v = await validValues(form);
     if (!v || !config) return;
     const body = { name: v.name.trim(), kind: v.kind, config, department_id: v.department_id ?? null, min_level: v.min_level, rule_names: v.rule_names ?? [], quiet_hours: parseQuietHours(v.quiet ?? '') ?? null, audience: v.audience, enabled: v.enabled };
     setSaving(true);
@@ -62,8 +63,9 @@ export default function Channels() {
   const test = async (c: Channel) => {
     const r = await run(() => api.post<ChannelTest>(`/api/channels/${c.id}/test`));
     if (!r) return;
-    const detail = [r.message ?? '', r.status ? `HTTP ${r.status}` : '', r.serviceCode !== null ? `code ${r.serviceCode}` : '', r.answer ?? '', r.error ?? ''].filter(Boolean).join(' · ');
-    setTestResult({ ok: r.ok, text: r.ok ? t('web.channels.testOk', { detail }) : t('web.channels.testFail', { detail }) });
+    // People read the zh-CN message; the service's own answer stays under 技术细节 for whoever needs it.
+    const technical = [r.status ? `HTTP ${r.status}` : '', r.serviceCode !== null ? `code ${r.serviceCode}` : '', r.answer ?? '', r.error ?? ''].filter(Boolean).join(' · ');
+    setTestResult({ ok: r.ok, text: r.message ?? '', technical });
     list.reload();
   };
   const toggle = async (c: Channel) => {
@@ -81,7 +83,25 @@ export default function Channels() {
           </Button>
         }
       />
-      {testResult && <Alert type={testResult.ok ? 'success' : 'error'} showIcon closable onClose={() => setTestResult(null)} message={testResult.text} style={{ marginBottom: 12 }} data-testid="channel-test-result" />}
+      {testResult && (
+        <Alert
+          type={testResult.ok ? 'success' : 'error'}
+          showIcon
+          closable
+          onClose={() => setTestResult(null)}
+          message={testResult.text}
+          description={
+            testResult.technical ? (
+              <details>
+                <summary>{t('web.channels.technical')}</summary>
+                <code>{testResult.technical}</code>
+              </details>
+            ) : undefined
+          }
+          style={{ marginBottom: 12 }}
+          data-testid="channel-test-result"
+        />
+      )}
       {list.error && <LoadError error={list.error} onRetry={list.reload} />}
       <Table<Channel>
         rowKey="id"

@@ -8,6 +8,7 @@ import { api } from '../../lib/api.ts';
 import { useAction, useLoad } from '../../lib/hooks.ts';
 import { useMe } from '../../lib/session.tsx';
 import type { Department, DepartmentInput as FormValues } from '../../lib/types.ts';
+import { validValues } from '../../lib/forms.ts';
 
 export default function Departments() {
   const me = useMe();
@@ -23,7 +24,8 @@ export default function Departments() {
     form.setFieldsValue(d === 'new' ? { code: '', name: '', phone: '', is_office: false, general_hours: false } : { code: d.code, name: d.name, phone: d.phone ?? '', is_office: d.is_office === 1, general_hours: d.general_hours === 1 });
   };
   const save = async () => {
-    const v = await form.validateFields();
+    const v = await validValues(form);
+    if (!v) return;
     const body = { code: v.code.trim(), name: v.name.trim(), phone: v.phone?.trim() || null, is_office: !!v.is_office, general_hours: !!v.general_hours };
     const ok = await run(() => (editing === 'new' ? api.post('/api/departments', body) : api.patch(`/api/departments/${(editing as Department).id}`, body)), t('web.app.saved'));
     if (ok) {

@@ -9,6 +9,7 @@ import { api } from '../../lib/api.ts';
 import { fmtDate } from '../../lib/format.ts';
 import { useAction, useLoad } from '../../lib/hooks.ts';
 import type { WatchPeriod as Period } from '../../lib/types.ts';
+import { validValues } from '../../lib/forms.ts';
 
 export default function Periods() {
   const list = useLoad((signal) => api.get<Period[]>('/api/watch-periods', undefined, { signal }), []);
@@ -20,7 +21,8 @@ export default function Periods() {
     form.setFieldsValue(p === 'new' ? { name: '', keywords: [], boost: 1, range: undefined } : { name: p.name, keywords: p.keywords, boost: p.boost, range: [dayjs(p.starts_at), dayjs(p.ends_at)] });
   };
   const save = async () => {
-    const v = await form.validateFields();
+    const v = await validValues(form);
+    if (!v) return;
     const body = { name: v.name.trim(), keywords: v.keywords, boost: v.boost, starts: v.range[0].format('YYYY-MM-DD'), ends: v.range[1].format('YYYY-MM-DD') };
     if (await run(() => (editing === 'new' ? api.post('/api/watch-periods', body) : api.patch(`/api/watch-periods/${(editing as Period).id}`, body)), t('web.app.saved'))) {
       setEditing(null);

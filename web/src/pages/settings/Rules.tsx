@@ -12,6 +12,7 @@ import { useAction, useLoad } from '../../lib/hooks.ts';
 import { Link } from '../../lib/router.tsx';
 import { useDebounced } from '../../lib/useDebounced.ts';
 import type { Department, SourceListItem, ExpressionCheck as ParseResult, RuleTestResult as TestResult, WatchRule as Rule } from '../../lib/types.ts';
+import { validValues } from '../../lib/forms.ts';
 
 const LEVELS = ['blue', 'yellow', 'orange', 'red'];
 
@@ -119,7 +120,8 @@ export default function Rules() {
     form.setFieldsValue(r === 'new' ? { name: '', expression: '', sources: [], department: null, min_level: 'blue', enabled: true } : { name: r.name, expression: r.expression, sources: r.sources, department: r.department, min_level: r.min_level, enabled: r.enabled });
   };
   const save = async () => {
-    const v = await form.validateFields();
+    const v = await validValues(form);
+    if (!v) return;
     const body = { ...v, name: v.name.trim(), department: v.department || null };
     if (await run(() => (editing === 'new' ? api.post('/api/rules', body) : api.patch(`/api/rules/${(editing as Rule).id}`, body)), t('web.app.saved'))) {
       setEditing(null);

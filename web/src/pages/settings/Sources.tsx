@@ -12,6 +12,7 @@ import { useAction, useLoad } from '../../lib/hooks.ts';
 import type { SourceKindInfo, SourceListItem as Source, SourcePreview as Preview } from '../../lib/types.ts';
 import { useDepartments } from '../../lib/useDepartments.ts';
 import { SourceWizard, type WizardResult } from './SourceWizard.tsx';
+import { validValues } from '../../lib/forms.ts';
 
 const KINDS = ['feed', 'html', 'json', 'push', 'import', 'manual'];
 const PULLED = new Set(['feed', 'html', 'json']);
@@ -45,7 +46,7 @@ export default function Sources() {
   };
   const save = async () => {
     const config = editor.read();
-    const v = await form.validateFields().catch(() => null);
+    const v = await validValues(form);
     if (!v || !config) return;
     const body = { name: v.name.trim(), kind: v.kind, url: v.url?.trim() || null, config, interval_seconds: v.interval_seconds, high_frequency: PULLED.has(v.kind) && v.high_frequency === true, weight: v.weight, department_id: v.department_id ?? null, reference: v.reference === true };
     setSaving(true);
@@ -69,7 +70,7 @@ export default function Sources() {
   };
   const testForm = async () => {
     const config = editor.read();
-    const v = await form.validateFields().catch(() => null);
+    const v = await validValues(form);
     if (!v) return;
     if (config && v.url) await test(v.name || '—', { url: v.url.trim(), kind: v.kind, config, ...(editing !== 'new' && editing ? { source_id: editing.id } : {}) });
   };

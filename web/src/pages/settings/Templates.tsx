@@ -7,9 +7,42 @@ import { SafeText } from '../../components/SafeText.tsx';
 import { t, tk } from '../../i18n.ts';
 import { api } from '../../lib/api.ts';
 import { useAction, useLoad } from '../../lib/hooks.ts';
-import type { ReplyTemplate as Template, ReplyTemplates } from '../../lib/types.ts';
+import type { CaseSettings, ReplyTemplate as Template, ReplyTemplates } from '../../lib/types.ts';
+import { validValues } from '../../lib/forms.ts';
 
 const KINDS = ['reply', 'firm', 'statement'] as const;
+/** 套话词表: the office's own list of stock phrases the reply check flags, one per line. */
+function StockPhrases() {
+  const settings = useLoad((signal) => api.get<CaseSettings>('/api/cases/settings', undefined, { signal }), []);
+  const [text, setText] = useState<string | null>(null);
+  const { run, busy } = useAction();
+  const shown = text ?? settings.data?.stock_phrases.join('\n') ?? '';
+  const phrases = [...new Set(shown.split('\n').map((l) => l.trim()).filter(Boolean))];
+  const tooShort = phrases.filter((p) => p.length < 2 || p.length > 50);
+  const save = async () => {
+    const saved = await run(() => api.put<CaseSettings>('/api/cases/settings', { stock_phrases: phrases }), t('web.app.saved'));
+    if (saved) {
+      settings.setData(saved);
+      setText(null);
+    }
+  };
+  return (
+    <Card size="small" style={{ marginTop: 12 }} title={t('web.stockPhrases.title')} data-testid="stock-phrases">
+      <Typography.Paragraph type="secondary">{t('web.stockPhrases.intro')}</Typography.Paragraph>
+      {settings.error && <LoadError error={settings.error} onRetry={settings.reload} />}
+      <Input.TextArea value={shown} onChange={(e) => setText(e.target.value)} autoSize={{ minRows: 6, maxRows: 16 }} disabled={!settings.data} data-testid="stock-phrases-text" />
+      <Space style={{ marginTop: 8 }}>
+        <Button type="primary" onClick={() => void save()} loading={busy} disabled={text === null || tooShort.length > 0 || phrases.length > 500}>
+          {t('web.common.save')}
+        </Button>
+        <Typography.Text type={tooShort.length ? 'danger' : 'secondary'}>
+          {tooShort.length ? t('web.stockPhrases.bad', { phrase: tooShort[0] }) : t('web.stockPhrases.count', { n: phrases.length })}
+        </Typography.Text>
+      </Space>
+    </Card>
+  );
+}
+
 const PLACEHOLDERS = ['{department}', '{phone}', '{title}', '{case_number}', '{date}', '{situation}', '{measures}', '{facts}'];
 
 export default function Templates() {
@@ -22,7 +55,8 @@ export default function Templates() {
     form.setFieldsValue(tp === 'new' ? { name: '', kind: 'reply', body: list.data?.builtin.reply ?? '' } : tp);
   };
   const save = async () => {
-    const v = await form.validateFields();
+    const v = await validValues(form);
+    if (!v) return;
     const body = { name: v.name.trim(), kind: v.kind, body: v.body };
     if (await run(() => (editing === 'new' ? api.post('/api/reply-templates', body) : api.patch(`/api/reply-templates/${(editing as Template).id}`, body)), t('web.app.saved'))) {
       setEditing(null);
@@ -99,6 +133,7 @@ export default function Templates() {
           />
         </Card>
       )}
+      <StockPhrases />
       <Modal open={editing !== null} width={720} title={t('web.templates.new')} onCancel={() => setEditing(null)} onOk={() => void save()} confirmLoading={busy} destroyOnHidden>
         <Form form={form} layout="vertical">
           <Form.Item name="name" label={t('web.templates.name')} rules={[{ required: true, whitespace: true, message: t('web.common.required', { field: t('web.templates.name') }) }]}>

@@ -11,6 +11,7 @@ import { useMe } from '../../lib/session.tsx';
 import type { CreatedUser, User, UserInput } from '../../lib/types.ts';
 import { useDepartments } from '../../lib/useDepartments.ts';
 import { SetupChecklist } from '../../components/SetupChecklist.tsx';
+import { validValues } from '../../lib/forms.ts';
 
 type FormValues = Omit<UserInput, 'password'>;
 
@@ -55,7 +56,8 @@ export default function Users() {
     );
   };
   const save = async () => {
-    const v = await form.validateFields();
+    const v = await validValues(form);
+    if (!v) return;
     const body = {
       display_name: v.display_name.trim(),
       role: v.role,

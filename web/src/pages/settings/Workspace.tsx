@@ -8,6 +8,7 @@ import { useAction } from '../../lib/hooks.ts';
 import { useMe } from '../../lib/session.tsx';
 import type { ApplyResult, CaseSettings, TimeSettings } from '../../lib/types.ts';
 import { displayTimeZone, setDisplayZone } from '../../lib/format.ts';
+import { validValues } from '../../lib/forms.ts';
 
 /** Zones a Chinese public body may use; any IANA name can be set in the workspace file. */
 const ZONES = ['Asia/Shanghai', 'Asia/Urumqi', 'Asia/Hong_Kong', 'Asia/Macau', 'Asia/Taipei', 'UTC'];
@@ -56,7 +57,8 @@ function DeadlinesCard() {
     }, () => undefined);
   }, [form]);
   const save = async () => {
-    const v = await form.validateFields();
+    const v = await validValues(form);
+    if (!v) return;
     await run(() => api.put<CaseSettings>('/api/cases/settings', v), t('web.app.saved'));
   };
   return (
