@@ -24,7 +24,9 @@ export function fieldProblems(issues: readonly z.core.$ZodIssue[], scope: string
     }
     const path = issue.path.map(String);
     const field = fieldLabel(scope, issue.path as (string | number)[]) ?? fieldName(issue.path);
-    out.push({ path: [...prefix, ...path], message: t('validation.issue', { field, problem: issueProblem(issue) }) });
+    // A refinement's zh-CN text is a whole sentence already; it is shown under the field as it is.
+    const message = issue.code === 'custom' ? issueProblem(issue) : t('validation.issue', { field, problem: issueProblem(issue) });
+    out.push({ path: [...prefix, ...path], message });
   }
   return out;
 }

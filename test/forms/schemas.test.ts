@@ -66,8 +66,8 @@ for (const tdb of testDatabases) {
     test('a config the server refuses comes back in Chinese, per field, never as zod English', async () => {
       const missing = await office.post('/api/channels', { name: '企业微信群', kind: 'wecom', config: {} });
       assert.equal(missing.status, 400);
-      assert.equal(missing.body.error.message, '渠道配置有误：请填写机器人 Key');
-      assert.deepEqual(missing.body.error.details.fields, [{ path: ['config', 'key'], message: '请填写机器人 Key' }]);
+      assert.equal(missing.body.error.message, '渠道配置有误：“机器人 Key”必须填写');
+      assert.deepEqual(missing.body.error.details.fields, [{ path: ['config', 'key'], message: '“机器人 Key”必须填写' }]);
       const email = await office.post('/api/channels', { name: '邮件', kind: 'email', config: { host: 'smtp.example.gov.cn', from: 'a@b.cn', to: ['nobody'], port: 70000, extra: 1 } });
       assert.equal(email.status, 400);
       const fields = email.body.error.details.fields as { path: string[]; message: string }[];
@@ -76,7 +76,7 @@ for (const tdb of testDatabases) {
         assert.match(f.message, HAN, f.message);
         assert.doesNotMatch(f.message, LATIN_WORDS, f.message);
       }
-      assert.equal(fields.find((f) => f.path[1] === 'port')!.message, '端口不能大于 65535');
+      assert.equal(fields.find((f) => f.path[1] === 'port')!.message, '“端口”不能大于 65535');
       const source = await office.post('/api/sources', { name: '县论坛', kind: 'html', url: 'http://127.0.0.1:1/forum', config: { charset: 'klingon-8', max_pages: 50 } });
       assert.equal(source.status, 400);
       assert.doesNotMatch(source.body.error.message, LATIN_WORDS);
@@ -84,8 +84,8 @@ for (const tdb of testDatabases) {
         source.body.error.details.fields.map((f: any) => [f.path.join('.'), f.message]).sort(),
         [
           ['config.charset', '不认识的字符编码，可用 UTF-8、GBK、GB18030、Big5'],
-          ['config.list', '未选择网站类型时，需要填写列表页的条目、标题和链接选择器'],
-          ['config.max_pages', '最多翻页数不能大于 20'],
+          ['config.list', '没有选用预设模板时，必须填写列表项、标题和链接三个选择器'],
+          ['config.max_pages', '“最多翻页数”不能大于 20'],
         ],
       );
     });

@@ -108,7 +108,8 @@ export function SetupChecklist({ onChanged }: { onChanged?: () => void }) {
           }
         />
       )}
-      <Typography.Paragraph type="secondary" style={{ marginTop: 12, marginBottom: 0 }}>{t('web.setup.demo')}</Typography.Paragraph>
+      <Typography.Paragraph type="secondary" style={{ marginTop: 12, marginBottom: 0 }}>{t('web.setup.demoRun')} <Typography.Text code>npm run demo</Typography.Text> {t('web.setup.demoOpens')} <Typography.Text code>wangfang</Typography.Text>{t('web.setup.demoPassword')} <Typography.Text code>minsheng-demo</Typography.Text>{t('web.setup.demoEnd')}
+      </Typography.Paragraph>
     </Card>
   );
 }
