@@ -2,7 +2,7 @@ import type { Selectable } from 'kysely';
 import { z } from 'zod';
 import type { SourceTable } from '../db/schema.ts';
 import { jsonColumn } from '../db/values.ts';
-import type { PublishedPrecision } from './vocabulary.ts';
+import type { PublishedPrecision, SourceProblem } from './vocabulary.ts';
 
 export type SourceRow = Selectable<SourceTable>;
 
@@ -46,6 +46,8 @@ export interface CollectedItem {
 
 /** A readable reason why a source could not be collected; the message names the cause. */
 export class CollectError extends Error {
+  /** What the answer showed (collect/problems.ts), when the fetcher could tell: login expired, blocked … */
+  problem: SourceProblem | null = null;
   constructor(
     message: string,
     /** Seconds the site asked us to wait (Retry-After), if any. */

@@ -3,6 +3,8 @@ import { CollectError } from '../types.ts';
 import { guardedConnector, literalRefusal } from '../../outbound/connect.ts';
 import { createOutboundPolicy, type OutboundPolicy } from '../../outbound/policy.ts';
 import { OutboundRefusedError } from '../../outbound/refusal.ts';
+import { isLoginLocation, problemOfAnswer } from '../problems.ts';
+import type { SourceProblem } from '../vocabulary.ts';
 import { HostLimiter } from './hostlimit.ts';
 import { isAllowed, parseRobots, type RobotsRules } from './robots.ts';
 
@@ -139,6 +141,7 @@ export class Fetcher {
       await res.body.dump();
       const loc = h('location');
       if (!loc) throw new CollectError(`HTTP ${status} from ${u.host} without a Location`);
+      if (isLoginLocation(loc)) throw withProblem(new CollectError(`HTTP ${status} from ${u.host}${u.pathname} redirects to a login page (${loc.slice(0, 200)})`), 'login');
       return { redirect: loc };
     }
     if (status === 304) {
@@ -146,17 +149,17 @@ export class Fetcher {
       return { result: { status, notModified: true, url: u.toString(), bytes: new Uint8Array(), contentType: h('content-type'), etag: h('etag') ?? o.etag ?? null, lastModified: h('last-modified') ?? o.lastModified ?? null } };
     }
     if (status === 429 || status === 503) {
-      await res.body.dump().catch(() => undefined);
+      const body = await snippet(res.body);
       const after = parseRetryAfter(h('retry-after'));
-      throw new CollectError(`HTTP ${status} from ${u.host}: rate limited${after !== null ? `, retry after ${after}s` : ''}`, after ?? 600);
+      throw withProblem(new CollectError(`HTTP ${status} from ${u.host}: rate limited${after !== null ? `, retry after ${after}s` : ''}${quoted(body)}`, after ?? 600), problemOfAnswer(status, body) ?? (status === 429 ? 'blocked' : null));
     }
     if (status >= 500) {
       await res.body.dump().catch(() => undefined);
       throw new TransientError(`HTTP ${status} from ${u.host}${u.pathname}`);
     }
     if (status >= 400) {
-      await res.body.dump().catch(() => undefined);
-      throw new CollectError(`HTTP ${status} from ${u.host}${u.pathname}`);
+      const body = await snippet(res.body);
+      throw withProblem(new CollectError(`HTTP ${status} from ${u.host}${u.pathname}${quoted(body)}`), problemOfAnswer(status, body));
     }
     const declared = Number(h('content-length') ?? NaN);
     if (Number.isFinite(declared) && declared > maxBytes) {
@@ -230,6 +233,38 @@ export function parseRetryAfter(v: string | null): number | null {
   if (/^\d+$/.test(v.trim())) return Number(v.trim());
   const t = Date.parse(v);
   return Number.isNaN(t) ? null : Math.max(0, Math.round((t - Date.now()) / 1000));
+}
+
+const SNIPPET_BYTES = 16 * 1024;
+
+/** The first kilobytes of an error answer, as text, to tell a login page or an anti-bot wall from other errors. */
+async function snippet(body: Dispatcher.ResponseData['body']): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of body) {
+      chunks.push(chunk as Buffer);
+      size += (chunk as Buffer).length;
+      if (size >= SNIPPET_BYTES) break;
+    }
+  } catch {
+    // What arrived is enough.
+  }
+  body.destroy();
+  return Buffer.concat(chunks).subarray(0, SNIPPET_BYTES).toString('utf8');
+}
+
+/** RSSHub's error message (its page's "Error Message" or its JSON `error.message`), quoted into the reason. */
+function quoted(body: string): string {
+  const json = /"error"\s*:\s*\{\s*"message"\s*:\s*"((?:[^"\\]|\\.){1,300})"/.exec(body);
+  const html = /class="[^"]*details[^"]*"[^>]*>([\s\S]{1,300}?)<\/code>/.exec(body);
+  const text = (json?.[1] ?? html?.[1])?.replace(/<[^>]*>/g, '').replace(/\s+/g, ' ').trim();
+  return text ? ` (${text.slice(0, 200)})` : '';
+}
+
+function withProblem(err: CollectError, problem: SourceProblem | null): CollectError {
+  err.problem = problem;
+  return err;
 }
 
 function describeNetworkError(err: unknown, u: URL, timeoutMs: number): Error {
