@@ -151,7 +151,7 @@ export class Fetcher {
     if (status === 429 || status === 503) {
       const body = await snippet(res.body);
       const after = parseRetryAfter(h('retry-after'));
-      throw withProblem(new CollectError(`HTTP ${status} from ${u.host}: rate limited${after !== null ? `, retry after ${after}s` : ''}${quoted(body)}`, after ?? 600), problemOfAnswer(status, body) ?? (status === 429 ? 'blocked' : null));
+      throw withProblem(new CollectError(`HTTP ${status} from ${u.host}: ${status === 429 ? 'rate limited' : 'unavailable'}${after !== null ? `, retry after ${after}s` : ''}${quoted(body)}`, after ?? 600), problemOfAnswer(status, body) ?? (status === 429 ? 'blocked' : null));
     }
     if (status >= 500) {
       await res.body.dump().catch(() => undefined);

@@ -53,7 +53,7 @@ export default {
   'collect.health.login.actionRsshub': '在 RSSHub 的配置中更新{platform} Cookie 后重启 RSSHub。',
   'collect.health.login.actionRsshubVar': '在 RSSHub 的配置中更新{platform} Cookie（环境变量 {variable}）后重启 RSSHub。',
   'collect.health.blocked.label': '被拦截',
-  'collect.health.blocked.reason': '{host} 返回了验证码、滑块或“访问过于频繁”一类的拦截页（自 {since} 起，连续 {count} 次）。',
+  'collect.health.blocked.reason': '{host} 返回了验证码、滑块或“访问过于频繁”一类的拦截页（自 {since} 起，共 {count} 次）。',
   'collect.health.blocked.action': '把该信息源的采集间隔调大（例如 30 分钟以上），在浏览器中打开该网站完成一次验证；仍被拦截时改用 RSSHub 或网站提供的 RSS。',
   'collect.health.blocked.actionRsshub': 'RSSHub 访问{platform}被拦截：调大采集间隔，为 RSSHub 配置登录 Cookie 或代理（PROXY_URI）后重启 RSSHub。',
   'collect.health.parse.label': '解析失败',
