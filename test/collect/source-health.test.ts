@@ -106,7 +106,7 @@ for (const tdb of testDatabases) {
       }
       // RSSHub's own message is kept in the reason that goes to the log and the source's last error.
       const weibo = await db.kysely.selectFrom('sources').selectAll().where('name', '=', '微博关键词').executeTakeFirstOrThrow();
-      assert.match(weibo.last_error ?? '', /ConfigNotFoundError: Weibo RSS is disabled/);
+      assert.match(weibo.last_error ?? '', /ConfigNotFoundError: Weibo RSS is disabled due to the lack of relevant config\)$/);
       // The health endpoint's answer carries the same.
       assert.equal((await sourceHealth(db.kysely, cliActor())).find((s) => s.name === '抖音用户')!.health.state, 'blocked');
     });

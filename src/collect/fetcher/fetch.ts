@@ -258,7 +258,12 @@ async function snippet(body: Dispatcher.ResponseData['body']): Promise<string> {
 function quoted(body: string): string {
   const json = /"error"\s*:\s*\{\s*"message"\s*:\s*"((?:[^"\\]|\\.){1,300})"/.exec(body);
   const html = /class="[^"]*details[^"]*"[^>]*>([\s\S]{1,300}?)<\/code>/.exec(body);
-  const text = (json?.[1] ?? html?.[1])?.replace(/<[^>]*>/g, '').replace(/\s+/g, ' ').trim();
+  const entities: Record<string, string> = { lt: '<', gt: '>', quot: '"', amp: '&', '#39': "'", apos: "'" };
+  const text = (json?.[1] ?? html?.[1])
+    ?.replace(/&(lt|gt|quot|amp|#39|apos);/g, (_, e: string) => entities[e])
+    .replace(/<[^>]*>/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   return text ? ` (${text.slice(0, 200)})` : '';
 }
 
