@@ -54,7 +54,7 @@ describe('console: source health on the sources page', { skip: skipReason }, () 
     await forum.locator('[data-health=blocked]', { hasText: '被拦截' }).waitFor();
     assert.match(await forum.innerText(), /验证码、滑块/);
     assert.equal(await weibo.locator('[data-health=login]').evaluate((el) => getComputedStyle(el).color !== getComputedStyle(document.body).color), true, 'the tag is coloured');
-    if (process.env.SHOT_DIR) await o.page.screenshot({ path: `${process.env.SHOT_DIR}/sources-health.png`, fullPage: true });
+    if (process.env.SHOT_DIR) await o.page.screenshot({ path: `${process.env.SHOT_DIR}/source-health.png`, fullPage: true });
     await o.context.close();
   });
 });
