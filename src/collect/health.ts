@@ -1,8 +1,8 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { enqueueNotice } from '../alert/outbox.ts';
 import type { Database } from '../db/schema.ts';
 import { t } from '../i18n/index.ts';
-import { noticeUnhealthy, readHealth } from './source-health.ts';
+import { readHealth, type SourceHealth } from './source-health.ts';
 import type { SourceRow } from './types.ts';
 import type { SourceProblem } from './vocabulary.ts';
 
@@ -108,5 +108,25 @@ export async function checkSilence(db: Kysely<Database>, source: SourceRow, now:
     const row = await trx.selectFrom('sources').selectAll().where('id', '=', source.id).executeTakeFirstOrThrow();
     const health = await readHealth(trx, row, now);
     if (health.state === 'silent') await noticeUnhealthy(trx, row, health);
+  });
+}
+
+/**
+ * Tells the office once when a source turns unhealthy: the key names the spell (the failure
+ * streak's start, or the latest post before the silence), so the next polls of the same spell
+ * add nothing and a source that recovered and broke again is told again.
+ */
+export async function noticeUnhealthy(trx: Transaction<Database>, source: SourceRow, health: SourceHealth): Promise<void> {
+  if (health.state === 'ok' || health.state === 'new' || health.state === 'paused') return;
+  const spell = health.state === 'silent' ? health.last_post_at : (source.error_since ?? source.last_error_at);
+  const vars = { name: source.name, label: health.label, reason: health.reason ?? '-', action: health.action ?? '-' };
+  await enqueueNotice(trx, {
+    kind: 'source.failing',
+    key: `source.health:${source.id}:${health.state}:${spell}`,
+    level: 'yellow',
+    officeOnly: true,
+    departmentId: null,
+    title: t('collect.health.notice.title', vars),
+    body: t('collect.health.notice.body', vars),
   });
 }

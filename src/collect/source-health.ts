@@ -1,6 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
-import { enqueueNotice } from '../alert/outbox.ts';
 import type { Database } from '../db/schema.ts';
 import { t, type MessageKey } from '../i18n/index.ts';
 import { shapeOf } from '../shapes.ts';
@@ -173,24 +172,4 @@ export function healthOf(source: SourceRow, silence: Silence, now: Date): Source
 /** The health of a stored source now (reads its posts). */
 export async function readHealth(db: Kysely<Database> | Transaction<Database>, source: SourceRow, now = new Date()): Promise<SourceHealth> {
   return healthOf(source, await silenceOf(db, source, now), now);
-}
-
-/**
- * Tells the office once when a source turns unhealthy: the key names the spell (the failure
- * streak's start, or the latest post before the silence), so the next polls of the same spell
- * add nothing and a source that recovered and broke again is told again.
- */
-export async function noticeUnhealthy(trx: Transaction<Database>, source: SourceRow, health: SourceHealth): Promise<void> {
-  if (health.state === 'ok' || health.state === 'new' || health.state === 'paused') return;
-  const spell = health.state === 'silent' ? health.last_post_at : (source.error_since ?? source.last_error_at);
-  const vars = { name: source.name, label: health.label, reason: health.reason ?? '-', action: health.action ?? '-' };
-  await enqueueNotice(trx, {
-    kind: 'source.failing',
-    key: `source.health:${source.id}:${health.state}:${spell}`,
-    level: 'yellow',
-    officeOnly: true,
-    departmentId: null,
-    title: t('collect.health.notice.title', vars),
-    body: t('collect.health.notice.body', vars),
-  });
 }
