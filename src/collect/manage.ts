@@ -167,9 +167,9 @@ export async function listSources(db: Kysely<Database>, actor: Actor) {
   const counts = await db.selectFrom('posts').select(['source_id', db.fn.countAll().as('n')]).groupBy('source_id').execute();
   const byId = new Map(counts.map((c) => [c.source_id, num(c.n)]));
   const now = new Date();
-  const out = [];
-  for (const r of rows) out.push({ ...sourceFor(actor, r), posts: byId.get(r.id) ?? 0, health: await readHealth(db, r, now) });
-  return out;
+  // Each health is one indexed read; on PostgreSQL they run side by side on the pool.
+  const healths = await Promise.all(rows.map((r) => readHealth(db, r, now)));
+  return rows.map((r, i) => ({ ...sourceFor(actor, r), posts: byId.get(r.id) ?? 0, health: healths[i] }));
 }
 
 export async function getSourceRow(db: Kysely<Database> | Transaction<Database>, id: number): Promise<SourceRow> {
@@ -359,8 +359,7 @@ export async function sourceHealth(db: Kysely<Database>, actor: Actor) {
   assertCan(actor, 'posts.read');
   const rows = await db.selectFrom('sources').selectAll().where(departmentScope(actor, 'sources.department_id')).orderBy('name').execute();
   const now = new Date();
-  const healths = new Map<number, SourceHealth>();
-  for (const r of rows) healths.set(r.id, await readHealth(db, r, now));
+  const healths = new Map<number, SourceHealth>((await Promise.all(rows.map((r) => readHealth(db, r, now)))).map((h, i) => [rows[i].id, h]));
   return rows.map((r) => ({
     id: r.id,
     name: r.name,

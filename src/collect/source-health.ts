@@ -12,12 +12,15 @@ import { SOURCE_HEALTH_STATES, type SourceHealthState, type SourceProblem } from
  * A source's health as the office reads it: a state, a Chinese reason and what to do. Failures
  * come from `sources.problem` (classified when the answer was at hand, collect/problems.ts);
  * silence is measured against the source's own history: no new post for longer than
- * max(3 × its typical gap between posts over the 30 days before its latest, a floor), and never
+ * max(3 × its typical gap between posts over the 30 days before its latest (at most its latest
+ * SILENCE_SAMPLE posts), a floor), and never
  * for a source watched for less than that, or with too few posts to have a typical gap.
  */
 
 /** How far back a source's history is read to find its typical gap. */
 export const SILENCE_HISTORY_MS = 30 * 86_400_000;
+/** The latest posts read to find the typical gap (a source with more in 30 days is judged on these). */
+export const SILENCE_SAMPLE = 200;
 /** Silence is never shorter than this, however busy the source usually is. */
 export const SILENCE_FLOOR_MS = 12 * 3_600_000;
 /** Gaps (posts − 1) needed before a source has a typical gap. */
@@ -39,26 +42,19 @@ export interface Silence {
 
 /** Reads a source's recent posts and decides whether it has gone silent compared with its own history. */
 export async function silenceOf(db: Kysely<Database> | Transaction<Database>, source: Pick<SourceRow, 'id' | 'created_at'>, now: Date): Promise<Silence> {
-  const latest = await db
-    .selectFrom('posts')
-    .select((eb) => eb.fn.max('published_at').as('at'))
-    .where('source_id', '=', source.id)
-    .where('published_at', '<=', now.toISOString())
-    .executeTakeFirst();
-  const last = latest?.at ?? null;
-  if (!last) return { last_post_at: null, typical_gap_ms: null, threshold_ms: null, silent: false };
-  const from = new Date(Date.parse(last) - SILENCE_HISTORY_MS).toISOString();
+  // One read on (source_id, published_at): the latest posts, newest first, at most SILENCE_SAMPLE.
   const rows = await db
     .selectFrom('posts')
     .select('published_at')
-    .distinct()
     .where('source_id', '=', source.id)
-    .where('published_at', '>=', from)
-    .where('published_at', '<=', last)
-    .orderBy('published_at')
-    .limit(5000)
+    .where('published_at', '<=', now.toISOString())
+    .orderBy('published_at', 'desc')
+    .limit(SILENCE_SAMPLE)
     .execute();
-  const times = rows.map((r) => Date.parse(r.published_at!)).filter((n) => Number.isFinite(n));
+  const last = rows[0]?.published_at ?? null;
+  if (!last) return { last_post_at: null, typical_gap_ms: null, threshold_ms: null, silent: false };
+  const from = Date.parse(last) - SILENCE_HISTORY_MS;
+  const times = [...new Set(rows.map((r) => Date.parse(r.published_at!)))].filter((n) => Number.isFinite(n) && n >= from).sort((a, b) => a - b);
   const gaps: number[] = [];
   for (let i = 1; i < times.length; i++) gaps.push(times[i] - times[i - 1]);
   if (gaps.length < SILENCE_MIN_POSTS - 1) return { last_post_at: last, typical_gap_ms: null, threshold_ms: null, silent: false };
