@@ -7,7 +7,8 @@ import { outboundPolicyOf } from '../outbound/policy.ts';
 import { ingestPosts } from '../pipeline/index.ts';
 import { StoreError, type StoreResult } from '../pipeline/stages.ts';
 import { Fetcher } from './fetcher/fetch.ts';
-import { recordFailure, recordSuccess } from './health.ts';
+import { checkSilence, recordFailure, recordSuccess } from './health.ts';
+import { problemOf } from './problems.ts';
 import { kindOf, sourceKinds } from './sources/index.ts';
 import type { CollectOutcome, CollectRun } from './sources/types.ts';
 import { CollectError, sourceConfigJson, type SourceRow } from './types.ts';
@@ -95,7 +96,7 @@ export async function collectSource(ctx: AppContext, fetcher: Fetcher, source: S
     const reason = err instanceof CollectError ? err.userMessage : t('collect.error.unexpected');
     if (!(err instanceof CollectError)) log.error({ err }, 'collect failed unexpectedly');
     else log.warn({ reason: err.message }, 'collect failed');
-    const { paused } = await recordFailure(ctx.db.kysely, source, now, reason, err instanceof CollectError ? err.retryAfterSeconds : null);
+    const { paused } = await recordFailure(ctx.db.kysely, source, now, reason, err instanceof CollectError ? err.retryAfterSeconds : null, problemOf(err));
     return { ...result, error: reason, paused };
   }
   let stored: StoreResult;
@@ -116,6 +117,7 @@ export async function collectSource(ctx: AppContext, fetcher: Fetcher, source: S
     const { paused } = await recordFailure(ctx.db.kysely, source, now, reason);
     return { ...result, error: reason, paused };
   }
+  if (!stored.created.length) await checkSilence(ctx.db.kysely, source, now);
   return { ...result, ok: true, created: stored.created.length, updated: stored.updated, notModified: outcome.notModified, warnings: outcome.warnings };
 }
 

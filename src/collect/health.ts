@@ -1,9 +1,11 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { enqueueNotice } from '../alert/outbox.ts';
 import type { Database } from '../db/schema.ts';
 import { t } from '../i18n/index.ts';
+import { readHealth, type SourceHealth } from './source-health.ts';
 import type { SourceRow } from './types.ts';
 import { localDateTime } from '../time/format.ts';
+import type { SourceProblem } from './vocabulary.ts';
 
 /** Consecutive failed runs after which a source pauses itself and the office is told. */
 export const PAUSE_AFTER_FAILURES = 5;
@@ -43,6 +45,7 @@ export async function recordSuccess(
       last_success_at: now.toISOString(),
       error_streak: 0,
       error_since: null,
+      problem: null,
       etag: validators.etag,
       last_modified: validators.lastModified,
       next_check_at: nextCheckAfter(now, source.interval_seconds, source.high_frequency === 1 ? 'early' : true),
@@ -52,11 +55,13 @@ export async function recordSuccess(
 }
 
 /**
- * Counts a failed run: the reason is kept, the next check backs off exponentially (or waits as
- * long as the site's Retry-After asked), and after PAUSE_AFTER_FAILURES in a row the source
- * pauses itself and a notice goes to the office, in the same transaction.
+ * Counts a failed run: the reason and its problem (collect/problems.ts) are kept, the next check
+ * backs off exponentially (or waits as long as the site's Retry-After asked); once the source is
+ * unhealthy (source-health.ts) the office is told once for the spell, and after
+ * PAUSE_AFTER_FAILURES in a row the source pauses itself and a notice goes to the office, in the
+ * same transaction.
  */
-export async function recordFailure(db: Kysely<Database>, source: SourceRow, now: Date, reason: string, retryAfterSeconds: number | null = null): Promise<{ paused: boolean }> {
+export async function recordFailure(db: Kysely<Database>, source: SourceRow, now: Date, reason: string, retryAfterSeconds: number | null = null, problem: SourceProblem = 'error'): Promise<{ paused: boolean }> {
   return db.transaction().execute(async (trx) => {
     const current = await trx.selectFrom('sources').select(['error_streak', 'error_since', 'paused']).where('id', '=', source.id).executeTakeFirstOrThrow();
     const streak = current.error_streak + 1;
@@ -71,11 +76,14 @@ export async function recordFailure(db: Kysely<Database>, source: SourceRow, now
         error_since: since,
         last_error: reason.slice(0, 1000),
         last_error_at: now.toISOString(),
+        problem,
         next_check_at: nextCheckAfter(now, wait),
         ...(pause ? { paused: 1, paused_reason: reason.slice(0, 1000) } : {}),
       })
       .where('id', '=', source.id)
       .execute();
+    const after = await trx.selectFrom('sources').selectAll().where('id', '=', source.id).executeTakeFirstOrThrow();
+    await noticeUnhealthy(trx, after, await readHealth(trx, after, now));
     if (pause) {
       const vars = { name: source.name, kind: t(`collect.kind.${source.kind}`), url: source.url ?? '-', since: localDateTime(since), count: streak, reason };
       await enqueueNotice(trx, {
@@ -89,5 +97,37 @@ export async function recordFailure(db: Kysely<Database>, source: SourceRow, now
       });
     }
     return { paused: pause };
+  });
+}
+
+/**
+ * After a run that brought nothing new: if the source has gone silent compared with its own
+ * history, the office is told once for this silence.
+ */
+export async function checkSilence(db: Kysely<Database>, source: SourceRow, now: Date): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('sources').selectAll().where('id', '=', source.id).executeTakeFirstOrThrow();
+    const health = await readHealth(trx, row, now);
+    if (health.state === 'silent') await noticeUnhealthy(trx, row, health);
+  });
+}
+
+/**
+ * Tells the office once when a source turns unhealthy: the key names the spell (the failure
+ * streak's start, or the latest post before the silence), so the next polls of the same spell
+ * add nothing and a source that recovered and broke again is told again.
+ */
+export async function noticeUnhealthy(trx: Transaction<Database>, source: SourceRow, health: SourceHealth): Promise<void> {
+  if (health.state === 'ok' || health.state === 'new' || health.state === 'paused') return;
+  const spell = health.state === 'silent' ? health.last_post_at : (source.error_since ?? source.last_error_at);
+  const vars = { name: source.name, label: health.label, reason: health.reason ?? '-', action: health.action ?? '-' };
+  await enqueueNotice(trx, {
+    kind: 'source.failing',
+    key: `source.health:${source.id}:${health.state}:${spell}`,
+    level: 'yellow',
+    officeOnly: true,
+    departmentId: null,
+    title: t('collect.health.notice.title', vars),
+    body: t('collect.health.notice.body', vars),
   });
 }

@@ -14,6 +14,8 @@ import { t } from '../i18n/index.ts';
 import { hasRemovedPrivateNetworkOption, REMOVED_PRIVATE_NETWORK_REASON } from './sources/common.ts';
 import { kindOf, SOURCE_KINDS } from './sources/index.ts';
 import { sourceConfigJson, type SourceRow } from './types.ts';
+import { readHealth, sourceHealthInfoSchema, type SourceHealth } from './source-health.ts';
+import { SOURCE_PROBLEMS } from './vocabulary.ts';
 import { shapeOf } from '../shapes.ts';
 import { fieldProblems } from '../forms/issues.ts';
 
@@ -94,11 +96,12 @@ export const publicSourceSchema = shapeOf<PublicSource>()({
   last_warning_at: z.string().nullable(),
   high_frequency: z.number().describe('1: 高频, checked every 10–59 s'),
   reference: z.number().describe('1: watched for reference (参考); its items go to the office digest and open no case'),
+  problem: z.enum(SOURCE_PROBLEMS).nullable().describe('what the last failed run ran into: login, blocked, parse, connect, error'),
   has_push_token: z.boolean(),
 });
 
 /** A source in the list, with its number of posts. */
-export const sourceListItemSchema = shapeOf<Awaited<ReturnType<typeof listSources>>[number]>()({ ...publicSourceSchema.shape, posts: z.number() });
+export const sourceListItemSchema = shapeOf<Awaited<ReturnType<typeof listSources>>[number]>()({ ...publicSourceSchema.shape, posts: z.number(), health: sourceHealthInfoSchema });
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -163,7 +166,10 @@ export async function listSources(db: Kysely<Database>, actor: Actor) {
   const rows = await db.selectFrom('sources').selectAll().where(departmentScope(actor, 'sources.department_id')).orderBy('name').execute();
   const counts = await db.selectFrom('posts').select(['source_id', db.fn.countAll().as('n')]).groupBy('source_id').execute();
   const byId = new Map(counts.map((c) => [c.source_id, num(c.n)]));
-  return rows.map((r) => ({ ...sourceFor(actor, r), posts: byId.get(r.id) ?? 0 }));
+  const now = new Date();
+  // Each health is one indexed read; on PostgreSQL they run side by side on the pool.
+  const healths = await Promise.all(rows.map((r) => readHealth(db, r, now)));
+  return rows.map((r, i) => ({ ...sourceFor(actor, r), posts: byId.get(r.id) ?? 0, health: healths[i] }));
 }
 
 export async function getSourceRow(db: Kysely<Database> | Transaction<Database>, id: number): Promise<SourceRow> {
@@ -268,7 +274,7 @@ async function changeSource(trx: Transaction<Database>, actor: Actor, before: So
       ...(data.reference !== undefined ? { reference: data.reference ? 1 : 0 } : {}),
       ...(pushTokenHash !== undefined ? { push_token_hash: pushTokenHash } : {}),
       // Resuming or re-pointing a source clears its failure streak and checks it soon.
-      ...(resumed || url !== before.url ? { error_streak: 0, error_since: null, next_check_at: null, etag: null, last_modified: null } : {}),
+      ...(resumed || url !== before.url ? { error_streak: 0, error_since: null, problem: null, next_check_at: null, etag: null, last_modified: null } : {}),
       // Warnings were about the old address or settings (e.g. a forced charset).
       ...(url !== before.url || toJson(config) !== before.config ? { last_warning: null, last_warning_at: null } : {}),
       updated_at: nowIso(),
@@ -352,6 +358,8 @@ export async function issuePushToken(db: Kysely<Database>, actor: Actor, id: num
 export async function sourceHealth(db: Kysely<Database>, actor: Actor) {
   assertCan(actor, 'posts.read');
   const rows = await db.selectFrom('sources').selectAll().where(departmentScope(actor, 'sources.department_id')).orderBy('name').execute();
+  const now = new Date();
+  const healths = new Map<number, SourceHealth>((await Promise.all(rows.map((r) => readHealth(db, r, now)))).map((h, i) => [rows[i].id, h]));
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
@@ -367,6 +375,8 @@ export async function sourceHealth(db: Kysely<Database>, actor: Actor) {
     error_since: r.error_since,
     next_check_at: r.next_check_at,
     status: r.paused ? 'paused' : r.error_streak > 0 ? 'failing' : r.last_success_at ? 'ok' : 'new',
+    problem: r.problem,
+    health: healths.get(r.id)!,
   }));
 }
 
@@ -385,4 +395,6 @@ export const sourceHealthSchema = shapeOf<Awaited<ReturnType<typeof sourceHealth
   error_since: z.string().nullable(),
   next_check_at: z.string().nullable(),
   status: z.string().describe('paused | failing | ok | new'),
+  problem: z.enum(SOURCE_PROBLEMS).nullable(),
+  health: sourceHealthInfoSchema,
 });

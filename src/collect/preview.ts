@@ -33,7 +33,7 @@ export async function previewSource(ctx: AppContext, input: PreviewInput, fetche
   const source: SourceRow = {
     id: 0, name: '(test)', kind, url: input.url, config: JSON.stringify(config), interval_seconds: 300, weight: 1, department_id: null, paused: 0,
     push_token_hash: null, etag: null, last_modified: null, last_success_at: null, last_error: null, last_error_at: null, error_streak: 0,
-    next_check_at: null, created_at: nowIso(), updated_at: nowIso(), error_since: null, paused_reason: null, last_warning: null, last_warning_at: null, high_frequency: 0, reference: 0,
+    next_check_at: null, created_at: nowIso(), updated_at: nowIso(), error_since: null, paused_reason: null, last_warning: null, last_warning_at: null, high_frequency: 0, reference: 0, problem: null,
   };
   const f = fetcher ?? fetcherFor(ctx);
   try {

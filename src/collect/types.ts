@@ -3,7 +3,7 @@ import type { Selectable } from 'kysely';
 import { z } from 'zod';
 import type { SourceTable } from '../db/schema.ts';
 import { jsonColumn } from '../db/values.ts';
-import type { PublishedPrecision } from './vocabulary.ts';
+import type { PublishedPrecision, SourceProblem } from './vocabulary.ts';
 
 export type SourceRow = Selectable<SourceTable>;
 
@@ -52,6 +52,8 @@ export interface CollectedItem {
  */
 export class CollectError extends Error {
   private zh: string | null = null;
+  /** What the answer showed (collect/problems.ts), when the fetcher could tell: login expired, blocked … */
+  problem: SourceProblem | null = null;
   constructor(
     message: string,
     /** Seconds the site asked us to wait (Retry-After), if any. */

@@ -31,3 +31,14 @@ export const POST_STANDINGS = [
   'old',
 ] as const;
 export type PostStanding = (typeof POST_STANDINGS)[number];
+
+/**
+ * What a source's last failed run ran into (`sources.problem`, classified in collect/problems.ts):
+ * 登录失效/Cookie 过期, 被拦截 (an anti-bot wall), 解析失败, 无法连接, or another error.
+ */
+export const SOURCE_PROBLEMS = ['login', 'blocked', 'parse', 'connect', 'error'] as const;
+export type SourceProblem = (typeof SOURCE_PROBLEMS)[number];
+
+/** A source's health as people read it (collect/problems.ts `healthOf`): a problem, silence, or how it runs. */
+export const SOURCE_HEALTH_STATES = ['ok', 'new', 'paused', 'silent', ...SOURCE_PROBLEMS] as const;
+export type SourceHealthState = (typeof SOURCE_HEALTH_STATES)[number];

@@ -8,7 +8,7 @@ import type { CommitmentStatus } from '../cases/commitment-states.ts';
 import type { ResponseStatus } from '../cases/response-states.ts';
 import type { CaseState } from '../cases/states.ts';
 import type { AttachmentOwner, CaseDepartmentRole, CaseEventKind, DeadlineKind, EscalationTarget, FeedbackClass, ResponseKind, ResponseOrigin } from '../cases/vocabulary.ts';
-import type { PostStanding, PublishedPrecision, SourceKindName } from '../collect/vocabulary.ts';
+import type { PostStanding, PublishedPrecision, SourceKindName, SourceProblem } from '../collect/vocabulary.ts';
 import type { RiskLevel } from '../levels.ts';
 import type { ReportFormat, ScheduleKind } from '../report/kinds.ts';
 
@@ -117,6 +117,8 @@ export interface SourceTable {
   high_frequency: Generated<number>;
   /** 016: watched for reference (参考: peer region, same industry): its items go to the office's digest and open no case. */
   reference: Generated<number>;
+  /** 028: what the last failed run ran into (collect/problems.ts), null while the source runs well. */
+  problem: SourceProblem | null;
 }
 
 export interface PostTable {

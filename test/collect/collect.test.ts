@@ -173,7 +173,11 @@ for (const tdb of testDatabases) {
       assert.equal(row.paused, 1);
       assert.equal(row.error_streak, PAUSE_AFTER_FAILURES);
       assert.match(row.paused_reason!, /HTTP 500/);
-      const alerts = await db.kysely.selectFrom('alerts').selectAll().where('kind', '=', 'source.failing').execute();
+      // The health notice (told once it failed twice) and the pause notice: one each.
+      const health = await db.kysely.selectFrom('alerts').selectAll().where('idempotency_key', 'like', `source.health:${src.id}:%`).execute();
+      assert.equal(health.length, 1);
+      assert.match(health[0].title, /flaky.*采集出错/);
+      const alerts = await db.kysely.selectFrom('alerts').selectAll().where('kind', '=', 'source.failing').where('idempotency_key', 'like', 'source.failing:%').execute();
       assert.equal(alerts.length, 1);
       assert.equal(alerts[0].level, 'yellow');
       assert.match(alerts[0].title, /flaky.*自动暂停/);

@@ -3,6 +3,8 @@ import { CollectError } from '../types.ts';
 import { guardedConnector, literalRefusal } from '../../outbound/connect.ts';
 import { createOutboundPolicy, type OutboundPolicy } from '../../outbound/policy.ts';
 import { OutboundRefusedError } from '../../outbound/refusal.ts';
+import { isLoginLocation, problemOfAnswer } from '../problems.ts';
+import type { SourceProblem } from '../vocabulary.ts';
 import { HostLimiter } from './hostlimit.ts';
 import { isAllowed, parseRobots, type RobotsRules } from './robots.ts';
 
@@ -139,6 +141,7 @@ export class Fetcher {
       await res.body.dump();
       const loc = h('location');
       if (!loc) throw new CollectError(`HTTP ${status} from ${u.host} without a Location`).say('collect.error.redirectNoLocation', { status, host: u.host });
+      if (isLoginLocation(loc)) throw withProblem(new CollectError(`HTTP ${status} from ${u.host}${u.pathname} redirects to a login page (${loc.slice(0, 200)})`).say(httpKey(401), { status, host: u.host, path: u.pathname }), 'login');
       return { redirect: loc };
     }
     if (status === 304) {
@@ -146,17 +149,20 @@ export class Fetcher {
       return { result: { status, notModified: true, url: u.toString(), bytes: new Uint8Array(), contentType: h('content-type'), etag: h('etag') ?? o.etag ?? null, lastModified: h('last-modified') ?? o.lastModified ?? null } };
     }
     if (status === 429 || status === 503) {
-      await res.body.dump().catch(() => undefined);
+      const body = await snippet(res.body);
       const after = parseRetryAfter(h('retry-after'));
-      throw new CollectError(`HTTP ${status} from ${u.host}: rate limited${after !== null ? `, retry after ${after}s` : ''}`, after ?? 600).say('collect.error.rateLimited', { status, host: u.host, minutes: Math.max(1, Math.round((after ?? 600) / 60)) });
+      const err = new CollectError(`HTTP ${status} from ${u.host}: ${status === 429 ? 'rate limited' : 'unavailable'}${after !== null ? `, retry after ${after}s` : ''}${quoted(body)}`, after ?? 600);
+      if (status === 429) err.say('collect.error.rateLimited', { status, host: u.host, minutes: Math.max(1, Math.round((after ?? 600) / 60)) });
+      else err.say('collect.error.http5xx', { status, host: u.host });
+      throw withProblem(err, problemOfAnswer(status, body) ?? (status === 429 ? 'blocked' : null));
     }
     if (status >= 500) {
       await res.body.dump().catch(() => undefined);
       throw new TransientError(`HTTP ${status} from ${u.host}${u.pathname}`, null, 'collect.error.http5xx', { status, host: u.host });
     }
     if (status >= 400) {
-      await res.body.dump().catch(() => undefined);
-      throw new CollectError(`HTTP ${status} from ${u.host}${u.pathname}`).say(httpKey(status), { status, host: u.host, path: u.pathname });
+      const body = await snippet(res.body);
+      throw withProblem(new CollectError(`HTTP ${status} from ${u.host}${u.pathname}${quoted(body)}`).say(httpKey(status), { status, host: u.host, path: u.pathname }), problemOfAnswer(status, body));
     }
     const declared = Number(h('content-length') ?? NaN);
     if (Number.isFinite(declared) && declared > maxBytes) {
@@ -248,6 +254,43 @@ const TLS_CODES = new Set([
   'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
   'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_UNTRUSTED', 'CERT_REVOKED', 'ERR_SSL_WRONG_VERSION_NUMBER', 'EPROTO',
 ]);
+
+const SNIPPET_BYTES = 16 * 1024;
+
+/** The first kilobytes of an error answer, as text, to tell a login page or an anti-bot wall from other errors. */
+async function snippet(body: Dispatcher.ResponseData['body']): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of body) {
+      chunks.push(chunk as Buffer);
+      size += (chunk as Buffer).length;
+      if (size >= SNIPPET_BYTES) break;
+    }
+  } catch {
+    // What arrived is enough.
+  }
+  body.destroy();
+  return Buffer.concat(chunks).subarray(0, SNIPPET_BYTES).toString('utf8');
+}
+
+/** RSSHub's error message (its page's "Error Message" or its JSON `error.message`), quoted into the reason. */
+function quoted(body: string): string {
+  const json = /"error"\s*:\s*\{\s*"message"\s*:\s*"((?:[^"\\]|\\.){1,300})"/.exec(body);
+  const html = /class="[^"]*details[^"]*"[^>]*>([\s\S]{1,300}?)<\/code>/.exec(body);
+  const entities: Record<string, string> = { lt: '<', gt: '>', quot: '"', amp: '&', '#39': "'", apos: "'" };
+  const text = (json?.[1] ?? html?.[1])
+    ?.replace(/&(lt|gt|quot|amp|#39|apos);/g, (_, e: string) => entities[e])
+    .replace(/<[^>]*>/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return text ? ` (${text.slice(0, 200)})` : '';
+}
+
+function withProblem(err: CollectError, problem: SourceProblem | null): CollectError {
+  err.problem = problem;
+  return err;
+}
 
 function describeNetworkError(err: unknown, u: URL, timeoutMs: number): Error {
   const e = err as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };

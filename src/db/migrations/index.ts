@@ -22,6 +22,7 @@ import * as m020 from './020_high_frequency_sources.ts';
 import * as m021 from './021_matters.ts';
 import * as m022 from './022_alert_backfill.ts';
 import * as m027 from './027_similar_cases.ts';
+import * as m028 from './028_source_problem.ts';
 
 export interface MigrationModule {
   up(db: Kysely<any>, kind: DbKind): Promise<void>;
@@ -54,4 +55,5 @@ export const migrations: Record<string, MigrationModule> = {
   '021_matters': m021,
   '022_alert_backfill': m022,
   '027_similar_cases': m027,
+  '028_source_problem': m028,
 };

@@ -568,6 +568,7 @@ const web = {
   'web.sources.referenceHint': '同类地区、同行业等仅供参考的信息源：信息只进入办公室的预警汇总，不推送群聊，不立案',
   'web.sources.config': '采集参数（JSON）',
   'web.sources.health': '状态',
+  'web.sources.healthAction': '处理办法：',
   'web.sources.paused': '已暂停',
   'web.sources.ok': '正常',
   'web.sources.failing': '连续失败 {n} 次',

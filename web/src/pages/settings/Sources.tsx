@@ -16,6 +16,18 @@ import { validValues } from '../../lib/forms.ts';
 
 const KINDS = ['feed', 'html', 'json', 'push', 'import', 'manual'];
 const PULLED = new Set(['feed', 'html', 'json']);
+/** The tag colour of each health state (collect/source-health.ts). */
+const HEALTH_COLOURS: Record<Source['health']['state'], string | undefined> = {
+  ok: 'green',
+  new: undefined,
+  paused: undefined,
+  silent: 'gold',
+  login: 'red',
+  blocked: 'volcano',
+  parse: 'magenta',
+  connect: 'red',
+  error: 'red',
+};
 
 export default function Sources() {
   const list = useLoad((signal) => api.get<Source[]>('/api/sources', undefined, { signal }), []);
@@ -113,7 +125,10 @@ export default function Sources() {
             key: 'h',
             render: (_, s) => (
               <Space direction="vertical" size={0}>
-                {s.paused ? <Tag>{t('web.sources.paused')}{s.paused_reason ? `：${s.paused_reason}` : ''}</Tag> : s.error_streak > 0 ? <Tag color="red">{t('web.sources.failing', { n: s.error_streak })}</Tag> : s.last_success_at ? <Tag color="green">{t('web.sources.ok')}</Tag> : <Tag>{t('web.sources.never')}</Tag>}
+                <Tag color={s.health.state === 'ok' && s.error_streak > 0 ? 'orange' : HEALTH_COLOURS[s.health.state]} data-health={s.health.state}>{s.health.label}</Tag>
+                {s.paused === 1 && s.health.state !== 'paused' && <Tag>{t('web.sources.paused')}</Tag>}
+                {s.health.reason && <Typography.Text style={{ fontSize: 12 }}>{s.health.reason}</Typography.Text>}
+                {s.health.action && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('web.sources.healthAction')}{s.health.action}</Typography.Text>}
                 {s.last_success_at && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('web.sources.lastSuccess')} {fmtTime(s.last_success_at)}</Typography.Text>}
                 {s.last_error && <Typography.Text type="danger" style={{ fontSize: 12 }}><SafeText text={s.last_error} /></Typography.Text>}
                 {s.last_warning && (
