@@ -104,9 +104,11 @@ for (const tdb of testDatabases) {
         assert.match(h.action ?? '', c.action, c.name);
         assert.doesNotMatch(`${h.label}${h.reason}${h.action}`.replace(/RSSHub|Cookie|WEIBO_COOKIES|XIAOHONGSHU_COOKIE|PROXY_URI|RSS|127\.0\.0\.1/g, ''), /[A-Za-z]{3,}/, `${c.name}: Chinese only`);
       }
-      // RSSHub's own message is kept in the reason that goes to the log and the source's last error.
+      // The source's last error is the Chinese text people read; RSSHub's own message goes to the log only.
       const weibo = await db.kysely.selectFrom('sources').selectAll().where('name', '=', '微博关键词').executeTakeFirstOrThrow();
-      assert.match(weibo.last_error ?? '', /ConfigNotFoundError: Weibo RSS is disabled due to the lack of relevant config\)$/);
+      assert.match(weibo.last_error ?? '', /HTTP 503/);
+      assert.doesNotMatch(weibo.last_error ?? '', /ConfigNotFoundError/);
+      assert.equal(weibo.problem, 'login');
       // The health endpoint's answer carries the same.
       assert.equal((await sourceHealth(db.kysely, cliActor())).find((s) => s.name === '抖音用户')!.health.state, 'blocked');
     });
