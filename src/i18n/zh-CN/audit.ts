@@ -141,6 +141,7 @@ export default {
   'audit.field.paused_reason': '暂停原因',
   'audit.field.is_office': '是否局办公室',
   'audit.field.general_hours': '执行48小时答复时限',
+  'audit.field.problem': '采集问题',
   'audit.field.must_change_password': '须修改密码',
   'audit.field.kind': '类型',
   'audit.field.url': '地址',
